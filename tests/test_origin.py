@@ -1,0 +1,276 @@
+"""Origin classification: named examples from the definitions, then properties."""
+
+import attrs
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from strategies import columns, complete_parents, incomplete_persons, persons
+
+from kommuneintegration.countries import UnknownCountryError
+from kommuneintegration.origin import (
+    COLUMNS,
+    InvalidCodesError,
+    Origin,
+    Parent,
+    Person,
+    classify,
+    classify_many,
+)
+
+DANISH_PARENT = Parent("DK", "DK")
+
+
+# --- the enum -------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "origin"),
+    [
+        ("indvandrer", Origin.IMMIGRANT),
+        ("Indvandrere", Origin.IMMIGRANT),
+        ("efterkommer", Origin.DESCENDANT),
+        ("efterkommere", Origin.DESCENDANT),
+        ("dansk oprindelse", Origin.DANISH),
+        ("immigrant", Origin.IMMIGRANT),
+        ("DESCENDANT", Origin.DESCENDANT),
+        ("danish", Origin.DANISH),
+        (2, Origin.IMMIGRANT),
+    ],
+)
+def test_parse(text, origin):
+    assert Origin.parse(text) is origin
+
+
+def test_labels_are_the_official_terms():
+    assert Origin.DANISH.label == "dansk oprindelse"
+    assert Origin.IMMIGRANT.label == "indvandrer"
+    assert Origin.DESCENDANT.label == "efterkommer"
+    assert [int(o) for o in (Origin.DANISH, Origin.IMMIGRANT, Origin.DESCENDANT)] == [
+        1,
+        2,
+        3,
+    ]  # DST IE_TYPE
+
+
+def test_parse_rejects_unknown():
+    with pytest.raises(ValueError, match="unknown origin 'udlænding'"):
+        Origin.parse("udlænding")
+
+
+# --- named examples: the definitions at the end of seed 003 ------------------------
+
+
+def test_immigrant_born_abroad_no_parent_danish():
+    # "Indvandrere er født i udlandet. Ingen af forældrene er både danske
+    # statsborgere og født i Danmark."
+    result = classify(Person("TR", "TR", mother=Parent("TR", "TR"), father=Parent("TR", "TR")))
+    assert (result.origin, result.country_of_origin) == (Origin.IMMIGRANT, "TR")
+
+
+def test_immigrant_when_no_parent_known_and_born_abroad():
+    # "Hvis der ikke findes oplysninger om nogen af forældrene, og personen er født i udlandet ..."
+    assert classify(Person("SY", "DK")).origin is Origin.IMMIGRANT
+    assert classify(Person("SY", "DK")).country_of_origin == "SY"
+
+
+def test_descendant_born_in_denmark_no_parent_danish():
+    result = classify(Person("DK", "DK", mother=Parent("PK", "PK"), father=Parent("PK", "DK")))
+    assert (result.origin, result.country_of_origin) == (Origin.DESCENDANT, "PK")
+
+
+def test_descendant_when_no_parent_known_and_foreign_citizen():
+    # "... og personen er udenlandsk statsborger, opfattes personen også som efterkommer."
+    result = classify(Person("DK", "IQ"))
+    assert (result.origin, result.country_of_origin) == (Origin.DESCENDANT, "IQ")
+
+
+def test_no_parent_known_born_in_denmark_danish_citizen_is_danish_origin():
+    assert classify(Person("DK", "DK")).origin is Origin.DANISH
+
+
+def test_third_generation_depends_on_parents_citizenship():
+    # "Fastholder danskfødte forældre imidlertid begge et udenlandsk
+    # statsborgerskab ... efterkommere."
+    child = Person("DK", "DK", mother=Parent("DK", "TR"), father=Parent("DK", "TR"))
+    result = classify(child)
+    assert (result.origin, result.country_of_origin) == (Origin.DESCENDANT, "TR")
+    # "Når en eller begge forældre, der er født i Danmark, opnår dansk statsborgerskab ..."
+    naturalised = attrs.evolve(child, father=Parent("DK", "DK"))
+    assert classify(naturalised).origin is Origin.DANISH
+
+
+def test_mixed_couple_child_is_danish_origin_wherever_born():
+    for born in ("DK", "US", "TH"):
+        result = classify(Person(born, "DK", mother=Parent("TH", "TH"), father=DANISH_PARENT))
+        assert (result.origin, result.country_of_origin) == (Origin.DANISH, "DK")
+
+
+def test_danish_citizen_parent_born_abroad_does_not_count():
+    # A Danish citizen born abroad fails the "born in Denmark" test.
+    result = classify(Person("DK", "DK", mother=Parent("US", "DK")))
+    assert (result.origin, result.country_of_origin) == (Origin.DESCENDANT, "US")
+
+
+def test_one_parent_known_rests_on_that_parent():
+    assert classify(Person("DK", "DK", father=DANISH_PARENT)).origin is Origin.DANISH
+    result = classify(Person("DE", "DE", father=Parent("DK", "SE")))
+    assert (result.origin, result.country_of_origin) == (Origin.IMMIGRANT, "SE")
+
+
+def test_both_known_country_of_origin_is_the_mothers():
+    result = classify(Person("DK", "DK", mother=Parent("IR", "IR"), father=Parent("IQ", "IQ")))
+    assert result.country_of_origin == "IR"
+    result = classify(Person("DK", "DK", mother=Parent("DK", "LB"), father=Parent("IQ", "IQ")))
+    assert result.country_of_origin == "LB"  # mother born in Denmark: her citizenship
+
+
+def test_undetermined_when_own_birth_country_missing():
+    assert classify(Person(None, "TR", mother=Parent("TR", "TR"))).origin is Origin.UNDETERMINED
+    assert classify(Person(None, None, mother=DANISH_PARENT)).origin is Origin.DANISH
+    assert classify(Person("DK", None)).origin is Origin.UNDETERMINED
+
+
+def test_person_accepts_names_and_rejects_unknown():
+    assert Person("Tyrkiet", "tyrkiet").birth_country == "TR"
+    with pytest.raises(UnknownCountryError):
+        Person("Narnia", "DK")
+
+
+# --- properties -----------------------------------------------------------------
+
+
+@given(incomplete_persons)
+def test_total_and_exclusive(person):
+    result = classify(person)
+    assert isinstance(result.origin, Origin)
+    assert sum(result.origin is o for o in Origin) == 1
+    if person.birth_country is not None and (
+        person.citizenship is not None or person.birth_country != "DK"
+    ):
+        assert result.origin is not Origin.UNDETERMINED
+
+
+@given(persons)
+def test_born_abroad_is_never_a_descendant(person):
+    if person.birth_country != "DK":
+        assert classify(person).origin is not Origin.DESCENDANT
+
+
+@given(persons, st.sampled_from(["mother", "father"]))
+def test_a_danish_parent_makes_danish_origin(person, which):
+    assert classify(attrs.evolve(person, **{which: DANISH_PARENT})).origin is Origin.DANISH
+
+
+@given(persons, st.sampled_from(["mother", "father"]), st.sampled_from(["TR", "PK", "SE", "XS"]))
+def test_danish_born_parent_naturalising_turns_descendant_into_danish(person, which, foreign):
+    before = attrs.evolve(person, birth_country="DK", **{which: Parent("DK", foreign)})
+    after = attrs.evolve(before, **{which: Parent("DK", "DK")})
+    if classify(before).origin is Origin.DESCENDANT:
+        assert classify(after).origin is Origin.DANISH
+
+
+@given(persons)
+def test_country_of_origin_never_dk_for_immigrants_and_descendants(person):
+    result = classify(person)
+    if result.origin in (Origin.IMMIGRANT, Origin.DESCENDANT):
+        assert result.country_of_origin not in (None, "DK")
+    if result.origin is Origin.DANISH:
+        assert result.country_of_origin == "DK"
+
+
+@given(persons, complete_parents)
+def test_fathers_data_does_not_matter_when_mother_decides(person, father):
+    old_father_danish = person.father is not None and person.father.is_danish_origin
+    if person.mother is not None and not old_father_danish and not father.is_danish_origin:
+        assert (
+            classify(attrs.evolve(person, father=father)).country_of_origin
+            == classify(person).country_of_origin
+        )
+
+
+def _as_pairs(people):
+    return [(c.origin, c.country_of_origin or "") for c in map(classify, people)]
+
+
+@settings(max_examples=200)
+@given(st.lists(incomplete_persons, max_size=60))
+def test_classify_and_classify_many_agree(people):
+    result = classify_many(**columns(people))
+    assert len(result) == len(people)
+    assert list(
+        zip(map(Origin, result.origin.tolist()), result.country_of_origin.tolist(), strict=True)
+    ) == _as_pairs(people)
+    counts = result.counts()
+    assert sum(counts.values()) == len(people)
+    for origin, n in counts.items():
+        assert n == sum(c.origin is origin for c in map(classify, people))
+
+
+@settings(deadline=None)  # the first example imports pandas and pyarrow
+@given(st.lists(incomplete_persons, min_size=1, max_size=30))
+def test_input_containers_agree(people):
+    pd = pytest.importorskip("pandas")
+    pa = pytest.importorskip("pyarrow")
+    cols = columns(people)
+    expected = classify_many(**cols)
+    variants = [
+        {k: np.array(v, dtype="<U2") for k, v in cols.items()},
+        {k: np.array(v, dtype="S2") for k, v in cols.items()},
+        {k: np.array([x or None for x in v], dtype=object) for k, v in cols.items()},
+        {k: pd.Series([x or None for x in v], dtype=object) for k, v in cols.items()},
+        {k: pd.Series(v, dtype="string") for k, v in cols.items()},
+        {k: pa.array([x or None for x in v]) for k, v in cols.items()},
+        {k: np.array([x.lower() for x in v], dtype="<U8") for k, v in cols.items()},
+    ]
+    for variant in variants:
+        got = classify_many(**variant)
+        np.testing.assert_array_equal(got.origin, expected.origin)
+        np.testing.assert_array_equal(got.country_of_origin, expected.country_of_origin)
+
+
+def test_invalid_codes_raise_with_argument_count_and_rows():
+    cols = {name: ["DK"] * 8 for name in COLUMNS}
+    cols["mother_citizenship"] = ["DK", "XQ", "DK", "Tyrkiet", "DK", "dnk", "", "1"]
+    with pytest.raises(InvalidCodesError) as info:
+        classify_many(**cols)
+    err = info.value
+    assert err.argument == "mother_citizenship"
+    assert err.count == 4
+    assert err.examples == [(1, "XQ"), (3, "Tyrkiet"), (5, "dnk"), (7, "1")]
+    assert "mother_citizenship: 4 invalid country codes, first at row 1 ('XQ')" in str(err)
+
+
+def test_coerce_treats_invalid_as_unknown_and_reports():
+    cols = {name: ["DK", "DK"] for name in COLUMNS}
+    cols["birth_country"] = ["Danmark", "DK"]
+    result = classify_many(**cols, errors="coerce")
+    assert result.coerced["birth_country"] == 1
+    assert result.origin.tolist() == [
+        Origin.DANISH,
+        Origin.DANISH,
+    ]  # a Danish parent decides anyway
+    assert "invalid codes treated as unknown: 1" in result.summary()
+
+
+def test_misaligned_and_bad_errors_argument():
+    cols = {name: ["DK"] for name in COLUMNS}
+    with pytest.raises(ValueError, match="must align"):
+        classify_many(**{**cols, "father_citizenship": ["DK", "DK"]})
+    with pytest.raises(ValueError, match="errors must be"):
+        classify_many(**cols, errors="ignore")  # type: ignore[arg-type]
+
+
+def test_pandas_nan_is_unknown():
+    pd = pytest.importorskip("pandas")
+    frame = pd.DataFrame({name: ["DK", np.nan] for name in COLUMNS})
+    frame.loc[1, "birth_country"] = "TR"
+    result = classify_many(*(frame[c] for c in COLUMNS))
+    assert result.origin.tolist() == [Origin.DANISH, Origin.IMMIGRANT]
+    assert result.country_of_origin.tolist() == ["DK", "TR"]
+
+
+def test_empty_population():
+    result = classify_many(*([[]] * 6))
+    assert len(result) == 0
+    assert sum(result.counts().values()) == 0
