@@ -1,0 +1,81 @@
+"""The shared catalogue: indicators, topics and target groups every city maps onto.
+
+The catalogue is data (``data/catalogue.toml``, ``data/target_groups.toml``):
+comparison lines up cities' figures by catalogue indicator, and theme coverage
+by topic. A plugin maps its own indicator with ``catalogue = "employment-rate"``
+and its themes with ``topics = ["employment"]``.
+"""
+
+from __future__ import annotations
+
+import functools
+import tomllib
+from importlib import resources
+from typing import Any
+
+import attrs
+
+from kommuneintegration.models import Measure, TargetGroup, _unit
+
+__all__ = [
+    "CatalogueIndicator",
+    "Topic",
+    "builtin_target_groups",
+    "catalogue",
+    "catalogue_ids",
+    "topics",
+]
+
+
+@attrs.frozen
+class CatalogueIndicator:
+    """An indicator of the shared catalogue (*indikator*)."""
+
+    id: str
+    label: str
+    label_en: str
+    measure: Measure = attrs.field(converter=Measure)
+    unit: str = attrs.field(converter=_unit)
+    description: str = ""
+    derived_from: str | None = None
+
+
+@attrs.frozen
+class Topic:
+    """A theme of integration policy (*tema*) that strategies cover or not."""
+
+    id: str
+    label: str
+    label_en: str
+
+
+def _data(name: str) -> dict[str, Any]:
+    text = resources.files("kommuneintegration").joinpath(f"data/{name}").read_text("utf-8")
+    return tomllib.loads(text)
+
+
+@functools.cache
+def catalogue() -> dict[str, CatalogueIndicator]:
+    """Catalogue indicators by id, in catalogue order."""
+    return {e["id"]: CatalogueIndicator(**e) for e in _data("catalogue.toml")["indicator"]}
+
+
+def catalogue_ids() -> frozenset[str]:
+    return frozenset(catalogue())
+
+
+@functools.cache
+def topics() -> dict[str, Topic]:
+    """Topics by id, in catalogue order."""
+    return {e["id"]: Topic(**e) for e in _data("catalogue.toml")["topic"]}
+
+
+@functools.cache
+def builtin_target_groups() -> tuple[TargetGroup, ...]:
+    """Target groups every plugin may refer to ("danish-origin", "non-western", ...)."""
+    from kommuneintegration.datafile import structure
+
+    return tuple(
+        structure(entry, TargetGroup, "target_groups.toml", f"target_group[{i}]")
+        for i, entry in enumerate(_data("target_groups.toml")["target_group"])
+    )

@@ -1,0 +1,452 @@
+"""Strategy data files (TOML): load, validate, dump.
+
+A city's strategy is writable without Python. Loading is strict, because a
+silently ignored typo in a data file becomes a wrong comparison later:
+
+- unknown keys are errors, with the nearest known key suggested;
+- numbers must be numbers and text must be text (no ``"5.8"`` for ``5.8``);
+- references between goals, themes, indicators, targets and observations must
+  resolve, and an observation's unit must be its indicator's;
+- every problem is reported with the file and the key path, all at once::
+
+    kobenhavn/2023.toml: targets[2].value: expected a number, got str '5,8'
+
+:func:`dump_strategy` writes a file that :func:`load_strategy` reads back to an
+equal object.
+"""
+
+from __future__ import annotations
+
+import difflib
+import tomllib
+from collections import Counter
+from collections.abc import Iterable, Mapping, Sequence
+from pathlib import Path
+from typing import Any, Final, TypeVar
+
+import attrs
+import cattrs
+import tomli_w
+from cattrs.errors import ForbiddenExtraKeysError
+
+from kommuneintegration.countries import CountryGroup, builtin_groups
+from kommuneintegration.models import (
+    AgeBand,
+    Indicator,
+    LabelledEnum,
+    Measure,
+    Municipality,
+    Period,
+    Strategy,
+    TargetGroup,
+    TargetKind,
+)
+from kommuneintegration.origin import Origin
+
+__all__ = [
+    "DataFileError",
+    "PluginData",
+    "Problem",
+    "check_strategy",
+    "converter",
+    "dump_strategy",
+    "load_plugin_data",
+    "load_strategy",
+    "strategy_from_dict",
+]
+
+T = TypeVar("T")
+
+
+@attrs.frozen
+class Problem:
+    """One thing wrong with a data file or a plugin's data: where, and what."""
+
+    path: str
+    message: str
+    file: str = ""
+
+    def __str__(self) -> str:
+        where = ": ".join(p for p in (self.file, self.path) if p)
+        return f"{where}: {self.message}" if where else self.message
+
+
+class DataFileError(ValueError):
+    """A data file is malformed; ``problems`` lists every problem found."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = list(problems)
+        lines = [str(p) for p in self.problems]
+        head = lines[0] if len(lines) == 1 else f"{len(lines)} problems:\n  " + "\n  ".join(lines)
+        super().__init__(head)
+
+
+# --- the converter ------------------------------------------------------------------
+
+
+def _strict_number(value: Any, _: type) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"expected a number, got {type(value).__name__} {value!r}")
+    return float(value)
+
+
+def _strict_int(value: Any, _: type) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"expected a whole number, got {type(value).__name__} {value!r}")
+    return value
+
+
+def _strict_str(value: Any, _: type) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"expected text, got {type(value).__name__} {value!r}")
+    return value
+
+
+def _make_converter() -> cattrs.Converter:
+    conv = cattrs.Converter(forbid_extra_keys=True, omit_if_default=True)
+    conv.register_structure_hook(float, _strict_number)
+    conv.register_structure_hook(int, _strict_int)
+    conv.register_structure_hook(str, _strict_str)
+    conv.register_structure_hook(
+        Period, lambda v, _: Period.parse(_strict_str(v, str) if not isinstance(v, int) else v)
+    )
+    conv.register_unstructure_hook(Period, str)
+    conv.register_structure_hook(AgeBand, lambda v, _: AgeBand.parse(_strict_str(v, str)))
+    conv.register_unstructure_hook(AgeBand, str)
+    conv.register_structure_hook(Origin, lambda v, _: Origin.parse(v))
+    conv.register_unstructure_hook(Origin, lambda o: o.name.lower())
+    conv.register_structure_hook_func(
+        lambda t: isinstance(t, type) and issubclass(t, LabelledEnum),
+        lambda v, t: t.parse(_strict_str(v, str)),
+    )
+    conv.register_unstructure_hook_func(
+        lambda t: isinstance(t, type) and issubclass(t, LabelledEnum), lambda e: e.value
+    )
+    conv.register_unstructure_hook_func(
+        lambda t: t == frozenset[Origin], lambda s: [o.name.lower() for o in sorted(s)]
+    )
+    return conv
+
+
+converter: Final = _make_converter()
+
+
+def _format_cattrs_error(exc: BaseException, file: str) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def describe(e: BaseException, path: str) -> None:
+        if isinstance(e, ForbiddenExtraKeysError):
+            known = [a.name for a in attrs.fields(e.cl)] if attrs.has(e.cl) else []
+            for key in sorted(e.extra_fields):
+                near = difflib.get_close_matches(key, known, n=1)
+                hint = (
+                    f"; did you mean {near[0]!r}?" if near else f"; known keys: {', '.join(known)}"
+                )
+                problems.append(Problem(_join(path, key), f"unknown key{hint}", file))
+        elif isinstance(e, KeyError):
+            problems.append(Problem(path, "required key missing", file))
+        else:
+            problems.append(Problem(path, str(e) or type(e).__name__, file))
+
+    _walk(exc, "", describe)
+    return problems
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _walk(exc: BaseException, path: str, describe: Any) -> None:
+    """Follow cattrs' exception groups and notes to each leaf error and its key path."""
+    if isinstance(
+        exc, cattrs.ClassValidationError | cattrs.IterableValidationError | ExceptionGroup
+    ):
+        with_notes, without = (
+            exc.group_exceptions()
+            if hasattr(exc, "group_exceptions")
+            else ([(e, None) for e in exc.exceptions], [])
+        )
+        for sub, note in with_notes:
+            step = _step(note)
+            _walk(
+                sub,
+                path + step if step.startswith("[") else _join(path, step) if step else path,
+                describe,
+            )
+        for sub in without:
+            _walk(sub, path, describe)
+        return
+    describe(exc, path)
+
+
+def _step(note: Any) -> str:
+    if note is None:
+        return ""
+    name = getattr(note, "name", None)
+    index = getattr(note, "index", None)
+    if index is not None:
+        return f"[{index}]"
+    return str(name) if name is not None else ""
+
+
+def structure(data: Mapping[str, Any], cls: type[T], file: str = "", path: str = "") -> T:
+    """Build ``cls`` from a mapping, raising :class:`DataFileError` with key paths."""
+    try:
+        return converter.structure(data, cls)
+    except (cattrs.BaseValidationError, ValueError, TypeError) as exc:
+        problems = _format_cattrs_error(exc, file)
+        if path:
+            problems = [attrs.evolve(p, path=_prefix(path, p.path)) for p in problems]
+        raise DataFileError(problems) from exc
+
+
+def _prefix(prefix: str, path: str) -> str:
+    if not path:
+        return prefix
+    return prefix + path if path.startswith("[") else f"{prefix}.{path}"
+
+
+# --- reference checks ---------------------------------------------------------------
+
+_CHANGE_UNITS: Final = {"percent": {"percentage_point", "percent"}}
+
+
+def check_strategy(
+    strategy: Strategy,
+    *,
+    target_groups: Iterable[str] | None = None,
+    catalogue: Iterable[str] | None = None,
+    file: str = "",
+) -> list[Problem]:
+    """Every broken reference, duplicate id and unit mismatch in one strategy."""
+    problems: list[Problem] = []
+
+    def add(path: str, message: str) -> None:
+        problems.append(Problem(path, message, file))
+
+    collections: dict[str, Sequence[Any]] = {
+        "themes": strategy.themes,
+        "goals": strategy.goals,
+        "principles": strategy.principles,
+        "initiatives": strategy.initiatives,
+        "evaluation_parameters": strategy.evaluation_parameters,
+        "indicators": strategy.indicators,
+        "targets": strategy.targets,
+    }
+    ids: dict[str, set[str]] = {}
+    for name, items in collections.items():
+        counts = Counter(item.id for item in items)
+        for i, item in enumerate(items):
+            if counts[item.id] > 1:
+                add(f"{name}[{i}].id", f"duplicate id {item.id!r}")
+        ids[name] = set(counts)
+
+    def ref(path: str, value: str | None, collection: str) -> None:
+        if value is not None and value not in ids[collection]:
+            known = ", ".join(sorted(ids[collection])) or "none"
+            add(path, f"unknown {collection[:-1].replace('_', ' ')} {value!r}; known: {known}")
+
+    groups = set(target_groups) if target_groups is not None else None
+
+    def group_ref(path: str, value: str | None) -> None:
+        if groups is not None and value is not None and value not in groups:
+            near = difflib.get_close_matches(value, groups, n=1)
+            hint = f"; did you mean {near[0]!r}?" if near else ""
+            add(path, f"unknown target group {value!r}{hint}")
+
+    group_ref("target_group", strategy.target_group)
+    for i, goal in enumerate(strategy.goals):
+        ref(f"goals[{i}].theme", goal.theme, "themes")
+    for i, initiative in enumerate(strategy.initiatives):
+        ref(f"initiatives[{i}].goal", initiative.goal, "goals")
+        ref(f"initiatives[{i}].theme", initiative.theme, "themes")
+    for i, parameter in enumerate(strategy.evaluation_parameters):
+        ref(f"evaluation_parameters[{i}].goal", parameter.goal, "goals")
+        ref(f"evaluation_parameters[{i}].indicator", parameter.indicator, "indicators")
+    known_catalogue = set(catalogue) if catalogue is not None else None
+    indicators = {ind.id: ind for ind in strategy.indicators}
+    for i, indicator in enumerate(strategy.indicators):
+        group_ref(f"indicators[{i}].target_group", indicator.target_group)
+        if (
+            known_catalogue is not None
+            and indicator.catalogue is not None
+            and indicator.catalogue not in known_catalogue
+        ):
+            near = difflib.get_close_matches(indicator.catalogue, known_catalogue, n=1)
+            hint = f"; did you mean {near[0]!r}?" if near else ""
+            add(
+                f"indicators[{i}].catalogue",
+                f"unknown catalogue indicator {indicator.catalogue!r}{hint}",
+            )
+        _check_measure_unit(indicator, f"indicators[{i}]", add)
+    for i, target in enumerate(strategy.targets):
+        ref(f"targets[{i}].goal", target.goal, "goals")
+        ref(f"targets[{i}].indicator", target.indicator, "indicators")
+        group_ref(f"targets[{i}].group", target.group)
+        target_indicator = indicators.get(target.indicator or "")
+        if target_indicator is not None and target.unit is not None:
+            allowed = {target_indicator.unit}
+            if target.kind is TargetKind.CHANGE:
+                allowed |= _CHANGE_UNITS.get(target_indicator.unit, {"percent"})
+            if target.unit not in allowed:
+                add(
+                    f"targets[{i}].unit",
+                    f"{target.unit!r} does not fit indicator {target_indicator.id!r} "
+                    f"in {target_indicator.unit}",
+                )
+    for i, observation in enumerate(strategy.observations):
+        ref(f"observations[{i}].indicator", observation.indicator, "indicators")
+        group_ref(f"observations[{i}].group", observation.group)
+        observed = indicators.get(observation.indicator)
+        if observed is not None and observation.unit != observed.unit:
+            add(
+                f"observations[{i}].unit",
+                f"{observation.unit!r} but indicator {observed.id!r} is measured in {observed.unit}",
+            )
+    return problems
+
+
+def _check_measure_unit(indicator: Indicator, path: str, add: Any) -> None:
+    expected = {
+        Measure.RATE: {"percent"},
+        Measure.SHARE: {"percent"},
+        Measure.GAP: {"percentage_point"},
+        Measure.COUNT: {"person", "count"},
+        Measure.INDEX: {"index_point", "percent"},
+        Measure.RANK: {"count"},
+    }[indicator.measure]
+    if indicator.unit not in expected:
+        add(
+            f"{path}.unit",
+            f"a {indicator.measure.value} is measured in {' or '.join(sorted(expected))}, not {indicator.unit}",
+        )
+
+
+# --- files --------------------------------------------------------------------------
+
+
+def _read_toml(path: Path, display: str) -> dict[str, Any]:
+    try:
+        text = path.read_text(encoding="utf-8")
+    except OSError as exc:
+        raise DataFileError([Problem("", f"cannot read: {exc.strerror or exc}", display)]) from exc
+    try:
+        return tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
+        raise DataFileError([Problem("", f"not valid TOML: {exc}", display)]) from exc
+
+
+def _display(path: Path) -> str:
+    return f"{path.parent.name}/{path.name}" if path.parent.name else path.name
+
+
+def strategy_from_dict(
+    data: Mapping[str, Any],
+    *,
+    file: str = "",
+    target_groups: Iterable[str] | None = None,
+    catalogue: Iterable[str] | None = None,
+) -> Strategy:
+    """Build and check a :class:`Strategy` from a mapping shaped like the TOML file."""
+    strategy = structure(data, Strategy, file)
+    problems = check_strategy(strategy, target_groups=target_groups, catalogue=catalogue, file=file)
+    if problems:
+        raise DataFileError(problems)
+    return strategy
+
+
+def load_strategy(
+    path: str | Path,
+    *,
+    target_groups: Iterable[str] | None = None,
+    catalogue: Iterable[str] | None = None,
+) -> Strategy:
+    """Load one strategy file. Target-group and catalogue references are checked when given."""
+    path = Path(path)
+    display = _display(path)
+    return strategy_from_dict(
+        _read_toml(path, display), file=display, target_groups=target_groups, catalogue=catalogue
+    )
+
+
+def unstructure(obj: Any) -> Any:
+    return converter.unstructure(obj)
+
+
+def dump_strategy(strategy: Strategy) -> str:
+    """The strategy as TOML text that :func:`load_strategy` reads back unchanged."""
+    return tomli_w.dumps(unstructure(strategy), multiline_strings=True)
+
+
+@attrs.frozen
+class PluginData:
+    """What a data-only plugin ships: its municipality, groups and strategy documents."""
+
+    municipality: Municipality
+    strategies: tuple[Strategy, ...]
+    target_groups: tuple[TargetGroup, ...] = ()
+    country_groups: tuple[CountryGroup, ...] = ()
+
+
+def load_plugin_data(directory: Any) -> PluginData:
+    """Load ``plugin.toml`` and every ``strategies/*.toml`` below ``directory``.
+
+    ``directory`` is a path or an ``importlib.resources`` traversable, so a
+    plugin calls ``load_plugin_data(files(__package__) / "data")``. All files
+    are read and all problems reported together.
+    """
+    from kommuneintegration.catalogue import builtin_target_groups, catalogue_ids
+
+    root = Path(str(directory))
+    meta_path = root / "plugin.toml"
+    meta_display = _display(meta_path) if root.name else "plugin.toml"
+    meta = _read_toml(meta_path, meta_display)
+    problems: list[Problem] = []
+    known_keys = {"municipality", "target_groups", "country_groups"}
+    for key in sorted(set(meta) - known_keys):
+        near = difflib.get_close_matches(key, known_keys, n=1)
+        hint = (
+            f"; did you mean {near[0]!r}?"
+            if near
+            else f"; known keys: {', '.join(sorted(known_keys))}"
+        )
+        problems.append(Problem(key, f"unknown key{hint}", meta_display))
+    municipality: Municipality | None = None
+    groups: list[TargetGroup] = []
+    country_groups: list[CountryGroup] = []
+    try:
+        municipality = structure(
+            meta.get("municipality", {}), Municipality, meta_display, "municipality"
+        )
+    except DataFileError as exc:
+        problems += exc.problems
+    for i, entry in enumerate(meta.get("target_groups", [])):
+        try:
+            groups.append(structure(entry, TargetGroup, meta_display, f"target_groups[{i}]"))
+        except DataFileError as exc:
+            problems += exc.problems
+    registry = builtin_groups()
+    for i, entry in enumerate(meta.get("country_groups", [])):
+        try:
+            country_groups.append(registry.add_definition(entry))
+        except (ValueError, TypeError, LookupError) as exc:
+            problems.append(Problem(f"country_groups[{i}]", str(exc), meta_display))
+    group_ids = {g.id for g in builtin_target_groups()} | {g.id for g in groups}
+    strategies: list[Strategy] = []
+    strategy_dir = root / "strategies"
+    files = sorted(strategy_dir.glob("*.toml")) if strategy_dir.is_dir() else []
+    if not files:
+        problems.append(
+            Problem("", "no strategy files found in strategies/", _display(strategy_dir))
+        )
+    for path in files:
+        try:
+            strategies.append(
+                load_strategy(path, target_groups=group_ids, catalogue=catalogue_ids())
+            )
+        except DataFileError as exc:
+            problems += exc.problems
+    if problems:
+        raise DataFileError(problems)
+    assert municipality is not None
+    return PluginData(municipality, tuple(strategies), tuple(groups), tuple(country_groups))

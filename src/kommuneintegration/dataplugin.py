@@ -1,0 +1,55 @@
+"""A ready plugin for municipalities whose data is TOML files.
+
+A city package needs no Python beyond::
+
+    from kommuneintegration.dataplugin import DataPlugin
+
+    plugin = DataPlugin(__name__)   # reads <package>/data/plugin.toml and data/strategies/*.toml
+
+and the entry point ``[project.entry-points.kommuneintegration] city = "package:plugin"``.
+Subclass it to add hooks, such as evaluation rules.
+"""
+
+from __future__ import annotations
+
+import functools
+from collections.abc import Iterable
+from importlib.resources import files
+
+from kommuneintegration.countries import CountryGroup
+from kommuneintegration.datafile import PluginData, load_plugin_data
+from kommuneintegration.hookspecs import hookimpl
+from kommuneintegration.models import Municipality, Strategy, TargetGroup
+
+__all__ = ["DataPlugin"]
+
+
+class DataPlugin:
+    """Implements the data hooks from the TOML files shipped in a package's ``data/`` folder."""
+
+    def __init__(self, package: str, directory: str = "data") -> None:
+        self.package = package
+        self.directory = directory
+
+    @functools.cached_property
+    def data(self) -> PluginData:
+        return load_plugin_data(files(self.package) / self.directory)
+
+    @hookimpl
+    def municipality(self) -> Municipality:
+        return self.data.municipality
+
+    @hookimpl
+    def strategies(self) -> Iterable[Strategy]:
+        return self.data.strategies
+
+    @hookimpl
+    def target_groups(self) -> Iterable[TargetGroup]:
+        return self.data.target_groups
+
+    @hookimpl
+    def country_groups(self) -> Iterable[CountryGroup]:
+        return self.data.country_groups
+
+    def __repr__(self) -> str:
+        return f"DataPlugin({self.package!r})"

@@ -1,0 +1,589 @@
+"""The strategy model: what a municipality's integration strategy says.
+
+Every class is a frozen attrs value object: change one with ``attrs.evolve``.
+Identifiers and enum values are English; each enum member carries the official
+Danish term as ``.label`` and :meth:`LabelledEnum.parse` accepts either, so a
+data file may say ``kind = "hovedmål"`` or ``kind = "main-goal"``.
+
+The shapes mirror the source documents: a :class:`Strategy` (one document)
+holds themes, goals, principles, initiatives, evaluation parameters,
+indicators, targets and observations, and each figure carries its
+:class:`Provenance` (seed file and table or section). Targets say how their
+wording was read (``reading``), so ambiguity stays visible.
+"""
+
+from __future__ import annotations
+
+import enum
+import re
+from collections.abc import Iterable, Mapping
+from typing import TYPE_CHECKING, Any, Final, Self, TypeVar
+
+import attrs
+import numpy as np
+import numpy.typing as npt
+
+from kommuneintegration.origin import ClassifiedPopulation, Origin
+from kommuneintegration.units import Q_, parse_unit
+
+if TYPE_CHECKING:
+    from kommuneintegration.countries import CountryGroupRegistry
+
+__all__ = [
+    "AgeBand",
+    "Comparator",
+    "Direction",
+    "DocumentKind",
+    "EvaluationParameter",
+    "Goal",
+    "GoalKind",
+    "Indicator",
+    "Initiative",
+    "LabelledEnum",
+    "Measure",
+    "Municipality",
+    "Observation",
+    "Period",
+    "Principle",
+    "Provenance",
+    "Strategy",
+    "Target",
+    "TargetGroup",
+    "TargetKind",
+    "Theme",
+    "ThemeStatus",
+]
+
+_ID: Final = r"^[a-z0-9][a-z0-9._:-]*$"
+_id_validator = attrs.validators.matches_re(_ID)
+
+
+def _nonempty(_: Any, attribute: attrs.Attribute[Any], value: str) -> None:
+    if not value.strip():
+        raise ValueError(f"{attribute.name} must not be empty")
+
+
+class LabelledEnum(enum.StrEnum):
+    """A str enum whose members have a Danish label; the value or the label both construct it.
+
+    ``GoalKind("hovedmål") is GoalKind("main-goal") is GoalKind.MAIN_GOAL``.
+    """
+
+    @property
+    def label(self) -> str:
+        return _ENUM_LABELS[type(self).__name__][self.value]
+
+    @classmethod
+    def _missing_(cls, value: object) -> Self:
+        key = " ".join(str(value).split()).casefold().replace("_", "-")
+        for member in cls:
+            if key in (
+                member.value,
+                member.label.casefold(),
+                member.name.casefold().replace("_", "-"),
+            ):
+                return member
+        options = ", ".join(f"{m.value!r} ({m.label})" for m in cls)
+        raise ValueError(f"unknown {cls.__name__} {value!r}; expected one of {options}")
+
+    @classmethod
+    def parse(cls, value: str | Self) -> Self:
+        return cls(value)
+
+
+class DocumentKind(LabelledEnum):
+    """What a document is: adopted policy, a draft, or a political proposal."""
+
+    ADOPTED_POLICY = "adopted-policy"
+    DRAFT = "draft"
+    PROPOSAL = "proposal"
+
+
+class GoalKind(LabelledEnum):
+    """The documents' own words for their goals."""
+
+    VISION = "vision"
+    OVERALL = "overall"
+    OBJECTIVE = "objective"
+    MAIN_GOAL = "main-goal"
+    GUIDING_MARK = "guiding-mark"
+    GOAL = "goal"
+
+
+class Measure(LabelledEnum):
+    """What kind of figure an indicator is."""
+
+    RATE = "rate"
+    SHARE = "share"
+    COUNT = "count"
+    GAP = "gap"
+    INDEX = "index"
+    RANK = "rank"
+
+
+class TargetKind(LabelledEnum):
+    """How a target is stated."""
+
+    LEVEL = "level"
+    CHANGE = "change"
+    DIRECTION = "direction"
+    REFERENCE = "reference"
+    UNSPECIFIED = "unspecified"
+
+
+class Comparator(LabelledEnum):
+    AT_MOST = "at-most"
+    AT_LEAST = "at-least"
+    EQUAL = "equal"
+
+
+class Direction(LabelledEnum):
+    INCREASE = "increase"
+    DECREASE = "decrease"
+    NOT_INCREASE = "not-increase"
+    NOT_DECREASE = "not-decrease"
+
+
+class ThemeStatus(LabelledEnum):
+    """Whether a declared section of a document has content."""
+
+    FILLED = "filled"
+    PLACEHOLDER = "placeholder"
+
+
+_ENUM_LABELS: Final[dict[str, dict[str, str]]] = {
+    "DocumentKind": {
+        "adopted-policy": "vedtaget politik",
+        "draft": "udkast",
+        "proposal": "politisk forslag",
+    },
+    "GoalKind": {
+        "vision": "vision",
+        "overall": "overordnet målsætning",
+        "objective": "målsætning",
+        "main-goal": "hovedmål",
+        "guiding-mark": "pejlemærke",
+        "goal": "mål",
+    },
+    "Measure": {
+        "rate": "frekvens",
+        "share": "andel",
+        "count": "antal",
+        "gap": "gab",
+        "index": "indeks",
+        "rank": "placering",
+    },
+    "TargetKind": {
+        "level": "niveau",
+        "change": "ændring",
+        "direction": "retning",
+        "reference": "referenceniveau",
+        "unspecified": "ikke fastsat",
+    },
+    "Comparator": {"at-most": "højst", "at-least": "mindst", "equal": "lig med"},
+    "Direction": {
+        "increase": "stige",
+        "decrease": "falde",
+        "not-increase": "ikke stige",
+        "not-decrease": "ikke falde",
+    },
+    "ThemeStatus": {"filled": "udfyldt", "placeholder": "ikke udfyldt"},
+}
+
+
+def _optional_comparator(value: str | None) -> Comparator | None:
+    return None if value is None else Comparator(value)
+
+
+def _optional_direction(value: str | None) -> Direction | None:
+    return None if value is None else Direction(value)
+
+
+def _optional_period(value: str | int | Period | None) -> Period | None:
+    return None if value is None else Period.parse(value)
+
+
+def _unit(value: str) -> str:
+    return parse_unit(value)
+
+
+def _optional_unit(value: str | None) -> str | None:
+    return None if value is None else parse_unit(value)
+
+
+@attrs.frozen
+class Provenance:
+    """Where a figure or text comes from: the seed document's file name and the table or section.
+
+    ``quote`` keeps the source's exact wording where it matters (a target's
+    phrasing, a figure's sentence).
+    """
+
+    document: str = attrs.field(validator=_nonempty)
+    section: str = attrs.field(validator=_nonempty)
+    quote: str = ""
+
+    def __str__(self) -> str:
+        return f"{self.document}, {self.section}"
+
+
+@attrs.frozen(order=True)
+class Period:
+    """A span of years, written "2023-2026" (or "2014" for one year)."""
+
+    start: int
+    end: int
+
+    def __attrs_post_init__(self) -> None:
+        if self.end < self.start:
+            raise ValueError(f"period ends ({self.end}) before it starts ({self.start})")
+
+    @classmethod
+    def parse(cls, value: str | int | Period) -> Period:
+        if isinstance(value, Period):
+            return value
+        text = str(value).strip()
+        match = re.fullmatch(r"(\d{4})(?:\s*[-–]\s*(\d{4}))?", text)
+        if match is None:
+            raise ValueError(f"period must look like '2023-2026' or '2014', not {value!r}")
+        start = int(match.group(1))
+        return cls(start, int(match.group(2) or start))
+
+    def __str__(self) -> str:
+        return str(self.start) if self.start == self.end else f"{self.start}-{self.end}"
+
+    def __contains__(self, year: object) -> bool:
+        return isinstance(year, int) and self.start <= year <= self.end
+
+
+@attrs.frozen(order=True)
+class AgeBand:
+    """An age band in whole years, "18-29", "16-64", or "25+" (open-ended)."""
+
+    low: int
+    high: int | None
+
+    @classmethod
+    def parse(cls, value: str | AgeBand) -> AgeBand:
+        if isinstance(value, AgeBand):
+            return value
+        text = str(value).strip().removesuffix(" år").removesuffix("år").strip()
+        match = re.fullmatch(r"(\d{1,3})\s*(?:[-–]\s*(\d{1,3})|(\+))", text)
+        if match is None:
+            raise ValueError(f"age band must look like '18-29' or '25+', not {value!r}")
+        low = int(match.group(1))
+        high = int(match.group(2)) if match.group(2) else None
+        if high is not None and high < low:
+            raise ValueError(f"age band {value!r} ends before it starts")
+        return cls(low, high)
+
+    def __str__(self) -> str:
+        return f"{self.low}+" if self.high is None else f"{self.low}-{self.high}"
+
+    def contains(self, other: AgeBand) -> bool:
+        top = self.high if self.high is not None else 10**6
+        other_top = other.high if other.high is not None else 10**6
+        return self.low <= other.low and other_top <= top
+
+
+def _optional_age(value: str | AgeBand | None) -> AgeBand | None:
+    return None if value is None else AgeBand.parse(value)
+
+
+@attrs.frozen
+class Municipality:
+    """A municipality (kommune) by its DST code: 101 København, 751 Aarhus, 851 Aalborg."""
+
+    code: str = attrs.field(converter=str, validator=attrs.validators.matches_re(r"^\d{3}$"))
+    name: str = attrs.field(validator=_nonempty)
+
+
+def _origins(values: Iterable[str | int | Origin]) -> frozenset[Origin]:
+    return frozenset(Origin.parse(v) for v in values)
+
+
+@attrs.frozen
+class TargetGroup:
+    """Whom a figure counts (*målgruppe*), as a definition over origin and country group.
+
+    ``country_group`` is a country-group id (``None``: any country of origin).
+    ``reading`` says how the definition was read where the source is not
+    explicit. :meth:`mask` selects the group's rows in a classified register.
+    """
+
+    id: str = attrs.field(validator=_id_validator)
+    label: str = attrs.field(validator=_nonempty)
+    origins: frozenset[Origin] = attrs.field(converter=_origins)
+    country_group: str | None = None
+    label_en: str = ""
+    description: str = ""
+    reading: str = ""
+    age_band: AgeBand | None = attrs.field(default=None, converter=_optional_age)
+    provenance: Provenance | None = None
+
+    @origins.validator
+    def _check_origins(self, _: attrs.Attribute[Any], value: frozenset[Origin]) -> None:
+        if not value:
+            raise ValueError("a target group needs at least one origin")
+
+    def describe(self, groups: CountryGroupRegistry | None = None) -> str:
+        """The definition in plain English words, for comparisons.
+
+        ``"immigrants and descendants from non-Western countries"``; with an age
+        band, ``"..., aged 16-64"``.
+        """
+        if self.origins >= {Origin.DANISH, Origin.IMMIGRANT, Origin.DESCENDANT}:
+            text = "all residents"
+        else:
+            text = " and ".join(_ORIGIN_WORDS[o] for o in sorted(self.origins))
+            if self.country_group is not None:
+                text += f" from {_group_words(self.country_group, groups)}"
+            elif self.origins & {Origin.IMMIGRANT, Origin.DESCENDANT}:
+                text += " of any origin"
+        return text + (f", aged {self.age_band}" if self.age_band else "")
+
+    def mask(
+        self, population: ClassifiedPopulation, groups: CountryGroupRegistry | None = None
+    ) -> npt.NDArray[np.bool_]:
+        """Rows of ``population`` (the output of ``classify_many``) that belong to the group."""
+        selected = np.isin(
+            population.origin, np.array([int(o) for o in self.origins], dtype=np.int8)
+        )
+        if self.country_group is not None:
+            from kommuneintegration.countries import country_group
+
+            group = (
+                groups.get(self.country_group)
+                if groups is not None
+                else country_group(self.country_group)
+            )
+            selected &= group.mask(population.country_of_origin)
+        return selected
+
+
+_ORIGIN_WORDS: Final = {
+    Origin.UNDETERMINED: "persons of undetermined origin",
+    Origin.DANISH: "persons of Danish origin",
+    Origin.IMMIGRANT: "immigrants",
+    Origin.DESCENDANT: "descendants",
+}
+
+
+def _group_words(group_id: str, groups: CountryGroupRegistry | None) -> str:
+    from kommuneintegration.countries import UnknownCountryGroupError, country_group
+
+    try:
+        group = groups.get(group_id) if groups is not None else country_group(group_id)
+    except UnknownCountryGroupError:
+        return f"{group_id} countries"
+    return group.label_en or group.label
+
+
+@attrs.frozen
+class Theme:
+    """A focus area or section of a document (*indsatsområde*, *fokusområde*).
+
+    ``status`` records sections a document declares but leaves empty
+    (``placeholder``), with the placeholder text in ``note``. ``topics`` map it
+    onto the shared theme catalogue.
+    """
+
+    id: str = attrs.field(validator=_id_validator)
+    label: str = attrs.field(validator=_nonempty)
+    topics: tuple[str, ...] = attrs.field(converter=tuple, factory=tuple)
+    status: ThemeStatus = attrs.field(default=ThemeStatus.FILLED, converter=ThemeStatus)
+    note: str = ""
+    provenance: Provenance | None = None
+
+
+@attrs.frozen
+class Goal:
+    """A goal as the document states it: *målsætning*, *hovedmål*, *pejlemærke*."""
+
+    id: str = attrs.field(validator=_id_validator)
+    kind: GoalKind = attrs.field(converter=GoalKind)
+    text: str = attrs.field(validator=_nonempty)
+    theme: str | None = None
+    number: str = ""
+    detail: str = ""
+    provenance: Provenance | None = None
+
+
+@attrs.frozen
+class Principle:
+    """A principle for how the work is done (*princip*)."""
+
+    id: str = attrs.field(validator=_id_validator)
+    text: str = attrs.field(validator=_nonempty)
+    number: str = ""
+    provenance: Provenance | None = None
+
+
+@attrs.frozen
+class Initiative:
+    """An initiative (*indsats*, *indsatsområde*, *forslag*) under a goal or theme."""
+
+    id: str = attrs.field(validator=_id_validator)
+    text: str = attrs.field(validator=_nonempty)
+    goal: str | None = None
+    theme: str | None = None
+    title: str = ""
+    provenance: Provenance | None = None
+
+
+@attrs.frozen
+class EvaluationParameter:
+    """How the document says it will be evaluated (*evalueringsparameter*)."""
+
+    id: str = attrs.field(validator=_id_validator)
+    text: str = attrs.field(validator=_nonempty)
+    goal: str | None = None
+    indicator: str | None = None
+    provenance: Provenance | None = None
+
+
+@attrs.frozen
+class Indicator:
+    """What is measured: the measure, for which group and age band, in which unit.
+
+    ``concept`` names the statistical concept in plain words ("employment
+    frequency", "wage-earner employment"), because two cities' "employment
+    rates" are often different things; ``catalogue`` maps the indicator onto the
+    shared catalogue for comparison.
+    """
+
+    id: str = attrs.field(validator=_id_validator)
+    label: str = attrs.field(validator=_nonempty)
+    measure: Measure = attrs.field(converter=Measure)
+    unit: str = attrs.field(converter=_unit)
+    target_group: str | None = None
+    age_band: AgeBand | None = attrs.field(default=None, converter=_optional_age)
+    concept: str = ""
+    catalogue: str | None = None
+    source: str = ""
+    provenance: Provenance | None = None
+
+
+@attrs.frozen
+class Target:
+    """A target, stated as a level, a change, a direction, a reference, or left unset.
+
+    ``wording`` is the source's phrase; ``reading`` says how this library reads
+    it, and ``alternative_reading`` the other reading where the source is
+    ambiguous (both are shown in the output). ``placeholder`` keeps an unset
+    value as written ("X %", "(XX)").
+    """
+
+    id: str = attrs.field(validator=_id_validator)
+    kind: TargetKind = attrs.field(converter=TargetKind)
+    wording: str = attrs.field(validator=_nonempty)
+    reading: str = attrs.field(validator=_nonempty)
+    goal: str | None = None
+    indicator: str | None = None
+    group: str | None = None
+    age_band: AgeBand | None = attrs.field(default=None, converter=_optional_age)
+    comparator: Comparator | None = attrs.field(default=None, converter=_optional_comparator)
+    direction: Direction | None = attrs.field(default=None, converter=_optional_direction)
+    value: float | None = None
+    unit: str | None = attrs.field(default=None, converter=_optional_unit)
+    year: int | None = None
+    baseline_year: int | None = None
+    reference: str = ""
+    placeholder: str = ""
+    alternative_reading: str = ""
+    alternative_unit: str | None = attrs.field(default=None, converter=_optional_unit)
+    rule: str | None = None
+    provenance: Provenance | None = None
+
+    def __attrs_post_init__(self) -> None:
+        if self.value is not None and self.unit is None:
+            raise ValueError(f"target {self.id!r}: a value needs a unit")
+        if self.kind in (TargetKind.LEVEL, TargetKind.CHANGE) and self.value is None:
+            raise ValueError(f"target {self.id!r}: a {self.kind.value} target needs a value")
+        if self.kind is TargetKind.UNSPECIFIED and self.value is not None:
+            raise ValueError(f"target {self.id!r}: an unspecified target has no value")
+        if self.kind is TargetKind.DIRECTION and self.direction is None:
+            raise ValueError(f"target {self.id!r}: a direction target needs a direction")
+        if self.kind is TargetKind.REFERENCE and not self.reference:
+            raise ValueError(f"target {self.id!r}: a reference target needs a reference")
+
+    @property
+    def quantity(self) -> Any:
+        """The target value as a pint quantity, or ``None``."""
+        return None if self.value is None or self.unit is None else Q_(self.value, self.unit)
+
+
+@attrs.frozen
+class Observation:
+    """A figure: an indicator's value for a group, age band and year, with provenance.
+
+    ``value`` and ``unit`` are what the source printed; :attr:`quantity` is the
+    pint quantity. ``year`` is ``None`` when the source does not say.
+    """
+
+    indicator: str = attrs.field(validator=_id_validator)
+    value: float = attrs.field(converter=float)
+    unit: str = attrs.field(converter=_unit)
+    provenance: Provenance
+    group: str | None = None
+    age_band: AgeBand | None = attrs.field(default=None, converter=_optional_age)
+    year: int | None = None
+    period: str = ""
+    category: str = ""
+    note: str = ""
+
+    @property
+    def quantity(self) -> Any:
+        return Q_(self.value, self.unit)
+
+
+@attrs.frozen
+class Strategy:
+    """One strategy document: a policy, a draft, or a political proposal."""
+
+    id: str = attrs.field(validator=_id_validator)
+    title: str = attrs.field(validator=_nonempty)
+    kind: DocumentKind = attrs.field(converter=DocumentKind)
+    author: str = attrs.field(validator=_nonempty)
+    source: Provenance
+    period: Period | None = attrs.field(default=None, converter=_optional_period)
+    target_group: str | None = None
+    target_group_wording: str = ""
+    adopted: str = ""
+    summary: str = ""
+    themes: tuple[Theme, ...] = attrs.field(default=(), converter=tuple)
+    goals: tuple[Goal, ...] = attrs.field(default=(), converter=tuple)
+    principles: tuple[Principle, ...] = attrs.field(default=(), converter=tuple)
+    initiatives: tuple[Initiative, ...] = attrs.field(default=(), converter=tuple)
+    evaluation_parameters: tuple[EvaluationParameter, ...] = attrs.field(
+        default=(), converter=tuple
+    )
+    indicators: tuple[Indicator, ...] = attrs.field(default=(), converter=tuple)
+    targets: tuple[Target, ...] = attrs.field(default=(), converter=tuple)
+    observations: tuple[Observation, ...] = attrs.field(default=(), converter=tuple)
+
+    def indicator(self, indicator_id: str) -> Indicator:
+        return _by_id(self.indicators, indicator_id, "indicator")
+
+    def goal(self, goal_id: str) -> Goal:
+        return _by_id(self.goals, goal_id, "goal")
+
+    def target(self, target_id: str) -> Target:
+        return _by_id(self.targets, target_id, "target")
+
+    def observations_of(self, indicator_id: str) -> list[Observation]:
+        return [o for o in self.observations if o.indicator == indicator_id]
+
+
+T = TypeVar("T")
+
+
+def _by_id(items: Iterable[T], item_id: str, what: str) -> T:
+    for item in items:
+        if getattr(item, "id", None) == item_id:
+            return item
+    raise KeyError(f"no {what} {item_id!r}")
+
+
+def index_by_id(items: Iterable[T]) -> Mapping[str, T]:
+    return {getattr(i, "id"): i for i in items}  # noqa: B009 - generic over models
