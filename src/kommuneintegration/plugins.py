@@ -412,11 +412,7 @@ _BUILTIN_RULE_NAMES: Final = frozenset({"default", "barometer"})
 def _items(result: Any, cls: type[T], hook: str) -> list[T]:
     if result is None:
         return []
-    if (
-        isinstance(result, cls)
-        or isinstance(result, str | bytes)
-        or not isinstance(result, Iterable)
-    ):
+    if isinstance(result, (cls, str, bytes)) or not isinstance(result, Iterable):
         raise TypeError(
             f"{hook}() must return an iterable of {cls.__name__}, got {type(result).__name__}"
         )
