@@ -15,7 +15,7 @@ from typing import Any
 
 import attrs
 
-from kommuneintegration.models import Measure, TargetGroup, _unit
+from kommuneintegration.models import Measure, TargetGroup, Unit, _unit
 
 __all__ = [
     "CatalogueIndicator",
@@ -35,7 +35,7 @@ class CatalogueIndicator:
     label: str
     label_en: str
     measure: Measure = attrs.field(converter=Measure)
-    unit: str = attrs.field(converter=_unit)
+    unit: Unit = attrs.field(converter=_unit)
     description: str = ""
     derived_from: str | None = None
 

@@ -27,7 +27,7 @@ from typing import Any, Final, TypeVar
 import attrs
 import cattrs
 import tomli_w
-from cattrs.errors import ForbiddenExtraKeysError
+from cattrs.errors import AttributeValidationNote, ForbiddenExtraKeysError, IterableValidationNote
 
 from kommuneintegration.countries import CountryGroup, builtin_groups
 from kommuneintegration.models import (
@@ -40,6 +40,8 @@ from kommuneintegration.models import (
     Strategy,
     TargetGroup,
     TargetKind,
+    Unit,
+    _unit,
 )
 from kommuneintegration.origin import Origin
 
@@ -104,24 +106,22 @@ def _strict_str(value: Any, _: type) -> str:
 
 def _make_converter() -> cattrs.Converter:
     conv = cattrs.Converter(forbid_extra_keys=True, omit_if_default=True)
+    # Registered by class: singledispatch picks the most specific class, so the
+    # LabelledEnum hook wins over ``str`` for StrEnum fields, Origin over ``int``.
     conv.register_structure_hook(float, _strict_number)
     conv.register_structure_hook(int, _strict_int)
     conv.register_structure_hook(str, _strict_str)
+    conv.register_structure_hook(LabelledEnum, lambda v, t: t(_strict_str(v, str)))
+    conv.register_unstructure_hook(LabelledEnum, lambda e: e.value)
+    conv.register_structure_hook(Origin, lambda v, _: Origin.parse(v))
+    conv.register_unstructure_hook(Origin, lambda o: o.name.lower())
+    conv.register_structure_hook(Unit, lambda v, _: _unit(_strict_str(v, str)))
     conv.register_structure_hook(
-        Period, lambda v, _: Period.parse(_strict_str(v, str) if not isinstance(v, int) else v)
+        Period, lambda v, _: Period.parse(v if isinstance(v, int) else _strict_str(v, str))
     )
     conv.register_unstructure_hook(Period, str)
     conv.register_structure_hook(AgeBand, lambda v, _: AgeBand.parse(_strict_str(v, str)))
     conv.register_unstructure_hook(AgeBand, str)
-    conv.register_structure_hook(Origin, lambda v, _: Origin.parse(v))
-    conv.register_unstructure_hook(Origin, lambda o: o.name.lower())
-    conv.register_structure_hook_func(
-        lambda t: isinstance(t, type) and issubclass(t, LabelledEnum),
-        lambda v, t: t.parse(_strict_str(v, str)),
-    )
-    conv.register_unstructure_hook_func(
-        lambda t: isinstance(t, type) and issubclass(t, LabelledEnum), lambda e: e.value
-    )
     conv.register_unstructure_hook_func(
         lambda t: t == frozenset[Origin], lambda s: [o.name.lower() for o in sorted(s)]
     )
@@ -145,6 +145,9 @@ def _format_cattrs_error(exc: BaseException, file: str) -> list[Problem]:
                 problems.append(Problem(_join(path, key), f"unknown key{hint}", file))
         elif isinstance(e, KeyError):
             problems.append(Problem(path, "required key missing", file))
+        elif len(e.args) >= 2 and isinstance(e.args[1], attrs.Attribute):
+            # attrs validators raise (message, attribute, ...): point at the attribute.
+            problems.append(Problem(_join(path, e.args[1].name), str(e.args[0]), file))
         else:
             problems.append(Problem(path, str(e) or type(e).__name__, file))
 
@@ -180,13 +183,11 @@ def _walk(exc: BaseException, path: str, describe: Any) -> None:
 
 
 def _step(note: Any) -> str:
-    if note is None:
-        return ""
-    name = getattr(note, "name", None)
-    index = getattr(note, "index", None)
-    if index is not None:
-        return f"[{index}]"
-    return str(name) if name is not None else ""
+    if isinstance(note, IterableValidationNote):
+        return f"[{note.index}]"
+    if isinstance(note, AttributeValidationNote):
+        return str(note.name)
+    return ""
 
 
 def structure(data: Mapping[str, Any], cls: type[T], file: str = "", path: str = "") -> T:
@@ -285,7 +286,7 @@ def check_strategy(
         group_ref(f"targets[{i}].group", target.group)
         target_indicator = indicators.get(target.indicator or "")
         if target_indicator is not None and target.unit is not None:
-            allowed = {target_indicator.unit}
+            allowed: set[str] = {target_indicator.unit}
             if target.kind is TargetKind.CHANGE:
                 allowed |= _CHANGE_UNITS.get(target_indicator.unit, {"percent"})
             if target.unit not in allowed:

@@ -17,7 +17,7 @@ from __future__ import annotations
 import enum
 import re
 from collections.abc import Iterable, Mapping
-from typing import TYPE_CHECKING, Any, Final, Self, TypeVar
+from typing import TYPE_CHECKING, Any, Final, NewType, Self, TypeVar
 
 import attrs
 import numpy as np
@@ -52,6 +52,7 @@ __all__ = [
     "TargetKind",
     "Theme",
     "ThemeStatus",
+    "Unit",
 ]
 
 _ID: Final = r"^[a-z0-9][a-z0-9._:-]*$"
@@ -60,7 +61,7 @@ _id_validator = attrs.validators.matches_re(_ID)
 
 def _nonempty(_: Any, attribute: attrs.Attribute[Any], value: str) -> None:
     if not value.strip():
-        raise ValueError(f"{attribute.name} must not be empty")
+        raise ValueError("must not be empty", attribute)
 
 
 class LabelledEnum(enum.StrEnum):
@@ -203,12 +204,16 @@ def _optional_period(value: str | int | Period | None) -> Period | None:
     return None if value is None else Period.parse(value)
 
 
-def _unit(value: str) -> str:
-    return parse_unit(value)
+#: A canonical unit name ("percent", "percentage_point", "person", ...): see :mod:`.units`.
+Unit = NewType("Unit", str)
 
 
-def _optional_unit(value: str | None) -> str | None:
-    return None if value is None else parse_unit(value)
+def _unit(value: str) -> Unit:
+    return Unit(parse_unit(value))
+
+
+def _optional_unit(value: str | None) -> Unit | None:
+    return None if value is None else _unit(value)
 
 
 @attrs.frozen
@@ -290,11 +295,19 @@ def _optional_age(value: str | AgeBand | None) -> AgeBand | None:
     return None if value is None else AgeBand.parse(value)
 
 
+def _municipality_code(_: Any, attribute: attrs.Attribute[Any], value: str) -> None:
+    if not (isinstance(value, str) and re.fullmatch(r"\d{3}", value)):
+        raise ValueError(
+            f'must be DST\'s three-digit municipality code as text ("101" København), not {value!r}',
+            attribute,
+        )
+
+
 @attrs.frozen
 class Municipality:
     """A municipality (kommune) by its DST code: 101 København, 751 Aarhus, 851 Aalborg."""
 
-    code: str = attrs.field(converter=str, validator=attrs.validators.matches_re(r"^\d{3}$"))
+    code: str = attrs.field(validator=_municipality_code)
     name: str = attrs.field(validator=_nonempty)
 
 
@@ -455,7 +468,7 @@ class Indicator:
     id: str = attrs.field(validator=_id_validator)
     label: str = attrs.field(validator=_nonempty)
     measure: Measure = attrs.field(converter=Measure)
-    unit: str = attrs.field(converter=_unit)
+    unit: Unit = attrs.field(converter=_unit)
     target_group: str | None = None
     age_band: AgeBand | None = attrs.field(default=None, converter=_optional_age)
     concept: str = ""
@@ -485,13 +498,13 @@ class Target:
     comparator: Comparator | None = attrs.field(default=None, converter=_optional_comparator)
     direction: Direction | None = attrs.field(default=None, converter=_optional_direction)
     value: float | None = None
-    unit: str | None = attrs.field(default=None, converter=_optional_unit)
+    unit: Unit | None = attrs.field(default=None, converter=_optional_unit)
     year: int | None = None
     baseline_year: int | None = None
     reference: str = ""
     placeholder: str = ""
     alternative_reading: str = ""
-    alternative_unit: str | None = attrs.field(default=None, converter=_optional_unit)
+    alternative_unit: Unit | None = attrs.field(default=None, converter=_optional_unit)
     rule: str | None = None
     provenance: Provenance | None = None
 
@@ -522,8 +535,8 @@ class Observation:
     """
 
     indicator: str = attrs.field(validator=_id_validator)
-    value: float = attrs.field(converter=float)
-    unit: str = attrs.field(converter=_unit)
+    value: float
+    unit: Unit = attrs.field(converter=_unit)
     provenance: Provenance
     group: str | None = None
     age_band: AgeBand | None = attrs.field(default=None, converter=_optional_age)

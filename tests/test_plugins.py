@@ -1,0 +1,269 @@
+"""The plugin host, with throwaway plugins registered at run time (no installed plugins)."""
+
+import importlib.metadata
+import re
+import types
+from pathlib import Path
+
+import pytest
+
+from kommuneintegration import hookspecs
+from kommuneintegration.countries import CountryGroup
+from kommuneintegration.hookspecs import hookimpl
+from kommuneintegration.models import Municipality, Observation, Provenance, Strategy, TargetGroup
+from kommuneintegration.plugins import HOOK_NAMES, PluginError, PluginHost
+from kommuneintegration.rules import Evaluation, EvaluationRule
+
+ROOT = Path(__file__).resolve().parents[1]
+PROV = Provenance("odense.pdf", "Tabel 1")
+
+
+def strategy(sid="odense-2024", group="odense:ny", **kwargs):
+    defaults = {
+        "indicators": [
+            {
+                "id": "rate",
+                "label": "Beskæftigelse",
+                "measure": "rate",
+                "unit": "percent",
+                "target_group": group,
+            }
+        ],
+        "observations": [Observation("rate", 61.0, "percent", PROV, group=group, year=2023)],
+    }
+    from kommuneintegration.datafile import structure
+
+    base = structure(
+        {
+            "id": sid,
+            "title": "Politik",
+            "kind": "draft",
+            "author": "Byrådet",
+            "source": {"document": "odense.pdf", "section": "all"},
+            "indicators": defaults["indicators"],
+        },
+        Strategy,
+    )
+    import attrs
+
+    return attrs.evolve(base, observations=kwargs.get("observations", defaults["observations"]))
+
+
+class Odense:
+    """A complete throwaway plugin: one of each hook."""
+
+    @hookimpl
+    def municipality(self):
+        return Municipality("461", "Odense")
+
+    @hookimpl
+    def strategies(self, municipality):
+        assert municipality.code == "461"
+        return [strategy()]
+
+    @hookimpl
+    def target_groups(self):
+        return [
+            TargetGroup("odense:ny", "nye odenseanere", ["immigrant"], country_group="odense:nabo")
+        ]
+
+    @hookimpl
+    def country_groups(self):
+        return [CountryGroup("odense:nabo", "nabolande", ["SE", "DE"], "test", "2024-01-01")]
+
+    @hookimpl
+    def evaluation_rules(self):
+        return [
+            EvaluationRule(
+                "odense:always", "test rule", lambda t, o, c: Evaluation("achieved", "test")
+            )
+        ]
+
+
+@pytest.fixture
+def host():
+    return PluginHost(load_entrypoints=False, strict=False)
+
+
+def test_register_throwaway_plugin_supplies_everything(host):
+    host.register(Odense(), name="odense")
+    registry = host.registry()
+    assert registry.problems == ()
+    assert registry.municipality("461").name == "Odense"
+    assert registry.municipality("odense").code == "461"
+    assert [s.id for s in registry.strategies["461"]] == ["odense-2024"]
+    assert registry.target_groups["odense:ny"].label == "nye odenseanere"
+    assert "SE" in registry.country_groups.get("odense:nabo")
+    assert registry.rules["odense:always"].description == "test rule"
+    (info,) = host.plugins()
+    assert info.hooks == tuple(sorted(HOOK_NAMES))
+    assert info.municipality.code == "461"
+    host.unregister("odense")
+    assert host.registry().municipalities == {}
+
+
+def test_a_broken_plugin_does_not_take_the_others_down(host):
+    class Broken:
+        @hookimpl
+        def municipality(self):
+            raise RuntimeError("database unreachable")
+
+    host.register(Odense(), name="odense")
+    host.register(Broken(), name="broken")
+    registry = host.registry()
+    assert list(registry.municipalities) == ["461"]
+    (problem,) = registry.problems
+    assert problem.plugin == "broken"
+    assert "RuntimeError: database unreachable" in str(problem)
+    infos = {i.name: i for i in host.plugins()}
+    assert infos["broken"].errors == ("RuntimeError: database unreachable",)
+    assert infos["odense"].errors == ()
+
+
+def test_strict_mode_raises(monkeypatch):
+    class Broken:
+        @hookimpl
+        def municipality(self):
+            return "461"
+
+    monkeypatch.setenv("KOMMUNEINTEGRATION_STRICT_PLUGINS", "1")
+    strict = PluginHost(load_entrypoints=False)
+    assert strict.strict
+    strict.register(Broken(), name="broken")
+    with pytest.raises(
+        PluginError, match=r"plugin 'broken': TypeError: municipality\(\) returned str"
+    ):
+        strict.registry()
+
+
+@pytest.mark.parametrize(
+    ("hook_body", "message"),
+    [
+        ("return Municipality('461', 'Odense')", None),
+        ("return 'Odense'", "municipality() returned str, expected Municipality"),
+    ],
+)
+def test_return_types_are_checked(host, hook_body, message):
+    namespace = {"Municipality": Municipality}
+    exec(f"def municipality():\n    {hook_body}", namespace)  # a plugin module with one hook
+    module = types.ModuleType("plugin_module")
+    module.municipality = hookimpl(namespace["municipality"])
+    host.register(module, name="mod")
+    problems = [str(p) for p in host.registry().problems]
+    assert problems == ([] if message is None else [f"plugin 'mod': TypeError: {message}"])
+
+
+def test_iterable_hooks_must_return_the_right_objects(host):
+    class Bad:
+        @hookimpl
+        def target_groups(self):
+            return [TargetGroup("bad:ok", "ok", ["immigrant"]), {"id": "bad:dict"}]
+
+    host.register(Bad(), name="bad")
+    (problem,) = host.registry().problems
+    assert "target_groups()[1] is dict, expected TargetGroup" in str(problem)
+
+
+def test_duplicate_municipality_codes_name_both_plugins(host):
+    class Copy(Odense):
+        @hookimpl
+        def target_groups(self):
+            return []
+
+        @hookimpl
+        def country_groups(self):
+            return []
+
+        @hookimpl
+        def evaluation_rules(self):
+            return []
+
+    host.register(Odense(), name="a-odense")
+    host.register(Copy(), name="b-copy")
+    registry = host.registry()
+    assert registry.owners["461"] == "a-odense"
+    assert [str(p) for p in registry.problems] == [
+        "plugin 'b-copy': municipality: municipality code 461 is already supplied by plugin 'a-odense'"
+    ]
+
+
+def test_references_units_and_groups_are_validated_with_plugin_name(host):
+    class Sloppy(Odense):
+        @hookimpl
+        def strategies(self, municipality):
+            bad_obs = Observation("rate", 61.0, "person", PROV, group="odense:gammel", year=2023)
+            return [strategy(observations=[bad_obs])]
+
+    host.register(Sloppy(), name="sloppy")
+    registry = host.registry()
+    assert sorted(str(p) for p in registry.problems) == [
+        "plugin 'sloppy': strategies[0] odense-2024: observations[0].group: unknown target group 'odense:gammel'; did you mean 'odense:ny'?",
+        "plugin 'sloppy': strategies[0] odense-2024: observations[0].unit: 'person' but indicator 'rate' is measured in percent",
+    ]
+    assert "461" not in registry.municipalities  # a plugin with bad data is left out, and reported
+
+
+def test_target_group_with_unknown_country_group(host):
+    class Groups:
+        @hookimpl
+        def target_groups(self):
+            return [TargetGroup("x:y", "y", ["immigrant"], country_group="nordic")]
+
+    host.register(Groups(), name="groups")
+    (problem,) = host.registry().problems
+    assert "unknown country group 'nordic'" in str(problem)
+
+
+def test_typo_in_hook_name_is_reported(host):
+    class Typo:
+        @hookimpl
+        def municipalities(self):
+            return []
+
+    host.register(Typo(), name="typo")
+    (problem,) = host.load_problems
+    assert problem.plugin == "typo"
+    assert "unknown hook" in problem.message
+    assert host.plugin_names() == []
+
+
+def test_entry_point_that_fails_to_import_is_reported(monkeypatch):
+    class FakeDist:
+        name = "kommuneintegration-broken"
+        version = "9.9"
+
+    good = importlib.metadata.EntryPoint("odense", "test_plugins:ODENSE", "kommuneintegration")
+    bad = importlib.metadata.EntryPoint("broken", "no_such_module_xyz:plugin", "kommuneintegration")
+    object.__setattr__(bad, "dist", FakeDist())
+    monkeypatch.setattr(importlib.metadata, "entry_points", lambda group: [bad, good])
+    host = PluginHost(strict=False)
+    assert host.plugin_names() == ["odense"]
+    (problem,) = host.load_problems
+    assert str(problem).startswith(
+        "plugin 'broken' (kommuneintegration-broken): failed to load: ModuleNotFoundError"
+    )
+    assert {i.name: i.errors != () for i in host.plugins()} == {"broken": True, "odense": False}
+    with pytest.raises(PluginError, match="no_such_module_xyz"):
+        PluginHost(strict=True)
+
+
+ODENSE = Odense()
+
+
+def test_every_hook_is_documented_and_tested():
+    spec_names = {
+        name
+        for name in dir(hookspecs)
+        if hasattr(getattr(hookspecs, name), "kommuneintegration_spec")
+    }
+    assert spec_names == set(HOOK_NAMES)
+    docs = (ROOT / "docs" / "plugins.md").read_text(encoding="utf-8")
+    tests = Path(__file__).read_text(encoding="utf-8")
+    for name in spec_names:
+        assert getattr(hookspecs, name).__doc__, f"hook {name} has no docstring"
+        assert re.search(rf"^### `{name}\(", docs, re.M), (
+            f"hook {name} is not documented in docs/plugins.md"
+        )
+        assert re.search(rf"def {name}\(self", tests), (
+            f"hook {name} has no throwaway implementation in tests"
+        )
