@@ -38,6 +38,7 @@ class CatalogueIndicator:
     unit: Unit = attrs.field(converter=_unit)
     description: str = ""
     derived_from: str | None = None
+    topics: tuple[str, ...] = attrs.field(default=(), converter=tuple)
 
 
 @attrs.frozen

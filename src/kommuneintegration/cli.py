@@ -11,6 +11,7 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
+from pathlib import Path
 from typing import Any, TextIO
 
 from kommuneintegration import __version__
@@ -80,6 +81,108 @@ def _new_plugin(args: argparse.Namespace, host: PluginHost, out: TextIO) -> int:
     return 0
 
 
+def _load_observations(args: argparse.Namespace, host: PluginHost) -> dict[str, Any] | None:
+    """Read --observations, warn about each rejected row on stderr, remember if any was."""
+    if not getattr(args, "observations", None):
+        return None
+    from kommuneintegration.observations_csv import read_observations
+
+    loaded = read_observations(args.observations, host.registry())
+    for error in loaded.errors:
+        print(f"kommuneintegration: warning: rejected {error}", file=sys.stderr)
+    print(
+        f"kommuneintegration: read {loaded.accepted} of {loaded.rows} observation rows from {args.observations}",
+        file=sys.stderr,
+    )
+    args.rejected_rows = len(loaded.errors)
+    return dict(loaded.observations)
+
+
+def _compare(args: argparse.Namespace, host: PluginHost, out: TextIO) -> int:
+    from kommuneintegration.comparison import compare
+    from kommuneintegration.render import (
+        comparison_to_csv,
+        comparison_to_dict,
+        comparison_to_markdown,
+        comparison_to_text,
+    )
+
+    registry = host.registry()
+    _warn_problems(host)
+    if not registry.municipalities:
+        raise CommandError(
+            "no municipality plugins are installed; see README.md for the install command"
+        )
+    result = compare(
+        registry,
+        municipalities=args.municipality,
+        themes=args.theme,
+        extra_observations=_load_observations(args, host),
+    )
+    if args.format == "json":
+        json.dump(comparison_to_dict(result), out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    elif args.format == "csv":
+        out.write(comparison_to_csv(result))
+    elif args.format == "markdown":
+        out.write(comparison_to_markdown(result))
+    else:
+        out.write(comparison_to_text(result))
+    return 1 if getattr(args, "rejected_rows", 0) else 0
+
+
+def _evaluate(args: argparse.Namespace, host: PluginHost, out: TextIO) -> int:
+    from kommuneintegration.evaluation import evaluate_all
+    from kommuneintegration.render.jsonout import evaluation_to_dict
+    from kommuneintegration.render.text import evaluations_to_text
+
+    registry = host.registry()
+    _warn_problems(host)
+    codes = (
+        [registry.municipality(m).code for m in args.municipality] if args.municipality else None
+    )
+    rows = evaluate_all(registry, _load_observations(args, host), municipalities=codes)
+    if args.format == "json":
+        json.dump([evaluation_to_dict(r) for r in rows], out, ensure_ascii=False, indent=2)
+        out.write("\n")
+    else:
+        out.write(evaluations_to_text(rows))
+    return 1 if getattr(args, "rejected_rows", 0) else 0
+
+
+def _show(args: argparse.Namespace, host: PluginHost, out: TextIO) -> int:
+    from kommuneintegration.render.text import strategies_to_text
+
+    registry = host.registry()
+    _warn_problems(host)
+    municipality = registry.municipality(args.municipality)
+    out.write(
+        strategies_to_text(municipality, registry.strategies.get(municipality.code, ()), registry)
+    )
+    return 0
+
+
+def _report(args: argparse.Namespace, host: PluginHost, out: TextIO) -> int:
+    from kommuneintegration.comparison import compare
+    from kommuneintegration.render.html import comparison_to_html
+
+    registry = host.registry()
+    _warn_problems(host)
+    result = compare(
+        registry,
+        municipalities=args.municipality,
+        extra_observations=_load_observations(args, host),
+    )
+    Path(args.out).write_text(comparison_to_html(result), encoding="utf-8")
+    out.write(f"Wrote {args.out}\n")
+    return 1 if getattr(args, "rejected_rows", 0) else 0
+
+
+def _warn_problems(host: PluginHost) -> None:
+    for problem in host.registry().problems:
+        print(f"kommuneintegration: warning: {problem}", file=sys.stderr)
+
+
 def build_parser() -> argparse.ArgumentParser:
     parser = argparse.ArgumentParser(
         prog="kommuneintegration",
@@ -106,6 +209,41 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--dir", default=".", help="folder to write the package in (default: .)")
     p.add_argument("--municipality", help="the municipality's name (default: from NAME)")
     p.set_defaults(handler=_new_plugin)
+
+    p = sub.add_parser(
+        "compare", help="the cities side by side: figures, comparability, themes, targets"
+    )
+    p.add_argument(
+        "--municipality",
+        "-m",
+        action="append",
+        metavar="CODE",
+        help="code or name; repeat for more",
+    )
+    p.add_argument(
+        "--theme", "-t", action="append", metavar="THEME", help="e.g. employment or beskæftigelse"
+    )
+    p.add_argument("--format", "-f", choices=["table", "json", "csv", "markdown"], default="table")
+    p.add_argument("--observations", metavar="FILE.csv", help="add observations from a CSV file")
+    p.set_defaults(handler=_compare)
+
+    p = sub.add_parser("evaluate", help="every target against the observations, with the reason")
+    p.add_argument("--observations", metavar="FILE.csv", help="add observations from a CSV file")
+    p.add_argument("--municipality", "-m", action="append", metavar="CODE")
+    p.add_argument("--format", "-f", choices=["table", "json"], default="table")
+    p.set_defaults(handler=_evaluate)
+
+    p = sub.add_parser("show", help="one city's strategy documents in full")
+    p.add_argument("municipality", metavar="CODE", help="DST code or name, e.g. 851 or Aalborg")
+    p.set_defaults(handler=_show)
+
+    p = sub.add_parser("report", help="a self-contained HTML report with charts")
+    p.add_argument(
+        "--out", "-o", default="report.html", help="where to write (default: report.html)"
+    )
+    p.add_argument("--municipality", "-m", action="append", metavar="CODE")
+    p.add_argument("--observations", metavar="FILE.csv", help="add observations from a CSV file")
+    p.set_defaults(handler=_report)
 
     return parser
 

@@ -550,6 +550,10 @@ class Observation:
         return Q_(self.value, self.unit)
 
 
+def _observations(items: Iterable[Observation]) -> tuple[Observation, ...]:
+    return tuple(items)
+
+
 @attrs.frozen
 class Strategy:
     """One strategy document: a policy, a draft, or a political proposal."""
@@ -573,7 +577,7 @@ class Strategy:
     )
     indicators: tuple[Indicator, ...] = attrs.field(default=(), converter=tuple)
     targets: tuple[Target, ...] = attrs.field(default=(), converter=tuple)
-    observations: tuple[Observation, ...] = attrs.field(default=(), converter=tuple)
+    observations: tuple[Observation, ...] = attrs.field(default=(), converter=_observations)
 
     def indicator(self, indicator_id: str) -> Indicator:
         return _by_id(self.indicators, indicator_id, "indicator")

@@ -105,11 +105,16 @@ class Registry:
     problems: tuple[PluginProblem, ...] = ()
 
     def municipality(self, code_or_name: str) -> Municipality:
-        """A municipality by DST code ("101") or name ("København", case-insensitive)."""
+        """A municipality by DST code ("101"), name ("København", "Kobenhavn", "koebenhavn") or plugin name."""
         if code_or_name in self.municipalities:
             return self.municipalities[code_or_name]
+        wanted = _fold(code_or_name)
         for m in self.municipalities.values():
-            if m.name.casefold() == code_or_name.casefold():
+            if wanted in {
+                _fold(m.name),
+                _fold(m.name, short=True),
+                _fold(self.owners.get(m.code, "")),
+            }:
                 return m
         known = (
             ", ".join(f"{m.code} {m.name}" for m in self.municipalities.values()) or "none loaded"
@@ -120,6 +125,13 @@ class Registry:
         for code in sorted(self.strategies):
             for strategy in self.strategies[code]:
                 yield self.municipalities[code], strategy
+
+
+def _fold(text: str, short: bool = False) -> str:
+    """Case- and spelling-insensitive key: "København" -> "koebenhavn" (or "kobenhavn" if short)."""
+    table = {"æ": "ae", "ø": "o" if short else "oe", "å": "a" if short else "aa"}
+    folded = text.strip().casefold()
+    return "".join(table.get(ch, ch) for ch in folded)
 
 
 def _strict_default() -> bool:

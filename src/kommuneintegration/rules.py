@@ -14,7 +14,14 @@ from typing import Any
 
 import attrs
 
-from kommuneintegration.models import Indicator, LabelledEnum, Observation, Strategy, Target
+from kommuneintegration.models import (
+    Indicator,
+    LabelledEnum,
+    Observation,
+    Strategy,
+    Target,
+    _observations,
+)
 
 __all__ = ["Evaluation", "EvaluationRule", "RuleContext", "Status"]
 
@@ -52,7 +59,7 @@ class Evaluation:
     rule: str = "default"
     progress: str = ""
     reading: str = ""
-    figures: tuple[Observation, ...] = attrs.field(default=(), converter=tuple)
+    figures: tuple[Observation, ...] = attrs.field(default=(), converter=_observations)
     alternative: str = ""
 
 

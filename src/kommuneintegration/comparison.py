@@ -1,0 +1,380 @@
+"""Put the cities side by side, honestly.
+
+For each catalogue indicator the comparison lines up every city's figures (and
+the derived ones), then judges comparability: comparable when measure, target
+group, age band and year match; otherwise each difference is listed in plain
+words ("age 18-29 vs 16-64", "2022 vs 2021", "employment frequency vs
+wage-earner employment"). Beside them: which themes each strategy covers
+(including declared but empty sections), how each city defines its target
+group, and every target's evaluation.
+
+:func:`compare` is the main job; :meth:`Comparison.to_dict` is the stable JSON
+shape documented in ``docs/comparison.md``.
+"""
+
+from __future__ import annotations
+
+import itertools
+import re
+from collections.abc import Iterable, Mapping, Sequence
+from typing import Any, Final
+
+import attrs
+
+from kommuneintegration.catalogue import CatalogueIndicator, Topic, catalogue, topics
+from kommuneintegration.derive import REFERENCE_GROUP, DerivedFigure, NotDerived, derive_all
+from kommuneintegration.evaluation import TargetEvaluation, evaluate_all
+from kommuneintegration.models import Indicator, Municipality, Observation, Strategy, ThemeStatus
+from kommuneintegration.plugins import Registry
+
+__all__ = [
+    "SCHEMA_VERSION",
+    "CatalogueComparison",
+    "Comparison",
+    "IndicatorEntry",
+    "ThemeCoverage",
+    "compare",
+    "concept_name",
+    "differences",
+]
+
+#: Bumped when the JSON shape changes incompatibly.
+SCHEMA_VERSION: Final = 1
+_CONTEXT_GROUPS: Final = frozenset({REFERENCE_GROUP, "all"})
+
+
+@attrs.frozen
+class IndicatorEntry:
+    """One figure in a catalogue row: value, unit, year, group, age band and source."""
+
+    municipality: str
+    municipality_name: str
+    strategy: str
+    indicator: str
+    label: str
+    concept: str
+    value: float
+    unit: str
+    year: int | None
+    period: str
+    group: str | None
+    group_label: str
+    group_definition: str
+    age_band: str | None
+    category: str
+    source: str
+    derived: bool = False
+    derivation: str = ""
+    note: str = ""
+
+    @property
+    def when(self) -> str:
+        if self.year is not None and self.period and str(self.year) not in self.period:
+            return f"{self.year} ({self.period})"
+        return self.period or (str(self.year) if self.year is not None else "year not stated")
+
+    @property
+    def is_context(self) -> bool:
+        """Figures for persons of Danish origin or all residents: the yardstick, not the target group."""
+        return self.group in _CONTEXT_GROUPS
+
+
+@attrs.frozen
+class CatalogueComparison:
+    """A catalogue indicator with every city's figures and the verdict on comparability."""
+
+    indicator: CatalogueIndicator
+    entries: tuple[IndicatorEntry, ...]
+    comparable: bool
+    differences: tuple[str, ...]
+    not_derived: tuple[NotDerived, ...] = ()
+
+    @property
+    def municipalities(self) -> list[str]:
+        return list(dict.fromkeys(e.municipality for e in self.entries))
+
+
+@attrs.frozen
+class ThemeCoverage:
+    """Which documents of which city cover a topic, and whether the section is filled.
+
+    ``coverage`` maps a municipality code to its sections on the topic:
+    (strategy id, section label, status).
+    """
+
+    topic: Topic
+    coverage: Mapping[str, tuple[tuple[str, str, ThemeStatus], ...]]
+
+    @staticmethod
+    def _verdict(found: Sequence[tuple[str, str, ThemeStatus]]) -> str:
+        if any(s is ThemeStatus.FILLED for _, _, s in found):
+            return "filled"
+        return "placeholder" if found else "absent"
+
+    def status(self, code: str) -> str:
+        """ "filled", "placeholder" (declared but empty) or "absent", for one city."""
+        return self._verdict(self.coverage.get(code, ()))
+
+    def document_status(self, code: str, strategy_id: str) -> str:
+        """The same verdict for one document of a city."""
+        return self._verdict([c for c in self.coverage.get(code, ()) if c[0] == strategy_id])
+
+
+@attrs.frozen
+class Comparison:
+    """The whole side-by-side view; render it with :mod:`kommuneintegration.render`."""
+
+    registry: Registry
+    municipalities: tuple[Municipality, ...]
+    indicators: tuple[CatalogueComparison, ...]
+    themes: tuple[ThemeCoverage, ...]
+    evaluations: tuple[TargetEvaluation, ...]
+    derived: tuple[DerivedFigure, ...]
+    not_derived: tuple[NotDerived, ...]
+
+    def strategies(self, code: str) -> tuple[Strategy, ...]:
+        return self.registry.strategies.get(code, ())
+
+    def to_dict(self) -> dict[str, Any]:
+        """The documented JSON shape (``docs/comparison.md``)."""
+        from kommuneintegration.render.jsonout import comparison_to_dict
+
+        return comparison_to_dict(self)
+
+
+def concept_name(indicator: Indicator) -> str:
+    """The statistical concept in a few words: "employment frequency", "wage-earner employment"."""
+    text = re.split(r"[(:;,]", indicator.concept or "", maxsplit=1)[0].strip()
+    return text or indicator.label
+
+
+def _entry(
+    municipality: Municipality,
+    strategy: Strategy,
+    indicator: Indicator,
+    obs: Observation,
+    registry: Registry,
+) -> IndicatorEntry:
+    group = registry.target_groups.get(obs.group or "")
+    return IndicatorEntry(
+        municipality=municipality.code,
+        municipality_name=municipality.name,
+        strategy=strategy.id,
+        indicator=indicator.id,
+        label=indicator.label,
+        concept=concept_name(indicator),
+        value=obs.value,
+        unit=obs.unit,
+        year=obs.year,
+        period=obs.period,
+        group=obs.group,
+        group_label=group.label if group else (obs.group or ""),
+        group_definition=group.describe(registry.country_groups) if group else "not stated",
+        age_band=str(obs.age_band) if obs.age_band else None,
+        category=obs.category,
+        source=str(obs.provenance),
+        note=obs.note,
+    )
+
+
+def _derived_entry(
+    fig: DerivedFigure, registry: Registry, strategies: Mapping[str, Strategy]
+) -> IndicatorEntry:
+    strategy = strategies[fig.strategy]
+    indicator = strategy.indicator(fig.indicator)
+    ref, grp = fig.inputs[0], fig.inputs[-1]
+    group = registry.target_groups.get(fig.group or "")
+    return IndicatorEntry(
+        municipality=fig.municipality,
+        municipality_name=registry.municipalities[fig.municipality].name,
+        strategy=fig.strategy,
+        indicator=fig.indicator,
+        label=f"gab: {indicator.label}",
+        concept=concept_name(indicator),
+        value=fig.value,
+        unit=fig.unit,
+        year=fig.year,
+        period=grp.period,
+        group=fig.group,
+        group_label=group.label if group else (fig.group or ""),
+        group_definition=group.describe(registry.country_groups) if group else "not stated",
+        age_band=fig.age_band,
+        category=fig.category,
+        source="; ".join(fig.sources),
+        derived=True,
+        derivation=f"{ref.value:g} % ({ref.group}) - {grp.value:g} % ({grp.group}) = {fig.value:g} percentage points",
+    )
+
+
+def differences(a: IndicatorEntry, b: IndicatorEntry) -> list[str]:
+    """What differs between two figures, in plain words (empty when comparable)."""
+    found: list[str] = []
+    if a.concept != b.concept:
+        found.append(f"{a.concept} vs {b.concept}")
+    if a.group_definition != b.group_definition:
+        found.append(f"{a.group_definition} vs {b.group_definition}")
+    if a.age_band != b.age_band:
+        found.append(f"age {a.age_band or 'not stated'} vs {b.age_band or 'not stated'}")
+    if a.when != b.when:
+        found.append(f"{a.when} vs {b.when}")
+    if a.unit != b.unit:
+        found.append(f"{a.unit} vs {b.unit}")
+    if a.category != b.category:
+        found.append(f"'{a.category or 'total'}' vs '{b.category or 'total'}'")
+    return found
+
+
+def _best_pair(
+    first: Sequence[IndicatorEntry], second: Sequence[IndicatorEntry]
+) -> tuple[IndicatorEntry, IndicatorEntry]:
+    def key(pair: tuple[IndicatorEntry, IndicatorEntry]) -> tuple[int, int]:
+        a, b = pair
+        return (len(differences(a, b)), -min(a.year or 0, b.year or 0))
+
+    return min(itertools.product(first, second), key=key)
+
+
+def _judge(entries: Sequence[IndicatorEntry]) -> tuple[bool, tuple[str, ...]]:
+    by_city: dict[str, list[IndicatorEntry]] = {}
+    for entry in entries:
+        by_city.setdefault(entry.municipality, []).append(entry)
+    if len(by_city) < 2:
+        names = ", ".join(e[0].municipality_name for e in by_city.values()) or "no city"
+        return False, (f"only {names} has figures for this indicator: nothing to compare with",)
+    notes: list[str] = []
+    comparable = True
+    for (_, left), (_, right) in itertools.combinations(sorted(by_city.items()), 2):
+        left_main = [e for e in left if not e.is_context] or left
+        right_main = [e for e in right if not e.is_context] or right
+        a, b = _best_pair(left_main, right_main)
+        diff = differences(a, b)
+        if diff:
+            comparable = False
+            notes.append(f"{a.municipality_name} vs {b.municipality_name}: " + "; ".join(diff))
+        else:
+            notes.append(
+                f"{a.municipality_name} vs {b.municipality_name}: same measure, group, age band and year"
+            )
+    return comparable, tuple(notes)
+
+
+def _wanted_municipalities(
+    registry: Registry, wanted: Iterable[str] | None
+) -> tuple[Municipality, ...]:
+    if wanted is None:
+        return tuple(registry.municipalities.values())
+    found = {m.code: m for m in (registry.municipality(w) for w in wanted)}
+    return tuple(found[code] for code in sorted(found))
+
+
+def _wanted_topics(wanted: Iterable[str] | None) -> set[str] | None:
+    if wanted is None:
+        return None
+    known = topics()
+    chosen: set[str] = set()
+    for text in wanted:
+        key = text.strip().casefold()
+        match = [
+            t.id for t in known.values() if key in (t.id, t.label.casefold(), t.label_en.casefold())
+        ]
+        if not match:
+            raise KeyError(f"unknown theme {text!r}; known: {', '.join(known)}")
+        chosen.update(match)
+    return chosen
+
+
+def compare(
+    registry: Registry,
+    *,
+    municipalities: Iterable[str] | None = None,
+    themes: Iterable[str] | None = None,
+    extra_observations: Mapping[str, Sequence[Observation]] | None = None,
+    as_of: int | None = None,
+) -> Comparison:
+    """Compare the loaded cities (all, or those named by code or name), optionally on some themes."""
+    cities = _wanted_municipalities(registry, municipalities)
+    codes = {m.code for m in cities}
+    chosen_topics = _wanted_topics(themes)
+    pairs = [(m, s) for m, s in registry.all_strategies() if m.code in codes]
+    extra = extra_observations or {}
+    if extra:
+        pairs = [(m, _with_extra(s, extra.get(m.code, ()))) for m, s in pairs]
+    derived, not_derived = derive_all(pairs)
+    by_id = {s.id: s for _, s in pairs}
+
+    cat = catalogue()
+    entries: dict[str, list[IndicatorEntry]] = {cid: [] for cid in cat}
+    for municipality, strategy in pairs:
+        indicators = {i.id: i for i in strategy.indicators}
+        for obs in strategy.observations:
+            indicator = indicators[obs.indicator]
+            if indicator.catalogue is not None:
+                entries[indicator.catalogue].append(
+                    _entry(municipality, strategy, indicator, obs, registry)
+                )
+    for fig in derived:
+        if fig.kind == "gap" and fig.catalogue in entries:
+            entries[fig.catalogue].append(_derived_entry(fig, registry, by_id))
+    rows: list[CatalogueComparison] = []
+    for cid, found in entries.items():
+        item = cat[cid]
+        if not found:
+            continue
+        if chosen_topics is not None and not chosen_topics & set(item.topics):
+            continue
+        comparable, notes = _judge(found)
+        source_id = item.derived_from
+        why = tuple(n for n in not_derived if source_id and _maps_to(by_id, n, source_id))
+        rows.append(CatalogueComparison(item, tuple(found), comparable, notes, why))
+
+    coverage = []
+    for topic in topics().values():
+        if chosen_topics is not None and topic.id not in chosen_topics:
+            continue
+        per_city: dict[str, tuple[tuple[str, str, ThemeStatus], ...]] = {}
+        for municipality, strategy in pairs:
+            hits = tuple(
+                (strategy.id, t.label, t.status) for t in strategy.themes if topic.id in t.topics
+            )
+            if hits:
+                per_city[municipality.code] = per_city.get(municipality.code, ()) + hits
+        coverage.append(ThemeCoverage(topic, per_city))
+
+    evaluations = evaluate_all(registry, extra, as_of, codes)
+    if chosen_topics is not None:
+        evaluations = [e for e in evaluations if _target_topics(e) & chosen_topics]
+    return Comparison(
+        registry=registry,
+        municipalities=cities,
+        indicators=tuple(rows),
+        themes=tuple(coverage),
+        evaluations=tuple(evaluations),
+        derived=tuple(derived),
+        not_derived=tuple(not_derived),
+    )
+
+
+def _maps_to(strategies: Mapping[str, Strategy], note: NotDerived, catalogue_id: str) -> bool:
+    strategy = strategies.get(note.strategy)
+    return strategy is not None and strategy.indicator(note.indicator).catalogue == catalogue_id
+
+
+def _with_extra(strategy: Strategy, extra: Sequence[Observation]) -> Strategy:
+    known = {i.id for i in strategy.indicators}
+    more = tuple(o for o in extra if o.indicator in known)
+    return attrs.evolve(strategy, observations=strategy.observations + more) if more else strategy
+
+
+def _target_topics(row: TargetEvaluation) -> set[str]:
+    found: set[str] = set()
+    strategy, target = row.strategy, row.target
+    if target.goal:
+        goal = strategy.goal(target.goal)
+        for theme in strategy.themes:
+            if theme.id == goal.theme:
+                found.update(theme.topics)
+    if target.indicator:
+        cid = strategy.indicator(target.indicator).catalogue
+        if cid:
+            found.update(catalogue()[cid].topics)
+    return found

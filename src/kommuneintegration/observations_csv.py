@@ -1,0 +1,178 @@
+"""Observations from a CSV file, so that targets can be evaluated again when new figures exist.
+
+Columns (header required, order free; "," or ";" as separator):
+``municipality, indicator, group, age_band, year, value, unit, source``.
+
+- ``municipality``: DST code or name ("851", "Aalborg");
+- ``indicator``: the id of an indicator in one of that city's strategies
+  (``kommuneintegration show CODE`` lists them);
+- ``group``: a target-group id or Danish label ("immigrants", "indvandrere");
+- ``age_band``: "18-29", "25+" or empty; ``year``: a whole year;
+- ``value``: a number, "5.4" or "5,4"; ``unit``: "%", "procentpoint", "personer";
+- ``source``: where the figure comes from (becomes its provenance).
+
+A malformed row is rejected with its line number and the reason; every other
+row is kept.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+from collections.abc import Mapping
+from pathlib import Path
+
+import attrs
+
+from kommuneintegration.models import AgeBand, Observation, Provenance
+from kommuneintegration.plugins import Registry
+from kommuneintegration.units import UnitError, parse_unit
+
+__all__ = ["COLUMNS", "ObservationFile", "RowError", "read_observations"]
+
+COLUMNS = ("municipality", "indicator", "group", "age_band", "year", "value", "unit", "source")
+
+
+@attrs.frozen
+class RowError:
+    """A rejected row: file, line number (1 is the header) and the reason."""
+
+    file: str
+    line: int
+    reason: str
+
+    def __str__(self) -> str:
+        return f"{self.file}, line {self.line}: {self.reason}"
+
+
+@attrs.frozen
+class ObservationFile:
+    """What a CSV file gave: observations per municipality code, and the rejected rows."""
+
+    observations: Mapping[str, tuple[Observation, ...]]
+    errors: tuple[RowError, ...]
+    rows: int
+
+    @property
+    def accepted(self) -> int:
+        return sum(len(v) for v in self.observations.values())
+
+
+class _RowError(ValueError):
+    pass
+
+
+def _group_id(text: str, registry: Registry) -> str | None:
+    text = text.strip()
+    if not text:
+        return None
+    if text in registry.target_groups:
+        return text
+    for group in registry.target_groups.values():
+        if text.casefold() in (group.label.casefold(), group.label_en.casefold()):
+            return group.id
+    raise _RowError(f"group: unknown target group {text!r}")
+
+
+def _number(text: str, column: str) -> float:
+    cleaned = text.strip().replace("\u00a0", "").replace(" ", "")
+    if cleaned.count(",") == 1 and "." not in cleaned:
+        cleaned = cleaned.replace(",", ".")
+    try:
+        return float(cleaned)
+    except ValueError:
+        raise _RowError(f"{column}: expected a number, got {text!r}") from None
+
+
+def _row(
+    raw: Mapping[str, str], registry: Registry, file: str, line: int
+) -> tuple[str, Observation]:
+    try:
+        municipality = registry.municipality(raw["municipality"].strip())
+    except KeyError as exc:
+        raise _RowError(f"municipality: {exc.args[0]}") from None
+    indicator_id = raw["indicator"].strip()
+    indicators = {
+        i.id: i for s in registry.strategies.get(municipality.code, ()) for i in s.indicators
+    }
+    if indicator_id not in indicators:
+        known = ", ".join(sorted(indicators)) or "none"
+        raise _RowError(
+            f"indicator: {municipality.name} has no indicator {indicator_id!r}; known: {known}"
+        )
+    indicator = indicators[indicator_id]
+    try:
+        unit = parse_unit(raw["unit"])
+    except UnitError as exc:
+        raise _RowError(f"unit: {exc}") from None
+    if unit != indicator.unit:
+        raise _RowError(
+            f"unit: {unit} but indicator {indicator_id!r} is measured in {indicator.unit}"
+        )
+    year_text = raw["year"].strip()
+    if not year_text.isdigit() or len(year_text) != 4:
+        raise _RowError(f"year: expected a year such as 2026, got {year_text!r}")
+    band_text = raw["age_band"].strip()
+    try:
+        age_band = AgeBand.parse(band_text) if band_text else None
+    except ValueError as exc:
+        raise _RowError(f"age_band: {exc}") from None
+    source = raw["source"].strip()
+    if not source:
+        raise _RowError("source: every figure needs a source")
+    observation = Observation(
+        indicator=indicator_id,
+        value=_number(raw["value"], "value"),
+        unit=unit,
+        provenance=Provenance(source, f"{file}, line {line}"),
+        group=_group_id(raw["group"], registry),
+        age_band=age_band,
+        year=int(year_text),
+    )
+    return municipality.code, observation
+
+
+def read_observations(
+    source: str | Path | io.TextIOBase, registry: Registry, *, name: str | None = None
+) -> ObservationFile:
+    """Read and check a CSV file of observations against the loaded plugins."""
+    if isinstance(source, str | Path):
+        path = Path(source)
+        text = path.read_text(encoding="utf-8-sig")
+        file = name or path.name
+    else:
+        text = source.read()
+        file = name or "<stdin>"
+    try:
+        dialect: type[csv.Dialect] | csv.Dialect = csv.Sniffer().sniff(
+            text.split("\n", 1)[0], delimiters=",;\t"
+        )
+    except csv.Error:
+        dialect = csv.excel
+    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    header = [h.strip().lower() for h in (reader.fieldnames or [])]
+    missing = [c for c in COLUMNS if c not in header]
+    if missing:
+        raise ValueError(
+            f"{file}: missing column(s) {', '.join(missing)}; the header must name {', '.join(COLUMNS)}"
+        )
+    reader.fieldnames = header
+    found: dict[str, list[Observation]] = {}
+    errors: list[RowError] = []
+    rows = 0
+    for raw in reader:
+        rows += 1
+        line = reader.line_num
+        if None in raw or any(raw.get(c) is None for c in COLUMNS):
+            # DictReader puts surplus fields under None and fills missing ones with None.
+            surplus = raw.pop(None, None) or []
+            present = sum(1 for value in raw.values() if value is not None) + len(surplus)
+            errors.append(RowError(file, line, f"expected {len(header)} columns, found {present}"))
+            continue
+        try:
+            code, observation = _row(raw, registry, file, line)
+        except (_RowError, ValueError) as exc:
+            errors.append(RowError(file, line, str(exc)))
+            continue
+        found.setdefault(code, []).append(observation)
+    return ObservationFile({k: tuple(v) for k, v in found.items()}, tuple(errors), rows)

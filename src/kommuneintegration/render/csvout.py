@@ -1,0 +1,62 @@
+"""One CSV row per figure of the comparison, with its catalogue indicator and verdict."""
+
+from __future__ import annotations
+
+import csv
+import io
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kommuneintegration.comparison import Comparison
+
+COLUMNS = (
+    "catalogue_indicator",
+    "comparable",
+    "municipality",
+    "municipality_name",
+    "strategy",
+    "indicator",
+    "concept",
+    "group",
+    "group_definition",
+    "age_band",
+    "category",
+    "year",
+    "period",
+    "value",
+    "unit",
+    "derived",
+    "derivation",
+    "source",
+)
+
+
+def comparison_to_csv(c: Comparison) -> str:
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(COLUMNS)
+    for row in c.indicators:
+        for e in row.entries:
+            writer.writerow(
+                (
+                    row.indicator.id,
+                    row.comparable,
+                    e.municipality,
+                    e.municipality_name,
+                    e.strategy,
+                    e.indicator,
+                    e.concept,
+                    e.group or "",
+                    e.group_definition,
+                    e.age_band or "",
+                    e.category,
+                    "" if e.year is None else e.year,
+                    e.period,
+                    f"{e.value:g}",
+                    e.unit,
+                    e.derived,
+                    e.derivation,
+                    e.source,
+                )
+            )
+    return out.getvalue()

@@ -1,0 +1,180 @@
+"""The stable JSON shape of a comparison (documented in docs/comparison.md)."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from kommuneintegration import __version__
+from kommuneintegration.derive import DerivedFigure, NotDerived
+
+if TYPE_CHECKING:
+    from kommuneintegration.comparison import Comparison, IndicatorEntry
+    from kommuneintegration.evaluation import TargetEvaluation
+
+
+def _entry(e: IndicatorEntry) -> dict[str, Any]:
+    return {
+        "municipality": e.municipality,
+        "municipality_name": e.municipality_name,
+        "strategy": e.strategy,
+        "indicator": e.indicator,
+        "label": e.label,
+        "concept": e.concept,
+        "value": e.value,
+        "unit": e.unit,
+        "year": e.year,
+        "period": e.period or None,
+        "group": e.group,
+        "group_label": e.group_label,
+        "group_definition": e.group_definition,
+        "age_band": e.age_band,
+        "category": e.category or None,
+        "source": e.source,
+        "derived": e.derived,
+        "derivation": e.derivation or None,
+        "note": e.note or None,
+    }
+
+
+def not_derived_to_dict(n: NotDerived) -> dict[str, Any]:
+    return {
+        "kind": n.kind,
+        "municipality": n.municipality,
+        "strategy": n.strategy,
+        "indicator": n.indicator,
+        "group": n.group,
+        "year": n.year,
+        "reason": n.reason,
+    }
+
+
+def derived_to_dict(d: DerivedFigure) -> dict[str, Any]:
+    return {
+        "kind": d.kind,
+        "municipality": d.municipality,
+        "strategy": d.strategy,
+        "indicator": d.indicator,
+        "catalogue": d.catalogue,
+        "group": d.group,
+        "reference_group": d.reference_group,
+        "age_band": d.age_band,
+        "category": d.category or None,
+        "from_year": d.from_year,
+        "year": d.year,
+        "value": d.value,
+        "unit": d.unit,
+        "relative_percent": d.relative,
+        "target": d.target,
+        "sources": list(d.sources),
+    }
+
+
+def evaluation_to_dict(row: TargetEvaluation) -> dict[str, Any]:
+    target, e = row.target, row.evaluation
+    goal = row.strategy.goal(target.goal).text if target.goal else None
+    return {
+        "municipality": row.municipality.code,
+        "strategy": row.strategy.id,
+        "document_kind": row.strategy.kind.value,
+        "target": target.id,
+        "goal": goal,
+        "kind": target.kind.value,
+        "wording": target.wording,
+        "value": target.value,
+        "unit": target.unit,
+        "year": target.year,
+        "baseline_year": target.baseline_year,
+        "status": e.status.value,
+        "status_label": e.status.label,
+        "reason": e.reason,
+        "reading": e.reading,
+        "alternative": e.alternative or None,
+        "progress": e.progress or None,
+        "rule": e.rule,
+        "source": str(target.provenance) if target.provenance else None,
+    }
+
+
+def comparison_to_dict(c: Comparison) -> dict[str, Any]:
+    registry = c.registry
+    municipalities = []
+    for m in c.municipalities:
+        strategies = []
+        for s in c.strategies(m.code):
+            group = registry.target_groups.get(s.target_group or "")
+            strategies.append(
+                {
+                    "id": s.id,
+                    "title": s.title,
+                    "kind": s.kind.value,
+                    "kind_label": s.kind.label,
+                    "period": str(s.period) if s.period else None,
+                    "author": s.author,
+                    "source": str(s.source),
+                    "target_group": {
+                        "id": s.target_group,
+                        "wording": s.target_group_wording or None,
+                        "label": group.label if group else None,
+                        "definition": group.describe(registry.country_groups) if group else None,
+                        "reading": group.reading if group else None,
+                    },
+                    "themes": [
+                        {
+                            "id": t.id,
+                            "label": t.label,
+                            "topics": list(t.topics),
+                            "status": t.status.value,
+                            "note": t.note or None,
+                        }
+                        for t in s.themes
+                    ],
+                }
+            )
+        municipalities.append(
+            {
+                "code": m.code,
+                "name": m.name,
+                "plugin": registry.owners.get(m.code),
+                "strategies": strategies,
+            }
+        )
+    return {
+        "schema_version": 1,
+        "generated_by": f"kommuneintegration {__version__}",
+        "municipalities": municipalities,
+        "indicators": [
+            {
+                "id": row.indicator.id,
+                "label": row.indicator.label,
+                "label_en": row.indicator.label_en,
+                "measure": row.indicator.measure.value,
+                "unit": row.indicator.unit,
+                "comparable": row.comparable,
+                "differences": list(row.differences),
+                "not_derived": [not_derived_to_dict(n) for n in row.not_derived],
+                "entries": [_entry(e) for e in row.entries],
+            }
+            for row in c.indicators
+        ],
+        "derived": [derived_to_dict(d) for d in c.derived],
+        "not_derived": [not_derived_to_dict(n) for n in c.not_derived],
+        "evaluations": [evaluation_to_dict(r) for r in c.evaluations],
+        "themes": [
+            {
+                "id": t.topic.id,
+                "label": t.topic.label,
+                "label_en": t.topic.label_en,
+                "coverage": {
+                    m.code: {
+                        "status": t.status(m.code),
+                        "sections": [
+                            {"strategy": sid, "theme": label, "status": status.value}
+                            for sid, label, status in t.coverage.get(m.code, ())
+                        ],
+                    }
+                    for m in c.municipalities
+                },
+            }
+            for t in c.themes
+        ],
+    }

@@ -1,0 +1,82 @@
+"""The comparison as Markdown tables, for issues, wikis and reports."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from kommuneintegration.comparison import Comparison
+
+_UNIT = {
+    "percent": "%",
+    "percentage_point": "pp",
+    "person": "persons",
+    "count": "",
+    "index_point": "points",
+}
+
+
+def _cell(text: object) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def comparison_to_markdown(c: Comparison) -> str:
+    lines = ["# Integration strategies side by side", ""]
+    lines += [
+        "## Målgrupper (target groups)",
+        "",
+        "| Kommune | Dokument | Art | Målgruppe | Definition |",
+        "|---|---|---|---|---|",
+    ]
+    for m in c.municipalities:
+        for s in c.strategies(m.code):
+            group = c.registry.target_groups.get(s.target_group or "")
+            definition = group.describe(c.registry.country_groups) if group else "not stated"
+            lines.append(
+                f"| {m.name} | {_cell(s.title)} | {s.kind.label} | {_cell(s.target_group_wording or '-')} | {definition} |"
+            )
+    lines += [
+        "",
+        "## Temaer (themes)",
+        "",
+        "| Tema | " + " | ".join(m.name for m in c.municipalities) + " |",
+    ]
+    lines.append("|---|" + "---|" * len(c.municipalities))
+    for t in c.themes:
+        lines.append(
+            f"| {t.topic.label} | " + " | ".join(t.status(m.code) for m in c.municipalities) + " |"
+        )
+    lines += ["", "## Indikatorer (figures)"]
+    for row in c.indicators:
+        verdict = "comparable" if row.comparable else "not directly comparable"
+        lines += ["", f"### {row.indicator.label} ({row.indicator.label_en}): {verdict}", ""]
+        lines += [
+            "| Kommune | Gruppe | Alder | Værdi | År | Begreb | Kilde |",
+            "|---|---|---|---|---|---|---|",
+        ]
+        for e in row.entries:
+            who = f"{e.category}: {e.group_label}" if e.category else e.group_label
+            value = f"{e.value:g} {_UNIT.get(e.unit, e.unit)}".strip() + (
+                " (derived)" if e.derived else ""
+            )
+            lines.append(
+                f"| {e.municipality_name} | {_cell(who)} | {e.age_band or '-'} | {value} | {e.when} | {_cell(e.concept)} | {_cell(e.source)} |"
+            )
+        lines += (
+            [""]
+            + [f"- {_cell(d)}" for d in row.differences]
+            + [f"- {_cell(n.reason)}" for n in row.not_derived]
+        )
+    lines += [
+        "",
+        "## Evaluering (targets)",
+        "",
+        "| Kommune | Dokument | Mål | Status | Begrundelse |",
+        "|---|---|---|---|---|",
+    ]
+    for r in c.evaluations:
+        ev = r.evaluation
+        lines.append(
+            f"| {r.municipality.name} | {r.strategy.id} | {_cell(r.target.wording)} | {ev.status.label} | {_cell(ev.reason)} |"
+        )
+    return "\n".join(lines) + "\n"

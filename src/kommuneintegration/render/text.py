@@ -1,0 +1,236 @@
+"""Plain-text views for an 80-column terminal, in the official Danish terms."""
+
+from __future__ import annotations
+
+import textwrap
+from collections.abc import Iterable, Sequence
+from typing import TYPE_CHECKING, Final
+
+from kommuneintegration.models import Municipality, Strategy
+
+if TYPE_CHECKING:
+    from kommuneintegration.comparison import CatalogueComparison, Comparison, IndicatorEntry
+    from kommuneintegration.evaluation import TargetEvaluation
+    from kommuneintegration.plugins import Registry
+
+WIDTH: Final = 80
+_UNIT: Final = {
+    "percent": "%",
+    "percentage_point": "pp",
+    "person": "pers.",
+    "count": "",
+    "index_point": "pt",
+}
+_MARK: Final = {"filled": "●", "placeholder": "○", "absent": "·"}
+
+
+def _wrap(text: str, indent: int = 2, first: str | None = None) -> list[str]:
+    prefix = " " * indent
+    return textwrap.wrap(
+        text, WIDTH, initial_indent=first if first is not None else prefix, subsequent_indent=prefix
+    ) or [first or prefix]
+
+
+def _heading(title: str) -> list[str]:
+    return ["", title, "=" * len(title)]
+
+
+def _value(value: float, unit: str) -> str:
+    if unit in ("person", "count") and value >= 1000 and float(value).is_integer():
+        text = f"{value:,.0f}".replace(",", " ")
+    else:
+        text = f"{value:g}"
+    symbol = _UNIT.get(unit, unit)
+    return f"{text} {symbol}".strip()
+
+
+def _cut(text: str, width: int) -> str:
+    return text if len(text) <= width else text[: width - 1] + "…"
+
+
+def _entry_line(e: IndicatorEntry, number: int) -> str:
+    group = e.group_label + (f" {e.age_band}" if e.age_band else "")
+    if e.category:
+        group = f"{e.category}: {group}"
+    star = "*" if e.derived else " "
+    when = str(e.year) if e.year is not None else (e.period or "no year")
+    return f"  {_cut(e.municipality_name, 10):<10} {_cut(group, 36):<36} {_value(e.value, e.unit):>9}{star} {_cut(when, 11):<11} [{number}]"
+
+
+def _indicator_block(row: CatalogueComparison) -> list[str]:
+    verdict = "sammenlignelig" if row.comparable else "ikke direkte sammenlignelig"
+    lines = ["", *_wrap(f"{row.indicator.label} ({row.indicator.label_en}): {verdict}", 2, "")]
+    sources: dict[str, int] = {}
+    for e in row.entries:
+        number = sources.setdefault(e.source, len(sources) + 1)
+        lines.append(_entry_line(e, number))
+    if any(e.derived for e in row.entries):
+        lines.append("  * beregnet (derived) from the two figures it compares")
+    for note in row.differences:
+        lines += _wrap(note, 4, "  - ")
+    for n in row.not_derived:
+        lines += _wrap(f"{n.municipality} {n.group} {n.year}: {n.reason}", 4, "  ! ")
+    lines.append("  Kilder (sources):")
+    for source, number in sources.items():
+        lines += _wrap(source, 9, f"  [{number}] ".ljust(9))
+    return lines
+
+
+def _target_groups(c: Comparison) -> list[str]:
+    lines = _heading("Målgrupper (whom each document targets)")
+    for m in c.municipalities:
+        for s in c.strategies(m.code):
+            group = c.registry.target_groups.get(s.target_group or "")
+            lines += _wrap(
+                f"{m.name}, {s.title} ({s.kind.label}, {s.period or 'no period stated'}):", 2, ""
+            )
+            if group is None:
+                lines += _wrap("no target group stated", 4)
+                continue
+            wording = s.target_group_wording or group.label
+            lines += _wrap(f"“{wording}” = {group.describe(c.registry.country_groups)}", 4)
+            if group and group.reading:
+                lines += _wrap(f"reading: {group.reading}", 6)
+    return lines
+
+
+def _themes(c: Comparison) -> list[str]:
+    lines = _heading("Temaer (themes each document covers)")
+    documents = [(m, s) for m in c.municipalities for s in c.strategies(m.code)]
+    width = max(3, min(6, (WIDTH - 38) // max(1, len(documents))))
+    for number, (m, s) in enumerate(documents, 1):
+        lines += _wrap(f"[{number}] {m.name}: {s.title} ({s.kind.label})", 6, "  ")
+    lines.append(
+        f"  {'':<34}" + "".join(f"{f'[{n}]':>{width}}" for n in range(1, len(documents) + 1))
+    )
+    for row in c.themes:
+        marks = "".join(
+            f"{_MARK[row.document_status(m.code, s.id)]:>{width}}" for m, s in documents
+        )
+        lines.append(f"  {_cut(row.topic.label, 34):<34}{marks}")
+    lines.append("  ● udfyldt (covered)  ○ erklæret, ikke udfyldt (declared but empty)")
+    lines.append("  · ikke dækket (not covered)")
+    return lines
+
+
+def evaluations_to_text(rows: Iterable[TargetEvaluation]) -> str:
+    lines: list[str] = []
+    current = None
+    for row in rows:
+        key = (row.municipality.code, row.strategy.id)
+        if key != current:
+            current = key
+            lines += [
+                "",
+                *_wrap(
+                    f"{row.municipality.name}: {row.strategy.title} ({row.strategy.kind.label})",
+                    2,
+                    "",
+                ),
+            ]
+        e = row.evaluation
+        lines += _wrap(f"{row.target.id}: {e.status.label.upper()} ({e.status.value})", 4, "  ")
+        lines += _wrap(f"mål: “{row.target.wording}”", 6, "    ")
+        lines += _wrap(f"reason: {e.reason}", 6, "    ")
+        lines += _wrap(f"reading: {row.target.reading}", 6, "    ")
+        if row.target.alternative_reading:
+            lines += _wrap(f"alternative reading: {row.target.alternative_reading}", 6, "    ")
+        if e.alternative:
+            lines += _wrap(e.alternative, 6, "    ")
+        if e.progress:
+            lines += _wrap(f"progress: {e.progress}", 6, "    ")
+    return "\n".join(lines).lstrip("\n") + "\n"
+
+
+def _summary(rows: Sequence[TargetEvaluation]) -> list[str]:
+    counts: dict[str, int] = {}
+    for row in rows:
+        counts[row.evaluation.status.label] = counts.get(row.evaluation.status.label, 0) + 1
+    return _wrap(
+        f"{len(rows)} targets: " + ", ".join(f"{n} {label}" for label, n in counts.items()), 2
+    )
+
+
+def comparison_to_text(c: Comparison) -> str:
+    names = ", ".join(f"{m.name} ({m.code})" for m in c.municipalities)
+    lines = _wrap(f"kommuneintegration compare: {names}", 0, "")
+    lines += _target_groups(c)
+    lines += _themes(c)
+    lines += _heading("Indikatorer (figures side by side)")
+    for row in c.indicators:
+        lines += _indicator_block(row)
+    lines += _heading("Evaluering (targets against observations)")
+    lines += _summary(c.evaluations)
+    lines += ["", *evaluations_to_text(c.evaluations).rstrip("\n").split("\n")]
+    return "\n".join(lines) + "\n"
+
+
+def strategies_to_text(
+    municipality: Municipality, strategies: Sequence[Strategy], registry: Registry
+) -> str:
+    """One city's documents in full: ``kommuneintegration show CODE``."""
+    lines = [f"{municipality.name} Kommune ({municipality.code})"]
+    for s in strategies:
+        lines += _heading(f"{s.title}")
+        lines += _wrap(
+            f"{s.kind.label} ({s.kind.value}); {s.period or 'no period stated'}; {s.author}", 2
+        )
+        if s.adopted:
+            lines += _wrap(f"vedtaget (adopted): {s.adopted}", 2)
+        lines += _wrap(f"kilde: {s.source}", 2)
+        if s.summary:
+            lines += _wrap(s.summary, 2)
+        group = registry.target_groups.get(s.target_group or "")
+        if group:
+            lines += _wrap(
+                f"målgruppe: “{s.target_group_wording or group.label}” = {group.describe(registry.country_groups)}",
+                2,
+            )
+        sections: list[tuple[str, list[str]]] = [
+            (
+                "Temaer",
+                [f"{t.label}" + (f" [ikke udfyldt: {t.note}]" if t.note else "") for t in s.themes],
+            ),
+            (
+                "Mål",
+                [
+                    f"{g.kind.label} {g.number}: {g.text}".replace("  ", " ")
+                    + (f" ({g.detail})" if g.detail else "")
+                    for g in s.goals
+                ],
+            ),
+            (
+                "Principper",
+                [f"{p.number + ': ' if p.number else ''}{p.text}" for p in s.principles],
+            ),
+            ("Indsatser", [f"{i.title + ': ' if i.title else ''}{i.text}" for i in s.initiatives]),
+            ("Evalueringsparametre", [p.text for p in s.evaluation_parameters]),
+            (
+                "Indikatorer",
+                [
+                    f"{i.label} [{i.measure.label}, {i.unit}{', ' + str(i.age_band) if i.age_band else ''}] ({i.concept})"
+                    for i in s.indicators
+                ],
+            ),
+            (
+                "Måltal og mål (targets)",
+                [
+                    f"{t.id} ({t.kind.label}): “{t.wording}”; reading: {t.reading}"
+                    for t in s.targets
+                ],
+            ),
+            (
+                "Tal (observations)",
+                [
+                    f"{o.indicator}: {_value(o.value, o.unit)} {o.group or ''} {o.age_band or ''} {o.category} "
+                    f"{o.year if o.year is not None else o.period or 'year not stated'} [{o.provenance}]"
+                    for o in s.observations
+                ],
+            ),
+        ]
+        for title, items in sections:
+            if items:
+                lines += ["", f"  {title}:"]
+                for item in items:
+                    lines += _wrap(" ".join(item.split()), 6, "    - ")
+    return "\n".join(lines) + "\n"

@@ -1,0 +1,66 @@
+"""Small builders for strategies in tests."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from kommuneintegration.datafile import structure
+from kommuneintegration.models import Strategy
+
+PROV = {"document": "test.txt", "section": "Tabel 1"}
+
+
+def obs(
+    indicator: str,
+    value: float,
+    *,
+    group: str,
+    year: int | None = None,
+    unit: str = "percent",
+    section: str = "Tabel 1",
+    **extra: Any,
+) -> dict[str, Any]:
+    data = {
+        "indicator": indicator,
+        "value": value,
+        "unit": unit,
+        "group": group,
+        "provenance": {"document": "test.txt", "section": section},
+        **extra,
+    }
+    if year is not None:
+        data["year"] = year
+    return data
+
+
+def make_strategy(
+    *, observations=(), targets=(), indicators=None, goals=(), themes=(), sid="s"
+) -> Strategy:
+    indicators = (
+        indicators
+        if indicators is not None
+        else [
+            {
+                "id": "rate",
+                "label": "Beskæftigelse",
+                "measure": "rate",
+                "unit": "percent",
+                "target_group": "non-western",
+                "concept": "employment rate (beskæftigelsesprocent)",
+                "catalogue": "employment-rate",
+            },
+        ]
+    )
+    data = {
+        "id": sid,
+        "title": "T",
+        "kind": "draft",
+        "author": "A",
+        "source": PROV,
+        "indicators": list(indicators),
+        "observations": list(observations),
+        "targets": list(targets),
+        "goals": list(goals),
+        "themes": list(themes),
+    }
+    return structure(data, Strategy)

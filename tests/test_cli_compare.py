@@ -1,0 +1,127 @@
+"""The main job and its siblings on the bundled plugins, as a user runs them."""
+
+import csv
+import io
+import json
+import subprocess
+import sys
+
+import pytest
+
+from kommuneintegration.cli import main
+
+pytestmark = pytest.mark.installed_plugins
+
+
+def run(argv):
+    out = io.StringIO()
+    code = main(argv, out=out)
+    return code, out.getvalue()
+
+
+def test_compare_table_fits_80_columns_and_speaks_danish():
+    code, text = run(["compare"])
+    assert code == 0
+    too_wide = [line for line in text.splitlines() if len(line) > 80]
+    assert too_wide == []
+    for term in (
+        "Målgrupper",
+        "beskæftigelsesfrekvens",
+        "dansk oprindelse",
+        "ikke på rette vej",
+        "kan ikke vurderes",
+    ):
+        assert term in text
+    assert "17 pp*" in text
+    assert "22 pp*" in text
+
+
+@pytest.mark.parametrize("fmt", ["json", "csv", "markdown"])
+def test_compare_formats(fmt):
+    code, text = run(["compare", "--format", fmt])
+    assert code == 0
+    if fmt == "json":
+        assert json.loads(text)["schema_version"] == 1
+    elif fmt == "csv":
+        rows = list(csv.DictReader(io.StringIO(text)))
+        gaps = {(r["municipality"], r["group"], r["value"]) for r in rows if r["derived"] == "True"}
+        assert ("101", "non-western", "17") in gaps
+        assert all(r["source"] for r in rows)
+    else:
+        assert "| Kommune | Gruppe | Alder | Værdi | År | Begreb | Kilde |" in text
+
+
+def test_compare_filters():
+    code, text = run(
+        ["compare", "-m", "851", "-m", "København", "--theme", "employment", "-f", "json"]
+    )
+    data = json.loads(text)
+    assert [m["code"] for m in data["municipalities"]] == ["101", "851"]
+    assert [t["id"] for t in data["themes"]] == ["employment"]
+
+
+def test_unknown_municipality_is_one_line_and_non_zero(capsys):
+    code, _ = run(["compare", "-m", "Odder"])
+    assert code == 1
+    err = capsys.readouterr().err
+    assert err.startswith(
+        "kommuneintegration: error: unknown municipality 'Odder'; loaded: 101 København"
+    )
+    assert "Traceback" not in err
+
+
+def test_debug_shows_the_traceback():
+    with pytest.raises(KeyError):
+        main(["--debug", "compare", "-m", "Odder"])
+
+
+def test_evaluate_with_observations_file(tmp_path, capsys):
+    path = tmp_path / "2026.csv"
+    path.write_text(
+        "municipality,indicator,group,age_band,year,value,unit,source\n"
+        "851,workforce-non-western,non-western,,2022,6.4,%,Silkeborg Data\n"
+        "851,workforce-non-western,non-western,,20x2,6.4,%,Silkeborg Data\n",
+        encoding="utf-8",
+    )
+    code, text = run(["evaluate", "--observations", str(path), "-f", "json"])
+    assert code == 1  # a row was rejected
+    err = capsys.readouterr().err
+    assert "rejected 2026.csv, line 3: year: expected a year such as 2026, got '20x2'" in err
+    assert "read 1 of 2 observation rows" in err
+    rows = {r["target"]: r for r in json.loads(text)}
+    assert "6.4 % (2022)" in rows["workforce-target-2021"]["progress"]
+
+
+def test_show_one_city_in_full():
+    code, text = run(["show", "851"])
+    assert code == 0
+    assert "Integrationsstrategi 2023-2026" in text
+    assert "Tabel 3" in text
+    assert "Forskellighed er en styrke" in text
+    code, text = run(["show", "kobenhavn"])
+    assert "ikke udfyldt: [Udfyldes af KFF" in text
+
+
+def test_report_is_self_contained_with_captioned_charts(tmp_path):
+    out = tmp_path / "report.html"
+    code, _ = run(["report", "--out", str(out)])
+    assert code == 0
+    page = out.read_text(encoding="utf-8")
+    assert page.startswith("<!DOCTYPE html>")
+    assert page.count("<svg") >= 5
+    assert page.count("<figure>") == page.count("<figcaption>")
+    for caption in page.split("<figcaption>")[1:]:
+        assert "Sources: " in caption.split("</figcaption>")[0]
+    for external in ("<script src", "<link ", '<img src="http', "url(http", "@import"):
+        assert external not in page
+    assert "Aalborg: Andel ansatte med ikke-vestlig baggrund" in page
+
+
+def test_python_dash_m_works_like_the_command():
+    result = subprocess.run(
+        [sys.executable, "-m", "kommuneintegration", "compare", "-f", "json", "-m", "751"],
+        capture_output=True,
+        text=True,
+        check=True,
+    )
+    assert json.loads(result.stdout)["municipalities"][0]["name"] == "Aarhus"

@@ -1,0 +1,316 @@
+import json
+
+import pytest
+from helpers import make_strategy, obs
+
+from kommuneintegration.comparison import compare, differences
+from kommuneintegration.hookspecs import hookimpl
+from kommuneintegration.models import Municipality
+from kommuneintegration.plugins import PluginHost
+
+
+def two_cities(first_obs, second_obs, second_indicator=None):
+    """Two throwaway cities with one employment-rate indicator each."""
+    indicator = {
+        "id": "rate",
+        "label": "Beskæftigelse",
+        "measure": "rate",
+        "unit": "percent",
+        "concept": "employment rate",
+        "catalogue": "employment-rate",
+    }
+
+    def city(code, name, observations, ind):
+        strategy = make_strategy(
+            observations=observations,
+            indicators=[ind],
+            sid=f"{name.lower()}-s",
+            themes=[
+                {"id": "job", "label": "Job", "topics": ["employment"]},
+                {
+                    "id": "bolig",
+                    "label": "Bolig",
+                    "topics": ["housing"],
+                    "status": "placeholder",
+                    "note": "[Udfyldes]",
+                },
+            ],
+        )
+
+        class City:
+            @hookimpl
+            def municipality(self):
+                return Municipality(code, name)
+
+            @hookimpl
+            def strategies(self):
+                return [strategy]
+
+        return City()
+
+    host = PluginHost(load_entrypoints=False, strict=True)
+    host.register(city("461", "Odense", first_obs, indicator), name="odense")
+    host.register(city("630", "Vejle", second_obs, second_indicator or indicator), name="vejle")
+    return host.registry()
+
+
+def row(comparison, cid):
+    (found,) = [r for r in comparison.indicators if r.indicator.id == cid]
+    return found
+
+
+def test_same_measure_group_age_and_year_is_comparable():
+    registry = two_cities(
+        [obs("rate", 60, group="non-western", year=2021, age_band="16-64")],
+        [obs("rate", 55, group="non-western", year=2021, age_band="16-64")],
+    )
+    result = row(compare(registry), "employment-rate")
+    assert result.comparable
+    assert result.differences == ("Odense vs Vejle: same measure, group, age band and year",)
+
+
+def test_every_difference_in_plain_words():
+    other = {
+        "id": "rate",
+        "label": "Lønmodtagere",
+        "measure": "rate",
+        "unit": "percent",
+        "concept": "wage-earner employment (lønmodtagerbeskæftigelse)",
+        "catalogue": "employment-rate",
+    }
+    registry = two_cities(
+        [obs("rate", 60, group="immigrants-and-descendants", year=2022, age_band="18-29")],
+        [obs("rate", 55, group="non-western", year=2021, age_band="16-64")],
+        other,
+    )
+    result = row(compare(registry), "employment-rate")
+    assert not result.comparable
+    assert result.differences == (
+        "Odense vs Vejle: employment rate vs wage-earner employment; immigrants and descendants of any origin vs "
+        "immigrants and descendants from non-Western countries; age 18-29 vs 16-64; 2022 vs 2021",
+    )
+
+
+def test_the_best_matching_pair_is_judged_and_danish_origin_figures_are_context():
+    registry = two_cities(
+        [
+            obs("rate", 77, group="danish-origin", year=2021),
+            obs("rate", 60, group="non-western", year=2019),
+            obs("rate", 61, group="non-western", year=2021),
+        ],
+        [
+            obs("rate", 55, group="non-western", year=2021),
+            obs("rate", 75, group="danish-origin", year=2021),
+        ],
+    )
+    result = row(compare(registry), "employment-rate")
+    assert result.comparable
+    gap_row = row(compare(registry), "employment-gap")
+    assert sorted((e.municipality, e.value) for e in gap_row.entries) == [
+        ("461", 16.0),
+        ("630", 20.0),
+    ]
+    assert all(e.derived for e in gap_row.entries)
+    assert (
+        gap_row.entries[0].derivation
+        == "77 % (danish-origin) - 61 % (non-western) = 16 percentage points"
+    )
+    assert [n.group for n in gap_row.not_derived] == [
+        "non-western"
+    ]  # the 2019 figure has no partner
+
+
+def test_one_city_only_is_said():
+    registry = two_cities([obs("rate", 60, group="non-western", year=2021)], [])
+    assert row(compare(registry), "employment-rate").differences == (
+        "only Odense has figures for this indicator: nothing to compare with",
+    )
+
+
+def test_differences_helper_is_empty_for_equal_entries():
+    registry = two_cities([obs("rate", 60, group="non-western", year=2021)], [])
+    (entry,) = row(compare(registry), "employment-rate").entries
+    assert differences(entry, entry) == []
+
+
+def test_themes_include_declared_but_empty_sections():
+    registry = two_cities([obs("rate", 60, group="non-western", year=2021)], [])
+    themes = {t.topic.id: t for t in compare(registry).themes}
+    assert themes["employment"].status("461") == "filled"
+    assert themes["housing"].status("461") == "placeholder"
+    assert themes["safety"].status("461") == "absent"
+
+
+def test_filters_by_municipality_and_theme():
+    registry = two_cities(
+        [obs("rate", 60, group="non-western", year=2021)],
+        [obs("rate", 55, group="non-western", year=2021)],
+    )
+    only = compare(registry, municipalities=["Vejle"], themes=["beskæftigelse"])
+    assert [m.code for m in only.municipalities] == ["630"]
+    assert [t.topic.id for t in only.themes] == ["employment"]
+    assert {e.municipality for r in only.indicators for e in r.entries} == {"630"}
+    with pytest.raises(KeyError, match="unknown municipality 'Odder'"):
+        compare(registry, municipalities=["Odder"])
+    with pytest.raises(KeyError, match="unknown theme 'sport'"):
+        compare(registry, themes=["sport"])
+
+
+def test_extra_observations_join_the_comparison():
+    registry = two_cities([obs("rate", 60, group="non-western", year=2021)], [])
+    from kommuneintegration.models import Observation, Provenance
+
+    extra = {
+        "630": (
+            Observation(
+                "rate",
+                58.0,
+                "percent",
+                Provenance("RAS200", "x.csv, line 2"),
+                group="non-western",
+                year=2021,
+            ),
+        )
+    }
+    result = row(compare(registry, extra_observations=extra), "employment-rate")
+    assert result.comparable
+    assert {e.source for e in result.entries} >= {"RAS200, x.csv, line 2"}
+
+
+# --- the JSON shape (documented in docs/comparison.md) -------------------------------------
+
+ENTRY_KEYS = {
+    "municipality",
+    "municipality_name",
+    "strategy",
+    "indicator",
+    "label",
+    "concept",
+    "value",
+    "unit",
+    "year",
+    "period",
+    "group",
+    "group_label",
+    "group_definition",
+    "age_band",
+    "category",
+    "source",
+    "derived",
+    "derivation",
+    "note",
+}
+EVALUATION_KEYS = {
+    "municipality",
+    "strategy",
+    "document_kind",
+    "target",
+    "goal",
+    "kind",
+    "wording",
+    "value",
+    "unit",
+    "year",
+    "baseline_year",
+    "status",
+    "status_label",
+    "reason",
+    "reading",
+    "alternative",
+    "progress",
+    "rule",
+    "source",
+}
+
+
+def check_shape(data):
+    assert set(data) == {
+        "schema_version",
+        "generated_by",
+        "municipalities",
+        "indicators",
+        "derived",
+        "not_derived",
+        "evaluations",
+        "themes",
+    }
+    assert data["schema_version"] == 1
+    for m in data["municipalities"]:
+        assert set(m) == {"code", "name", "plugin", "strategies"}
+        for s in m["strategies"]:
+            assert set(s) == {
+                "id",
+                "title",
+                "kind",
+                "kind_label",
+                "period",
+                "author",
+                "source",
+                "target_group",
+                "themes",
+            }
+            assert set(s["target_group"]) == {"id", "wording", "label", "definition", "reading"}
+    for ind in data["indicators"]:
+        assert set(ind) == {
+            "id",
+            "label",
+            "label_en",
+            "measure",
+            "unit",
+            "comparable",
+            "differences",
+            "not_derived",
+            "entries",
+        }
+        assert isinstance(ind["comparable"], bool)
+        for entry in ind["entries"]:
+            assert set(entry) == ENTRY_KEYS
+            assert isinstance(entry["value"], int | float)
+            assert entry["source"]
+    for ev in data["evaluations"]:
+        assert set(ev) == EVALUATION_KEYS
+        assert ev["status"] in {"achieved", "on-track", "not-on-track", "not-evaluable"}
+        assert ev["reason"]
+    for theme in data["themes"]:
+        assert set(theme) == {"id", "label", "label_en", "coverage"}
+        for cov in theme["coverage"].values():
+            assert cov["status"] in {"filled", "placeholder", "absent"}
+
+
+def test_json_shape_of_throwaway_cities():
+    registry = two_cities(
+        [obs("rate", 60, group="non-western", year=2021)],
+        [obs("rate", 55, group="non-western", year=2021)],
+    )
+    data = json.loads(json.dumps(compare(registry).to_dict()))
+    check_shape(data)
+
+
+@pytest.mark.installed_plugins
+def test_json_shape_and_content_of_the_bundled_cities():
+    data = json.loads(
+        json.dumps(compare(PluginHost(strict=True).registry()).to_dict(), ensure_ascii=False)
+    )
+    check_shape(data)
+    assert [m["code"] for m in data["municipalities"]] == ["101", "751", "851"]
+    gap = next(i for i in data["indicators"] if i["id"] == "employment-gap")
+    kbh = {
+        (e["group"], e["value"])
+        for e in gap["entries"]
+        if e["municipality"] == "101" and e["derived"]
+    }
+    assert kbh == {("non-western", 17.0), ("kobenhavn:udvalgte-menapt", 22.0)}
+    assert any("wage-earner employment vs employment frequency" in d for d in gap["differences"])
+    rate = next(i for i in data["indicators"] if i["id"] == "employment-rate")
+    assert rate["comparable"] is False
+    assert any("age not stated vs 16-64" in d and "2021 vs 2008" in d for d in rate["differences"])
+    culture = next(t for t in data["themes"] if t["id"] == "culture-leisure")
+    sections = culture["coverage"]["101"]["sections"]
+    assert {
+        "strategy": "kobenhavn-2023",
+        "theme": "3. Kultur- og fritidsområdet",
+        "status": "placeholder",
+    } in sections
+    aarhus = next(m for m in data["municipalities"] if m["code"] == "751")
+    assert {s["kind"] for s in aarhus["strategies"]} == {"adopted-policy", "proposal"}
+    assert len(data["evaluations"]) == 22
