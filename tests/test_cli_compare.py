@@ -55,6 +55,7 @@ def test_compare_filters():
     code, text = run(
         ["compare", "-m", "851", "-m", "København", "--theme", "employment", "-f", "json"]
     )
+    assert code == 0
     data = json.loads(text)
     assert [m["code"] for m in data["municipalities"]] == ["101", "851"]
     assert [t["id"] for t in data["themes"]] == ["employment"]
