@@ -57,7 +57,7 @@ def _entry_line(e: IndicatorEntry, number: int) -> str:
     return f"  {_cut(e.municipality_name, 10):<10} {_cut(group, 36):<36} {_value(e.value, e.unit):>9}{star} {_cut(when, 11):<11} [{number}]"
 
 
-def _indicator_block(row: CatalogueComparison) -> list[str]:
+def _indicator_block(row: CatalogueComparison, c: Comparison) -> list[str]:
     verdict = "sammenlignelig" if row.comparable else "ikke direkte sammenlignelig"
     lines = ["", *_wrap(f"{row.indicator.label} ({row.indicator.label_en}): {verdict}", 2, "")]
     sources: dict[str, int] = {}
@@ -69,7 +69,9 @@ def _indicator_block(row: CatalogueComparison) -> list[str]:
     for note in row.differences:
         lines += _wrap(note, 4, "  - ")
     for n in row.not_derived:
-        lines += _wrap(f"{n.municipality} {n.group} {n.year}: {n.reason}", 4, "  ! ")
+        group = c.registry.target_groups.get(n.group or "")
+        who = f"{c.registry.municipalities[n.municipality].name}, {group.label if group else n.group}"
+        lines += _wrap(f"{who}: {n.reason}", 4, "  ! ")
     lines.append("  Kilder (sources):")
     for source, number in sources.items():
         lines += _wrap(source, 9, f"  [{number}] ".ljust(9))
@@ -158,7 +160,7 @@ def comparison_to_text(c: Comparison) -> str:
     lines += _themes(c)
     lines += _heading("Indikatorer (figures side by side)")
     for row in c.indicators:
-        lines += _indicator_block(row)
+        lines += _indicator_block(row, c)
     lines += _heading("Evaluering (targets against observations)")
     lines += _summary(c.evaluations)
     lines += ["", *evaluations_to_text(c.evaluations).rstrip("\n").split("\n")]
