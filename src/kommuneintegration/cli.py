@@ -178,6 +178,32 @@ def _report(args: argparse.Namespace, host: PluginHost, out: TextIO) -> int:
     return 1 if getattr(args, "rejected_rows", 0) else 0
 
 
+def _classify(args: argparse.Namespace, host: PluginHost, out: TextIO) -> int:
+    from kommuneintegration.register import classify_file, write_summary
+
+    summary = classify_file(
+        args.input,
+        args.out,
+        errors=args.errors,
+        chunk_rows=args.chunk_rows,
+        progress=args.progress or None,
+    )
+    out.write(f"Wrote {args.out}\n{summary.text()}\n")
+    if args.summary:
+        write_summary(summary, args.summary)
+    return 0
+
+
+def _synthesize(args: argparse.Namespace, host: PluginHost, out: TextIO) -> int:
+    from kommuneintegration.synthetic import synthesize
+
+    if args.rows < 0:
+        raise CommandError(f"--rows must be zero or more, not {args.rows}")
+    path = synthesize(args.rows, seed=args.seed).write(args.out)
+    out.write(f"Wrote {args.rows} synthetic residents (seed {args.seed}) to {path}\n")
+    return 0
+
+
 def _warn_problems(host: PluginHost) -> None:
     for problem in host.registry().problems:
         print(f"kommuneintegration: warning: {problem}", file=sys.stderr)
@@ -244,6 +270,35 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--municipality", "-m", action="append", metavar="CODE")
     p.add_argument("--observations", metavar="FILE.csv", help="add observations from a CSV file")
     p.set_defaults(handler=_report)
+
+    p = sub.add_parser(
+        "classify", help="classify a register file (CSV or Parquet) by origin, in chunks"
+    )
+    p.add_argument("input", help="CSV or .parquet with the six origin columns (see docs/origin.md)")
+    p.add_argument("--out", "-o", required=True, help="output file (.csv or .parquet)")
+    p.add_argument(
+        "--errors",
+        choices=["raise", "coerce"],
+        default="raise",
+        help="invalid codes: stop, or count as unknown",
+    )
+    p.add_argument(
+        "--chunk-rows",
+        type=int,
+        default=None,
+        help="rows per chunk: sets memory use (default 500000)",
+    )
+    p.add_argument("--summary", metavar="FILE.json", help="also write the counts as JSON")
+    p.add_argument(
+        "--progress", action="store_true", help="show progress even when stderr is not a terminal"
+    )
+    p.set_defaults(handler=_classify)
+
+    p = sub.add_parser("synthesize", help="write a seeded synthetic population (CSV or .parquet)")
+    p.add_argument("--rows", "-n", type=int, default=100_000)
+    p.add_argument("--seed", type=int, default=0)
+    p.add_argument("--out", "-o", required=True)
+    p.set_defaults(handler=_synthesize)
 
     return parser
 

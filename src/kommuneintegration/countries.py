@@ -289,9 +289,23 @@ class CountryGroup:
     def mask(self, codes: npt.ArrayLike) -> npt.NDArray[np.bool_]:
         """Vectorised membership over an array of alpha-2 codes."""
         arr = np.asarray(codes)
+        if arr.dtype == np.dtype("<U2") and arr.ndim == 1:
+            # Two characters as one small integer, then a table lookup: no sorting of strings.
+            chars = np.ascontiguousarray(arr).view(np.uint32).reshape(-1, 2)
+            key = np.minimum(chars[:, 0], 128).astype(np.int32) * 129 + np.minimum(chars[:, 1], 128)
+            return _membership_table(self.members)[key]
         return np.isin(
             arr, np.array(sorted(self.members), dtype=arr.dtype if arr.dtype.kind == "U" else "U2")
         )
+
+
+@functools.lru_cache(maxsize=64)
+def _membership_table(members: frozenset[str]) -> npt.NDArray[np.bool_]:
+    table = np.zeros(129 * 129, dtype=bool)
+    for code in members:
+        table[ord(code[0]) * 129 + ord(code[1])] = True
+    table.setflags(write=False)
+    return table
 
 
 @attrs.define

@@ -16,7 +16,9 @@ same answers.
 from __future__ import annotations
 
 import enum
+import os
 from collections.abc import Callable, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Final, Literal
 
 import attrs
@@ -187,12 +189,14 @@ COLUMNS: Final = (
     "father_citizenship",
 )
 
-_CODE_LIST: Final = np.array([*sorted(_all_codes()), "", ""], dtype="<U2")
-_MISSING: Final = len(_CODE_LIST) - 2
+# Code indices: DK is 0 and "not recorded" 1, so that min(index, 2) is the category
+# the rules need (0 Denmark, 1 missing, 2 another country).
+_CODE_LIST: Final = np.array([DENMARK, "", *sorted(_all_codes() - {DENMARK}), ""], dtype="<U2")
+_DK: Final = 0
+_MISSING: Final = 1
 _INVALID: Final = len(_CODE_LIST) - 1
-_DK: Final = int(np.flatnonzero(_CODE_LIST == DENMARK)[0])
 _INDEX_DTYPE: Final = np.int16
-_CODE_INDEX: Final = {code: i for i, code in enumerate(_CODE_LIST[:_MISSING].tolist())}
+_CODE_INDEX: Final = {code: i for i, code in enumerate(_CODE_LIST[:_INVALID].tolist()) if code}
 
 
 def _key_table() -> npt.NDArray[np.int16]:
@@ -224,8 +228,17 @@ def _scalar_index(value: object) -> int:
     return _INVALID
 
 
-def _encode(values: Any) -> tuple[npt.NDArray[np.int16], Callable[[int], object]]:
-    """Encode one column to code indices; return them and a way to read the original value."""
+@attrs.frozen
+class _Column:
+    """One input column, ready to be encoded block by block."""
+
+    length: int
+    encode: Callable[[int, int], npt.NDArray[np.int16]]
+    original: Callable[[int], object]
+
+
+def _encoder(values: Any) -> _Column:
+    """Prepare one column: fixed-width strings are encoded per block, other inputs up front."""
     if hasattr(values, "dictionary_encode") and not isinstance(values, np.ndarray):  # pyarrow
         encoded = values.dictionary_encode()
         if hasattr(encoded, "combine_chunks"):
@@ -235,8 +248,7 @@ def _encode(values: Any) -> tuple[npt.NDArray[np.int16], Callable[[int], object]
             .to_numpy(zero_copy_only=False)
             .astype(np.int64, copy=False)
         )
-        uniques: list[object] = encoded.dictionary.to_pylist()
-        return _from_factorized(codes, uniques)
+        return _from_factorized(codes, encoded.dictionary.to_pylist())
     if hasattr(values, "factorize") and not isinstance(values, np.ndarray):  # pandas
         codes, uniq = values.factorize(use_na_sentinel=True)
         return _from_factorized(np.asarray(codes), list(np.asarray(uniq, dtype=object)))
@@ -244,7 +256,10 @@ def _encode(values: Any) -> tuple[npt.NDArray[np.int16], Callable[[int], object]
     if arr.ndim != 1:
         arr = arr.reshape(-1)
     if arr.dtype.kind in "US":
-        return _from_fixed_width(arr), lambda i: arr[i].item()
+        fixed = np.ascontiguousarray(arr)
+        return _Column(
+            len(fixed), lambda lo, hi: _from_fixed_width(fixed[lo:hi]), lambda i: fixed[i].item()
+        )
     obj = arr.astype(object, copy=False)
     lut = {**_CODE_INDEX, **{c.lower(): i for c, i in _CODE_INDEX.items()}, "": _MISSING}
     out = np.fromiter(
@@ -252,21 +267,47 @@ def _encode(values: Any) -> tuple[npt.NDArray[np.int16], Callable[[int], object]
         dtype=_INDEX_DTYPE,
         count=len(obj),
     )
-    return out, lambda i: obj[i]
+    return _Column(len(out), lambda lo, hi: out[lo:hi], lambda i: obj[i])
 
 
-def _from_factorized(
-    codes: npt.NDArray[Any], uniques: list[object]
-) -> tuple[npt.NDArray[np.int16], Callable[[int], object]]:
+def _from_factorized(codes: npt.NDArray[Any], uniques: list[object]) -> _Column:
     lut = np.array([_scalar_index(u) for u in uniques] + [_MISSING], dtype=_INDEX_DTYPE)
     codes = np.where(codes < 0, len(uniques), codes) if (codes < 0).any() else codes
-    return lut[codes], lambda i: uniques[codes[i]] if codes[i] < len(uniques) else None
+    idx = lut[codes]
+    return _Column(
+        len(idx),
+        lambda lo, hi: idx[lo:hi],
+        lambda i: uniques[codes[i]] if codes[i] < len(uniques) else None,
+    )
+
+
+def _key14_table() -> npt.NDArray[np.int16]:
+    """Two ASCII characters packed into 14 bits -> code index; lower case accepted."""
+    table = np.full(1 << 14, _INVALID, dtype=_INDEX_DTYPE)
+    table[0] = _MISSING  # ""
+    for code, i in _CODE_INDEX.items():
+        for variant in {code, code.lower()}:
+            table[ord(variant[0]) | (ord(variant[1]) << 7)] = i
+    return table
+
+
+_KEY14: Final = _key14_table()
+_NOT_ASCII: Final = np.uint64(0xFFFFFF80FFFFFF80)
 
 
 def _from_fixed_width(arr: npt.NDArray[Any]) -> npt.NDArray[np.int16]:
-    """Fixed-width strings: read the first two characters as integers, no Python per row."""
+    """Fixed-width strings: read the characters as integers, no Python per row."""
     arr = np.ascontiguousarray(arr)
     n = len(arr)
+    if arr.dtype == np.dtype("<U2"):
+        # One row is one uint64: two UCS-4 characters. Pack both into 14 bits.
+        v = arr.view(np.uint64)
+        key = (v | (v >> np.uint64(25))) & np.uint64(0x3FFF)
+        out: npt.NDArray[np.int16] = _KEY14[key.view(np.int64)]
+        bad = (v & _NOT_ASCII) != 0
+        if bad.any():
+            out[bad] = _INVALID
+        return out
     chars: npt.NDArray[np.unsignedinteger[Any]]
     if arr.dtype.kind == "U":
         width = arr.dtype.itemsize // 4
@@ -278,10 +319,10 @@ def _from_fixed_width(arr: npt.NDArray[Any]) -> npt.NDArray[np.int16]:
         return np.full(n, _MISSING, dtype=_INDEX_DTYPE)
     c0 = np.minimum(chars[:, 0], 128).astype(np.int32)
     c1 = np.minimum(chars[:, 1], 128).astype(np.int32) if width > 1 else np.zeros(n, np.int32)
-    out: npt.NDArray[np.int16] = _KEY_TABLE[c0 * 129 + c1]
+    result: npt.NDArray[np.int16] = _KEY_TABLE[c0 * 129 + c1]
     if width > 2:
-        out[chars[:, 2] != 0] = _INVALID  # longer than two characters: not a code
-    return out
+        result[chars[:, 2] != 0] = _INVALID  # longer than two characters: not a code
+    return result
 
 
 class InvalidCodesError(ValueError):
@@ -340,6 +381,14 @@ class ClassifiedPopulation:
         return f"{len(self)} rows; " + "; ".join(parts)
 
 
+#: Rows per block: small enough that a block's temporaries stay in cache.
+BLOCK_ROWS: Final = 1 << 18
+
+
+def _workers() -> int:
+    return max(1, min(4, os.cpu_count() or 1))
+
+
 def classify_many(
     birth_country: Any,
     citizenship: Any,
@@ -358,6 +407,10 @@ def classify_many(
     :class:`InvalidCodesError` naming the argument, how many and where;
     ``errors="coerce"`` treats them as unknown and reports the count in
     :attr:`ClassifiedPopulation.coerced`.
+
+    Fixed-width numpy string arrays ("<U2", "S2") are read without a Python
+    step per row; the work runs in blocks of :data:`BLOCK_ROWS` rows on a few
+    threads (numpy releases the GIL), so temporaries stay small.
     """
     if errors not in ("raise", "coerce"):
         raise ValueError(f"errors must be 'raise' or 'coerce', not {errors!r}")
@@ -369,56 +422,95 @@ def classify_many(
         father_birth_country,
         father_citizenship,
     )
-    columns: list[npt.NDArray[np.int16]] = []
-    coerced: dict[str, int] = {}
-    length: int | None = None
-    for name, values in zip(COLUMNS, given, strict=True):
-        idx, original = _encode(values)
-        if length is None:
-            length = len(idx)
-        elif len(idx) != length:
+    columns = [_encoder(values) for values in given]
+    n = columns[0].length
+    for name, column in zip(COLUMNS, columns, strict=True):
+        if column.length != n:
             raise ValueError(
-                f"{name} has {len(idx)} values but {COLUMNS[0]} has {length}; "
-                "all arguments must align"
+                f"{name} has {column.length} values but {COLUMNS[0]} has {n}; all arguments must align"
             )
-        bad = idx == _INVALID
-        n_bad = int(np.count_nonzero(bad))
-        if n_bad:
-            if errors == "raise":
-                rows = np.flatnonzero(bad)[:5].tolist()
-                raise InvalidCodesError(name, n_bad, [(r, original(r)) for r in rows])
-            idx = np.where(bad, _MISSING, idx).astype(_INDEX_DTYPE, copy=False)
-        coerced[name] = n_bad
-        columns.append(idx)
-    origin, coo = _apply_rules(*columns)
-    return ClassifiedPopulation(origin, _CODE_LIST[coo], coerced)
+    origin = np.empty(n, dtype=np.int8)
+    coo = np.empty(n, dtype="<U2")
+
+    def work(lo: int, hi: int) -> list[tuple[int, list[int]]]:
+        found: list[tuple[int, list[int]]] = []
+        stacked = np.empty((8, hi - lo), dtype=_INDEX_DTYPE)
+        stacked[6] = _DK
+        stacked[7] = _MISSING
+        for k, column in enumerate(columns):
+            idx = column.encode(lo, hi)
+            bad = idx == _INVALID
+            count = int(np.count_nonzero(bad))
+            if count:
+                found.append((count, (np.flatnonzero(bad)[:5] + lo).tolist()))
+                idx = np.where(bad, _MISSING, idx).astype(_INDEX_DTYPE, copy=False)
+            else:
+                found.append((0, []))
+            stacked[k] = idx
+        _apply_rules(stacked, origin[lo:hi], coo[lo:hi])
+        return found
+
+    bounds = [(lo, min(lo + BLOCK_ROWS, n)) for lo in range(0, n, BLOCK_ROWS)] or [(0, 0)]
+    if len(bounds) > 1 and _workers() > 1:
+        with ThreadPoolExecutor(_workers()) as pool:
+            results = list(pool.map(lambda b: work(*b), bounds))
+    else:
+        results = [work(*b) for b in bounds]
+    coerced: dict[str, int] = {}
+    for k, name in enumerate(COLUMNS):
+        count = sum(r[k][0] for r in results)
+        if count and errors == "raise":
+            rows = sorted(row for r in results for row in r[k][1])[:5]
+            raise InvalidCodesError(name, count, [(row, columns[k].original(row)) for row in rows])
+        coerced[name] = count
+    return ClassifiedPopulation(origin, coo, coerced)
+
+
+def _rule_tables() -> tuple[npt.NDArray[np.int8], npt.NDArray[np.intp]]:
+    """Origin and country-of-origin source for each of the 3**6 states of the six inputs.
+
+    Each input is Denmark, not recorded, or another country, and the rules
+    depend on nothing else, so :func:`classify` (the reference) decides every
+    state once. The source says which column gives the country of origin (0-5),
+    or Denmark (6), or none (7). Other countries are represented by a distinct
+    code per column so the answer names its column.
+    """
+    others = ("SE", "NO", "FI", "IS", "DE", "NL")
+    origin = np.zeros(3**6, dtype=np.int8)
+    source = np.zeros(3**6, dtype=np.intp)
+    for state in range(3**6):
+        cats = [(state // 3 ** (5 - k)) % 3 for k in range(6)]
+        values = [DENMARK if c == 0 else None if c == 1 else others[k] for k, c in enumerate(cats)]
+        mother = Parent(values[2], values[3])
+        father = Parent(values[4], values[5])
+        result = classify(Person(values[0], values[1], mother=mother, father=father))
+        origin[state] = result.origin
+        if result.country_of_origin is None:
+            source[state] = 7
+        elif result.country_of_origin == DENMARK:
+            source[state] = 6
+        else:
+            source[state] = others.index(result.country_of_origin)
+    return origin, source
+
+
+_ORIGIN_LUT, _SOURCE_LUT = _rule_tables()
+_POWERS: Final = np.array([3**5, 3**4, 3**3, 3**2, 3, 1], dtype=np.int16).reshape(6, 1)
 
 
 def _apply_rules(
-    born: npt.NDArray[np.int16],
-    cit: npt.NDArray[np.int16],
-    mb: npt.NDArray[np.int16],
-    mc: npt.NDArray[np.int16],
-    fb: npt.NDArray[np.int16],
-    fc: npt.NDArray[np.int16],
-) -> tuple[npt.NDArray[np.int8], npt.NDArray[np.int16]]:
-    m_known = (mb != _MISSING) | (mc != _MISSING)
-    f_known = (fb != _MISSING) | (fc != _MISSING)
-    danish_parent = ((mb == _DK) & (mc == _DK)) | ((fb == _DK) & (fc == _DK))
-    born_dk = born == _DK
-    none_known = ~(m_known | f_known)
+    stacked: npt.NDArray[np.int16], origin: npt.NDArray[np.int8], coo: npt.NDArray[np.str_]
+) -> None:
+    """Classify a block into ``origin`` and ``coo`` (views of the result).
 
-    origin = np.where(born_dk, np.int8(Origin.DESCENDANT), np.int8(Origin.IMMIGRANT))
-    origin[born == _MISSING] = Origin.UNDETERMINED
-    no_parent_dk = none_known & born_dk
-    origin[no_parent_dk & (cit == _DK)] = Origin.DANISH
-    origin[no_parent_dk & (cit == _MISSING)] = Origin.UNDETERMINED
-    origin[danish_parent] = Origin.DANISH
-
-    # Country of origin: the deciding parent (mother if known) or the person.
-    pb = np.where(m_known, mb, fb)
-    pc = np.where(m_known, mc, fc)
-    coo = np.where(none_known, np.where(born_dk, cit, born), np.where(pb == _DK, pc, pb))
-    coo[origin == Origin.DANISH] = _DK
-    coo[origin == Origin.UNDETERMINED] = _MISSING
-    return origin, coo
+    ``stacked`` holds the six encoded columns in rows 0-5, Denmark in row 6 and
+    "not recorded" in row 7, so the country of origin is one gather.
+    """
+    width = stacked.shape[1]
+    categories = np.minimum(stacked[:6], 2)
+    categories *= _POWERS
+    state = categories.sum(axis=0, dtype=np.int16)
+    np.take(_ORIGIN_LUT, state, out=origin)
+    flat = _SOURCE_LUT[state] * width
+    flat += np.arange(width)
+    np.take(_CODE_LIST, stacked.ravel()[flat], out=coo)

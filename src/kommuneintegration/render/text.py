@@ -70,7 +70,9 @@ def _indicator_block(row: CatalogueComparison, c: Comparison) -> list[str]:
         lines += _wrap(note, 4, "  - ")
     for n in row.not_derived:
         group = c.registry.target_groups.get(n.group or "")
-        who = f"{c.registry.municipalities[n.municipality].name}, {group.label if group else n.group}"
+        who = (
+            f"{c.registry.municipalities[n.municipality].name}, {group.label if group else n.group}"
+        )
         lines += _wrap(f"{who}: {n.reason}", 4, "  ! ")
     lines.append("  Kilder (sources):")
     for source, number in sources.items():

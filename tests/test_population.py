@@ -1,0 +1,316 @@
+"""Population scale: blocks, synthetic data, aggregation against the per-row reference, files."""
+
+import io
+import json
+import sys
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from strategies import columns, incomplete_persons
+
+from kommuneintegration import origin as origin_module
+from kommuneintegration.aggregate import DEFAULT_AGE_BANDS, UNKNOWN, aggregate, aggregate_reference
+from kommuneintegration.catalogue import builtin_target_groups
+from kommuneintegration.cli import main
+from kommuneintegration.origin import COLUMNS, InvalidCodesError, Origin, classify, classify_many
+from kommuneintegration.register import classify_file
+from kommuneintegration.synthetic import synthesize
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from baselines import numpy_masks, python_loop, row_loop
+
+GROUPS = builtin_target_groups()
+
+
+# --- classify_many in blocks, and the benchmark's baselines -------------------------------
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(incomplete_persons, max_size=40), st.integers(1, 7))
+def test_blocks_and_threads_agree_with_the_reference(people, block):
+    cols = {k: np.array(v, dtype="<U2") for k, v in columns(people).items()}
+    saved = origin_module.BLOCK_ROWS
+    origin_module.BLOCK_ROWS = block  # many blocks on the thread pool
+    try:
+        result = classify_many(**cols)
+    finally:
+        origin_module.BLOCK_ROWS = saved
+    expected = [classify(p) for p in people]
+    assert result.origin.tolist() == [int(c.origin) for c in expected]
+    assert result.country_of_origin.tolist() == [c.country_of_origin or "" for c in expected]
+
+
+@settings(max_examples=60, deadline=None)
+@given(st.lists(incomplete_persons, min_size=1, max_size=40))
+def test_three_implementations_agree(people):
+    """The vectorised path, the scalar reference and the benchmark's independent numpy version."""
+    cols = {k: np.array(v, dtype="<U2") for k, v in columns(people).items()}
+    result = classify_many(**cols)
+    masks_origin, masks_country = numpy_masks(*cols.values())
+    loop_origin, loop_country = row_loop(*cols.values())
+    list_origin, list_country = python_loop(*(c.tolist() for c in cols.values()))
+    assert result.origin.tolist() == masks_origin.tolist() == loop_origin.tolist() == list_origin
+    assert (
+        result.country_of_origin.tolist()
+        == masks_country.tolist()
+        == loop_country.tolist()
+        == list_country
+    )
+
+
+def test_invalid_code_rows_are_global_across_blocks(monkeypatch):
+    monkeypatch.setattr(origin_module, "BLOCK_ROWS", 3)
+    cols = {name: np.array(["DK"] * 10) for name in COLUMNS}
+    cols["father_citizenship"] = np.array(["DK"] * 7 + ["Q1", "DK", "dnk"], dtype="<U3")
+    with pytest.raises(InvalidCodesError) as info:
+        classify_many(**cols)
+    assert info.value.examples == [(7, "Q1"), (9, "dnk")]
+    assert info.value.count == 2
+
+
+# --- the synthetic population ---------------------------------------------------------------
+
+
+def test_synthetic_population_is_seeded_and_covers_every_case():
+    a, b, c = synthesize(20_000, seed=7), synthesize(20_000, seed=7), synthesize(20_000, seed=8)
+    assert all(np.array_equal(a.columns[k], b.columns[k]) for k in a.columns)
+    assert not np.array_equal(a.columns["birth_country"], c.columns["birth_country"])
+    result = classify_many(*a.origin_inputs())
+    counts = result.counts()
+    assert all(counts[o] > 0 for o in Origin)
+    assert (
+        counts[Origin.DANISH]
+        > counts[Origin.IMMIGRANT]
+        > counts[Origin.DESCENDANT]
+        > counts[Origin.UNDETERMINED]
+    )
+    assert set(a.columns) == {"municipality", "age", "employed", *COLUMNS}
+    born_dk_foreign_parents = (
+        (a.columns["birth_country"] == "DK")
+        & (a.columns["mother_birth_country"] == "DK")
+        & (a.columns["mother_citizenship"] != "DK")
+        & (a.columns["mother_citizenship"] != "")
+    )
+    assert born_dk_foreign_parents.any()  # the third generation is there
+    assert (a.columns["mother_birth_country"] == "").any()  # and unknown parents
+
+
+# --- aggregation against the single-row reference ---------------------------------------------
+
+ages = st.one_of(st.integers(0, 104), st.just(-1), st.just(float("nan")), st.just(17.5))
+statuses = st.sampled_from([True, False, None])
+municipalities = st.sampled_from(["101", "751", "851", ""])
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.lists(st.tuples(incomplete_persons, municipalities, ages, statuses), max_size=50))
+def test_aggregation_equals_the_per_row_reference(rows):
+    people = [r[0] for r in rows]
+    muni = [r[1] for r in rows]
+    age = [r[2] for r in rows]
+    status = [r[3] for r in rows]
+    population = classify_many(**columns(people))
+    status_array = np.array([2 if s is None else int(s) for s in status])
+    fast = aggregate(
+        population,
+        municipality=np.array(muni, dtype="<U3"),
+        age=np.array(age, dtype=float),
+        status=np.where(status_array == 2, -1, status_array),
+        target_groups=GROUPS,
+    )
+    slow = aggregate_reference(people, muni, age, status, target_groups=GROUPS)
+    assert fast.counts == slow.counts
+    assert fast.group_counts == slow.group_counts
+    assert fast.total() == len(rows)
+
+
+def test_unknowns_are_counted_not_dropped():
+    population = classify_many(
+        ["DK", "", "TR"], ["DK", "DK", "TR"], ["", "", ""], ["", "", ""], ["", "", ""], ["", "", ""]
+    )
+    result = aggregate(
+        population,
+        municipality=np.array(["101", "", "101"]),
+        age=np.array([30, np.nan, -3]),
+        status=np.array(["employed", "?", "ledig"]),
+    )
+    assert result.total() == 3
+    assert result.by("municipality") == {("101",): 2, (UNKNOWN,): 1}
+    assert result.by("age_band") == {("30-39",): 1, (UNKNOWN,): 2}
+    assert result.by("status") == {("employed",): 1, (UNKNOWN,): 1, ("not-employed",): 1}
+    assert result.by("origin") == {("danish",): 1, ("undetermined",): 1, ("immigrant",): 1}
+
+
+def test_aggregations_add_up_and_give_observations():
+    pop = synthesize(30_000, seed=3)
+    classified = classify_many(*pop.origin_inputs())
+    whole = aggregate(
+        classified,
+        municipality=pop.columns["municipality"],
+        age=pop.columns["age"],
+        status=pop.columns["employed"],
+        target_groups=GROUPS,
+    )
+    half = 15_000
+    parts = [
+        aggregate(
+            classify_many(*(c[sl] for c in pop.origin_inputs())),
+            municipality=pop.columns["municipality"][sl],
+            age=pop.columns["age"][sl],
+            status=pop.columns["employed"][sl],
+            target_groups=GROUPS,
+        )
+        for sl in (slice(0, half), slice(half, None))
+    ]
+    summed = parts[0] + parts[1]
+    assert summed.counts == whole.counts
+    assert summed.group_counts == whole.group_counts
+    observations = whole.observations(
+        year=2026,
+        source="synthetic",
+        rate_indicator="employment-frequency",
+        count_indicator="residents",
+        groups=["immigrants"],
+        age_bands=["20-24"],
+    )
+    (rate, count) = observations["851"]
+    assert rate.unit == "percent"
+    assert count.unit == "person"
+    expected, employed, known = whole.rate("immigrants", "851", "20-24")
+    assert rate.value == pytest.approx(expected)
+    assert rate.note == f"{employed} employed of {known} with known status"
+    assert count.quantity.magnitude == sum(
+        n
+        for (m, b, _), n in whole.group_counts["immigrants"].items()
+        if m == "851" and b == "20-24"
+    )
+    assert rate.provenance.section.startswith("aggregated from 30000 rows")
+    assert [str(b) for b in DEFAULT_AGE_BANDS][-1] == "65+"
+
+
+# --- files and the commands ---------------------------------------------------------------
+
+
+@pytest.fixture
+def register_csv(tmp_path):
+    path = tmp_path / "register.csv"
+    synthesize(2_500, seed=11).write(path)
+    return path
+
+
+@pytest.mark.parametrize("engine", ["pyarrow", "python"])
+def test_classify_file_in_chunks_matches_classify_many(tmp_path, register_csv, engine):
+    pytest.importorskip("pyarrow")
+    out = tmp_path / f"out-{engine}.csv"
+    summary = classify_file(register_csv, out, chunk_rows=700, engine=engine)
+    import csv
+
+    rows = list(csv.DictReader(out.open(encoding="utf-8")))
+    assert len(rows) == summary.rows == 2_500
+    expected = classify_many(*(np.array([r[c] for r in rows], dtype="<U2") for c in COLUMNS))
+    assert [int(r["origin"]) for r in rows] == expected.origin.tolist()
+    assert [r["country_of_origin"] for r in rows] == expected.country_of_origin.tolist()
+    assert {r["origin_label"] for r in rows} <= {o.label for o in Origin}
+    assert sum(summary.counts.values()) == summary.rows
+    assert list(rows[0])[:3] == ["municipality", "age", "employed"]
+
+
+def test_classify_parquet_round_trip(tmp_path):
+    pq = pytest.importorskip("pyarrow.parquet")
+    source = synthesize(3_000, seed=2).write(tmp_path / "in.parquet")
+    summary = classify_file(source, tmp_path / "out.parquet", chunk_rows=1_000)
+    table = pq.read_table(tmp_path / "out.parquet")
+    assert table.num_rows == summary.rows == 3_000
+    assert table.column("age").type.bit_width == 16  # other columns keep their types
+    assert set(table.column("origin").to_pylist()) <= {0, 1, 2, 3}
+
+
+def test_namibia_is_a_country_not_a_missing_value(tmp_path):
+    path = tmp_path / "na.csv"
+    path.write_text(",".join(COLUMNS) + "\nNA,NA,NA,NA,NA,NA\nDK,DK,,,,\n", encoding="utf-8")
+    for engine in ("python", "pyarrow"):
+        classify_file(path, tmp_path / f"o-{engine}.csv", engine=engine)
+        text = (tmp_path / f"o-{engine}.csv").read_text(encoding="utf-8")
+        assert "indvandrer" in text.splitlines()[1]
+        assert text.splitlines()[1].rstrip().endswith(("NA", '"NA"'))
+
+
+def test_invalid_codes_report_the_row_in_the_whole_file(tmp_path):
+    path = tmp_path / "bad.csv"
+    lines = [",".join(COLUMNS)] + ["DK,DK,DK,DK,DK,DK"] * 9 + ["DK,XQ,DK,DK,DK,DK"]
+    path.write_text("\n".join(lines) + "\n", encoding="utf-8")
+    with pytest.raises(
+        InvalidCodesError, match=r"citizenship: 1 invalid country code, first at row 9 \('XQ'\)"
+    ):
+        classify_file(path, tmp_path / "out.csv", chunk_rows=4, engine="python")
+    summary = classify_file(
+        path, tmp_path / "out.csv", chunk_rows=4, engine="python", errors="coerce"
+    )
+    assert summary.coerced["citizenship"] == 1
+    assert summary.rows == 10
+
+
+def test_missing_columns_and_empty_files(tmp_path):
+    path = tmp_path / "x.csv"
+    path.write_text("birth_country,citizenship\nDK,DK\n", encoding="utf-8")
+    with pytest.raises(ValueError, match="missing column"):
+        classify_file(path, tmp_path / "o.csv")
+    empty = tmp_path / "header-only.csv"
+    empty.write_text(",".join(COLUMNS) + "\n", encoding="utf-8")
+    assert classify_file(empty, tmp_path / "o2.csv").rows == 0
+    assert (tmp_path / "o2.csv").read_text(encoding="utf-8").startswith("birth_country")
+
+
+def test_classify_and_synthesize_commands(tmp_path, capsys):
+    data = tmp_path / "pop.csv"
+    assert main(["synthesize", "--rows", "1500", "--seed", "4", "--out", str(data)]) == 0
+    summary = tmp_path / "summary.json"
+    out = io.StringIO()
+    assert (
+        main(
+            ["classify", str(data), "--out", str(tmp_path / "c.csv"), "--summary", str(summary)],
+            out=out,
+        )
+        == 0
+    )
+    counts = json.loads(summary.read_text(encoding="utf-8"))
+    assert counts["rows"] == 1500
+    assert sum(counts["counts"].values()) == 1500
+    assert "1500 rows classified" in out.getvalue()
+    assert main(["classify", str(tmp_path / "nope.csv"), "--out", str(tmp_path / "x.csv")]) == 1
+    assert "no such input file" in capsys.readouterr().err
+
+
+@pytest.mark.slow
+def test_dask_gives_the_single_machine_result_on_a_local_cluster():
+    pytest.importorskip("dask.dataframe")
+    distributed = pytest.importorskip("distributed")
+    import dask.dataframe as dd
+    import pandas as pd
+
+    from kommuneintegration.parallel import aggregate_dask, classify_dask
+
+    pop = synthesize(40_000, seed=9)
+    frame = dd.from_pandas(pd.DataFrame(dict(pop.columns)), npartitions=5)
+    with (
+        distributed.LocalCluster(
+            n_workers=2, threads_per_worker=1, processes=True, dashboard_address=None
+        ) as cluster,
+        distributed.Client(cluster),
+    ):
+        counted = aggregate_dask(frame, target_groups=GROUPS)
+        classified = classify_dask(frame).compute()
+    population = classify_many(*pop.origin_inputs())
+    local = aggregate(
+        population,
+        municipality=pop.columns["municipality"],
+        age=pop.columns["age"],
+        status=pop.columns["employed"],
+        target_groups=GROUPS,
+    )
+    assert counted.counts == local.counts
+    assert counted.group_counts == local.group_counts
+    assert classified["origin"].to_numpy().tolist() == population.origin.tolist()
