@@ -148,6 +148,14 @@ def concept_name(indicator: Indicator) -> str:
     return text or indicator.label
 
 
+def _group_words(registry: Registry, group_id: str | None) -> tuple[str, str]:
+    """The group's Danish label and its definition in plain words, for an entry."""
+    group = registry.target_groups.get(group_id or "")
+    if group is None:
+        return group_id or "", "not stated"
+    return group.label, group.describe(registry.country_groups)
+
+
 def _entry(
     municipality: Municipality,
     strategy: Strategy,
@@ -155,7 +163,7 @@ def _entry(
     obs: Observation,
     registry: Registry,
 ) -> IndicatorEntry:
-    group = registry.target_groups.get(obs.group or "")
+    group_label, group_definition = _group_words(registry, obs.group)
     return IndicatorEntry(
         municipality=municipality.code,
         municipality_name=municipality.name,
@@ -168,8 +176,8 @@ def _entry(
         year=obs.year,
         period=obs.period,
         group=obs.group,
-        group_label=group.label if group else (obs.group or ""),
-        group_definition=group.describe(registry.country_groups) if group else "not stated",
+        group_label=group_label,
+        group_definition=group_definition,
         age_band=str(obs.age_band) if obs.age_band else None,
         category=obs.category,
         source=str(obs.provenance),
@@ -183,7 +191,7 @@ def _derived_entry(
     strategy = strategies[fig.strategy]
     indicator = strategy.indicator(fig.indicator)
     ref, grp = fig.inputs[0], fig.inputs[-1]
-    group = registry.target_groups.get(fig.group or "")
+    group_label, group_definition = _group_words(registry, fig.group)
     return IndicatorEntry(
         municipality=fig.municipality,
         municipality_name=registry.municipalities[fig.municipality].name,
@@ -196,8 +204,8 @@ def _derived_entry(
         year=fig.year,
         period=grp.period,
         group=fig.group,
-        group_label=group.label if group else (fig.group or ""),
-        group_definition=group.describe(registry.country_groups) if group else "not stated",
+        group_label=group_label,
+        group_definition=group_definition,
         age_band=fig.age_band,
         category=fig.category,
         source="; ".join(fig.sources),

@@ -246,11 +246,24 @@ def _change_value(base: Observation, later: Observation, unit: str) -> float:
     return float((later.quantity - base.quantity).to(Q_(1, unit).units).magnitude)
 
 
-def _baseline(target: Target, points: Sequence[Observation]) -> Observation | None:
+def _endpoints(
+    target: Target, points: Sequence[Observation]
+) -> tuple[Observation, Observation] | str:
+    """The baseline figure (of the baseline year, or the first) and the latest after it, or why not."""
     if target.baseline_year is None:
-        return points[0]
-    matches = [o for o in points if o.year == target.baseline_year]
-    return matches[0] if matches else None
+        base = points[0]
+    else:
+        matches = [o for o in points if o.year == target.baseline_year]
+        if not matches:
+            years = ", ".join(str(o.year) for o in points)
+            return f"no figure for the baseline year {target.baseline_year} (figures for {years})"
+        base = matches[0]
+    later = [
+        o for o in points if o.year is not None and base.year is not None and o.year > base.year
+    ]
+    if not later:
+        return f"no observation after the baseline {base.year}"
+    return base, later[-1]
 
 
 def _change(
@@ -260,32 +273,20 @@ def _change(
     statuses: list[Status] = []
     parts: list[tuple[str, str]] = []
     for label, points in series.items():
-        base = _baseline(target, points)
-        if base is None:
-            years = ", ".join(str(o.year) for o in points)
-            parts.append(
-                (
-                    label,
-                    f"no figure for the baseline year {target.baseline_year} (figures for {years})",
-                )
-            )
+        ends = _endpoints(target, points)
+        if isinstance(ends, str):
+            parts.append((label, ends))
             statuses.append(Status.NOT_EVALUABLE)
             continue
-        later = [
-            o for o in points if o.year is not None and base.year is not None and o.year > base.year
-        ]
-        if not later:
-            parts.append((label, f"no observation after the baseline {base.year}"))
-            statuses.append(Status.NOT_EVALUABLE)
-            continue
-        change = _change_value(base, later[-1], unit)
+        base, last = ends
+        change = _change_value(base, last, unit)
         met = _met(change, target.value, target.comparator)
         if met:
             status = Status.ACHIEVED
         elif (
             target.year is not None
-            and later[-1].year is not None
-            and later[-1].year < target.year
+            and last.year is not None
+            and last.year < target.year
             and change > 0
         ):
             status = Status.ON_TRACK
@@ -295,7 +296,7 @@ def _change(
         parts.append(
             (
                 label,
-                f"{_trail([base, later[-1]])} is a change of {change:+.1f}"
+                f"{_trail([base, last])} is a change of {change:+.1f}"
                 f"{' percentage points' if unit == 'percentage_point' else ' %' if unit == 'percent' else ''}"
                 f" against {_words(target.comparator)} {_fmt(target.value, unit)}",
             )
@@ -316,19 +317,12 @@ def _direction(target: Target, series: Mapping[str, list[Observation]]) -> Evalu
     statuses: list[Status] = []
     parts: list[tuple[str, str]] = []
     for label, points in series.items():
-        base = _baseline(target, points)
-        if base is None:
-            parts.append((label, f"no figure for the baseline year {target.baseline_year}"))
+        ends = _endpoints(target, points)
+        if isinstance(ends, str):
+            parts.append((label, ends))
             statuses.append(Status.NOT_EVALUABLE)
             continue
-        later = [
-            o for o in points if o.year is not None and base.year is not None and o.year > base.year
-        ]
-        if not later:
-            parts.append((label, f"no observation after the baseline {base.year}"))
-            statuses.append(Status.NOT_EVALUABLE)
-            continue
-        last = later[-1]
+        base, last = ends
         good = _DESIRED[target.direction](last.value - base.value)
         done = target.year is None or (last.year is not None and last.year >= target.year)
         statuses.append(
@@ -455,23 +449,16 @@ def barometer_rule(
     parts: list[tuple[str, str]] = []
     higher = target.direction not in (Direction.DECREASE, Direction.NOT_INCREASE)
     for label, points in list(series.items())[:3]:
-        base = _baseline(target, points)
-        later = [
-            o
-            for o in points
-            if base is not None
-            and o.year is not None
-            and base.year is not None
-            and o.year > base.year
-        ]
-        if base is None or not later:
+        ends = _endpoints(target, points)
+        if isinstance(ends, str):
             continue
-        move = barometer_movement(base.value, later[-1].value, higher_is_better=higher)
+        base, last = ends
+        move = barometer_movement(base.value, last.value, higher_is_better=higher)
         moves.append(move)
         parts.append(
             (
                 label,
-                f"{_round_half_up(base.value)} ({base.year}) -> {_round_half_up(later[-1].value)} ({later[-1].year}): {move}",
+                f"{_round_half_up(base.value)} ({base.year}) -> {_round_half_up(last.value)} ({last.year}): {move}",
             )
         )
     if not moves:
