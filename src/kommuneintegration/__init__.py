@@ -12,6 +12,7 @@ from kommuneintegration.countries import (
     lookup,
     to_codes,
 )
+from kommuneintegration.hookspecs import hookimpl
 from kommuneintegration.origin import (
     Classification,
     ClassifiedPopulation,
@@ -51,6 +52,7 @@ __all__ = [
     "country_group",
     "country_name",
     "gap",
+    "hookimpl",
     "lookup",
     "percent",
     "percentage_points",

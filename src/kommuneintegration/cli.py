@@ -19,14 +19,15 @@ from kommuneintegration.plugins import PluginHost, PluginInfo, get_host
 
 __all__ = ["main"]
 
-Handler = Callable[[argparse.Namespace, PluginHost, TextIO], int]
+Handler = Callable[[argparse.Namespace, Callable[[], PluginHost], TextIO], int]
 
 
 class CommandError(Exception):
     """A user error the command reports in one line."""
 
 
-def _plugins(args: argparse.Namespace, host: PluginHost, out: TextIO) -> int:
+def _plugins(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextIO) -> int:
+    host = hosts()
     infos = host.plugins()
     if args.format == "json":
         json.dump([_plugin_json(i) for i in infos], out, ensure_ascii=False, indent=2)
@@ -71,7 +72,7 @@ def _plugin_table(infos: Sequence[PluginInfo]) -> str:
     return "\n".join(lines) + "\n"
 
 
-def _new_plugin(args: argparse.Namespace, host: PluginHost, out: TextIO) -> int:
+def _new_plugin(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextIO) -> int:
     from kommuneintegration.scaffold import new_plugin
 
     path = new_plugin(args.name, args.code, args.dir, args.municipality)
@@ -98,7 +99,8 @@ def _load_observations(args: argparse.Namespace, host: PluginHost) -> dict[str, 
     return dict(loaded.observations)
 
 
-def _compare(args: argparse.Namespace, host: PluginHost, out: TextIO) -> int:
+def _compare(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextIO) -> int:
+    host = hosts()
     from kommuneintegration.comparison import compare
     from kommuneintegration.render import (
         comparison_to_csv,
@@ -131,7 +133,8 @@ def _compare(args: argparse.Namespace, host: PluginHost, out: TextIO) -> int:
     return 1 if getattr(args, "rejected_rows", 0) else 0
 
 
-def _evaluate(args: argparse.Namespace, host: PluginHost, out: TextIO) -> int:
+def _evaluate(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextIO) -> int:
+    host = hosts()
     from kommuneintegration.evaluation import evaluate_all
     from kommuneintegration.render.jsonout import evaluation_to_dict
     from kommuneintegration.render.text import evaluations_to_text
@@ -150,7 +153,8 @@ def _evaluate(args: argparse.Namespace, host: PluginHost, out: TextIO) -> int:
     return 1 if getattr(args, "rejected_rows", 0) else 0
 
 
-def _show(args: argparse.Namespace, host: PluginHost, out: TextIO) -> int:
+def _show(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextIO) -> int:
+    host = hosts()
     from kommuneintegration.render.text import strategies_to_text
 
     registry = host.registry()
@@ -162,7 +166,8 @@ def _show(args: argparse.Namespace, host: PluginHost, out: TextIO) -> int:
     return 0
 
 
-def _report(args: argparse.Namespace, host: PluginHost, out: TextIO) -> int:
+def _report(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextIO) -> int:
+    host = hosts()
     from kommuneintegration.comparison import compare
     from kommuneintegration.render.html import comparison_to_html
 
@@ -178,7 +183,7 @@ def _report(args: argparse.Namespace, host: PluginHost, out: TextIO) -> int:
     return 1 if getattr(args, "rejected_rows", 0) else 0
 
 
-def _classify(args: argparse.Namespace, host: PluginHost, out: TextIO) -> int:
+def _classify(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextIO) -> int:
     from kommuneintegration.register import classify_file, write_summary
 
     summary = classify_file(
@@ -194,7 +199,7 @@ def _classify(args: argparse.Namespace, host: PluginHost, out: TextIO) -> int:
     return 0
 
 
-def _synthesize(args: argparse.Namespace, host: PluginHost, out: TextIO) -> int:
+def _synthesize(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextIO) -> int:
     from kommuneintegration.synthetic import synthesize
 
     if args.rows < 0:
@@ -310,11 +315,17 @@ def main(
     parser = build_parser()
     args = parser.parse_args(argv)
     out = out if out is not None else sys.stdout
+    loaded: list[PluginHost] = [host] if host is not None else []
+
+    def hosts() -> PluginHost:
+        """Plugins are loaded only by commands that use them."""
+        if not loaded:
+            loaded.append(PluginHost(strict=True) if args.strict else get_host())
+        return loaded[0]
+
     try:
-        if host is None:
-            host = PluginHost(strict=True) if args.strict else get_host()
         handler: Handler = args.handler
-        return handler(args, host, out)
+        return handler(args, hosts, out)
     except KeyboardInterrupt:
         print("kommuneintegration: interrupted", file=sys.stderr)
         return 130
