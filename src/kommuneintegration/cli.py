@@ -15,7 +15,7 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from kommuneintegration import __version__
-from kommuneintegration.plugins import PluginHost, PluginInfo, get_host
+from kommuneintegration.plugins import PluginHost, PluginInfo, Registry, get_host
 
 __all__ = ["main"]
 
@@ -100,7 +100,6 @@ def _load_observations(args: argparse.Namespace, host: PluginHost) -> dict[str, 
 
 
 def _compare(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextIO) -> int:
-    host = hosts()
     from kommuneintegration.comparison import compare
     from kommuneintegration.render import (
         comparison_to_csv,
@@ -109,8 +108,7 @@ def _compare(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: Tex
         comparison_to_text,
     )
 
-    registry = host.registry()
-    _warn_problems(host)
+    host, registry = _registry(hosts)
     if not registry.municipalities:
         raise CommandError(
             "no municipality plugins are installed; see README.md for the install command"
@@ -134,13 +132,11 @@ def _compare(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: Tex
 
 
 def _evaluate(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextIO) -> int:
-    host = hosts()
     from kommuneintegration.evaluation import evaluate_all
     from kommuneintegration.render.jsonout import evaluation_to_dict
     from kommuneintegration.render.text import evaluations_to_text
 
-    registry = host.registry()
-    _warn_problems(host)
+    host, registry = _registry(hosts)
     codes = (
         [registry.municipality(m).code for m in args.municipality] if args.municipality else None
     )
@@ -154,11 +150,9 @@ def _evaluate(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: Te
 
 
 def _show(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextIO) -> int:
-    host = hosts()
     from kommuneintegration.render.text import strategies_to_text
 
-    registry = host.registry()
-    _warn_problems(host)
+    _, registry = _registry(hosts)
     municipality = registry.municipality(args.municipality)
     out.write(
         strategies_to_text(municipality, registry.strategies.get(municipality.code, ()), registry)
@@ -167,12 +161,10 @@ def _show(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextIO
 
 
 def _report(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextIO) -> int:
-    host = hosts()
     from kommuneintegration.comparison import compare
     from kommuneintegration.render.html import comparison_to_html
 
-    registry = host.registry()
-    _warn_problems(host)
+    host, registry = _registry(hosts)
     result = compare(
         registry,
         municipalities=args.municipality,
@@ -209,9 +201,13 @@ def _synthesize(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: 
     return 0
 
 
-def _warn_problems(host: PluginHost) -> None:
-    for problem in host.registry().problems:
+def _registry(hosts: Callable[[], PluginHost]) -> tuple[PluginHost, Registry]:
+    """Load the plugins and warn, on stderr, about any plugin left out for its problems."""
+    host = hosts()
+    registry = host.registry()
+    for problem in registry.problems:
         print(f"kommuneintegration: warning: {problem}", file=sys.stderr)
+    return host, registry
 
 
 def build_parser() -> argparse.ArgumentParser:

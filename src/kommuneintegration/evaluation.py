@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import decimal
 from collections import defaultdict
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Final
 
 import attrs
@@ -266,22 +266,32 @@ def _endpoints(
     return base, later[-1]
 
 
-def _change(
-    target: Target, series: Mapping[str, list[Observation]], unit: str
+def _judge_series(
+    target: Target,
+    series: Mapping[str, list[Observation]],
+    judge: Callable[[Observation, Observation], tuple[Status, str]],
 ) -> tuple[Status, str]:
-    assert target.value is not None
+    """Judge each series from its baseline to its latest figure; combine, with the reasons."""
     statuses: list[Status] = []
     parts: list[tuple[str, str]] = []
     for label, points in series.items():
         ends = _endpoints(target, points)
-        if isinstance(ends, str):
-            parts.append((label, ends))
-            statuses.append(Status.NOT_EVALUABLE)
-            continue
-        base, last = ends
+        status, text = (Status.NOT_EVALUABLE, ends) if isinstance(ends, str) else judge(*ends)
+        statuses.append(status)
+        parts.append((label, text))
+    return _combine(statuses), _joined(parts) + _partial(statuses)
+
+
+def _change(
+    target: Target, series: Mapping[str, list[Observation]], unit: str
+) -> tuple[Status, str]:
+    goal = target.value
+    assert goal is not None
+    suffix = {"percentage_point": " percentage points", "percent": " %"}.get(unit, "")
+
+    def judge(base: Observation, last: Observation) -> tuple[Status, str]:
         change = _change_value(base, last, unit)
-        met = _met(change, target.value, target.comparator)
-        if met:
+        if _met(change, goal, target.comparator):
             status = Status.ACHIEVED
         elif (
             target.year is not None
@@ -292,16 +302,13 @@ def _change(
             status = Status.ON_TRACK
         else:
             status = Status.NOT_ON_TRACK
-        statuses.append(status)
-        parts.append(
-            (
-                label,
-                f"{_trail([base, last])} is a change of {change:+.1f}"
-                f"{' percentage points' if unit == 'percentage_point' else ' %' if unit == 'percent' else ''}"
-                f" against {_words(target.comparator)} {_fmt(target.value, unit)}",
-            )
+        text = (
+            f"{_trail([base, last])} is a change of {change:+.1f}{suffix}"
+            f" against {_words(target.comparator)} {_fmt(goal, unit)}"
         )
-    return _combine(statuses), _joined(parts) + _partial(statuses)
+        return status, text
+
+    return _judge_series(target, series, judge)
 
 
 _DESIRED: Final = {
@@ -313,27 +320,17 @@ _DESIRED: Final = {
 
 
 def _direction(target: Target, series: Mapping[str, list[Observation]]) -> Evaluation:
-    assert target.direction is not None
-    statuses: list[Status] = []
-    parts: list[tuple[str, str]] = []
-    for label, points in series.items():
-        ends = _endpoints(target, points)
-        if isinstance(ends, str):
-            parts.append((label, ends))
-            statuses.append(Status.NOT_EVALUABLE)
-            continue
-        base, last = ends
-        good = _DESIRED[target.direction](last.value - base.value)
+    direction = target.direction
+    assert direction is not None
+
+    def judge(base: Observation, last: Observation) -> tuple[Status, str]:
+        good = _DESIRED[direction](last.value - base.value)
         done = target.year is None or (last.year is not None and last.year >= target.year)
-        statuses.append(
-            (Status.ACHIEVED if done else Status.ON_TRACK) if good else Status.NOT_ON_TRACK
-        )
-        parts.append(
-            (label, f"{_trail([base, last])}, should {target.direction.value.replace('-', ' ')}")
-        )
-    return Evaluation(
-        _combine(statuses), _joined(parts) + _partial(statuses), progress=_progress(series)
-    )
+        status = (Status.ACHIEVED if done else Status.ON_TRACK) if good else Status.NOT_ON_TRACK
+        return status, f"{_trail([base, last])}, should {direction.value.replace('-', ' ')}"
+
+    status, reason = _judge_series(target, series, judge)
+    return Evaluation(status, reason, progress=_progress(series))
 
 
 def _partial(statuses: Sequence[Status]) -> str:
