@@ -168,6 +168,19 @@ def test_error_message_lists_every_problem(tmp_path):
         load_strategy(write(tmp_path, text))
 
 
+def test_round_trip_keeps_carriage_returns():
+    obs = Observation("rate", 0.0, "percent", Provenance("003.txt", "0"), note="a\r\nb\n")
+    strategy = Strategy(
+        id="s",
+        title="T",
+        kind="proposal",
+        author="A",
+        source=Provenance("d", "s"),
+        observations=[obs],
+    )
+    assert structure(tomllib.loads(dump_strategy(strategy)), Strategy) == strategy
+
+
 def test_round_trip_of_a_file(tmp_path):
     strategy = strategy_from_dict(tomllib.loads(MINIMAL))
     again = load_strategy(write(tmp_path, dump_strategy(strategy), "again.toml"))

@@ -376,7 +376,9 @@ def unstructure(obj: Any) -> Any:
 
 def dump_strategy(strategy: Strategy) -> str:
     """The strategy as TOML text that :func:`load_strategy` reads back unchanged."""
-    return tomli_w.dumps(unstructure(strategy), multiline_strings=True)
+    # Basic strings with escapes, not multi-line strings: TOML readers may turn a
+    # multi-line string's "\r\n" into "\n", and a round trip must lose nothing.
+    return tomli_w.dumps(unstructure(strategy), multiline_strings=False)
 
 
 @attrs.frozen

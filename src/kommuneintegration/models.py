@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import enum
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Final, NewType, Self, TypeVar
 
 import attrs
@@ -600,7 +600,3 @@ def _by_id(items: Iterable[T], item_id: str, what: str) -> T:
         if getattr(item, "id", None) == item_id:
             return item
     raise KeyError(f"no {what} {item_id!r}")
-
-
-def index_by_id(items: Iterable[T]) -> Mapping[str, T]:
-    return {getattr(i, "id"): i for i in items}  # noqa: B009 - generic over models

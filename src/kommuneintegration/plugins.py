@@ -451,8 +451,3 @@ def _default_host() -> PluginHost:
 def get_host() -> PluginHost:
     """The host with every installed plugin loaded (created on first use)."""
     return _default_host()
-
-
-def reset_default_host() -> None:
-    """Forget the default host, so the next :func:`get_host` loads plugins afresh."""
-    _default_host.cache_clear()
