@@ -18,7 +18,7 @@ from __future__ import annotations
 import decimal
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Final
+from typing import TYPE_CHECKING, Final
 
 import attrs
 
@@ -34,9 +34,11 @@ from kommuneintegration.models import (
     TargetGroup,
     TargetKind,
 )
-from kommuneintegration.plugins import Registry
 from kommuneintegration.rules import Evaluation, EvaluationRule, RuleContext, Status
 from kommuneintegration.units import Q_, gap, relative_change
+
+if TYPE_CHECKING:
+    from kommuneintegration.plugins import Registry
 
 __all__ = [
     "BAROMETER_RULE",
@@ -169,9 +171,7 @@ def _combine(statuses: Sequence[Status]) -> Status:
     return Status.ON_TRACK
 
 
-def _level(
-    target: Target, series: Mapping[str, list[Observation]], as_of: int | None
-) -> Evaluation:
+def _level(target: Target, series: Mapping[str, list[Observation]]) -> Evaluation:
     assert target.value is not None
     assert target.unit is not None
     goal = f"{_words(target.comparator)} {_fmt(target.value, target.unit)}".strip()
@@ -381,7 +381,7 @@ def default_rule(
             Status.NOT_EVALUABLE, f"no observation of '{label}' for the target's group{extra}"
         )
     if target.kind is TargetKind.LEVEL:
-        return _level(target, series, context.as_of)
+        return _level(target, series)
     if target.kind is TargetKind.DIRECTION:
         return _direction(target, series)
     assert target.unit is not None

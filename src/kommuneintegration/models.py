@@ -189,6 +189,13 @@ _ENUM_LABELS: Final[dict[str, dict[str, str]]] = {
         "not-decrease": "ikke falde",
     },
     "ThemeStatus": {"filled": "udfyldt", "placeholder": "ikke udfyldt"},
+    # rules.Status: how far a target has come.
+    "Status": {
+        "achieved": "opfyldt",
+        "on-track": "på rette vej",
+        "not-on-track": "ikke på rette vej",
+        "not-evaluable": "kan ikke vurderes",
+    },
 }
 
 

@@ -29,6 +29,7 @@ from kommuneintegration import hookspecs
 from kommuneintegration.catalogue import builtin_target_groups, catalogue_ids
 from kommuneintegration.countries import CountryGroup, CountryGroupRegistry, builtin_groups
 from kommuneintegration.datafile import check_strategy
+from kommuneintegration.evaluation import BUILTIN_RULES
 from kommuneintegration.models import Municipality, Strategy, TargetGroup
 from kommuneintegration.rules import EvaluationRule
 
@@ -302,7 +303,7 @@ class PluginHost:
                 groups[group.id] = group
                 owners["group:" + group.id] = name
             for rule in data["evaluation_rules"]:
-                if rule.name in rules or rule.name in _BUILTIN_RULE_NAMES:
+                if rule.name in rules or rule.name in BUILTIN_RULES:
                     report(
                         name,
                         f"evaluation rule {rule.name!r} is already defined",
@@ -355,7 +356,7 @@ class PluginHost:
                     if (
                         target.rule is not None
                         and target.rule not in rules
-                        and target.rule not in _BUILTIN_RULE_NAMES
+                        and target.rule not in BUILTIN_RULES
                     ):
                         report(
                             name,
@@ -416,9 +417,6 @@ class PluginHost:
                 PluginInfo(problem.plugin, dist, version, (), None, (), (problem.message,))
             )
         return sorted(infos, key=lambda i: i.name)
-
-
-_BUILTIN_RULE_NAMES: Final = frozenset({"default", "barometer"})
 
 
 def _items(result: Any, cls: type[T], hook: str) -> list[T]:

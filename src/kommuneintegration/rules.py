@@ -35,17 +35,6 @@ class Status(LabelledEnum):
     NOT_EVALUABLE = "not-evaluable"
 
 
-# Danish labels, registered with the other enums' labels.
-from kommuneintegration.models import _ENUM_LABELS  # noqa: E402
-
-_ENUM_LABELS["Status"] = {
-    "achieved": "opfyldt",
-    "on-track": "på rette vej",
-    "not-on-track": "ikke på rette vej",
-    "not-evaluable": "kan ikke vurderes",
-}
-
-
 @attrs.frozen
 class Evaluation:
     """A target's status with the reason, the reading used, and the progress shown.
