@@ -7,6 +7,7 @@ Requires the ``report`` extra (``pip install kommuneintegration[report]``).
 
 from __future__ import annotations
 
+import functools
 import html
 import io
 from collections import defaultdict
@@ -50,7 +51,9 @@ def _e(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
+@functools.cache
 def _pyplot() -> Any:
+    """Import pyplot on the Agg backend and set SVG options, once per process."""
     try:
         import matplotlib
     except ImportError as exc:  # pragma: no cover - exercised only without the extra
