@@ -261,7 +261,35 @@ def test_missing_columns_and_empty_files(tmp_path):
     empty = tmp_path / "header-only.csv"
     empty.write_text(",".join(COLUMNS) + "\n", encoding="utf-8")
     assert classify_file(empty, tmp_path / "o2.csv").rows == 0
-    assert (tmp_path / "o2.csv").read_text(encoding="utf-8").startswith("birth_country")
+    import csv
+
+    header = next(csv.reader((tmp_path / "o2.csv").open(encoding="utf-8")))
+    assert header[0] == "birth_country"
+
+
+@pytest.mark.parametrize("output", ["o.csv", "o.parquet"])
+@pytest.mark.parametrize("source_kind", ["csv", "parquet"])
+def test_inputs_without_rows_give_an_empty_output_of_the_right_format(
+    tmp_path, output, source_kind
+):
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    if source_kind == "csv":
+        source = tmp_path / "in.csv"
+        source.write_text("municipality," + ",".join(COLUMNS) + "\n", encoding="utf-8")
+    else:
+        source = tmp_path / "in.parquet"
+        pq.write_table(
+            pa.table({c: pa.array([], pa.string()) for c in ("municipality", *COLUMNS)}), source
+        )
+    assert classify_file(source, tmp_path / output).rows == 0
+    if output.endswith(".parquet"):
+        table = pq.read_table(tmp_path / output)
+        assert table.num_rows == 0
+        names = table.schema.names
+    else:
+        names = (tmp_path / output).read_text(encoding="utf-8").strip().replace('"', "").split(",")
+    assert names == ["municipality", *COLUMNS, "origin", "origin_label", "country_of_origin"]
 
 
 def test_classify_and_synthesize_commands(tmp_path, capsys):

@@ -364,8 +364,14 @@ class _Writer:
         self.csv_writer.writerows(zip(*columns, strict=True))
 
     def write_header(self, source: Path) -> None:
-        names = _header(source)[0] if _format(source) == "csv" else []
-        self.path.write_text(",".join([*names, *ADDED]) + "\n", encoding="utf-8")
+        """An input with no rows: write an empty output through the normal path (header or schema)."""
+        empty = ClassifiedPopulation(np.empty(0, dtype=np.int8), np.empty(0, dtype="<U2"))
+        if _format(source) == "parquet":
+            import pyarrow.parquet as pq
+
+            self.write(pq.read_schema(source).empty_table(), empty)
+        else:
+            self.write({name: np.empty(0, dtype=str) for name in _header(source)[0]}, empty)
 
     def close(self) -> None:
         if self.arrow_writer is not None:
