@@ -2,7 +2,7 @@
 
 Every class is a frozen attrs value object: change one with ``attrs.evolve``.
 Identifiers and enum values are English; each enum member carries the official
-Danish term as ``.label`` and :meth:`LabelledEnum.parse` accepts either, so a
+Danish term as ``.label`` and the enum accepts either as its value, so a
 data file may say ``kind = "hovedmål"`` or ``kind = "main-goal"``.
 
 The shapes mirror the source documents: a :class:`Strategy` (one document)
@@ -86,10 +86,6 @@ class LabelledEnum(enum.StrEnum):
                 return member
         options = ", ".join(f"{m.value!r} ({m.label})" for m in cls)
         raise ValueError(f"unknown {cls.__name__} {value!r}; expected one of {options}")
-
-    @classmethod
-    def parse(cls, value: str | Self) -> Self:
-        return cls(value)
 
 
 class DocumentKind(LabelledEnum):

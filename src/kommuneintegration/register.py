@@ -290,13 +290,13 @@ def classify_file(
                 rows = [(offset + row, value) for row, value in exc.examples]
                 raise InvalidCodesError(exc.argument, exc.count, rows) from None
             if writer is None:
-                writer = _Writer.open(destination, kind_out, use_arrow)
+                writer = _Writer(kind_out, destination, use_arrow)
             writer.write(batch, result)
             summary.add(result)
             meter.update(summary.rows, fraction)
         meter.update(summary.rows, 1.0 if summary.rows else None)
         if writer is None:  # an input with a header and no rows still gives an output with a header
-            writer = _Writer.open(destination, kind_out, use_arrow)
+            writer = _Writer(kind_out, destination, use_arrow)
             writer.write_header(source)
     finally:
         meter.close()
@@ -315,10 +315,6 @@ class _Writer:
     arrow_writer: Any = None
     csv_writer: Any = None
     wrote_header: bool = False
-
-    @classmethod
-    def open(cls, path: Path, kind: str, use_arrow: bool) -> _Writer:
-        return cls(kind, path, use_arrow)
 
     def _table(self, batch: Any, result: ClassifiedPopulation) -> Any:
         import pyarrow as pa
