@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from typing import Any
 
-from kommuneintegration.datafile import structure
 from kommuneintegration.models import Strategy
+from kommuneintegration.schema import structure
 
 PROV = {"document": "test.txt", "section": "Tabel 1"}
 

@@ -68,7 +68,7 @@ def test_commands_that_need_no_plugins_do_not_load_them(monkeypatch, tmp_path):
     def refuse():
         raise AssertionError("plugins were loaded")
 
-    monkeypatch.setattr("kommuneintegration.cli.get_host", refuse)
+    monkeypatch.setattr("kommuneintegration.plugins.get_host", refuse)
     assert main(["synthesize", "--rows", "10", "--out", str(tmp_path / "p.csv")]) == 0
     assert main(["classify", str(tmp_path / "p.csv"), "--out", str(tmp_path / "c.csv")]) == 0
     assert main(["new-plugin", "odder", "--code", "706", "--dir", str(tmp_path)]) == 0

@@ -1,16 +1,12 @@
 import io
+import json
 
 import attrs
 import pytest
 from helpers import make_strategy, obs
 
-from kommuneintegration.evaluation import (
-    Movement,
-    barometer_goal,
-    barometer_movement,
-    evaluate_all,
-    evaluate_target,
-)
+from kommuneintegration.builtin_rules import Movement, barometer_goal, barometer_movement
+from kommuneintegration.evaluation import evaluate_all, evaluate_target
 from kommuneintegration.hookspecs import hookimpl
 from kommuneintegration.models import Municipality
 from kommuneintegration.observations_csv import read_observations
@@ -334,3 +330,43 @@ def test_evaluation_is_immutable():
     (result,) = evaluate([target(kind="unspecified")], [])
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         result.status = Status.ACHIEVED
+
+
+def test_as_of_leaves_out_later_figures():
+    # Three figures; as of 2019 only the first counts, so there is no trend yet.
+    s = make_strategy(
+        observations=[
+            obs("rate", 4.0, group="non-western", year=2018),
+            obs("rate", 5.0, group="non-western", year=2021),
+            obs("rate", 7.0, group="non-western", year=2024),
+        ],
+        targets=[target(kind="level", comparator="at-least", value=6.0, unit="percent", year=2024)],
+    )
+    registry = registry_with(s)
+    (t,) = s.targets
+    now = evaluate_target(t, s, registry)
+    then = evaluate_target(t, s, registry, as_of=2019)
+    assert now.status is Status.ACHIEVED
+    assert [o.year for o in now.figures] == [2018, 2021, 2024]
+    assert then.status is Status.NOT_EVALUABLE
+    assert [o.year for o in then.figures] == [2018]
+    assert "as of 2019: later figures are not used" in then.reason
+    # As of 2021: 4 % -> 5 % projects to 6.0 % in 2024, on track by the trend.
+    then = evaluate_target(t, s, registry, as_of=2021)
+    assert then.status is Status.ON_TRACK
+    assert "on the same trend 6.0 in 2024" in then.reason
+
+
+@pytest.mark.installed_plugins
+def test_evaluate_as_of_on_the_command_line():
+    from kommuneintegration.cli import main
+
+    out = io.StringIO()
+    assert main(["evaluate", "-m", "851", "--as-of", "2019", "-f", "json"], out=out) == 0
+    rows = json.loads(out.getvalue())
+    assert rows
+    assert all("as of 2019" in r["reason"] for r in rows)
+    # Aalborg's 2021 workforce target is then judged on the 2018-2019 trend, not on 2021's 5.4 %.
+    (workforce,) = [r for r in rows if r["target"] == "workforce-target-2021"]
+    assert workforce["progress"] == "non-western: 4.3 % (2018) -> 4.5 % (2019)"
+    assert "on the same trend" in workforce["reason"]

@@ -31,7 +31,7 @@ def strategy(sid="odense-2024", group="odense:ny", **kwargs):
         ],
         "observations": [Observation("rate", 61.0, "percent", PROV, group=group, year=2023)],
     }
-    from kommuneintegration.datafile import structure
+    from kommuneintegration.schema import structure
 
     base = structure(
         {

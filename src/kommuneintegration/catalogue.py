@@ -16,6 +16,7 @@ from typing import Any
 import attrs
 
 from kommuneintegration.models import Measure, TargetGroup, Unit, _unit
+from kommuneintegration.schema import structure
 
 __all__ = [
     "CatalogueIndicator",
@@ -74,8 +75,6 @@ def topics() -> dict[str, Topic]:
 @functools.cache
 def builtin_target_groups() -> tuple[TargetGroup, ...]:
     """Target groups every plugin may refer to ("danish-origin", "non-western", ...)."""
-    from kommuneintegration.datafile import structure
-
     return tuple(
         structure(entry, TargetGroup, "target_groups.toml", f"target_group[{i}]")
         for i, entry in enumerate(_data("target_groups.toml")["target_group"])

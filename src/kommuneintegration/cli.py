@@ -3,6 +3,10 @@
 Every subcommand parses its arguments, calls one library function and prints
 what a renderer returns. Errors are one line on stderr and a non-zero exit;
 ``--debug`` shows the traceback instead.
+
+The parser is built before the library is imported, and each command imports
+what it uses inside its function: ``kommuneintegration --help`` loads neither
+pint, numpy, pycountry nor any plugin.
 """
 
 from __future__ import annotations
@@ -12,14 +16,16 @@ import json
 import sys
 from collections.abc import Callable, Sequence
 from pathlib import Path
-from typing import Any, TextIO
+from typing import TYPE_CHECKING, Any, TextIO
 
 from kommuneintegration import __version__
-from kommuneintegration.plugins import PluginHost, PluginInfo, Registry, get_host
+
+if TYPE_CHECKING:
+    from kommuneintegration.plugins import PluginHost, PluginInfo, Registry
 
 __all__ = ["main"]
 
-Handler = Callable[[argparse.Namespace, Callable[[], PluginHost], TextIO], int]
+Handler = Callable[[argparse.Namespace, Callable[[], "PluginHost"], TextIO], int]
 
 
 class CommandError(Exception):
@@ -28,7 +34,7 @@ class CommandError(Exception):
 
 def _plugins(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextIO) -> int:
     host = hosts()
-    infos = host.plugins()
+    infos = host.plugins(defaults=args.all)
     if args.format == "json":
         json.dump([_plugin_json(i) for i in infos], out, ensure_ascii=False, indent=2)
         out.write("\n")
@@ -48,6 +54,7 @@ def _plugin_json(info: PluginInfo) -> dict[str, Any]:
         "strategies": list(info.strategies),
         "hooks": list(info.hooks),
         "errors": list(info.errors),
+        "default": info.default,
     }
 
 
@@ -57,6 +64,7 @@ def _plugin_table(infos: Sequence[PluginInfo]) -> str:
     lines: list[str] = []
     for info in infos:
         dist = f" ({info.distribution} {info.version})" if info.distribution else ""
+        dist += " [default]" if info.default else ""
         muni = f"{info.municipality.code} {info.municipality.name}" if info.municipality else "-"
         lines += [
             f"{info.name}{dist}",
@@ -140,7 +148,9 @@ def _evaluate(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: Te
     codes = (
         [registry.municipality(m).code for m in args.municipality] if args.municipality else None
     )
-    rows = evaluate_all(registry, _load_observations(args, host), municipalities=codes)
+    rows = evaluate_all(
+        registry, _load_observations(args, host), as_of=args.as_of, municipalities=codes
+    )
     if args.format == "json":
         json.dump([evaluation_to_dict(r) for r in rows], out, ensure_ascii=False, indent=2)
         out.write("\n")
@@ -150,13 +160,12 @@ def _evaluate(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: Te
 
 
 def _show(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextIO) -> int:
+    from kommuneintegration.comparison import documents
     from kommuneintegration.render.text import strategies_to_text
 
     _, registry = _registry(hosts)
     municipality = registry.municipality(args.municipality)
-    out.write(
-        strategies_to_text(municipality, registry.strategies.get(municipality.code, ()), registry)
-    )
+    out.write(strategies_to_text(municipality, documents(registry, [municipality.code])))
     return 0
 
 
@@ -228,6 +237,9 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("plugins", help="list installed plugins, their hooks and load errors")
     p.add_argument("--format", choices=["table", "json"], default="table")
+    p.add_argument(
+        "--all", action="store_true", help="also list the default plugins (the built-in rules)"
+    )
     p.set_defaults(handler=_plugins)
 
     p = sub.add_parser("new-plugin", help="write a new municipality plugin package")
@@ -258,6 +270,12 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--observations", metavar="FILE.csv", help="add observations from a CSV file")
     p.add_argument("--municipality", "-m", action="append", metavar="CODE")
     p.add_argument("--format", "-f", choices=["table", "json"], default="table")
+    p.add_argument(
+        "--as-of",
+        type=int,
+        metavar="YEAR",
+        help="evaluate as of this year: figures for later years are not used",
+    )
     p.set_defaults(handler=_evaluate)
 
     p = sub.add_parser("show", help="one city's strategy documents in full")
@@ -315,6 +333,8 @@ def main(
 
     def hosts() -> PluginHost:
         """Plugins are loaded only by commands that use them."""
+        from kommuneintegration.plugins import PluginHost, get_host
+
         if not loaded:
             loaded.append(PluginHost(strict=True) if args.strict else get_host())
         return loaded[0]

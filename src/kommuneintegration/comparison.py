@@ -8,8 +8,11 @@ wage-earner employment"). Beside them: which themes each strategy covers
 (including declared but empty sections), how each city defines its target
 group, and every target's evaluation.
 
-:func:`compare` is the main job; :meth:`Comparison.to_dict` is the stable JSON
-shape documented in ``docs/comparison.md``.
+:func:`compare` is the main job. It resolves everything a renderer needs (each
+document's target group in words, group labels, municipality names, sources)
+into the :class:`Comparison`, so renderers read it and nothing else; the JSON
+shape documented in ``docs/comparison.md`` is
+:func:`kommuneintegration.render.comparison_to_dict`.
 """
 
 from __future__ import annotations
@@ -17,7 +20,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Any, Final
+from typing import Final
 
 import attrs
 
@@ -25,17 +28,21 @@ from kommuneintegration.catalogue import CatalogueIndicator, Topic, catalogue, t
 from kommuneintegration.derive import REFERENCE_GROUP, DerivedFigure, NotDerived, derive_all
 from kommuneintegration.evaluation import TargetEvaluation, evaluate_all
 from kommuneintegration.models import Indicator, Municipality, Observation, Strategy, ThemeStatus
-from kommuneintegration.plugins import Registry
+from kommuneintegration.registry import Registry
+from kommuneintegration.words import fold
 
 __all__ = [
     "SCHEMA_VERSION",
     "CatalogueComparison",
     "Comparison",
+    "Document",
+    "GroupView",
     "IndicatorEntry",
     "ThemeCoverage",
     "compare",
     "concept_name",
     "differences",
+    "documents",
 ]
 
 #: Bumped when the JSON shape changes incompatibly.
@@ -121,11 +128,36 @@ class ThemeCoverage:
 
 
 @attrs.frozen
-class Comparison:
-    """The whole side-by-side view; render it with :mod:`kommuneintegration.render`."""
+class GroupView:
+    """A target group as a reader meets it: its Danish label and its definition in words."""
 
-    registry: Registry
+    id: str
+    label: str
+    definition: str
+    reading: str = ""
+
+
+@attrs.frozen
+class Document:
+    """One strategy document of one city, with the plugin that supplied it and its target group."""
+
+    municipality: Municipality
+    strategy: Strategy
+    plugin: str | None
+    target_group: GroupView | None
+
+
+@attrs.frozen
+class Comparison:
+    """The whole side-by-side view, resolved; render it with :mod:`kommuneintegration.render`.
+
+    ``groups`` holds every target group a figure, target or document names, so
+    renderers never look anything up in the plugins' registry.
+    """
+
     municipalities: tuple[Municipality, ...]
+    documents: tuple[Document, ...]
+    groups: Mapping[str, GroupView]
     indicators: tuple[CatalogueComparison, ...]
     themes: tuple[ThemeCoverage, ...]
     evaluations: tuple[TargetEvaluation, ...]
@@ -133,13 +165,19 @@ class Comparison:
     not_derived: tuple[NotDerived, ...]
 
     def strategies(self, code: str) -> tuple[Strategy, ...]:
-        return self.registry.strategies.get(code, ())
+        return tuple(d.strategy for d in self.documents if d.municipality.code == code)
 
-    def to_dict(self) -> dict[str, Any]:
-        """The documented JSON shape (``docs/comparison.md``)."""
-        from kommuneintegration.render.jsonout import comparison_to_dict
+    def name(self, code: str) -> str:
+        """A compared municipality's name by its code."""
+        for m in self.municipalities:
+            if m.code == code:
+                return m.name
+        return code
 
-        return comparison_to_dict(self)
+    def group_label(self, group_id: str | None) -> str:
+        """A group's Danish label, or its id if no plugin defines it."""
+        group = self.groups.get(group_id or "")
+        return group.label if group is not None else group_id or ""
 
 
 def concept_name(indicator: Indicator) -> str:
@@ -148,12 +186,22 @@ def concept_name(indicator: Indicator) -> str:
     return text or indicator.label
 
 
-def _group_words(registry: Registry, group_id: str | None) -> tuple[str, str]:
-    """The group's Danish label and its definition in plain words, for an entry."""
+def _group_view(registry: Registry, group_id: str | None) -> GroupView:
+    label, definition = registry.describe_group(group_id)
     group = registry.target_groups.get(group_id or "")
-    if group is None:
-        return group_id or "", "not stated"
-    return group.label, group.describe(registry.country_groups)
+    return GroupView(group_id or "", label, definition, group.reading if group else "")
+
+
+def documents(registry: Registry, codes: Iterable[str]) -> tuple[Document, ...]:
+    """The strategy documents of these municipalities, target groups resolved into words."""
+    found: list[Document] = []
+    for code in codes:
+        municipality = registry.municipalities[code]
+        for strategy in registry.strategies.get(code, ()):
+            gid = strategy.target_group
+            group = _group_view(registry, gid) if gid in registry.target_groups else None
+            found.append(Document(municipality, strategy, registry.owners.get(code), group))
+    return tuple(found)
 
 
 def _entry(
@@ -163,7 +211,7 @@ def _entry(
     obs: Observation,
     registry: Registry,
 ) -> IndicatorEntry:
-    group_label, group_definition = _group_words(registry, obs.group)
+    group_label, group_definition = registry.describe_group(obs.group)
     return IndicatorEntry(
         municipality=municipality.code,
         municipality_name=municipality.name,
@@ -191,7 +239,7 @@ def _derived_entry(
     strategy = strategies[fig.strategy]
     indicator = strategy.indicator(fig.indicator)
     ref, grp = fig.inputs[0], fig.inputs[-1]
-    group_label, group_definition = _group_words(registry, fig.group)
+    group_label, group_definition = registry.describe_group(fig.group)
     return IndicatorEntry(
         municipality=fig.municipality,
         municipality_name=registry.municipalities[fig.municipality].name,
@@ -281,10 +329,8 @@ def _wanted_topics(wanted: Iterable[str] | None) -> set[str] | None:
     known = topics()
     chosen: set[str] = set()
     for text in wanted:
-        key = text.strip().casefold()
-        match = [
-            t.id for t in known.values() if key in (t.id, t.label.casefold(), t.label_en.casefold())
-        ]
+        key = fold(text)
+        match = [t.id for t in known.values() if key in (t.id, fold(t.label), fold(t.label_en))]
         if not match:
             raise KeyError(f"unknown theme {text!r}; known: {', '.join(known)}")
         chosen.update(match)
@@ -351,9 +397,18 @@ def compare(
     evaluations = evaluate_all(registry, extra, as_of, codes)
     if chosen_topics is not None:
         evaluations = [e for e in evaluations if _target_topics(e) & chosen_topics]
+    named = {e.group for row in rows for e in row.entries}
+    named |= {n.group for n in not_derived} | {d.group for d in derived}
+    named |= {row.target.group for row in evaluations}
+    named |= {s.target_group for _, s in pairs}
     return Comparison(
-        registry=registry,
         municipalities=cities,
+        documents=documents(registry, [m.code for m in cities]),
+        groups={
+            gid: _group_view(registry, gid)
+            for gid in sorted(g for g in named if g is not None)
+            if gid in registry.target_groups
+        },
         indicators=tuple(rows),
         themes=tuple(coverage),
         evaluations=tuple(evaluations),

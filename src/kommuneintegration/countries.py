@@ -16,11 +16,9 @@ contribute more in the same shape (København's *udvalgte MENAPT-lande*).
 from __future__ import annotations
 
 import datetime as dt
-import difflib
 import functools
 import gettext
 import tomllib
-import unicodedata
 from collections.abc import Iterable, Iterator, Mapping
 from importlib import resources
 from typing import Any, Final
@@ -28,7 +26,8 @@ from typing import Any, Final
 import attrs
 import numpy as np
 import numpy.typing as npt
-import pycountry
+
+from kommuneintegration.words import close_matches, fold
 
 __all__ = [
     "ALL_CODES",
@@ -43,7 +42,6 @@ __all__ = [
     "builtin_groups",
     "country_group",
     "country_name",
-    "is_code",
     "lookup",
     "to_codes",
 ]
@@ -117,12 +115,10 @@ class UnknownCountryGroupError(LookupError, ValueError):
     """A country group id that is not registered."""
 
 
-def _norm(text: str) -> str:
-    return " ".join(unicodedata.normalize("NFKC", text).split()).casefold()
-
-
 @functools.cache
 def _danish() -> gettext.NullTranslations:
+    import pycountry
+
     try:
         return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["da"])
     except OSError:  # pragma: no cover - a pycountry without locales
@@ -132,6 +128,8 @@ def _danish() -> gettext.NullTranslations:
 @functools.cache
 def _index() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     """(normalised name or code -> alpha-2, alpha-2 -> English name, alpha-2 -> Danish name)."""
+    import pycountry
+
     da = _danish()
     index: dict[str, str] = {}
     english: dict[str, str] = {}
@@ -146,12 +144,12 @@ def _index() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
         da_names = [da.gettext(n) for n in names]
         english[code] = getattr(country, "common_name", country.name)
         danish[code] = da.gettext(country.name)
-        index[_norm(code)] = code
-        index[_norm(country.alpha_3)] = code
+        index[fold(code)] = code
+        index[fold(country.alpha_3)] = code
         for name in names + da_names:
-            index.setdefault(_norm(name), code)
+            index.setdefault(fold(name), code)
             # "Iran, Den Islamiske Republik" -> "Iran"; "Palæstina, staten" -> "Palæstina".
-            short_forms.append((_norm(name.split(",", 1)[0]), code))
+            short_forms.append((fold(name.split(",", 1)[0]), code))
     # Full names first: "Congo" is the Republic of the Congo, not the short form of
     # "Congo, The Democratic Republic of the".
     for short, code in short_forms:
@@ -159,11 +157,11 @@ def _index() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     for code, (en, da_name) in SPECIAL_CODES.items():
         english[code] = en
         danish[code] = da_name
-        index[_norm(code)] = code
-        index[_norm(en)] = code
-        index[_norm(da_name)] = code
+        index[fold(code)] = code
+        index[fold(en)] = code
+        index[fold(da_name)] = code
     for name, code in NAME_OVERRIDES.items():
-        index[_norm(name)] = code
+        index[fold(name)] = code
     for code, name in (("TR", "Tyrkiet"), ("SY", "Syrien"), ("RU", "Rusland")):
         danish[code] = name
     return index, english, danish
@@ -171,6 +169,8 @@ def _index() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
 
 @functools.cache
 def _all_codes() -> frozenset[str]:
+    import pycountry
+
     return frozenset(c.alpha_2 for c in pycountry.countries) | frozenset(SPECIAL_CODES)
 
 
@@ -194,11 +194,6 @@ class _AllCodes:
 ALL_CODES: Final = _AllCodes()
 
 
-def is_code(value: object) -> bool:
-    """True if ``value`` is an alpha-2 code the library knows, exactly as stored ("TR")."""
-    return isinstance(value, str) and value in _all_codes()
-
-
 def lookup(value: str) -> str:
     """Return the alpha-2 code for a code or a name in English or Danish.
 
@@ -212,11 +207,11 @@ def lookup(value: str) -> str:
     if value in _all_codes():
         return value
     index = _index()[0]
-    key = _norm(value)
+    key = fold(value)
     try:
         return index[key]
     except KeyError:
-        close = difflib.get_close_matches(key, index.keys(), n=3, cutoff=0.75)
+        close = close_matches(key, index.keys(), n=3, cutoff=0.75)
         suggestions = dict.fromkeys(_display_name(index[c], c) for c in close)
         raise UnknownCountryError(value, suggestions) from None
 
@@ -324,10 +319,10 @@ class CountryGroupRegistry:
         versions[:] = [g for g in versions if g.version != group.version] + [group]
         versions.sort(key=lambda g: g.valid_from)
         for alias in group.aliases:
-            owner = self._aliases.get(_norm(alias))
+            owner = self._aliases.get(fold(alias))
             if owner is not None and owner != group.id:
                 raise ValueError(f"alias {alias!r} of {group.id!r} is already used by {owner!r}")
-            self._aliases[_norm(alias)] = group.id
+            self._aliases[fold(alias)] = group.id
 
     def add_definition(self, data: Mapping[str, Any]) -> CountryGroup:
         """Build a group from a data-file mapping and register it.
@@ -348,8 +343,8 @@ class CountryGroupRegistry:
 
     def get(self, group_id: str, version: str | None = None) -> CountryGroup:
         """The group with this id or alias; the newest version unless one is pinned."""
-        key = self._aliases.get(_norm(group_id), group_id)
-        versions = self._groups.get(key) or self._groups.get(_norm(key))
+        key = self._aliases.get(fold(group_id), group_id)
+        versions = self._groups.get(key) or self._groups.get(fold(key))
         if not versions:
             known = ", ".join(sorted(self._groups))
             raise UnknownCountryGroupError(

@@ -17,199 +17,47 @@ equal object.
 
 from __future__ import annotations
 
-import difflib
 import tomllib
 from collections import Counter
 from collections.abc import Iterable, Mapping, Sequence
 from pathlib import Path
-from typing import Any, Final, TypeVar
+from typing import Any
 
 import attrs
-import cattrs
 import tomli_w
-from cattrs.errors import AttributeValidationNote, ForbiddenExtraKeysError, IterableValidationNote
 
+from kommuneintegration.catalogue import builtin_target_groups, catalogue_ids
 from kommuneintegration.countries import CountryGroup, builtin_groups
 from kommuneintegration.models import (
-    AgeBand,
     Indicator,
-    LabelledEnum,
     Measure,
     Municipality,
-    Period,
     Strategy,
     TargetGroup,
     TargetKind,
-    Unit,
-    _unit,
 )
-from kommuneintegration.origin import Origin
+from kommuneintegration.schema import (
+    DataFileError,
+    Problem,
+    structure,
+    unknown_key,
+    unstructure,
+)
+from kommuneintegration.units import difference_unit
+from kommuneintegration.words import hint
 
 __all__ = [
     "DataFileError",
     "PluginData",
     "Problem",
     "check_strategy",
-    "converter",
     "dump_strategy",
     "load_plugin_data",
     "load_strategy",
     "strategy_from_dict",
 ]
 
-T = TypeVar("T")
-
-
-@attrs.frozen
-class Problem:
-    """One thing wrong with a data file or a plugin's data: where, and what."""
-
-    path: str
-    message: str
-    file: str = ""
-
-    def __str__(self) -> str:
-        where = ": ".join(p for p in (self.file, self.path) if p)
-        return f"{where}: {self.message}" if where else self.message
-
-
-class DataFileError(ValueError):
-    """A data file is malformed; ``problems`` lists every problem found."""
-
-    def __init__(self, problems: Sequence[Problem]) -> None:
-        self.problems = list(problems)
-        lines = [str(p) for p in self.problems]
-        head = lines[0] if len(lines) == 1 else f"{len(lines)} problems:\n  " + "\n  ".join(lines)
-        super().__init__(head)
-
-
-# --- the converter ------------------------------------------------------------------
-
-
-def _strict_number(value: Any, _: type) -> float:
-    if isinstance(value, bool) or not isinstance(value, int | float):
-        raise TypeError(f"expected a number, got {type(value).__name__} {value!r}")
-    return float(value)
-
-
-def _strict_int(value: Any, _: type) -> int:
-    if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"expected a whole number, got {type(value).__name__} {value!r}")
-    return value
-
-
-def _strict_str(value: Any, _: type) -> str:
-    if not isinstance(value, str):
-        raise TypeError(f"expected text, got {type(value).__name__} {value!r}")
-    return value
-
-
-def _make_converter() -> cattrs.Converter:
-    conv = cattrs.Converter(forbid_extra_keys=True, omit_if_default=True)
-    # Registered by class: singledispatch picks the most specific class, so the
-    # LabelledEnum hook wins over ``str`` for StrEnum fields, Origin over ``int``.
-    conv.register_structure_hook(float, _strict_number)
-    conv.register_structure_hook(int, _strict_int)
-    conv.register_structure_hook(str, _strict_str)
-    conv.register_structure_hook(LabelledEnum, lambda v, t: t(_strict_str(v, str)))
-    conv.register_unstructure_hook(LabelledEnum, lambda e: e.value)
-    conv.register_structure_hook(Origin, lambda v, _: Origin.parse(v))
-    conv.register_unstructure_hook(Origin, lambda o: o.name.lower())
-    conv.register_structure_hook(Unit, lambda v, _: _unit(_strict_str(v, str)))
-    conv.register_structure_hook(
-        Period, lambda v, _: Period.parse(v if isinstance(v, int) else _strict_str(v, str))
-    )
-    conv.register_unstructure_hook(Period, str)
-    conv.register_structure_hook(AgeBand, lambda v, _: AgeBand.parse(_strict_str(v, str)))
-    conv.register_unstructure_hook(AgeBand, str)
-    conv.register_unstructure_hook_func(
-        lambda t: t == frozenset[Origin], lambda s: [o.name.lower() for o in sorted(s)]
-    )
-    return conv
-
-
-converter: Final = _make_converter()
-
-
-def _format_cattrs_error(exc: BaseException, file: str) -> list[Problem]:
-    problems: list[Problem] = []
-
-    def describe(e: BaseException, path: str) -> None:
-        if isinstance(e, ForbiddenExtraKeysError):
-            known = [a.name for a in attrs.fields(e.cl)] if attrs.has(e.cl) else []
-            for key in sorted(e.extra_fields):
-                near = difflib.get_close_matches(key, known, n=1)
-                hint = (
-                    f"; did you mean {near[0]!r}?" if near else f"; known keys: {', '.join(known)}"
-                )
-                problems.append(Problem(_join(path, key), f"unknown key{hint}", file))
-        elif isinstance(e, KeyError):
-            problems.append(Problem(path, "required key missing", file))
-        elif len(e.args) >= 2 and isinstance(e.args[1], attrs.Attribute):
-            # attrs validators raise (message, attribute, ...): point at the attribute.
-            problems.append(Problem(_join(path, e.args[1].name), str(e.args[0]), file))
-        else:
-            problems.append(Problem(path, str(e) or type(e).__name__, file))
-
-    _walk(exc, "", describe)
-    return problems
-
-
-def _join(path: str, key: str) -> str:
-    return f"{path}.{key}" if path else key
-
-
-def _walk(exc: BaseException, path: str, describe: Any) -> None:
-    """Follow cattrs' exception groups and notes to each leaf error and its key path."""
-    if isinstance(
-        exc, cattrs.ClassValidationError | cattrs.IterableValidationError | ExceptionGroup
-    ):
-        with_notes, without = (
-            exc.group_exceptions()
-            if hasattr(exc, "group_exceptions")
-            else ([(e, None) for e in exc.exceptions], [])
-        )
-        for sub, note in with_notes:
-            step = _step(note)
-            _walk(
-                sub,
-                path + step if step.startswith("[") else _join(path, step) if step else path,
-                describe,
-            )
-        for sub in without:
-            _walk(sub, path, describe)
-        return
-    describe(exc, path)
-
-
-def _step(note: Any) -> str:
-    if isinstance(note, IterableValidationNote):
-        return f"[{note.index}]"
-    if isinstance(note, AttributeValidationNote):
-        return str(note.name)
-    return ""
-
-
-def structure(data: Mapping[str, Any], cls: type[T], file: str = "", path: str = "") -> T:
-    """Build ``cls`` from a mapping, raising :class:`DataFileError` with key paths."""
-    try:
-        return converter.structure(data, cls)
-    except (cattrs.BaseValidationError, ValueError, TypeError) as exc:
-        problems = _format_cattrs_error(exc, file)
-        if path:
-            problems = [attrs.evolve(p, path=_prefix(path, p.path)) for p in problems]
-        raise DataFileError(problems) from exc
-
-
-def _prefix(prefix: str, path: str) -> str:
-    if not path:
-        return prefix
-    return prefix + path if path.startswith("[") else f"{prefix}.{path}"
-
-
 # --- reference checks ---------------------------------------------------------------
-
-_CHANGE_UNITS: Final = {"percent": {"percentage_point", "percent"}}
 
 
 def check_strategy(
@@ -251,9 +99,7 @@ def check_strategy(
 
     def group_ref(path: str, value: str | None) -> None:
         if groups is not None and value is not None and value not in groups:
-            near = difflib.get_close_matches(value, groups, n=1)
-            hint = f"; did you mean {near[0]!r}?" if near else ""
-            add(path, f"unknown target group {value!r}{hint}")
+            add(path, f"unknown target group {value!r}{hint(value, groups)}")
 
     group_ref("target_group", strategy.target_group)
     for i, goal in enumerate(strategy.goals):
@@ -273,11 +119,10 @@ def check_strategy(
             and indicator.catalogue is not None
             and indicator.catalogue not in known_catalogue
         ):
-            near = difflib.get_close_matches(indicator.catalogue, known_catalogue, n=1)
-            hint = f"; did you mean {near[0]!r}?" if near else ""
             add(
                 f"indicators[{i}].catalogue",
-                f"unknown catalogue indicator {indicator.catalogue!r}{hint}",
+                f"unknown catalogue indicator {indicator.catalogue!r}"
+                + hint(indicator.catalogue, known_catalogue),
             )
         _check_measure_unit(indicator, f"indicators[{i}]", add)
     for i, target in enumerate(strategy.targets):
@@ -288,7 +133,7 @@ def check_strategy(
         if target_indicator is not None and target.unit is not None:
             allowed: set[str] = {target_indicator.unit}
             if target.kind is TargetKind.CHANGE:
-                allowed |= _CHANGE_UNITS.get(target_indicator.unit, {"percent"})
+                allowed |= {difference_unit(target_indicator.unit), "percent"}
             if target.unit not in allowed:
                 add(
                     f"targets[{i}].unit",
@@ -370,10 +215,6 @@ def load_strategy(
     )
 
 
-def unstructure(obj: Any) -> Any:
-    return converter.unstructure(obj)
-
-
 def dump_strategy(strategy: Strategy) -> str:
     """The strategy as TOML text that :func:`load_strategy` reads back unchanged."""
     # Basic strings with escapes, not multi-line strings: TOML readers may turn a
@@ -398,8 +239,6 @@ def load_plugin_data(directory: Any) -> PluginData:
     plugin calls ``load_plugin_data(files(__package__) / "data")``. All files
     are read and all problems reported together.
     """
-    from kommuneintegration.catalogue import builtin_target_groups, catalogue_ids
-
     root = Path(str(directory))
     meta_path = root / "plugin.toml"
     meta_display = _display(meta_path) if root.name else "plugin.toml"
@@ -407,13 +246,7 @@ def load_plugin_data(directory: Any) -> PluginData:
     problems: list[Problem] = []
     known_keys = {"municipality", "target_groups", "country_groups"}
     for key in sorted(set(meta) - known_keys):
-        near = difflib.get_close_matches(key, known_keys, n=1)
-        hint = (
-            f"; did you mean {near[0]!r}?"
-            if near
-            else f"; known keys: {', '.join(sorted(known_keys))}"
-        )
-        problems.append(Problem(key, f"unknown key{hint}", meta_display))
+        problems.append(Problem(key, unknown_key(key, sorted(known_keys)), meta_display))
     municipality: Municipality | None = None
     groups: list[TargetGroup] = []
     country_groups: list[CountryGroup] = []

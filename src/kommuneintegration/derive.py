@@ -24,7 +24,12 @@ from kommuneintegration.models import (
     Strategy,
     TargetKind,
 )
-from kommuneintegration.units import Q_, gap, relative_change
+from kommuneintegration.units import (
+    difference_unit,
+    format_value,
+    quantity,
+    relative_change_value,
+)
 
 __all__ = [
     "REFERENCE_GROUP",
@@ -68,16 +73,17 @@ class DerivedFigure:
 
     @property
     def quantity(self) -> Any:
-        return Q_(self.value, self.unit)
+        return quantity(self.value, self.unit)
 
     @property
     def sources(self) -> tuple[str, ...]:
         return tuple(dict.fromkeys(str(o.provenance) for o in self.inputs))
 
     def describe(self) -> str:
-        sign = "+" if self.kind == "change" and self.value > 0 else ""
-        unit = "percentage points" if self.unit == "percentage_point" else self.unit
-        text = f"{sign}{self.value:.1f} {unit}"
+        value = format_value(
+            round(self.value, 1), self.unit, words=True, signed=self.kind == "change"
+        )
+        text = value
         if self.relative is not None:
             text += f" ({'+' if self.relative > 0 else ''}{self.relative:.1f} %)"
         return text
@@ -132,7 +138,7 @@ def gaps(
             if partner is None:
                 missing.append(_why_no_gap(municipality, strategy, indicator, obs, references))
                 continue
-            value = gap(partner.quantity, obs.quantity)
+            value = partner.value - obs.value
             derived.append(
                 DerivedFigure(
                     kind="gap",
@@ -142,8 +148,8 @@ def gaps(
                     group=obs.group,
                     age_band=str(obs.age_band) if obs.age_band else None,
                     year=obs.year,
-                    value=round(float(value.magnitude), 10),
-                    unit="percentage_point",
+                    value=round(value, 10),
+                    unit=difference_unit(indicator.unit),
                     inputs=(partner, obs),
                     reference_group=REFERENCE_GROUP,
                     category=obs.category,
@@ -213,15 +219,9 @@ def changes(municipality: Municipality, strategy: Strategy) -> list[DerivedFigur
         points.sort(key=lambda o: o.year or 0)
         first, last = points[0], points[-1]
         indicator = indicators[indicator_id]
-        if indicator.unit == "percent":
-            value = float(gap(last.quantity, first.quantity).magnitude)
-            unit = "percentage_point"
-        else:
-            value = float((last.quantity - first.quantity).magnitude)
-            unit = indicator.unit
-        relative = (
-            float(relative_change(first.quantity, last.quantity).magnitude) if first.value else None
-        )
+        value = last.value - first.value
+        unit = difference_unit(indicator.unit)
+        relative = relative_change_value(first.value, last.value) if first.value else None
         result.append(
             DerivedFigure(
                 kind="change",
@@ -257,12 +257,8 @@ def shortfalls(municipality: Municipality, strategy: Strategy) -> list[DerivedFi
         for obs in actual:
             assert target.value is not None
             assert target.unit is not None
-            if target.unit == "percent" and obs.unit == "percent":
-                diff = float(gap(Q_(target.value, "percent"), obs.quantity).magnitude)
-                unit = "percentage_point"
-            else:
-                diff = target.value - obs.value
-                unit = obs.unit
+            diff = target.value - obs.value
+            unit = difference_unit(obs.unit)
             if target.comparator is Comparator.AT_MOST:
                 diff = -diff
             result.append(

@@ -24,7 +24,9 @@ import numpy as np
 import numpy.typing as npt
 
 from kommuneintegration.origin import ClassifiedPopulation, Origin
-from kommuneintegration.units import Q_, parse_unit
+from kommuneintegration.units import parse_unit
+from kommuneintegration.units import quantity as make_quantity
+from kommuneintegration.words import fold
 
 if TYPE_CHECKING:
     from kommuneintegration.countries import CountryGroupRegistry
@@ -76,12 +78,12 @@ class LabelledEnum(enum.StrEnum):
 
     @classmethod
     def _missing_(cls, value: object) -> Self:
-        key = " ".join(str(value).split()).casefold().replace("_", "-")
+        key = fold(str(value)).replace("_", "-")
         for member in cls:
             if key in (
                 member.value,
-                member.label.casefold(),
-                member.name.casefold().replace("_", "-"),
+                fold(member.label),
+                fold(member.name).replace("_", "-"),
             ):
                 return member
         options = ", ".join(f"{m.value!r} ({m.label})" for m in cls)
@@ -526,7 +528,11 @@ class Target:
     @property
     def quantity(self) -> Any:
         """The target value as a pint quantity, or ``None``."""
-        return None if self.value is None or self.unit is None else Q_(self.value, self.unit)
+        return (
+            None
+            if self.value is None or self.unit is None
+            else make_quantity(self.value, self.unit)
+        )
 
 
 @attrs.frozen
@@ -550,10 +556,11 @@ class Observation:
 
     @property
     def quantity(self) -> Any:
-        return Q_(self.value, self.unit)
+        return make_quantity(self.value, self.unit)
 
 
 def _observations(items: Iterable[Observation]) -> tuple[Observation, ...]:
+    """Converter with a concrete type, so mypy checks ``attrs.evolve(strategy, observations=...)``."""
     return tuple(items)
 
 

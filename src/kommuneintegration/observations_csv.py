@@ -25,8 +25,9 @@ from pathlib import Path
 import attrs
 
 from kommuneintegration.models import AgeBand, Observation, Provenance
-from kommuneintegration.plugins import Registry
+from kommuneintegration.registry import Registry
 from kommuneintegration.units import UnitError, parse_unit
+from kommuneintegration.words import fold
 
 __all__ = ["COLUMNS", "ObservationFile", "RowError", "read_observations"]
 
@@ -69,7 +70,7 @@ def _group_id(text: str, registry: Registry) -> str | None:
     if text in registry.target_groups:
         return text
     for group in registry.target_groups.values():
-        if text.casefold() in (group.label.casefold(), group.label_en.casefold()):
+        if fold(text) in (fold(group.label), fold(group.label_en)):
             return group.id
     raise _RowError(f"group: unknown target group {text!r}")
 

@@ -26,6 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from kommuneintegration.countries import DENMARK, _all_codes, lookup
+from kommuneintegration.words import fold
 
 __all__ = [
     "COLUMNS",
@@ -78,7 +79,7 @@ class Origin(enum.IntEnum):
             return value
         if isinstance(value, int) and not isinstance(value, bool):
             return cls(value)
-        key = " ".join(str(value).split()).casefold().replace("_", " ")
+        key = fold(str(value).replace("_", " "))
         try:
             return _PARSE[key]
         except KeyError:
@@ -95,7 +96,7 @@ _LABELS: Final = {
     Origin.DESCENDANT: ("efterkommer", "efterkommere", "descendant"),
 }
 _PARSE: Final = {
-    text.casefold(): origin
+    fold(text): origin
     for origin, labels in _LABELS.items()
     for text in (*labels, origin.name.replace("_", " "), origin.label_en + "s")
 } | {"dansk": Origin.DANISH, "danish": Origin.DANISH, "person af dansk oprindelse": Origin.DANISH}

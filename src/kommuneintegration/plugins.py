@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 import importlib.metadata
 import os
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable
 from typing import Any, Final, TypeVar
 
 import attrs
@@ -29,8 +29,9 @@ from kommuneintegration import hookspecs
 from kommuneintegration.catalogue import builtin_target_groups, catalogue_ids
 from kommuneintegration.countries import CountryGroup, CountryGroupRegistry, builtin_groups
 from kommuneintegration.datafile import check_strategy
-from kommuneintegration.evaluation import BUILTIN_RULES
+from kommuneintegration.default_plugins import DEFAULT_PLUGINS
 from kommuneintegration.models import Municipality, Strategy, TargetGroup
+from kommuneintegration.registry import PluginError, PluginProblem, Registry
 from kommuneintegration.rules import EvaluationRule
 
 __all__ = [
@@ -58,29 +59,6 @@ T = TypeVar("T")
 
 
 @attrs.frozen
-class PluginProblem:
-    """Something wrong with one plugin: failing to load, or returning bad data."""
-
-    plugin: str
-    message: str
-    distribution: str = ""
-    path: str = ""
-
-    def __str__(self) -> str:
-        who = f"plugin {self.plugin!r}" + (f" ({self.distribution})" if self.distribution else "")
-        where = f" {self.path}:" if self.path else ""
-        return f"{who}:{where} {self.message}"
-
-
-class PluginError(RuntimeError):
-    """Raised in strict mode: the problems of one or more plugins."""
-
-    def __init__(self, problems: Iterable[PluginProblem]) -> None:
-        self.problems = list(problems)
-        super().__init__("\n".join(str(p) for p in self.problems))
-
-
-@attrs.frozen
 class PluginInfo:
     """One row of ``kommuneintegration plugins``."""
 
@@ -91,48 +69,7 @@ class PluginInfo:
     municipality: Municipality | None
     strategies: tuple[str, ...]
     errors: tuple[str, ...]
-
-
-@attrs.frozen
-class Registry:
-    """Everything the loaded plugins supply, validated; what comparison works on."""
-
-    municipalities: Mapping[str, Municipality]
-    strategies: Mapping[str, tuple[Strategy, ...]]
-    target_groups: Mapping[str, TargetGroup]
-    country_groups: CountryGroupRegistry
-    rules: Mapping[str, EvaluationRule]
-    owners: Mapping[str, str]
-    problems: tuple[PluginProblem, ...] = ()
-
-    def municipality(self, code_or_name: str) -> Municipality:
-        """A municipality by DST code ("101"), name ("København", "Kobenhavn", "koebenhavn") or plugin name."""
-        if code_or_name in self.municipalities:
-            return self.municipalities[code_or_name]
-        wanted = _fold(code_or_name)
-        for m in self.municipalities.values():
-            if wanted in {
-                _fold(m.name),
-                _fold(m.name, short=True),
-                _fold(self.owners.get(m.code, "")),
-            }:
-                return m
-        known = (
-            ", ".join(f"{m.code} {m.name}" for m in self.municipalities.values()) or "none loaded"
-        )
-        raise KeyError(f"unknown municipality {code_or_name!r}; loaded: {known}")
-
-    def all_strategies(self) -> Iterator[tuple[Municipality, Strategy]]:
-        for code in sorted(self.strategies):
-            for strategy in self.strategies[code]:
-                yield self.municipalities[code], strategy
-
-
-def _fold(text: str, short: bool = False) -> str:
-    """Case- and spelling-insensitive key: "København" -> "koebenhavn" (or "kobenhavn" if short)."""
-    table = {"æ": "ae", "ø": "o" if short else "oe", "å": "a" if short else "aa"}
-    folded = text.strip().casefold()
-    return "".join(table.get(ch, ch) for ch in folded)
+    default: bool = False
 
 
 def _strict_default() -> bool:
@@ -149,6 +86,9 @@ class PluginHost:
         self.load_problems: list[PluginProblem] = []
         self._distributions: dict[str, tuple[str, str]] = {}
         self._registry: Registry | None = None
+        self._defaults = frozenset(module.__name__ for module in DEFAULT_PLUGINS)
+        for module in DEFAULT_PLUGINS:
+            self.pm.register(module, name=module.__name__)
         if load_entrypoints:
             self.load_entrypoints()
 
@@ -202,8 +142,14 @@ class PluginHost:
     def _dist(self, name: str) -> str:
         return self._distributions.get(name, ("", ""))[0]
 
-    def plugin_names(self) -> list[str]:
-        return sorted(n for n, p in self.pm.list_name_plugin() if p is not None)
+    def plugin_names(self, *, defaults: bool = False) -> list[str]:
+        """Registered plugins by name; with ``defaults``, the default plugins too, first."""
+        names = sorted(n for n, p in self.pm.list_name_plugin() if p is not None)
+        return (
+            sorted(names, key=lambda n: n not in self._defaults)
+            if defaults
+            else [n for n in names if n not in self._defaults]
+        )
 
     # -- calling hooks per plugin ---------------------------------------------------
 
@@ -229,165 +175,71 @@ class PluginHost:
 
     def _collect(self) -> Registry:
         problems: list[PluginProblem] = list(self.load_problems)
-        builtin_ids = {g.id for g in builtin_target_groups()}
-        country_groups = builtin_groups()
-        groups: dict[str, TargetGroup] = {g.id: g for g in builtin_target_groups()}
-        municipalities: dict[str, Municipality] = {}
-        strategies: dict[str, tuple[Strategy, ...]] = {}
-        rules: dict[str, EvaluationRule] = {}
-        owners: dict[str, str] = {}
-        contributions: dict[str, dict[str, Any]] = {}
         bad: set[str] = set()
 
         def report(plugin: str, message: str, path: str = "") -> None:
             problems.append(PluginProblem(plugin, message, self._dist(plugin), path))
             bad.add(plugin)
 
-        names = self.plugin_names()
-        # Pass 1: call every hook of every plugin, checking types.
-        for name in names:
-            data: dict[str, Any] = {}
-            try:
-                data["municipality"] = self._call("municipality", name)
-                data["target_groups"] = _items(
-                    self._call("target_groups", name), TargetGroup, "target_groups"
-                )
-                data["country_groups"] = _items(
-                    self._call("country_groups", name), CountryGroup, "country_groups"
-                )
-                data["evaluation_rules"] = _items(
-                    self._call("evaluation_rules", name), EvaluationRule, "evaluation_rules"
-                )
-                if data["municipality"] is not None and not isinstance(
-                    data["municipality"], Municipality
-                ):
-                    raise TypeError(
-                        f"municipality() returned {type(data['municipality']).__name__}, expected Municipality"
-                    )
-                data["strategies"] = (
-                    _items(
-                        self._call("strategies", name, municipality=data["municipality"]),
-                        Strategy,
-                        "strategies",
-                    )
-                    if data["municipality"] is not None
-                    else []
-                )
-            except Exception as exc:
-                report(name, f"{type(exc).__name__}: {exc}")
-                continue
-            contributions[name] = data
-        # Pass 2: shared namespaces (codes, group ids, rule names), in name order.
-        for name in names:
-            if name in bad:
-                continue
-            data = contributions[name]
-            for cg in data["country_groups"]:
-                try:
-                    country_groups.register(cg)
-                except ValueError as exc:
-                    report(name, str(exc), f"country_groups.{cg.id}")
-            for group in data["target_groups"]:
-                if group.id in groups:
-                    owner = (
-                        "built-in"
-                        if group.id in builtin_ids
-                        else f"plugin {owners.get('group:' + group.id)!r}"
-                    )
-                    report(
-                        name,
-                        f"target group {group.id!r} is already defined by {owner}",
-                        "target_groups",
-                    )
-                    continue
-                groups[group.id] = group
-                owners["group:" + group.id] = name
-            for rule in data["evaluation_rules"]:
-                if rule.name in rules or rule.name in BUILTIN_RULES:
-                    report(
-                        name,
-                        f"evaluation rule {rule.name!r} is already defined",
-                        "evaluation_rules",
-                    )
-                    continue
-                rules[rule.name] = rule
-                owners["rule:" + rule.name] = name
-            muni = data["municipality"]
-            if muni is not None:
-                if muni.code in municipalities:
-                    report(
-                        name,
-                        f"municipality code {muni.code} is already supplied by plugin {owners[muni.code]!r}",
-                        "municipality",
-                    )
-                    continue
-                municipalities[muni.code] = muni
-                owners[muni.code] = name
-        # Pass 3: references that need everything above.
-        for group in groups.values():
-            if group.country_group is not None:
-                try:
-                    country_groups.get(group.country_group)
-                except LookupError as exc:
-                    report(
-                        owners.get("group:" + group.id, "built-in"),
-                        str(exc),
-                        f"target_groups.{group.id}",
-                    )
-        catalogue = catalogue_ids()
-        seen_ids: dict[str, str] = {}
-        for name in names:
-            if name in bad or contributions[name]["municipality"] is None:
-                continue
-            checked: list[Strategy] = []
-            for i, strategy in enumerate(contributions[name]["strategies"]):
-                where = f"strategies[{i}] {strategy.id}"
-                if strategy.id in seen_ids:
-                    report(
-                        name,
-                        f"strategy id {strategy.id!r} is also used by plugin {seen_ids[strategy.id]!r}",
-                        where,
-                    )
-                    continue
-                seen_ids[strategy.id] = name
-                for problem in check_strategy(strategy, target_groups=groups, catalogue=catalogue):
-                    report(name, problem.message, f"{where}: {problem.path}")
-                for j, target in enumerate(strategy.targets):
-                    if (
-                        target.rule is not None
-                        and target.rule not in rules
-                        and target.rule not in BUILTIN_RULES
-                    ):
-                        report(
-                            name,
-                            f"unknown evaluation rule {target.rule!r}",
-                            f"{where}: targets[{j}].rule",
-                        )
-                checked.append(strategy)
-            code = contributions[name]["municipality"].code
-            if name not in bad:
-                strategies[code] = tuple(checked)
-            elif owners.get(code) == name:
-                municipalities.pop(code, None)
+        names = self.plugin_names(defaults=True)
+        contributions = self._gather(names, report)
+        merged = _merge(names, contributions, report, bad)
+        strategies = _check_references(names, contributions, merged, report, bad)
         if problems and self.strict:
             raise PluginError(problems)
         return Registry(
-            municipalities=dict(sorted(municipalities.items())),
+            municipalities=dict(sorted(merged.municipalities.items())),
             strategies=strategies,
-            target_groups=groups,
-            country_groups=country_groups,
-            rules=rules,
-            owners=owners,
+            target_groups=merged.groups,
+            country_groups=merged.country_groups,
+            rules=merged.rules,
+            owners=merged.owners,
             problems=tuple(problems),
         )
 
+    def _gather(self, names: Iterable[str], report: _Report) -> dict[str, _Contribution]:
+        """Call every hook of every plugin, checking the types of what comes back."""
+        contributions: dict[str, _Contribution] = {}
+        for name in names:
+            try:
+                municipality = self._call("municipality", name)
+                if municipality is not None and not isinstance(municipality, Municipality):
+                    raise TypeError(
+                        f"municipality() returned {type(municipality).__name__}, expected Municipality"
+                    )
+                contributions[name] = _Contribution(
+                    municipality=municipality,
+                    target_groups=_items(
+                        self._call("target_groups", name), TargetGroup, "target_groups"
+                    ),
+                    country_groups=_items(
+                        self._call("country_groups", name), CountryGroup, "country_groups"
+                    ),
+                    evaluation_rules=_items(
+                        self._call("evaluation_rules", name), EvaluationRule, "evaluation_rules"
+                    ),
+                    strategies=_items(
+                        self._call("strategies", name, municipality=municipality),
+                        Strategy,
+                        "strategies",
+                    )
+                    if municipality is not None
+                    else [],
+                )
+            except Exception as exc:
+                report(name, f"{type(exc).__name__}: {exc}")
+        return contributions
+
     # -- listing ------------------------------------------------------------------
 
-    def plugins(self) -> list[PluginInfo]:
-        """What ``kommuneintegration plugins`` lists, including plugins that failed to load."""
+    def plugins(self, *, defaults: bool = False) -> list[PluginInfo]:
+        """What ``kommuneintegration plugins`` lists, including plugins that failed to load.
+
+        The default plugins (the built-in rules) are listed only with ``defaults=True``.
+        """
         registry = self.registry()
         infos: list[PluginInfo] = []
-        for name in self.plugin_names():
+        for name in self.plugin_names(defaults=defaults):
             dist, version = self._distributions.get(name, ("", ""))
             if not dist:
                 dist, version = _distinfo(self.pm, name)
@@ -409,6 +261,7 @@ class PluginHost:
                     municipality=municipality,
                     strategies=tuple(s.id for s in registry.strategies.get(code or "", ())),
                     errors=errors,
+                    default=name in self._defaults,
                 )
             )
         for problem in self.load_problems:
@@ -417,6 +270,146 @@ class PluginHost:
                 PluginInfo(problem.plugin, dist, version, (), None, (), (problem.message,))
             )
         return sorted(infos, key=lambda i: i.name)
+
+
+_Report = Any  # Callable[[str, str, str], None]; the host's problem collector
+
+
+@attrs.frozen
+class _Contribution:
+    """What one plugin's hooks returned, type-checked."""
+
+    municipality: Municipality | None
+    target_groups: list[TargetGroup]
+    country_groups: list[CountryGroup]
+    evaluation_rules: list[EvaluationRule]
+    strategies: list[Strategy]
+
+
+@attrs.define
+class _Merged:
+    """The shared namespaces: municipality codes, group ids, rule names, and who owns each."""
+
+    country_groups: CountryGroupRegistry
+    groups: dict[str, TargetGroup]
+    builtin_group_ids: frozenset[str]
+    municipalities: dict[str, Municipality] = attrs.Factory(dict)
+    rules: dict[str, EvaluationRule] = attrs.Factory(dict)
+    owners: dict[str, str] = attrs.Factory(dict)
+
+
+def _merge(
+    names: Iterable[str], contributions: dict[str, _Contribution], report: _Report, bad: set[str]
+) -> _Merged:
+    """Put each plugin's codes, group ids and rule names in the shared namespaces, in name order."""
+    builtin = builtin_target_groups()
+    merged = _Merged(
+        country_groups=builtin_groups(),
+        groups={g.id: g for g in builtin},
+        builtin_group_ids=frozenset(g.id for g in builtin),
+    )
+    for name in names:
+        if name in bad:
+            continue
+        data = contributions[name]
+        for cg in data.country_groups:
+            try:
+                merged.country_groups.register(cg)
+            except ValueError as exc:
+                report(name, str(exc), f"country_groups.{cg.id}")
+        for group in data.target_groups:
+            if group.id in merged.groups:
+                owner = (
+                    "built-in"
+                    if group.id in merged.builtin_group_ids
+                    else f"plugin {merged.owners.get('group:' + group.id)!r}"
+                )
+                report(
+                    name,
+                    f"target group {group.id!r} is already defined by {owner}",
+                    "target_groups",
+                )
+                continue
+            merged.groups[group.id] = group
+            merged.owners["group:" + group.id] = name
+        for rule in data.evaluation_rules:
+            if rule.name in merged.rules:
+                owner = merged.owners["rule:" + rule.name]
+                report(
+                    name,
+                    f"evaluation rule {rule.name!r} is already defined by plugin {owner!r}",
+                    "evaluation_rules",
+                )
+                continue
+            merged.rules[rule.name] = rule
+            merged.owners["rule:" + rule.name] = name
+        muni = data.municipality
+        if muni is not None:
+            if muni.code in merged.municipalities:
+                report(
+                    name,
+                    f"municipality code {muni.code} is already supplied by plugin {merged.owners[muni.code]!r}",
+                    "municipality",
+                )
+                continue
+            merged.municipalities[muni.code] = muni
+            merged.owners[muni.code] = name
+    return merged
+
+
+def _check_references(
+    names: Iterable[str],
+    contributions: dict[str, _Contribution],
+    merged: _Merged,
+    report: _Report,
+    bad: set[str],
+) -> dict[str, tuple[Strategy, ...]]:
+    """Check what needs everything merged: country groups of target groups, strategies' references."""
+    for group in merged.groups.values():
+        if group.country_group is not None:
+            try:
+                merged.country_groups.get(group.country_group)
+            except LookupError as exc:
+                report(
+                    merged.owners.get("group:" + group.id, "built-in"),
+                    str(exc),
+                    f"target_groups.{group.id}",
+                )
+    catalogue = catalogue_ids()
+    seen_ids: dict[str, str] = {}
+    strategies: dict[str, tuple[Strategy, ...]] = {}
+    for name in names:
+        muni = contributions[name].municipality if name in contributions else None
+        if name in bad or muni is None:
+            continue
+        checked: list[Strategy] = []
+        for i, strategy in enumerate(contributions[name].strategies):
+            where = f"strategies[{i}] {strategy.id}"
+            if strategy.id in seen_ids:
+                report(
+                    name,
+                    f"strategy id {strategy.id!r} is also used by plugin {seen_ids[strategy.id]!r}",
+                    where,
+                )
+                continue
+            seen_ids[strategy.id] = name
+            for problem in check_strategy(
+                strategy, target_groups=merged.groups, catalogue=catalogue
+            ):
+                report(name, problem.message, f"{where}: {problem.path}")
+            for j, target in enumerate(strategy.targets):
+                if target.rule is not None and target.rule not in merged.rules:
+                    report(
+                        name,
+                        f"unknown evaluation rule {target.rule!r}",
+                        f"{where}: targets[{j}].rule",
+                    )
+            checked.append(strategy)
+        if name not in bad:
+            strategies[muni.code] = tuple(checked)
+        elif merged.owners.get(muni.code) == name:
+            merged.municipalities.pop(muni.code, None)
+    return strategies
 
 
 def _items(result: Any, cls: type[T], hook: str) -> list[T]:

@@ -54,11 +54,14 @@ class Evaluation:
 
 @attrs.frozen
 class RuleContext:
-    """What a rule may look at besides the target: its strategy, indicator and the year."""
+    """What a rule may look at besides the target: its strategy and indicator.
+
+    ``extra`` carries what the engine offers beyond that (``"registry"``: every
+    loaded city's data, for rules that compare across cities).
+    """
 
     strategy: Strategy
     indicator: Indicator | None
-    as_of: int | None = None
     extra: dict[str, Any] = attrs.field(factory=dict)
 
 

@@ -21,28 +21,31 @@ units, does not raise.
 
 from __future__ import annotations
 
-from typing import Any, Final
+import functools
+from typing import TYPE_CHECKING, Any, Final
 
-import pint
+from kommuneintegration.words import fold
 
 __all__ = [
     "DIMENSIONS",
     "Q_",
+    "UNIT_DISPLAY",
     "UnitError",
+    "difference_unit",
     "dimension_of",
+    "format_value",
     "gap",
-    "is_quantity",
     "parse_unit",
     "percent",
     "percentage_points",
     "persons",
+    "quantity",
     "relative_change",
+    "relative_change_value",
     "share",
+    "unit_symbol",
     "ureg",
 ]
-
-ureg: Final = pint.get_application_registry()  # type: ignore[no-untyped-call]
-Q_: Final = ureg.Quantity
 
 _DEFINITIONS: Final = (
     # Percentage point: not a length (pint's ``pp`` is the printer's point).
@@ -54,7 +57,11 @@ _DEFINITIONS: Final = (
 _ALIASES: Final = ("@alias percent = procent",)
 
 
-def _define_units() -> None:
+def _define_units() -> Any:
+    """Define the package's units in pint's application registry, once; return the registry."""
+    import pint
+
+    ureg = pint.get_application_registry()  # type: ignore[no-untyped-call]
     for definition in _DEFINITIONS:
         name = definition.split("=", 1)[0].strip()
         if name not in ureg:
@@ -62,9 +69,33 @@ def _define_units() -> None:
     if "procent" not in ureg:
         for alias in _ALIASES:
             ureg.define(alias)
+    return ureg
 
 
-_define_units()
+if TYPE_CHECKING:
+    #: pint's application registry with the package's units defined (built on first use).
+    ureg: Any
+    #: The registry's quantity class: ``Q_(60, "percent")``.
+    Q_: Any
+
+
+@functools.cache
+def _registry() -> Any:
+    return _define_units()
+
+
+def __getattr__(name: str) -> Any:
+    """``ureg`` and ``Q_`` are built on first use: importing pint costs a command 0.2-0.5 s."""
+    if name == "ureg":
+        return _registry()
+    if name == "Q_":
+        return _registry().Quantity
+    raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+
+
+def quantity(value: Any, unit: str) -> Any:
+    """A pint quantity of the package's registry: ``quantity(60, "percent")``."""
+    return _registry().Quantity(value, unit)
 
 
 class UnitError(ValueError):
@@ -88,9 +119,7 @@ DIMENSIONS: Final[dict[str, tuple[str, ...]]] = {
     "count": ("count", "number", "antal"),
     "index_point": ("index_point", "indekspoint", "index", "point"),
 }
-_BY_TEXT: Final = {
-    alias.casefold(): unit for unit, aliases in DIMENSIONS.items() for alias in aliases
-}
+_BY_TEXT: Final = {fold(alias): unit for unit, aliases in DIMENSIONS.items() for alias in aliases}
 
 
 def parse_unit(text: str) -> str:
@@ -100,17 +129,11 @@ def parse_unit(text: str) -> str:
     :class:`UnitError` listing them, so that a typo in a data file is caught at
     load time rather than turning into a wrong conversion later.
     """
-    key = " ".join(str(text).split()).casefold()
     try:
-        return _BY_TEXT[key]
+        return _BY_TEXT[fold(text)]
     except KeyError:
         known = ", ".join(sorted(DIMENSIONS))
         raise UnitError(f"unknown unit {text!r}; expected one of: {known}") from None
-
-
-def is_quantity(value: object) -> bool:
-    """True for a pint quantity of this package's registry."""
-    return isinstance(value, pint.Quantity)
 
 
 def dimension_of(quantity: Any) -> str:
@@ -126,21 +149,27 @@ def dimension_of(quantity: Any) -> str:
 
 def percent(value: Any) -> Any:
     """A rate or share, ``percent(60)`` is 60 %."""
-    return Q_(value, "percent")
+    return quantity(value, "percent")
 
 
 def percentage_points(value: Any) -> Any:
     """A difference between two rates, in percentage points (procentpoint)."""
-    return Q_(value, "percentage_point")
+    return quantity(value, "percentage_point")
 
 
 def persons(value: Any) -> Any:
     """A number of people."""
-    return Q_(value, "person")
+    return quantity(value, "person")
+
+
+def _quantity_class() -> type[Any]:
+    import pint
+
+    return pint.Quantity
 
 
 def _require_quantity(value: object, name: str) -> None:
-    if not isinstance(value, pint.Quantity):
+    if not isinstance(value, _quantity_class()):
         raise TypeError(
             f"{name} must be a pint quantity such as percent(60), not a bare "
             f"{type(value).__name__} ({value!r}); bare numbers are ambiguous next to percent"
@@ -149,8 +178,8 @@ def _require_quantity(value: object, name: str) -> None:
 
 def _require_rate(value: object, name: str) -> Any:
     _require_quantity(value, name)
-    assert isinstance(value, pint.Quantity)
-    if value.dimensionality != ureg.percent.dimensionality:
+    assert isinstance(value, _quantity_class())
+    if value.dimensionality != _registry().percent.dimensionality:
         raise UnitError(f"{name} must be a rate in percent, not {value.units}")
     return value.to("percent").magnitude
 
@@ -162,9 +191,8 @@ def gap(reference: Any, group: Any) -> Any:
     strategies state an employment gap between persons of Danish origin and a
     target group.
     """
-    return Q_(
-        _require_rate(reference, "reference") - _require_rate(group, "group"), "percentage_point"
-    )
+    difference = _require_rate(reference, "reference") - _require_rate(group, "group")
+    return quantity(difference, difference_unit("percent"))
 
 
 def share(part: Any, total: Any) -> Any:
@@ -174,7 +202,7 @@ def share(part: Any, total: Any) -> Any:
     if part.dimensionality != total.dimensionality:
         raise UnitError(f"part ({part.units}) and total ({total.units}) have different units")
     ratio = (part / total).to("dimensionless").magnitude
-    return Q_(ratio * 100, "percent")
+    return quantity(ratio * 100, "percent")
 
 
 def relative_change(old: Any, new: Any) -> Any:
@@ -187,7 +215,50 @@ def relative_change(old: Any, new: Any) -> Any:
     _require_quantity(new, "new")
     if old.dimensionality != new.dimensionality:
         raise UnitError(f"old ({old.units}) and new ({new.units}) have different units")
-    base = old.magnitude
-    if base == 0:
+    change = relative_change_value(old.magnitude, new.to(old.units).magnitude)
+    return quantity(change, "percent")
+
+
+def relative_change_value(old: float, new: float) -> float:
+    """:func:`relative_change` on two magnitudes of one unit, for code that has no quantities."""
+    if old == 0:
         raise ZeroDivisionError("relative change from zero is undefined")
-    return Q_((new.to(old.units).magnitude - base) / base * 100, "percent")
+    return float((new - old) / old * 100)
+
+
+# --- one home for the percent / percentage-point rule and for how units are written ------
+
+
+def difference_unit(unit: str) -> str:
+    """The unit of a difference between two figures in ``unit``.
+
+    The difference of two rates in percent is in percentage points (77 % - 60 %
+    is 17 procentpoint, not 17 %); other units keep their unit.
+    """
+    return "percentage_point" if unit == "percent" else unit
+
+
+#: How each unit is written: (symbol after a number in a table, words in a sentence).
+UNIT_DISPLAY: Final[dict[str, tuple[str, str]]] = {
+    "percent": ("%", "%"),
+    "percentage_point": ("pp", "percentage points"),
+    "person": ("pers.", "persons"),
+    "count": ("", ""),
+    "index_point": ("pt", "points"),
+}
+
+
+def unit_symbol(unit: str, *, words: bool = False) -> str:
+    """ "pp" for a table, "percentage points" in a sentence (``words=True``)."""
+    symbol, word = UNIT_DISPLAY.get(unit, (unit, unit))
+    return word if words else symbol
+
+
+def format_value(value: float, unit: str, *, words: bool = False, signed: bool = False) -> str:
+    """A figure with its unit: "6.3 %", "17 pp", "100 826 pers." (or "17 percentage points")."""
+    if unit in ("person", "count") and abs(value) >= 1000 and float(value).is_integer():
+        text = f"{value:+,.0f}" if signed else f"{value:,.0f}"
+        text = text.replace(",", " ")
+    else:
+        text = f"{value:+g}" if signed else f"{value:g}"
+    return f"{text} {unit_symbol(unit, words=words)}".strip()

@@ -16,19 +16,13 @@ from typing import TYPE_CHECKING, Any, Final
 
 from kommuneintegration import __version__
 from kommuneintegration.models import TargetKind
+from kommuneintegration.units import format_value, unit_symbol
 
 if TYPE_CHECKING:
     from kommuneintegration.comparison import CatalogueComparison, Comparison, IndicatorEntry
 
 __all__ = ["comparison_to_html"]
 
-_UNIT: Final = {
-    "percent": "%",
-    "percentage_point": "percentage points",
-    "person": "persons",
-    "count": "",
-    "index_point": "points",
-}
 _COLOURS: Final = ("#1f5f8b", "#c0392b", "#2e8b57", "#8e44ad", "#d68910", "#5d6d7e")
 _STATUS_CLASS: Final = {
     "achieved": "ok",
@@ -101,7 +95,7 @@ def _bar_chart(row: CatalogueComparison, palette: dict[str, str]) -> str:
     for pos, e in zip(positions, entries, strict=True):
         ax.text(e.value, pos, f" {e.value:g}{'*' if e.derived else ''}", va="center", fontsize=8)
     ax.set_yticks(list(positions), [label[:95] for label in labels], fontsize=8)
-    ax.set_xlabel(f"{row.indicator.label} ({_UNIT.get(row.indicator.unit, row.indicator.unit)})")
+    ax.set_xlabel(f"{row.indicator.label} ({unit_symbol(row.indicator.unit, words=True)})")
     ax.spines[["top", "right"]].set_visible(False)
     verdict = "comparable" if row.comparable else "not directly comparable"
     caption = (
@@ -146,9 +140,7 @@ def _series_charts(c: Comparison) -> list[str]:
                     label = " ".join(
                         p
                         for p in (
-                            c.registry.target_groups[group].label
-                            if group in c.registry.target_groups
-                            else group or "",
+                            c.group_label(group),
                             band,
                             category,
                         )
@@ -182,7 +174,7 @@ def _series_charts(c: Comparison) -> list[str]:
                             color="#c0392b",
                         )
                 ax.set_title(f"{municipality.name}: {indicator.label}", fontsize=9)
-                ax.set_ylabel(_UNIT.get(indicator.unit, indicator.unit))
+                ax.set_ylabel(unit_symbol(indicator.unit, words=True))
                 ax.spines[["top", "right"]].set_visible(False)
                 ax.legend(fontsize=7, frameon=False)
                 marked = [t for t in targets if t.kind is TargetKind.LEVEL]
@@ -240,12 +232,12 @@ def _shortfall_charts(c: Comparison) -> list[str]:
             )
         ax.set_xticks(list(xs), [str(y) for y in years])
         ax.set_ylabel("%")
-        ax.set_title(f"{c.registry.municipalities[code].name}: {indicator.label}", fontsize=9)
+        ax.set_title(f"{c.name(code)}: {indicator.label}", fontsize=9)
         ax.legend(fontsize=7, frameon=False)
         ax.spines[["top", "right"]].set_visible(False)
         sources = "; ".join(dict.fromkeys(_e(f.inputs[0].provenance) for f in shortfalls))
         caption = (
-            f"{_e(c.registry.municipalities[code].name)}: target against actual, with the shortfall in percentage points "
+            f"{_e(c.name(code))}: target against actual, with the shortfall in percentage points "
             f"derived by the engine. Sources: {sources}"
         )
         charts.append(_figure(_svg(fig), caption))
@@ -256,7 +248,7 @@ def _entries_table(entries: Sequence[IndicatorEntry]) -> str:
     head = "<tr><th>Kommune</th><th>Gruppe</th><th>Alder</th><th>Værdi</th><th>År</th><th>Begreb</th><th>Kilde</th></tr>"
     body = "".join(
         f"<tr><td>{_e(e.municipality_name)}</td><td>{_e((e.category + ': ') if e.category else '')}{_e(e.group_label)}</td>"
-        f"<td>{_e(e.age_band or '–')}</td><td class='num'>{e.value:g} {_e(_UNIT.get(e.unit, e.unit))}{' *' if e.derived else ''}</td>"
+        f"<td>{_e(e.age_band or '–')}</td><td class='num'>{_e(format_value(e.value, e.unit))}{' *' if e.derived else ''}</td>"
         f"<td>{_e(e.when)}</td><td>{_e(e.concept)}</td><td class='small'>{_e(e.source)}"
         f"{'<br>' + _e(e.derivation) if e.derivation else ''}</td></tr>"
         for e in entries
@@ -265,7 +257,6 @@ def _entries_table(entries: Sequence[IndicatorEntry]) -> str:
 
 
 def comparison_to_html(c: Comparison) -> str:
-    registry = c.registry
     parts: list[str] = [
         "<!DOCTYPE html><html lang='da'><head><meta charset='utf-8'>",
         "<meta name='viewport' content='width=device-width, initial-scale=1'>",
@@ -277,18 +268,17 @@ def comparison_to_html(c: Comparison) -> str:
     parts.append(
         "<h2>Målgrupper (whom each document targets)</h2><table><tr><th>Kommune</th><th>Dokument</th><th>Art</th><th>Målgruppe</th><th>Definition and reading</th></tr>"
     )
-    for m in c.municipalities:
-        for s in c.strategies(m.code):
-            group = registry.target_groups.get(s.target_group or "")
-            definition = (
-                f"{_e(group.describe(registry.country_groups))}<br><span class='small'>{_e(group.reading)}</span>"
-                if group
-                else "not stated"
-            )
-            parts.append(
-                f"<tr><td>{_e(m.name)}</td><td>{_e(s.title)}<br><span class='small'>{_e(s.author)}; {_e(s.period or 'no period stated')}</span></td>"
-                f"<td>{_e(s.kind.label)}</td><td>{_e(s.target_group_wording or '–')}</td><td>{definition}</td></tr>"
-            )
+    for doc in c.documents:
+        s, group = doc.strategy, doc.target_group
+        definition = (
+            f"{_e(group.definition)}<br><span class='small'>{_e(group.reading)}</span>"
+            if group
+            else "not stated"
+        )
+        parts.append(
+            f"<tr><td>{_e(doc.municipality.name)}</td><td>{_e(s.title)}<br><span class='small'>{_e(s.author)}; {_e(s.period or 'no period stated')}</span></td>"
+            f"<td>{_e(s.kind.label)}</td><td>{_e(s.target_group_wording or '–')}</td><td>{definition}</td></tr>"
+        )
     parts.append("</table>")
     documents = [(m, s) for m in c.municipalities for s in c.strategies(m.code)]
     parts.append(
@@ -357,7 +347,7 @@ def comparison_to_html(c: Comparison) -> str:
     for d in c.derived:
         years = f"{d.from_year}–{d.year}" if d.from_year else str(d.year or "–")
         parts.append(
-            f"<tr><td>{_e(registry.municipalities[d.municipality].name)}</td><td>{_e(d.kind)}</td><td>{_e(d.indicator)}{' – ' + _e(d.category) if d.category else ''}</td>"
+            f"<tr><td>{_e(c.name(d.municipality))}</td><td>{_e(d.kind)}</td><td>{_e(d.indicator)}{' – ' + _e(d.category) if d.category else ''}</td>"
             f"<td>{_e(d.group or '')} {_e(d.age_band or '')}</td><td>{_e(years)}</td><td class='num'>{_e(d.describe())}</td><td class='small'>{_e('; '.join(d.sources))}</td></tr>"
         )
     parts.append("</table>")
@@ -365,8 +355,7 @@ def comparison_to_html(c: Comparison) -> str:
         parts.append(
             "<h3>Not derived</h3><ul>"
             + "".join(
-                f"<li>{_e(registry.municipalities[n.municipality].name)}: {_e(n.reason)}</li>"
-                for n in c.not_derived
+                f"<li>{_e(c.name(n.municipality))}: {_e(n.reason)}</li>" for n in c.not_derived
             )
             + "</ul>"
         )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from kommuneintegration import __version__
+from kommuneintegration.comparison import SCHEMA_VERSION
 from kommuneintegration.derive import DerivedFigure, NotDerived
 
 if TYPE_CHECKING:
@@ -96,12 +97,13 @@ def evaluation_to_dict(row: TargetEvaluation) -> dict[str, Any]:
 
 
 def comparison_to_dict(c: Comparison) -> dict[str, Any]:
-    registry = c.registry
+    """The documented JSON shape (``docs/comparison.md``), version :data:`SCHEMA_VERSION`."""
     municipalities = []
     for m in c.municipalities:
+        docs = [d for d in c.documents if d.municipality.code == m.code]
         strategies = []
-        for s in c.strategies(m.code):
-            group = registry.target_groups.get(s.target_group or "")
+        for d in docs:
+            s, group = d.strategy, d.target_group
             strategies.append(
                 {
                     "id": s.id,
@@ -115,7 +117,7 @@ def comparison_to_dict(c: Comparison) -> dict[str, Any]:
                         "id": s.target_group,
                         "wording": s.target_group_wording or None,
                         "label": group.label if group else None,
-                        "definition": group.describe(registry.country_groups) if group else None,
+                        "definition": group.definition if group else None,
                         "reading": group.reading if group else None,
                     },
                     "themes": [
@@ -134,12 +136,12 @@ def comparison_to_dict(c: Comparison) -> dict[str, Any]:
             {
                 "code": m.code,
                 "name": m.name,
-                "plugin": registry.owners.get(m.code),
+                "plugin": docs[0].plugin if docs else None,
                 "strategies": strategies,
             }
         )
     return {
-        "schema_version": 1,
+        "schema_version": SCHEMA_VERSION,
         "generated_by": f"kommuneintegration {__version__}",
         "municipalities": municipalities,
         "indicators": [

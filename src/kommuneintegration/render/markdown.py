@@ -4,16 +4,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from kommuneintegration.units import format_value
+
 if TYPE_CHECKING:
     from kommuneintegration.comparison import Comparison
-
-_UNIT = {
-    "percent": "%",
-    "percentage_point": "pp",
-    "person": "persons",
-    "count": "",
-    "index_point": "points",
-}
 
 
 def _cell(text: object) -> str:
@@ -28,13 +22,12 @@ def comparison_to_markdown(c: Comparison) -> str:
         "| Kommune | Dokument | Art | Målgruppe | Definition |",
         "|---|---|---|---|---|",
     ]
-    for m in c.municipalities:
-        for s in c.strategies(m.code):
-            group = c.registry.target_groups.get(s.target_group or "")
-            definition = group.describe(c.registry.country_groups) if group else "not stated"
-            lines.append(
-                f"| {m.name} | {_cell(s.title)} | {s.kind.label} | {_cell(s.target_group_wording or '-')} | {definition} |"
-            )
+    for doc in c.documents:
+        s = doc.strategy
+        definition = doc.target_group.definition if doc.target_group else "not stated"
+        lines.append(
+            f"| {doc.municipality.name} | {_cell(s.title)} | {s.kind.label} | {_cell(s.target_group_wording or '-')} | {definition} |"
+        )
     lines += [
         "",
         "## Temaer (themes)",
@@ -56,9 +49,7 @@ def comparison_to_markdown(c: Comparison) -> str:
         ]
         for e in row.entries:
             who = f"{e.category}: {e.group_label}" if e.category else e.group_label
-            value = f"{e.value:g} {_UNIT.get(e.unit, e.unit)}".strip() + (
-                " (derived)" if e.derived else ""
-            )
+            value = format_value(e.value, e.unit) + (" (derived)" if e.derived else "")
             lines.append(
                 f"| {e.municipality_name} | {_cell(who)} | {e.age_band or '-'} | {value} | {e.when} | {_cell(e.concept)} | {_cell(e.source)} |"
             )

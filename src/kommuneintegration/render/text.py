@@ -6,21 +6,19 @@ import textwrap
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Final
 
-from kommuneintegration.models import Municipality, Strategy
+from kommuneintegration.units import format_value
 
 if TYPE_CHECKING:
-    from kommuneintegration.comparison import CatalogueComparison, Comparison, IndicatorEntry
+    from kommuneintegration.comparison import (
+        CatalogueComparison,
+        Comparison,
+        Document,
+        IndicatorEntry,
+    )
     from kommuneintegration.evaluation import TargetEvaluation
-    from kommuneintegration.plugins import Registry
+    from kommuneintegration.models import Municipality
 
 WIDTH: Final = 80
-_UNIT: Final = {
-    "percent": "%",
-    "percentage_point": "pp",
-    "person": "pers.",
-    "count": "",
-    "index_point": "pt",
-}
 _MARK: Final = {"filled": "●", "placeholder": "○", "absent": "·"}
 
 
@@ -35,15 +33,6 @@ def _heading(title: str) -> list[str]:
     return ["", title, "=" * len(title)]
 
 
-def _value(value: float, unit: str) -> str:
-    if unit in ("person", "count") and value >= 1000 and float(value).is_integer():
-        text = f"{value:,.0f}".replace(",", " ")
-    else:
-        text = f"{value:g}"
-    symbol = _UNIT.get(unit, unit)
-    return f"{text} {symbol}".strip()
-
-
 def _cut(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
@@ -54,7 +43,7 @@ def _entry_line(e: IndicatorEntry, number: int) -> str:
         group = f"{e.category}: {group}"
     star = "*" if e.derived else " "
     when = str(e.year) if e.year is not None else (e.period or "no year")
-    return f"  {_cut(e.municipality_name, 10):<10} {_cut(group, 36):<36} {_value(e.value, e.unit):>9}{star} {_cut(when, 11):<11} [{number}]"
+    return f"  {_cut(e.municipality_name, 10):<10} {_cut(group, 36):<36} {format_value(e.value, e.unit):>9}{star} {_cut(when, 11):<11} [{number}]"
 
 
 def _indicator_block(row: CatalogueComparison, c: Comparison) -> list[str]:
@@ -69,10 +58,7 @@ def _indicator_block(row: CatalogueComparison, c: Comparison) -> list[str]:
     for note in row.differences:
         lines += _wrap(note, 4, "  - ")
     for n in row.not_derived:
-        group = c.registry.target_groups.get(n.group or "")
-        who = (
-            f"{c.registry.municipalities[n.municipality].name}, {group.label if group else n.group}"
-        )
+        who = f"{c.name(n.municipality)}, {c.group_label(n.group)}"
         lines += _wrap(f"{who}: {n.reason}", 4, "  ! ")
     lines.append("  Kilder (sources):")
     for source, number in sources.items():
@@ -82,19 +68,20 @@ def _indicator_block(row: CatalogueComparison, c: Comparison) -> list[str]:
 
 def _target_groups(c: Comparison) -> list[str]:
     lines = _heading("Målgrupper (whom each document targets)")
-    for m in c.municipalities:
-        for s in c.strategies(m.code):
-            group = c.registry.target_groups.get(s.target_group or "")
-            lines += _wrap(
-                f"{m.name}, {s.title} ({s.kind.label}, {s.period or 'no period stated'}):", 2, ""
-            )
-            if group is None:
-                lines += _wrap("no target group stated", 4)
-                continue
-            wording = s.target_group_wording or group.label
-            lines += _wrap(f"“{wording}” = {group.describe(c.registry.country_groups)}", 4)
-            if group and group.reading:
-                lines += _wrap(f"reading: {group.reading}", 6)
+    for doc in c.documents:
+        s, group = doc.strategy, doc.target_group
+        lines += _wrap(
+            f"{doc.municipality.name}, {s.title} ({s.kind.label}, {s.period or 'no period stated'}):",
+            2,
+            "",
+        )
+        if group is None:
+            lines += _wrap("no target group stated", 4)
+            continue
+        wording = s.target_group_wording or group.label
+        lines += _wrap(f"“{wording}” = {group.definition}", 4)
+        if group.reading:
+            lines += _wrap(f"reading: {group.reading}", 6)
     return lines
 
 
@@ -169,12 +156,11 @@ def comparison_to_text(c: Comparison) -> str:
     return "\n".join(lines) + "\n"
 
 
-def strategies_to_text(
-    municipality: Municipality, strategies: Sequence[Strategy], registry: Registry
-) -> str:
+def strategies_to_text(municipality: Municipality, documents: Sequence[Document]) -> str:
     """One city's documents in full: ``kommuneintegration show CODE``."""
     lines = [f"{municipality.name} Kommune ({municipality.code})"]
-    for s in strategies:
+    for doc in documents:
+        s, group = doc.strategy, doc.target_group
         lines += _heading(f"{s.title}")
         lines += _wrap(
             f"{s.kind.label} ({s.kind.value}); {s.period or 'no period stated'}; {s.author}", 2
@@ -184,11 +170,9 @@ def strategies_to_text(
         lines += _wrap(f"kilde: {s.source}", 2)
         if s.summary:
             lines += _wrap(s.summary, 2)
-        group = registry.target_groups.get(s.target_group or "")
         if group:
             lines += _wrap(
-                f"målgruppe: “{s.target_group_wording or group.label}” = {group.describe(registry.country_groups)}",
-                2,
+                f"målgruppe: “{s.target_group_wording or group.label}” = {group.definition}", 2
             )
         sections: list[tuple[str, list[str]]] = [
             (
@@ -226,7 +210,7 @@ def strategies_to_text(
             (
                 "Tal (observations)",
                 [
-                    f"{o.indicator}: {_value(o.value, o.unit)} {o.group or ''} {o.age_band or ''} {o.category} "
+                    f"{o.indicator}: {format_value(o.value, o.unit)} {o.group or ''} {o.age_band or ''} {o.category} "
                     f"{o.year if o.year is not None else o.period or 'year not stated'} [{o.provenance}]"
                     for o in s.observations
                 ],

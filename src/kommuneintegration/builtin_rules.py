@@ -1,0 +1,390 @@
+"""The rules every installation has: ``default`` and the Integrationsbarometer's ``barometer``.
+
+``default`` evaluates the kinds of target in the model (level, change,
+direction, reference, unspecified); ``barometer`` is the Integrationsbarometer's
+movement rule (rounded latest value against the baseline: positive, unchanged
+or negative; the majority decides over three indicators). They reach the
+engine the way plugin rules do, through the ``evaluation_rules`` hook of the
+default plugin the host always loads, so nothing special-cases them.
+"""
+
+from __future__ import annotations
+
+import decimal
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Mapping, Sequence
+from typing import Final
+
+from kommuneintegration.models import Comparator, Direction, Observation, Target, TargetKind
+from kommuneintegration.rules import Evaluation, EvaluationRule, RuleContext, Status
+from kommuneintegration.units import (
+    UnitError,
+    difference_unit,
+    format_value,
+    relative_change_value,
+    unit_symbol,
+)
+
+__all__ = [
+    "BAROMETER_RULE",
+    "BUILTIN_RULES",
+    "DEFAULT_RULE",
+    "Movement",
+    "barometer_goal",
+    "barometer_movement",
+    "barometer_rule",
+    "default_rule",
+]
+
+
+def _series(observations: Iterable[Observation]) -> dict[str, list[Observation]]:
+    series: dict[str, list[Observation]] = defaultdict(list)
+    for obs in observations:
+        if obs.year is None:
+            continue
+        label = " ".join(p for p in (obs.group or "", str(obs.age_band or ""), obs.category) if p)
+        series[label or "all"].append(obs)
+    return dict(series)
+
+
+def _fmt(value: float, unit: str) -> str:
+    return format_value(value, unit, words=True)
+
+
+def _trail(points: Sequence[Observation]) -> str:
+    return " -> ".join(f"{_fmt(o.value, o.unit)} ({o.year})" for o in points)
+
+
+# --- the default rule --------------------------------------------------------------------
+
+
+def _words(comparator: Comparator | None) -> str:
+    return comparator.value.replace("-", " ") if comparator else ""
+
+
+def _met(value: float, target: float, comparator: Comparator | None) -> bool:
+    if comparator is Comparator.AT_MOST:
+        return value <= target
+    if comparator is Comparator.EQUAL:
+        return abs(value - target) < 1e-9
+    return value >= target
+
+
+def _combine(statuses: Sequence[Status]) -> Status:
+    if not statuses:
+        return Status.NOT_EVALUABLE
+    if Status.NOT_ON_TRACK in statuses:
+        return Status.NOT_ON_TRACK
+    if all(s is Status.ACHIEVED for s in statuses):
+        return Status.ACHIEVED
+    if Status.NOT_EVALUABLE in statuses and not any(
+        s is Status.ACHIEVED or s is Status.ON_TRACK for s in statuses
+    ):
+        return Status.NOT_EVALUABLE
+    return Status.ON_TRACK
+
+
+def _level(target: Target, series: Mapping[str, list[Observation]]) -> Evaluation:
+    assert target.value is not None
+    assert target.unit is not None
+    goal = f"{_words(target.comparator)} {_fmt(target.value, target.unit)}".strip()
+    statuses: list[Status] = []
+    parts: list[tuple[str, str]] = []
+    for label, points in series.items():
+        at = [o for o in points if o.year == target.year] if target.year is not None else []
+        latest = at[-1] if at else points[-1]
+        met = _met(latest.value, target.value, target.comparator)
+        short = abs(latest.value - target.value)
+        if target.year is None or at:
+            status = Status.ACHIEVED if met else Status.NOT_ON_TRACK
+            when = f"in {latest.year}" if at else f"latest figure {latest.year}"
+            verdict = (
+                "met" if met else f"missed by {_fmt(round(short, 6), difference_unit(target.unit))}"
+            )
+            parts.append(
+                (label, f"{_fmt(latest.value, latest.unit)} {when} against {goal}: {verdict}")
+            )
+        elif latest.year is not None and latest.year < target.year:
+            if met:
+                status = Status.ON_TRACK
+                parts.append(
+                    (
+                        label,
+                        f"already {_fmt(latest.value, latest.unit)} in {latest.year}, target {goal} by {target.year}",
+                    )
+                )
+            elif len(points) >= 2 and points[0].year is not None and points[0].year < latest.year:
+                slope = (latest.value - points[0].value) / (latest.year - points[0].year)
+                projected = latest.value + slope * (target.year - latest.year)
+                status = (
+                    Status.ON_TRACK
+                    if _met(projected, target.value, target.comparator)
+                    else Status.NOT_ON_TRACK
+                )
+                parts.append(
+                    (
+                        label,
+                        f"{_trail([points[0], latest])}, on the same trend {projected:.1f} in {target.year} against {goal}",
+                    )
+                )
+            else:
+                status = Status.NOT_EVALUABLE
+                parts.append(
+                    (
+                        label,
+                        f"one figure ({_fmt(latest.value, latest.unit)} in {latest.year}) below {goal}, no trend yet",
+                    )
+                )
+        else:
+            status = Status.ACHIEVED if met else Status.NOT_ON_TRACK
+            parts.append(
+                (
+                    label,
+                    f"no figure for {target.year}; {_fmt(latest.value, latest.unit)} in {latest.year} against {goal}",
+                )
+            )
+        statuses.append(status)
+    return Evaluation(
+        _combine(statuses), _joined(parts) + _partial(statuses), progress=_progress(series)
+    )
+
+
+def _change_value(base: Observation, later: Observation, unit: str) -> float:
+    """The change from ``base`` to ``later`` in ``unit``: relative in percent, else a difference."""
+    if unit == "percent":
+        return relative_change_value(base.value, later.value)
+    if unit != difference_unit(base.unit):
+        raise UnitError(f"a change in {unit} cannot be read from figures in {base.unit}")
+    return later.value - base.value
+
+
+def _endpoints(
+    target: Target, points: Sequence[Observation]
+) -> tuple[Observation, Observation] | str:
+    """The baseline figure (of the baseline year, or the first) and the latest after it, or why not."""
+    if target.baseline_year is None:
+        base = points[0]
+    else:
+        matches = [o for o in points if o.year == target.baseline_year]
+        if not matches:
+            years = ", ".join(str(o.year) for o in points)
+            return f"no figure for the baseline year {target.baseline_year} (figures for {years})"
+        base = matches[0]
+    later = [
+        o for o in points if o.year is not None and base.year is not None and o.year > base.year
+    ]
+    if not later:
+        return f"no observation after the baseline {base.year}"
+    return base, later[-1]
+
+
+def _judge_series(
+    target: Target,
+    series: Mapping[str, list[Observation]],
+    judge: Callable[[Observation, Observation], tuple[Status, str]],
+) -> tuple[Status, str]:
+    """Judge each series from its baseline to its latest figure; combine, with the reasons."""
+    statuses: list[Status] = []
+    parts: list[tuple[str, str]] = []
+    for label, points in series.items():
+        ends = _endpoints(target, points)
+        status, text = (Status.NOT_EVALUABLE, ends) if isinstance(ends, str) else judge(*ends)
+        statuses.append(status)
+        parts.append((label, text))
+    return _combine(statuses), _joined(parts) + _partial(statuses)
+
+
+def _change(
+    target: Target, series: Mapping[str, list[Observation]], unit: str
+) -> tuple[Status, str]:
+    goal = target.value
+    assert goal is not None
+
+    def judge(base: Observation, last: Observation) -> tuple[Status, str]:
+        change = _change_value(base, last, unit)
+        if _met(change, goal, target.comparator):
+            status = Status.ACHIEVED
+        elif (
+            target.year is not None
+            and last.year is not None
+            and last.year < target.year
+            and change > 0
+        ):
+            status = Status.ON_TRACK
+        else:
+            status = Status.NOT_ON_TRACK
+        text = (
+            f"{_trail([base, last])} is a change of {change:+.1f} {unit_symbol(unit, words=True)}"
+            f" against {_words(target.comparator)} {_fmt(goal, unit)}"
+        )
+        return status, text
+
+    return _judge_series(target, series, judge)
+
+
+_DESIRED: Final = {
+    Direction.INCREASE: lambda d: d > 0,
+    Direction.DECREASE: lambda d: d < 0,
+    Direction.NOT_INCREASE: lambda d: d <= 0,
+    Direction.NOT_DECREASE: lambda d: d >= 0,
+}
+
+
+def _direction(target: Target, series: Mapping[str, list[Observation]]) -> Evaluation:
+    direction = target.direction
+    assert direction is not None
+
+    def judge(base: Observation, last: Observation) -> tuple[Status, str]:
+        good = _DESIRED[direction](last.value - base.value)
+        done = target.year is None or (last.year is not None and last.year >= target.year)
+        status = (Status.ACHIEVED if done else Status.ON_TRACK) if good else Status.NOT_ON_TRACK
+        return status, f"{_trail([base, last])}, should {direction.value.replace('-', ' ')}"
+
+    status, reason = _judge_series(target, series, judge)
+    return Evaluation(status, reason, progress=_progress(series))
+
+
+def _partial(statuses: Sequence[Status]) -> str:
+    judged = sum(1 for s in statuses if s is not Status.NOT_EVALUABLE)
+    if 0 < judged < len(statuses):
+        return f"; judged on {judged} of {len(statuses)} series, the others have no usable figures"
+    return ""
+
+
+def _joined(parts: Sequence[tuple[str, str]]) -> str:
+    """Series that share a message are named together: "a, b: no observation after 2022"."""
+    grouped: dict[str, list[str]] = {}
+    for label, message in parts:
+        grouped.setdefault(message, []).append(label)
+    return "; ".join(f"{', '.join(labels)}: {message}" for message, labels in grouped.items())
+
+
+def _progress(series: Mapping[str, list[Observation]]) -> str:
+    return "; ".join(
+        f"{label}: {_trail(points)}" for label, points in series.items() if len(points) > 1
+    )
+
+
+def default_rule(
+    target: Target, observations: Sequence[Observation], context: RuleContext
+) -> Evaluation:
+    """Evaluate level, change, direction, reference and unspecified targets."""
+    series = _series(observations)
+    undated = [o for o in observations if o.year is None]
+    if target.kind is TargetKind.UNSPECIFIED:
+        return Evaluation(
+            Status.NOT_EVALUABLE,
+            f"no target value set in the source ({target.placeholder or 'none given'})",
+            progress=_progress(series),
+        )
+    if target.kind is TargetKind.REFERENCE:
+        return Evaluation(
+            Status.NOT_EVALUABLE,
+            f"the reference ({target.reference}) has no figure in the sources",
+            progress=_progress(series),
+        )
+    if target.indicator is None:
+        return Evaluation(Status.NOT_EVALUABLE, "the source names no indicator for this target")
+    if not series:
+        label = context.indicator.label if context.indicator else target.indicator
+        extra = f"; only figures without a year ({len(undated)})" if undated else ""
+        return Evaluation(
+            Status.NOT_EVALUABLE, f"no observation of '{label}' for the target's group{extra}"
+        )
+    if target.kind is TargetKind.LEVEL:
+        return _level(target, series)
+    if target.kind is TargetKind.DIRECTION:
+        return _direction(target, series)
+    assert target.unit is not None
+    status, reason = _change(target, series, target.unit)
+    alternative = ""
+    if target.alternative_unit is not None:
+        alt_status, alt_reason = _change(target, series, target.alternative_unit)
+        if alt_status is not status:
+            alternative = f"under the alternative reading: {alt_status.value} ({alt_reason})"
+            reason += "; the status depends on how the target's unit is read"
+    return Evaluation(status, reason, progress=_progress(series), alternative=alternative)
+
+
+DEFAULT_RULE: Final = EvaluationRule(
+    "default", "level, change, direction, reference and unspecified targets", default_rule
+)
+
+
+# --- the Integrationsbarometer ---------------------------------------------------------------
+
+
+class Movement(str):
+    """A barometer movement: "positive", "unchanged" or "negative" (barometerbevægelse)."""
+
+    POSITIVE: Final = "positive"
+    UNCHANGED: Final = "unchanged"
+    NEGATIVE: Final = "negative"
+
+
+def _round_half_up(value: float) -> int:
+    return int(
+        decimal.Decimal(str(value)).quantize(decimal.Decimal(1), rounding=decimal.ROUND_HALF_UP)
+    )
+
+
+def barometer_movement(baseline: float, latest: float, *, higher_is_better: bool = True) -> str:
+    """The movement of one indicator: rounded latest value against the rounded baseline."""
+    diff = _round_half_up(latest) - _round_half_up(baseline)
+    if diff == 0:
+        return Movement.UNCHANGED
+    return Movement.POSITIVE if (diff > 0) == higher_is_better else Movement.NEGATIVE
+
+
+def barometer_goal(movements: Sequence[str]) -> str:
+    """A goal's movement: its one indicator's, or the majority of its three (no majority: unchanged)."""
+    if len(movements) == 1:
+        return movements[0]
+    if len(movements) != 3:
+        raise ValueError(f"a barometer goal has 1 or 3 indicators, not {len(movements)}")
+    for candidate in (Movement.POSITIVE, Movement.NEGATIVE, Movement.UNCHANGED):
+        if list(movements).count(candidate) >= 2:
+            return candidate
+    return Movement.UNCHANGED
+
+
+def barometer_rule(
+    target: Target, observations: Sequence[Observation], context: RuleContext
+) -> Evaluation | None:
+    """Movement of up to three series from the baseline to the latest figure; majority decides."""
+    series = _series(observations)
+    moves: list[str] = []
+    parts: list[tuple[str, str]] = []
+    higher = target.direction not in (Direction.DECREASE, Direction.NOT_INCREASE)
+    for label, points in list(series.items())[:3]:
+        ends = _endpoints(target, points)
+        if isinstance(ends, str):
+            continue
+        base, last = ends
+        move = barometer_movement(base.value, last.value, higher_is_better=higher)
+        moves.append(move)
+        parts.append(
+            (
+                label,
+                f"{_round_half_up(base.value)} ({base.year}) -> {_round_half_up(last.value)} ({last.year}): {move}",
+            )
+        )
+    if not moves:
+        return None
+    if len(moves) == 2:
+        moves = moves[:1]
+        parts = parts[:1]
+    overall = barometer_goal(moves)
+    status = Status.ON_TRACK if overall == Movement.POSITIVE else Status.NOT_ON_TRACK
+    return Evaluation(
+        status, f"Integrationsbarometer movement {overall}: " + _joined(parts), rule="barometer"
+    )
+
+
+BAROMETER_RULE: Final = EvaluationRule(
+    "barometer",
+    "Integrationsbarometer: rounded latest value vs baseline gives positive, unchanged or negative; majority of three",
+    barometer_rule,
+)
+
+BUILTIN_RULES: Final = {rule.name: rule for rule in (DEFAULT_RULE, BAROMETER_RULE)}

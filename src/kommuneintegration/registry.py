@@ -1,0 +1,96 @@
+"""What the loaded plugins supply, validated: plain data, with no plugin machinery.
+
+The plugin host (:mod:`kommuneintegration.plugins`) builds a :class:`Registry`;
+evaluation and comparison read it. Keeping it free of pluggy means a test, a
+notebook or another tool can build one by hand and use the whole engine.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+
+import attrs
+
+from kommuneintegration.countries import CountryGroupRegistry
+from kommuneintegration.models import Municipality, Strategy, TargetGroup
+from kommuneintegration.rules import EvaluationRule
+from kommuneintegration.words import spellings
+
+__all__ = ["PluginError", "PluginProblem", "Registry"]
+
+
+@attrs.frozen
+class PluginProblem:
+    """Something wrong with one plugin: failing to load, or returning bad data."""
+
+    plugin: str
+    message: str
+    distribution: str = ""
+    path: str = ""
+
+    def __str__(self) -> str:
+        who = f"plugin {self.plugin!r}" + (f" ({self.distribution})" if self.distribution else "")
+        where = f" {self.path}:" if self.path else ""
+        return f"{who}:{where} {self.message}"
+
+
+class PluginError(RuntimeError):
+    """Raised in strict mode: the problems of one or more plugins."""
+
+    def __init__(self, problems: Iterable[PluginProblem]) -> None:
+        self.problems = list(problems)
+        super().__init__("\n".join(str(p) for p in self.problems))
+
+
+@attrs.frozen
+class Registry:
+    """Everything the loaded plugins supply, validated; what evaluation and comparison work on.
+
+    ``rules`` holds every evaluation rule, the built-in ``default`` and
+    ``barometer`` among them. ``owners`` maps a municipality code, ``"group:ID"``
+    and ``"rule:NAME"`` to the plugin that supplied it.
+    """
+
+    municipalities: Mapping[str, Municipality]
+    strategies: Mapping[str, tuple[Strategy, ...]]
+    target_groups: Mapping[str, TargetGroup]
+    country_groups: CountryGroupRegistry
+    rules: Mapping[str, EvaluationRule]
+    owners: Mapping[str, str]
+    problems: tuple[PluginProblem, ...] = ()
+
+    def municipality(self, code_or_name: str) -> Municipality:
+        """A municipality by DST code ("101"), name ("København", "Kobenhavn", "koebenhavn") or plugin name."""
+        if code_or_name in self.municipalities:
+            return self.municipalities[code_or_name]
+        wanted = spellings(code_or_name)
+        for m in self.municipalities.values():
+            if wanted & (spellings(m.name) | spellings(self.owners.get(m.code, ""))):
+                return m
+        known = (
+            ", ".join(f"{m.code} {m.name}" for m in self.municipalities.values()) or "none loaded"
+        )
+        raise KeyError(f"unknown municipality {code_or_name!r}; loaded: {known}")
+
+    def all_strategies(self) -> Iterator[tuple[Municipality, Strategy]]:
+        for code in sorted(self.strategies):
+            for strategy in self.strategies[code]:
+                yield self.municipalities[code], strategy
+
+    def is_subgroup(self, sub: TargetGroup, sup: TargetGroup) -> bool:
+        """True if every person in ``sub`` is in ``sup`` by definition (origins and country group)."""
+        if not sub.origins <= sup.origins:
+            return False
+        if sup.country_group is None:
+            return True
+        if sub.country_group is None:
+            return False
+        groups = self.country_groups
+        return groups.get(sub.country_group).members <= groups.get(sup.country_group).members
+
+    def describe_group(self, group_id: str | None) -> tuple[str, str]:
+        """A target group's Danish label and its definition in plain words ("not stated" if none)."""
+        group = self.target_groups.get(group_id or "")
+        if group is None:
+            return group_id or "", "not stated"
+        return group.label, group.describe(self.country_groups)

@@ -1,0 +1,178 @@
+"""Reading data into the models: one cattrs converter and errors that say where.
+
+Data files, the shared catalogue and plugins all turn mappings into model
+objects here, so they share one strictness (unknown keys, wrong types and bad
+values are errors) and one error shape: a :class:`Problem` with the file and
+the key path, collected into a :class:`DataFileError`::
+
+    kobenhavn/2023.toml: targets[2].value: expected a number, got str '5,8'
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from typing import Any, Final, TypeVar
+
+import attrs
+import cattrs
+from cattrs.errors import AttributeValidationNote, ForbiddenExtraKeysError, IterableValidationNote
+
+from kommuneintegration.models import AgeBand, LabelledEnum, Period, Unit, _unit
+from kommuneintegration.origin import Origin
+from kommuneintegration.words import hint
+
+__all__ = ["DataFileError", "Problem", "converter", "structure", "unknown_key", "unstructure"]
+
+T = TypeVar("T")
+
+
+@attrs.frozen
+class Problem:
+    """One thing wrong with a data file or a plugin's data: where, and what."""
+
+    path: str
+    message: str
+    file: str = ""
+
+    def __str__(self) -> str:
+        where = ": ".join(p for p in (self.file, self.path) if p)
+        return f"{where}: {self.message}" if where else self.message
+
+
+class DataFileError(ValueError):
+    """A data file is malformed; ``problems`` lists every problem found."""
+
+    def __init__(self, problems: Sequence[Problem]) -> None:
+        self.problems = list(problems)
+        lines = [str(p) for p in self.problems]
+        head = lines[0] if len(lines) == 1 else f"{len(lines)} problems:\n  " + "\n  ".join(lines)
+        super().__init__(head)
+
+
+# --- the converter ------------------------------------------------------------------
+
+
+def _strict_number(value: Any, _: type) -> float:
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise TypeError(f"expected a number, got {type(value).__name__} {value!r}")
+    return float(value)
+
+
+def _strict_int(value: Any, _: type) -> int:
+    if isinstance(value, bool) or not isinstance(value, int):
+        raise TypeError(f"expected a whole number, got {type(value).__name__} {value!r}")
+    return value
+
+
+def _strict_str(value: Any, _: type) -> str:
+    if not isinstance(value, str):
+        raise TypeError(f"expected text, got {type(value).__name__} {value!r}")
+    return value
+
+
+def _make_converter() -> cattrs.Converter:
+    conv = cattrs.Converter(forbid_extra_keys=True, omit_if_default=True)
+    # Registered by class: singledispatch picks the most specific class, so the
+    # LabelledEnum hook wins over ``str`` for StrEnum fields, Origin over ``int``.
+    conv.register_structure_hook(float, _strict_number)
+    conv.register_structure_hook(int, _strict_int)
+    conv.register_structure_hook(str, _strict_str)
+    conv.register_structure_hook(LabelledEnum, lambda v, t: t(_strict_str(v, str)))
+    conv.register_unstructure_hook(LabelledEnum, lambda e: e.value)
+    conv.register_structure_hook(Origin, lambda v, _: Origin.parse(v))
+    conv.register_unstructure_hook(Origin, lambda o: o.name.lower())
+    conv.register_structure_hook(Unit, lambda v, _: _unit(_strict_str(v, str)))
+    conv.register_structure_hook(
+        Period, lambda v, _: Period.parse(v if isinstance(v, int) else _strict_str(v, str))
+    )
+    conv.register_unstructure_hook(Period, str)
+    conv.register_structure_hook(AgeBand, lambda v, _: AgeBand.parse(_strict_str(v, str)))
+    conv.register_unstructure_hook(AgeBand, str)
+    conv.register_unstructure_hook_func(
+        lambda t: t == frozenset[Origin], lambda s: [o.name.lower() for o in sorted(s)]
+    )
+    return conv
+
+
+converter: Final = _make_converter()
+
+
+def _format_cattrs_error(exc: BaseException, file: str) -> list[Problem]:
+    problems: list[Problem] = []
+
+    def describe(e: BaseException, path: str) -> None:
+        if isinstance(e, ForbiddenExtraKeysError):
+            known = [a.name for a in attrs.fields(e.cl)] if attrs.has(e.cl) else []
+            for key in sorted(e.extra_fields):
+                problems.append(Problem(_join(path, key), unknown_key(key, known), file))
+        elif isinstance(e, KeyError):
+            problems.append(Problem(path, "required key missing", file))
+        elif len(e.args) >= 2 and isinstance(e.args[1], attrs.Attribute):
+            # attrs validators raise (message, attribute, ...): point at the attribute.
+            problems.append(Problem(_join(path, e.args[1].name), str(e.args[0]), file))
+        else:
+            problems.append(Problem(path, str(e) or type(e).__name__, file))
+
+    _walk(exc, "", describe)
+    return problems
+
+
+def _join(path: str, key: str) -> str:
+    return f"{path}.{key}" if path else key
+
+
+def _walk(exc: BaseException, path: str, describe: Any) -> None:
+    """Follow cattrs' exception groups and notes to each leaf error and its key path."""
+    if isinstance(
+        exc, cattrs.ClassValidationError | cattrs.IterableValidationError | ExceptionGroup
+    ):
+        with_notes, without = (
+            exc.group_exceptions()
+            if hasattr(exc, "group_exceptions")
+            else ([(e, None) for e in exc.exceptions], [])
+        )
+        for sub, note in with_notes:
+            step = _step(note)
+            _walk(
+                sub,
+                path + step if step.startswith("[") else _join(path, step) if step else path,
+                describe,
+            )
+        for sub in without:
+            _walk(sub, path, describe)
+        return
+    describe(exc, path)
+
+
+def _step(note: Any) -> str:
+    if isinstance(note, IterableValidationNote):
+        return f"[{note.index}]"
+    if isinstance(note, AttributeValidationNote):
+        return str(note.name)
+    return ""
+
+
+def structure(data: Mapping[str, Any], cls: type[T], file: str = "", path: str = "") -> T:
+    """Build ``cls`` from a mapping, raising :class:`DataFileError` with key paths."""
+    try:
+        return converter.structure(data, cls)
+    except (cattrs.BaseValidationError, ValueError, TypeError) as exc:
+        problems = _format_cattrs_error(exc, file)
+        if path:
+            problems = [attrs.evolve(p, path=_prefix(path, p.path)) for p in problems]
+        raise DataFileError(problems) from exc
+
+
+def _prefix(prefix: str, path: str) -> str:
+    if not path:
+        return prefix
+    return prefix + path if path.startswith("[") else f"{prefix}.{path}"
+
+
+def unknown_key(key: str, known: Sequence[str]) -> str:
+    """The message for a key a file may not have, with the nearest known key or the list."""
+    return "unknown key" + hint(key, known, list_known=True).replace("; known:", "; known keys:")
+
+
+def unstructure(obj: Any) -> Any:
+    return converter.unstructure(obj)

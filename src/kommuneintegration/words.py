@@ -1,0 +1,47 @@
+"""Matching what people type: one folding rule and one "did you mean" hint for the package.
+
+Users type Danish names with or without æ, ø and å ("København", "Kobenhavn",
+"Koebenhavn"), in any case and with stray spaces. Every lookup by name (units,
+enums, origins, countries, themes, municipalities) folds both sides with
+:func:`fold`, and every "unknown X" error ends with :func:`hint`, so the same
+input is accepted, or refused with the same kind of help, everywhere.
+"""
+
+from __future__ import annotations
+
+import difflib
+import unicodedata
+from collections.abc import Iterable
+from typing import Final
+
+__all__ = ["close_matches", "fold", "hint", "spellings"]
+
+_DANISH_LONG: Final = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"})
+_DANISH_SHORT: Final = str.maketrans({"æ": "ae", "ø": "o", "å": "a"})
+
+
+def fold(text: str) -> str:
+    """Case-, width- and whitespace-insensitive key: " Hoved  Mål " -> "hoved mål"."""
+    return " ".join(unicodedata.normalize("NFKC", str(text)).split()).casefold()
+
+
+def spellings(text: str) -> frozenset[str]:
+    """The folded forms a Danish name is typed in: "København", "koebenhavn", "kobenhavn"."""
+    key = fold(text)
+    return frozenset({key, key.translate(_DANISH_LONG), key.translate(_DANISH_SHORT)})
+
+
+def close_matches(value: str, known: Iterable[str], n: int = 1, cutoff: float = 0.6) -> list[str]:
+    """The known values nearest to ``value``, best first (difflib's ratio)."""
+    return difflib.get_close_matches(value, list(known), n=n, cutoff=cutoff)
+
+
+def hint(value: str, known: Iterable[str], *, list_known: bool = False) -> str:
+    """ "; did you mean 'x'?" for the nearest known value, else "" (or the known values)."""
+    options = sorted(known)
+    near = close_matches(value, options)
+    if near:
+        return f"; did you mean {near[0]!r}?"
+    if list_known:
+        return f"; known: {', '.join(options) or 'none'}"
+    return ""
