@@ -1,0 +1,124 @@
+"""The package's structure holds: one-way imports, no cycles, a light command-line start."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import grimp
+import pytest
+
+from kommuneintegration.plugins import PluginHost
+
+PACKAGE = "kommuneintegration"
+
+
+def _cycles(graph: grimp.ImportGraph) -> list[list[str]]:
+    """Every strongly connected group of two or more modules (Tarjan), i.e. every cycle."""
+    index: dict[str, int] = {}
+    low: dict[str, int] = {}
+    stack: list[str] = []
+    on_stack: set[str] = set()
+    found: list[list[str]] = []
+
+    def visit(node: str) -> None:
+        index[node] = low[node] = len(index)
+        stack.append(node)
+        on_stack.add(node)
+        for nxt in graph.find_modules_directly_imported_by(node):
+            if not nxt.startswith(PACKAGE):
+                continue
+            if nxt not in index:
+                visit(nxt)
+                low[node] = min(low[node], low[nxt])
+            elif nxt in on_stack:
+                low[node] = min(low[node], index[nxt])
+        if low[node] == index[node]:
+            group = []
+            while True:
+                member = stack.pop()
+                on_stack.discard(member)
+                group.append(member)
+                if member == node:
+                    break
+            if len(group) > 1:
+                found.append(sorted(group))
+
+    for module in sorted(graph.modules):
+        if module.startswith(PACKAGE) and module not in index:
+            visit(module)
+    return found
+
+
+def test_the_import_graph_has_no_cycle():
+    # grimp reads module-level, function-level and TYPE_CHECKING imports alike.
+    graph = grimp.build_graph(PACKAGE)
+    assert _cycles(graph) == []
+
+
+def test_the_cycle_finder_can_fail():
+    graph = grimp.ImportGraph()
+    for name in (f"{PACKAGE}.a", f"{PACKAGE}.b", f"{PACKAGE}.c"):
+        graph.add_module(name)
+    graph.add_import(importer=f"{PACKAGE}.a", imported=f"{PACKAGE}.b")
+    graph.add_import(importer=f"{PACKAGE}.b", imported=f"{PACKAGE}.a")
+    graph.add_import(importer=f"{PACKAGE}.b", imported=f"{PACKAGE}.c")
+    assert _cycles(graph) == [[f"{PACKAGE}.a", f"{PACKAGE}.b"]]
+
+
+def test_renderers_import_nothing_from_the_plugin_layer():
+    graph = grimp.build_graph(PACKAGE)
+    renderers = [m for m in graph.modules if m.startswith(f"{PACKAGE}.render")]
+    plugin_layer = {
+        f"{PACKAGE}.plugins",
+        f"{PACKAGE}.registry",
+        f"{PACKAGE}.hookspecs",
+        f"{PACKAGE}.dataplugin",
+        f"{PACKAGE}.default_plugins",
+    }
+    for module in renderers:
+        assert not graph.find_modules_directly_imported_by(module) & plugin_layer, module
+
+
+@pytest.mark.parametrize(
+    "heavy", ["pint", "numpy", "pycountry", "pluggy", "kommuneintegration_aalborg"]
+)
+def test_help_imports_no_heavy_library_and_no_plugin(heavy):
+    code = (
+        "import sys\n"
+        "from kommuneintegration.cli import main\n"
+        "try:\n"
+        "    main(['--help'])\n"
+        "except SystemExit:\n"
+        "    pass\n"
+        f"print({heavy!r} in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip().splitlines()[-1] == "False", result.stdout
+
+
+def test_the_package_imports_its_api_lazily():
+    code = (
+        "import sys, kommuneintegration as k\n"
+        "before = 'pint' in sys.modules or 'numpy' in sys.modules\n"
+        "from kommuneintegration import classify, percent\n"
+        "print(before, 'numpy' in sys.modules, str(percent(5).units))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.split() == ["False", "True", "percent"]
+
+
+def test_built_in_rules_come_through_the_hook_like_plugin_rules():
+    host = PluginHost(load_entrypoints=False, strict=True)
+    registry = host.registry()
+    assert {"default", "barometer"} <= set(registry.rules)
+    assert registry.owners["rule:default"] == "kommuneintegration.default_plugins.rules"
+    # The default plugin is listed only on request, as llm's and datasette's are.
+    assert [i.name for i in host.plugins()] == []
+    (info,) = host.plugins(defaults=True)
+    assert info.default
+    assert info.hooks == ("evaluation_rules",)
