@@ -243,7 +243,9 @@ def test_invalid_codes_report_the_row_in_the_whole_file(tmp_path):
     lines = [",".join(COLUMNS)] + ["DK,DK,DK,DK,DK,DK"] * 9 + ["DK,XQ,DK,DK,DK,DK"]
     path.write_text("\n".join(lines) + "\n", encoding="utf-8")
     with pytest.raises(
-        InvalidCodesError, match=r"citizenship: 1 invalid country code, first at row 9 \('XQ'\)"
+        InvalidCodesError,
+        # Row 9 (0-based) of the data is line 11 of the file: the header is line 1.
+        match=r"bad\.csv, citizenship: 1 invalid country code, first at line 11 \('XQ'\)",
     ):
         classify_file(path, tmp_path / "out.csv", chunk_rows=4, engine="python")
     summary = classify_file(

@@ -15,7 +15,6 @@ import argparse
 import json
 import sys
 from collections.abc import Callable, Sequence
-from pathlib import Path
 from typing import TYPE_CHECKING, Any, TextIO
 
 from kommuneintegration import __version__
@@ -30,6 +29,21 @@ Handler = Callable[[argparse.Namespace, Callable[[], "PluginHost"], TextIO], int
 
 class CommandError(Exception):
     """A user error the command reports in one line."""
+
+
+#: Bounds on sizes a user types: a chunk must fit in memory, a synthetic file on disk.
+MAX_CHUNK_ROWS = 50_000_000
+MAX_ROWS = 1_000_000_000
+
+
+def _chunk_rows(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
+    if not 1 <= value <= MAX_CHUNK_ROWS:
+        raise argparse.ArgumentTypeError(f"must be between 1 and {MAX_CHUNK_ROWS:,}, not {value:,}")
+    return value
 
 
 def _plugins(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextIO) -> int:
@@ -172,27 +186,32 @@ def _show(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextIO
 def _report(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextIO) -> int:
     from kommuneintegration.comparison import compare
     from kommuneintegration.render.html import comparison_to_html
+    from kommuneintegration.safefile import check_paths, write_text
 
+    check_paths({"--observations": args.observations}, {"--out": args.out})
     host, registry = _registry(hosts)
     result = compare(
         registry,
         municipalities=args.municipality,
         extra_observations=_load_observations(args, host),
     )
-    Path(args.out).write_text(comparison_to_html(result), encoding="utf-8")
+    write_text(args.out, comparison_to_html(result))
     out.write(f"Wrote {args.out}\n")
     return 1 if getattr(args, "rejected_rows", 0) else 0
 
 
 def _classify(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextIO) -> int:
     from kommuneintegration.register import classify_file, write_summary
+    from kommuneintegration.safefile import check_paths
 
+    check_paths({"the input": args.input}, {"--out": args.out, "--summary": args.summary})
     summary = classify_file(
         args.input,
         args.out,
         errors=args.errors,
         chunk_rows=args.chunk_rows,
         progress=args.progress or None,
+        encoding=args.encoding,
     )
     out.write(f"Wrote {args.out}\n{summary.text()}\n")
     if args.summary:
@@ -201,10 +220,12 @@ def _classify(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: Te
 
 
 def _synthesize(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextIO) -> int:
+    from kommuneintegration.safefile import check_paths
     from kommuneintegration.synthetic import synthesize
 
-    if args.rows < 0:
-        raise CommandError(f"--rows must be zero or more, not {args.rows}")
+    if not 0 <= args.rows <= MAX_ROWS:
+        raise CommandError(f"--rows must be between 0 and {MAX_ROWS:,}, not {args.rows}")
+    check_paths({}, {"--out": args.out})
     path = synthesize(args.rows, seed=args.seed).write(args.out)
     out.write(f"Wrote {args.rows} synthetic residents (seed {args.seed}) to {path}\n")
     return 0
@@ -303,9 +324,14 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument(
         "--chunk-rows",
-        type=int,
+        type=_chunk_rows,
         default=None,
-        help="rows per chunk: sets memory use (default 500000)",
+        help=f"rows per chunk, 1 to {MAX_CHUNK_ROWS:,}: sets memory use (default 500000)",
+    )
+    p.add_argument(
+        "--encoding",
+        default="utf-8",
+        help="text encoding of a CSV input (default utf-8; Danish spreadsheet exports are often cp1252)",
     )
     p.add_argument("--summary", metavar="FILE.json", help="also write the counts as JSON")
     p.add_argument(

@@ -26,6 +26,7 @@ import numpy as np
 import numpy.typing as npt
 
 from kommuneintegration.countries import DENMARK, _all_codes, lookup
+from kommuneintegration.errors import InputError
 from kommuneintegration.words import fold
 
 __all__ = [
@@ -238,8 +239,24 @@ class _Column:
     original: Callable[[int], object]
 
 
-def _encoder(values: Any) -> _Column:
-    """Prepare one column: fixed-width strings are encoded per block, other inputs up front."""
+def _encoder(values: Any, name: str = "values") -> _Column:
+    """Prepare one column: fixed-width strings are encoded per block, other inputs up front.
+
+    A masked array's masked entries are "not recorded"; input of more than one
+    dimension is refused rather than flattened.
+    """
+    if isinstance(values, np.ma.MaskedArray):
+        mask = np.ma.getmaskarray(values)
+        inner = _encoder(np.ma.getdata(values), name)
+        if not mask.any():
+            return inner
+
+        def encode(lo: int, hi: int) -> npt.NDArray[np.int16]:
+            return np.where(mask[lo:hi], _INDEX_DTYPE(_MISSING), inner.encode(lo, hi)).astype(
+                _INDEX_DTYPE, copy=False
+            )
+
+        return _Column(inner.length, encode, lambda i: None if mask[i] else inner.original(i))
     if hasattr(values, "dictionary_encode") and not isinstance(values, np.ndarray):  # pyarrow
         encoded = values.dictionary_encode()
         if hasattr(encoded, "combine_chunks"):
@@ -254,8 +271,13 @@ def _encoder(values: Any) -> _Column:
         codes, uniq = values.factorize(use_na_sentinel=True)
         return _from_factorized(np.asarray(codes), list(np.asarray(uniq, dtype=object)))
     arr = np.asarray(values)
+    if arr.ndim == 0:
+        arr = arr.reshape(1)
     if arr.ndim != 1:
-        arr = arr.reshape(-1)
+        raise InputError(
+            f"expected one value per person (a 1-D array), got an array of shape {arr.shape}",
+            column=name,
+        )
     if arr.dtype.kind in "US":
         fixed = np.ascontiguousarray(arr)
         return _Column(
@@ -326,19 +348,38 @@ def _from_fixed_width(arr: npt.NDArray[Any]) -> npt.NDArray[np.int16]:
     return result
 
 
-class InvalidCodesError(ValueError):
-    """Values that are not country codes, with where they are."""
+class InvalidCodesError(InputError):
+    """Values that are not country codes, with where they are.
 
-    def __init__(self, argument: str, count: int, examples: list[tuple[int, object]]) -> None:
+    ``examples`` are (row, value) with 0-based rows of the input. A reader of a
+    file passes ``file`` and ``first_line`` (the line of row 0, 2 for a CSV
+    file with a header) so that the message names lines as an editor counts them.
+    """
+
+    def __init__(
+        self,
+        argument: str,
+        count: int,
+        examples: list[tuple[int, object]],
+        *,
+        file: str = "",
+        first_line: int | None = None,
+    ) -> None:
         self.argument = argument
         self.count = count
         self.examples = examples
-        shown = ", ".join(f"row {row} ({value!r})" for row, value in examples)
+        if first_line is None:
+            shown = ", ".join(f"row {row} ({value!r})" for row, value in examples)
+        else:
+            shown = ", ".join(f"line {row + first_line:,} ({value!r})" for row, value in examples)
         super().__init__(
-            f"{argument}: {count} invalid country code{'s' if count != 1 else ''}, "
+            f"{count} invalid country code{'s' if count != 1 else ''}, "
             f"first at {shown}; "
             'codes are ISO 3166-1 alpha-2 (use countries.to_codes() for names), "" or None for '
-            "unknown, or pass errors='coerce' to treat them as unknown"
+            "unknown, or pass errors='coerce' to treat them as unknown",
+            file=file,
+            column=argument,
+            value=examples[0][1] if examples else None,
         )
 
 
@@ -423,7 +464,7 @@ def classify_many(
         father_birth_country,
         father_citizenship,
     )
-    columns = [_encoder(values) for values in given]
+    columns = [_encoder(values, name) for values, name in zip(given, COLUMNS, strict=True)]
     n = columns[0].length
     for name, column in zip(COLUMNS, columns, strict=True):
         if column.length != n:

@@ -27,6 +27,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from kommuneintegration.errors import InputError
 from kommuneintegration.origin import (
     COLUMNS,
     ClassifiedPopulation,
@@ -34,10 +35,13 @@ from kommuneintegration.origin import (
     Origin,
     classify_many,
 )
+from kommuneintegration.safefile import atomic_path, check_paths, file_format, write_text
 
 __all__ = ["FileSummary", "classify_file"]
 
 ADDED: Final = ("origin", "origin_label", "country_of_origin")
+#: The largest chunk a run may ask for: a chunk is held in memory whole.
+MAX_CHUNK_ROWS: Final = 50_000_000
 _LABELS: Final = np.array([o.label for o in sorted(Origin)], dtype=object)
 
 
@@ -109,13 +113,6 @@ class _Progress:
             self.stream.write("\n")
 
 
-def _format(path: Path) -> str:
-    suffixes = "".join(path.suffixes).lower()
-    if suffixes.endswith(".parquet") or suffixes.endswith(".pq"):
-        return "parquet"
-    return "csv"
-
-
 def _has_pyarrow() -> bool:
     try:
         import pyarrow  # noqa: F401
@@ -124,17 +121,54 @@ def _has_pyarrow() -> bool:
     return True
 
 
-def _header(path: Path) -> tuple[list[str], str]:
-    with path.open("r", encoding="utf-8-sig", newline="") as handle:
-        first = handle.readline()
+def _encoding_error(
+    path: Path, encoding: str, exc: Exception, line: int | None = None
+) -> InputError:
+    hint = (
+        "; Danish spreadsheet exports are often cp1252: try --encoding cp1252"
+        if encoding.replace("-", "").lower() == "utf8"
+        else ""
+    )
+    return InputError(
+        f"the file is not valid {encoding} text ({exc}){hint}", file=str(path), line=line
+    )
+
+
+def _header(path: Path, encoding: str = "utf-8") -> tuple[list[str], str]:
+    """The column names (stripped) and the delimiter of a CSV file, checked."""
+    try:
+        with path.open("r", encoding=_python_encoding(encoding), newline="") as handle:
+            first = handle.readline()
+    except UnicodeDecodeError as exc:
+        raise _encoding_error(path, encoding, exc, 1) from None
+    except LookupError:
+        raise InputError(f"unknown text encoding {encoding!r}", file=str(path)) from None
     if not first.strip():
-        raise ValueError(f"{path}: the file is empty; expected a header with {', '.join(COLUMNS)}")
+        raise InputError(
+            f"the file is empty; expected a header with {', '.join(COLUMNS)}", file=str(path)
+        )
     try:
         delimiter = csv.Sniffer().sniff(first, delimiters=",;\t").delimiter
     except csv.Error:
         delimiter = ","
-    names = next(csv.reader([first], delimiter=delimiter))
-    return [n.strip() for n in names], delimiter
+    names = [n.strip() for n in next(csv.reader([first], delimiter=delimiter))]
+    _check_unique(names, path, 1)
+    return names, delimiter
+
+
+def _python_encoding(encoding: str) -> str:
+    """Python's name for the encoding; UTF-8 reads past a byte-order mark."""
+    return "utf-8-sig" if encoding.replace("-", "").lower() == "utf8" else encoding
+
+
+def _check_unique(names: list[str], path: Path, line: int | None) -> None:
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise InputError(
+                f"column {name!r} appears more than once in the header", file=str(path), line=line
+            )
+        seen.add(name)
 
 
 def _estimated_rows(path: Path) -> int:
@@ -148,13 +182,15 @@ def _estimated_rows(path: Path) -> int:
 def _check_columns(names: list[str], path: Path) -> None:
     missing = [c for c in COLUMNS if c not in names]
     if missing:
-        raise ValueError(
-            f"{path}: missing column(s) {', '.join(missing)}; found {', '.join(names) or 'none'}"
+        raise InputError(
+            f"missing column(s) {', '.join(missing)}; found {', '.join(names) or 'none'}",
+            file=str(path),
         )
     clash = [c for c in ADDED if c in names]
     if clash:
-        raise ValueError(
-            f"{path}: already has column(s) {', '.join(clash)}, which classification adds"
+        raise InputError(
+            f"already has column(s) {', '.join(clash)}, which classification adds",
+            file=str(path),
         )
 
 
@@ -162,23 +198,34 @@ def _check_columns(names: list[str], path: Path) -> None:
 
 
 def _csv_python(
-    path: Path, chunk_rows: int
+    path: Path, chunk_rows: int, encoding: str = "utf-8"
 ) -> Iterator[tuple[dict[str, npt.NDArray[Any]], float | None]]:
-    names, delimiter = _header(path)
+    names, delimiter = _header(path, encoding)
     _check_columns(names, path)
     estimate = _estimated_rows(path)
     done = 0
-    with path.open("r", encoding="utf-8-sig", newline="") as handle:
+    with path.open("r", encoding=_python_encoding(encoding), newline="") as handle:
         reader = csv.reader(handle, delimiter=delimiter)
         next(reader)
         while True:
-            block = [row for _, row in zip(range(chunk_rows), reader, strict=False)]
+            lines: list[int] = []
+            block: list[list[str]] = []
+            try:
+                for _, row in zip(range(chunk_rows), reader, strict=False):
+                    block.append(row)
+                    lines.append(reader.line_num)
+            except UnicodeDecodeError as exc:
+                raise _encoding_error(path, encoding, exc, reader.line_num + 1) from None
+            except csv.Error as exc:
+                raise InputError(str(exc), file=str(path), line=reader.line_num) from None
             if not block:
                 return
-            for i, row in enumerate(block):
+            for line, row in zip(lines, block, strict=True):
                 if len(row) != len(names):
-                    raise ValueError(
-                        f"{path}: line {reader.line_num - len(block) + i + 1}: expected {len(names)} fields, found {len(row)}"
+                    raise InputError(
+                        f"expected {len(names)} fields, found {len(row)}",
+                        file=str(path),
+                        line=line,
                     )
             table = np.array(block, dtype=object).reshape(len(block), len(names))
             done += len(block)
@@ -188,11 +235,13 @@ def _csv_python(
             )
 
 
-def _csv_arrow(path: Path, chunk_rows: int) -> Iterator[tuple[Any, float | None]]:
+def _csv_arrow(
+    path: Path, chunk_rows: int, encoding: str = "utf-8"
+) -> Iterator[tuple[Any, float | None]]:
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
-    names, delimiter = _header(path)
+    names, delimiter = _header(path, encoding)
     _check_columns(names, path)
     estimate = _estimated_rows(path)
     done = 0
@@ -201,7 +250,12 @@ def _csv_arrow(path: Path, chunk_rows: int) -> Iterator[tuple[Any, float | None]
         reader = pacsv.open_csv(
             handle,
             read_options=pacsv.ReadOptions(
-                block_size=max(1 << 20, chunk_rows * 32), use_threads=False
+                block_size=max(1 << 20, chunk_rows * 32),
+                use_threads=False,
+                # The header's names as _header read them (stripped of spaces), not pyarrow's.
+                column_names=names,
+                skip_rows=1,
+                encoding=encoding,
             ),
             parse_options=pacsv.ParseOptions(delimiter=delimiter),
             convert_options=pacsv.ConvertOptions(
@@ -210,17 +264,42 @@ def _csv_arrow(path: Path, chunk_rows: int) -> Iterator[tuple[Any, float | None]
                 quoted_strings_can_be_null=False,
             ),
         )
-        for batch in reader:
+        while True:
+            try:
+                batch = reader.read_next_batch()
+            except StopIteration:
+                return
+            except pa.ArrowInvalid as exc:
+                raise _arrow_error(path, encoding, exc, done) from None
             done += batch.num_rows
             yield batch, min(done / estimate, 0.99)
+    except pa.ArrowInvalid as exc:
+        raise _arrow_error(path, encoding, exc, done) from None
     finally:
         handle.close()
 
 
+def _arrow_error(path: Path, encoding: str, exc: Exception, rows_read: int) -> InputError:
+    """pyarrow's CSV messages in the project's words, with the file and, where known, the line."""
+    text = str(exc)
+    if "UTF8" in text or "UTF-8" in text or "decode" in text.lower():
+        return _encoding_error(path, encoding, exc)
+    if "Expected" in text and "columns" in text:
+        # "CSV parse error: Expected 7 columns, got 6: <row>": the row is in the next batch.
+        detail = text.split(":", 2)[1].strip() if text.count(":") >= 2 else text
+        return InputError(f"{detail} (a row after line {rows_read + 1:,})", file=str(path))
+    return InputError(f"cannot read as CSV: {text}", file=str(path))
+
+
 def _parquet(path: Path, chunk_rows: int) -> Iterator[tuple[Any, float | None]]:
+    import pyarrow as pa
     import pyarrow.parquet as pq
 
-    source = pq.ParquetFile(path)
+    try:
+        source = pq.ParquetFile(path)
+    except (pa.ArrowException, OSError) as exc:
+        raise InputError(f"not a valid Parquet file ({exc})", file=str(path)) from None
+    _check_unique(source.schema_arrow.names, path, None)
     _check_columns(source.schema_arrow.names, path)
     total = max(source.metadata.num_rows, 1)
     done = 0
@@ -232,9 +311,15 @@ def _parquet(path: Path, chunk_rows: int) -> Iterator[tuple[Any, float | None]]:
 def _origin_inputs(batch: Any) -> list[Any]:
     if isinstance(batch, dict):
         return [batch[c] for c in COLUMNS]
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
     out = []
     for name in COLUMNS:
         column = batch.column(name)
+        if pa.types.is_floating(column.type):
+            # A float column's NaN means "not recorded", as it does in classify_many.
+            column = pc.if_else(pc.is_nan(column), pa.scalar(None, column.type), column)
         out.append(column.cast("string") if str(column.type) != "string" else column)
     return out
 
@@ -247,6 +332,7 @@ def classify_file(
     chunk_rows: int | None = None,
     progress: bool | None = None,
     engine: str | None = None,
+    encoding: str = "utf-8",
 ) -> FileSummary:
     """Classify ``source`` chunk by chunk into ``destination``; returns the summary.
 
@@ -259,48 +345,53 @@ def classify_file(
     source, destination = Path(source), Path(destination)
     if not source.is_file():
         raise FileNotFoundError(f"no such input file: {source}")
-    if source.resolve() == destination.resolve():
-        raise ValueError("the output must not be the input file")
+    check_paths({"the input": source}, {"the output": destination})
     if errors not in ("raise", "coerce"):
         raise ValueError(f"errors must be 'raise' or 'coerce', not {errors!r}")
-    kind_in, kind_out = _format(source), _format(destination)
+    kind_in, kind_out = file_format(source), file_format(destination)
     use_arrow = engine == "pyarrow" or (engine is None and _has_pyarrow())
     if chunk_rows is None:
         chunk_rows = 500_000 if use_arrow or kind_in == "parquet" else 100_000
-    if chunk_rows < 1:
-        raise ValueError(f"chunk_rows must be at least 1, not {chunk_rows}")
+    if not 1 <= chunk_rows <= MAX_CHUNK_ROWS:
+        raise ValueError(f"chunk_rows must be between 1 and {MAX_CHUNK_ROWS:,}, not {chunk_rows:,}")
     if (kind_in == "parquet" or kind_out == "parquet") and not _has_pyarrow():
         raise RuntimeError("Parquet needs pyarrow: pip install 'kommuneintegration[parquet]'")
     if kind_in == "parquet":
         chunks: Iterator[tuple[Any, float | None]] = _parquet(source, chunk_rows)
     elif use_arrow:
-        chunks = _csv_arrow(source, chunk_rows)
+        chunks = _csv_arrow(source, chunk_rows, encoding)
     else:
-        chunks = _csv_python(source, chunk_rows)
+        chunks = _csv_python(source, chunk_rows, encoding)
     meter = _Progress(None, sys.stderr.isatty() if progress is None else progress)
     summary = FileSummary()
-    writer: _Writer | None = None
     start = time.perf_counter()
-    try:
-        for batch, fraction in chunks:
-            offset = summary.rows
-            try:
-                result = classify_many(*_origin_inputs(batch), errors=errors)  # type: ignore[arg-type]
-            except InvalidCodesError as exc:
-                rows = [(offset + row, value) for row, value in exc.examples]
-                raise InvalidCodesError(exc.argument, exc.count, rows) from None
-            if writer is None:
-                writer = _Writer(kind_out, destination, use_arrow)
-            writer.write(batch, result)
-            summary.add(result)
-            meter.update(summary.rows, fraction)
-        meter.update(summary.rows, 1.0 if summary.rows else None)
-        if writer is None:  # an input with a header and no rows still gives an output with a header
-            writer = _Writer(kind_out, destination, use_arrow)
-            writer.write_header(source)
-    finally:
-        meter.close()
-        if writer is not None:
+    # Written to a temporary file beside the destination and renamed into place when
+    # complete: an error or Ctrl-C leaves whatever was at the destination untouched.
+    with atomic_path(destination) as tmp:
+        writer = _Writer(kind_out, tmp, use_arrow)
+        try:
+            for batch, fraction in chunks:
+                offset = summary.rows
+                try:
+                    result = classify_many(*_origin_inputs(batch), errors=errors)  # type: ignore[arg-type]
+                except InvalidCodesError as exc:
+                    rows = [(offset + row, value) for row, value in exc.examples]
+                    raise InvalidCodesError(
+                        exc.argument,
+                        exc.count,
+                        rows,
+                        file=str(source),
+                        first_line=2 if kind_in == "csv" else None,
+                    ) from None
+                writer.write(batch, result)
+                summary.add(result)
+                meter.update(summary.rows, fraction)
+            meter.update(summary.rows, 1.0 if summary.rows else None)
+            if not writer.started:
+                # An input with a header and no rows still gives an output with a header.
+                writer.write_header(source)
+        finally:
+            meter.close()
             writer.close()
     summary.seconds = time.perf_counter() - start
     return summary
@@ -362,12 +453,16 @@ class _Writer:
     def write_header(self, source: Path) -> None:
         """An input with no rows: write an empty output through the normal path (header or schema)."""
         empty = ClassifiedPopulation(np.empty(0, dtype=np.int8), np.empty(0, dtype="<U2"))
-        if _format(source) == "parquet":
+        if file_format(source) == "parquet":
             import pyarrow.parquet as pq
 
             self.write(pq.read_schema(source).empty_table(), empty)
         else:
             self.write({name: np.empty(0, dtype=str) for name in _header(source)[0]}, empty)
+
+    @property
+    def started(self) -> bool:
+        return self.arrow_writer is not None or self.csv_writer is not None
 
     def close(self) -> None:
         if self.arrow_writer is not None:
@@ -377,6 +472,5 @@ class _Writer:
 
 
 def write_summary(summary: FileSummary, path: str | Path) -> None:
-    Path(path).write_text(
-        json.dumps(summary.to_dict(), ensure_ascii=False, indent=2) + "\n", encoding="utf-8"
-    )
+    """The summary as JSON, written atomically."""
+    write_text(path, json.dumps(summary.to_dict(), ensure_ascii=False, indent=2) + "\n")

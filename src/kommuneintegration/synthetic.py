@@ -21,6 +21,7 @@ import numpy as np
 import numpy.typing as npt
 
 from kommuneintegration.origin import COLUMNS
+from kommuneintegration.safefile import atomic_path, atomic_write, file_format
 
 __all__ = ["SCENARIOS", "SyntheticPopulation", "synthesize"]
 
@@ -112,16 +113,17 @@ class SyntheticPopulation:
         return [self.columns[c] for c in COLUMNS]
 
     def write(self, path: str | Path) -> Path:
-        """Write as CSV, or Parquet for a ``.parquet`` path (needs pyarrow)."""
+        """Write as CSV, or Parquet for a ``.parquet``/``.pq`` path (needs pyarrow), atomically."""
         path = Path(path)
-        if path.suffix == ".parquet":
+        if file_format(path) == "parquet":
             import pyarrow as pa
             import pyarrow.parquet as pq
 
-            pq.write_table(pa.table(dict(self.columns)), path)
+            with atomic_path(path) as tmp:
+                pq.write_table(pa.table(dict(self.columns)), tmp)
             return path
         names = list(self.columns)
-        with path.open("w", encoding="utf-8", newline="") as handle:
+        with atomic_write(path, "w", newline="") as handle:
             handle.write(",".join(names) + "\n")
             step = 200_000
             for lo in range(0, len(self), step):

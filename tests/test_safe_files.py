@@ -1,0 +1,255 @@
+"""Nothing lost: outputs written atomically, inputs never overwritten, register files read safely."""
+
+from __future__ import annotations
+
+import io
+import os
+import sys
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from kommuneintegration import origin as origin_module
+from kommuneintegration.cli import main
+from kommuneintegration.errors import InputError
+from kommuneintegration.origin import COLUMNS, classify_many
+from kommuneintegration.register import classify_file
+from kommuneintegration.safefile import SameFileError, atomic_write, check_paths, file_format
+
+ROW = "DK,DK,DK,DK,DK,DK"
+
+
+def register(path, rows=5, extra=""):
+    lines = [",".join(COLUMNS)] + [ROW] * rows
+    path.write_text("\n".join(lines) + "\n" + extra, encoding="utf-8")
+    return path
+
+
+def run(*argv):
+    err = io.StringIO()
+    old, sys.stderr = sys.stderr, err
+    try:
+        code = main(list(argv), out=io.StringIO())
+    finally:
+        sys.stderr = old
+    return code, err.getvalue()
+
+
+def leftovers(folder):
+    return sorted(p.name for p in folder.iterdir() if p.name.endswith(".tmp"))
+
+
+# --- same file -------------------------------------------------------------------------------
+
+
+def test_summary_may_not_be_the_input(tmp_path):
+    src = register(tmp_path / "in.csv")
+    before = src.read_bytes()
+    code, err = run("classify", str(src), "--out", str(tmp_path / "out.csv"), "--summary", str(src))
+    assert code == 1
+    assert "--summary" in err
+    assert "same file" in err
+    assert src.read_bytes() == before
+    assert not (tmp_path / "out.csv").exists()  # refused before anything was written
+
+
+def test_summary_may_not_be_the_output(tmp_path):
+    src = register(tmp_path / "in.csv")
+    out = tmp_path / "out.csv"
+    code, err = run("classify", str(src), "--out", str(out), "--summary", str(out))
+    assert code == 1
+    assert "are the same file" in err
+    assert not out.exists()
+
+
+@pytest.mark.parametrize("spelling", ["hardlink", "symlink", "dot"])
+def test_output_that_is_the_input_under_another_name_is_refused(tmp_path, spelling, monkeypatch):
+    src = register(tmp_path / "h.csv")
+    before = src.read_bytes()
+    if spelling == "hardlink":
+        other = tmp_path / "h2.csv"
+        os.link(src, other)
+    elif spelling == "symlink":
+        other = tmp_path / "h2.csv"
+        other.symlink_to(src)
+    else:
+        monkeypatch.chdir(tmp_path)
+        other = "./sub/../h.csv"
+        (tmp_path / "sub").mkdir()
+    code, err = run("classify", str(src), "--out", str(other))
+    assert code == 1
+    assert "same file" in err
+    assert src.read_bytes() == before
+
+
+def test_report_may_not_overwrite_its_observations(tmp_path):
+    keep = tmp_path / "keep.csv"
+    keep.write_text("municipality,indicator\n", encoding="utf-8")
+    code, err = run("report", "--out", str(keep), "--observations", str(keep))
+    assert code == 1
+    assert "--out" in err
+    assert "--observations" in err
+    assert keep.read_text(encoding="utf-8") == "municipality,indicator\n"
+
+
+def test_an_output_that_is_a_folder_is_refused(tmp_path):
+    src = register(tmp_path / "in.csv")
+    code, err = run("classify", str(src), "--out", str(tmp_path / "dir.parquet") + "/")
+    assert code == 1
+    assert "is a folder" in err
+    (tmp_path / "d.csv").mkdir()
+    code, err = run("classify", str(src), "--out", str(tmp_path / "d.csv"))
+    assert code == 1
+    assert "is a folder" in err
+
+
+def test_check_paths_allows_distinct_files(tmp_path):
+    check_paths({"in": tmp_path / "a"}, {"out": tmp_path / "b", "summary": tmp_path / "c"})
+    with pytest.raises(SameFileError):
+        check_paths({}, {"out": tmp_path / "b", "summary": tmp_path / "x" / ".." / "b"})
+
+
+# --- atomic ------------------------------------------------------------------------------------
+
+
+def test_a_failed_write_leaves_the_previous_file_and_no_temporary_file(tmp_path):
+    target = tmp_path / "t.txt"
+    target.write_text("old", encoding="utf-8")
+
+    def half_written():
+        with atomic_write(target) as handle:
+            handle.write("new, half")
+            raise RuntimeError("boom")
+
+    with pytest.raises(RuntimeError):
+        half_written()
+    assert target.read_text(encoding="utf-8") == "old"
+    assert leftovers(tmp_path) == []
+    with atomic_write(target) as handle:
+        handle.write("new")
+    assert target.read_text(encoding="utf-8") == "new"
+
+
+@pytest.mark.parametrize("out_name", ["out.csv", "out.parquet"])
+def test_a_bad_code_late_in_the_file_leaves_the_old_output_untouched(tmp_path, out_name):
+    src = register(tmp_path / "in.csv", rows=50, extra="DK,XQ,DK,DK,DK,DK\n")
+    out = tmp_path / out_name
+    out.write_bytes(b"previous result")
+    code, err = run("classify", str(src), "--out", str(out), "--chunk-rows", "7")
+    assert code == 1
+    assert "line 52" in err  # header 1, 50 good rows, the bad one
+    assert out.read_bytes() == b"previous result"
+    assert leftovers(tmp_path) == []
+
+
+@pytest.mark.parametrize("engine", ["python", "pyarrow"])
+def test_ctrl_c_in_the_middle_leaves_no_partial_output(tmp_path, monkeypatch, engine):
+    # pyarrow reads blocks of at least 1 MiB: 150,000 rows make three.
+    src = register(tmp_path / "in.csv", rows=150_000 if engine == "pyarrow" else 100)
+    out = tmp_path / "out.csv"
+    calls = []
+    real = origin_module.classify_many
+
+    def interrupted(*args, **kwargs):
+        calls.append(1)
+        if len(calls) == 2:
+            raise KeyboardInterrupt
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr("kommuneintegration.register.classify_many", interrupted)
+    with pytest.raises(KeyboardInterrupt):
+        classify_file(src, out, chunk_rows=10, engine=engine)
+    assert len(calls) == 2
+    assert not out.exists()
+    assert leftovers(tmp_path) == []
+
+
+def test_written_files_get_ordinary_permissions(tmp_path):
+    src = register(tmp_path / "in.csv")
+    classify_file(src, tmp_path / "o.csv")
+    umask = os.umask(0)
+    os.umask(umask)
+    assert (tmp_path / "o.csv").stat().st_mode & 0o777 == 0o666 & ~umask
+
+
+# --- formats and encodings -----------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("name", ["s.pq", "S.PARQUET", "s.parquet"])
+def test_synthesize_format_follows_the_extension(tmp_path, name):
+    assert file_format(name) == "parquet"
+    assert run("synthesize", "--rows", "20", "--out", str(tmp_path / name))[0] == 0
+    assert pq.read_table(tmp_path / name).num_rows == 20
+
+
+def test_chunk_rows_out_of_range_is_refused_with_the_range(tmp_path, capsys):
+    src = register(tmp_path / "in.csv")
+    with pytest.raises(SystemExit):
+        main(
+            [
+                "classify",
+                str(src),
+                "--out",
+                str(tmp_path / "o.csv"),
+                "--chunk-rows",
+                "1000000000000",
+            ]
+        )
+    assert "between 1 and 50,000,000" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("engine", ["python", "pyarrow"])
+def test_a_cp1252_file_names_the_encoding_and_reads_with_encoding(tmp_path, engine):
+    path = tmp_path / "latin.csv"
+    text = ",".join(COLUMNS) + ",navn\n" + ROW + ",Søren Ærø\n"
+    path.write_bytes(text.encode("cp1252"))
+    with pytest.raises(InputError, match=r"not valid utf-8 text.*--encoding cp1252"):
+        classify_file(path, tmp_path / "o.csv", engine=engine)
+    summary = classify_file(path, tmp_path / "o.csv", engine=engine, encoding="cp1252")
+    assert summary.rows == 1
+    assert "Søren Ærø" in (tmp_path / "o.csv").read_text(encoding="utf-8")
+
+
+@pytest.mark.parametrize("engine", ["python", "pyarrow"])
+def test_header_names_with_spaces_are_read(tmp_path, engine):
+    path = tmp_path / "spaced.csv"
+    path.write_text(", ".join(COLUMNS) + "\n" + ROW + "\n", encoding="utf-8")
+    assert classify_file(path, tmp_path / "o.csv", engine=engine).rows == 1
+
+
+@pytest.mark.parametrize("engine", ["python", "pyarrow"])
+def test_a_repeated_header_column_is_an_error(tmp_path, engine):
+    path = tmp_path / "dup.csv"
+    path.write_text(",".join([*COLUMNS, "birth_country"]) + "\n" + ROW + ",DK\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"dup\.csv, line 1: column 'birth_country' appears more"):
+        classify_file(path, tmp_path / "o.csv", engine=engine)
+
+
+def test_a_corrupt_parquet_file_says_so(tmp_path):
+    path = tmp_path / "broken.parquet"
+    path.write_bytes(b"PAR1 this is not parquet")
+    with pytest.raises(InputError, match=r"broken\.parquet: not a valid Parquet file"):
+        classify_file(path, tmp_path / "o.csv")
+
+
+def test_nan_in_a_float_parquet_column_is_not_recorded(tmp_path):
+    path = tmp_path / "nan.parquet"
+    columns = {c: pa.array(["DK", "DK"]) for c in COLUMNS}
+    columns["father_birth_country"] = pa.array([float("nan"), float("nan")])
+    columns["father_citizenship"] = pa.array([None, None], pa.float64())
+    pq.write_table(pa.table(columns), path)
+    summary = classify_file(path, tmp_path / "o.csv")
+    assert summary.rows == 2
+    assert summary.coerced == dict.fromkeys(COLUMNS, 0)
+
+
+def test_classify_many_honours_a_mask_and_refuses_2d():
+    codes = np.array(["DK", "TR", "SE"])
+    masked = np.ma.array(["DK", "XQ", "SE"], mask=[False, True, False])
+    result = classify_many(codes, masked, codes, codes, codes, codes)
+    # Row 1: citizenship masked (not recorded), so the invalid "XQ" underneath is never read.
+    assert result.country_of_origin.tolist() == ["DK", "TR", "SE"]
+    with pytest.raises(InputError, match=r"birth_country: expected one value per person"):
+        classify_many(*[np.array([["DK", "DK"]])] * 6)
