@@ -44,8 +44,18 @@ def test_generated_plugin_installs_is_discovered_and_passes_its_test(tmp_path):
     )
     plugins = {p["name"]: p for p in json.loads(listed.stdout)}
     assert plugins["odense"]["distribution"] == "kommuneintegration-odense"
-    assert plugins["odense"]["municipality"] == {"code": "461", "name": "Odense"}
-    assert plugins["odense"]["errors"] == []
+    # The generated strategy is an example with an invented figure: refused until replaced.
+    (error,) = plugins["odense"]["errors"]
+    assert "the example new-plugin wrote" in error
+    refused = subprocess.run(
+        [sys.executable, "-m", "kommuneintegration", "compare", "-m", "461"],
+        capture_output=True,
+        text=True,
+        env=env,
+    )
+    assert refused.returncode == 1
+    assert "the example new-plugin wrote" in refused.stderr
+    assert "unknown municipality '461'" in refused.stderr
     result = subprocess.run(
         [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider", str(package / "tests")],
         capture_output=True,
@@ -70,8 +80,11 @@ def test_generated_data_validates_in_process(tmp_path):
     ("name", "code", "message"),
     [
         ("Odense", "461", "lower case"),
-        ("odense", "46", "three digits"),
-        ("odense", "abc", "three digits"),
+        ("odense", "46", "not one of the 98 DST municipality codes"),
+        ("odense", "abc", "not one of the 98 DST municipality codes"),
+        ("odense", "999", "not one of the 98 DST municipality codes"),
+        ("odense", "000", "not one of the 98 DST municipality codes"),
+        ("odense", "٤٦١", "three ASCII digits"),
     ],
 )
 def test_bad_name_or_code(tmp_path, name, code, message):
@@ -84,3 +97,29 @@ def test_refuses_to_overwrite(tmp_path, capsys):
     assert main(["new-plugin", "odense", "--code", "461", "--dir", str(tmp_path)]) == 1
     assert "already exists" in capsys.readouterr().err
     assert list((tmp_path / "odense").iterdir()) == []
+
+
+def test_the_name_defaults_to_dsts_and_odd_names_are_escaped(tmp_path):
+    import ast
+    import tomllib
+
+    from kommuneintegration.datafile import load_plugin_data
+
+    default = new_plugin("lyngby", "173", tmp_path)
+    data = load_plugin_data(default / "src" / "kommuneintegration_lyngby" / "data")
+    assert data.municipality.name == "Lyngby-Taarbæk"
+    crafted = 'Lyngby "Taarbæk"\\\'"""; import os; os.system("echo pwned") #'
+    path = new_plugin("crafted", "173", tmp_path, municipality=crafted)
+    data = load_plugin_data(path / "src" / "kommuneintegration_crafted" / "data")
+    assert data.municipality.name == crafted
+    assert data.strategies[0].example is True
+    test_file = (path / "tests" / "test_crafted.py").read_text(encoding="utf-8")
+    tree = ast.parse(test_file)  # valid Python, and the name is one string literal in it
+    literals = [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant)]
+    assert crafted in literals
+    assert not any(isinstance(n, ast.Import) and n.names[0].name == "os" for n in ast.walk(tree))
+    init = (path / "src" / "kommuneintegration_crafted" / "__init__.py").read_text(encoding="utf-8")
+    ast.parse(init)
+    tomllib.loads((path / "pyproject.toml").read_text(encoding="utf-8"))
+    with pytest.raises(ScaffoldError, match="one line"):
+        new_plugin("twolines", "173", tmp_path, municipality="a\nb")

@@ -301,7 +301,7 @@ def _optional_age(value: str | AgeBand | None) -> AgeBand | None:
 
 
 def _municipality_code(_: Any, attribute: attrs.Attribute[Any], value: str) -> None:
-    if not (isinstance(value, str) and re.fullmatch(r"\d{3}", value)):
+    if not (isinstance(value, str) and re.fullmatch(r"[0-9]{3}", value)):
         raise ValueError(
             f'must be DST\'s three-digit municipality code as text ("101" København), not {value!r}',
             attribute,
@@ -578,6 +578,8 @@ class Strategy:
     target_group_wording: str = ""
     adopted: str = ""
     summary: str = ""
+    #: Set by ``new-plugin`` on the example it writes: not a real document, refused by the host.
+    example: bool = False
     themes: tuple[Theme, ...] = attrs.field(default=(), converter=tuple)
     goals: tuple[Goal, ...] = attrs.field(default=(), converter=tuple)
     principles: tuple[Principle, ...] = attrs.field(default=(), converter=tuple)

@@ -393,6 +393,14 @@ def _check_references(
                 )
                 continue
             seen_ids[strategy.id] = name
+            if strategy.example:
+                report(
+                    name,
+                    "this is the example new-plugin wrote, with an invented figure, not a real "
+                    "document: replace it with the municipality's own strategy and delete "
+                    "`example = true`",
+                    f"{where}: example",
+                )
             for problem in check_strategy(
                 strategy, target_groups=merged.groups, catalogue=catalogue
             ):

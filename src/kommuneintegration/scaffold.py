@@ -11,6 +11,11 @@ import re
 from pathlib import Path
 from string import Template
 
+import tomli_w
+
+from kommuneintegration.municipalities import official_municipalities
+from kommuneintegration.safefile import write_text
+
 __all__ = ["ScaffoldError", "new_plugin"]
 
 
@@ -18,122 +23,155 @@ class ScaffoldError(ValueError):
     """The plugin cannot be written (bad name or code, or the folder exists)."""
 
 
-_PYPROJECT = Template("""[build-system]
-requires = ["hatchling>=1.18"]
-build-backend = "hatchling.build"
+def _pyproject(v: dict[str, str]) -> str:
+    return tomli_w.dumps(
+        {
+            "build-system": {"requires": ["hatchling>=1.18"], "build-backend": "hatchling.build"},
+            "project": {
+                "name": f"kommuneintegration-{v['name']}",
+                "version": "0.1.0",
+                "description": f"{v['municipality']} Kommune ({v['code']}) for kommuneintegration.",
+                "readme": "README.md",
+                "requires-python": ">=3.11",
+                "dependencies": ["kommuneintegration>=0.1"],
+                "optional-dependencies": {"test": ["pytest>=8"]},
+                "entry-points": {"kommuneintegration": {v["name"]: f"{v['package']}:plugin"}},
+            },
+            "tool": {
+                "hatch": {"build": {"targets": {"wheel": {"packages": [f"src/{v['package']}"]}}}}
+            },
+        }
+    )
 
-[project]
-name = "kommuneintegration-$name"
-version = "0.1.0"
-description = "$municipality Kommune ($code) for kommuneintegration."
-readme = "README.md"
-requires-python = ">=3.11"
-dependencies = ["kommuneintegration>=0.1"]
 
-[project.optional-dependencies]
-test = ["pytest>=8"]
+def _init(v: dict[str, str]) -> str:
+    return (
+        f'"""Strategy data for kommuneintegration: municipality {v["code"]}.\n\n'
+        'The data lives in ``data/plugin.toml`` and ``data/strategies/*.toml``.\n"""\n\n'
+        "from kommuneintegration.dataplugin import DataPlugin\n\n"
+        "plugin = DataPlugin(__name__)\n"
+    )
 
-[project.entry-points.kommuneintegration]
-$name = "$package:plugin"
 
-[tool.hatch.build.targets.wheel]
-packages = ["src/$package"]
-""")
+def _plugin_toml(v: dict[str, str]) -> str:
+    head = (
+        "# The municipality and the target groups its documents speak of.\n"
+        "# A target group of your own, if the built-in ones (danish-origin, immigrants,\n"
+        "# descendants, immigrants-and-descendants, non-western, western, menapt, all) do not\n"
+        "# say what your documents mean.\n"
+    )
+    return head + tomli_w.dumps(
+        {
+            "municipality": {"code": v["code"], "name": v["municipality"]},
+            "target_groups": [
+                {
+                    "id": f"{v['name']}:target-group",
+                    "label": "borgere med anden etnisk baggrund end dansk",
+                    "origins": ["immigrant", "descendant"],
+                    "reading": "How you read the document's term: say so where the document does not define it.",
+                }
+            ],
+        }
+    )
 
-_INIT = Template('''"""$municipality Kommune ($code): strategy data for kommuneintegration.
 
-The data lives in ``data/plugin.toml`` and ``data/strategies/*.toml``.
-"""
+def _strategy_toml(v: dict[str, str]) -> str:
+    head = (
+        "# AN EXAMPLE, NOT DATA. This file shows the shape of a strategy document; its\n"
+        "# figure is invented. While `example = true` is set, compare and evaluate refuse\n"
+        "# it. Replace everything with your municipality's own document, every figure\n"
+        "# with its provenance (the document and the table or section), then delete the\n"
+        "# `example` line. See docs/plugins.md for every key.\n"
+    )
+    group = f"{v['name']}:target-group"
+    example_source = {"document": "EKSEMPEL (example): replace", "section": "EKSEMPEL"}
+    return head + tomli_w.dumps(
+        {
+            "example": True,
+            "id": f"{v['name']}-strategy",
+            "title": "EKSEMPEL: Integrationspolitik",
+            "kind": "adopted-policy",
+            "period": "2024-2027",
+            "author": f"{v['municipality']} Byråd",
+            "target_group": group,
+            "source": example_source,
+            "themes": [{"id": "employment", "label": "Beskæftigelse", "topics": ["employment"]}],
+            "goals": [
+                {
+                    "id": "g1",
+                    "kind": "målsætning",
+                    "theme": "employment",
+                    "text": "EKSEMPEL: Flere borgere med anden etnisk baggrund end dansk skal i beskæftigelse.",
+                }
+            ],
+            "indicators": [
+                {
+                    "id": "employment-rate",
+                    "label": "Beskæftigelsesfrekvens",
+                    "measure": "rate",
+                    "unit": "percent",
+                    "target_group": group,
+                    "age_band": "16-64",
+                    "concept": "employment frequency",
+                    "catalogue": "employment-rate",
+                }
+            ],
+            "targets": [
+                {
+                    "id": "g1-employment",
+                    "goal": "g1",
+                    "indicator": "employment-rate",
+                    "group": group,
+                    "kind": "direction",
+                    "direction": "increase",
+                    "baseline_year": 2023,
+                    "year": 2027,
+                    "wording": "EKSEMPEL: Beskæftigelsesfrekvensen skal stige.",
+                    "reading": "Higher in 2027 than in 2023.",
+                }
+            ],
+            "observations": [
+                {
+                    "indicator": "employment-rate",
+                    "group": group,
+                    "age_band": "16-64",
+                    "year": 2023,
+                    "value": 60.0,
+                    "unit": "percent",
+                    "provenance": example_source,
+                    "note": "EKSEMPEL: an invented figure",
+                }
+            ],
+        },
+        multiline_strings=False,
+    )
 
-from kommuneintegration.dataplugin import DataPlugin
 
-plugin = DataPlugin(__name__)
-''')
-
-_PLUGIN_TOML = Template("""# The municipality and the target groups its documents speak of.
-[municipality]
-code = "$code"
-name = "$municipality"
-
-# A target group of your own, if the built-in ones ("danish-origin",
-# "immigrants", "descendants", "immigrants-and-descendants", "non-western",
-# "western", "menapt", "all") do not say what your documents mean.
-[[target_groups]]
-id = "$name:target-group"
-label = "borgere med anden etnisk baggrund end dansk"
-origins = ["immigrant", "descendant"]
-reading = "How you read the document's term: say so where the document does not define it."
-""")
-
-_STRATEGY_TOML = Template("""# One strategy document. Every figure needs its provenance: the source file
-# and the table or section it comes from. See docs/plugins.md for every key.
-
-id = "$name-strategy"
-title = "Integrationspolitik"
-kind = "adopted-policy"          # or "draft", "proposal"
-period = "2024-2027"
-author = "$municipality Byråd"
-target_group = "$name:target-group"
-source = { document = "integrationspolitik.pdf", section = "whole document" }
-
-[[themes]]
-id = "employment"
-label = "Beskæftigelse"
-topics = ["employment"]
-
-[[goals]]
-id = "g1"
-kind = "målsætning"
-theme = "employment"
-text = "Flere borgere med anden etnisk baggrund end dansk skal i beskæftigelse."
-
-[[indicators]]
-id = "employment-rate"
-label = "Beskæftigelsesfrekvens"
-measure = "rate"
-unit = "percent"
-target_group = "$name:target-group"
-age_band = "16-64"
-concept = "employment frequency"
-catalogue = "employment-rate"
-
-[[targets]]
-id = "g1-employment"
-goal = "g1"
-indicator = "employment-rate"
-group = "$name:target-group"
-kind = "direction"
-direction = "increase"
-baseline_year = 2023
-year = 2027
-wording = "Beskæftigelsesfrekvensen skal stige."
-reading = "Higher in 2027 than in 2023."
-
-[[observations]]
-indicator = "employment-rate"
-group = "$name:target-group"
-age_band = "16-64"
-year = 2023
-value = 60.0
-unit = "percent"
-provenance = { document = "integrationspolitik.pdf", section = "Tabel 1" }
-""")
-
-_TEST = Template('''"""The plugin's data loads and validates in the host, as the library would load it."""
+def _test(v: dict[str, str]) -> str:
+    return f'''"""The plugin's data loads and validates in the host, as the library would load it."""
 
 from kommuneintegration.plugins import PluginHost
 
-from $package import plugin
+from {v["package"]} import plugin
+
+NAME = {v["name"]!r}
+CODE = {v["code"]!r}
+MUNICIPALITY = {v["municipality"]!r}
 
 
 def test_plugin_data_is_valid():
     host = PluginHost(load_entrypoints=False)
-    host.register(plugin, name="$name")
+    host.register(plugin, name=NAME)
     registry = host.registry()
-    assert registry.problems == ()
-    assert registry.municipality("$code").name == "$municipality"
-    assert registry.strategies["$code"]
-''')
+    # The one problem allowed is the example marker new-plugin set; it goes away
+    # when you replace the example with your municipality's document.
+    problems = [str(p) for p in registry.problems if not p.path.endswith(": example")]
+    assert problems == []
+    assert plugin.data.municipality.name == MUNICIPALITY
+    assert plugin.data.municipality.code == CODE
+    assert plugin.data.strategies
+'''
+
 
 _README = Template("""# kommuneintegration-$name
 
@@ -154,15 +192,28 @@ naming the file and key.
 def new_plugin(
     name: str, code: str, directory: str | Path = ".", municipality: str | None = None
 ) -> Path:
-    """Write the package ``<directory>/<name>`` and return its path."""
+    """Write the package ``<directory>/<name>`` and return its path.
+
+    ``code`` must be one of the 98 DST municipality codes; ``municipality``
+    defaults to DST's name for it. Every file is written with proper escaping
+    (tomli-w for TOML, ``repr`` for Python literals) and atomically. The
+    strategy it writes is an example, marked ``example = true``, which the host
+    refuses until it is replaced.
+    """
     if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
         raise ScaffoldError(
             f"plugin name {name!r} must be lower case letters, digits and underscores, starting with a letter"
         )
-    if not re.fullmatch(r"\d{3}", code):
+    official = official_municipalities()
+    if not re.fullmatch(r"[0-9]{3}", code, flags=re.ASCII) or code not in official:
+        examples = ", ".join(f"{m.code} {m.name}" for m in list(official.values())[:3])
         raise ScaffoldError(
-            f"municipality code {code!r} must be DST's three digits (101 København, 851 Aalborg)"
+            f"municipality code {code!r} is not one of the 98 DST municipality codes "
+            f"(three ASCII digits: {examples}, ...)"
         )
+    name_text = official[code].name if municipality is None else municipality
+    if not name_text.strip() or any(ch in name_text for ch in "\r\n\x00"):
+        raise ScaffoldError(f"municipality name {name_text!r} must be one line of text")
     target = Path(directory) / name
     if target.exists():
         raise ScaffoldError(f"{target} already exists; choose another --dir or name")
@@ -170,18 +221,18 @@ def new_plugin(
         "name": name,
         "code": code,
         "package": f"kommuneintegration_{name}",
-        "municipality": municipality or name.replace("_", " ").title(),
+        "municipality": name_text.strip(),
     }
     package = target / "src" / values["package"]
     files = {
-        target / "pyproject.toml": _PYPROJECT,
-        target / "README.md": _README,
-        package / "__init__.py": _INIT,
-        package / "data" / "plugin.toml": _PLUGIN_TOML,
-        package / "data" / "strategies" / "strategy.toml": _STRATEGY_TOML,
-        target / "tests" / f"test_{name}.py": _TEST,
+        target / "pyproject.toml": _pyproject(values),
+        target / "README.md": _README.substitute(values),
+        package / "__init__.py": _init(values),
+        package / "data" / "plugin.toml": _plugin_toml(values),
+        package / "data" / "strategies" / "strategy.toml": _strategy_toml(values),
+        target / "tests" / f"test_{name}.py": _test(values),
     }
-    for path, template in files.items():
+    for path, text in files.items():
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(template.substitute(values), encoding="utf-8")
+        write_text(path, text)
     return target

@@ -64,6 +64,12 @@ def _strict_int(value: Any, _: type) -> int:
     return value
 
 
+def _strict_bool(value: Any, _: type) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError(f"expected true or false, got {type(value).__name__} {value!r}")
+    return value
+
+
 def _strict_str(value: Any, _: type) -> str:
     if not isinstance(value, str):
         raise TypeError(f"expected text, got {type(value).__name__} {value!r}")
@@ -77,6 +83,7 @@ def _make_converter() -> cattrs.Converter:
     conv.register_structure_hook(float, _strict_number)
     conv.register_structure_hook(int, _strict_int)
     conv.register_structure_hook(str, _strict_str)
+    conv.register_structure_hook(bool, _strict_bool)
     conv.register_structure_hook(LabelledEnum, lambda v, t: t(_strict_str(v, str)))
     conv.register_unstructure_hook(LabelledEnum, lambda e: e.value)
     conv.register_structure_hook(Origin, lambda v, _: Origin.parse(v))

@@ -1,0 +1,52 @@
+"""The 98 Danish municipalities as Statistics Denmark lists them: code, name, kommunegruppe.
+
+Shipped as package data (``data/kommuner.csv``, DST's municipality codes and
+its KOMMUNEGRUPPER v1:2018 classification), so a new plugin's code can be
+checked and its name filled in, and a city can be placed in its group.
+"""
+
+from __future__ import annotations
+
+import csv
+import functools
+import io
+from importlib import resources
+from typing import Final
+
+import attrs
+
+__all__ = ["KOMMUNEGRUPPER", "OfficialMunicipality", "official_municipalities"]
+
+#: DST's kommunegrupper (KOMMUNEGRUPPER v1:2018).
+KOMMUNEGRUPPER: Final = {
+    1: "Hovedstadskommuner",
+    2: "Storbykommuner",
+    3: "Provinsbykommuner",
+    4: "Oplandskommuner",
+    5: "Landkommuner",
+}
+
+
+@attrs.frozen
+class OfficialMunicipality:
+    """One municipality: DST code ("101"), name ("København") and kommunegruppe (1-5)."""
+
+    code: str
+    name: str
+    group: int
+
+    @property
+    def group_label(self) -> str:
+        return KOMMUNEGRUPPER[self.group]
+
+
+@functools.cache
+def official_municipalities() -> dict[str, OfficialMunicipality]:
+    """The 98 municipalities by code, in code order."""
+    text = resources.files("kommuneintegration").joinpath("data/kommuner.csv").read_text("utf-8")
+    lines = [line for line in text.splitlines() if line and not line.startswith("#")]
+    found = {
+        row["kode"]: OfficialMunicipality(row["kode"], row["navn"], int(row["kommunegruppe"]))
+        for row in csv.DictReader(io.StringIO("\n".join(lines)), delimiter=";")
+    }
+    return dict(sorted(found.items()))
