@@ -233,6 +233,7 @@ def check_shape(data):
         "derived",
         "not_derived",
         "evaluations",
+        "disagreements",
         "themes",
     }
     assert data["schema_version"] == 1

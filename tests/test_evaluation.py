@@ -304,7 +304,10 @@ def test_csv_observations_reject_bad_rows_keep_the_rest_and_evaluate_again():
         (9, "source"),
         (10, "expected 8 columns, found 6"),
     ]
-    assert str(loaded.errors[0]) == "2026.csv, line 4: value: expected a number, got 'abc'"
+    assert str(loaded.errors[0]) == (
+        "2026.csv, line 4: value: expected a number such as 5.4 or 5,4"
+        " (no exponents, underscores or words), got 'abc'"
+    )
     before = {r.target.id: r.evaluation for r in evaluate_all(registry)}
     after = {r.target.id: r.evaluation for r in evaluate_all(registry, dict(loaded.observations))}
     assert before["g1-employment-raised"].status is Status.NOT_EVALUABLE
@@ -370,3 +373,79 @@ def test_evaluate_as_of_on_the_command_line():
     (workforce,) = [r for r in rows if r["target"] == "workforce-target-2021"]
     assert workforce["progress"] == "non-western: 4.3 % (2018) -> 4.5 % (2019)"
     assert "on the same trend" in workforce["reason"]
+
+
+@pytest.mark.parametrize(
+    ("behaviour", "words"),
+    [
+        ("raise", "raised ZeroDivisionError: division by zero"),
+        ("exit", "raised SystemExit: 3"),
+        ("int", "returned int 42, not an Evaluation or None"),
+    ],
+)
+def test_a_failing_rule_costs_only_its_target(behaviour, words):
+    def boom(target, observations, context):
+        if behaviour == "raise":
+            return 1 / 0
+        if behaviour == "exit":
+            raise SystemExit(3)
+        return 42
+
+    s = make_strategy(
+        observations=[obs("rate", 50, group="non-western", year=2020)],
+        targets=[
+            target(id="broken", kind="unspecified", rule="boom"),
+            target(id="fine", kind="unspecified"),
+        ],
+    )
+    registry = registry_with(s, [EvaluationRule("boom", "fails", boom)])
+    rows = {r.target.id: r.evaluation for r in evaluate_all(registry)}
+    broken = rows["broken"]
+    assert broken.status is Status.RULE_ERROR
+    assert broken.status.label == "fejl i vurderingsregel"
+    assert f"rule 'boom' of plugin 'odense' {words}" in broken.reason
+    assert rows["fine"].status is Status.NOT_EVALUABLE
+
+
+def test_a_level_target_is_judged_on_figures_up_to_its_deadline():
+    (result,) = evaluate(
+        [target(kind="level", comparator="at-least", value=6.0, unit="percent", year=2020)],
+        [
+            obs("rate", 5.0, group="non-western", year=2020),
+            obs("rate", 7.0, group="non-western", year=2022),  # after the deadline: shown, not used
+        ],
+    )
+    assert result.status is Status.NOT_ON_TRACK
+    assert "5 % in 2020 against at least 6 %" in result.reason
+    assert "7 % (2022)" in result.progress
+    (late,) = evaluate(
+        [target(kind="level", comparator="at-least", value=6.0, unit="percent", year=2019)],
+        [obs("rate", 7.0, group="non-western", year=2022)],
+    )
+    assert late.status is Status.NOT_EVALUABLE
+    assert "only figures after the deadline 2019" in late.reason
+
+
+def test_disagreeing_figures_are_named_and_identical_ones_merged():
+    s = make_strategy(
+        observations=[obs("rate", 5.4, group="non-western", year=2021)],
+        targets=[target(kind="level", comparator="at-least", value=6.3, unit="percent", year=2021)],
+    )
+    registry = registry_with(s)
+    (t,) = s.targets
+    other = attrs.evolve(
+        obs_model(6.4, "extra.csv, line 2"), indicator="rate", group="non-western", year=2021
+    )
+    same = attrs.evolve(other, value=5.4, provenance=attrs.evolve(other.provenance, section="l3"))
+    result = evaluate_target(t, s, registry, extra=[other, same])
+    # The document's own 5.4 % decides, and the reason names the 6.4 % it did not use.
+    assert result.status is Status.NOT_ON_TRACK
+    assert "used 5.4 % (test.txt, Tabel 1)" in result.reason
+    assert "not used 6.4 % (Statistikbanken, extra.csv, line 2)" in result.reason
+    assert [o.value for o in result.figures] == [5.4]
+
+
+def obs_model(value, section):
+    from kommuneintegration.models import Observation, Provenance
+
+    return Observation("rate", value, "percent", Provenance("Statistikbanken", section))

@@ -181,10 +181,26 @@ def test_duplicate_municipality_codes_name_both_plugins(host):
     host.register(Odense(), name="a-odense")
     host.register(Copy(), name="b-copy")
     registry = host.registry()
-    assert registry.owners["461"] == "a-odense"
+    # A contested code belongs to nobody: neither plugin's city is in the comparison.
+    assert "461" not in registry.municipalities
+    assert "461" not in registry.owners
+    message = (
+        "municipality code 461 is claimed by plugins 'a-odense' (registered at run time) and "
+        "'b-copy' (registered at run time): it belongs to none of them until all but one are "
+        "uninstalled"
+    )
     assert [str(p) for p in registry.problems] == [
-        "plugin 'b-copy': municipality: municipality code 461 is already supplied by plugin 'a-odense'"
+        f"plugin 'a-odense': municipality: {message}",
+        f"plugin 'b-copy': municipality: {message}",
     ]
+    for spelling in ("461", "Odense", "odense"):
+        with pytest.raises(PluginError, match="claimed by plugins 'a-odense'"):
+            registry.municipality(spelling)
+    strict = PluginHost(load_entrypoints=False, strict=True)
+    strict.register(Odense(), name="a-odense")
+    strict.register(Copy(), name="b-copy")
+    with pytest.raises(PluginError, match="claimed by plugins"):
+        strict.registry()
 
 
 def test_references_units_and_groups_are_validated_with_plugin_name(host):
@@ -267,3 +283,65 @@ def test_every_hook_is_documented_and_tested():
         assert re.search(rf"def {name}\(self", tests), (
             f"hook {name} has no throwaway implementation in tests"
         )
+
+
+@pytest.mark.installed_plugins
+def test_a_plugin_claiming_an_installed_city_takes_nothing_over(capsys):
+    import io
+
+    from kommuneintegration.cli import main
+
+    class Fake:
+        @hookimpl
+        def municipality(self):
+            return Municipality("851", "Fake Aalborg")
+
+    host = PluginHost(strict=False)
+    host.register(Fake(), name="aa")
+    out = io.StringIO()
+    assert main(["show", "851"], host=host, out=out) == 1
+    err = capsys.readouterr().err
+    assert "'aa' (registered at run time) and 'aalborg' (kommuneintegration-aalborg)" in err
+    assert "Fake Aalborg" not in out.getvalue()
+    assert main(["compare", "-m", "Aalborg"], host=host, out=io.StringIO()) == 1
+    out = io.StringIO()
+    assert main(["compare"], host=host, out=out) == 0  # the other cities still work
+    assert "København" in out.getvalue()
+    assert "Aalborg" not in out.getvalue().split("\n")[0]
+
+
+@pytest.mark.parametrize("exc", [SystemExit(3), BaseException("odd"), GeneratorExit()])
+def test_a_plugin_that_exits_in_a_hook_is_a_plugin_problem(host, exc):
+    class Exiting(Odense):
+        @hookimpl
+        def strategies(self, municipality):
+            raise exc
+
+    host.register(Exiting(), name="exiting")
+    (problem,) = host.registry().problems
+    assert problem.plugin == "exiting"
+    assert type(exc).__name__ in problem.message
+
+
+def test_a_plugin_that_exits_at_import_is_a_plugin_problem(monkeypatch, tmp_path):
+    (tmp_path / "exiting_plugin.py").write_text("import sys\nsys.exit(3)\n", encoding="utf-8")
+    monkeypatch.syspath_prepend(str(tmp_path))
+    ep = importlib.metadata.EntryPoint("exiting", "exiting_plugin", "kommuneintegration")
+    monkeypatch.setattr(importlib.metadata, "entry_points", lambda group: [ep])
+    host = PluginHost(strict=False)
+    (problem,) = host.load_problems
+    assert problem.plugin == "exiting"
+    assert "SystemExit: 3" in problem.message
+    with pytest.raises(PluginError, match="SystemExit"):
+        PluginHost(strict=True)
+
+
+def test_ctrl_c_in_a_plugin_is_not_swallowed(host):
+    class Interrupted(Odense):
+        @hookimpl
+        def strategies(self, municipality):
+            raise KeyboardInterrupt
+
+    host.register(Interrupted(), name="interrupted")
+    with pytest.raises(KeyboardInterrupt):
+        host.registry()

@@ -90,7 +90,15 @@ def _level(target: Target, series: Mapping[str, list[Observation]]) -> Evaluatio
     goal = f"{_words(target.comparator)} {_fmt(target.value, target.unit)}".strip()
     statuses: list[Status] = []
     parts: list[tuple[str, str]] = []
-    for label, points in series.items():
+    for label, every in series.items():
+        # A target is judged on figures up to its deadline; later ones are shown, not used.
+        points = [o for o in every if target.year is None or (o.year or 0) <= target.year]
+        if not points:
+            statuses.append(Status.NOT_EVALUABLE)
+            parts.append(
+                (label, f"only figures after the deadline {target.year} ({_trail(every)})")
+            )
+            continue
         at = [o for o in points if o.year == target.year] if target.year is not None else []
         latest = at[-1] if at else points[-1]
         met = _met(latest.value, target.value, target.comparator)
@@ -104,7 +112,9 @@ def _level(target: Target, series: Mapping[str, list[Observation]]) -> Evaluatio
             parts.append(
                 (label, f"{_fmt(latest.value, latest.unit)} {when} against {goal}: {verdict}")
             )
-        elif latest.year is not None and latest.year < target.year:
+        else:  # every figure is before the deadline: judge by the trend
+            assert target.year is not None
+            assert latest.year is not None
             if met:
                 status = Status.ON_TRACK
                 parts.append(
@@ -135,14 +145,6 @@ def _level(target: Target, series: Mapping[str, list[Observation]]) -> Evaluatio
                         f"one figure ({_fmt(latest.value, latest.unit)} in {latest.year}) below {goal}, no trend yet",
                     )
                 )
-        else:
-            status = Status.ACHIEVED if met else Status.NOT_ON_TRACK
-            parts.append(
-                (
-                    label,
-                    f"no figure for {target.year}; {_fmt(latest.value, latest.unit)} in {latest.year} against {goal}",
-                )
-            )
         statuses.append(status)
     return Evaluation(
         _combine(statuses), _joined(parts) + _partial(statuses), progress=_progress(series)

@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 from kommuneintegration import __version__
+from kommuneintegration.words import escape_controls
 
 if TYPE_CHECKING:
     from kommuneintegration.plugins import PluginHost, PluginInfo, Registry
@@ -50,11 +51,18 @@ def _plugins(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: Tex
     host = hosts()
     infos = host.plugins(defaults=args.all)
     if args.format == "json":
-        json.dump([_plugin_json(i) for i in infos], out, ensure_ascii=False, indent=2)
+        json.dump(
+            [_plugin_json(i) for i in infos], out, ensure_ascii=False, indent=2, allow_nan=False
+        )
         out.write("\n")
     else:
-        out.write(_plugin_table(infos))
+        out.write(escape_controls(_plugin_table(infos)))
     return 1 if args.strict and any(i.errors for i in infos) else 0
+
+
+def _warn(message: str) -> None:
+    """A warning on stderr, with any terminal control characters shown escaped."""
+    print(f"kommuneintegration: warning: {escape_controls(message)}", file=sys.stderr)
 
 
 def _plugin_json(info: PluginInfo) -> dict[str, Any]:
@@ -112,7 +120,7 @@ def _load_observations(args: argparse.Namespace, host: PluginHost) -> dict[str, 
 
     loaded = read_observations(args.observations, host.registry())
     for error in loaded.errors:
-        print(f"kommuneintegration: warning: rejected {error}", file=sys.stderr)
+        _warn(f"rejected {error}")
     print(
         f"kommuneintegration: read {loaded.accepted} of {loaded.rows} observation rows from {args.observations}",
         file=sys.stderr,
@@ -142,7 +150,7 @@ def _compare(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: Tex
         extra_observations=_load_observations(args, host),
     )
     if args.format == "json":
-        json.dump(comparison_to_dict(result), out, ensure_ascii=False, indent=2)
+        json.dump(comparison_to_dict(result), out, ensure_ascii=False, indent=2, allow_nan=False)
         out.write("\n")
     elif args.format == "csv":
         out.write(comparison_to_csv(result))
@@ -166,7 +174,13 @@ def _evaluate(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: Te
         registry, _load_observations(args, host), as_of=args.as_of, municipalities=codes
     )
     if args.format == "json":
-        json.dump([evaluation_to_dict(r) for r in rows], out, ensure_ascii=False, indent=2)
+        json.dump(
+            [evaluation_to_dict(r) for r in rows],
+            out,
+            ensure_ascii=False,
+            indent=2,
+            allow_nan=False,
+        )
         out.write("\n")
     else:
         out.write(evaluations_to_text(rows))
@@ -236,7 +250,7 @@ def _registry(hosts: Callable[[], PluginHost]) -> tuple[PluginHost, Registry]:
     host = hosts()
     registry = host.registry()
     for problem in registry.problems:
-        print(f"kommuneintegration: warning: {problem}", file=sys.stderr)
+        _warn(str(problem))
     return host, registry
 
 
@@ -379,7 +393,7 @@ def main(
         message = str(exc).strip() or type(exc).__name__
         if isinstance(exc, KeyError) and message.startswith(("'", '"')):
             message = message[1:-1]
-        first, _, rest = message.partition("\n")
+        first, _, rest = escape_controls(message).partition("\n")
         print(f"kommuneintegration: error: {first}", file=sys.stderr)
         if rest:
             print(rest, file=sys.stderr)

@@ -25,7 +25,14 @@ from typing import Final
 import attrs
 
 from kommuneintegration.catalogue import CatalogueIndicator, Topic, catalogue, topics
-from kommuneintegration.derive import REFERENCE_GROUP, DerivedFigure, NotDerived, derive_all
+from kommuneintegration.derive import (
+    REFERENCE_GROUP,
+    DerivedFigure,
+    Disagreement,
+    NotDerived,
+    derive_all,
+    reconcile,
+)
 from kommuneintegration.evaluation import TargetEvaluation, evaluate_all
 from kommuneintegration.models import Indicator, Municipality, Observation, Strategy, ThemeStatus
 from kommuneintegration.registry import Registry
@@ -163,6 +170,8 @@ class Comparison:
     evaluations: tuple[TargetEvaluation, ...]
     derived: tuple[DerivedFigure, ...]
     not_derived: tuple[NotDerived, ...]
+    #: Figures for the same indicator, group, age band and year that differ: flagged, never hidden.
+    disagreements: tuple[Disagreement, ...] = ()
 
     def strategies(self, code: str) -> tuple[Strategy, ...]:
         return tuple(d.strategy for d in self.documents if d.municipality.code == code)
@@ -355,6 +364,11 @@ def compare(
         pairs = [(m, _with_extra(s, extra.get(m.code, ()))) for m, s in pairs]
     derived, not_derived = derive_all(pairs)
     by_id = {s.id: s for _, s in pairs}
+    disagreements = [
+        attrs.evolve(d, municipality=m.code, strategy=s.id)
+        for m, s in pairs
+        for d in reconcile(s.observations)[1]
+    ]
 
     cat = catalogue()
     entries: dict[str, list[IndicatorEntry]] = {cid: [] for cid in cat}
@@ -414,6 +428,7 @@ def compare(
         evaluations=tuple(evaluations),
         derived=tuple(derived),
         not_derived=tuple(not_derived),
+        disagreements=tuple(disagreements),
     )
 
 

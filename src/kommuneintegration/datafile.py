@@ -174,12 +174,20 @@ def _check_measure_unit(indicator: Indicator, path: str, add: Any) -> None:
 def _read_toml(path: Path, display: str) -> dict[str, Any]:
     try:
         text = path.read_text(encoding="utf-8")
+    except UnicodeDecodeError as exc:
+        raise DataFileError(
+            [Problem("", f"not valid UTF-8 text ({exc}); TOML files are UTF-8", display)]
+        ) from None
     except OSError as exc:
         raise DataFileError([Problem("", f"cannot read: {exc.strerror or exc}", display)]) from exc
     try:
         return tomllib.loads(text)
     except tomllib.TOMLDecodeError as exc:
         raise DataFileError([Problem("", f"not valid TOML: {exc}", display)]) from exc
+    except RecursionError:
+        raise DataFileError(
+            [Problem("", "nested too deeply to read (arrays or tables inside each other)", display)]
+        ) from None
 
 
 def _display(path: Path) -> str:

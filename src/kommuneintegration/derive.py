@@ -34,10 +34,12 @@ from kommuneintegration.units import (
 __all__ = [
     "REFERENCE_GROUP",
     "DerivedFigure",
+    "Disagreement",
     "NotDerived",
     "changes",
     "derive_all",
     "gaps",
+    "reconcile",
     "shortfalls",
 ]
 
@@ -292,3 +294,72 @@ def derive_all(
         derived += changes(municipality, strategy)
         derived += shortfalls(municipality, strategy)
     return derived, missing
+
+
+# --- figures that disagree ----------------------------------------------------------------
+
+
+@attrs.frozen
+class Disagreement:
+    """Two or more figures for the same indicator, group, age band, category and year that differ.
+
+    ``used`` is the figure the evaluation rests on (the document's own, when a
+    document and an added file disagree: the first in the order given);
+    ``others`` are the ones it left aside, each with its source.
+    """
+
+    indicator: str
+    group: str | None
+    age_band: str | None
+    year: int
+    used: Observation
+    others: tuple[Observation, ...]
+    municipality: str = ""
+    strategy: str = ""
+
+    def describe(self) -> str:
+        def one(o: Observation) -> str:
+            return f"{format_value(o.value, o.unit)} ({o.provenance})"
+
+        who = " ".join(p for p in (self.group or "", self.age_band or "", str(self.year)) if p)
+        return (
+            f"figures disagree for {self.indicator}, {who}: used {one(self.used)}; "
+            f"not used {'; '.join(one(o) for o in self.others)}"
+        )
+
+
+def reconcile(
+    observations: Iterable[Observation],
+) -> tuple[list[Observation], list[Disagreement]]:
+    """One figure per indicator, group, age band, category and year; never a silent choice.
+
+    Identical figures are merged (the first is kept). Figures that differ keep
+    the first, in the order given, and each such choice is returned as a
+    :class:`Disagreement`, for the evaluation's reason and the comparison to show.
+    Figures without a year are kept as they are.
+    """
+    kept: list[Observation] = []
+    groups: dict[tuple[Any, ...], list[Observation]] = {}
+    for obs in observations:
+        if obs.year is None:
+            kept.append(obs)
+            continue
+        key = (obs.indicator, obs.group, obs.age_band, obs.category, obs.period, obs.year)
+        same = groups.setdefault(key, [])
+        if not same:
+            kept.append(obs)
+        if not any(o.value == obs.value and o.unit == obs.unit for o in same):
+            same.append(obs)
+    disagreements = [
+        Disagreement(
+            first.indicator,
+            first.group,
+            str(first.age_band) if first.age_band else None,
+            first.year or 0,
+            first,
+            tuple(rest),
+        )
+        for first, *rest in groups.values()
+        if rest
+    ]
+    return kept, disagreements

@@ -16,10 +16,10 @@ from typing import Final
 
 import attrs
 
-from kommuneintegration.derive import REFERENCE_GROUP
+from kommuneintegration.derive import REFERENCE_GROUP, reconcile
 from kommuneintegration.models import Indicator, Municipality, Observation, Strategy, Target
 from kommuneintegration.registry import Registry
-from kommuneintegration.rules import Evaluation, RuleContext
+from kommuneintegration.rules import Evaluation, RuleContext, Status
 
 __all__ = [
     "DEFAULT_RULE_NAME",
@@ -90,6 +90,8 @@ def relevant_observations(
             ok = False
         if ok:
             chosen.append(obs)
+    chosen, disagreements = reconcile(chosen)
+    notes += [d.describe() for d in disagreements]
     chosen.sort(key=lambda o: (o.year is None, o.year or 0))
     return chosen, notes
 
@@ -99,6 +101,39 @@ def relevant_observations(
 
 def _indicator(strategy: Strategy, target: Target) -> Indicator | None:
     return strategy.indicator(target.indicator) if target.indicator else None
+
+
+def _run_rule(
+    registry: Registry,
+    name: str,
+    target: Target,
+    observations: Sequence[Observation],
+    context: RuleContext,
+) -> Evaluation | None:
+    """Call a rule; a rule that fails costs its target, never the other targets or the run.
+
+    Rules are plugin code: anything they raise (``SystemExit`` included, but not
+    Ctrl-C) or return besides an :class:`Evaluation` or ``None`` becomes the
+    status "rule error", with the plugin, the rule and what went wrong.
+    """
+    plugin = registry.owners.get(f"rule:{name}", "?")
+    try:
+        result = registry.rules[name].evaluate(target, observations, context)
+    except KeyboardInterrupt:
+        raise
+    except BaseException as exc:
+        what = f"raised {type(exc).__name__}: {exc}".rstrip(": ")
+        return Evaluation(
+            Status.RULE_ERROR, f"rule {name!r} of plugin {plugin!r} {what}", rule=name
+        )
+    if result is not None and not isinstance(result, Evaluation):
+        return Evaluation(
+            Status.RULE_ERROR,
+            f"rule {name!r} of plugin {plugin!r} returned {type(result).__name__} "
+            f"{result!r:.60}, not an Evaluation or None",
+            rule=name,
+        )
+    return result
 
 
 def evaluate_target(
@@ -115,9 +150,9 @@ def evaluate_target(
     observations, notes = relevant_observations(target, strategy, registry, extra, as_of)
     context = RuleContext(strategy, _indicator(strategy, target), {"registry": registry})
     rule_name = target.rule or DEFAULT_RULE_NAME
-    result = registry.rules[rule_name].evaluate(target, observations, context)
+    result = _run_rule(registry, rule_name, target, observations, context)
     if result is None:
-        result = registry.rules[DEFAULT_RULE_NAME].evaluate(target, observations, context)
+        result = _run_rule(registry, DEFAULT_RULE_NAME, target, observations, context)
         assert result is not None, "the default rule evaluates every target"
     else:
         result = attrs.evolve(result, rule=rule_name)

@@ -14,6 +14,7 @@ wording was read (``reading``), so ambiguity stays visible.
 
 from __future__ import annotations
 
+import datetime
 import enum
 import re
 from collections.abc import Iterable
@@ -24,7 +25,7 @@ import numpy as np
 import numpy.typing as npt
 
 from kommuneintegration.origin import ClassifiedPopulation, Origin
-from kommuneintegration.units import parse_unit
+from kommuneintegration.units import check_figure, parse_unit
 from kommuneintegration.units import quantity as make_quantity
 from kommuneintegration.words import fold
 
@@ -193,6 +194,7 @@ _ENUM_LABELS: Final[dict[str, dict[str, str]]] = {
         "on-track": "på rette vej",
         "not-on-track": "ikke på rette vej",
         "not-evaluable": "kan ikke vurderes",
+        "rule-error": "fejl i vurderingsregel",
     },
 }
 
@@ -544,15 +546,34 @@ class Observation:
     """
 
     indicator: str = attrs.field(validator=_id_validator)
-    value: float
+    value: float = attrs.field()
     unit: Unit = attrs.field(converter=_unit)
-    provenance: Provenance
+    provenance: Provenance = attrs.field()
     group: str | None = None
     age_band: AgeBand | None = attrs.field(default=None, converter=_optional_age)
-    year: int | None = None
+    year: int | None = attrs.field(default=None)
     period: str = ""
     category: str = ""
     note: str = ""
+
+    @value.validator
+    def _check_value(self, attribute: attrs.Attribute[Any], value: float) -> None:
+        # attrs runs validators after every field is set, so the unit is known here.
+        try:
+            check_figure(value, self.unit)
+        except ValueError as exc:
+            raise ValueError(str(exc), attribute) from None
+
+    @year.validator
+    def _check_year(self, attribute: attrs.Attribute[Any], value: int | None) -> None:
+        if value is None:
+            return
+        this_year = datetime.date.today().year
+        if isinstance(value, bool) or not isinstance(value, int) or not 1900 <= value <= this_year:
+            raise ValueError(
+                f"an observation's year is from 1900 to this year ({this_year}), not {value!r}",
+                attribute,
+            )
 
     @property
     def quantity(self) -> Any:

@@ -24,9 +24,10 @@ from pathlib import Path
 
 import attrs
 
+from kommuneintegration.errors import InputError
 from kommuneintegration.models import AgeBand, Observation, Provenance
 from kommuneintegration.registry import Registry
-from kommuneintegration.units import UnitError, parse_unit
+from kommuneintegration.units import UnitError, parse_decimal, parse_unit
 from kommuneintegration.words import fold
 
 __all__ = ["COLUMNS", "ObservationFile", "RowError", "read_observations"]
@@ -76,13 +77,10 @@ def _group_id(text: str, registry: Registry) -> str | None:
 
 
 def _number(text: str, column: str) -> float:
-    cleaned = text.strip().replace("\u00a0", "").replace(" ", "")
-    if cleaned.count(",") == 1 and "." not in cleaned:
-        cleaned = cleaned.replace(",", ".")
     try:
-        return float(cleaned)
-    except ValueError:
-        raise _RowError(f"{column}: expected a number, got {text!r}") from None
+        return parse_decimal(text)
+    except ValueError as exc:
+        raise _RowError(f"{column}: {exc}") from None
 
 
 def _row(
@@ -121,15 +119,21 @@ def _row(
     source = raw["source"].strip()
     if not source:
         raise _RowError("source: every figure needs a source")
-    observation = Observation(
-        indicator=indicator_id,
-        value=_number(raw["value"], "value"),
-        unit=unit,
-        provenance=Provenance(source, f"{file}, line {line}"),
-        group=_group_id(raw["group"], registry),
-        age_band=age_band,
-        year=int(year_text),
-    )
+    value = _number(raw["value"], "value")
+    try:
+        observation = Observation(
+            indicator=indicator_id,
+            value=value,
+            unit=unit,
+            provenance=Provenance(source, f"{file}, line {line}"),
+            group=_group_id(raw["group"], registry),
+            age_band=age_band,
+            year=int(year_text),
+        )
+    except ValueError as exc:
+        # Observation's validators name the field: "value: 150 is out of range ...".
+        field = exc.args[1].name if len(exc.args) > 1 and hasattr(exc.args[1], "name") else "row"
+        raise _RowError(f"{field}: {exc.args[0]}") from None
     return municipality.code, observation
 
 
@@ -139,8 +143,16 @@ def read_observations(
     """Read and check a CSV file of observations against the loaded plugins."""
     if isinstance(source, str | Path):
         path = Path(source)
-        text = path.read_text(encoding="utf-8-sig")
         file = name or path.name
+        try:
+            text = path.read_text(encoding="utf-8-sig")
+        except UnicodeDecodeError as exc:
+            raise InputError(
+                f"the file is not valid UTF-8 text ({exc}); save it as UTF-8 (CSV UTF-8 in Excel)",
+                file=file,
+            ) from None
+        except OSError as exc:
+            raise InputError(f"cannot read: {exc.strerror or exc}", file=file) from None
     else:
         text = source.read()
         file = name or "<stdin>"
@@ -154,8 +166,17 @@ def read_observations(
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     missing = [c for c in COLUMNS if c not in header]
     if missing:
-        raise ValueError(
-            f"{file}: missing column(s) {', '.join(missing)}; the header must name {', '.join(COLUMNS)}"
+        raise InputError(
+            f"missing column(s) {', '.join(missing)}; the header must name {', '.join(COLUMNS)}",
+            file=file,
+            line=1,
+        )
+    repeated = sorted({h for h in header if header.count(h) > 1})
+    if repeated:
+        raise InputError(
+            f"column(s) {', '.join(map(repr, repeated))} appear more than once in the header",
+            file=file,
+            line=1,
         )
     reader.fieldnames = header
     found: dict[str, list[Observation]] = {}

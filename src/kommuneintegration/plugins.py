@@ -104,7 +104,9 @@ class PluginHost:
             try:
                 plugin = ep.load()
                 self.pm.register(plugin, name=ep.name)
-            except Exception as exc:
+            except KeyboardInterrupt:
+                raise
+            except BaseException as exc:
                 problem = PluginProblem(
                     ep.name, f"failed to load: {type(exc).__name__}: {exc}", dist
                 )
@@ -141,6 +143,9 @@ class PluginHost:
 
     def _dist(self, name: str) -> str:
         return self._distributions.get(name, ("", ""))[0]
+
+    def _dist_or_name(self, name: str) -> str:
+        return self._dist(name) or _distinfo(self.pm, name)[0] or "registered at run time"
 
     def plugin_names(self, *, defaults: bool = False) -> list[str]:
         """Registered plugins by name; with ``defaults``, the default plugins too, first."""
@@ -183,7 +188,7 @@ class PluginHost:
 
         names = self.plugin_names(defaults=True)
         contributions = self._gather(names, report)
-        merged = _merge(names, contributions, report, bad)
+        merged = _merge(names, contributions, report, bad, self._dist_or_name)
         strategies = _check_references(names, contributions, merged, report, bad)
         if problems and self.strict:
             raise PluginError(problems)
@@ -195,6 +200,7 @@ class PluginHost:
             rules=merged.rules,
             owners=merged.owners,
             problems=tuple(problems),
+            contested=merged.contested,
         )
 
     def _gather(self, names: Iterable[str], report: _Report) -> dict[str, _Contribution]:
@@ -226,7 +232,9 @@ class PluginHost:
                     if municipality is not None
                     else [],
                 )
-            except Exception as exc:
+            except KeyboardInterrupt:
+                raise
+            except BaseException as exc:
                 report(name, f"{type(exc).__name__}: {exc}")
         return contributions
 
@@ -296,10 +304,15 @@ class _Merged:
     municipalities: dict[str, Municipality] = attrs.Factory(dict)
     rules: dict[str, EvaluationRule] = attrs.Factory(dict)
     owners: dict[str, str] = attrs.Factory(dict)
+    contested: dict[str, tuple[str, tuple[str, ...]]] = attrs.Factory(dict)
 
 
 def _merge(
-    names: Iterable[str], contributions: dict[str, _Contribution], report: _Report, bad: set[str]
+    names: Iterable[str],
+    contributions: dict[str, _Contribution],
+    report: _Report,
+    bad: set[str],
+    _dist_of: Any = str,
 ) -> _Merged:
     """Put each plugin's codes, group ids and rule names in the shared namespaces, in name order."""
     builtin = builtin_target_groups()
@@ -308,6 +321,25 @@ def _merge(
         groups={g.id: g for g in builtin},
         builtin_group_ids=frozenset(g.id for g in builtin),
     )
+    claims: dict[str, list[str]] = {}
+    for name in names:
+        muni = contributions[name].municipality if name in contributions else None
+        if name not in bad and muni is not None:
+            claims.setdefault(muni.code, []).append(name)
+    for code, claimants in claims.items():
+        if len(claimants) < 2:
+            continue
+        who = " and ".join(f"{n!r} ({_dist_of(n)})" for n in claimants)
+        message = (
+            f"municipality code {code} is claimed by plugins {who}: it belongs to none of them "
+            "until all but one are uninstalled"
+        )
+        merged.contested[code] = (
+            message,
+            tuple(contributions[n].municipality.name for n in claimants),  # type: ignore[union-attr]
+        )
+        for n in claimants:
+            report(n, message, "municipality")
     for name in names:
         if name in bad:
             continue

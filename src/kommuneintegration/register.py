@@ -473,4 +473,6 @@ class _Writer:
 
 def write_summary(summary: FileSummary, path: str | Path) -> None:
     """The summary as JSON, written atomically."""
-    write_text(path, json.dumps(summary.to_dict(), ensure_ascii=False, indent=2) + "\n")
+    write_text(
+        path, json.dumps(summary.to_dict(), ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+    )

@@ -29,6 +29,8 @@ class PluginProblem:
     path: str = ""
 
     def __str__(self) -> str:
+        if not self.plugin:
+            return self.message
         who = f"plugin {self.plugin!r}" + (f" ({self.distribution})" if self.distribution else "")
         where = f" {self.path}:" if self.path else ""
         return f"{who}:{where} {self.message}"
@@ -58,12 +60,20 @@ class Registry:
     rules: Mapping[str, EvaluationRule]
     owners: Mapping[str, str]
     problems: tuple[PluginProblem, ...] = ()
+    #: Codes two or more plugins claim: code -> (the error, the names they gave). Nobody's.
+    contested: Mapping[str, tuple[str, tuple[str, ...]]] = attrs.field(factory=dict)
 
     def municipality(self, code_or_name: str) -> Municipality:
-        """A municipality by DST code ("101"), name ("København", "Kobenhavn", "koebenhavn") or plugin name."""
+        """A municipality by DST code ("101"), name ("København", "Kobenhavn", "koebenhavn") or plugin name.
+
+        A code that two plugins claim raises :class:`PluginError` naming both.
+        """
         if code_or_name in self.municipalities:
             return self.municipalities[code_or_name]
         wanted = spellings(code_or_name)
+        for code, (message, names) in self.contested.items():
+            if code_or_name == code or any(wanted & spellings(n) for n in names):
+                raise PluginError([PluginProblem("", message)])
         for m in self.municipalities.values():
             if wanted & (spellings(m.name) | spellings(self.owners.get(m.code, ""))):
                 return m

@@ -33,6 +33,8 @@ class Status(LabelledEnum):
     ON_TRACK = "on-track"
     NOT_ON_TRACK = "not-on-track"
     NOT_EVALUABLE = "not-evaluable"
+    #: The target's rule failed (raised, or returned something else than an Evaluation).
+    RULE_ERROR = "rule-error"
 
 
 @attrs.frozen

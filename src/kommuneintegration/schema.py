@@ -17,6 +17,7 @@ import attrs
 import cattrs
 from cattrs.errors import AttributeValidationNote, ForbiddenExtraKeysError, IterableValidationNote
 
+from kommuneintegration.errors import InputError
 from kommuneintegration.models import AgeBand, LabelledEnum, Period, Unit, _unit
 from kommuneintegration.origin import Origin
 from kommuneintegration.words import hint
@@ -39,14 +40,16 @@ class Problem:
         return f"{where}: {self.message}" if where else self.message
 
 
-class DataFileError(ValueError):
+class DataFileError(InputError):
     """A data file is malformed; ``problems`` lists every problem found."""
 
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = list(problems)
         lines = [str(p) for p in self.problems]
         head = lines[0] if len(lines) == 1 else f"{len(lines)} problems:\n  " + "\n  ".join(lines)
+        first = self.problems[0] if self.problems else Problem("", "")
         super().__init__(head)
+        self.file, self.column = first.file, first.path
 
 
 # --- the converter ------------------------------------------------------------------

@@ -22,19 +22,24 @@ units, does not raise.
 from __future__ import annotations
 
 import functools
+import math
+import re
 from typing import TYPE_CHECKING, Any, Final
 
 from kommuneintegration.words import fold
 
 __all__ = [
     "DIMENSIONS",
+    "FIGURE_RANGES",
     "Q_",
     "UNIT_DISPLAY",
     "UnitError",
+    "check_figure",
     "difference_unit",
     "dimension_of",
     "format_value",
     "gap",
+    "parse_decimal",
     "parse_unit",
     "percent",
     "percentage_points",
@@ -262,3 +267,46 @@ def format_value(value: float, unit: str, *, words: bool = False, signed: bool =
     else:
         text = f"{value:+g}" if signed else f"{value:g}"
     return f"{text} {unit_symbol(unit, words=words)}".strip()
+
+
+# --- one validation for every figure, however it enters (TOML, CSV, Python) ---------------
+
+#: What a figure in each unit may be: (lowest, highest, whole numbers only).
+FIGURE_RANGES: Final[dict[str, tuple[float, float, bool]]] = {
+    "percent": (0.0, 100.0, False),
+    "percentage_point": (-100.0, 100.0, False),
+    "person": (0.0, math.inf, True),
+    "count": (0.0, math.inf, True),
+    "index_point": (-math.inf, math.inf, False),
+}
+_DECIMAL: Final = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]+)?")
+
+
+def parse_decimal(text: str) -> float:
+    """A figure as people write it: "5.4" or "5,4", with an optional sign, and nothing else.
+
+    Python's ``float`` also takes "7_0", "1e3", "nan", "inf" and padding; a figure
+    that reads as one of those is a typo, not a number, so it is refused.
+    """
+    cleaned = str(text).strip()
+    if not _DECIMAL.fullmatch(cleaned):
+        raise ValueError(
+            f"expected a number such as 5.4 or 5,4 (no exponents, underscores or words), got {text!r}"
+        )
+    return float(cleaned.replace(",", "."))
+
+
+def check_figure(value: object, unit: str) -> float:
+    """``value`` as a float if it can be a figure in ``unit``, else ValueError saying why."""
+    if isinstance(value, bool) or not isinstance(value, int | float):
+        raise ValueError(f"expected a number, got {type(value).__name__} {value!r}")
+    number = float(value)
+    if not math.isfinite(number):
+        raise ValueError(f"expected a finite number, got {number!r}")
+    low, high, whole = FIGURE_RANGES.get(unit, (-math.inf, math.inf, False))
+    if not low <= number <= high:
+        shown = f"from {low:g} to {high:g}" if math.isfinite(high) else f"{low:g} or more"
+        raise ValueError(f"{number:g} is out of range for {unit}: a figure is {shown}")
+    if whole and not number.is_integer():
+        raise ValueError(f"{number:g} is not a whole number, as a figure in {unit} must be")
+    return number

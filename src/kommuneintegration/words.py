@@ -10,11 +10,12 @@ input is accepted, or refused with the same kind of help, everywhere.
 from __future__ import annotations
 
 import difflib
+import re
 import unicodedata
 from collections.abc import Iterable
 from typing import Final
 
-__all__ = ["close_matches", "fold", "hint", "spellings"]
+__all__ = ["close_matches", "escape_controls", "fold", "hint", "spellings"]
 
 _DANISH_LONG: Final = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"})
 _DANISH_SHORT: Final = str.maketrans({"æ": "ae", "ø": "o", "å": "a"})
@@ -45,3 +46,23 @@ def hint(value: str, known: Iterable[str], *, list_known: bool = False) -> str:
     if list_known:
         return f"; known: {', '.join(options) or 'none'}"
     return ""
+
+
+# C0 and C1 control characters except the newline, DEL, and the bidirectional
+# overrides that can make text read differently from what it is.
+_CONTROLS: Final = re.compile("[\x00-\x09\x0b-\x1f\x7f-\x9f\u200e\u200f\u202a-\u202e\u2066-\u2069]")
+
+
+def escape_controls(text: str) -> str:
+    """Terminal control characters made visible: "\\x1b[2J" instead of a cleared screen.
+
+    Text from plugins and CSV files is untrusted; what a terminal would act on
+    (escape sequences, bells, carriage returns, bidi overrides) is shown escaped.
+    Newlines are kept, since the renderers lay out their own lines.
+    """
+
+    def escape(match: re.Match[str]) -> str:
+        code = ord(match.group())
+        return f"\\x{code:02x}" if code < 0x100 else f"\\u{code:04x}"
+
+    return _CONTROLS.sub(escape, text)

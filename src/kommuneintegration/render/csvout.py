@@ -31,14 +31,32 @@ COLUMNS = (
 )
 
 
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _safe(cell: object) -> object:
+    """A text cell a spreadsheet would run as a formula gets a leading quote (OWASP, CSV injection).
+
+    Numbers stay numbers: "-0.9" is a value, not a formula.
+    """
+    if not isinstance(cell, str) or not cell.startswith(_FORMULA_STARTS):
+        return cell
+    try:
+        float(cell)
+    except ValueError:
+        return "'" + cell
+    return cell
+
+
 def comparison_to_csv(c: Comparison) -> str:
     out = io.StringIO()
-    writer = csv.writer(out, lineterminator="\n")
+    writer = csv.writer(out, lineterminator="\n")  # quotes only where a cell needs it
     writer.writerow(COLUMNS)
     for row in c.indicators:
         for e in row.entries:
             writer.writerow(
-                (
+                _safe(cell)
+                for cell in (
                     row.indicator.id,
                     row.comparable,
                     e.municipality,

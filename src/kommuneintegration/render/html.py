@@ -29,6 +29,7 @@ _STATUS_CLASS: Final = {
     "on-track": "ok",
     "not-on-track": "bad",
     "not-evaluable": "na",
+    "rule-error": "bad",
 }
 
 _CSS: Final = """
@@ -356,6 +357,15 @@ def comparison_to_html(c: Comparison) -> str:
             "<h3>Not derived</h3><ul>"
             + "".join(
                 f"<li>{_e(c.name(n.municipality))}: {_e(n.reason)}</li>" for n in c.not_derived
+            )
+            + "</ul>"
+        )
+    if c.disagreements:
+        parts.append(
+            "<h2>Uenige tal (figures that disagree)</h2><ul>"
+            + "".join(
+                f"<li class='diff'>{_e(c.name(d.municipality))}: {_e(d.describe())}</li>"
+                for d in c.disagreements
             )
             + "</ul>"
         )

@@ -161,6 +161,26 @@ def comparison_to_dict(c: Comparison) -> dict[str, Any]:
         "derived": [derived_to_dict(d) for d in c.derived],
         "not_derived": [not_derived_to_dict(n) for n in c.not_derived],
         "evaluations": [evaluation_to_dict(r) for r in c.evaluations],
+        "disagreements": [
+            {
+                "municipality": d.municipality,
+                "strategy": d.strategy,
+                "indicator": d.indicator,
+                "group": d.group,
+                "age_band": d.age_band,
+                "year": d.year,
+                "used": {
+                    "value": d.used.value,
+                    "unit": d.used.unit,
+                    "source": str(d.used.provenance),
+                },
+                "not_used": [
+                    {"value": o.value, "unit": o.unit, "source": str(o.provenance)}
+                    for o in d.others
+                ],
+            }
+            for d in c.disagreements
+        ],
         "themes": [
             {
                 "id": t.topic.id,

@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
+import html
 from typing import TYPE_CHECKING
 
 from kommuneintegration.units import format_value
+from kommuneintegration.words import escape_controls
 
 if TYPE_CHECKING:
     from kommuneintegration.comparison import Comparison
 
 
 def _cell(text: object) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    """Untrusted text in a table cell: HTML escaped, pipes escaped, one line, controls visible."""
+    escaped = html.escape(escape_controls(str(text)), quote=False)
+    return " ".join(escaped.replace("|", "\\|").split())
 
 
 def comparison_to_markdown(c: Comparison) -> str:
@@ -26,23 +30,29 @@ def comparison_to_markdown(c: Comparison) -> str:
         s = doc.strategy
         definition = doc.target_group.definition if doc.target_group else "not stated"
         lines.append(
-            f"| {doc.municipality.name} | {_cell(s.title)} | {s.kind.label} | {_cell(s.target_group_wording or '-')} | {definition} |"
+            f"| {_cell(doc.municipality.name)} | {_cell(s.title)} | {_cell(s.kind.label)} | {_cell(s.target_group_wording or '-')} | {_cell(definition)} |"
         )
     lines += [
         "",
         "## Temaer (themes)",
         "",
-        "| Tema | " + " | ".join(m.name for m in c.municipalities) + " |",
+        "| Tema | " + " | ".join(_cell(m.name) for m in c.municipalities) + " |",
     ]
     lines.append("|---|" + "---|" * len(c.municipalities))
     for t in c.themes:
         lines.append(
-            f"| {t.topic.label} | " + " | ".join(t.status(m.code) for m in c.municipalities) + " |"
+            f"| {_cell(t.topic.label)} | "
+            + " | ".join(t.status(m.code) for m in c.municipalities)
+            + " |"
         )
     lines += ["", "## Indikatorer (figures)"]
     for row in c.indicators:
         verdict = "comparable" if row.comparable else "not directly comparable"
-        lines += ["", f"### {row.indicator.label} ({row.indicator.label_en}): {verdict}", ""]
+        lines += [
+            "",
+            f"### {_cell(row.indicator.label)} ({_cell(row.indicator.label_en)}): {verdict}",
+            "",
+        ]
         lines += [
             "| Kommune | Gruppe | Alder | Værdi | År | Begreb | Kilde |",
             "|---|---|---|---|---|---|---|",
@@ -51,13 +61,18 @@ def comparison_to_markdown(c: Comparison) -> str:
             who = f"{e.category}: {e.group_label}" if e.category else e.group_label
             value = format_value(e.value, e.unit) + (" (derived)" if e.derived else "")
             lines.append(
-                f"| {e.municipality_name} | {_cell(who)} | {e.age_band or '-'} | {value} | {e.when} | {_cell(e.concept)} | {_cell(e.source)} |"
+                f"| {_cell(e.municipality_name)} | {_cell(who)} | {_cell(e.age_band or '-')} | {_cell(value)} | {_cell(e.when)} | {_cell(e.concept)} | {_cell(e.source)} |"
             )
         lines += (
             [""]
             + [f"- {_cell(d)}" for d in row.differences]
             + [f"- {_cell(n.reason)}" for n in row.not_derived]
         )
+    if c.disagreements:
+        lines += ["", "## Uenige tal (figures that disagree)", ""]
+        lines += [
+            f"- {_cell(c.name(d.municipality))}: {_cell(d.describe())}" for d in c.disagreements
+        ]
     lines += [
         "",
         "## Evaluering (targets)",
@@ -68,6 +83,6 @@ def comparison_to_markdown(c: Comparison) -> str:
     for r in c.evaluations:
         ev = r.evaluation
         lines.append(
-            f"| {r.municipality.name} | {r.strategy.id} | {_cell(r.target.wording)} | {ev.status.label} | {_cell(ev.reason)} |"
+            f"| {_cell(r.municipality.name)} | {_cell(r.strategy.id)} | {_cell(r.target.wording)} | {_cell(ev.status.label)} | {_cell(ev.reason)} |"
         )
     return "\n".join(lines) + "\n"

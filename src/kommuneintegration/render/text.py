@@ -7,6 +7,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Final
 
 from kommuneintegration.units import format_value
+from kommuneintegration.words import escape_controls
 
 if TYPE_CHECKING:
     from kommuneintegration.comparison import (
@@ -130,7 +131,7 @@ def evaluations_to_text(rows: Iterable[TargetEvaluation]) -> str:
             lines += _wrap(e.alternative, 6, "    ")
         if e.progress:
             lines += _wrap(f"progress: {e.progress}", 6, "    ")
-    return "\n".join(lines).lstrip("\n") + "\n"
+    return escape_controls("\n".join(lines).lstrip("\n") + "\n")
 
 
 def _summary(rows: Sequence[TargetEvaluation]) -> list[str]:
@@ -150,10 +151,14 @@ def comparison_to_text(c: Comparison) -> str:
     lines += _heading("Indikatorer (figures side by side)")
     for row in c.indicators:
         lines += _indicator_block(row, c)
+    if c.disagreements:
+        lines += _heading("Uenige tal (figures that disagree)")
+        for d in c.disagreements:
+            lines += _wrap(f"{c.name(d.municipality)}, {d.strategy}: {d.describe()}", 4, "  ! ")
     lines += _heading("Evaluering (targets against observations)")
     lines += _summary(c.evaluations)
     lines += ["", *evaluations_to_text(c.evaluations).rstrip("\n").split("\n")]
-    return "\n".join(lines) + "\n"
+    return escape_controls("\n".join(lines) + "\n")
 
 
 def strategies_to_text(municipality: Municipality, documents: Sequence[Document]) -> str:
@@ -221,4 +226,4 @@ def strategies_to_text(municipality: Municipality, documents: Sequence[Document]
                 lines += ["", f"  {title}:"]
                 for item in items:
                     lines += _wrap(" ".join(item.split()), 6, "    - ")
-    return "\n".join(lines) + "\n"
+    return escape_controls("\n".join(lines) + "\n")
