@@ -162,7 +162,7 @@ def read_observations(
         )
     except csv.Error:
         dialect = csv.excel
-    reader = csv.DictReader(io.StringIO(text), dialect=dialect)
+    reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     missing = [c for c in COLUMNS if c not in header]
     if missing:
@@ -182,7 +182,13 @@ def read_observations(
     found: dict[str, list[Observation]] = {}
     errors: list[RowError] = []
     rows = 0
-    for raw in reader:
+    while True:
+        try:
+            raw = next(reader)
+        except StopIteration:
+            break
+        except csv.Error as exc:
+            raise InputError(str(exc), file=file, line=reader.line_num) from None
         rows += 1
         line = reader.line_num
         if None in raw or any(raw.get(c) is None for c in COLUMNS):

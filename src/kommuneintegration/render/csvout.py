@@ -6,6 +6,8 @@ import csv
 import io
 from typing import TYPE_CHECKING
 
+from kommuneintegration.words import escape_controls
+
 if TYPE_CHECKING:
     from kommuneintegration.comparison import Comparison
 
@@ -37,9 +39,13 @@ _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 def _safe(cell: object) -> object:
     """A text cell a spreadsheet would run as a formula gets a leading quote (OWASP, CSV injection).
 
-    Numbers stay numbers: "-0.9" is a value, not a formula.
+    Numbers stay numbers: "-0.9" is a value, not a formula. Control characters
+    are shown escaped, as in every text output.
     """
-    if not isinstance(cell, str) or not cell.startswith(_FORMULA_STARTS):
+    if not isinstance(cell, str):
+        return cell
+    cell = escape_controls(cell)
+    if not cell.startswith(_FORMULA_STARTS):
         return cell
     try:
         float(cell)

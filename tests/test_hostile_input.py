@@ -1,0 +1,217 @@
+"""Regression tests for the hostile inputs of issue 9: nothing lost, nothing silently wrong."""
+
+from __future__ import annotations
+
+import io
+import json
+import sys
+
+import attrs
+import pytest
+
+from kommuneintegration.cli import main
+from kommuneintegration.comparison import compare
+from kommuneintegration.datafile import load_strategy
+from kommuneintegration.errors import InputError
+from kommuneintegration.hookspecs import hookimpl
+from kommuneintegration.models import Municipality, Observation, Provenance
+from kommuneintegration.observations_csv import read_observations
+from kommuneintegration.plugins import PluginHost
+from kommuneintegration.render import comparison_to_csv, comparison_to_markdown, comparison_to_text
+from kommuneintegration.schema import DataFileError
+
+HEADER = "municipality;indicator;group;age_band;year;value;unit;source\n"
+PROV = Provenance("test", "Tabel 1")
+
+
+def run(*argv):
+    err = io.StringIO()
+    out = io.StringIO()
+    old, sys.stderr = sys.stderr, err
+    try:
+        code = main(list(argv), out=out)
+    finally:
+        sys.stderr = old
+    return code, out.getvalue(), err.getvalue()
+
+
+# --- figures ------------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("value", "unit", "message"),
+    [
+        (150.0, "percent", "150 is out of range for percent: a figure is from 0 to 100"),
+        (-20.0, "percent", "-20 is out of range for percent"),
+        (101.0, "percentage_point", "out of range for percentage_point"),
+        (-3.0, "person", "-3 is out of range for person: a figure is 0 or more"),
+        (2.5, "person", "2.5 is not a whole number"),
+        (float("nan"), "percent", "expected a finite number"),
+        (float("-inf"), "percent", "expected a finite number"),
+        (True, "percent", "expected a number, got bool"),
+    ],
+)
+def test_the_python_api_refuses_impossible_figures(value, unit, message):
+    with pytest.raises(ValueError, match=message):
+        Observation("rate", value, unit, PROV, year=2020)
+
+
+@pytest.mark.parametrize("year", [0, 1899, 9999])
+def test_the_python_api_refuses_impossible_years(year):
+    with pytest.raises(ValueError, match="from 1900 to this year"):
+        Observation("rate", 5.0, "percent", PROV, year=year)
+
+
+@pytest.fixture(scope="module")
+def registry():
+    return PluginHost(strict=True).registry()
+
+
+@pytest.mark.installed_plugins
+@pytest.mark.parametrize(
+    ("value", "year", "reason"),
+    [
+        ("150", "2021", "value: 150 is out of range for percent"),
+        ("-20", "2021", "value: -20 is out of range for percent"),
+        ("7_0", "2021", "value: expected a number such as 5.4 or 5,4"),
+        ("1e3", "2021", "value: expected a number such as 5.4 or 5,4"),
+        ("nan", "2021", "value: expected a number such as 5.4 or 5,4"),
+        ("-inf", "2021", "value: expected a number such as 5.4 or 5,4"),
+        ("5.4", "0000", "year: an observation's year is from 1900 to this year"),
+        ("5.4", "9999", "year: an observation's year is from 1900 to this year"),
+    ],
+)
+def test_csv_figures_that_cannot_be_are_rejected_with_their_line(registry, value, year, reason):
+    text = HEADER + f"851;workforce-non-western;non-western;;{year};{value};%;x\n"
+    loaded = read_observations(io.StringIO(text), registry, name="bad.csv")
+    assert loaded.accepted == 0
+    (error,) = loaded.errors
+    assert str(error).startswith(f"bad.csv, line 2: {reason}")
+
+
+@pytest.mark.installed_plugins
+def test_both_decimal_separators_are_read(registry):
+    text = HEADER + "851;workforce-non-western;non-western;;2020;5,4;%;x\n"
+    text += "851;workforce-non-western;non-western;;2019;4.5;%;x\n"
+    loaded = read_observations(io.StringIO(text), registry)
+    assert sorted(o.value for o in loaded.observations["851"]) == [4.5, 5.4]
+
+
+@pytest.mark.installed_plugins
+def test_a_repeated_csv_header_column_is_an_error(registry):
+    text = "municipality;indicator;group;age_band;year;value;value;unit;source\n"
+    with pytest.raises(InputError, match=r"dup\.csv, line 1: column\(s\) 'value' appear more"):
+        read_observations(io.StringIO(text), registry, name="dup.csv")
+
+
+@pytest.mark.installed_plugins
+def test_a_disagreeing_csv_figure_does_not_flip_a_target(registry):
+    # Aalborg's table 3 has 5.4 % for 2021; a CSV row says 6.4 %.
+    text = HEADER + "851;workforce-non-western;non-western;;2021;6,4;%;Statistikbanken\n"
+    loaded = read_observations(io.StringIO(text), registry, name="conflict.csv")
+    result = compare(registry, municipalities=["851"], extra_observations=loaded.observations)
+    (row,) = [r for r in result.evaluations if r.target.id == "workforce-target-2021"]
+    assert row.evaluation.status.value == "not-on-track"
+    assert "used 5.4 %" in row.evaluation.reason
+    assert "not used 6.4 % (Statistikbanken, conflict.csv, line 2)" in row.evaluation.reason
+    (flag,) = result.disagreements
+    assert flag.used.value == 5.4
+    assert [o.value for o in flag.others] == [6.4]
+    assert "Uenige tal (figures that disagree)" in comparison_to_text(result)
+
+
+@pytest.mark.installed_plugins
+def test_compare_json_is_strict_json(tmp_path):
+    code, out, _ = run("compare", "-f", "json")
+    assert code == 0
+    json.loads(out, parse_constant=lambda c: pytest.fail(f"{c} is not JSON"))
+
+
+# --- data files --------------------------------------------------------------------------------
+
+
+def test_a_toml_file_nested_5000_deep_is_a_data_file_error(tmp_path):
+    path = tmp_path / "deep.toml"
+    path.write_text("x = " + "[" * 5000 + "]" * 5000 + "\n", encoding="utf-8")
+    with pytest.raises(DataFileError, match=r"deep\.toml: (nested too deeply|not valid TOML)"):
+        load_strategy(path)
+
+
+def test_an_invalid_utf8_toml_file_is_a_data_file_error(tmp_path):
+    path = tmp_path / "latin.toml"
+    path.write_bytes('title = "Århus"\n'.encode("latin-1"))
+    with pytest.raises(DataFileError, match=r"latin\.toml: not valid UTF-8 text"):
+        load_strategy(path)
+
+
+# --- text that attacks the reader -----------------------------------------------------------------
+
+
+class Hostile:
+    """A plugin whose strings try to act on the reader's terminal, Markdown and spreadsheet."""
+
+    @hookimpl
+    def municipality(self):
+        return Municipality("461", "Odense\x1b[2J\x07")
+
+    @hookimpl
+    def strategies(self, municipality):
+        from helpers import make_strategy, obs
+
+        strategy = make_strategy(
+            observations=[
+                obs("rate", 50, group="non-western", year=2020),
+                obs("rate", 40, group="danish-origin", year=2020),
+            ],
+            indicators=[
+                {
+                    "id": "rate",
+                    "label": "=HYPERLINK(1)",
+                    "measure": "rate",
+                    "unit": "percent",
+                    "concept": '=HYPERLINK("http://x")',
+                    "catalogue": "employment-rate",
+                }
+            ],
+        )
+        return [attrs.evolve(strategy, title="<script>alert(1)</script> | x\r")]
+
+
+@pytest.fixture
+def hostile():
+    host = PluginHost(load_entrypoints=False, strict=True)
+    host.register(Hostile(), name="hostile")
+    return compare(host.registry())
+
+
+def test_text_output_shows_control_characters_escaped(hostile):
+    text = comparison_to_text(hostile)
+    assert "\x1b" not in text
+    assert "\x07" not in text
+    assert "\r" not in text
+    assert "Odense\\x1b[2J\\x07" in text
+
+
+def test_markdown_escapes_html_and_pipes(hostile):
+    md = comparison_to_markdown(hostile)
+    assert "<script>" not in md
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; \\| x\\x0d" in md
+    assert "\x1b" not in md
+
+
+def test_csv_neutralises_formulas_but_keeps_numbers(hostile):
+    import csv
+
+    rows = list(csv.DictReader(io.StringIO(comparison_to_csv(hostile))))
+    assert {r["concept"] for r in rows} == {"'=HYPERLINK"}
+    assert not any(v.startswith(("=", "@", "+")) for r in rows for v in r.values())
+    (gap,) = [r for r in rows if r["derived"] == "True"]
+    assert gap["value"] == "-10"  # a negative number is a value, not a formula: left as it is
+    assert rows[0]["municipality_name"] == "Odense\\x1b[2J\\x07"
+
+
+def test_cli_messages_escape_control_characters(tmp_path):
+    code, _, err = run("show", "\x1b[2Jnowhere")
+    assert code == 1
+    assert "\x1b" not in err
+    assert "\\x1b[2Jnowhere" in err
