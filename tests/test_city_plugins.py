@@ -51,10 +51,19 @@ def test_every_figure_has_unit_and_provenance(registry):
     }
     count = 0
     for _, strategy in registry.all_strategies():
+        assert strategy.source.cited is not None
         for item in (*strategy.observations, *strategy.targets, *strategy.indicators):
             assert item.provenance is not None
-            assert item.provenance.document in seeds
+            # Every figure cites a document a reader can look up, resolved from its key ...
+            document = item.provenance.cited
+            assert document is not None, item
+            assert document.key == item.provenance.document
+            assert document.publisher.strip()
+            assert document.title.strip()
             assert item.provenance.section.strip()
+            # ... and the project's own copy is only the cross-check's key, never shown.
+            assert document.seed in seeds
+            assert ".txt" not in str(item.provenance)
         for obs in strategy.observations:
             assert obs.quantity.units is not None
             count += 1
@@ -191,16 +200,44 @@ def test_quotes_and_figures_appear_in_the_seeds(registry):
     for _, strategy in registry.all_strategies():
         for item in (*strategy.observations, *strategy.targets, *strategy.goals):
             prov = item.provenance
-            if prov is None or not prov.quote or prov.document.startswith("003"):
+            if prov is None or not prov.quote or prov.cited.seed.startswith("003"):
                 continue
-            assert squash(prov.quote) in texts[prov.document], prov.quote
+            assert squash(prov.quote) in texts[prov.cited.seed], prov.quote
             checked += 1
         for obs in strategy.observations:
-            if obs.provenance.document.startswith("003"):
+            seed = obs.provenance.cited.seed
+            if seed.startswith("003"):
                 continue
             number = f"{obs.value:g}".replace(".", ",")
-            assert (
-                number in texts[obs.provenance.document]
-                or f"{obs.value:.1f}".replace(".", ",") in texts[obs.provenance.document]
-            )
+            assert number in texts[seed] or f"{obs.value:.1f}".replace(".", ",") in texts[seed]
     assert checked > 10
+
+
+@pytest.mark.parametrize("fmt", ["table", "json", "csv", "markdown"])
+def test_outputs_cite_documents_never_file_names(fmt):
+    import io
+
+    from kommuneintegration.cli import main
+
+    out = io.StringIO()
+    assert main(["compare", "-f", fmt], out=out) == 0
+    text = out.getvalue()
+    assert not re.search(r"[0-9a-f]{16}\.txt", text)
+    assert "Aalborg Kommune, Integrationsrådet: Integrationsstrategi 2023-2026" in text
+
+
+def test_the_report_and_show_cite_documents(tmp_path):
+    import io
+
+    from kommuneintegration.cli import main
+
+    assert main(["report", "--out", str(tmp_path / "r.html")], out=io.StringIO()) == 0
+    page = (tmp_path / "r.html").read_text(encoding="utf-8")
+    assert not re.search(r"[0-9a-f]{16}\.txt", page)
+    assert (
+        "Københavns Kommune, Beskæftigelses- og Integrationsforvaltningen: Bland dig i byen" in page
+    )
+    for code in ("101", "751", "851"):
+        out = io.StringIO()
+        assert main(["show", code], out=out) == 0
+        assert not re.search(r"[0-9a-f]{16}\.txt", out.getvalue())

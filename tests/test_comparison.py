@@ -247,6 +247,7 @@ def check_shape(data):
                 "kind_label",
                 "period",
                 "author",
+                "document",
                 "source",
                 "target_group",
                 "themes",

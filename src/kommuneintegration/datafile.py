@@ -32,6 +32,8 @@ from kommuneintegration.models import (
     Indicator,
     Measure,
     Municipality,
+    Provenance,
+    SourceDocument,
     Strategy,
     TargetGroup,
     TargetKind,
@@ -194,16 +196,74 @@ def _display(path: Path) -> str:
     return f"{path.parent.name}/{path.name}" if path.parent.name else path.name
 
 
+def _cited(
+    provenance: Provenance | None,
+    documents: Mapping[str, SourceDocument],
+    path: str,
+    file: str,
+    problems: list[Problem],
+) -> Provenance | None:
+    if provenance is None:
+        return None
+    found = documents.get(provenance.document)
+    if found is None:
+        problems.append(
+            Problem(
+                f"{path}.document",
+                f"unknown document {provenance.document!r}"
+                + hint(provenance.document, documents, list_known=True),
+                file,
+            )
+        )
+        return provenance
+    return attrs.evolve(provenance, cited=found)
+
+
+def cite(
+    strategy: Strategy, documents: Mapping[str, SourceDocument], file: str = ""
+) -> tuple[Strategy, list[Problem]]:
+    """Resolve every provenance's document key into the document it names.
+
+    Returns the strategy with each ``Provenance.cited`` set, and a problem for
+    each key that names no document.
+    """
+    problems: list[Problem] = []
+    changes: dict[str, Any] = {
+        "source": _cited(strategy.source, documents, "source", file, problems)
+    }
+    for field in attrs.fields(Strategy):
+        items = getattr(strategy, field.name)
+        if not (isinstance(items, tuple) and items and hasattr(items[0], "provenance")):
+            continue
+        changes[field.name] = tuple(
+            attrs.evolve(
+                item,
+                provenance=_cited(
+                    item.provenance, documents, f"{field.name}[{i}].provenance", file, problems
+                ),
+            )
+            for i, item in enumerate(items)
+        )
+    return attrs.evolve(strategy, **changes), problems
+
+
 def strategy_from_dict(
     data: Mapping[str, Any],
     *,
     file: str = "",
     target_groups: Iterable[str] | None = None,
     catalogue: Iterable[str] | None = None,
+    documents: Mapping[str, SourceDocument] | None = None,
 ) -> Strategy:
-    """Build and check a :class:`Strategy` from a mapping shaped like the TOML file."""
+    """Build and check a :class:`Strategy` from a mapping shaped like the TOML file.
+
+    With ``documents``, every provenance must name one of them, and is resolved.
+    """
     strategy = structure(data, Strategy, file)
     problems = check_strategy(strategy, target_groups=target_groups, catalogue=catalogue, file=file)
+    if documents is not None:
+        strategy, unknown = cite(strategy, documents, file)
+        problems += unknown
     if problems:
         raise DataFileError(problems)
     return strategy
@@ -214,12 +274,17 @@ def load_strategy(
     *,
     target_groups: Iterable[str] | None = None,
     catalogue: Iterable[str] | None = None,
+    documents: Mapping[str, SourceDocument] | None = None,
 ) -> Strategy:
-    """Load one strategy file. Target-group and catalogue references are checked when given."""
+    """Load one strategy file. Target groups, catalogue ids and documents are checked when given."""
     path = Path(path)
     display = _display(path)
     return strategy_from_dict(
-        _read_toml(path, display), file=display, target_groups=target_groups, catalogue=catalogue
+        _read_toml(path, display),
+        file=display,
+        target_groups=target_groups,
+        catalogue=catalogue,
+        documents=documents,
     )
 
 
@@ -238,6 +303,7 @@ class PluginData:
     strategies: tuple[Strategy, ...]
     target_groups: tuple[TargetGroup, ...] = ()
     country_groups: tuple[CountryGroup, ...] = ()
+    documents: tuple[SourceDocument, ...] = ()
 
 
 def load_plugin_data(directory: Any) -> PluginData:
@@ -252,10 +318,22 @@ def load_plugin_data(directory: Any) -> PluginData:
     meta_display = _display(meta_path) if root.name else "plugin.toml"
     meta = _read_toml(meta_path, meta_display)
     problems: list[Problem] = []
-    known_keys = {"municipality", "target_groups", "country_groups"}
+    known_keys = {"municipality", "target_groups", "country_groups", "documents"}
     for key in sorted(set(meta) - known_keys):
         problems.append(Problem(key, unknown_key(key, sorted(known_keys)), meta_display))
     municipality: Municipality | None = None
+    documents: dict[str, SourceDocument] = {}
+    for i, entry in enumerate(meta.get("documents", [])):
+        try:
+            document = structure(entry, SourceDocument, meta_display, f"documents[{i}]")
+        except DataFileError as exc:
+            problems += exc.problems
+            continue
+        if document.key in documents:
+            problems.append(
+                Problem(f"documents[{i}].key", f"duplicate key {document.key!r}", meta_display)
+            )
+        documents[document.key] = document
     groups: list[TargetGroup] = []
     country_groups: list[CountryGroup] = []
     try:
@@ -266,7 +344,19 @@ def load_plugin_data(directory: Any) -> PluginData:
         problems += exc.problems
     for i, entry in enumerate(meta.get("target_groups", [])):
         try:
-            groups.append(structure(entry, TargetGroup, meta_display, f"target_groups[{i}]"))
+            group = structure(entry, TargetGroup, meta_display, f"target_groups[{i}]")
+            if documents:
+                group = attrs.evolve(
+                    group,
+                    provenance=_cited(
+                        group.provenance,
+                        documents,
+                        f"target_groups[{i}].provenance",
+                        meta_display,
+                        problems,
+                    ),
+                )
+            groups.append(group)
         except DataFileError as exc:
             problems += exc.problems
     registry = builtin_groups()
@@ -286,11 +376,23 @@ def load_plugin_data(directory: Any) -> PluginData:
     for path in files:
         try:
             strategies.append(
-                load_strategy(path, target_groups=group_ids, catalogue=catalogue_ids())
+                load_strategy(
+                    path,
+                    target_groups=group_ids,
+                    catalogue=catalogue_ids(),
+                    # A plugin that declares documents must cite them everywhere.
+                    documents=documents or None,
+                )
             )
         except DataFileError as exc:
             problems += exc.problems
     if problems:
         raise DataFileError(problems)
     assert municipality is not None
-    return PluginData(municipality, tuple(strategies), tuple(groups), tuple(country_groups))
+    return PluginData(
+        municipality,
+        tuple(strategies),
+        tuple(groups),
+        tuple(country_groups),
+        tuple(documents.values()),
+    )

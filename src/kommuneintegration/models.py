@@ -49,6 +49,7 @@ __all__ = [
     "Period",
     "Principle",
     "Provenance",
+    "SourceDocument",
     "Strategy",
     "Target",
     "TargetGroup",
@@ -224,19 +225,56 @@ def _optional_unit(value: str | None) -> Unit | None:
 
 
 @attrs.frozen
-class Provenance:
-    """Where a figure or text comes from: the seed document's file name and the table or section.
+class SourceDocument:
+    """A document a reader can look up: issuing body, title, date, status and where to find it.
 
-    ``quote`` keeps the source's exact wording where it matters (a target's
-    phrasing, a figure's sentence).
+    Plugins declare their documents once (``[[documents]]`` in ``plugin.toml``)
+    and every :class:`Provenance` names one by ``key``. ``seed`` is the file name
+    of the project's own copy, used only by the test that checks quotes and
+    figures against the text; it never appears in an output.
+    """
+
+    key: str = attrs.field(validator=_id_validator)
+    publisher: str = attrs.field(validator=_nonempty)
+    title: str = attrs.field(validator=_nonempty)
+    status: DocumentKind = attrs.field(converter=DocumentKind)
+    year: int | None = None
+    date: str = ""
+    address: str = ""
+    note: str = ""
+    seed: str = ""
+
+    def citation(self) -> str:
+        """ "Aalborg Kommune, Integrationsrådet: Integrationsstrategi 2023-2026 (udateret, vedtaget politik)"."""
+        when = self.date or (str(self.year) if self.year is not None else "udateret")
+        text = f"{self.publisher}: {self.title} ({when}, {self.status.label})"
+        return text + (f", {self.address}" if self.address else "")
+
+
+@attrs.frozen
+class Provenance:
+    """Where a figure or text comes from: a document and its table, section or page.
+
+    ``document`` is the key of a :class:`SourceDocument`; the loader resolves it
+    into ``cited`` so that every output cites the document as a reader can
+    follow it. A figure stated in two places of a document (a section and a
+    footnote) is stored once, with the other places in ``also``. ``quote`` keeps
+    the source's exact wording where it matters.
     """
 
     document: str = attrs.field(validator=_nonempty)
     section: str = attrs.field(validator=_nonempty)
     quote: str = ""
+    also: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    cited: SourceDocument | None = attrs.field(default=None, eq=False, repr=False)
+
+    @property
+    def locations(self) -> str:
+        return "; ".join((self.section, *self.also))
 
     def __str__(self) -> str:
-        return f"{self.document}, {self.section}"
+        name = self.cited.citation() if self.cited is not None else self.document
+        return f"{name}, {self.locations}"
 
 
 @attrs.frozen(order=True)

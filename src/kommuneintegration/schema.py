@@ -16,9 +16,10 @@ from typing import Any, Final, TypeVar
 import attrs
 import cattrs
 from cattrs.errors import AttributeValidationNote, ForbiddenExtraKeysError, IterableValidationNote
+from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from kommuneintegration.errors import InputError
-from kommuneintegration.models import AgeBand, LabelledEnum, Period, Unit, _unit
+from kommuneintegration.models import AgeBand, LabelledEnum, Period, Provenance, Unit, _unit
 from kommuneintegration.origin import Origin
 from kommuneintegration.words import hint
 
@@ -101,10 +102,26 @@ def _make_converter() -> cattrs.Converter:
     conv.register_unstructure_hook_func(
         lambda t: t == frozenset[Origin], lambda s: [o.name.lower() for o in sorted(s)]
     )
+    # A provenance names its document by key in a file; the resolved document
+    # (``cited``) is the loader's work, never read from or written to a file.
+    conv.register_structure_hook(
+        Provenance,
+        make_dict_structure_fn(
+            Provenance, conv, _cattrs_forbid_extra_keys=True, cited=override(omit=True)
+        ),
+    )
+    conv.register_unstructure_hook(
+        Provenance,
+        make_dict_unstructure_fn(
+            Provenance, conv, _cattrs_omit_if_default=True, cited=override(omit=True)
+        ),
+    )
     return conv
 
 
 converter: Final = _make_converter()
+#: Fields the loader fills in, which a file never holds.
+_NOT_IN_FILES: Final = frozenset({"cited"})
 
 
 def _format_cattrs_error(exc: BaseException, file: str) -> list[Problem]:
@@ -112,7 +129,11 @@ def _format_cattrs_error(exc: BaseException, file: str) -> list[Problem]:
 
     def describe(e: BaseException, path: str) -> None:
         if isinstance(e, ForbiddenExtraKeysError):
-            known = [a.name for a in attrs.fields(e.cl)] if attrs.has(e.cl) else []
+            known = (
+                [a.name for a in attrs.fields(e.cl) if a.name not in _NOT_IN_FILES]
+                if attrs.has(e.cl)
+                else []
+            )
             for key in sorted(e.extra_fields):
                 problems.append(Problem(_join(path, key), unknown_key(key, known), file))
         elif isinstance(e, KeyError):

@@ -11,6 +11,7 @@ from kommuneintegration.derive import DerivedFigure, NotDerived
 if TYPE_CHECKING:
     from kommuneintegration.comparison import Comparison, IndicatorEntry
     from kommuneintegration.evaluation import TargetEvaluation
+    from kommuneintegration.models import SourceDocument
 
 
 def _entry(e: IndicatorEntry) -> dict[str, Any]:
@@ -96,6 +97,23 @@ def evaluation_to_dict(row: TargetEvaluation) -> dict[str, Any]:
     }
 
 
+def _document(d: SourceDocument | None) -> dict[str, Any] | None:
+    """A document's bibliographic identity (never the project's own file name)."""
+    if d is None:
+        return None
+    return {
+        "key": d.key,
+        "publisher": d.publisher,
+        "title": d.title,
+        "status": d.status.value,
+        "status_label": d.status.label,
+        "year": d.year,
+        "date": d.date or None,
+        "address": d.address or None,
+        "citation": d.citation(),
+    }
+
+
 def comparison_to_dict(c: Comparison) -> dict[str, Any]:
     """The documented JSON shape (``docs/comparison.md``), version :data:`SCHEMA_VERSION`."""
     municipalities = []
@@ -113,6 +131,7 @@ def comparison_to_dict(c: Comparison) -> dict[str, Any]:
                     "period": str(s.period) if s.period else None,
                     "author": s.author,
                     "source": str(s.source),
+                    "document": _document(s.source.cited),
                     "target_group": {
                         "id": s.target_group,
                         "wording": s.target_group_wording or None,
