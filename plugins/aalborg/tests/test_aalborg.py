@@ -33,7 +33,9 @@ def test_every_provenance_cites_a_declared_document():
     documents = {d.key: d for d in plugin.data.documents}
     assert documents
     for document in documents.values():
-        assert document.publisher and document.title and document.status
+        assert document.publisher
+        assert document.title
+        assert document.status
     for strategy in registry.strategies["851"]:
         items = [strategy, *strategy.observations, *strategy.targets, *strategy.indicators]
         for item in items:
