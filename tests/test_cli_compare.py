@@ -28,7 +28,7 @@ def test_compare_table_fits_80_columns_and_speaks_danish():
         "Målgrupper",
         "beskæftigelsesfrekvens",
         "dansk oprindelse",
-        "ikke på rette vej",
+        "ikke nået",
         "kan ikke vurderes",
     ):
         assert term in text

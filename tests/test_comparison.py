@@ -188,6 +188,7 @@ ENTRY_KEYS = {
     "label",
     "concept",
     "value",
+    "bound",
     "unit",
     "year",
     "period",
@@ -209,6 +210,9 @@ EVALUATION_KEYS = {
     "goal",
     "kind",
     "wording",
+    "wording_is_quote",
+    "year_inferred",
+    "reported_reached",
     "value",
     "unit",
     "year",
@@ -272,7 +276,14 @@ def check_shape(data):
             assert entry["source"]
     for ev in data["evaluations"]:
         assert set(ev) == EVALUATION_KEYS
-        assert ev["status"] in {"achieved", "on-track", "not-on-track", "not-evaluable"}
+        assert ev["status"] in {
+            "achieved",
+            "missed",
+            "on-track",
+            "not-on-track",
+            "not-evaluable",
+            "rule-error",
+        }
         assert ev["reason"]
     for theme in data["themes"]:
         assert set(theme) == {"id", "label", "label_en", "coverage"}

@@ -15,6 +15,8 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Final
 
+import attrs
+
 from kommuneintegration.models import Comparator, Direction, Observation, Target, TargetKind
 from kommuneintegration.rules import Evaluation, EvaluationRule, RuleContext, Status
 from kommuneintegration.units import (
@@ -84,7 +86,7 @@ def _combine(statuses: Sequence[Status]) -> Status:
     return Status.ON_TRACK
 
 
-def _level(target: Target, series: Mapping[str, list[Observation]]) -> Evaluation:
+def _level(target: Target, series: Mapping[str, list[Observation]], year: int) -> Evaluation:
     assert target.value is not None
     assert target.unit is not None
     goal = f"{_words(target.comparator)} {_fmt(target.value, target.unit)}".strip()
@@ -115,7 +117,17 @@ def _level(target: Target, series: Mapping[str, list[Observation]]) -> Evaluatio
         else:  # every figure is before the deadline: judge by the trend
             assert target.year is not None
             assert latest.year is not None
-            if met:
+            if target.year < year:
+                # Closed, with no figure for its year: a trend cannot say whether it was reached.
+                status = Status.NOT_EVALUABLE
+                parts.append(
+                    (
+                        label,
+                        f"no figure for the deadline {target.year}; the latest before it is "
+                        f"{_fmt(latest.value, latest.unit)} in {latest.year} against {goal}",
+                    )
+                )
+            elif met:
                 status = Status.ON_TRACK
                 parts.append(
                     (
@@ -270,8 +282,34 @@ def _progress(series: Mapping[str, list[Observation]]) -> str:
 def default_rule(
     target: Target, observations: Sequence[Observation], context: RuleContext
 ) -> Evaluation:
-    """Evaluate level, change, direction, reference and unspecified targets."""
+    """Evaluate level, change, direction, reference and unspecified targets.
+
+    A target whose deadline has passed (before the year of the evaluation) and
+    that was not met is *ikke nået* (missed), not *ikke på rette vej*.
+    """
+    result = _default(target, observations, context)
+    closed = target.year is not None and target.year < context.year
+    if closed and result.status is Status.NOT_ON_TRACK:
+        return attrs.evolve(
+            result,
+            status=Status.MISSED,
+            reason=f"{result.reason}; the deadline {target.year} has passed",
+        )
+    return result
+
+
+def _default(
+    target: Target, observations: Sequence[Observation], context: RuleContext
+) -> Evaluation:
     series = _series(observations)
+    if target.reported_reached and not series:
+        quote = target.provenance.quote if target.provenance and target.provenance.quote else ""
+        return Evaluation(
+            Status.ACHIEVED,
+            "reached by the document's own word"
+            + (f" (“{quote}”)" if quote else "")
+            + "; it gives no figure",
+        )
     undated = [o for o in observations if o.year is None]
     if target.kind is TargetKind.UNSPECIFIED:
         return Evaluation(
@@ -294,7 +332,7 @@ def default_rule(
             Status.NOT_EVALUABLE, f"no observation of '{label}' for the target's group{extra}"
         )
     if target.kind is TargetKind.LEVEL:
-        return _level(target, series)
+        return _level(target, series, context.year)
     if target.kind is TargetKind.DIRECTION:
         return _direction(target, series)
     assert target.unit is not None

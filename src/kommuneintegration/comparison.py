@@ -80,6 +80,8 @@ class IndicatorEntry:
     derived: bool = False
     derivation: str = ""
     note: str = ""
+    #: "at-most" where the source gives an upper bound ("op mod 20 %"), never a bare figure.
+    bound: str | None = None
 
     @property
     def when(self) -> str:
@@ -239,6 +241,7 @@ def _entry(
         category=obs.category,
         source=str(obs.provenance),
         note=obs.note,
+        bound=obs.bound.value if obs.bound else None,
     )
 
 

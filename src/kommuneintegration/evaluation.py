@@ -149,6 +149,8 @@ def evaluate_target(
     """
     observations, notes = relevant_observations(target, strategy, registry, extra, as_of)
     context = RuleContext(strategy, _indicator(strategy, target), {"registry": registry})
+    if as_of is not None:
+        context = attrs.evolve(context, year=as_of)
     rule_name = target.rule or DEFAULT_RULE_NAME
     result = _run_rule(registry, rule_name, target, observations, context)
     if result is None:

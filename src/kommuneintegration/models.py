@@ -45,6 +45,7 @@ __all__ = [
     "LabelledEnum",
     "Measure",
     "Municipality",
+    "Note",
     "Observation",
     "Period",
     "Principle",
@@ -191,7 +192,8 @@ _ENUM_LABELS: Final[dict[str, dict[str, str]]] = {
     "ThemeStatus": {"filled": "udfyldt", "placeholder": "ikke udfyldt"},
     # rules.Status: how far a target has come.
     "Status": {
-        "achieved": "opfyldt",
+        "achieved": "nået",
+        "missed": "ikke nået",
         "on-track": "på rette vej",
         "not-on-track": "ikke på rette vej",
         "not-evaluable": "kan ikke vurderes",
@@ -552,6 +554,13 @@ class Target:
     alternative_unit: Unit | None = attrs.field(default=None, converter=_optional_unit)
     rule: str | None = None
     provenance: Provenance | None = None
+    #: False where ``wording`` is the plugin's label for a table cell, not the source's words:
+    #: only text that appears in a source is shown in quotation marks.
+    wording_is_quote: bool = True
+    #: Why ``year`` is inferred, where the source gives no year (empty: the source states it).
+    year_inferred: str = ""
+    #: The document itself says the target has been reached (it may give no figure).
+    reported_reached: bool = False
 
     def __attrs_post_init__(self) -> None:
         if self.value is not None and self.unit is None:
@@ -593,6 +602,8 @@ class Observation:
     period: str = ""
     category: str = ""
     note: str = ""
+    #: "at-most" for a figure the source states as an upper bound ("op mod 20 %").
+    bound: Comparator | None = attrs.field(default=None, converter=_optional_comparator)
 
     @value.validator
     def _check_value(self, attribute: attrs.Attribute[Any], value: float) -> None:
@@ -624,6 +635,20 @@ def _observations(items: Iterable[Observation]) -> tuple[Observation, ...]:
 
 
 @attrs.frozen
+class Note:
+    """A statement of the document worth keeping that is not a goal, target or figure.
+
+    ``text`` says in English what it records; ``provenance.quote`` holds the
+    source's own words, which alone are shown in quotation marks.
+    """
+
+    id: str = attrs.field(validator=_id_validator)
+    text: str = attrs.field(validator=_nonempty)
+    provenance: Provenance
+    theme: str | None = None
+
+
+@attrs.frozen
 class Strategy:
     """One strategy document: a policy, a draft, or a political proposal."""
 
@@ -649,6 +674,7 @@ class Strategy:
     indicators: tuple[Indicator, ...] = attrs.field(default=(), converter=tuple)
     targets: tuple[Target, ...] = attrs.field(default=(), converter=tuple)
     observations: tuple[Observation, ...] = attrs.field(default=(), converter=_observations)
+    notes: tuple[Note, ...] = attrs.field(default=(), converter=tuple)
 
     def indicator(self, indicator_id: str) -> Indicator:
         return _by_id(self.indicators, indicator_id, "indicator")

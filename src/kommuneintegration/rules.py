@@ -9,6 +9,7 @@ through the ``evaluation_rules`` hook, and a target picks one by name with
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Sequence
 from typing import Any
 
@@ -27,9 +28,14 @@ __all__ = ["Evaluation", "EvaluationRule", "RuleContext", "Status"]
 
 
 class Status(LabelledEnum):
-    """How far a target has come."""
+    """How far a target has come.
+
+    A target whose deadline has passed is *nået* (achieved) or *ikke nået*
+    (missed); *på rette vej* and *ikke på rette vej* are for targets still open.
+    """
 
     ACHIEVED = "achieved"
+    MISSED = "missed"
     ON_TRACK = "on-track"
     NOT_ON_TRACK = "not-on-track"
     NOT_EVALUABLE = "not-evaluable"
@@ -58,13 +64,16 @@ class Evaluation:
 class RuleContext:
     """What a rule may look at besides the target: its strategy and indicator.
 
-    ``extra`` carries what the engine offers beyond that (``"registry"``: every
-    loaded city's data, for rules that compare across cities).
+    ``year`` is the year the evaluation is made in (this year, or ``as_of``): a
+    target whose deadline is before it is closed. ``extra`` carries what the
+    engine offers beyond that (``"registry"``: every loaded city's data, for
+    rules that compare across cities).
     """
 
     strategy: Strategy
     indicator: Indicator | None
     extra: dict[str, Any] = attrs.field(factory=dict)
+    year: int = attrs.field(factory=lambda: datetime.date.today().year)
 
 
 RuleFunction = Callable[[Target, Sequence[Observation], RuleContext], Evaluation | None]

@@ -259,14 +259,29 @@ def unit_symbol(unit: str, *, words: bool = False) -> str:
     return word if words else symbol
 
 
-def format_value(value: float, unit: str, *, words: bool = False, signed: bool = False) -> str:
-    """A figure with its unit: "6.3 %", "17 pp", "100 826 pers." (or "17 percentage points")."""
+def format_value(
+    value: float,
+    unit: str,
+    *,
+    words: bool = False,
+    signed: bool = False,
+    bound: str | None = None,
+) -> str:
+    """A figure with its unit: "6.3 %", "17 pp", "100 826 pers." (or "17 percentage points").
+
+    ``bound="at-most"`` marks an upper bound, as the source states it: "op til 20 pp".
+    """
     if unit in ("person", "count") and abs(value) >= 1000 and float(value).is_integer():
         text = f"{value:+,.0f}" if signed else f"{value:,.0f}"
         text = text.replace(",", " ")
     else:
         text = f"{value:+g}" if signed else f"{value:g}"
-    return f"{text} {unit_symbol(unit, words=words)}".strip()
+    shown = f"{text} {unit_symbol(unit, words=words)}".strip()
+    return f"{_BOUND_WORDS[str(bound)]} {shown}" if bound is not None else shown
+
+
+#: How a bound on a figure reads before the number.
+_BOUND_WORDS: Final = {"at-most": "op til", "at-least": "mindst", "equal": ""}
 
 
 # --- one validation for every figure, however it enters (TOML, CSV, Python) ---------------

@@ -16,7 +16,8 @@ from typing import TYPE_CHECKING, Any, Final
 
 from kommuneintegration import __version__
 from kommuneintegration.models import TargetKind
-from kommuneintegration.units import format_value, unit_symbol
+from kommuneintegration.render.common import entry_value, target_wording
+from kommuneintegration.units import unit_symbol
 
 if TYPE_CHECKING:
     from kommuneintegration.comparison import CatalogueComparison, Comparison, IndicatorEntry
@@ -26,6 +27,7 @@ __all__ = ["comparison_to_html"]
 _COLOURS: Final = ("#1f5f8b", "#c0392b", "#2e8b57", "#8e44ad", "#d68910", "#5d6d7e")
 _STATUS_CLASS: Final = {
     "achieved": "ok",
+    "missed": "bad",
     "on-track": "ok",
     "not-on-track": "bad",
     "not-evaluable": "na",
@@ -94,7 +96,9 @@ def _bar_chart(row: CatalogueComparison, palette: dict[str, str]) -> str:
     positions = range(len(entries))[::-1]
     ax.barh(list(positions), [e.value for e in entries], color=colours, hatch=None)
     for pos, e in zip(positions, entries, strict=True):
-        ax.text(e.value, pos, f" {e.value:g}{'*' if e.derived else ''}", va="center", fontsize=8)
+        ax.text(
+            e.value, pos, f" {entry_value(e)}{'*' if e.derived else ''}", va="center", fontsize=8
+        )
     ax.set_yticks(list(positions), [label[:95] for label in labels], fontsize=8)
     ax.set_xlabel(f"{row.indicator.label} ({unit_symbol(row.indicator.unit, words=True)})")
     ax.spines[["top", "right"]].set_visible(False)
@@ -186,7 +190,7 @@ def _series_charts(c: Comparison) -> list[str]:
                 if other:
                     caption += (
                         " Targets not drawn: "
-                        + "; ".join(f"“{_e(t.wording)}” ({_e(t.kind.label)})" for t in other)
+                        + "; ".join(f"{_e(target_wording(t))} ({_e(t.kind.label)})" for t in other)
                         + "."
                     )
                 caption += f" {_sources([str(o.provenance) for o in used])}"
@@ -249,7 +253,7 @@ def _entries_table(entries: Sequence[IndicatorEntry]) -> str:
     head = "<tr><th>Kommune</th><th>Gruppe</th><th>Alder</th><th>Værdi</th><th>År</th><th>Begreb</th><th>Kilde</th></tr>"
     body = "".join(
         f"<tr><td>{_e(e.municipality_name)}</td><td>{_e((e.category + ': ') if e.category else '')}{_e(e.group_label)}</td>"
-        f"<td>{_e(e.age_band or '–')}</td><td class='num'>{_e(format_value(e.value, e.unit))}{' *' if e.derived else ''}</td>"
+        f"<td>{_e(e.age_band or '–')}</td><td class='num'>{_e(entry_value(e))}{' *' if e.derived else ''}</td>"
         f"<td>{_e(e.when)}</td><td>{_e(e.concept)}</td><td class='small'>{_e(e.source)}"
         f"{'<br>' + _e(e.derivation) if e.derivation else ''}</td></tr>"
         for e in entries
@@ -335,7 +339,7 @@ def comparison_to_html(c: Comparison) -> str:
     for r in c.evaluations:
         ev = r.evaluation
         parts.append(
-            f"<tr><td>{_e(r.municipality.name)}<br><span class='small'>{_e(r.strategy.title)}</span></td><td>“{_e(r.target.wording)}”</td>"
+            f"<tr><td>{_e(r.municipality.name)}<br><span class='small'>{_e(r.strategy.title)}</span></td><td>{_e(target_wording(r.target))}</td>"
             f"<td class='{_STATUS_CLASS[ev.status.value]}'>{_e(ev.status.label)}</td>"
             f"<td>{_e(ev.reason)}{'<br><span class=small>' + _e(ev.progress) + '</span>' if ev.progress else ''}"
             f"{'<br><span class=diff>' + _e(ev.alternative) + '</span>' if ev.alternative else ''}</td>"

@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING
 
-from kommuneintegration.units import format_value
+from kommuneintegration.render.common import entry_value, target_wording
 from kommuneintegration.words import escape_controls
 
 if TYPE_CHECKING:
@@ -59,7 +59,7 @@ def comparison_to_markdown(c: Comparison) -> str:
         ]
         for e in row.entries:
             who = f"{e.category}: {e.group_label}" if e.category else e.group_label
-            value = format_value(e.value, e.unit) + (" (derived)" if e.derived else "")
+            value = entry_value(e) + (" (derived)" if e.derived else "")
             lines.append(
                 f"| {_cell(e.municipality_name)} | {_cell(who)} | {_cell(e.age_band or '-')} | {_cell(value)} | {_cell(e.when)} | {_cell(e.concept)} | {_cell(e.source)} |"
             )
@@ -83,6 +83,6 @@ def comparison_to_markdown(c: Comparison) -> str:
     for r in c.evaluations:
         ev = r.evaluation
         lines.append(
-            f"| {_cell(r.municipality.name)} | {_cell(r.strategy.id)} | {_cell(r.target.wording)} | {_cell(ev.status.label)} | {_cell(ev.reason)} |"
+            f"| {_cell(r.municipality.name)} | {_cell(r.strategy.id)} | {_cell(target_wording(r.target))} | {_cell(ev.status.label)} | {_cell(ev.reason)} |"
         )
     return "\n".join(lines) + "\n"

@@ -6,6 +6,7 @@ import textwrap
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Final
 
+from kommuneintegration.render.common import entry_value, target_wording
 from kommuneintegration.units import format_value
 from kommuneintegration.words import escape_controls
 
@@ -44,7 +45,7 @@ def _entry_line(e: IndicatorEntry, number: int) -> str:
         group = f"{e.category}: {group}"
     star = "*" if e.derived else " "
     when = str(e.year) if e.year is not None else (e.period or "no year")
-    return f"  {_cut(e.municipality_name, 10):<10} {_cut(group, 36):<36} {format_value(e.value, e.unit):>9}{star} {_cut(when, 11):<11} [{number}]"
+    return f"  {_cut(e.municipality_name, 10):<10} {_cut(group, 33):<33} {entry_value(e):>12}{star} {_cut(when, 11):<11} [{number}]"
 
 
 def _indicator_block(row: CatalogueComparison, c: Comparison) -> list[str]:
@@ -122,7 +123,7 @@ def evaluations_to_text(rows: Iterable[TargetEvaluation]) -> str:
             ]
         e = row.evaluation
         lines += _wrap(f"{row.target.id}: {e.status.label.upper()} ({e.status.value})", 4, "  ")
-        lines += _wrap(f"mål: “{row.target.wording}”", 6, "    ")
+        lines += _wrap(f"mål: {target_wording(row.target)}", 6, "    ")
         lines += _wrap(f"reason: {e.reason}", 6, "    ")
         lines += _wrap(f"reading: {row.target.reading}", 6, "    ")
         if row.target.alternative_reading:
@@ -208,14 +209,14 @@ def strategies_to_text(municipality: Municipality, documents: Sequence[Document]
             (
                 "Måltal og mål (targets)",
                 [
-                    f"{t.id} ({t.kind.label}): “{t.wording}”; reading: {t.reading}"
+                    f"{t.id} ({t.kind.label}): {target_wording(t)}; reading: {t.reading}"
                     for t in s.targets
                 ],
             ),
             (
                 "Tal (observations)",
                 [
-                    f"{o.indicator}: {format_value(o.value, o.unit)} {o.group or ''} {o.age_band or ''} {o.category} "
+                    f"{o.indicator}: {format_value(o.value, o.unit, bound=o.bound)} {o.group or ''} {o.age_band or ''} {o.category} "
                     f"{o.year if o.year is not None else o.period or 'year not stated'} [{o.provenance}]"
                     for o in s.observations
                 ],
