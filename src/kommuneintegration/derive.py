@@ -109,6 +109,13 @@ def _source(obs: Observation) -> tuple[str, str]:
     return (obs.provenance.document, obs.provenance.section)
 
 
+def _sources(obs: Observation) -> list[tuple[str, str]]:
+    """Every place the figure is stated: a figure given in a section and a footnote is in both."""
+    return [
+        (obs.provenance.document, place) for place in (obs.provenance.section, *obs.provenance.also)
+    ]
+
+
 def _year_text(obs: Observation) -> str:
     if obs.period:
         return obs.period
@@ -132,11 +139,22 @@ def gaps(
         references = [o for o in observations if o.group == REFERENCE_GROUP]
         if not references:
             continue
-        keyed = {(o.year, o.period, o.age_band, o.category, _source(o)): o for o in references}
+        keyed = {
+            (o.year, o.period, o.age_band, o.category, place): o
+            for o in references
+            for place in _sources(o)
+        }
         for obs in observations:
             if obs.group == REFERENCE_GROUP:
                 continue
-            partner = keyed.get((obs.year, obs.period, obs.age_band, obs.category, _source(obs)))
+            partner = next(
+                (
+                    keyed[key]
+                    for place in _sources(obs)
+                    if (key := (obs.year, obs.period, obs.age_band, obs.category, place)) in keyed
+                ),
+                None,
+            )
             if partner is None:
                 missing.append(_why_no_gap(municipality, strategy, indicator, obs, references))
                 continue
@@ -211,13 +229,16 @@ def changes(municipality: Municipality, strategy: Strategy) -> list[DerivedFigur
     series: dict[tuple[Any, ...], list[Observation]] = defaultdict(list)
     for obs in strategy.observations:
         if obs.year is not None:
-            key = (obs.indicator, obs.group, obs.age_band, obs.category, _source(obs))
-            series[key].append(obs)
+            for place in _sources(obs):
+                series[(obs.indicator, obs.group, obs.age_band, obs.category, place)].append(obs)
     result: list[DerivedFigure] = []
+    seen: set[tuple[int, ...]] = set()
     for (indicator_id, group, age_band, category, _), points in series.items():
         years = {o.year for o in points}
-        if len(years) < 2:
+        identity = tuple(sorted(id(o) for o in points))
+        if len(years) < 2 or identity in seen:  # one series stated in two places counts once
             continue
+        seen.add(identity)
         points.sort(key=lambda o: o.year or 0)
         first, last = points[0], points[-1]
         indicator = indicators[indicator_id]

@@ -380,6 +380,9 @@ class TargetGroup:
     reading: str = ""
     age_band: AgeBand | None = attrs.field(default=None, converter=_optional_age)
     provenance: Provenance | None = None
+    #: A condition origin and country cannot express, in words ("immigrants only if they
+    #: arrived aged 0-12"): part of the definition, so comparisons show it.
+    restriction: str = ""
 
     @origins.validator
     def _check_origins(self, _: attrs.Attribute[Any], value: frozenset[Origin]) -> None:
@@ -400,6 +403,7 @@ class TargetGroup:
                 text += f" from {_group_words(self.country_group, groups)}"
             elif self.origins & {Origin.IMMIGRANT, Origin.DESCENDANT}:
                 text += " of any origin"
+        text += f", {self.restriction}" if self.restriction else ""
         return text + (f", aged {self.age_band}" if self.age_band else "")
 
     def mask(
