@@ -199,7 +199,7 @@ def test_quotes_and_figures_appear_in_the_seeds(registry):
     texts = {p.name: squash(p.read_text(encoding="utf-8")) for p in SEEDS.glob("*.txt")}
     checked = 0
     for _, strategy in registry.all_strategies():
-        for item in (*strategy.observations, *strategy.targets, *strategy.goals):
+        for item in (*strategy.observations, *strategy.targets, *strategy.goals, *strategy.notes):
             prov = item.provenance
             if prov is None or not prov.quote or prov.cited.seed.startswith("003"):
                 continue

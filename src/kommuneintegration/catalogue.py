@@ -40,6 +40,8 @@ class CatalogueIndicator:
     description: str = ""
     derived_from: str | None = None
     topics: tuple[str, ...] = attrs.field(default=(), converter=tuple)
+    #: What a reader must know before comparing it with similar indicators.
+    compare_note: str = ""
 
 
 @attrs.frozen

@@ -26,6 +26,7 @@ import attrs
 
 from kommuneintegration.catalogue import CatalogueIndicator, Topic, catalogue, topics
 from kommuneintegration.derive import (
+    KIND_LABELS,
     REFERENCE_GROUP,
     DerivedFigure,
     Disagreement,
@@ -257,7 +258,7 @@ def _derived_entry(
         municipality_name=registry.municipalities[fig.municipality].name,
         strategy=fig.strategy,
         indicator=fig.indicator,
-        label=f"gab: {indicator.label}",
+        label=f"{KIND_LABELS[fig.kind]}: {indicator.label}",
         concept=concept_name(indicator),
         value=fig.value,
         unit=fig.unit,

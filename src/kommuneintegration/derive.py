@@ -32,6 +32,7 @@ from kommuneintegration.units import (
 )
 
 __all__ = [
+    "KIND_LABELS",
     "REFERENCE_GROUP",
     "DerivedFigure",
     "Disagreement",
@@ -51,9 +52,12 @@ REFERENCE_GROUP: Final = "danish-origin"
 class DerivedFigure:
     """A computed figure, with the observations it rests on.
 
-    ``kind`` is "gap" (reference minus group, percentage points), "change"
-    (first to last year of a series; ``value`` in percentage points for rates,
-    ``relative`` in percent) or "shortfall" (target minus actual).
+    ``kind`` is "gap" (reference minus group, for rates such as employment:
+    *gab*, a disadvantage), "difference" (the same for shares of a distribution,
+    such as the levels of education in Aalborg's table 1: *forskel*, whose sign
+    is no disadvantage), "change" (first to last year of a series; ``value`` in
+    percentage points for rates, ``relative`` in percent) or "shortfall"
+    (target minus actual).
     """
 
     kind: str
@@ -161,7 +165,7 @@ def gaps(
             value = partner.value - obs.value
             derived.append(
                 DerivedFigure(
-                    kind="gap",
+                    kind=_kind(indicator),
                     municipality=municipality.code,
                     strategy=strategy.id,
                     indicator=indicator.id,
@@ -179,6 +183,20 @@ def gaps(
                 )
             )
     return derived, missing
+
+
+def _kind(indicator: Indicator) -> str:
+    """ "gap" between rates (a disadvantage), "difference" between shares of a distribution."""
+    return "gap" if indicator.measure is Measure.RATE else "difference"
+
+
+#: The Danish word for each kind of derived figure, as labels show it.
+KIND_LABELS: Final = {
+    "gap": "gab",
+    "difference": "forskel",
+    "change": "ændring",
+    "shortfall": "mangler",
+}
 
 
 def _why_no_gap(
@@ -210,14 +228,15 @@ def _why_no_gap(
         reasons.append(f"age {nearest.age_band or 'not stated'} vs {obs.age_band or 'not stated'}")
     if nearest.category != obs.category:
         reasons.append(f"category {nearest.category!r} vs {obs.category!r}")
+    kind = _kind(indicator)
     return NotDerived(
-        kind="gap",
+        kind=kind,
         municipality=municipality.code,
         strategy=strategy.id,
         indicator=indicator.id,
         group=obs.group,
         year=obs.year,
-        reason="gap not computed: no Danish-origin figure of the same year and source; "
+        reason=f"{kind} not computed: no Danish-origin figure of the same year and source; "
         + "; ".join(reasons),
         inputs=(nearest, obs),
     )

@@ -15,6 +15,7 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Final
 
 from kommuneintegration import __version__
+from kommuneintegration.derive import KIND_LABELS
 from kommuneintegration.models import TargetKind
 from kommuneintegration.render.common import entry_value, target_wording
 from kommuneintegration.units import unit_symbol
@@ -105,6 +106,11 @@ def _bar_chart(row: CatalogueComparison, palette: dict[str, str]) -> str:
     verdict = "comparable" if row.comparable else "not directly comparable"
     caption = (
         f"<span class='verdict'>{_e(row.indicator.label)} ({_e(row.indicator.label_en)}) by city and group: {verdict}.</span> "
+        + (
+            f"<span class='diff'>{_e(row.indicator.compare_note)}</span> "
+            if row.indicator.compare_note
+            else ""
+        )
         + (" ".join(f"<span class='diff'>{_e(d)}.</span>" for d in row.differences))
         + (
             " * derived by the engine from two observations."
@@ -352,7 +358,7 @@ def comparison_to_html(c: Comparison) -> str:
     for d in c.derived:
         years = f"{d.from_year}–{d.year}" if d.from_year else str(d.year or "–")
         parts.append(
-            f"<tr><td>{_e(c.name(d.municipality))}</td><td>{_e(d.kind)}</td><td>{_e(d.indicator)}{' – ' + _e(d.category) if d.category else ''}</td>"
+            f"<tr><td>{_e(c.name(d.municipality))}</td><td>{_e(KIND_LABELS[d.kind])} ({_e(d.kind)})</td><td>{_e(d.indicator)}{' – ' + _e(d.category) if d.category else ''}</td>"
             f"<td>{_e(d.group or '')} {_e(d.age_band or '')}</td><td>{_e(years)}</td><td class='num'>{_e(d.describe())}</td><td class='small'>{_e('; '.join(d.sources))}</td></tr>"
         )
     parts.append("</table>")

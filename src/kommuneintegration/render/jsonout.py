@@ -143,6 +143,15 @@ def comparison_to_dict(c: Comparison) -> dict[str, Any]:
                         "definition": group.definition if group else None,
                         "reading": group.reading if group else None,
                     },
+                    "notes": [
+                        {
+                            "id": n.id,
+                            "text": n.text,
+                            "quote": n.provenance.quote or None,
+                            "source": str(n.provenance),
+                        }
+                        for n in s.notes
+                    ],
                     "themes": [
                         {
                             "id": t.id,
@@ -175,6 +184,7 @@ def comparison_to_dict(c: Comparison) -> dict[str, Any]:
                 "measure": row.indicator.measure.value,
                 "unit": row.indicator.unit,
                 "comparable": row.comparable,
+                "compare_note": row.indicator.compare_note or None,
                 "differences": list(row.differences),
                 "not_derived": [not_derived_to_dict(n) for n in row.not_derived],
                 "entries": [_entry(e) for e in row.entries],

@@ -51,6 +51,8 @@ def _entry_line(e: IndicatorEntry, number: int) -> str:
 def _indicator_block(row: CatalogueComparison, c: Comparison) -> list[str]:
     verdict = "sammenlignelig" if row.comparable else "ikke direkte sammenlignelig"
     lines = ["", *_wrap(f"{row.indicator.label} ({row.indicator.label_en}): {verdict}", 2, "")]
+    if row.indicator.compare_note:
+        lines += _wrap(row.indicator.compare_note, 4, "  ≠ ")
     sources: dict[str, int] = {}
     for e in row.entries:
         number = sources.setdefault(e.source, len(sources) + 1)
@@ -199,6 +201,13 @@ def strategies_to_text(municipality: Municipality, documents: Sequence[Document]
             ),
             ("Indsatser", [f"{i.title + ': ' if i.title else ''}{i.text}" for i in s.initiatives]),
             ("Evalueringsparametre", [p.text for p in s.evaluation_parameters]),
+            (
+                "Noter (other statements of the document)",
+                [
+                    n.text + (f" (“{n.provenance.quote}”)" if n.provenance.quote else "")
+                    for n in s.notes
+                ],
+            ),
             (
                 "Indikatorer",
                 [
