@@ -42,6 +42,7 @@ __all__ = [
     "builtin_groups",
     "country_group",
     "country_name",
+    "dependencies",
     "lookup",
     "to_codes",
 ]
@@ -53,8 +54,9 @@ UNKNOWN_ABROAD: Final = "ZZ"
 #: Codes outside ISO 3166-1 that the library knows: (English name, Danish name).
 #: XK is the code in common use for Kosovo; XS and ZZ are user-assigned codes for
 #: the register's "stateless" (statsløs) and "unknown country abroad" (uoplyst
-#: udland); YU, SU and CS are the historic states' former alpha-2 codes (CS is
-#: read as Czechoslovakia, not as Serbia and Montenegro 2003-2006).
+#: udland); YU, SU and CS are the historic states' former alpha-2 codes. ISO used CS
+#: both for Czechoslovakia and, 2003-2006, for Serbia and Montenegro: the library reads
+#: CS as Czechoslovakia and gives Serbia and Montenegro the user-assigned QS.
 SPECIAL_CODES: Final[Mapping[str, tuple[str, str]]] = {
     "XK": ("Kosovo", "Kosovo"),
     STATELESS: ("Stateless", "Statsløs"),
@@ -62,6 +64,9 @@ SPECIAL_CODES: Final[Mapping[str, tuple[str, str]]] = {
     "YU": ("Yugoslavia", "Jugoslavien"),
     "SU": ("USSR", "Sovjetunionen"),
     "CS": ("Czechoslovakia", "Tjekkoslovakiet"),
+    # Serbia and Montenegro (2003-2006) had CS in ISO 3166 too; QS, from the range ISO
+    # leaves to users, keeps the two apart.
+    "QS": ("Serbia and Montenegro", "Serbien og Montenegro"),
 }
 
 #: Names people type that pycountry does not resolve (or resolves only in a long
@@ -335,6 +340,8 @@ class CountryGroupRegistry:
         for other in fields.pop("include", ()):
             members |= self.get(other).members
         complement = fields.pop("complement_of", None)
+        if fields.pop("fold_dependencies", False):
+            members |= {t for t, state in dependencies().items() if state in members}
         if complement is not None:
             members = set(_all_codes()) - self.get(complement).members - members
         group = CountryGroup(members=frozenset(members), **fields)
@@ -374,14 +381,25 @@ class CountryGroupRegistry:
 
 
 @functools.cache
-def _builtin() -> CountryGroupRegistry:
-    registry = CountryGroupRegistry()
+def _groups_data() -> dict[str, Any]:
     text = (
         resources.files("kommuneintegration")
         .joinpath("data/country_groups.toml")
         .read_text("utf-8")
     )
-    for entry in tomllib.loads(text)["group"]:
+    return tomllib.loads(text)
+
+
+@functools.cache
+def dependencies() -> dict[str, str]:
+    """Dependent territories and the state whose births DST counts them with ("RE" -> "FR")."""
+    return dict(_groups_data()["dependencies"])
+
+
+@functools.cache
+def _builtin() -> CountryGroupRegistry:
+    registry = CountryGroupRegistry()
+    for entry in _groups_data()["group"]:
         registry.add_definition(entry)
     return registry
 
