@@ -63,6 +63,16 @@ def _plugin_toml(v: dict[str, str]) -> str:
     return head + tomli_w.dumps(
         {
             "municipality": {"code": v["code"], "name": v["municipality"]},
+            "documents": [
+                {
+                    "key": "eksempel-dokument",
+                    "publisher": f"{v['municipality']} Kommune",
+                    "title": "EKSEMPEL: replace with the title of your municipality's document",
+                    "status": "adopted-policy",
+                    "year": 2024,
+                    "address": "where a reader can find it, e.g. the municipality's web site",
+                }
+            ],
             "target_groups": [
                 {
                     "id": f"{v['name']}:target-group",
@@ -84,7 +94,7 @@ def _strategy_toml(v: dict[str, str]) -> str:
         "# `example` line. See docs/plugins.md for every key.\n"
     )
     group = f"{v['name']}:target-group"
-    example_source = {"document": "EKSEMPEL (example): replace", "section": "EKSEMPEL"}
+    example_source = {"document": "eksempel-dokument", "section": "EKSEMPEL"}
     return head + tomli_w.dumps(
         {
             "example": True,
