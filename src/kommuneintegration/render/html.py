@@ -291,6 +291,18 @@ def comparison_to_html(c: Comparison) -> str:
             f"<td>{_e(s.kind.label)}</td><td>{_e(s.target_group_wording or '–')}</td><td>{definition}</td></tr>"
         )
     parts.append("</table>")
+    noted = [d for d in c.documents if d.strategy.notes]
+    if noted:
+        parts.append("<h2>Noter (other statements of the documents)</h2>")
+        for doc in noted:
+            parts.append(f"<h3>{_e(doc.municipality.name)}: {_e(doc.strategy.title)}</h3><ul>")
+            parts += [
+                f"<li>{_e(n.text)}"
+                + (f" <q>{_e(n.provenance.quote)}</q>" if n.provenance.quote else "")
+                + f" <span class='small'>{_e(n.provenance)}</span></li>"
+                for n in doc.strategy.notes
+            ]
+            parts.append("</ul>")
     documents = [(m, s) for m in c.municipalities for s in c.strategies(m.code)]
     parts.append(
         "<h2>Temaer (themes each document covers)</h2><table><tr><th>Tema</th>"
