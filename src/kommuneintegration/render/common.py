@@ -12,10 +12,12 @@ from typing import TYPE_CHECKING
 from kommuneintegration.units import format_value
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from kommuneintegration.comparison import IndicatorEntry
     from kommuneintegration.models import Target
 
-__all__ = ["entry_value", "target_wording"]
+__all__ = ["entry_notes", "entry_value", "target_wording"]
 
 
 def target_wording(target: Target) -> str:
@@ -32,3 +34,25 @@ def target_wording(target: Target) -> str:
 def entry_value(entry: IndicatorEntry) -> str:
     """ "17 pp", "op til 20 pp" for an upper bound, with "*" left to the caller."""
     return format_value(entry.value, entry.unit, bound=entry.bound)
+
+
+def entry_notes(entries: Iterable[IndicatorEntry]) -> list[tuple[str, str]]:
+    """Each distinct note of the entries once, with whose figures it is about.
+
+    ("Aalborg, 9 figures", "The table's title says ...") : a note that nine
+    figures share is written once, not nine times.
+    """
+    grouped: dict[str, list[IndicatorEntry]] = {}
+    for e in entries:
+        if e.note:
+            grouped.setdefault(e.note, []).append(e)
+    found = []
+    for note, about in grouped.items():
+        names = ", ".join(dict.fromkeys(e.municipality_name for e in about))
+        if len(about) == 1:
+            e = about[0]
+            who = f"{names}, {e.group_label}" + (f" {e.year}" if e.year is not None else "")
+        else:
+            who = f"{names}, {len(about)} figures"
+        found.append((who, note))
+    return found

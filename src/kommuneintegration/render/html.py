@@ -261,7 +261,8 @@ def _entries_table(entries: Sequence[IndicatorEntry]) -> str:
         f"<tr><td>{_e(e.municipality_name)}</td><td>{_e((e.category + ': ') if e.category else '')}{_e(e.group_label)}</td>"
         f"<td>{_e(e.age_band or '–')}</td><td class='num'>{_e(entry_value(e))}{' *' if e.derived else ''}</td>"
         f"<td>{_e(e.when)}</td><td>{_e(e.concept)}</td><td class='small'>{_e(e.source)}"
-        f"{'<br>' + _e(e.derivation) if e.derivation else ''}</td></tr>"
+        f"{'<br>' + _e(e.derivation) if e.derivation else ''}"
+        f"{'<br>‡ ' + _e(e.note) if e.note else ''}</td></tr>"
         for e in entries
     )
     return f"<table>{head}{body}</table>"

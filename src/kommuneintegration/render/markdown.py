@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING
 
-from kommuneintegration.render.common import entry_value, target_wording
+from kommuneintegration.render.common import entry_notes, entry_value, target_wording
 from kommuneintegration.words import escape_controls
 
 if TYPE_CHECKING:
@@ -65,6 +65,7 @@ def comparison_to_markdown(c: Comparison) -> str:
             )
         lines += (
             [""]
+            + [f"- ‡ {_cell(who)}: {_cell(note)}" for who, note in entry_notes(row.entries)]
             + [f"- {_cell(d)}" for d in row.differences]
             + [f"- {_cell(n.reason)}" for n in row.not_derived]
         )

@@ -6,7 +6,7 @@ import textwrap
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Final
 
-from kommuneintegration.render.common import entry_value, target_wording
+from kommuneintegration.render.common import entry_notes, entry_value, target_wording
 from kommuneintegration.units import format_value
 from kommuneintegration.words import escape_controls
 
@@ -59,6 +59,8 @@ def _indicator_block(row: CatalogueComparison, c: Comparison) -> list[str]:
         lines.append(_entry_line(e, number))
     if any(e.derived for e in row.entries):
         lines.append("  * beregnet (derived) from the two figures it compares")
+    for who, note in entry_notes(row.entries):
+        lines += _wrap(f"{who}: {note}", 4, "  ‡ ")
     for note in row.differences:
         lines += _wrap(note, 4, "  - ")
     for n in row.not_derived:
@@ -227,6 +229,7 @@ def strategies_to_text(municipality: Municipality, documents: Sequence[Document]
                 [
                     f"{o.indicator}: {format_value(o.value, o.unit, bound=o.bound)} {o.group or ''} {o.age_band or ''} {o.category} "
                     f"{o.year if o.year is not None else o.period or 'year not stated'} [{o.provenance}]"
+                    + (f" ‡ {o.note}" if o.note else "")
                     for o in s.observations
                 ],
             ),
