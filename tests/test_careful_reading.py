@@ -211,3 +211,14 @@ def test_serbia_and_montenegro_is_not_czechoslovakia():
     assert lookup("Tjekkoslovakiet") == "CS"
     assert "QS" in country_group("non-western")
     assert "CS" in country_group("western")
+
+
+def test_figure_notes_reach_the_reader():
+    compared = " ".join(run("compare", "-m", "101").split())
+    assert "‡ København, 2 figures: The draft's own words" in compared
+    assert "2012 to 2021 is nine years" in compared
+    shown = " ".join(run("show", "101").split())
+    assert "Reading used here: all immigrants and descendants" in shown
+    assert "Alternative reading:" in shown
+    markdown = run("compare", "-m", "101", "-f", "markdown")
+    assert "nine years" in markdown
