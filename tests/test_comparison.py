@@ -238,6 +238,7 @@ def check_shape(data):
         "not_derived",
         "evaluations",
         "disagreements",
+        "context",
         "themes",
     }
     assert data["schema_version"] == 1

@@ -45,7 +45,10 @@ def _series(observations: Iterable[Observation]) -> dict[str, list[Observation]]
         if obs.year is None:
             continue
         label = " ".join(p for p in (obs.group or "", str(obs.age_band or ""), obs.category) if p)
-        series[label or "all"].append(obs)
+        label = label or "all"
+        if obs.series:  # a series of its own, named with its source: never joined to another
+            label += f" [{obs.series}]"
+        series[label].append(obs)
     return dict(series)
 
 

@@ -148,6 +148,7 @@ def _compare(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: Tex
         municipalities=args.municipality,
         themes=args.theme,
         extra_observations=_load_observations(args, host),
+        fetched=_cached(args, registry),
     )
     if args.format == "json":
         json.dump(comparison_to_dict(result), out, ensure_ascii=False, indent=2, allow_nan=False)
@@ -170,9 +171,14 @@ def _evaluate(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: Te
     codes = (
         [registry.municipality(m).code for m in args.municipality] if args.municipality else None
     )
-    rows = evaluate_all(
-        registry, _load_observations(args, host), as_of=args.as_of, municipalities=codes
-    )
+    extra: dict[str, list[Any]] = {
+        code: list(points) for code, points in (_load_observations(args, host) or {}).items()
+    }
+    fetched = _cached(args, registry)
+    if fetched is not None:
+        for code, points in fetched.observations.items():
+            extra.setdefault(code, []).extend(points)
+    rows = evaluate_all(registry, extra, as_of=args.as_of, municipalities=codes)
     if args.format == "json":
         json.dump(
             [evaluation_to_dict(r) for r in rows],
@@ -208,10 +214,55 @@ def _report(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: Text
         registry,
         municipalities=args.municipality,
         extra_observations=_load_observations(args, host),
+        fetched=_cached(args, registry),
     )
     write_text(args.out, comparison_to_html(result))
     out.write(f"Wrote {args.out}\n")
     return 1 if getattr(args, "rejected_rows", 0) else 0
+
+
+def _cached(args: argparse.Namespace, registry: Registry) -> Any:
+    """Statistics Denmark's figures from the local cache (no network), unless --no-statbank."""
+    if getattr(args, "no_statbank", False):
+        return None
+    from kommuneintegration.statbank import cached
+
+    fetched = cached(registry)
+    return None if fetched.empty else fetched
+
+
+def _fetch(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextIO) -> int:
+    from kommuneintegration.statbank import COUNTRY, fetch
+
+    _, registry = _registry(hosts)
+    if args.municipality:
+        codes = [registry.municipality(m).code for m in args.municipality]
+    else:
+        codes = [c for c in registry.municipalities if c != COUNTRY]
+    show = sys.stderr.isatty() or args.progress
+
+    def progress(number: int, total: int, what: str) -> None:
+        if show:
+            filled = int(30 * number / total)
+            print(
+                f"\r[{'#' * filled}{'.' * (30 - filled)}] {number}/{total} {what:<30}",
+                end="" if number < total else "\n",
+                file=sys.stderr,
+                flush=True,
+            )
+
+    report = fetch(
+        registry,
+        codes,
+        since=args.since,
+        offline=args.offline,
+        refresh=args.refresh,
+        all_municipalities=args.all,
+        progress=progress,
+    )
+    who = "all 98 municipalities" if args.all else ", ".join(codes) or "no city"
+    out.write(f"Fetched for {who} and the whole country (000):\n{report.text()}\n")
+    return 0
 
 
 def _classify(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextIO) -> int:
@@ -252,6 +303,14 @@ def _registry(hosts: Callable[[], PluginHost]) -> tuple[PluginHost, Registry]:
     for problem in registry.problems:
         _warn(str(problem))
     return host, registry
+
+
+def _statbank_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--no-statbank",
+        action="store_true",
+        help="leave out Statistics Denmark's figures from the local cache (see fetch)",
+    )
 
 
 def build_parser() -> argparse.ArgumentParser:
@@ -299,6 +358,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--format", "-f", choices=["table", "json", "csv", "markdown"], default="table")
     p.add_argument("--observations", metavar="FILE.csv", help="add observations from a CSV file")
+    _statbank_option(p)
     p.set_defaults(handler=_compare)
 
     p = sub.add_parser("evaluate", help="every target against the observations, with the reason")
@@ -311,6 +371,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="YEAR",
         help="evaluate as of this year: figures for later years are not used",
     )
+    _statbank_option(p)
     p.set_defaults(handler=_evaluate)
 
     p = sub.add_parser("show", help="one city's strategy documents in full")
@@ -323,7 +384,25 @@ def build_parser() -> argparse.ArgumentParser:
     )
     p.add_argument("--municipality", "-m", action="append", metavar="CODE")
     p.add_argument("--observations", metavar="FILE.csv", help="add observations from a CSV file")
+    _statbank_option(p)
     p.set_defaults(handler=_report)
+
+    p = sub.add_parser(
+        "fetch",
+        help="fetch Statistics Denmark's figures for the installed cities into the local cache",
+    )
+    p.add_argument("--municipality", "-m", action="append", metavar="CODE")
+    p.add_argument("--since", type=int, metavar="YEAR", help="only figures from this year on")
+    mode = p.add_mutually_exclusive_group()
+    mode.add_argument("--offline", action="store_true", help="never touch the network: cache only")
+    mode.add_argument("--refresh", action="store_true", help="ask again even for cached answers")
+    p.add_argument(
+        "--all",
+        action="store_true",
+        help="the context panel for all 98 municipalities (one request per table)",
+    )
+    p.add_argument("--progress", action="store_true", help="show progress when not a terminal")
+    p.set_defaults(handler=_fetch)
 
     p = sub.add_parser(
         "classify", help="classify a register file (CSV or Parquet) by origin, in chunks"

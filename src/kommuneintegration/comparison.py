@@ -37,6 +37,8 @@ from kommuneintegration.derive import (
 from kommuneintegration.evaluation import TargetEvaluation, evaluate_all
 from kommuneintegration.models import Indicator, Municipality, Observation, Strategy, ThemeStatus
 from kommuneintegration.registry import Registry
+from kommuneintegration.statbank import Fetched
+from kommuneintegration.statbank.context import ContextRow, context_rows
 from kommuneintegration.words import fold
 
 __all__ = [
@@ -175,6 +177,8 @@ class Comparison:
     not_derived: tuple[NotDerived, ...]
     #: Figures for the same indicator, group, age band and year that differ: flagged, never hidden.
     disagreements: tuple[Disagreement, ...] = ()
+    #: Statistics Denmark's figures for each city beside the country and its kommunegruppe.
+    context: tuple[ContextRow, ...] = ()
 
     def strategies(self, code: str) -> tuple[Strategy, ...]:
         return tuple(d.strategy for d in self.documents if d.municipality.code == code)
@@ -357,8 +361,15 @@ def compare(
     themes: Iterable[str] | None = None,
     extra_observations: Mapping[str, Sequence[Observation]] | None = None,
     as_of: int | None = None,
+    fetched: Fetched | None = None,
 ) -> Comparison:
-    """Compare the loaded cities (all, or those named by code or name), optionally on some themes."""
+    """Compare the loaded cities (all, or those named by code or name), optionally on some themes.
+
+    ``fetched`` adds Statistics Denmark's figures (:func:`kommuneintegration.statbank.cached`):
+    the plugins' indicators' figures are used by the evaluation, each in a series of
+    its own, and the panel puts each city beside the whole country and its
+    kommunegruppe. They are not lined up in the document figures' rows.
+    """
     cities = _wanted_municipalities(registry, municipalities)
     codes = {m.code for m in cities}
     chosen_topics = _wanted_topics(themes)
@@ -412,10 +423,16 @@ def compare(
                 per_city[municipality.code] = per_city.get(municipality.code, ()) + hits
         coverage.append(ThemeCoverage(topic, per_city))
 
-    evaluations = evaluate_all(registry, extra, as_of, codes)
+    for_evaluation = {code: list(extra.get(code, ())) for code in codes}
+    if fetched is not None:
+        for code, points in fetched.observations.items():
+            if code in for_evaluation:
+                for_evaluation[code] += points
+    evaluations = evaluate_all(registry, for_evaluation, as_of, codes)
     if chosen_topics is not None:
         evaluations = [e for e in evaluations if _target_topics(e) & chosen_topics]
-    named = {e.group for row in rows for e in row.entries}
+    context = context_rows(fetched.panel, cities) if fetched is not None else []
+    named = {e.group for row in rows for e in row.entries} | {c.group for c in context}
     named |= {n.group for n in not_derived} | {d.group for d in derived}
     named |= {row.target.group for row in evaluations}
     named |= {s.target_group for _, s in pairs}
@@ -433,6 +450,7 @@ def compare(
         derived=tuple(derived),
         not_derived=tuple(not_derived),
         disagreements=tuple(disagreements),
+        context=tuple(context),
     )
 
 

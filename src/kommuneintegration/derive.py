@@ -384,7 +384,15 @@ def reconcile(
         if obs.year is None:
             kept.append(obs)
             continue
-        key = (obs.indicator, obs.group, obs.age_band, obs.category, obs.period, obs.year)
+        key = (
+            obs.indicator,
+            obs.group,
+            obs.age_band,
+            obs.category,
+            obs.period,
+            obs.year,
+            obs.series,
+        )
         same = groups.setdefault(key, [])
         if not same:
             kept.append(obs)

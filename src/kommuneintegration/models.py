@@ -94,11 +94,12 @@ class LabelledEnum(enum.StrEnum):
 
 
 class DocumentKind(LabelledEnum):
-    """What a document is: adopted policy, a draft, or a political proposal."""
+    """What a document is: adopted policy, a draft, a political proposal, or statistics."""
 
     ADOPTED_POLICY = "adopted-policy"
     DRAFT = "draft"
     PROPOSAL = "proposal"
+    STATISTICS = "statistics"
 
 
 class GoalKind(LabelledEnum):
@@ -158,6 +159,7 @@ _ENUM_LABELS: Final[dict[str, dict[str, str]]] = {
         "adopted-policy": "vedtaget politik",
         "draft": "udkast",
         "proposal": "politisk forslag",
+        "statistics": "statistik",
     },
     "GoalKind": {
         "vision": "vision",
@@ -526,6 +528,9 @@ class Indicator:
     catalogue: str | None = None
     source: str = ""
     provenance: Provenance | None = None
+    #: A Statistics Denmark table that measures this indicator ("RAS200"): ``fetch``
+    #: gets its figures for the city, with no code in the plugin.
+    statbank: str | None = None
 
 
 @attrs.frozen
@@ -608,6 +613,9 @@ class Observation:
     note: str = ""
     #: "at-most" for a figure the source states as an upper bound ("op mod 20 %").
     bound: Comparator | None = attrs.field(default=None, converter=_optional_comparator)
+    #: A series of its own, such as figures fetched from Statistics Denmark: changes and
+    #: directions are computed within one series, never across a document and a table.
+    series: str = ""
 
     @value.validator
     def _check_value(self, attribute: attrs.Attribute[Any], value: float) -> None:

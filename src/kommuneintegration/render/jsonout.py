@@ -194,6 +194,25 @@ def comparison_to_dict(c: Comparison) -> dict[str, Any]:
         "derived": [derived_to_dict(d) for d in c.derived],
         "not_derived": [not_derived_to_dict(n) for n in c.not_derived],
         "evaluations": [evaluation_to_dict(r) for r in c.evaluations],
+        "context": [
+            {
+                "municipality": r.municipality,
+                "table": r.table,
+                "group": r.group,
+                "group_label": c.group_label(r.group),
+                "age_band": r.age_band,
+                "year": r.year,
+                "unit": r.unit,
+                "value": r.value,
+                "country": r.country,
+                "kommunegruppe": r.group_name,
+                "kommunegruppe_median": r.group_median,
+                "kommunegruppe_size": r.group_size,
+                "source": r.source,
+                "note": r.note or None,
+            }
+            for r in c.context
+        ],
         "disagreements": [
             {
                 "municipality": d.municipality,

@@ -6,6 +6,7 @@ import html
 from typing import TYPE_CHECKING
 
 from kommuneintegration.render.common import entry_notes, entry_value, target_wording
+from kommuneintegration.units import format_value
 from kommuneintegration.words import escape_controls
 
 if TYPE_CHECKING:
@@ -69,6 +70,26 @@ def comparison_to_markdown(c: Comparison) -> str:
             + [f"- {_cell(d)}" for d in row.differences]
             + [f"- {_cell(n.reason)}" for n in row.not_derived]
         )
+    if c.context:
+        lines += [
+            "",
+            "## Statistikbanken: byen, hele landet og kommunegruppen",
+            "",
+            "| Kommune | Tabel | Gruppe | Alder | År | Byen | Hele landet | Gruppens median (n) |",
+            "|---|---|---|---|---|---|---|---|",
+        ]
+        for ctx in c.context:
+            country = format_value(ctx.country, ctx.unit) if ctx.country is not None else "-"
+            median = (
+                f"{format_value(ctx.group_median, ctx.unit)} ({ctx.group_size})"
+                if ctx.group_median is not None
+                else "-"
+            )
+            lines.append(
+                f"| {_cell(c.name(ctx.municipality))} | {_cell(ctx.table)} | {_cell(c.group_label(ctx.group))} "
+                f"| {_cell(ctx.age_band or '-')} | {ctx.year} | {_cell(format_value(ctx.value, ctx.unit))} "
+                f"| {_cell(country)} | {_cell(median)} |"
+            )
     if c.disagreements:
         lines += ["", "## Uenige tal (figures that disagree)", ""]
         lines += [

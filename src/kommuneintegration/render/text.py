@@ -110,6 +110,40 @@ def _themes(c: Comparison) -> list[str]:
     return lines
 
 
+def _context(c: Comparison) -> list[str]:
+    """Statistics Denmark's figures: each city beside the whole country and its kommunegruppe."""
+    if not c.context:
+        return []
+    lines = _heading("Statistikbanken: byen, hele landet og kommunegruppen")
+    shown: tuple[str, str] | None = None
+    for row in c.context:
+        if (row.municipality, row.table) != shown:
+            shown = (row.municipality, row.table)
+            title = f"{c.name(row.municipality)} ({row.group_name}), {row.table} {row.year}"
+            title += f", age {row.age_band}" if row.age_band else ""
+            lines += ["", *_wrap(title, 2, "")]
+            lines.append(f"  {'':<36}{'byen':>11}{'hele landet':>13}{'gruppens median':>17}")
+            if row.note:
+                lines += _wrap(row.note, 4, "  ‡ ")
+            lines += _wrap(f"kilde: {row.source}", 4, "  ")
+        country = format_value(row.country, row.unit) if row.country is not None else "-"
+        median = (
+            f"{format_value(row.group_median, row.unit)} ({row.group_size})"
+            if row.group_median is not None
+            else "-"
+        )
+        lines.append(
+            f"  {_cut(c.group_label(row.group), 36):<36}{format_value(row.value, row.unit):>11}"
+            f"{country:>13}{median:>17}"
+        )
+    lines += _wrap(
+        "(n): the number of fetched municipalities of the kommunegruppe the median rests on; "
+        "kommuneintegration fetch --all fetches all 98.",
+        2,
+    )
+    return lines
+
+
 def evaluations_to_text(rows: Iterable[TargetEvaluation]) -> str:
     lines: list[str] = []
     current = None
@@ -156,6 +190,7 @@ def comparison_to_text(c: Comparison) -> str:
     lines += _heading("Indikatorer (figures side by side)")
     for row in c.indicators:
         lines += _indicator_block(row, c)
+    lines += _context(c)
     if c.disagreements:
         lines += _heading("Uenige tal (figures that disagree)")
         for d in c.disagreements:
