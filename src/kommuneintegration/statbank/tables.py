@@ -75,8 +75,10 @@ class Table:
         times = [t for t in info.variables.get("Tid", ()) if _year(t) >= (since or 0)]
         if self.quarter:
             times = [t for t in times if t.endswith(self.quarter)]
+        offered_areas = set(info.variables.get("OMRÅDE", ()))
         wanted: dict[str, list[str]] = {
-            "OMRÅDE": list(dict.fromkeys(areas)),
+            # Only codes the table has: DST refuses a request that names an unknown code.
+            "OMRÅDE": [a for a in dict.fromkeys(areas) if not offered_areas or a in offered_areas],
             "HERKOMST": [c for c in self.origins if c in info.variables.get("HERKOMST", ())],
         }
         if self.age_variable:
