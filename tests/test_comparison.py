@@ -311,7 +311,8 @@ def test_json_shape_and_content_of_the_bundled_cities():
         )
     )
     check_shape(data)
-    assert [m["code"] for m in data["municipalities"]] == ["101", "751", "851"]
+    # The three cities and the national reference (Hele landet, 000).
+    assert [m["code"] for m in data["municipalities"]] == ["000", "101", "751", "851"]
     gap = next(i for i in data["indicators"] if i["id"] == "employment-gap")
     kbh = {
         (e["group"], e["value"])
@@ -332,4 +333,5 @@ def test_json_shape_and_content_of_the_bundled_cities():
     } in sections
     aarhus = next(m for m in data["municipalities"] if m["code"] == "751")
     assert {s["kind"] for s in aarhus["strategies"]} == {"adopted-policy", "proposal"}
-    assert len(data["evaluations"]) == 22
+    assert len([e for e in data["evaluations"] if e["municipality"] != "000"]) == 22
+    assert len([e for e in data["evaluations"] if e["municipality"] == "000"]) == 8

@@ -268,7 +268,7 @@ def test_a_plugin_rule_decides_or_falls_back():
 @pytest.mark.installed_plugins
 def test_every_bundled_target_has_a_status_and_a_reason():
     registry = PluginHost(strict=True).registry()
-    rows = evaluate_all(registry)
+    rows = evaluate_all(registry, municipalities=["101", "751", "851"])
     assert len(rows) == 22
     for row in rows:
         assert row.evaluation.reason.strip()
