@@ -226,6 +226,10 @@ def test_compare_puts_aalborg_beside_the_country_and_its_kommunegruppe(stand_in)
     assert row["kommunegruppe"] == "Storbykommuner"
     assert row["kommunegruppe_size"] == 2  # Aalborg and Aarhus were fetched
     assert "Statistikbanken, tabel RAS200" in row["source"]
+    # Population counts are shown as shares of all residents, so places of any size compare.
+    population = [r for r in data["context"] if r["table"] == "FOLK1E"]
+    assert {r["unit"] for r in population} == {"percent"}
+    assert sum(r["value"] for r in population if r["group"] != "non-western") == pytest.approx(100)
     assert "Statistikbanken" not in run("compare", "-m", "851", "--no-statbank")[1]
 
 

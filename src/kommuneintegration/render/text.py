@@ -122,7 +122,7 @@ def _context(c: Comparison) -> list[str]:
             title = f"{c.name(row.municipality)} ({row.group_name}), {row.table} {row.year}"
             title += f", age {row.age_band}" if row.age_band else ""
             lines += ["", *_wrap(title, 2, "")]
-            lines.append(f"  {'':<36}{'byen':>11}{'hele landet':>13}{'gruppens median':>17}")
+            lines.append(f"  {'':<34}{'byen':>10}{'hele landet':>13}{'gruppens median':>19}")
             if row.note:
                 lines += _wrap(row.note, 4, "  ‡ ")
             lines += _wrap(f"kilde: {row.source}", 4, "  ")
@@ -133,8 +133,8 @@ def _context(c: Comparison) -> list[str]:
             else "-"
         )
         lines.append(
-            f"  {_cut(c.group_label(row.group), 36):<36}{format_value(row.value, row.unit):>11}"
-            f"{country:>13}{median:>17}"
+            f"  {_cut(c.group_label(row.group), 34):<34}{format_value(row.value, row.unit):>10}"
+            f"{country:>13}{median:>19}"
         )
     lines += _wrap(
         "(n): the number of fetched municipalities of the kommunegruppe the median rests on; "

@@ -29,8 +29,10 @@ _GROUPS: Final = {
         "immigrants-non-western",
         "descendants-non-western",
     ),
-    "FOLK1E": ("all", "danish-origin", "immigrants-and-descendants", "non-western"),
+    "FOLK1E": ("danish-origin", "immigrants-and-descendants", "non-western"),
 }
+#: Tables whose counts are shown as shares of all residents, so places of any size compare.
+_AS_SHARES: Final = frozenset({"FOLK1E"})
 _COUNTRY: Final = "000"
 
 
@@ -57,10 +59,32 @@ def _table(obs: Observation) -> str:
     return obs.provenance.document.removeprefix("statbank-").upper()
 
 
+def _shares(points: Sequence[Observation]) -> list[Observation]:
+    """Counts as percent of all residents of the same place and year (FOLK1E's TOT)."""
+    totals = {(o.year, o.age_band): o.value for o in points if o.group == "all"}
+    return [
+        attrs.evolve(
+            o,
+            value=round(100 * o.value / totals[(o.year, o.age_band)], 1),
+            unit="percent",
+            note="share of all residents, from the table's counts",
+        )
+        for o in points
+        if o.group != "all" and totals.get((o.year, o.age_band))
+    ]
+
+
 def context_rows(
     panel: Mapping[str, Sequence[Observation]], cities: Iterable[Municipality]
 ) -> list[ContextRow]:
     official = official_municipalities()
+    panel = {
+        code: [
+            *(o for o in points if _table(o) not in _AS_SHARES),
+            *_shares([o for o in points if _table(o) in _AS_SHARES]),
+        ]
+        for code, points in panel.items()
+    }
     rows: list[ContextRow] = []
     for city in cities:
         if city.code == _COUNTRY or city.code not in panel or city.code not in official:
@@ -100,7 +124,7 @@ def context_rows(
                         value=hit.value,
                         country=country,
                         group_name=official[city.code].group_label,
-                        group_median=statistics.median(values) if values else None,
+                        group_median=round(statistics.median(values), 1) if values else None,
                         group_size=len(values),
                         source=str(
                             hit.provenance.cited.citation()
