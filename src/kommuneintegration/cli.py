@@ -419,7 +419,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--chunk-rows",
         type=_chunk_rows,
         default=None,
-        help=f"rows per chunk, 1 to {MAX_CHUNK_ROWS:,}: sets memory use (default 500000)",
+        help=f"rows per chunk, 1 to {MAX_CHUNK_ROWS:,}: sets memory use (default 100000)",
     )
     p.add_argument(
         "--encoding",

@@ -39,6 +39,7 @@ __all__ = [
     "Person",
     "classify",
     "classify_many",
+    "country_code_indices",
 ]
 
 
@@ -258,14 +259,16 @@ def _encoder(values: Any, name: str = "values") -> _Column:
 
         return _Column(inner.length, encode, lambda i: None if mask[i] else inner.original(i))
     if hasattr(values, "dictionary_encode") and not isinstance(values, np.ndarray):  # pyarrow
-        encoded = values.dictionary_encode()
+        import pyarrow as pa
+
+        is_dictionary = pa.types.is_dictionary(values.type)
+        encoded = values if is_dictionary else values.dictionary_encode()
         if hasattr(encoded, "combine_chunks"):
             encoded = encoded.combine_chunks()
-        codes = (
-            encoded.indices.fill_null(-1)
-            .to_numpy(zero_copy_only=False)
-            .astype(np.int64, copy=False)
-        )
+        indices = encoded.indices
+        if indices.null_count:
+            indices = indices.fill_null(-1)
+        codes = indices.to_numpy(zero_copy_only=False)
         return _from_factorized(codes, encoded.dictionary.to_pylist())
     if hasattr(values, "factorize") and not isinstance(values, np.ndarray):  # pandas
         codes, uniq = values.factorize(use_na_sentinel=True)
@@ -346,6 +349,16 @@ def _from_fixed_width(arr: npt.NDArray[Any]) -> npt.NDArray[np.int16]:
     if width > 2:
         result[chars[:, 2] != 0] = _INVALID  # longer than two characters: not a code
     return result
+
+
+def country_code_indices(codes: npt.NDArray[Any]) -> tuple[npt.NDArray[np.int16], list[str]]:
+    """Dictionary-encode alpha-2 codes (``country_of_origin``): indices and the dictionary.
+
+    Vectorised over fixed-width strings, for writers that store a column once per
+    distinct value (Parquet, Arrow) instead of once per row.
+    """
+    indices = _from_fixed_width(np.asarray(codes, dtype="<U2"))
+    return indices, _CODE_LIST.tolist()
 
 
 class InvalidCodesError(InputError):

@@ -17,11 +17,13 @@ from __future__ import annotations
 
 import csv
 import json
+import queue
 import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from pathlib import Path
-from typing import Any, Final, TextIO
+from typing import Any, Final, TextIO, TypeVar
 
 import attrs
 import numpy as np
@@ -34,10 +36,13 @@ from kommuneintegration.origin import (
     InvalidCodesError,
     Origin,
     classify_many,
+    country_code_indices,
 )
 from kommuneintegration.safefile import atomic_path, check_paths, file_format, write_text
 
 __all__ = ["FileSummary", "classify_file"]
+
+T = TypeVar("T")
 
 ADDED: Final = ("origin", "origin_label", "country_of_origin")
 #: The largest chunk a run may ask for: a chunk is held in memory whole.
@@ -251,7 +256,7 @@ def _csv_arrow(
             handle,
             read_options=pacsv.ReadOptions(
                 block_size=max(1 << 20, chunk_rows * 32),
-                use_threads=False,
+                use_threads=True,
                 # The header's names as _header read them (stripped of spaces), not pyarrow's.
                 column_names=names,
                 skip_rows=1,
@@ -259,6 +264,7 @@ def _csv_arrow(
             ),
             parse_options=pacsv.ParseOptions(delimiter=delimiter),
             convert_options=pacsv.ConvertOptions(
+                # Text, so "NA" (Namibia) and "0101" stay as written.
                 column_types={n: pa.string() for n in names},
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
@@ -308,20 +314,76 @@ def _parquet(path: Path, chunk_rows: int) -> Iterator[tuple[Any, float | None]]:
         yield batch, done / total
 
 
-def _origin_inputs(batch: Any) -> list[Any]:
+def _prefetched(chunks: Iterator[T], depth: int = 1) -> Iterator[T]:
+    """Read the next chunk on a thread while this one is classified and written.
+
+    Reading (pyarrow's CSV parser) and writing (Parquet) release the GIL, so the
+    two overlap; at most ``depth`` chunks wait, so memory stays bounded. An error
+    in the reader is raised here, in order; stopping early stops the reader.
+    """
+    box: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(item: tuple[str, Any]) -> bool:
+        while not stop.is_set():
+            try:
+                box.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def read() -> None:
+        try:
+            for chunk in chunks:
+                if not put(("chunk", chunk)):
+                    return
+        except BaseException as exc:
+            put(("error", exc))
+            return
+        put(("end", None))
+
+    reader = threading.Thread(target=read, name="kommuneintegration-reader", daemon=True)
+    reader.start()
+    try:
+        while True:
+            kind, item = box.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                raise item
+            yield item
+    finally:
+        stop.set()
+        reader.join(timeout=5)
+
+
+def _origin_inputs(batch: Any, *, encode_output: bool = True) -> tuple[Any, list[Any]]:
+    """The six origin columns ready for classify_many, and the batch to write.
+
+    Text columns are dictionary-encoded once, here: classification reads the
+    codes through the dictionary, and the writer stores the same encoded column,
+    so no string is hashed twice and none becomes a Python object.
+    """
     if isinstance(batch, dict):
-        return [batch[c] for c in COLUMNS]
+        return batch, [batch[c] for c in COLUMNS]
     import pyarrow as pa
     import pyarrow.compute as pc
 
-    out = []
+    inputs = []
     for name in COLUMNS:
         column = batch.column(name)
         if pa.types.is_floating(column.type):
             # A float column's NaN means "not recorded", as it does in classify_many.
             column = pc.if_else(pc.is_nan(column), pa.scalar(None, column.type), column)
-        out.append(column.cast("string") if str(column.type) != "string" else column)
-    return out
+        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            column = pc.dictionary_encode(column)
+            if encode_output:  # Parquet stores it as it is; a CSV writer would decode it again
+                batch = batch.set_column(batch.schema.get_field_index(name), name, column)
+        elif not pa.types.is_dictionary(column.type):
+            column = column.cast("string")
+        inputs.append(column)
+    return batch, inputs
 
 
 def classify_file(
@@ -337,8 +399,8 @@ def classify_file(
     """Classify ``source`` chunk by chunk into ``destination``; returns the summary.
 
     ``engine`` is "pyarrow" or "python" for CSV (default: pyarrow if installed).
-    ``chunk_rows`` sets memory use (default 500,000 rows with pyarrow, 100,000
-    with the python engine, whose rows are Python objects).
+    ``chunk_rows`` sets memory use (default 100,000 rows: reading, classifying and
+    writing overlap on threads, so small chunks are as fast as large ones).
     With ``errors="raise"`` an invalid code stops the run with the row number in
     the whole file; ``errors="coerce"`` treats it as unknown and counts it.
     """
@@ -351,7 +413,7 @@ def classify_file(
     kind_in, kind_out = file_format(source), file_format(destination)
     use_arrow = engine == "pyarrow" or (engine is None and _has_pyarrow())
     if chunk_rows is None:
-        chunk_rows = 500_000 if use_arrow or kind_in == "parquet" else 100_000
+        chunk_rows = 100_000
     if not 1 <= chunk_rows <= MAX_CHUNK_ROWS:
         raise ValueError(f"chunk_rows must be between 1 and {MAX_CHUNK_ROWS:,}, not {chunk_rows:,}")
     if (kind_in == "parquet" or kind_out == "parquet") and not _has_pyarrow():
@@ -369,11 +431,13 @@ def classify_file(
     # complete: an error or Ctrl-C leaves whatever was at the destination untouched.
     with atomic_path(destination) as tmp:
         writer = _Writer(kind_out, tmp, use_arrow)
+        background = _Background(writer)
         try:
-            for batch, fraction in chunks:
+            for batch, fraction in _prefetched(chunks):
                 offset = summary.rows
+                batch, inputs = _origin_inputs(batch, encode_output=kind_out == "parquet")
                 try:
-                    result = classify_many(*_origin_inputs(batch), errors=errors)  # type: ignore[arg-type]
+                    result = classify_many(*inputs, errors=errors)  # type: ignore[arg-type]
                 except InvalidCodesError as exc:
                     rows = [(offset + row, value) for row, value in exc.examples]
                     raise InvalidCodesError(
@@ -383,18 +447,82 @@ def classify_file(
                         file=str(source),
                         first_line=2 if kind_in == "csv" else None,
                     ) from None
-                writer.write(batch, result)
+                background.write(batch, result)
                 summary.add(result)
                 meter.update(summary.rows, fraction)
+            background.finish()
             meter.update(summary.rows, 1.0 if summary.rows else None)
             if not writer.started:
                 # An input with a header and no rows still gives an output with a header.
                 writer.write_header(source)
         finally:
             meter.close()
+            background.stop()
             writer.close()
     summary.seconds = time.perf_counter() - start
     return summary
+
+
+class _Background:
+    """Write chunks on a thread while the next one is classified (pyarrow's writers release the GIL).
+
+    At most one chunk waits. An error in the writer is raised at the next
+    ``write`` or at ``finish``; ``stop`` ends the thread whatever happened.
+    """
+
+    def __init__(self, writer: _Writer) -> None:
+        self.writer = writer
+        self.box: queue.Queue[tuple[Any, ClassifiedPopulation] | None] = queue.Queue(maxsize=1)
+        self.error: BaseException | None = None
+        self.halt = threading.Event()
+        self.thread = threading.Thread(
+            target=self._run, name="kommuneintegration-writer", daemon=True
+        )
+        self.thread.start()
+
+    def _run(self) -> None:
+        while not self.halt.is_set():
+            try:
+                item = self.box.get(timeout=0.1)
+            except queue.Empty:
+                continue
+            if item is None:
+                return
+            try:
+                self.writer.write(*item)
+            except BaseException as exc:
+                self.error = exc
+                return
+
+    def _raise(self) -> None:
+        if self.error is not None:
+            raise self.error
+
+    def write(self, batch: Any, result: ClassifiedPopulation) -> None:
+        while True:
+            self._raise()
+            if not self.thread.is_alive():
+                raise RuntimeError("the writer thread stopped")
+            try:
+                self.box.put((batch, result), timeout=0.1)
+                return
+            except queue.Full:
+                continue
+
+    def finish(self) -> None:
+        """Wait until every chunk is written."""
+        while self.thread.is_alive():
+            try:
+                self.box.put(None, timeout=0.1)
+                break
+            except queue.Full:
+                self._raise()
+        self.thread.join()
+        self._raise()
+
+    def stop(self) -> None:
+        self.halt.set()
+        self.thread.join(timeout=30)
 
 
 @attrs.define
@@ -413,23 +541,41 @@ class _Writer:
         if isinstance(batch, dict):
             batch = pa.table({k: pa.array(v.tolist(), pa.string()) for k, v in batch.items()})
         table = pa.Table.from_batches([batch]) if not isinstance(batch, pa.Table) else batch
-        table = table.append_column("origin", pa.array(result.origin, pa.int8()))
+        # The added columns as dictionaries over the result's arrays: no Python objects per row.
+        origin = pa.array(result.origin, pa.int8())
+        indices, codes = country_code_indices(result.country_of_origin)
+        table = table.append_column("origin", origin)
         table = table.append_column(
-            "origin_label", pa.array(_LABELS[result.origin].tolist(), pa.string())
+            "origin_label", pa.DictionaryArray.from_arrays(origin, pa.array(_LABELS.tolist()))
         )
         return table.append_column(
-            "country_of_origin", pa.array(result.country_of_origin.tolist(), pa.string())
+            "country_of_origin", pa.DictionaryArray.from_arrays(pa.array(indices), pa.array(codes))
         )
 
     def write(self, batch: Any, result: ClassifiedPopulation) -> None:
         if self.kind == "parquet" or self.use_arrow:
+            import pyarrow as pa
             import pyarrow.csv as pacsv
             import pyarrow.parquet as pq
 
             table = self._table(batch, result)
             if self.arrow_writer is None:
                 self.arrow_writer = (
-                    pq.ParquetWriter(self.path, table.schema)
+                    pq.ParquetWriter(
+                        self.path,
+                        table.schema,
+                        # Min/max statistics of text columns cost as much as the rest of the
+                        # write and serve no query on a register: kept for numbers only.
+                        write_statistics=[
+                            f.name
+                            for f in table.schema
+                            if not (
+                                pa.types.is_string(f.type)
+                                or pa.types.is_large_string(f.type)
+                                or pa.types.is_dictionary(f.type)
+                            )
+                        ],
+                    )
                     if self.kind == "parquet"
                     else pacsv.CSVWriter(self.path, table.schema)
                 )
