@@ -1,15 +1,15 @@
 """A self-contained HTML report: tables where people read, charts where they would rather look.
 
-Charts are drawn with matplotlib and embedded as inline SVG, so the page needs
-no network and no other file. Every chart has a caption naming its sources.
-Requires the ``report`` extra (``pip install kommuneintegration[report]``).
+Charts are plain SVG written by :mod:`.svg` and embedded in the page, so it
+needs no network, no other file and no plotting library, and it grows with its
+input, not faster: a catalogue row with many figures shows the latest of each
+series, an indicator with many series a table of sparklines. Every chart has
+alt text and a caption naming its sources.
 """
 
 from __future__ import annotations
 
-import functools
 import html
-import io
 from collections import defaultdict
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Final
@@ -18,6 +18,16 @@ from kommuneintegration import __version__
 from kommuneintegration.derive import KIND_LABELS
 from kommuneintegration.models import TargetKind
 from kommuneintegration.render.common import entry_value, target_wording
+from kommuneintegration.render.svg import (
+    Bar,
+    Line,
+    Marker,
+    bar_chart,
+    colour_for,
+    line_chart,
+    paired_bars,
+    sparkline,
+)
 from kommuneintegration.units import format_value, unit_symbol
 
 if TYPE_CHECKING:
@@ -25,7 +35,6 @@ if TYPE_CHECKING:
 
 __all__ = ["comparison_to_html"]
 
-_COLOURS: Final = ("#1f5f8b", "#c0392b", "#2e8b57", "#8e44ad", "#d68910", "#5d6d7e")
 _STATUS_CLASS: Final = {
     "achieved": "ok",
     "missed": "bad",
@@ -49,33 +58,6 @@ def _e(value: object) -> str:
     return html.escape(str(value), quote=True)
 
 
-@functools.cache
-def _pyplot() -> Any:
-    """Import pyplot on the Agg backend and set SVG options, once per process."""
-    try:
-        import matplotlib
-    except ImportError as exc:  # pragma: no cover - exercised only without the extra
-        raise RuntimeError(
-            "the HTML report draws charts with matplotlib: pip install 'kommuneintegration[report]'"
-        ) from exc
-    matplotlib.use("Agg")
-    import matplotlib.pyplot as plt
-
-    plt.rcParams.update(
-        {"svg.fonttype": "none", "svg.hashsalt": "kommuneintegration", "font.size": 9}
-    )
-    return plt
-
-
-def _svg(fig: Any) -> str:
-    plt = _pyplot()
-    buffer = io.StringIO()
-    fig.savefig(buffer, format="svg", bbox_inches="tight", metadata={"Date": None})
-    plt.close(fig)
-    text = buffer.getvalue()
-    return text[text.index("<svg") :]
-
-
 def _figure(svg: str, caption: str) -> str:
     return f"<figure>{svg}<figcaption>{caption}</figcaption></figure>"
 
@@ -84,25 +66,58 @@ def _sources(sources: Sequence[str]) -> str:
     return "Sources: " + "; ".join(_e(s) for s in dict.fromkeys(sources))
 
 
-def _bar_chart(row: CatalogueComparison, palette: dict[str, str]) -> str:
-    plt = _pyplot()
-    entries = list(row.entries)
-    labels = [
-        f"{e.municipality_name}: {e.category + ' – ' if e.category else ''}{e.group_label}"
-        f"{' ' + e.age_band if e.age_band else ''} ({e.year if e.year is not None else e.period or 'no year'})"
+#: Above this many figures a catalogue row shows the latest of each series, not every figure.
+SUMMARY_THRESHOLD: Final = 40
+#: Above this many series an indicator's development is a table of sparklines, not one chart.
+MAX_LINES: Final = 8
+
+
+def _entry_label(e: IndicatorEntry) -> str:
+    who = f"{e.category + ' – ' if e.category else ''}{e.group_label}"
+    when = e.year if e.year is not None else e.period or "no year"
+    # Place, year and age first: a long group label may be cut, never the row's key facts.
+    return f"{e.municipality_name} {when}{', ' + e.age_band if e.age_band else ''}: {who}"
+
+
+def _latest(entries: Sequence[IndicatorEntry]) -> list[IndicatorEntry]:
+    """The latest figure of each series (city, document, group, age band, category, kind)."""
+    latest: dict[tuple[Any, ...], IndicatorEntry] = {}
+    for e in entries:
+        key = (e.municipality, e.strategy, e.group, e.age_band, e.category, e.derived)
+        if key not in latest or (e.year or 0) >= (latest[key].year or 0):
+            latest[key] = e
+    return list(latest.values())
+
+
+def _shown(entries: Sequence[IndicatorEntry]) -> tuple[list[IndicatorEntry], str]:
+    """All figures, or the latest per series when there are many, with a note saying so."""
+    if len(entries) <= SUMMARY_THRESHOLD:
+        return list(entries), ""
+    latest = _latest(entries)
+    return latest, (
+        f"Showing the latest figure of each of {len(latest)} series ({len(entries)} figures in "
+        "all; every figure is in <code>kommuneintegration compare -f csv</code> and in the "
+        "development section below)."
+    )
+
+
+def _bar_chart(row: CatalogueComparison) -> str:
+    entries, summary = _shown(row.entries)
+    bars = [
+        Bar(
+            _entry_label(e),
+            e.value,
+            colour_for(e.municipality),
+            f"{entry_value(e)}{'*' if e.derived else ''}",
+        )
         for e in entries
     ]
-    colours = [palette[e.municipality] for e in entries]
-    fig, ax = plt.subplots(figsize=(8, 0.32 * len(entries) + 1.1))
-    positions = range(len(entries))[::-1]
-    ax.barh(list(positions), [e.value for e in entries], color=colours, hatch=None)
-    for pos, e in zip(positions, entries, strict=True):
-        ax.text(
-            e.value, pos, f" {entry_value(e)}{'*' if e.derived else ''}", va="center", fontsize=8
-        )
-    ax.set_yticks(list(positions), [label[:95] for label in labels], fontsize=8)
-    ax.set_xlabel(f"{row.indicator.label} ({unit_symbol(row.indicator.unit, words=True)})")
-    ax.spines[["top", "right"]].set_visible(False)
+    unit = unit_symbol(row.indicator.unit, words=True)
+    alt = (
+        f"Bar chart of {row.indicator.label_en} ({unit}) by municipality and group: "
+        + "; ".join(f"{b.label} {b.text}" for b in bars[:20])
+        + ("; ..." if len(bars) > 20 else "")
+    )
     verdict = "comparable" if row.comparable else "not directly comparable"
     caption = (
         f"<span class='verdict'>{_e(row.indicator.label)} ({_e(row.indicator.label_en)}) by city and group: {verdict}.</span> "
@@ -117,14 +132,14 @@ def _bar_chart(row: CatalogueComparison, palette: dict[str, str]) -> str:
             if any(e.derived for e in entries)
             else ""
         )
+        + (f" {summary}" if summary else "")
         + f" {_sources([e.source for e in entries])}"
     )
-    return _figure(_svg(fig), caption)
+    return _figure(bar_chart(bars, axis_label=f"{row.indicator.label} ({unit})", alt=alt), caption)
 
 
 def _series_charts(c: Comparison) -> list[str]:
-    """Time series with two or more years, with the targets on the same indicator marked."""
-    plt = _pyplot()
+    """One chart per city and indicator with two or more years: lines, or sparklines when many."""
     charts: list[str] = []
     for municipality in c.municipalities:
         for strategy in c.strategies(municipality.code):
@@ -145,53 +160,38 @@ def _series_charts(c: Comparison) -> list[str]:
                     continue
                 indicator = strategy.indicator(indicator_id)
                 targets = [t for t in strategy.targets if t.indicator == indicator_id]
-                fig, ax = plt.subplots(figsize=(7, 3.2))
-                used: list[Any] = []
-                for i, ((group, band, category, _), points) in enumerate(long.items()):
-                    label = " ".join(
-                        p
-                        for p in (
-                            c.group_label(group),
-                            band,
-                            category,
-                        )
-                        if p
+                labels = {
+                    k: " ".join(p for p in (c.group_label(k[0]), k[1], k[2]) if p) for k in long
+                }
+                used = [o for points in long.values() for o in points]
+                title = f"{municipality.name}: {indicator.label}"
+                if len(long) > MAX_LINES:
+                    charts.append(_sparkline_table(title, long, labels, municipality.code, used))
+                    continue
+                shades = _shades(colour_for(municipality.code), len(long))
+                lines = [
+                    Line(
+                        labels[k],
+                        tuple((o.year, o.value) for o in points),
+                        colour,
+                        dashed=i % 2 == 1,
                     )
-                    ax.plot(
-                        [o.year for o in points],
-                        [o.value for o in points],
-                        marker="o",
-                        color=_COLOURS[i % len(_COLOURS)],
-                        label=label,
+                    for i, ((k, points), colour) in enumerate(
+                        zip(long.items(), shades, strict=True)
                     )
-                    used += points
-                for t in targets:
-                    if t.kind is TargetKind.LEVEL and t.year is not None and t.value is not None:
-                        ax.plot(
-                            [t.year],
-                            [t.value],
-                            marker="_",
-                            markersize=18,
-                            color="#c0392b",
-                            linestyle="none",
-                        )
-                        ax.annotate(
-                            f"mål {t.value:g}",
-                            (t.year, t.value),
-                            textcoords="offset points",
-                            xytext=(0, 6),
-                            ha="center",
-                            fontsize=7,
-                            color="#c0392b",
-                        )
-                ax.set_title(f"{municipality.name}: {indicator.label}", fontsize=9)
-                ax.set_ylabel(unit_symbol(indicator.unit, words=True))
-                ax.spines[["top", "right"]].set_visible(False)
-                ax.legend(fontsize=7, frameon=False)
-                marked = [t for t in targets if t.kind is TargetKind.LEVEL]
+                ]
+                markers = [
+                    Marker(t.year, t.value, f"mål {t.value:g}")
+                    for t in targets
+                    if t.kind is TargetKind.LEVEL and t.year is not None and t.value is not None
+                ]
+                alt = f"{title}, {unit_symbol(indicator.unit, words=True)} by year: " + "; ".join(
+                    f"{line.label}: " + ", ".join(f"{yr} {v:g}" for yr, v in line.points)
+                    for line in lines
+                )
                 other = [t for t in targets if t.kind is not TargetKind.LEVEL]
-                caption = f"{_e(municipality.name)}, {_e(strategy.title)}: {_e(indicator.label)} over time."
-                if marked:
+                caption = f"<strong>{_e(title)}</strong> over time ({_e(strategy.title)})."
+                if markers:
                     caption += " Red marks: the targets (måltal) for each year."
                 if other:
                     caption += (
@@ -200,13 +200,53 @@ def _series_charts(c: Comparison) -> list[str]:
                         + "."
                     )
                 caption += f" {_sources([str(o.provenance) for o in used])}"
-                charts.append(_figure(_svg(fig), caption))
+                svg = line_chart(
+                    lines,
+                    markers=markers,
+                    axis_label=unit_symbol(indicator.unit, words=True),
+                    alt=alt,
+                )
+                charts.append(_figure(svg, caption))
     return charts
+
+
+def _shades(colour: str, count: int) -> list[str]:
+    """Lighter and darker shades of a city's colour, one per series (dashes tell pairs apart)."""
+    base = [int(colour[i : i + 2], 16) for i in (1, 3, 5)]
+    shades = []
+    for i in range(count):
+        mix = 0.55 * i / max(count - 1, 1)
+        shades.append("#" + "".join(f"{int(c + (255 - c) * mix):02x}" for c in base))
+    return shades
+
+
+def _sparkline_table(
+    title: str,
+    long: dict[tuple[Any, ...], list[Any]],
+    labels: dict[tuple[Any, ...], str],
+    code: str,
+    used: list[Any],
+) -> str:
+    rows = []
+    colour = colour_for(code)
+    for key, points in long.items():
+        first, last = points[0], points[-1]
+        alt = f"{labels[key]}: " + ", ".join(f"{o.year} {o.value:g}" for o in points)
+        rows.append(
+            f"<tr><td>{_e(labels[key])}</td><td>{sparkline([(o.year, o.value) for o in points], colour, alt)}</td>"
+            f"<td class='num'>{first.value:g} ({first.year})</td><td class='num'>{last.value:g} ({last.year})</td></tr>"
+        )
+    return (
+        f"<figure><table><caption><strong>{_e(title)}</strong>: {len(long)} series, "
+        "one line each (zero at the bottom of every line).</caption>"
+        "<tr><th>Gruppe</th><th>Udvikling</th><th>Første</th><th>Seneste</th></tr>"
+        + "".join(rows)
+        + f"</table><figcaption>{_sources([str(o.provenance) for o in used])}</figcaption></figure>"
+    )
 
 
 def _shortfall_charts(c: Comparison) -> list[str]:
     """Target against actual, year by year, where a city states both (Aalborg's workforce)."""
-    plt = _pyplot()
     charts: list[str] = []
     rows: dict[tuple[str, str, str], list[Any]] = defaultdict(list)
     for fig_ in c.derived:
@@ -215,43 +255,31 @@ def _shortfall_charts(c: Comparison) -> list[str]:
     for (code, strategy_id, indicator_id), shortfalls in rows.items():
         strategy = next(s for s in c.strategies(code) if s.id == strategy_id)
         indicator = strategy.indicator(indicator_id)
-        years = [f.year for f in shortfalls]
+        years = [f.year or 0 for f in shortfalls]
         actual = [f.inputs[0].value for f in shortfalls]
         targets = [strategy.target(f.target or "").value or 0 for f in shortfalls]
-        fig, ax = plt.subplots(figsize=(7, 3.2))
-        width = 0.38
-        xs = range(len(years))
-        ax.bar(
-            [x - width / 2 for x in xs],
+        notes = [f"{a - t:+.1f} pp" for t, a in zip(targets, actual, strict=True)]
+        title = f"{c.name(code)}: {indicator.label}"
+        alt = f"{title}, target against actual: " + "; ".join(
+            f"{y}: target {t:g} %, actual {a:g} % ({n})"
+            for y, t, a, n in zip(years, targets, actual, notes, strict=True)
+        )
+        svg = paired_bars(
+            years,
             targets,
-            width,
-            label="måltal (target)",
-            color="#d5dbe3",
-            edgecolor="#1f5f8b",
+            actual,
+            labels=("måltal (target)", "faktisk (actual)"),
+            notes=notes,
+            colour=colour_for(code),
+            axis_label="%",
+            alt=alt,
         )
-        ax.bar(
-            [x + width / 2 for x in xs], actual, width, label="faktisk (actual)", color="#1f5f8b"
-        )
-        for x, t, a in zip(xs, targets, actual, strict=True):
-            ax.annotate(
-                f"-{t - a:.1f} pp",
-                (x, max(t, a)),
-                textcoords="offset points",
-                xytext=(0, 4),
-                ha="center",
-                fontsize=7,
-            )
-        ax.set_xticks(list(xs), [str(y) for y in years])
-        ax.set_ylabel("%")
-        ax.set_title(f"{c.name(code)}: {indicator.label}", fontsize=9)
-        ax.legend(fontsize=7, frameon=False)
-        ax.spines[["top", "right"]].set_visible(False)
         sources = "; ".join(dict.fromkeys(_e(f.inputs[0].provenance) for f in shortfalls))
         caption = (
-            f"{_e(c.name(code))}: target against actual, with the shortfall in percentage points "
-            f"derived by the engine. Sources: {sources}"
+            f"<strong>{_e(title)}</strong>: target against actual, with the difference in "
+            f"percentage points derived by the engine. Sources: {sources}"
         )
-        charts.append(_figure(_svg(fig), caption))
+        charts.append(_figure(svg, caption))
     return charts
 
 
@@ -329,7 +357,6 @@ def comparison_to_html(c: Comparison) -> str:
             f"<tr><td>{_e(t.topic.label)} <span class='small'>({_e(t.topic.label_en)})</span></td>{''.join(cells)}</tr>"
         )
     parts.append("</table>")
-    palette = {m.code: _COLOURS[i % len(_COLOURS)] for i, m in enumerate(c.municipalities)}
     parts.append("<h2>Indikatorer (figures side by side)</h2>")
     for row in c.indicators:
         verdict = (
@@ -347,8 +374,11 @@ def comparison_to_html(c: Comparison) -> str:
         parts += [f"<li class='diff'>{_e(n.reason)}</li>" for n in row.not_derived]
         parts.append("</ul>")
         if len(row.entries) > 1:
-            parts.append(_bar_chart(row, palette))
-        parts.append(_entries_table(row.entries))
+            parts.append(_bar_chart(row))
+        shown, summary = _shown(row.entries)
+        if summary:
+            parts.append(f"<p class='small'>{summary}</p>")
+        parts.append(_entries_table(shown))
     parts.append("<h2>Udvikling (time series and targets)</h2>")
     parts += _series_charts(c)
     parts += _shortfall_charts(c)
@@ -368,7 +398,29 @@ def comparison_to_html(c: Comparison) -> str:
     parts.append(
         "<h2>Beregnede tal (derived figures)</h2><table><tr><th>Kommune</th><th>Kind</th><th>Indicator</th><th>Group</th><th>Years</th><th>Value</th><th>Sources</th></tr>"
     )
-    for d in c.derived:
+    derived = list(c.derived)
+    if len(derived) > SUMMARY_THRESHOLD:
+        latest: dict[tuple[Any, ...], Any] = {}
+        for d in derived:
+            key = (
+                d.kind,
+                d.municipality,
+                d.strategy,
+                d.indicator,
+                d.group,
+                d.age_band,
+                d.category,
+                d.target,
+            )
+            if key not in latest or (d.year or 0) >= (latest[key].year or 0):
+                latest[key] = d
+        parts.append(
+            f"<tr><td colspan='7' class='small'>The latest of each of {len(latest)} series "
+            f"({len(derived)} derived figures in all; every one is in "
+            "<code>kommuneintegration compare -f json</code>).</td></tr>"
+        )
+        derived = list(latest.values())
+    for d in derived:
         years = f"{d.from_year}–{d.year}" if d.from_year else str(d.year or "–")
         parts.append(
             f"<tr><td>{_e(c.name(d.municipality))}</td><td>{_e(KIND_LABELS[d.kind])} ({_e(d.kind)})</td><td>{_e(d.indicator)}{' – ' + _e(d.category) if d.category else ''}</td>"

@@ -1,0 +1,68 @@
+"""The HTML report: charts that do not mislead, and a page that grows with its input, not faster."""
+
+from __future__ import annotations
+
+import re
+import sys
+from pathlib import Path
+
+import pytest
+
+from kommuneintegration.comparison import compare
+from kommuneintegration.render.html import comparison_to_html
+from kommuneintegration.render.svg import Bar, Line, Marker, bar_chart, colour_for, line_chart
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
+from big_plugin import big_registry
+
+
+def test_a_municipality_keeps_its_colour_whatever_else_is_installed():
+    assert colour_for("851") == colour_for("851")
+    assert colour_for("751") != colour_for("851")
+    assert colour_for("461") == colour_for("461")  # a function of the code alone
+
+
+def test_line_charts_have_whole_years_a_zero_baseline_and_alt_text():
+    svg = line_chart(
+        [Line("indvandrere", ((2018, 4.3), (2019, 4.5), (2021, 5.4)), "#000")],
+        markers=[Marker(2021, 6.3, "mål 6.3")],
+        axis_label="%",
+        alt="Aalborg: share by year",
+    )
+    assert "<title>Aalborg: share by year</title>" in svg
+    assert "aria-label='Aalborg: share by year'" in svg
+    years = re.findall(r">(\d{4}(?:\.\d+)?)</text>", svg)
+    assert years == ["2018", "2019", "2020", "2021"]
+    ticks = [float(t) for t in re.findall(r"text-anchor='end' fill='#444'>([\d.]+)</text>", svg)]
+    assert ticks[0] == 0
+    assert ticks[-1] >= 6.3
+
+
+def test_bar_charts_start_at_zero_and_say_everything_in_their_alt_text():
+    svg = bar_chart(
+        [Bar("Aalborg 2022, 18-19: indvandrere", 38.8, "#000", "38.8 %")],
+        axis_label="%",
+        alt="bars",
+    )
+    assert ">0</text>" in svg
+    assert "<title>Aalborg 2022, 18-19: indvandrere: 38.8 %</title>" in svg
+
+
+@pytest.mark.installed_plugins
+def test_the_bundled_report_has_one_chart_per_indicator_and_city():
+    from kommuneintegration.plugins import get_host
+
+    page = comparison_to_html(compare(get_host().registry()))
+    assert "matplotlib" not in page
+    assert page.count("<svg") == page.count("role='img'")
+    assert all("<title>" in chunk for chunk in page.split("<svg")[1:])
+
+
+def test_a_report_of_10000_figures_is_linear_and_small():
+    # Its speed against compare is measured by benchmarks/bench_scale.py, not here.
+    registry = big_registry(10_000)
+    page = comparison_to_html(compare(registry))
+    assert len(page.encode("utf-8")) < 2_000_000
+    # One chart per indicator and city: 5 indicators, one city (bars and development).
+    assert page.count("<figure>") <= 2 * 5 + 1
+    assert "Showing the latest figure of each of" in page
