@@ -221,6 +221,12 @@ def test_input_containers_agree(people):
         {k: pd.Series([x or None for x in v], dtype=object) for k, v in cols.items()},
         {k: pd.Series(v, dtype="string") for k, v in cols.items()},
         {k: pa.array([x or None for x in v]) for k, v in cols.items()},
+        {k: pa.array(v) for k, v in cols.items()},  # "" rather than null
+        {k: pa.array(v, pa.large_string()) for k, v in cols.items()},
+        {k: pa.array(["ZZ", *v])[1:] for k, v in cols.items()},  # a slice: an offset into buffers
+        {k: pa.chunked_array([v[:1], v[1:]]) for k, v in cols.items()},
+        {k: pa.array(v).dictionary_encode() for k, v in cols.items()},
+        {k: np.array(v, dtype="<U3") for k, v in cols.items()},
         {k: np.array([x.lower() for x in v], dtype="<U8") for k, v in cols.items()},
     ]
     for variant in variants:
@@ -274,3 +280,27 @@ def test_empty_population():
     result = classify_many(*([[]] * 6))
     assert len(result) == 0
     assert sum(result.counts().values()) == 0
+
+
+def test_integer_codes_are_iso_numeric():
+    # ISO 3166-1 numeric: 208 Denmark, 792 Türkiye, 368 Iraq; negative: not recorded.
+    codes = {
+        "birth_country": np.array([208, 792, 368, 208, 999]),
+        "citizenship": np.array([208, 792, 368, 792, 208]),
+        "mother_birth_country": np.array([208, 792, -1, 792, 208]),
+        "mother_citizenship": np.array([208, 792, -1, 792, 208]),
+        "father_birth_country": np.array([-1, -1, -1, 792, 208], dtype=np.int16),
+        "father_citizenship": np.array([-1, -1, -1, 792, 208], dtype=np.int16),
+    }
+    with pytest.raises(
+        InvalidCodesError, match=r"birth_country: 1 invalid country code, first at row 4 \(999\)"
+    ):
+        classify_many(**codes)
+    result = classify_many(**codes, errors="coerce")
+    assert result.country_of_origin.tolist()[:4] == ["DK", "TR", "IQ", "TR"]
+    assert [Origin(o) for o in result.origin[:4]] == [
+        Origin.DANISH,
+        Origin.IMMIGRANT,
+        Origin.IMMIGRANT,
+        Origin.DESCENDANT,
+    ]

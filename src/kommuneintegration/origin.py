@@ -16,6 +16,7 @@ same answers.
 from __future__ import annotations
 
 import enum
+import functools
 import os
 from collections.abc import Callable, Mapping
 from concurrent.futures import ThreadPoolExecutor
@@ -236,7 +237,8 @@ class _Column:
     """One input column, ready to be encoded block by block."""
 
     length: int
-    encode: Callable[[int, int], npt.NDArray[np.int16]]
+    #: ``encode(lo, hi, out)`` writes the code indices of rows lo..hi into ``out``.
+    encode: Callable[[int, int, npt.NDArray[np.int16]], object]
     original: Callable[[int], object]
 
 
@@ -252,15 +254,17 @@ def _encoder(values: Any, name: str = "values") -> _Column:
         if not mask.any():
             return inner
 
-        def encode(lo: int, hi: int) -> npt.NDArray[np.int16]:
-            return np.where(mask[lo:hi], _INDEX_DTYPE(_MISSING), inner.encode(lo, hi)).astype(
-                _INDEX_DTYPE, copy=False
-            )
+        def encode(lo: int, hi: int, out: npt.NDArray[np.int16]) -> None:
+            inner.encode(lo, hi, out)
+            np.copyto(out, _INDEX_DTYPE(_MISSING), where=mask[lo:hi])
 
         return _Column(inner.length, encode, lambda i: None if mask[i] else inner.original(i))
     if hasattr(values, "dictionary_encode") and not isinstance(values, np.ndarray):  # pyarrow
         import pyarrow as pa
 
+        direct = _from_arrow_strings(values)
+        if direct is not None:
+            return direct
         is_dictionary = pa.types.is_dictionary(values.type)
         encoded = values if is_dictionary else values.dictionary_encode()
         if hasattr(encoded, "combine_chunks"):
@@ -284,16 +288,102 @@ def _encoder(values: Any, name: str = "values") -> _Column:
     if arr.dtype.kind in "US":
         fixed = np.ascontiguousarray(arr)
         return _Column(
-            len(fixed), lambda lo, hi: _from_fixed_width(fixed[lo:hi]), lambda i: fixed[i].item()
+            len(fixed),
+            lambda lo, hi, out: _from_fixed_width(fixed[lo:hi], out),
+            lambda i: fixed[i].item(),
         )
+    if arr.dtype.kind in "iu":
+        return _from_numeric(arr)
     obj = arr.astype(object, copy=False)
+    try:  # pandas hashes the distinct objects in C: the column is converted once
+        import pandas as pd
+    except ImportError:  # pragma: no cover - without pandas, one dictionary look-up a row
+        pass
+    else:
+        codes, uniques = pd.factorize(obj, use_na_sentinel=True)
+        return _from_factorized(np.asarray(codes), list(np.asarray(uniques, dtype=object)))
     lut = {**_CODE_INDEX, **{c.lower(): i for c, i in _CODE_INDEX.items()}, "": _MISSING}
     out = np.fromiter(
         (lut[v] if isinstance(v, str) and v in lut else _scalar_index(v) for v in obj),
         dtype=_INDEX_DTYPE,
         count=len(obj),
     )
-    return _Column(len(out), lambda lo, hi: out[lo:hi], lambda i: obj[i])
+    return _Column(len(out), lambda lo, hi, dest: np.copyto(dest, out[lo:hi]), lambda i: obj[i])
+
+
+def _numeric_table() -> npt.NDArray[np.int16]:
+    """ISO 3166-1 numeric codes (208 Denmark, 792 Türkiye) -> code index."""
+    import pycountry
+
+    table = np.full(1000, _INVALID, dtype=_INDEX_DTYPE)
+    for country in pycountry.countries:
+        index = _CODE_INDEX.get(country.alpha_2)
+        if index is not None:
+            table[int(country.numeric)] = index
+    return table
+
+
+def _from_numeric(arr: npt.NDArray[Any]) -> _Column:
+    """Integer-coded countries, read as ISO 3166-1 numeric codes; negative means not recorded.
+
+    Encoded block by block with one clip and one table look-up, like the strings.
+    """
+    # Index 0: not recorded (any negative); 1..1000: codes 0..999; 1001: out of range.
+    table = np.concatenate(([_MISSING], _numeric_table(), [_INVALID])).astype(_INDEX_DTYPE)
+    values = np.ascontiguousarray(arr)
+
+    def encode(lo: int, hi: int, out: npt.NDArray[np.int16]) -> None:
+        key = np.clip(values[lo:hi], -1, 1000).astype(np.int32)
+        key += 1
+        np.take(table, key, out=out)
+
+    return _Column(len(values), encode, lambda i: values[i].item())
+
+
+def _from_arrow_strings(values: Any) -> _Column | None:
+    """A pyarrow string array read straight from its buffers: offsets and bytes, no hashing.
+
+    Codes are one or two ASCII bytes; longer strings are invalid and empty ones or
+    nulls not recorded. Returns None for anything else (the caller then
+    dictionary-encodes).
+    """
+    import pyarrow as pa
+
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
+        return None
+    n = len(values)
+    _, offsets_buffer, data_buffer = values.buffers()
+    offset_type = np.int64 if pa.types.is_large_string(values.type) else np.int32
+    offsets = np.frombuffer(offsets_buffer, dtype=offset_type)[
+        values.offset : values.offset + n + 1
+    ]
+    data = (
+        np.frombuffer(data_buffer, dtype=np.uint8)
+        if data_buffer is not None and data_buffer.size
+        else np.zeros(1, np.uint8)
+    )
+    padded = np.concatenate((data, np.zeros(2, np.uint8)))  # reads past the end land on zeros
+    nulls = values.is_null().to_numpy(zero_copy_only=False) if values.null_count else None
+
+    def encode(lo: int, hi: int, out: npt.NDArray[np.int16]) -> None:
+        starts = np.asarray(offsets[lo:hi], dtype=np.int64)
+        lengths: npt.NDArray[np.int64] = np.subtract(offsets[lo + 1 : hi + 1], starts)
+        c0 = np.minimum(padded[starts], 128).astype(np.int32)
+        c1 = np.where(lengths > 1, np.minimum(padded[starts + 1], 128), 0)
+        c0 *= 129
+        c0 += c1
+        c0[lengths == 0] = 0  # "" -> not recorded
+        np.take(_KEY_TABLE, c0, out=out)
+        out[lengths > 2] = _INVALID
+        if nulls is not None:
+            out[nulls[lo:hi]] = _MISSING
+
+    def original(i: int) -> object:
+        return values[i].as_py()
+
+    return _Column(n, encode, original)
 
 
 def _from_factorized(codes: npt.NDArray[Any], uniques: list[object]) -> _Column:
@@ -302,7 +392,7 @@ def _from_factorized(codes: npt.NDArray[Any], uniques: list[object]) -> _Column:
     idx = lut[codes]
     return _Column(
         len(idx),
-        lambda lo, hi: idx[lo:hi],
+        lambda lo, hi, out: np.copyto(out, idx[lo:hi]),
         lambda i: uniques[codes[i]] if codes[i] < len(uniques) else None,
     )
 
@@ -321,18 +411,25 @@ _KEY14: Final = _key14_table()
 _NOT_ASCII: Final = np.uint64(0xFFFFFF80FFFFFF80)
 
 
-def _from_fixed_width(arr: npt.NDArray[Any]) -> npt.NDArray[np.int16]:
+def _from_fixed_width(
+    arr: npt.NDArray[Any], out: npt.NDArray[np.int16] | None = None
+) -> npt.NDArray[np.int16]:
     """Fixed-width strings: read the characters as integers, no Python per row."""
     arr = np.ascontiguousarray(arr)
     n = len(arr)
+    if out is None:
+        out = np.empty(n, dtype=_INDEX_DTYPE)
     if arr.dtype == np.dtype("<U2"):
         # One row is one uint64: two UCS-4 characters. Pack both into 14 bits.
         v = arr.view(np.uint64)
-        key = (v | (v >> np.uint64(25))) & np.uint64(0x3FFF)
-        out: npt.NDArray[np.int16] = _KEY14[key.view(np.int64)]
-        bad = (v & _NOT_ASCII) != 0
-        if bad.any():
-            out[bad] = _INVALID
+        key = np.right_shift(v, np.uint64(25))  # one temporary, reused in place
+        np.bitwise_or(key, v, out=key)
+        np.bitwise_and(key, np.uint64(0x3FFF), out=key)
+        np.take(_KEY14, key.view(np.int64), out=out)
+        # Non-ASCII characters would alias onto ASCII keys: one reduction says whether any
+        # row has one, and only then is each row checked.
+        if np.bitwise_or.reduce(v) & _NOT_ASCII:
+            out[(v & _NOT_ASCII) != 0] = _INVALID
         return out
     chars: npt.NDArray[np.unsignedinteger[Any]]
     if arr.dtype.kind == "U":
@@ -342,13 +439,16 @@ def _from_fixed_width(arr: npt.NDArray[Any]) -> npt.NDArray[np.int16]:
         width = arr.dtype.itemsize
         chars = arr.view(np.uint8).reshape(n, width) if width else np.zeros((n, 0), np.uint8)
     if width == 0:
-        return np.full(n, _MISSING, dtype=_INDEX_DTYPE)
-    c0 = np.minimum(chars[:, 0], 128).astype(np.int32)
-    c1 = np.minimum(chars[:, 1], 128).astype(np.int32) if width > 1 else np.zeros(n, np.int32)
-    result: npt.NDArray[np.int16] = _KEY_TABLE[c0 * 129 + c1]
+        out[:] = _MISSING
+        return out
+    key = np.minimum(chars[:, 0], 128).astype(np.int32)
+    key *= 129
+    if width > 1:
+        key += np.minimum(chars[:, 1], 128)
+    np.take(_KEY_TABLE, key, out=out)
     if width > 2:
-        result[chars[:, 2] != 0] = _INVALID  # longer than two characters: not a code
-    return result
+        out[chars[:, 2] != 0] = _INVALID  # longer than two characters: not a code
+    return out
 
 
 def country_code_indices(codes: npt.NDArray[Any]) -> tuple[npt.NDArray[np.int16], list[str]]:
@@ -440,6 +540,12 @@ class ClassifiedPopulation:
 BLOCK_ROWS: Final = 1 << 18
 
 
+@functools.cache
+def _pool() -> ThreadPoolExecutor:
+    """One pool for the process: starting threads per call costs more than small inputs take."""
+    return ThreadPoolExecutor(_workers(), thread_name_prefix="kommuneintegration-classify")
+
+
 def _workers() -> int:
     return max(1, min(4, os.cpu_count() or 1))
 
@@ -493,22 +599,20 @@ def classify_many(
         stacked[6] = _DK
         stacked[7] = _MISSING
         for k, column in enumerate(columns):
-            idx = column.encode(lo, hi)
-            bad = idx == _INVALID
-            count = int(np.count_nonzero(bad))
-            if count:
-                found.append((count, (np.flatnonzero(bad)[:5] + lo).tolist()))
-                idx = np.where(bad, _MISSING, idx).astype(_INDEX_DTYPE, copy=False)
+            row = stacked[k]
+            column.encode(lo, hi, row)  # written in place: no copy per column
+            if hi > lo and row.max() == _INVALID:  # one reduction; the mask only when needed
+                bad = row == _INVALID
+                found.append((int(np.count_nonzero(bad)), (np.flatnonzero(bad)[:5] + lo).tolist()))
+                row[bad] = _MISSING
             else:
                 found.append((0, []))
-            stacked[k] = idx
         _apply_rules(stacked, origin[lo:hi], coo[lo:hi])
         return found
 
     bounds = [(lo, min(lo + BLOCK_ROWS, n)) for lo in range(0, n, BLOCK_ROWS)] or [(0, 0)]
     if len(bounds) > 1 and _workers() > 1:
-        with ThreadPoolExecutor(_workers()) as pool:
-            results = list(pool.map(lambda b: work(*b), bounds))
+        results = list(_pool().map(lambda b: work(*b), bounds))
     else:
         results = [work(*b) for b in bounds]
     coerced: dict[str, int] = {}
