@@ -32,6 +32,7 @@ from kommuneintegration.words import fold
 
 __all__ = [
     "COLUMNS",
+    "COUNTRY_CODES",
     "Classification",
     "ClassifiedPopulation",
     "InvalidCodesError",
@@ -40,7 +41,6 @@ __all__ = [
     "Person",
     "classify",
     "classify_many",
-    "country_code_indices",
 ]
 
 
@@ -431,6 +431,24 @@ def _from_fixed_width(
         if np.bitwise_or.reduce(v) & _NOT_ASCII:
             out[(v & _NOT_ASCII) != 0] = _INVALID
         return out
+    if arr.dtype.kind == "U" and arr.dtype.itemsize > 8:
+        # Wider text ("<U3", "<U8"): the first two characters make the key, as for "<U2";
+        # anything in the third character makes the row invalid (longer than a code).
+        wide = arr.view(np.uint32).reshape(n, arr.dtype.itemsize // 4)
+        key32 = np.left_shift(wide[:, 1], 7)
+        np.bitwise_or(key32, wide[:, 0], out=key32)
+        high = int(np.bitwise_or.reduce(wide[:, 0])) | int(np.bitwise_or.reduce(wide[:, 1]))
+        if high < 0x80:  # ASCII: 14-bit keys, as for "<U2"
+            np.take(_KEY14, key32, out=out)
+        else:
+            c0 = np.minimum(wide[:, 0], 128).astype(np.int32)
+            c0 *= 129
+            c0 += np.minimum(wide[:, 1], 128)
+            np.take(_KEY_TABLE, c0, out=out)
+        third = wide[:, 2]
+        if third.any():
+            out[third != 0] = _INVALID
+        return out
     chars: npt.NDArray[np.unsignedinteger[Any]]
     if arr.dtype.kind == "U":
         width = arr.dtype.itemsize // 4
@@ -449,16 +467,6 @@ def _from_fixed_width(
     if width > 2:
         out[chars[:, 2] != 0] = _INVALID  # longer than two characters: not a code
     return out
-
-
-def country_code_indices(codes: npt.NDArray[Any]) -> tuple[npt.NDArray[np.int16], list[str]]:
-    """Dictionary-encode alpha-2 codes (``country_of_origin``): indices and the dictionary.
-
-    Vectorised over fixed-width strings, for writers that store a column once per
-    distinct value (Parquet, Arrow) instead of once per row.
-    """
-    indices = _from_fixed_width(np.asarray(codes, dtype="<U2"))
-    return indices, _CODE_LIST.tolist()
 
 
 class InvalidCodesError(InputError):
@@ -500,14 +508,32 @@ class InvalidCodesError(InputError):
 class ClassifiedPopulation:
     """The result of :func:`classify_many`, aligned row for row with the input.
 
-    ``origin`` holds :class:`Origin` values (int8), ``country_of_origin`` alpha-2
-    codes ("" where undetermined or not recorded). ``coerced`` says, per
+    ``origin`` holds :class:`Origin` values (int8). The country of origin is kept
+    dictionary-encoded, as ``country_index`` (int16) into :data:`COUNTRY_CODES`,
+    two bytes a row; ``country_of_origin`` gives the alpha-2 codes ("" where
+    undetermined or not recorded), made on first use. ``coerced`` says, per
     argument, how many invalid values ``errors="coerce"`` treated as unknown.
     """
 
     origin: npt.NDArray[np.int8]
-    country_of_origin: npt.NDArray[np.str_]
+    country_index: npt.NDArray[np.int16]
     coerced: Mapping[str, int] = attrs.field(factory=dict)
+
+    @classmethod
+    def from_codes(
+        cls,
+        origin: npt.NDArray[np.int8],
+        codes: npt.ArrayLike,
+        coerced: Mapping[str, int] | None = None,
+    ) -> ClassifiedPopulation:
+        """Build one from alpha-2 country codes (e.g. read back from a file)."""
+        return cls(origin, _from_fixed_width(np.asarray(codes, dtype="<U2")), dict(coerced or {}))
+
+    @functools.cached_property
+    def country_of_origin(self) -> npt.NDArray[np.str_]:
+        """Alpha-2 codes, one per row ("" where undetermined or not recorded)."""
+        codes: npt.NDArray[np.str_] = np.take(_CODE_LIST, self.country_index)
+        return codes
 
     def __len__(self) -> int:
         return len(self.origin)
@@ -591,7 +617,7 @@ def classify_many(
                 f"{name} has {column.length} values but {COLUMNS[0]} has {n}; all arguments must align"
             )
     origin = np.empty(n, dtype=np.int8)
-    coo = np.empty(n, dtype="<U2")
+    coo = np.empty(n, dtype=_INDEX_DTYPE)
 
     def work(lo: int, hi: int) -> list[tuple[int, list[int]]]:
         found: list[tuple[int, list[int]]] = []
@@ -623,6 +649,10 @@ def classify_many(
             raise InvalidCodesError(name, count, [(row, columns[k].original(row)) for row in rows])
         coerced[name] = count
     return ClassifiedPopulation(origin, coo, coerced)
+
+
+#: The dictionary of ``ClassifiedPopulation.country_index``: alpha-2 codes, "" for none.
+COUNTRY_CODES: Final = _CODE_LIST
 
 
 def _rule_tables() -> tuple[npt.NDArray[np.int8], npt.NDArray[np.intp]]:
@@ -658,7 +688,7 @@ _POWERS: Final = np.array([3**5, 3**4, 3**3, 3**2, 3, 1], dtype=np.int16).reshap
 
 
 def _apply_rules(
-    stacked: npt.NDArray[np.int16], origin: npt.NDArray[np.int8], coo: npt.NDArray[np.str_]
+    stacked: npt.NDArray[np.int16], origin: npt.NDArray[np.int8], coo: npt.NDArray[np.int16]
 ) -> None:
     """Classify a block into ``origin`` and ``coo`` (views of the result).
 
@@ -672,4 +702,4 @@ def _apply_rules(
     np.take(_ORIGIN_LUT, state, out=origin)
     flat = _SOURCE_LUT[state] * width
     flat += np.arange(width)
-    np.take(_CODE_LIST, stacked.ravel()[flat], out=coo)
+    np.take(stacked.ravel(), flat, out=coo)

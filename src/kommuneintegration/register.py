@@ -32,11 +32,11 @@ import numpy.typing as npt
 from kommuneintegration.errors import InputError
 from kommuneintegration.origin import (
     COLUMNS,
+    COUNTRY_CODES,
     ClassifiedPopulation,
     InvalidCodesError,
     Origin,
     classify_many,
-    country_code_indices,
 )
 from kommuneintegration.safefile import atomic_path, check_paths, file_format, write_text
 
@@ -543,7 +543,7 @@ class _Writer:
         table = pa.Table.from_batches([batch]) if not isinstance(batch, pa.Table) else batch
         # The added columns as dictionaries over the result's arrays: no Python objects per row.
         origin = pa.array(result.origin, pa.int8())
-        indices, codes = country_code_indices(result.country_of_origin)
+        indices, codes = result.country_index, COUNTRY_CODES.tolist()
         table = table.append_column("origin", origin)
         table = table.append_column(
             "origin_label", pa.DictionaryArray.from_arrays(origin, pa.array(_LABELS.tolist()))
@@ -598,7 +598,7 @@ class _Writer:
 
     def write_header(self, source: Path) -> None:
         """An input with no rows: write an empty output through the normal path (header or schema)."""
-        empty = ClassifiedPopulation(np.empty(0, dtype=np.int8), np.empty(0, dtype="<U2"))
+        empty = ClassifiedPopulation.from_codes(np.empty(0, dtype=np.int8), [])
         if file_format(source) == "parquet":
             import pyarrow.parquet as pq
 
