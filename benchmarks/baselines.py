@@ -76,24 +76,28 @@ def python_loop(bc, cit, mb, mc, fb, fc) -> tuple[list[int], list[str]]:
 
 
 def numpy_masks(
-    bc: Any, cit: Any, mb: Any, mc: Any, fb: Any, fc: Any
+    bc: Any, cit: Any, mb: Any, mc: Any, fb: Any, fc: Any, *, dk: Any = "DK", missing: Any = ""
 ) -> tuple[np.ndarray, np.ndarray]:
-    """What a careful analyst writes: boolean masks over the string arrays, no encoding."""
-    mother_known = (mb != "") | (mc != "")
-    father_known = (fb != "") | (fc != "")
-    danish_parent = ((mb == "DK") & (mc == "DK")) | ((fb == "DK") & (fc == "DK"))
+    """What a careful analyst writes: boolean masks over the arrays as given, no encoding.
+
+    ``dk`` and ``missing`` are how the arrays write Denmark and "not recorded"
+    (208 and -1 for ISO numeric integer codes).
+    """
+    mother_known = (mb != missing) | (mc != missing)
+    father_known = (fb != missing) | (fc != missing)
+    danish_parent = ((mb == dk) & (mc == dk)) | ((fb == dk) & (fc == dk))
     none_known = ~mother_known & ~father_known
-    born_dk = bc == "DK"
+    born_dk = bc == dk
     origin = np.where(born_dk, 3, 2).astype(np.int8)
-    origin[bc == ""] = 0
-    origin[none_known & born_dk & (cit == "DK")] = 1
-    origin[none_known & born_dk & (cit == "")] = 0
+    origin[bc == missing] = 0
+    origin[none_known & born_dk & (cit == dk)] = 1
+    origin[none_known & born_dk & (cit == missing)] = 0
     origin[danish_parent] = 1
     parent_b = np.where(mother_known, mb, fb)
     parent_c = np.where(mother_known, mc, fc)
     country = np.where(
         none_known, np.where(born_dk, cit, bc), np.where(parent_b == "DK", parent_c, parent_b)
     )
-    country[origin == 1] = "DK"
-    country[origin == 0] = ""
+    country[origin == 1] = dk
+    country[origin == 0] = missing
     return origin, country
