@@ -39,7 +39,7 @@ from kommuneintegration.models import Indicator, Municipality, Observation, Stra
 from kommuneintegration.registry import Registry
 from kommuneintegration.statbank import Fetched
 from kommuneintegration.statbank.context import ContextRow, context_rows
-from kommuneintegration.words import fold
+from kommuneintegration.words import spellings
 
 __all__ = [
     "SCHEMA_VERSION",
@@ -346,12 +346,28 @@ def _wanted_topics(wanted: Iterable[str] | None) -> set[str] | None:
     known = topics()
     chosen: set[str] = set()
     for text in wanted:
-        key = fold(text)
-        match = [t.id for t in known.values() if key in (t.id, fold(t.label), fold(t.label_en))]
+        keys = spellings(text)
+        match = [t.id for t in known.values() if keys & _topic_names(t)]
         if not match:
-            raise KeyError(f"unknown theme {text!r}; known: {', '.join(known)}")
+            listed = ", ".join(f"{t.id} ({t.label})" for t in known.values())
+            raise KeyError(f"unknown theme {text!r}; known: {listed}")
         chosen.update(match)
     return chosen
+
+
+_SMALL_WORDS: Final = frozenset({"og", "and", "of", "i", "in", "the"})
+
+
+def _topic_names(topic: Topic) -> frozenset[str]:
+    """What a user may type for a theme: its id, its Danish or English name, or a word of either.
+
+    "-t bolig" finds "bolig og bosætning", "-t housing" finds "housing and settlement".
+    """
+    names = {topic.id, topic.label, topic.label_en}
+    names |= {
+        w for n in (topic.label, topic.label_en) for w in n.split() if w.lower() not in _SMALL_WORDS
+    }
+    return frozenset(k for n in names for k in spellings(n))
 
 
 def compare(

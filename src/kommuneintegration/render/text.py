@@ -7,7 +7,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Final
 
 from kommuneintegration.render.common import entry_notes, entry_value, target_wording
-from kommuneintegration.units import format_value
+from kommuneintegration.units import format_value, unit_symbol
 from kommuneintegration.words import escape_controls
 
 if TYPE_CHECKING:
@@ -190,12 +190,25 @@ def comparison_to_text(c: Comparison) -> str:
     lines += _heading("Indikatorer (figures side by side)")
     for row in c.indicators:
         lines += _indicator_block(row, c)
+    if not c.indicators:
+        lines += _wrap(
+            "Ingen tal for de valgte temaer og kommuner (no figures for the chosen themes "
+            "and municipalities).",
+            2,
+        )
     lines += _context(c)
     if c.disagreements:
         lines += _heading("Uenige tal (figures that disagree)")
         for d in c.disagreements:
             lines += _wrap(f"{c.name(d.municipality)}, {d.strategy}: {d.describe()}", 4, "  ! ")
     lines += _heading("Evaluering (targets against observations)")
+    if not c.evaluations:
+        lines += _wrap(
+            "Ingen mål for de valgte temaer og kommuner (no targets for the chosen themes "
+            "and municipalities).",
+            2,
+        )
+        return escape_controls("\n".join(lines) + "\n")
     lines += _summary(c.evaluations)
     lines += ["", *evaluations_to_text(c.evaluations).rstrip("\n").split("\n")]
     return escape_controls("\n".join(lines) + "\n")
@@ -248,7 +261,9 @@ def strategies_to_text(municipality: Municipality, documents: Sequence[Document]
             (
                 "Indikatorer",
                 [
-                    f"{i.label} [{i.measure.label}, {i.unit}{', ' + str(i.age_band) if i.age_band else ''}] ({i.concept})"
+                    f"{i.id}: {i.label} [{i.measure.label}, {unit_symbol(i.unit, words=True)}"
+                    f"{', ' + str(i.age_band) if i.age_band else ''}] ({i.concept})"
+                    + (f"; Statistikbanken {i.statbank}" if i.statbank else "")
                     for i in s.indicators
                 ],
             ),
