@@ -335,3 +335,23 @@ def test_json_shape_and_content_of_the_bundled_cities():
     assert {s["kind"] for s in aarhus["strategies"]} == {"adopted-policy", "proposal"}
     assert len([e for e in data["evaluations"] if e["municipality"] != "000"]) == 22
     assert len([e for e in data["evaluations"] if e["municipality"] == "000"]) == 8
+
+
+@pytest.mark.installed_plugins
+def test_data_frames_for_developers():
+    pd = pytest.importorskip("pandas")
+    from kommuneintegration.comparison import FRAME_COLUMNS, observations_frame
+
+    registry = PluginHost(strict=True).registry()
+    result = compare(registry, municipalities=["851", "101"])
+    frame = result.to_frame()
+    assert list(frame.columns) == list(FRAME_COLUMNS)
+    assert len(frame) == sum(len(row.entries) for row in result.indicators)
+    gap = frame[
+        (frame.catalogue == "employment-gap") & frame.derived & (frame.municipality == "101")
+    ]
+    assert sorted(gap.value) == [17.0, 22.0]
+    everything = observations_frame(registry)
+    assert len(everything) == sum(len(s.observations) for _, s in registry.all_strategies())
+    assert everything.year.dtype == pd.Int64Dtype()
+    assert not everything.source.str.contains(".txt").any()

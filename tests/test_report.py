@@ -66,3 +66,15 @@ def test_a_report_of_10000_figures_is_linear_and_small():
     # One chart per indicator and city: 5 indicators, one city (bars and development).
     assert page.count("<figure>") <= 2 * 5 + 1
     assert "Showing the latest figure of each of" in page
+
+
+@pytest.mark.installed_plugins
+def test_the_report_opens_with_a_summary_and_contents():
+    from kommuneintegration.plugins import get_host
+
+    page = comparison_to_html(compare(get_host().registry()))
+    summary = page.index("Kort fortalt (in short):")
+    contents = page.index("Indhold (contents)")
+    assert summary < contents < page.index("<h2 id='s1'>")
+    assert "<a href='#s1'>Målgrupper" in page
+    assert page.count("<h2 id='s") == page.count("<li><a href='#s")

@@ -20,7 +20,7 @@ from __future__ import annotations
 import itertools
 import re
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Final
+from typing import Any, Final
 
 import attrs
 
@@ -42,6 +42,7 @@ from kommuneintegration.statbank.context import ContextRow, context_rows
 from kommuneintegration.words import spellings
 
 __all__ = [
+    "FRAME_COLUMNS",
     "SCHEMA_VERSION",
     "CatalogueComparison",
     "Comparison",
@@ -53,6 +54,7 @@ __all__ = [
     "concept_name",
     "differences",
     "documents",
+    "observations_frame",
 ]
 
 #: Bumped when the JSON shape changes incompatibly.
@@ -183,6 +185,40 @@ class Comparison:
     def strategies(self, code: str) -> tuple[Strategy, ...]:
         return tuple(d.strategy for d in self.documents if d.municipality.code == code)
 
+    def to_frame(self) -> Any:
+        """The figures side by side as a tidy pandas DataFrame: one row per figure.
+
+        Columns: municipality, municipality_name, catalogue, comparable, strategy,
+        indicator, concept, group, group_label, age_band, year, period, value,
+        unit, bound, derived, source. Needs pandas (``pip install
+        kommuneintegration[frames]``).
+        """
+        pd = _pandas()
+        rows = [
+            {
+                "municipality": e.municipality,
+                "municipality_name": e.municipality_name,
+                "catalogue": row.indicator.id,
+                "comparable": row.comparable,
+                "strategy": e.strategy,
+                "indicator": e.indicator,
+                "concept": e.concept,
+                "group": e.group,
+                "group_label": e.group_label,
+                "age_band": e.age_band,
+                "year": e.year,
+                "period": e.period or None,
+                "value": e.value,
+                "unit": e.unit,
+                "bound": e.bound,
+                "derived": e.derived,
+                "source": e.source,
+            }
+            for row in self.indicators
+            for e in row.entries
+        ]
+        return pd.DataFrame(rows, columns=FRAME_COLUMNS).astype({"year": "Int64"})
+
     def name(self, code: str) -> str:
         """A compared municipality's name by its code."""
         for m in self.municipalities:
@@ -194,6 +230,75 @@ class Comparison:
         """A group's Danish label, or its id if no plugin defines it."""
         group = self.groups.get(group_id or "")
         return group.label if group is not None else group_id or ""
+
+
+#: The columns of :meth:`Comparison.to_frame` and :func:`observations_frame`, in order.
+FRAME_COLUMNS: Final = (
+    "municipality",
+    "municipality_name",
+    "catalogue",
+    "comparable",
+    "strategy",
+    "indicator",
+    "concept",
+    "group",
+    "group_label",
+    "age_band",
+    "year",
+    "period",
+    "value",
+    "unit",
+    "bound",
+    "derived",
+    "source",
+)
+
+
+def _pandas() -> Any:
+    try:
+        import pandas as pd
+    except ImportError as exc:  # pragma: no cover - exercised only without the extra
+        raise RuntimeError(
+            "data frames need pandas: pip install 'kommuneintegration[frames]'"
+        ) from exc
+    return pd
+
+
+def observations_frame(registry: Registry) -> Any:
+    """Every figure every loaded plugin supplies, as a tidy pandas DataFrame.
+
+    One row per observation, with the same columns as :meth:`Comparison.to_frame`
+    ("comparable" is empty: nothing is compared here; "derived" is False).
+    """
+    pd = _pandas()
+    rows = []
+    for municipality, strategy in registry.all_strategies():
+        indicators = {i.id: i for i in strategy.indicators}
+        for obs in strategy.observations:
+            indicator = indicators[obs.indicator]
+            label, _ = registry.describe_group(obs.group)
+            rows.append(
+                {
+                    "municipality": municipality.code,
+                    "municipality_name": municipality.name,
+                    "catalogue": indicator.catalogue,
+                    "comparable": None,
+                    "strategy": strategy.id,
+                    "indicator": obs.indicator,
+                    "concept": concept_name(indicator),
+                    "group": obs.group,
+                    "group_label": label or None,
+                    "age_band": str(obs.age_band) if obs.age_band else None,
+                    "year": obs.year,
+                    "period": obs.period or None,
+                    "value": obs.value,
+                    "unit": obs.unit,
+                    "bound": obs.bound.value if obs.bound else None,
+                    "derived": False,
+                    "source": str(obs.provenance),
+                }
+            )
+    return pd.DataFrame(rows, columns=FRAME_COLUMNS).astype({"year": "Int64"})
 
 
 def concept_name(indicator: Indicator) -> str:
