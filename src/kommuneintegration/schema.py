@@ -10,6 +10,7 @@ the key path, collected into a :class:`DataFileError`::
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Mapping, Sequence
 from typing import Any, Final, TypeVar
 
@@ -19,7 +20,15 @@ from cattrs.errors import AttributeValidationNote, ForbiddenExtraKeysError, Iter
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from kommuneintegration.errors import InputError
-from kommuneintegration.models import AgeBand, LabelledEnum, Period, Provenance, Unit, _unit
+from kommuneintegration.models import (
+    AgeBand,
+    LabelledEnum,
+    Period,
+    Provenance,
+    Strategy,
+    Unit,
+    _unit,
+)
 from kommuneintegration.origin import Origin
 from kommuneintegration.words import hint
 
@@ -74,6 +83,12 @@ def _strict_bool(value: Any, _: type) -> bool:
     return value
 
 
+def _date_text(value: Any, _: type) -> str:
+    if isinstance(value, datetime.date):
+        return value.isoformat()
+    return _strict_str(value, str)
+
+
 def _strict_str(value: Any, _: type) -> str:
     if not isinstance(value, str):
         raise TypeError(f"expected text, got {type(value).__name__} {value!r}")
@@ -101,6 +116,16 @@ def _make_converter() -> cattrs.Converter:
     conv.register_unstructure_hook(AgeBand, str)
     conv.register_unstructure_hook_func(
         lambda t: t == frozenset[Origin], lambda s: [o.name.lower() for o in sorted(s)]
+    )
+    # A date as TOML writes it (adopted = 2007-06-13) or as text ("13. juni 2007").
+    conv.register_structure_hook(
+        Strategy,
+        make_dict_structure_fn(
+            Strategy,
+            conv,
+            _cattrs_forbid_extra_keys=True,
+            adopted=override(struct_hook=_date_text),
+        ),
     )
     # A provenance names its document by key in a file; the resolved document
     # (``cited``) is the loader's work, never read from or written to a file.
