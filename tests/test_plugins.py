@@ -345,3 +345,19 @@ def test_ctrl_c_in_a_plugin_is_not_swallowed(host):
     host.register(Interrupted(), name="interrupted")
     with pytest.raises(KeyboardInterrupt):
         host.registry()
+
+
+def test_citation_problems_finds_undeclared_documents_and_file_names():
+    from kommuneintegration.testing import citation_problems
+
+    class Sloppy(Odense):
+        @hookimpl
+        def strategies(self, municipality):
+            bad = Observation(
+                "rate", 61.0, "percent", Provenance("report.pdf", "Tabel 1"), year=2020
+            )
+            return [strategy(observations=[bad])]
+
+    problems = citation_problems(Sloppy(), "sloppy")
+    assert any("document 'report.pdf' is not declared" in p for p in problems)
+    assert any("cites a file name: report.pdf, Tabel 1" in p for p in problems)
