@@ -64,3 +64,19 @@ def make_strategy(
         "themes": list(themes),
     }
     return structure(data, Strategy)
+
+
+def run_cli(*argv: str) -> tuple[int, str, str]:
+    """Run the command line in-process: (exit code, stdout, stderr)."""
+    import io
+    import sys
+
+    from kommuneintegration.cli import main
+
+    out, err = io.StringIO(), io.StringIO()
+    old, sys.stderr = sys.stderr, err
+    try:
+        code = main(list(argv), out=out)
+    finally:
+        sys.stderr = old
+    return code, out.getvalue(), err.getvalue()

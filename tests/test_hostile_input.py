@@ -4,12 +4,11 @@ from __future__ import annotations
 
 import io
 import json
-import sys
 
 import attrs
 import pytest
+from helpers import run_cli as run
 
-from kommuneintegration.cli import main
 from kommuneintegration.comparison import compare
 from kommuneintegration.datafile import load_strategy
 from kommuneintegration.errors import InputError
@@ -22,17 +21,6 @@ from kommuneintegration.schema import DataFileError
 
 HEADER = "municipality;indicator;group;age_band;year;value;unit;source\n"
 PROV = Provenance("test", "Tabel 1")
-
-
-def run(*argv):
-    err = io.StringIO()
-    out = io.StringIO()
-    old, sys.stderr = sys.stderr, err
-    try:
-        code = main(list(argv), out=out)
-    finally:
-        sys.stderr = old
-    return code, out.getvalue(), err.getvalue()
 
 
 # --- figures ------------------------------------------------------------------------------------

@@ -2,14 +2,13 @@
 
 from __future__ import annotations
 
-import io
 import os
-import sys
 
 import numpy as np
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
+from helpers import run_cli
 
 from kommuneintegration import origin as origin_module
 from kommuneintegration.cli import main
@@ -28,13 +27,8 @@ def register(path, rows=5, extra=""):
 
 
 def run(*argv):
-    err = io.StringIO()
-    old, sys.stderr = sys.stderr, err
-    try:
-        code = main(list(argv), out=io.StringIO())
-    finally:
-        sys.stderr = old
-    return code, err.getvalue()
+    code, _, err = run_cli(*argv)
+    return code, err
 
 
 def leftovers(folder):

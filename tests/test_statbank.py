@@ -8,15 +8,13 @@ network.
 
 from __future__ import annotations
 
-import io
 import json
 import socket
-import sys
 
 import pytest
+from helpers import run_cli as run
 from statbank_server import DATA, StandIn
 
-from kommuneintegration.cli import main
 from kommuneintegration.statbank import cached, fetch
 from kommuneintegration.statbank.cache import Cache
 from kommuneintegration.statbank.client import (
@@ -26,16 +24,6 @@ from kommuneintegration.statbank.client import (
     parse_tableinfo,
 )
 from kommuneintegration.statbank.tables import TABLES, to_observations
-
-
-def run(*argv):
-    out, err = io.StringIO(), io.StringIO()
-    old, sys.stderr = sys.stderr, err
-    try:
-        code = main(list(argv), out=out)
-    finally:
-        sys.stderr = old
-    return code, out.getvalue(), err.getvalue()
 
 
 @pytest.fixture

@@ -16,8 +16,9 @@ if TYPE_CHECKING:
 
     from kommuneintegration.comparison import IndicatorEntry
     from kommuneintegration.models import Target
+    from kommuneintegration.statbank.context import ContextRow
 
-__all__ = ["entry_notes", "entry_value", "target_wording"]
+__all__ = ["context_cells", "entry_notes", "entry_value", "target_wording"]
 
 
 def target_wording(target: Target) -> str:
@@ -56,3 +57,14 @@ def entry_notes(entries: Iterable[IndicatorEntry]) -> list[tuple[str, str]]:
             who = f"{names}, {len(about)} figures"
         found.append((who, note))
     return found
+
+
+def context_cells(row: ContextRow) -> tuple[str, str, str]:
+    """The city's figure, the whole country's, and the kommunegruppe's median with its size."""
+    country = format_value(row.country, row.unit) if row.country is not None else "-"
+    median = (
+        f"{format_value(row.group_median, row.unit)} ({row.group_size})"
+        if row.group_median is not None
+        else "-"
+    )
+    return format_value(row.value, row.unit), country, median

@@ -17,7 +17,7 @@ from typing import TYPE_CHECKING, Any, Final
 from kommuneintegration import __version__
 from kommuneintegration.derive import KIND_LABELS
 from kommuneintegration.models import TargetKind
-from kommuneintegration.render.common import entry_value, target_wording
+from kommuneintegration.render.common import context_cells, entry_value, target_wording
 from kommuneintegration.render.svg import (
     Bar,
     Line,
@@ -28,7 +28,7 @@ from kommuneintegration.render.svg import (
     paired_bars,
     sparkline,
 )
-from kommuneintegration.units import format_value, unit_symbol
+from kommuneintegration.units import unit_symbol
 
 if TYPE_CHECKING:
     from kommuneintegration.comparison import CatalogueComparison, Comparison, IndicatorEntry
@@ -444,16 +444,11 @@ def comparison_to_html(c: Comparison) -> str:
             "<th>Gruppens median (n)</th><th>Kilde</th></tr>"
         )
         for ctx in c.context:
-            country = format_value(ctx.country, ctx.unit) if ctx.country is not None else "–"
-            median = (
-                f"{format_value(ctx.group_median, ctx.unit)} ({ctx.group_size})"
-                if ctx.group_median is not None
-                else "–"
-            )
+            value, country, median = context_cells(ctx)
             parts.append(
                 f"<tr><td>{_e(c.name(ctx.municipality))}<br><span class='small'>{_e(ctx.group_name)}</span></td>"
                 f"<td>{_e(ctx.table)}</td><td>{_e(c.group_label(ctx.group))}</td><td>{_e(ctx.age_band or '–')}</td>"
-                f"<td>{ctx.year}</td><td class='num'>{_e(format_value(ctx.value, ctx.unit))}</td>"
+                f"<td>{ctx.year}</td><td class='num'>{_e(value)}</td>"
                 f"<td class='num'>{_e(country)}</td><td class='num'>{_e(median)}</td>"
                 f"<td class='small'>{_e(ctx.source)}{'<br>‡ ' + _e(ctx.note) if ctx.note else ''}</td></tr>"
             )

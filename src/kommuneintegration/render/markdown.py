@@ -5,8 +5,12 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING
 
-from kommuneintegration.render.common import entry_notes, entry_value, target_wording
-from kommuneintegration.units import format_value
+from kommuneintegration.render.common import (
+    context_cells,
+    entry_notes,
+    entry_value,
+    target_wording,
+)
 from kommuneintegration.words import escape_controls
 
 if TYPE_CHECKING:
@@ -79,15 +83,10 @@ def comparison_to_markdown(c: Comparison) -> str:
             "|---|---|---|---|---|---|---|---|",
         ]
         for ctx in c.context:
-            country = format_value(ctx.country, ctx.unit) if ctx.country is not None else "-"
-            median = (
-                f"{format_value(ctx.group_median, ctx.unit)} ({ctx.group_size})"
-                if ctx.group_median is not None
-                else "-"
-            )
+            value, country, median = context_cells(ctx)
             lines.append(
                 f"| {_cell(c.name(ctx.municipality))} | {_cell(ctx.table)} | {_cell(c.group_label(ctx.group))} "
-                f"| {_cell(ctx.age_band or '-')} | {ctx.year} | {_cell(format_value(ctx.value, ctx.unit))} "
+                f"| {_cell(ctx.age_band or '-')} | {ctx.year} | {_cell(value)} "
                 f"| {_cell(country)} | {_cell(median)} |"
             )
     if c.disagreements:

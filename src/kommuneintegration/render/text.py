@@ -6,7 +6,12 @@ import textwrap
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Final
 
-from kommuneintegration.render.common import entry_notes, entry_value, target_wording
+from kommuneintegration.render.common import (
+    context_cells,
+    entry_notes,
+    entry_value,
+    target_wording,
+)
 from kommuneintegration.units import format_value, unit_symbol
 from kommuneintegration.words import escape_controls
 
@@ -126,15 +131,9 @@ def _context(c: Comparison) -> list[str]:
             if row.note:
                 lines += _wrap(row.note, 4, "  ‡ ")
             lines += _wrap(f"kilde: {row.source}", 4, "  ")
-        country = format_value(row.country, row.unit) if row.country is not None else "-"
-        median = (
-            f"{format_value(row.group_median, row.unit)} ({row.group_size})"
-            if row.group_median is not None
-            else "-"
-        )
+        value, country, median = context_cells(row)
         lines.append(
-            f"  {_cut(c.group_label(row.group), 34):<34}{format_value(row.value, row.unit):>10}"
-            f"{country:>13}{median:>19}"
+            f"  {_cut(c.group_label(row.group), 34):<34}{value:>10}{country:>13}{median:>19}"
         )
     lines += _wrap(
         "(n): the number of fetched municipalities of the kommunegruppe the median rests on; "
