@@ -126,3 +126,21 @@ def test_python_dash_m_works_like_the_command():
         check=True,
     )
     assert json.loads(result.stdout)["municipalities"][0]["name"] == "Aarhus"
+
+
+@pytest.mark.installed_plugins
+def test_table_rows_stay_distinguishable_and_concepts_keep_their_meaning():
+    code, text = run(["compare"])
+    assert code == 0
+    assert "…" not in "".join(
+        line for line in text.splitlines() if line.startswith("  Hele landet")
+    )
+    # A long group label wraps onto the next line instead of being cut.
+    assert "ikke-vestlige lande 25-64" in text
+    from kommuneintegration.comparison import concept_name
+    from kommuneintegration.models import Indicator
+
+    flex = Indicator(
+        "x", "x", "share", "percent", concept="share entitled to a flex job, among those waiting"
+    )
+    assert concept_name(flex) == "share entitled to a flex job, among those waiting"

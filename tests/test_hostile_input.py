@@ -191,7 +191,7 @@ def test_csv_neutralises_formulas_but_keeps_numbers(hostile):
     import csv
 
     rows = list(csv.DictReader(io.StringIO(comparison_to_csv(hostile))))
-    assert {r["concept"] for r in rows} == {"'=HYPERLINK"}
+    assert all(r["concept"].startswith("'=HYPERLINK") for r in rows)
     assert not any(v.startswith(("=", "@", "+")) for r in rows for v in r.values())
     (gap,) = [r for r in rows if r["derived"] == "True"]
     assert gap["value"] == "-10"  # a negative number is a value, not a formula: left as it is

@@ -39,7 +39,7 @@ from kommuneintegration.models import Indicator, Municipality, Observation, Stra
 from kommuneintegration.registry import Registry
 from kommuneintegration.statbank import Fetched
 from kommuneintegration.statbank.context import ContextRow, context_rows
-from kommuneintegration.words import spellings
+from kommuneintegration.words import fold, spellings
 
 __all__ = [
     "FRAME_COLUMNS",
@@ -302,8 +302,12 @@ def observations_frame(registry: Registry) -> Any:
 
 
 def concept_name(indicator: Indicator) -> str:
-    """The statistical concept in a few words: "employment frequency", "wage-earner employment"."""
-    text = re.split(r"[(:;,]", indicator.concept or "", maxsplit=1)[0].strip()
+    """The statistical concept in a few words: "employment frequency", "wage-earner employment".
+
+    Cut at an explanation in brackets, a colon or a semicolon, never at a comma:
+    "share of those entitled to a flex job, among ..." keeps its meaning.
+    """
+    text = re.split(r"\s\(|[:;]", indicator.concept or "", maxsplit=1)[0].strip()
     return text or indicator.label
 
 
@@ -387,7 +391,7 @@ def _derived_entry(
 def differences(a: IndicatorEntry, b: IndicatorEntry) -> list[str]:
     """What differs between two figures, in plain words (empty when comparable)."""
     found: list[str] = []
-    if a.concept != b.concept:
+    if fold(a.concept) != fold(b.concept):  # "Employment frequency" is "employment frequency"
         found.append(f"{a.concept} vs {b.concept}")
     if a.group_definition != b.group_definition:
         found.append(f"{a.group_definition} vs {b.group_definition}")

@@ -44,13 +44,19 @@ def _cut(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _entry_line(e: IndicatorEntry, number: int) -> str:
+def _entry_lines(e: IndicatorEntry, number: int) -> list[str]:
+    """One figure: place, group (wrapped, never cut: rows must stay distinguishable), value, year."""
     group = e.group_label + (f" {e.age_band}" if e.age_band else "")
     if e.category:
         group = f"{e.category}: {group}"
     star = "*" if e.derived else " "
     when = str(e.year) if e.year is not None else (e.period or "no year")
-    return f"  {_cut(e.municipality_name, 10):<10} {_cut(group, 33):<33} {entry_value(e):>12}{star} {_cut(when, 11):<11} [{number}]"
+    parts = textwrap.wrap(group, 31) or [""]
+    first = (
+        f"  {_cut(e.municipality_name, 11):<11} {parts[0]:<31} {entry_value(e):>12}{star} "
+        f"{_cut(when, 11):<11} [{number}]"
+    )
+    return [first] + [f"  {'':<11} {part}" for part in parts[1:]]
 
 
 def _indicator_block(row: CatalogueComparison, c: Comparison) -> list[str]:
@@ -61,7 +67,7 @@ def _indicator_block(row: CatalogueComparison, c: Comparison) -> list[str]:
     sources: dict[str, int] = {}
     for e in row.entries:
         number = sources.setdefault(e.source, len(sources) + 1)
-        lines.append(_entry_line(e, number))
+        lines += _entry_lines(e, number)
     if any(e.derived for e in row.entries):
         lines.append("  * beregnet (derived) from the two figures it compares")
     for who, note in entry_notes(row.entries):
