@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 from kommuneintegration import __version__
+from kommuneintegration.limits import DEFAULT_CHUNK_ROWS, MAX_CHUNK_ROWS, MAX_ROWS
 from kommuneintegration.words import escape_controls
 
 if TYPE_CHECKING:
@@ -30,11 +31,6 @@ Handler = Callable[[argparse.Namespace, Callable[[], "PluginHost"], TextIO], int
 
 class CommandError(Exception):
     """A user error the command reports in one line."""
-
-
-#: Bounds on sizes a user types: a chunk must fit in memory, a synthetic file on disk.
-MAX_CHUNK_ROWS = 50_000_000
-MAX_ROWS = 1_000_000_000
 
 
 def _chunk_rows(text: str) -> int:
@@ -419,7 +415,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--chunk-rows",
         type=_chunk_rows,
         default=None,
-        help=f"rows per chunk, 1 to {MAX_CHUNK_ROWS:,}: sets memory use (default 100000)",
+        help=f"rows per chunk, 1 to {MAX_CHUNK_ROWS:,}: sets memory use (default {DEFAULT_CHUNK_ROWS})",
     )
     p.add_argument(
         "--encoding",

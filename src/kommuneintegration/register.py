@@ -30,6 +30,7 @@ import numpy as np
 import numpy.typing as npt
 
 from kommuneintegration.errors import InputError
+from kommuneintegration.limits import DEFAULT_CHUNK_ROWS, MAX_CHUNK_ROWS
 from kommuneintegration.origin import (
     COLUMNS,
     COUNTRY_CODES,
@@ -45,8 +46,6 @@ __all__ = ["FileSummary", "classify_file"]
 T = TypeVar("T")
 
 ADDED: Final = ("origin", "origin_label", "country_of_origin")
-#: The largest chunk a run may ask for: a chunk is held in memory whole.
-MAX_CHUNK_ROWS: Final = 50_000_000
 _LABELS: Final = np.array([o.label for o in sorted(Origin)], dtype=object)
 
 
@@ -413,7 +412,7 @@ def classify_file(
     kind_in, kind_out = file_format(source), file_format(destination)
     use_arrow = engine == "pyarrow" or (engine is None and _has_pyarrow())
     if chunk_rows is None:
-        chunk_rows = 100_000
+        chunk_rows = DEFAULT_CHUNK_ROWS
     if not 1 <= chunk_rows <= MAX_CHUNK_ROWS:
         raise ValueError(f"chunk_rows must be between 1 and {MAX_CHUNK_ROWS:,}, not {chunk_rows:,}")
     if (kind_in == "parquet" or kind_out == "parquet") and not _has_pyarrow():

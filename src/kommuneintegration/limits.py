@@ -1,0 +1,17 @@
+"""Bounds on sizes a user types, in one place for the command line and the library.
+
+A chunk of a register file is held in memory whole; a synthetic population is
+written to disk. Both are refused, with the range, beyond these.
+"""
+
+from typing import Final
+
+__all__ = ["DEFAULT_CHUNK_ROWS", "MAX_CHUNK_ROWS", "MAX_ROWS"]
+
+#: Rows per chunk when none is asked for: reading, classifying and writing overlap on
+#: threads, so small chunks are as fast as large ones and keep memory low.
+DEFAULT_CHUNK_ROWS: Final = 100_000
+#: The largest ``--chunk-rows`` / ``chunk_rows``.
+MAX_CHUNK_ROWS: Final = 50_000_000
+#: The largest synthetic population ``synthesize --rows`` writes.
+MAX_ROWS: Final = 1_000_000_000
