@@ -247,3 +247,26 @@ def test_classify_many_honours_a_mask_and_refuses_2d():
     assert result.country_of_origin.tolist() == ["DK", "TR", "SE"]
     with pytest.raises(InputError, match=r"birth_country: expected one value per person"):
         classify_many(*[np.array([["DK", "DK"]])] * 6)
+
+
+@pytest.mark.parametrize("engine", ["python", "pyarrow"])
+def test_classified_csv_quotes_only_where_needed(tmp_path, engine):
+    import csv as csv_module
+
+    plain = tmp_path / "plain.csv"
+    plain.write_text("note," + ",".join(COLUMNS) + "\nplain,DK,DK,DK,DK,DK,DK\n", encoding="utf-8")
+    classify_file(plain, tmp_path / "plain-out.csv", engine=engine)
+    header, row = (tmp_path / "plain-out.csv").read_text(encoding="utf-8").splitlines()
+    assert header.startswith("note,birth_country,")
+    assert row == "plain,DK,DK,DK,DK,DK,DK,1,dansk oprindelse,DK"  # no quotes anywhere
+    # A cell with a comma is quoted (pyarrow quotes the text of its whole chunk), and read back.
+    odd = tmp_path / "odd.csv"
+    odd.write_text(
+        "note," + ",".join(COLUMNS) + '\nplain,DK,DK,DK,DK,DK,DK\n"a, b",DK,DK,,,,\n',
+        encoding="utf-8",
+    )
+    classify_file(odd, tmp_path / "odd-out.csv", engine=engine)
+    assert '"a, b"' in (tmp_path / "odd-out.csv").read_text(encoding="utf-8")
+    rows = list(csv_module.DictReader((tmp_path / "odd-out.csv").open(encoding="utf-8")))
+    assert [r["note"] for r in rows] == ["plain", "a, b"]
+    assert [r["origin"] for r in rows] == ["1", "1"]

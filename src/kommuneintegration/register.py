@@ -16,6 +16,7 @@ needs pyarrow.
 from __future__ import annotations
 
 import csv
+import io
 import json
 import queue
 import sys
@@ -554,7 +555,6 @@ class _Writer:
     def write(self, batch: Any, result: ClassifiedPopulation) -> None:
         if self.kind == "parquet" or self.use_arrow:
             import pyarrow as pa
-            import pyarrow.csv as pacsv
             import pyarrow.parquet as pq
 
             table = self._table(batch, result)
@@ -576,7 +576,7 @@ class _Writer:
                         ],
                     )
                     if self.kind == "parquet"
-                    else pacsv.CSVWriter(self.path, table.schema)
+                    else _MinimalCsv(self.path)
                 )
             self.arrow_writer.write_table(table)
             return
@@ -614,6 +614,65 @@ class _Writer:
             self.arrow_writer.close()
         if self.handle is not None:
             self.handle.close()
+
+
+class _MinimalCsv:
+    """pyarrow's CSV writer, quoting only in chunks that have a cell needing quotes.
+
+    Arrow quotes every text cell or none (and refuses to write a comma, quote or
+    line break unquoted). A chunk with no such character in any text cell,
+    nearly every chunk of a register, is written with no quotes, so numbers and
+    codes read as themselves; a chunk with one is written with text quoted.
+    """
+
+    def __init__(self, path: Path) -> None:
+        self.handle = path.open("wb")
+        self.first = True
+
+    def write_table(self, table: Any) -> None:
+        import pyarrow.csv as pacsv
+
+        if self.first:  # the header through the csv module, which quotes only where needed
+            header = io.StringIO()
+            csv.writer(header, lineterminator="\n").writerow(table.column_names)
+            self.handle.write(header.getvalue().encode("utf-8"))
+            self.first = False
+        quoting = "needed" if _needs_quotes(table) else "none"
+        pacsv.write_csv(
+            table,
+            self.handle,
+            write_options=pacsv.WriteOptions(include_header=False, quoting_style=quoting),
+        )
+
+    def close(self) -> None:
+        self.handle.close()
+
+
+_SPECIAL_BYTES: Final = (34, 44, 10, 13)  # " , \n \r
+
+
+def _has_special(array: Any) -> bool:
+    """Whether an Arrow string array holds a byte that needs quoting (read on its buffer)."""
+    data = array.buffers()[2]
+    if data is None or not data.size:
+        return False
+    raw = np.frombuffer(data, dtype=np.uint8)
+    return any(bool((raw == byte).any()) for byte in _SPECIAL_BYTES)
+
+
+def _needs_quotes(table: Any) -> bool:
+    import pyarrow as pa
+
+    for column in table.columns:
+        kind = column.type
+        if pa.types.is_dictionary(kind):
+            if any(_has_special(chunk.dictionary) for chunk in column.chunks):
+                return True
+        elif (pa.types.is_string(kind) or pa.types.is_large_string(kind)) and any(
+            _has_special(chunk) for chunk in column.chunks
+        ):
+            return True
+    return False
 
 
 def write_summary(summary: FileSummary, path: str | Path) -> None:
