@@ -6,6 +6,7 @@ import textwrap
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Final
 
+from kommuneintegration.municipalities import official_municipalities
 from kommuneintegration.render.common import (
     context_cells,
     entry_notes,
@@ -221,7 +222,9 @@ def comparison_to_text(c: Comparison) -> str:
 
 def strategies_to_text(municipality: Municipality, documents: Sequence[Document]) -> str:
     """One city's documents in full: ``kommuneintegration show CODE``."""
-    lines = [f"{municipality.name} Kommune ({municipality.code})"]
+    # "Aalborg Kommune (851)", but "Hele landet (000)": only the 98 are a kommune.
+    kommune = " Kommune" if municipality.code in official_municipalities() else ""
+    lines = [f"{municipality.name}{kommune} ({municipality.code})"]
     for doc in documents:
         s, group = doc.strategy, doc.target_group
         lines += _heading(f"{s.title}")
