@@ -167,13 +167,10 @@ def _evaluate(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: Te
     codes = (
         [registry.municipality(m).code for m in args.municipality] if args.municipality else None
     )
-    extra: dict[str, list[Any]] = {
-        code: list(points) for code, points in (_load_observations(args, host) or {}).items()
-    }
+    extra = _load_observations(args, host)
     fetched = _cached(args, registry)
     if fetched is not None:
-        for code, points in fetched.observations.items():
-            extra.setdefault(code, []).extend(points)
+        extra = fetched.joined(extra)
     rows = evaluate_all(registry, extra, as_of=args.as_of, municipalities=codes)
     if args.format == "json":
         json.dump(

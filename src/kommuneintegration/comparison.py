@@ -548,11 +548,7 @@ def compare(
                 per_city[municipality.code] = per_city.get(municipality.code, ()) + hits
         coverage.append(ThemeCoverage(topic, per_city))
 
-    for_evaluation = {code: list(extra.get(code, ())) for code in codes}
-    if fetched is not None:
-        for code, points in fetched.observations.items():
-            if code in for_evaluation:
-                for_evaluation[code] += points
+    for_evaluation = fetched.joined(extra) if fetched is not None else extra
     evaluations = evaluate_all(registry, for_evaluation, as_of, codes)
     if chosen_topics is not None:
         evaluations = [e for e in evaluations if _target_topics(e) & chosen_topics]

@@ -19,8 +19,8 @@ from __future__ import annotations
 import functools
 import importlib.metadata
 import os
-from collections.abc import Iterable
-from typing import Any, Final, TypeVar
+from collections.abc import Callable, Iterable
+from typing import Any, Final, Protocol, TypeVar
 
 import attrs
 import pluggy
@@ -280,7 +280,10 @@ class PluginHost:
         return sorted(infos, key=lambda i: i.name)
 
 
-_Report = Any  # Callable[[str, str, str], None]; the host's problem collector
+class _Report(Protocol):
+    """The host's problem collector: a problem of a plugin, at a key path."""
+
+    def __call__(self, plugin: str, message: str, path: str = "") -> None: ...
 
 
 @attrs.frozen
@@ -312,7 +315,7 @@ def _merge(
     contributions: dict[str, _Contribution],
     report: _Report,
     bad: set[str],
-    _dist_of: Any = str,
+    dist_of: Callable[[str], str],
 ) -> _Merged:
     """Put each plugin's codes, group ids and rule names in the shared namespaces, in name order."""
     builtin = builtin_target_groups()
@@ -329,7 +332,7 @@ def _merge(
     for code, claimants in claims.items():
         if len(claimants) < 2:
             continue
-        who = " and ".join(f"{n!r} ({_dist_of(n)})" for n in claimants)
+        who = " and ".join(f"{n!r} ({dist_of(n)})" for n in claimants)
         message = (
             f"municipality code {code} is claimed by plugins {who}: it belongs to none of them "
             "until all but one are uninstalled"

@@ -101,8 +101,7 @@ def _shown(entries: Sequence[IndicatorEntry]) -> tuple[list[IndicatorEntry], str
     )
 
 
-def _bar_chart(row: CatalogueComparison) -> str:
-    entries, summary = _shown(row.entries)
+def _bar_chart(row: CatalogueComparison, entries: Sequence[IndicatorEntry], summary: str) -> str:
     bars = [
         Bar(
             _entry_label(e),
@@ -375,9 +374,9 @@ def comparison_to_html(c: Comparison) -> str:
         )
         parts += [f"<li class='diff'>{_e(n.reason)}</li>" for n in row.not_derived]
         parts.append("</ul>")
+        shown, summary = _shown(row.entries)  # the same figures in the chart and the table
         if len(row.entries) > 1:
-            parts.append(_bar_chart(row))
-        shown, summary = _shown(row.entries)
+            parts.append(_bar_chart(row, shown, summary))
         if summary:
             parts.append(f"<p class='small'>{summary}</p>")
         parts.append(_entries_table(shown))

@@ -94,6 +94,15 @@ class Fetched:
     def empty(self) -> bool:
         return not self.observations and not self.panel
 
+    def joined(
+        self, extra: Mapping[str, Iterable[Observation]] | None = None
+    ) -> dict[str, list[Observation]]:
+        """Other figures per municipality (a CSV file's) with these added: what evaluation takes."""
+        together = {code: list(points) for code, points in (extra or {}).items()}
+        for code, points in self.observations.items():
+            together.setdefault(code, []).extend(points)
+        return together
+
 
 def _ages(registry: Registry, code: str, indicator_id: str) -> tuple[str, ...]:
     """The age bands a city's documents use for an indicator: asked for, so figures line up."""
