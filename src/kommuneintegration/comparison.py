@@ -195,25 +195,7 @@ class Comparison:
         """
         pd = _pandas()
         rows = [
-            {
-                "municipality": e.municipality,
-                "municipality_name": e.municipality_name,
-                "catalogue": row.indicator.id,
-                "comparable": row.comparable,
-                "strategy": e.strategy,
-                "indicator": e.indicator,
-                "concept": e.concept,
-                "group": e.group,
-                "group_label": e.group_label,
-                "age_band": e.age_band,
-                "year": e.year,
-                "period": e.period or None,
-                "value": e.value,
-                "unit": e.unit,
-                "bound": e.bound,
-                "derived": e.derived,
-                "source": e.source,
-            }
+            _frame_row(e, row.indicator.id, row.comparable)
             for row in self.indicators
             for e in row.entries
         ]
@@ -273,32 +255,36 @@ def observations_frame(registry: Registry) -> Any:
     pd = _pandas()
     rows = []
     for municipality, strategy in registry.all_strategies():
-        indicators = {i.id: i for i in strategy.indicators}
         for obs in strategy.observations:
-            indicator = indicators[obs.indicator]
-            label, _ = registry.describe_group(obs.group)
-            rows.append(
-                {
-                    "municipality": municipality.code,
-                    "municipality_name": municipality.name,
-                    "catalogue": indicator.catalogue,
-                    "comparable": None,
-                    "strategy": strategy.id,
-                    "indicator": obs.indicator,
-                    "concept": concept_name(indicator),
-                    "group": obs.group,
-                    "group_label": label or None,
-                    "age_band": str(obs.age_band) if obs.age_band else None,
-                    "year": obs.year,
-                    "period": obs.period or None,
-                    "value": obs.value,
-                    "unit": obs.unit,
-                    "bound": obs.bound.value if obs.bound else None,
-                    "derived": False,
-                    "source": str(obs.provenance),
-                }
-            )
+            indicator = strategy.indicator(obs.indicator)
+            entry = _entry(municipality, strategy, indicator, obs, registry)
+            rows.append(_frame_row(entry, indicator.catalogue))
     return pd.DataFrame(rows, columns=FRAME_COLUMNS).astype({"year": "Int64"})
+
+
+def _frame_row(
+    e: IndicatorEntry, catalogue: str | None, comparable: bool | None = None
+) -> dict[str, Any]:
+    """One figure as a row of :data:`FRAME_COLUMNS`; empty text is missing (NA), not ""."""
+    return {
+        "municipality": e.municipality,
+        "municipality_name": e.municipality_name,
+        "catalogue": catalogue,
+        "comparable": comparable,
+        "strategy": e.strategy,
+        "indicator": e.indicator,
+        "concept": e.concept,
+        "group": e.group,
+        "group_label": e.group_label or None,
+        "age_band": e.age_band,
+        "year": e.year,
+        "period": e.period or None,
+        "value": e.value,
+        "unit": e.unit,
+        "bound": e.bound,
+        "derived": e.derived,
+        "source": e.source,
+    }
 
 
 def concept_name(indicator: Indicator) -> str:
