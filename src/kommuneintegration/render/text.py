@@ -208,15 +208,15 @@ def comparison_to_text(c: Comparison) -> str:
         for d in c.disagreements:
             lines += _wrap(f"{c.name(d.municipality)}, {d.strategy}: {d.describe()}", 4, "  ! ")
     lines += _heading("Evaluering (targets against observations)")
-    if not c.evaluations:
+    if c.evaluations:
+        lines += _summary(c.evaluations)
+        lines += ["", *evaluations_to_text(c.evaluations).rstrip("\n").split("\n")]
+    else:
         lines += _wrap(
             "Ingen mål for de valgte temaer og kommuner (no targets for the chosen themes "
             "and municipalities).",
             2,
         )
-        return escape_controls("\n".join(lines) + "\n")
-    lines += _summary(c.evaluations)
-    lines += ["", *evaluations_to_text(c.evaluations).rstrip("\n").split("\n")]
     return escape_controls("\n".join(lines) + "\n")
 
 
