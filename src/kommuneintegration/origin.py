@@ -216,6 +216,17 @@ def _key_table() -> npt.NDArray[np.int16]:
 _KEY_TABLE: Final = _key_table()
 
 
+def _take_pairs(
+    first: npt.NDArray[Any], second: npt.NDArray[Any] | None, out: npt.NDArray[np.int16]
+) -> None:
+    """Write the code index of each two-character key (characters as numbers) into ``out``."""
+    key = np.minimum(first, 128).astype(np.int32)
+    key *= 129
+    if second is not None:
+        key += np.minimum(second, 128)
+    np.take(_KEY_TABLE, key, out=out)
+
+
 def _scalar_index(value: object) -> int:
     if value is None or value == "":
         return _MISSING
@@ -370,12 +381,8 @@ def _from_arrow_strings(values: Any) -> _Column | None:
     def encode(lo: int, hi: int, out: npt.NDArray[np.int16]) -> None:
         starts = np.asarray(offsets[lo:hi], dtype=np.int64)
         lengths: npt.NDArray[np.int64] = np.subtract(offsets[lo + 1 : hi + 1], starts)
-        c0 = np.minimum(padded[starts], 128).astype(np.int32)
-        c1 = np.where(lengths > 1, np.minimum(padded[starts + 1], 128), 0)
-        c0 *= 129
-        c0 += c1
-        c0[lengths == 0] = 0  # "" -> not recorded
-        np.take(_KEY_TABLE, c0, out=out)
+        _take_pairs(padded[starts], np.where(lengths > 1, padded[starts + 1], 0), out)
+        out[lengths == 0] = _MISSING  # ""
         out[lengths > 2] = _INVALID
         if nulls is not None:
             out[nulls[lo:hi]] = _MISSING
@@ -441,10 +448,7 @@ def _from_fixed_width(
         if high < 0x80:  # ASCII: 14-bit keys, as for "<U2"
             np.take(_KEY14, key32, out=out)
         else:
-            c0 = np.minimum(wide[:, 0], 128).astype(np.int32)
-            c0 *= 129
-            c0 += np.minimum(wide[:, 1], 128)
-            np.take(_KEY_TABLE, c0, out=out)
+            _take_pairs(wide[:, 0], wide[:, 1], out)
         third = wide[:, 2]
         if third.any():
             out[third != 0] = _INVALID
@@ -459,11 +463,7 @@ def _from_fixed_width(
     if width == 0:
         out[:] = _MISSING
         return out
-    key = np.minimum(chars[:, 0], 128).astype(np.int32)
-    key *= 129
-    if width > 1:
-        key += np.minimum(chars[:, 1], 128)
-    np.take(_KEY_TABLE, key, out=out)
+    _take_pairs(chars[:, 0], chars[:, 1] if width > 1 else None, out)
     if width > 2:
         out[chars[:, 2] != 0] = _INVALID  # longer than two characters: not a code
     return out
