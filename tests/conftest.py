@@ -7,6 +7,12 @@ import os
 import tempfile
 
 import strategies  # noqa: F401  registers the model strategies with hypothesis
+from hypothesis import settings
+
+# No per-example deadline: speed targets live in benchmarks/, and a deadline turns a
+# first example that imports pandas or starts the thread pool into a flaky failure.
+settings.register_profile("kommuneintegration", deadline=None)
+settings.load_profile("kommuneintegration")
 
 # Tests never read or write the developer's Statbank cache, nor reach the real Statbank:
 # each test run gets an empty cache folder and an address nothing listens on, unless a

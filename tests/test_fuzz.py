@@ -34,7 +34,7 @@ from kommuneintegration.schema import DataFileError
 
 #: Examples per reader; KOMMUNEINTEGRATION_FUZZ_EXAMPLES=2000 fuzzes longer by hand.
 EXAMPLES = int(os.environ.get("KOMMUNEINTEGRATION_FUZZ_EXAMPLES", "60"))
-FUZZ = settings(max_examples=EXAMPLES, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+FUZZ = settings(max_examples=EXAMPLES, suppress_health_check=[HealthCheck.too_slow])
 
 toml_scalars = st.one_of(
     st.text(max_size=12),

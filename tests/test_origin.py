@@ -207,7 +207,6 @@ def test_classify_and_classify_many_agree(people):
         assert n == sum(c.origin is origin for c in map(classify, people))
 
 
-@settings(deadline=None)  # the first example imports pandas and pyarrow
 @given(st.lists(incomplete_persons, min_size=1, max_size=30))
 def test_input_containers_agree(people):
     pd = pytest.importorskip("pandas")

@@ -28,7 +28,7 @@ GROUPS = builtin_target_groups()
 # --- classify_many in blocks, and the benchmark's baselines -------------------------------
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(st.lists(incomplete_persons, max_size=40), st.integers(1, 7))
 def test_blocks_and_threads_agree_with_the_reference(people, block):
     cols = {k: np.array(v, dtype="<U2") for k, v in columns(people).items()}
@@ -43,7 +43,7 @@ def test_blocks_and_threads_agree_with_the_reference(people, block):
     assert result.country_of_origin.tolist() == [c.country_of_origin or "" for c in expected]
 
 
-@settings(max_examples=60, deadline=None)
+@settings(max_examples=60)
 @given(st.lists(incomplete_persons, min_size=1, max_size=40))
 def test_three_implementations_agree(people):
     """The vectorised path, the scalar reference and the benchmark's independent numpy version."""
@@ -105,7 +105,7 @@ statuses = st.sampled_from([True, False, None])
 municipalities = st.sampled_from(["101", "751", "851", ""])
 
 
-@settings(max_examples=80, deadline=None)
+@settings(max_examples=80)
 @given(st.lists(st.tuples(incomplete_persons, municipalities, ages, statuses), max_size=50))
 def test_aggregation_equals_the_per_row_reference(rows):
     people = [r[0] for r in rows]
