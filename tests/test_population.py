@@ -344,3 +344,21 @@ def test_dask_gives_the_single_machine_result_on_a_local_cluster():
     assert counted.counts == local.counts
     assert counted.group_counts == local.group_counts
     assert classified["origin"].to_numpy().tolist() == population.origin.tolist()
+
+
+@pytest.mark.parametrize("engine", ["python", "pyarrow"])
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+@pytest.mark.parametrize("bad_row", [0, 3_000])
+def test_an_undecodable_byte_is_reported_on_its_own_line(tmp_path, engine, bom, bad_row):
+    """Readers decode kilobytes ahead; the message still names the line the byte is on."""
+    from kommuneintegration.errors import InputError
+
+    rows = [b"DK,DK,DK,DK,DK,DK"] * 5_000
+    rows[bad_row] = b"DK,DK,\xe6,DK,DK,DK"  # cp1252's "æ" in a file read as UTF-8
+    path = tmp_path / "cp1252.csv"
+    path.write_bytes(bom + ",".join(COLUMNS).encode() + b"\n" + b"\n".join(rows) + b"\n")
+    with pytest.raises(InputError, match="try --encoding cp1252") as caught:
+        classify_file(path, tmp_path / "out.csv", engine=engine)
+    assert caught.value.line == bad_row + 2  # the header is line 1
+    assert caught.value.file == str(path)
+    assert not (tmp_path / "out.csv").exists()

@@ -15,6 +15,7 @@ needs pyarrow.
 
 from __future__ import annotations
 
+import codecs
 import csv
 import io
 import json
@@ -126,17 +127,37 @@ def _has_pyarrow() -> bool:
     return True
 
 
-def _encoding_error(
-    path: Path, encoding: str, exc: Exception, line: int | None = None
-) -> InputError:
+def _encoding_error(path: Path, encoding: str, exc: Exception) -> InputError:
+    """The file, the line of its first undecodable byte, and a hint for the usual cause."""
     hint = (
         "; Danish spreadsheet exports are often cp1252: try --encoding cp1252"
-        if encoding.replace("-", "").lower() == "utf8"
+        if _is_utf8(encoding)
         else ""
     )
     return InputError(
-        f"the file is not valid {encoding} text ({exc}){hint}", file=str(path), line=line
+        f"the file is not valid {encoding} text ({exc}){hint}",
+        file=str(path),
+        line=_undecodable_line(path, encoding),
     )
+
+
+def _undecodable_line(path: Path, encoding: str) -> int | None:
+    """The line of the first byte that does not decode, found by reading the file again.
+
+    Readers decode ahead of the line they are on (a text file 8 KiB at a time,
+    pyarrow a block at a time), so where they fail says little; this runs only
+    on that error.
+    """
+    decoder = codecs.getincrementaldecoder(_python_encoding(encoding))()
+    line = 1
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            try:
+                line += decoder.decode(block).count("\n")
+            except UnicodeDecodeError as exc:
+                before = exc.object[: exc.start].decode(_python_encoding(encoding), "replace")
+                return line + before.count("\n")
+    return None
 
 
 def _header(path: Path, encoding: str = "utf-8") -> tuple[list[str], str]:
@@ -145,7 +166,7 @@ def _header(path: Path, encoding: str = "utf-8") -> tuple[list[str], str]:
         with path.open("r", encoding=_python_encoding(encoding), newline="") as handle:
             first = handle.readline()
     except UnicodeDecodeError as exc:
-        raise _encoding_error(path, encoding, exc, 1) from None
+        raise _encoding_error(path, encoding, exc) from None
     except LookupError:
         raise InputError(f"unknown text encoding {encoding!r}", file=str(path)) from None
     if not first.strip():
@@ -161,9 +182,14 @@ def _header(path: Path, encoding: str = "utf-8") -> tuple[list[str], str]:
     return names, delimiter
 
 
+def _is_utf8(encoding: str) -> bool:
+    """True for every spelling of UTF-8 ("utf-8", "UTF8", "utf_8"); LookupError if unknown."""
+    return codecs.lookup(encoding).name == "utf-8"
+
+
 def _python_encoding(encoding: str) -> str:
     """Python's name for the encoding; UTF-8 reads past a byte-order mark."""
-    return "utf-8-sig" if encoding.replace("-", "").lower() == "utf8" else encoding
+    return "utf-8-sig" if _is_utf8(encoding) else encoding
 
 
 def _check_unique(names: list[str], path: Path, line: int | None) -> None:
@@ -220,7 +246,7 @@ def _csv_python(
                     block.append(row)
                     lines.append(reader.line_num)
             except UnicodeDecodeError as exc:
-                raise _encoding_error(path, encoding, exc, reader.line_num + 1) from None
+                raise _encoding_error(path, encoding, exc) from None
             except csv.Error as exc:
                 raise InputError(str(exc), file=str(path), line=reader.line_num) from None
             if not block:
