@@ -19,3 +19,6 @@ settings.load_profile("kommuneintegration")
 # test sets its own.
 os.environ["KOMMUNEINTEGRATION_CACHE_DIR"] = tempfile.mkdtemp(prefix="ki-cache-")
 os.environ.setdefault("KOMMUNEINTEGRATION_STATBANK_URL", "http://127.0.0.1:9/v1")
+# The tests of what the library says assert its English messages; the Danish default is
+# tested where a test asks for it (--lang da, use_language("da")): tests/test_i18n.py.
+os.environ["KOMMUNEINTEGRATION_LANG"] = "en"

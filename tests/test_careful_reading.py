@@ -91,9 +91,13 @@ def test_op_mod_20_is_shown_as_an_upper_bound_everywhere(registry):
     assert obs.bound is not None
     assert obs.bound.value == "at-most"
     table = run("compare", "-m", "101")
-    assert "op til 20 pp" in table
-    assert " 20 pp " not in table.replace("op til 20 pp", "")
-    assert "op til 20 pp" in run("compare", "-m", "101", "-f", "markdown")
+    assert "up to 20 pp" in table
+    assert " 20 pp " not in table.replace("up to 20 pp", "")
+    assert "up to 20 pp" in run("compare", "-m", "101", "-f", "markdown")
+    # The Danish default says it in Danish, the unit written out ("op mod 20 procentpoint").
+    danish = run("--lang", "da", "compare", "-m", "101")
+    assert "op til 20 procentpoint" in danish
+    assert " 20 procentpoint " not in danish.replace("op til 20 procentpoint", "")
     data = json.loads(run("compare", "-m", "101", "-f", "json"))
     (entry,) = [
         e

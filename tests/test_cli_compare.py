@@ -20,7 +20,7 @@ def run(argv):
 
 
 def test_compare_table_fits_80_columns_and_speaks_danish():
-    code, text = run(["compare"])
+    code, text = run(["--lang", "da", "compare"])
     assert code == 0
     too_wide = [line for line in text.splitlines() if len(line) > 80]
     assert too_wide == []
@@ -32,8 +32,9 @@ def test_compare_table_fits_80_columns_and_speaks_danish():
         "kan ikke vurderes",
     ):
         assert term in text
-    assert "17 pp*" in text
-    assert "22 pp*" in text
+    assert "17 procentpoint*" in text
+    assert "22 procentpoint*" in text
+    assert "35,6 %" in text  # the Danish decimal comma
 
 
 @pytest.mark.parametrize("fmt", ["json", "csv", "markdown"])
@@ -48,7 +49,9 @@ def test_compare_formats(fmt):
         assert ("101", "non-western", "17") in gaps
         assert all(r["source"] for r in rows)
     else:
-        assert "| Kommune | Gruppe | Alder | Værdi | År | Begreb | Kilde |" in text
+        assert "| Municipality | Group | Age | Value | Year | Concept | Source |" in text
+        code, danish = run(["compare", "--format", fmt, "--lang", "da"])
+        assert "| Kommune | Gruppe | Alder | Værdi | År | Begreb | Kilde |" in danish
 
 
 def test_compare_filters():
@@ -99,7 +102,7 @@ def test_show_one_city_in_full():
     assert "Integrationsstrategi 2023-2026" in text
     assert "Tabel 3" in text
     assert "Forskellighed er en styrke" in text
-    code, text = run(["show", "kobenhavn"])
+    code, text = run(["show", "kobenhavn", "--lang", "da"])
     assert "ikke udfyldt: [Udfyldes af KFF" in text
 
 
@@ -130,7 +133,7 @@ def test_python_dash_m_works_like_the_command():
 
 @pytest.mark.installed_plugins
 def test_table_rows_stay_distinguishable_and_concepts_keep_their_meaning():
-    code, text = run(["compare"])
+    code, text = run(["compare", "--lang", "da"])
     assert code == 0
     assert "…" not in "".join(
         line for line in text.splitlines() if line.startswith("  Hele landet")

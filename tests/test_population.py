@@ -309,7 +309,7 @@ def test_classify_and_synthesize_commands(tmp_path, capsys):
     counts = json.loads(summary.read_text(encoding="utf-8"))
     assert counts["rows"] == 1500
     assert sum(counts["counts"].values()) == 1500
-    assert "1500 rows classified" in out.getvalue()
+    assert "1,500 rows classified" in out.getvalue()
     assert main(["classify", str(tmp_path / "nope.csv"), "--out", str(tmp_path / "x.csv")]) == 1
     assert "no such input file" in capsys.readouterr().err
 

@@ -9,6 +9,7 @@ from pathlib import Path
 import pytest
 
 from kommuneintegration.comparison import compare
+from kommuneintegration.i18n import use_language
 from kommuneintegration.render.html import comparison_to_html
 from kommuneintegration.render.svg import Bar, Line, Marker, bar_chart, colour_for, line_chart
 
@@ -72,9 +73,11 @@ def test_a_report_of_10000_figures_is_linear_and_small():
 def test_the_report_opens_with_a_summary_and_contents():
     from kommuneintegration.plugins import get_host
 
-    page = comparison_to_html(compare(get_host().registry()))
-    summary = page.index("Kort fortalt (in short):")
-    contents = page.index("Indhold (contents)")
+    with use_language("da"):
+        page = comparison_to_html(compare(get_host().registry()))
+    summary = page.index("Kort fortalt:")
+    contents = page.index("Indhold")
     assert summary < contents < page.index("<h2 id='s1'>")
     assert "<a href='#s1'>Målgrupper" in page
+    assert "<html lang='da'>" in page
     assert page.count("<h2 id='s") == page.count("<li><a href='#s")

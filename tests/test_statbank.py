@@ -206,8 +206,11 @@ def test_compare_puts_aalborg_beside_the_country_and_its_kommunegruppe(stand_in)
     assert run("fetch", "-m", "851", "-m", "751")[0] == 0
     code, out, _ = run("compare", "-m", "851")
     assert code == 0
-    assert "Statistikbanken: byen, hele landet og kommunegruppen" in out
+    assert "Statistikbanken: the city, the whole country and its kommunegruppe" in out
     assert "Aalborg (Storbykommuner), RAS200 2024, age 16-66" in out
+    danish = run("compare", "-m", "851", "--lang", "da")[1]
+    assert "Statistikbanken: byen, hele landet og kommunegruppen" in danish
+    assert "Aalborg (Storbykommuner), RAS200 2024, alder 16-66" in danish
     data = json.loads(run("compare", "-m", "851", "-f", "json")[1])
     (row,) = [r for r in data["context"] if r["table"] == "RAS200" and r["group"] == "immigrants"]
     assert row["country"] is not None

@@ -17,6 +17,7 @@ from typing import Final
 
 import attrs
 
+from kommuneintegration.i18n import NP_, _, format_number, pgettext
 from kommuneintegration.models import Comparator, Direction, Observation, Target, TargetKind
 from kommuneintegration.rules import Evaluation, EvaluationRule, RuleContext, Status
 from kommuneintegration.units import (
@@ -45,7 +46,7 @@ def _series(observations: Iterable[Observation]) -> dict[str, list[Observation]]
         if obs.year is None:
             continue
         label = " ".join(p for p in (obs.group or "", str(obs.age_band or ""), obs.category) if p)
-        label = label or "all"
+        label = label or _("all")
         if obs.series:  # a series of its own, named with its source: never joined to another
             label += f" [{obs.series}]"
         series[label].append(obs)
@@ -64,7 +65,7 @@ def _trail(points: Sequence[Observation]) -> str:
 
 
 def _words(comparator: Comparator | None) -> str:
-    return comparator.value.replace("-", " ") if comparator else ""
+    return comparator.display if comparator else ""
 
 
 def _met(value: float, target: float, comparator: Comparator | None) -> bool:
@@ -101,7 +102,12 @@ def _level(target: Target, series: Mapping[str, list[Observation]], year: int) -
         if not points:
             statuses.append(Status.NOT_EVALUABLE)
             parts.append(
-                (label, f"only figures after the deadline {target.year} ({_trail(every)})")
+                (
+                    label,
+                    _("only figures after the deadline {year} ({trail})").format(
+                        year=target.year, trail=_trail(every)
+                    ),
+                )
             )
             continue
         at = [o for o in points if o.year == target.year] if target.year is not None else []
@@ -110,12 +116,21 @@ def _level(target: Target, series: Mapping[str, list[Observation]], year: int) -
         short = abs(latest.value - target.value)
         if target.year is None or at:
             status = Status.ACHIEVED if met else Status.NOT_ON_TRACK
-            when = f"in {latest.year}" if at else f"latest figure {latest.year}"
+            when = (_("in {year}") if at else _("latest figure {year}")).format(year=latest.year)
             verdict = (
-                "met" if met else f"missed by {_fmt(round(short, 6), difference_unit(target.unit))}"
+                _("met")
+                if met
+                else _("missed by {shortfall}").format(
+                    shortfall=_fmt(round(short, 6), difference_unit(target.unit))
+                )
             )
             parts.append(
-                (label, f"{_fmt(latest.value, latest.unit)} {when} against {goal}: {verdict}")
+                (
+                    label,
+                    _("{value} {when} against {goal}: {verdict}").format(
+                        value=_fmt(latest.value, latest.unit), when=when, goal=goal, verdict=verdict
+                    ),
+                )
             )
         else:  # every figure is before the deadline: judge by the trend
             assert target.year is not None
@@ -126,8 +141,15 @@ def _level(target: Target, series: Mapping[str, list[Observation]], year: int) -
                 parts.append(
                     (
                         label,
-                        f"no figure for the deadline {target.year}; the latest before it is "
-                        f"{_fmt(latest.value, latest.unit)} in {latest.year} against {goal}",
+                        _(
+                            "no figure for the deadline {deadline}; the latest before it is "
+                            "{value} in {year} against {goal}"
+                        ).format(
+                            deadline=target.year,
+                            value=_fmt(latest.value, latest.unit),
+                            year=latest.year,
+                            goal=goal,
+                        ),
                     )
                 )
             elif met:
@@ -135,7 +157,12 @@ def _level(target: Target, series: Mapping[str, list[Observation]], year: int) -
                 parts.append(
                     (
                         label,
-                        f"already {_fmt(latest.value, latest.unit)} in {latest.year}, target {goal} by {target.year}",
+                        _("already {value} in {year}, target {goal} by {deadline}").format(
+                            value=_fmt(latest.value, latest.unit),
+                            year=latest.year,
+                            goal=goal,
+                            deadline=target.year,
+                        ),
                     )
                 )
             elif len(points) >= 2 and points[0].year is not None and points[0].year < latest.year:
@@ -149,7 +176,14 @@ def _level(target: Target, series: Mapping[str, list[Observation]], year: int) -
                 parts.append(
                     (
                         label,
-                        f"{_trail([points[0], latest])}, on the same trend {projected:.1f} in {target.year} against {goal}",
+                        _(
+                            "{trail}, on the same trend {projected} in {deadline} against {goal}"
+                        ).format(
+                            trail=_trail([points[0], latest]),
+                            projected=format_number(projected, decimals=1),
+                            deadline=target.year,
+                            goal=goal,
+                        ),
                     )
                 )
             else:
@@ -157,7 +191,9 @@ def _level(target: Target, series: Mapping[str, list[Observation]], year: int) -
                 parts.append(
                     (
                         label,
-                        f"one figure ({_fmt(latest.value, latest.unit)} in {latest.year}) below {goal}, no trend yet",
+                        _("one figure ({value} in {year}) below {goal}, no trend yet").format(
+                            value=_fmt(latest.value, latest.unit), year=latest.year, goal=goal
+                        ),
                     )
                 )
         statuses.append(status)
@@ -185,13 +221,15 @@ def _endpoints(
         matches = [o for o in points if o.year == target.baseline_year]
         if not matches:
             years = ", ".join(str(o.year) for o in points)
-            return f"no figure for the baseline year {target.baseline_year} (figures for {years})"
+            return _("no figure for the baseline year {baseline} (figures for {years})").format(
+                baseline=target.baseline_year, years=years
+            )
         base = matches[0]
     later = [
         o for o in points if o.year is not None and base.year is not None and o.year > base.year
     ]
     if not later:
-        return f"no observation after the baseline {base.year}"
+        return _("no observation after the baseline {year}").format(year=base.year)
     return base, later[-1]
 
 
@@ -230,9 +268,11 @@ def _change(
             status = Status.ON_TRACK
         else:
             status = Status.NOT_ON_TRACK
-        text = (
-            f"{_trail([base, last])} is a change of {change:+.1f} {unit_symbol(unit, words=True)}"
-            f" against {_words(target.comparator)} {_fmt(goal, unit)}"
+        text = _("{trail} is a change of {change} {unit} against {goal}").format(
+            trail=_trail([base, last]),
+            change=format_number(change, signed=True, decimals=1),
+            unit=unit_symbol(unit, words=True),
+            goal=f"{_words(target.comparator)} {_fmt(goal, unit)}".strip(),
         )
         return status, text
 
@@ -255,7 +295,9 @@ def _direction(target: Target, series: Mapping[str, list[Observation]]) -> Evalu
         good = _DESIRED[direction](last.value - base.value)
         done = target.year is None or (last.year is not None and last.year >= target.year)
         status = (Status.ACHIEVED if done else Status.ON_TRACK) if good else Status.NOT_ON_TRACK
-        return status, f"{_trail([base, last])}, should {direction.value.replace('-', ' ')}"
+        return status, _("{trail}, should {direction}").format(
+            trail=_trail([base, last]), direction=direction.display
+        )
 
     status, reason = _judge_series(target, series, judge)
     return Evaluation(status, reason, progress=_progress(series))
@@ -264,7 +306,9 @@ def _direction(target: Target, series: Mapping[str, list[Observation]]) -> Evalu
 def _partial(statuses: Sequence[Status]) -> str:
     judged = sum(1 for s in statuses if s is not Status.NOT_EVALUABLE)
     if 0 < judged < len(statuses):
-        return f"; judged on {judged} of {len(statuses)} series, the others have no usable figures"
+        return "; " + _(
+            "judged on {judged} of {total} series, the others have no usable figures"
+        ).format(judged=judged, total=len(statuses))
     return ""
 
 
@@ -296,7 +340,9 @@ def default_rule(
         return attrs.evolve(
             result,
             status=Status.MISSED,
-            reason=f"{result.reason}; the deadline {target.year} has passed",
+            reason=result.reason
+            + "; "
+            + _("the deadline {year} has passed").format(year=target.year),
         )
     return result
 
@@ -309,31 +355,36 @@ def _default(
         quote = target.provenance.quote if target.provenance and target.provenance.quote else ""
         return Evaluation(
             Status.ACHIEVED,
-            "reached by the document's own word"
+            _("reached by the document's own word")
             + (f" (“{quote}”)" if quote else "")
-            + "; it gives no figure",
+            + "; "
+            + _("it gives no figure"),
         )
     undated = [o for o in observations if o.year is None]
     if target.kind is TargetKind.UNSPECIFIED:
         return Evaluation(
             Status.NOT_EVALUABLE,
-            f"no target value set in the source ({target.placeholder or 'none given'})",
+            _("no target value set in the source ({placeholder})").format(
+                placeholder=target.placeholder or _("none given")
+            ),
             progress=_progress(series),
         )
     if target.kind is TargetKind.REFERENCE:
         return Evaluation(
             Status.NOT_EVALUABLE,
-            f"the reference ({target.reference}) has no figure in the sources",
+            _("the reference ({reference}) has no figure in the sources").format(
+                reference=target.reference
+            ),
             progress=_progress(series),
         )
     if target.indicator is None:
-        return Evaluation(Status.NOT_EVALUABLE, "the source names no indicator for this target")
+        return Evaluation(Status.NOT_EVALUABLE, _("the source names no indicator for this target"))
     if not series:
         label = context.indicator.label if context.indicator else target.indicator
-        extra = f"; only figures without a year ({len(undated)})" if undated else ""
-        return Evaluation(
-            Status.NOT_EVALUABLE, f"no observation of '{label}' for the target's group{extra}"
-        )
+        reason = _("no observation of '{indicator}' for the target's group").format(indicator=label)
+        if undated:
+            reason += "; " + _("only figures without a year ({n})").format(n=len(undated))
+        return Evaluation(Status.NOT_EVALUABLE, reason)
     if target.kind is TargetKind.LEVEL:
         return _level(target, series, context.year)
     if target.kind is TargetKind.DIRECTION:
@@ -344,8 +395,10 @@ def _default(
     if target.alternative_unit is not None:
         alt_status, alt_reason = _change(target, series, target.alternative_unit)
         if alt_status is not status:
-            alternative = f"under the alternative reading: {alt_status.value} ({alt_reason})"
-            reason += "; the status depends on how the target's unit is read"
+            alternative = _("under the alternative reading: {status} ({reason})").format(
+                status=alt_status.display, reason=alt_reason
+            )
+            reason += "; " + _("the status depends on how the target's unit is read")
     return Evaluation(status, reason, progress=_progress(series), alternative=alternative)
 
 
@@ -363,6 +416,20 @@ class Movement(str):
     POSITIVE: Final = "positive"
     UNCHANGED: Final = "unchanged"
     NEGATIVE: Final = "negative"
+
+
+_MOVEMENT_WORDS: Final = {
+    Movement.POSITIVE: NP_("movement", "positive"),
+    Movement.UNCHANGED: NP_("movement", "unchanged"),
+    Movement.NEGATIVE: NP_("movement", "negative"),
+}
+
+
+def movement_label(movement: str) -> str:
+    """ "positiv", "uændret", "negativ" in Danish: the barometer's own words."""
+    return (
+        pgettext("movement", _MOVEMENT_WORDS[movement]) if movement in _MOVEMENT_WORDS else movement
+    )
 
 
 def _round_half_up(value: float) -> int:
@@ -409,7 +476,8 @@ def barometer_rule(
         parts.append(
             (
                 label,
-                f"{_round_half_up(base.value)} ({base.year}) -> {_round_half_up(last.value)} ({last.year}): {move}",
+                f"{_round_half_up(base.value)} ({base.year}) -> "
+                f"{_round_half_up(last.value)} ({last.year}): {movement_label(move)}",
             )
         )
     if not moves:
@@ -420,7 +488,11 @@ def barometer_rule(
     overall = barometer_goal(moves)
     status = Status.ON_TRACK if overall == Movement.POSITIVE else Status.NOT_ON_TRACK
     return Evaluation(
-        status, f"Integrationsbarometer movement {overall}: " + _joined(parts), rule="barometer"
+        status,
+        _("Integrationsbarometer movement {movement}: {parts}").format(
+            movement=movement_label(overall), parts=_joined(parts)
+        ),
+        rule="barometer",
     )
 
 

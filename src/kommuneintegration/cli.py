@@ -18,6 +18,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 from kommuneintegration import __version__
+from kommuneintegration.i18n import _
 from kommuneintegration.limits import DEFAULT_CHUNK_ROWS, MAX_CHUNK_ROWS, MAX_ROWS
 from kommuneintegration.words import escape_controls
 
@@ -78,23 +79,28 @@ def _plugin_json(info: PluginInfo) -> dict[str, Any]:
 
 def _plugin_table(infos: Sequence[PluginInfo]) -> str:
     if not infos:
-        return "No plugins installed. Install one, e.g. pip install ./plugins/aalborg\n"
+        return _("No plugins installed. Install one, e.g. pip install ./plugins/aalborg") + "\n"
+    fields = {
+        "municipality": _("municipality"),
+        "strategies": _("strategies"),
+        "hooks": _("hooks"),
+        "errors": _("errors"),
+    }
+    width = max(len(f) for f in fields.values()) + 2
     lines: list[str] = []
     for info in infos:
         dist = f" ({info.distribution} {info.version})" if info.distribution else ""
-        dist += " [default]" if info.default else ""
+        dist += " [" + _("default") + "]" if info.default else ""
         muni = f"{info.municipality.code} {info.municipality.name}" if info.municipality else "-"
         lines += [
             f"{info.name}{dist}",
-            f"  municipality: {muni}",
-            f"  strategies:   {', '.join(info.strategies) or '-'}",
-            f"  hooks:        {', '.join(info.hooks) or '-'}",
+            f"  {fields['municipality'] + ':':<{width}}{muni}",
+            f"  {fields['strategies'] + ':':<{width}}{', '.join(info.strategies) or '-'}",
+            f"  {fields['hooks'] + ':':<{width}}{', '.join(info.hooks) or '-'}",
         ]
-        if info.errors:
-            lines.append(f"  errors:       {len(info.errors)}")
-            lines += [f"    - {e}" for e in info.errors]
-        else:
-            lines.append("  errors:       none")
+        errors = str(len(info.errors)) if info.errors else _("none")
+        lines.append(f"  {fields['errors'] + ':':<{width}}{errors}")
+        lines += [f"    - {e}" for e in info.errors]
     return "\n".join(lines) + "\n"
 
 
@@ -103,7 +109,12 @@ def _new_plugin(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: 
 
     path = new_plugin(args.name, args.code, args.dir, args.municipality)
     out.write(
-        f"Wrote {path}\nNext: pip install -e {path} && pytest {path} && kommuneintegration plugins\n"
+        _("Wrote {path}").format(path=path)
+        + "\n"
+        + _("Next: {commands}").format(
+            commands=f"pip install -e {path} && pytest {path} && kommuneintegration plugins"
+        )
+        + "\n"
     )
     return 0
 
@@ -116,9 +127,12 @@ def _load_observations(args: argparse.Namespace, host: PluginHost) -> dict[str, 
 
     loaded = read_observations(args.observations, host.registry())
     for error in loaded.errors:
-        _warn(f"rejected {error}")
+        _warn(_("rejected {error}").format(error=error))
     print(
-        f"kommuneintegration: read {loaded.accepted} of {loaded.rows} observation rows from {args.observations}",
+        "kommuneintegration: "
+        + _("read {accepted} of {rows} observation rows from {file}").format(
+            accepted=loaded.accepted, rows=loaded.rows, file=args.observations
+        ),
         file=sys.stderr,
     )
     args.rejected_rows = len(loaded.errors)
@@ -137,7 +151,7 @@ def _compare(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: Tex
     host, registry = _registry(hosts)
     if not registry.municipalities:
         raise CommandError(
-            "no municipality plugins are installed; see README.md for the install command"
+            _("no municipality plugins are installed; see README.md for the install command")
         )
     result = compare(
         registry,
@@ -190,7 +204,7 @@ def _show(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextIO
     from kommuneintegration.comparison import documents
     from kommuneintegration.render.text import strategies_to_text
 
-    _, registry = _registry(hosts)
+    _host, registry = _registry(hosts)
     municipality = registry.municipality(args.municipality)
     out.write(strategies_to_text(municipality, documents(registry, [municipality.code])))
     return 0
@@ -210,7 +224,7 @@ def _report(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: Text
         fetched=_cached(args, registry),
     )
     write_text(args.out, comparison_to_html(result))
-    out.write(f"Wrote {args.out}\n")
+    out.write(_("Wrote {path}").format(path=args.out) + "\n")
     return 1 if getattr(args, "rejected_rows", 0) else 0
 
 
@@ -227,7 +241,7 @@ def _cached(args: argparse.Namespace, registry: Registry) -> Any:
 def _fetch(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextIO) -> int:
     from kommuneintegration.statbank import COUNTRY, fetch
 
-    _, registry = _registry(hosts)
+    _host, registry = _registry(hosts)
     if args.municipality:
         codes = [registry.municipality(m).code for m in args.municipality]
     else:
@@ -253,8 +267,10 @@ def _fetch(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextI
         all_municipalities=args.all,
         progress=progress,
     )
-    who = "all 98 municipalities" if args.all else ", ".join(codes) or "no city"
-    out.write(f"Fetched for {who} and the whole country (000):\n{report.text()}\n")
+    who = _("all 98 municipalities") if args.all else ", ".join(codes) or _("no city")
+    out.write(
+        _("Fetched for {who} and the whole country (000):").format(who=who) + f"\n{report.text()}\n"
+    )
     return 0
 
 
@@ -271,7 +287,7 @@ def _classify(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: Te
         progress=args.progress or None,
         encoding=args.encoding,
     )
-    out.write(f"Wrote {args.out}\n{summary.text()}\n")
+    out.write(_("Wrote {path}").format(path=args.out) + f"\n{summary.text()}\n")
     if args.summary:
         write_summary(summary, args.summary)
     return 0
@@ -285,7 +301,12 @@ def _synthesize(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: 
         raise CommandError(f"--rows must be between 0 and {MAX_ROWS:,}, not {args.rows}")
     check_paths({}, {"--out": args.out})
     path = synthesize(args.rows, seed=args.seed).write(args.out)
-    out.write(f"Wrote {args.rows} synthetic residents (seed {args.seed}) to {path}\n")
+    out.write(
+        _("Wrote {rows} synthetic residents (seed {seed}) to {path}").format(
+            rows=args.rows, seed=args.seed, path=path
+        )
+        + "\n"
+    )
     return 0
 
 
@@ -296,6 +317,15 @@ def _registry(hosts: Callable[[], PluginHost]) -> tuple[PluginHost, Registry]:
     for problem in registry.problems:
         _warn(str(problem))
     return host, registry
+
+
+_LANG_HELP = "language of the output: da (default) or en; also KOMMUNEINTEGRATION_LANG"
+
+
+def _lang_option(p: argparse.ArgumentParser, *, default: object = argparse.SUPPRESS) -> None:
+    """``--lang`` before or after the command: ``kommuneintegration --lang en compare`` or
+    ``kommuneintegration compare --lang en``."""
+    p.add_argument("--lang", metavar="da|en", default=default, help=_LANG_HELP)
 
 
 def _statbank_option(p: argparse.ArgumentParser) -> None:
@@ -320,6 +350,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help="fail on any plugin problem (also KOMMUNEINTEGRATION_STRICT_PLUGINS=1)",
     )
+    _lang_option(parser, default=None)
     sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
 
     p = sub.add_parser("plugins", help="list installed plugins, their hooks and load errors")
@@ -327,6 +358,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--all", action="store_true", help="also list the default plugins (the built-in rules)"
     )
+    _lang_option(p)
     p.set_defaults(handler=_plugins)
 
     p = sub.add_parser("new-plugin", help="write a new municipality plugin package")
@@ -334,6 +366,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--code", required=True, help="DST municipality code (kommunekode), e.g. 461")
     p.add_argument("--dir", default=".", help="folder to write the package in (default: .)")
     p.add_argument("--municipality", help="the municipality's name (default: from NAME)")
+    _lang_option(p)
     p.set_defaults(handler=_new_plugin)
 
     p = sub.add_parser(
@@ -352,6 +385,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", "-f", choices=["table", "json", "csv", "markdown"], default="table")
     p.add_argument("--observations", metavar="FILE.csv", help="add observations from a CSV file")
     _statbank_option(p)
+    _lang_option(p)
     p.set_defaults(handler=_compare)
 
     p = sub.add_parser("evaluate", help="every target against the observations, with the reason")
@@ -365,10 +399,12 @@ def build_parser() -> argparse.ArgumentParser:
         help="evaluate as of this year: figures for later years are not used",
     )
     _statbank_option(p)
+    _lang_option(p)
     p.set_defaults(handler=_evaluate)
 
     p = sub.add_parser("show", help="one city's strategy documents in full")
     p.add_argument("municipality", metavar="CODE", help="DST code or name, e.g. 851 or Aalborg")
+    _lang_option(p)
     p.set_defaults(handler=_show)
 
     p = sub.add_parser("report", help="a self-contained HTML report with charts")
@@ -378,6 +414,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--municipality", "-m", action="append", metavar="CODE")
     p.add_argument("--observations", metavar="FILE.csv", help="add observations from a CSV file")
     _statbank_option(p)
+    _lang_option(p)
     p.set_defaults(handler=_report)
 
     p = sub.add_parser(
@@ -395,6 +432,7 @@ def build_parser() -> argparse.ArgumentParser:
         help="the context panel for all 98 municipalities (one request per table)",
     )
     p.add_argument("--progress", action="store_true", help="show progress when not a terminal")
+    _lang_option(p)
     p.set_defaults(handler=_fetch)
 
     p = sub.add_parser(
@@ -423,12 +461,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--progress", action="store_true", help="show progress even when stderr is not a terminal"
     )
+    _lang_option(p)
     p.set_defaults(handler=_classify)
 
     p = sub.add_parser("synthesize", help="write a seeded synthetic population (CSV or .parquet)")
     p.add_argument("--rows", "-n", type=int, default=100_000)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", "-o", required=True)
+    _lang_option(p)
     p.set_defaults(handler=_synthesize)
 
     return parser
@@ -451,9 +491,14 @@ def main(
             loaded.append(PluginHost(strict=True) if args.strict else get_host())
         return loaded[0]
 
+    from kommuneintegration.i18n import LanguageError, use_language
+
     try:
-        handler: Handler = args.handler
-        return handler(args, hosts, out)
+        with use_language(args.lang):
+            handler: Handler = args.handler
+            return handler(args, hosts, out)
+    except LanguageError as exc:
+        parser.error(str(exc))
     except KeyboardInterrupt:
         print("kommuneintegration: interrupted", file=sys.stderr)
         return 130
@@ -465,7 +510,7 @@ def main(
         message = str(exc).strip() or type(exc).__name__
         if isinstance(exc, KeyError) and message.startswith(("'", '"')):
             message = message[1:-1]
-        first, _, rest = escape_controls(message).partition("\n")
+        first, _sep, rest = escape_controls(message).partition("\n")
         print(f"kommuneintegration: error: {first}", file=sys.stderr)
         if rest:
             print(rest, file=sys.stderr)

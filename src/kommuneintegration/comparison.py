@@ -26,19 +26,21 @@ import attrs
 
 from kommuneintegration.catalogue import CatalogueIndicator, Topic, catalogue, topics
 from kommuneintegration.derive import (
-    KIND_LABELS,
     REFERENCE_GROUP,
     DerivedFigure,
     Disagreement,
     NotDerived,
     derive_all,
+    kind_label,
     reconcile,
 )
 from kommuneintegration.evaluation import TargetEvaluation, evaluate_all
+from kommuneintegration.i18n import _, pick
 from kommuneintegration.models import Indicator, Municipality, Observation, Strategy, ThemeStatus
 from kommuneintegration.registry import Registry
 from kommuneintegration.statbank import Fetched
 from kommuneintegration.statbank.context import ContextRow, context_rows
+from kommuneintegration.units import format_value, unit_symbol
 from kommuneintegration.words import fold, spellings
 
 __all__ = [
@@ -92,7 +94,7 @@ class IndicatorEntry:
     def when(self) -> str:
         if self.year is not None and self.period and str(self.year) not in self.period:
             return f"{self.year} ({self.period})"
-        return self.period or (str(self.year) if self.year is not None else "year not stated")
+        return self.period or (str(self.year) if self.year is not None else _("year not stated"))
 
     @property
     def is_context(self) -> bool:
@@ -328,7 +330,7 @@ def _entry(
         municipality_name=municipality.name,
         strategy=strategy.id,
         indicator=indicator.id,
-        label=indicator.label,
+        label=pick(indicator.label, indicator.label_en),
         concept=concept_name(indicator),
         value=obs.value,
         unit=obs.unit,
@@ -357,7 +359,7 @@ def _derived_entry(
         municipality_name=registry.municipalities[fig.municipality].name,
         strategy=fig.strategy,
         indicator=fig.indicator,
-        label=f"{KIND_LABELS[fig.kind]}: {indicator.label}",
+        label=f"{kind_label(fig.kind)}: {pick(indicator.label, indicator.label_en)}",
         concept=concept_name(indicator),
         value=fig.value,
         unit=fig.unit,
@@ -370,25 +372,43 @@ def _derived_entry(
         category=fig.category,
         source="; ".join(fig.sources),
         derived=True,
-        derivation=f"{ref.value:g} % ({ref.group}) - {grp.value:g} % ({grp.group}) = {fig.value:g} percentage points",
+        derivation=_("{reference} ({reference_group}) - {value} ({group}) = {difference}").format(
+            reference=format_value(ref.value, ref.unit),
+            reference_group=ref.group,
+            value=format_value(grp.value, grp.unit),
+            group=grp.group,
+            difference=format_value(fig.value, fig.unit, words=True),
+        ),
     )
 
 
 def differences(a: IndicatorEntry, b: IndicatorEntry) -> list[str]:
     """What differs between two figures, in plain words (empty when comparable)."""
     found: list[str] = []
+    versus = _("{a} vs {b}")
     if fold(a.concept) != fold(b.concept):  # "Employment frequency" is "employment frequency"
-        found.append(f"{a.concept} vs {b.concept}")
+        found.append(versus.format(a=a.concept, b=b.concept))
     if a.group_definition != b.group_definition:
-        found.append(f"{a.group_definition} vs {b.group_definition}")
+        found.append(versus.format(a=a.group_definition, b=b.group_definition))
     if a.age_band != b.age_band:
-        found.append(f"age {a.age_band or 'not stated'} vs {b.age_band or 'not stated'}")
+        found.append(
+            _("age {theirs} vs {ours}").format(
+                theirs=a.age_band or _("not stated"), ours=b.age_band or _("not stated")
+            )
+        )
     if a.when != b.when:
-        found.append(f"{a.when} vs {b.when}")
+        found.append(versus.format(a=a.when, b=b.when))
     if a.unit != b.unit:
-        found.append(f"{a.unit} vs {b.unit}")
+        found.append(
+            versus.format(a=unit_symbol(a.unit, words=True), b=unit_symbol(b.unit, words=True))
+        )
     if a.category != b.category:
-        found.append(f"'{a.category or 'total'}' vs '{b.category or 'total'}'")
+        found.append(
+            versus.format(
+                a=repr(a.category) if a.category else _("total"),
+                b=repr(b.category) if b.category else _("total"),
+            )
+        )
     return found
 
 
@@ -407,21 +427,33 @@ def _judge(entries: Sequence[IndicatorEntry]) -> tuple[bool, tuple[str, ...]]:
     for entry in entries:
         by_city.setdefault(entry.municipality, []).append(entry)
     if len(by_city) < 2:
-        names = ", ".join(e[0].municipality_name for e in by_city.values()) or "no city"
-        return False, (f"only {names} has figures for this indicator: nothing to compare with",)
+        names = ", ".join(e[0].municipality_name for e in by_city.values()) or _("no city")
+        return False, (
+            _("only {names} has figures for this indicator: nothing to compare with").format(
+                names=names
+            ),
+        )
     notes: list[str] = []
     comparable = True
-    for (_, left), (_, right) in itertools.combinations(sorted(by_city.items()), 2):
+    for (_left_code, left), (_right_code, right) in itertools.combinations(
+        sorted(by_city.items()), 2
+    ):
         left_main = [e for e in left if not e.is_context] or left
         right_main = [e for e in right if not e.is_context] or right
         a, b = _best_pair(left_main, right_main)
         diff = differences(a, b)
         if diff:
             comparable = False
-            notes.append(f"{a.municipality_name} vs {b.municipality_name}: " + "; ".join(diff))
+            notes.append(
+                _("{a} vs {b}").format(a=a.municipality_name, b=b.municipality_name)
+                + ": "
+                + "; ".join(diff)
+            )
         else:
             notes.append(
-                f"{a.municipality_name} vs {b.municipality_name}: same measure, group, age band and year"
+                _("{a} vs {b}").format(a=a.municipality_name, b=b.municipality_name)
+                + ": "
+                + _("same measure, group, age band and year")
             )
     return comparable, tuple(notes)
 

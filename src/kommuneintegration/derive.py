@@ -15,6 +15,7 @@ from typing import Any, Final
 
 import attrs
 
+from kommuneintegration.i18n import NP_, _, format_number, pgettext
 from kommuneintegration.models import (
     Comparator,
     Indicator,
@@ -40,6 +41,7 @@ __all__ = [
     "changes",
     "derive_all",
     "gaps",
+    "kind_label",
     "reconcile",
     "shortfalls",
 ]
@@ -91,7 +93,7 @@ class DerivedFigure:
         )
         text = value
         if self.relative is not None:
-            text += f" ({'+' if self.relative > 0 else ''}{self.relative:.1f} %)"
+            text += f" ({format_number(self.relative, signed=True, decimals=1)} %)"
         return text
 
 
@@ -123,7 +125,7 @@ def _sources(obs: Observation) -> list[tuple[str, str]]:
 def _year_text(obs: Observation) -> str:
     if obs.period:
         return obs.period
-    return str(obs.year) if obs.year is not None else "year not stated"
+    return str(obs.year) if obs.year is not None else _("year not stated")
 
 
 def gaps(
@@ -190,13 +192,18 @@ def _kind(indicator: Indicator) -> str:
     return "gap" if indicator.measure is Measure.RATE else "difference"
 
 
-#: The Danish word for each kind of derived figure, as labels show it.
+#: Each kind of derived figure as labels show it (a catalogue message: "gab" in Danish).
 KIND_LABELS: Final = {
-    "gap": "gab",
-    "difference": "forskel",
-    "change": "ændring",
-    "shortfall": "mangler",
+    "gap": NP_("derived", "gap"),
+    "difference": NP_("derived", "difference"),
+    "change": NP_("derived", "change"),
+    "shortfall": NP_("derived", "shortfall"),
 }
+
+
+def kind_label(kind: str) -> str:
+    """ "gab", "forskel", "ændring", "mangler" (in Danish) for a derived figure's kind."""
+    return pgettext("derived", KIND_LABELS[kind])
 
 
 def _why_no_gap(
@@ -218,16 +225,29 @@ def _why_no_gap(
     reasons = []
     if (nearest.year, nearest.period) != (obs.year, obs.period):
         reasons.append(
-            f"the Danish-origin figure is for {_year_text(nearest)}, this one for {_year_text(obs)}"
+            _("the Danish-origin figure is for {theirs}, this one for {ours}").format(
+                theirs=_year_text(nearest), ours=_year_text(obs)
+            )
         )
     if _source(nearest) != _source(obs):
         reasons.append(
-            f"they come from different sources ({nearest.provenance.section} vs {obs.provenance.section})"
+            _("they come from different sources ({theirs} vs {ours})").format(
+                theirs=nearest.provenance.section, ours=obs.provenance.section
+            )
         )
     if nearest.age_band != obs.age_band:
-        reasons.append(f"age {nearest.age_band or 'not stated'} vs {obs.age_band or 'not stated'}")
+        reasons.append(
+            _("age {theirs} vs {ours}").format(
+                theirs=nearest.age_band or _("not stated"), ours=obs.age_band or _("not stated")
+            )
+        )
     if nearest.category != obs.category:
-        reasons.append(f"category {nearest.category!r} vs {obs.category!r}")
+        reasons.append(
+            _("category {theirs} vs {ours}").format(
+                theirs=repr(nearest.category) if nearest.category else _("total"),
+                ours=repr(obs.category) if obs.category else _("total"),
+            )
+        )
     kind = _kind(indicator)
     return NotDerived(
         kind=kind,
@@ -236,8 +256,9 @@ def _why_no_gap(
         indicator=indicator.id,
         group=obs.group,
         year=obs.year,
-        reason=f"{kind} not computed: no Danish-origin figure of the same year and source; "
-        + "; ".join(reasons),
+        reason=_(
+            "{kind} not computed: no Danish-origin figure of the same year and source; {reasons}"
+        ).format(kind=kind_label(kind), reasons="; ".join(reasons)),
         inputs=(nearest, obs),
     )
 
@@ -252,7 +273,7 @@ def changes(municipality: Municipality, strategy: Strategy) -> list[DerivedFigur
                 series[(obs.indicator, obs.group, obs.age_band, obs.category, place)].append(obs)
     result: list[DerivedFigure] = []
     seen: set[tuple[int, ...]] = set()
-    for (indicator_id, group, age_band, category, _), points in series.items():
+    for (indicator_id, group, age_band, category, _series), points in series.items():
         years = {o.year for o in points}
         identity = tuple(sorted(id(o) for o in points))
         if len(years) < 2 or identity in seen:  # one series stated in two places counts once
@@ -362,9 +383,11 @@ class Disagreement:
             return f"{format_value(o.value, o.unit)} ({o.provenance})"
 
         who = " ".join(p for p in (self.group or "", self.age_band or "", str(self.year)) if p)
-        return (
-            f"figures disagree for {self.indicator}, {who}: used {one(self.used)}; "
-            f"not used {'; '.join(one(o) for o in self.others)}"
+        return _("figures disagree for {indicator}, {who}: used {used}; not used {others}").format(
+            indicator=self.indicator,
+            who=who,
+            used=one(self.used),
+            others="; ".join(one(o) for o in self.others),
         )
 
 

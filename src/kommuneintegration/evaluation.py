@@ -17,6 +17,7 @@ from typing import Final
 import attrs
 
 from kommuneintegration.derive import REFERENCE_GROUP, reconcile
+from kommuneintegration.i18n import _, pick
 from kommuneintegration.models import Indicator, Municipality, Observation, Strategy, Target
 from kommuneintegration.registry import Registry
 from kommuneintegration.rules import Evaluation, RuleContext, Status
@@ -82,7 +83,10 @@ def relevant_observations(
             )
             ok = sub is not None and sup is not None and registry.is_subgroup(sub, sup)
             if ok:
-                note = f"uses figures for {sub.label if sub else obs.group}, a part of {sup.label if sup else wanted}"
+                note = _("uses figures for {part}, a part of {whole}").format(
+                    part=pick(sub.label, sub.label_en) if sub else obs.group,
+                    whole=pick(sup.label, sup.label_en) if sup else wanted,
+                )
                 if note not in notes:
                     notes.append(note)
         band = target.age_band or indicator.age_band
@@ -122,15 +126,25 @@ def _run_rule(
     except KeyboardInterrupt:
         raise
     except BaseException as exc:
-        what = f"raised {type(exc).__name__}: {exc}".rstrip(": ")
+        what = f"{type(exc).__name__}: {exc}".rstrip(": ")
         return Evaluation(
-            Status.RULE_ERROR, f"rule {name!r} of plugin {plugin!r} {what}", rule=name
+            Status.RULE_ERROR,
+            _("rule {rule} of plugin {plugin} raised {error}").format(
+                rule=repr(name), plugin=repr(plugin), error=what
+            ),
+            rule=name,
         )
     if result is not None and not isinstance(result, Evaluation):
         return Evaluation(
             Status.RULE_ERROR,
-            f"rule {name!r} of plugin {plugin!r} returned {type(result).__name__} "
-            f"{result!r:.60}, not an Evaluation or None",
+            _(
+                "rule {rule} of plugin {plugin} returned {type} {value}, not an Evaluation or None"
+            ).format(
+                rule=repr(name),
+                plugin=repr(plugin),
+                type=type(result).__name__,
+                value=f"{result!r:.60}",
+            ),
             rule=name,
         )
     return result
@@ -159,11 +173,13 @@ def evaluate_target(
     else:
         result = attrs.evolve(result, rule=rule_name)
     reading = target.reading + (
-        f" Alternative reading: {target.alternative_reading}" if target.alternative_reading else ""
+        " " + _("Alternative reading: {reading}").format(reading=target.alternative_reading)
+        if target.alternative_reading
+        else ""
     )
     reason = result.reason + ("".join(f"; {n}" for n in notes) if notes else "")
     if as_of is not None:
-        reason += f"; as of {as_of}: later figures are not used"
+        reason += "; " + _("as of {year}: later figures are not used").format(year=as_of)
     return attrs.evolve(result, reading=reading, reason=reason, figures=tuple(observations))
 
 

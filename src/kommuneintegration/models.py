@@ -24,6 +24,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
+from kommuneintegration.i18n import NP_, _, pgettext, pick
 from kommuneintegration.origin import ClassifiedPopulation, Origin
 from kommuneintegration.units import check_figure, parse_unit
 from kommuneintegration.units import quantity as make_quantity
@@ -77,7 +78,18 @@ class LabelledEnum(enum.StrEnum):
 
     @property
     def label(self) -> str:
+        """The official Danish term ("hovedmål", "nået"), whatever the output language."""
+        return pgettext(type(self).__name__, self.english, lang="da")
+
+    @property
+    def english(self) -> str:
+        """The English term ("main goal", "achieved")."""
         return _ENUM_LABELS[type(self).__name__][self.value]
+
+    @property
+    def display(self) -> str:
+        """The term in the current output language (:func:`kommuneintegration.i18n.language`)."""
+        return pgettext(type(self).__name__, self.english)
 
     @classmethod
     def _missing_(cls, value: object) -> Self:
@@ -86,6 +98,7 @@ class LabelledEnum(enum.StrEnum):
             if key in (
                 member.value,
                 fold(member.label),
+                fold(member.english),
                 fold(member.name).replace("_", "-"),
             ):
                 return member
@@ -154,52 +167,61 @@ class ThemeStatus(LabelledEnum):
     PLACEHOLDER = "placeholder"
 
 
+#: Each member's English text, a catalogue message in the enum's context: the Danish
+#: catalogue holds the official Danish term (``label``), so a member reads in either language.
 _ENUM_LABELS: Final[dict[str, dict[str, str]]] = {
     "DocumentKind": {
-        "adopted-policy": "vedtaget politik",
-        "draft": "udkast",
-        "proposal": "politisk forslag",
-        "statistics": "statistik",
+        "adopted-policy": NP_("DocumentKind", "adopted policy"),
+        "draft": NP_("DocumentKind", "draft"),
+        "proposal": NP_("DocumentKind", "political proposal"),
+        "statistics": NP_("DocumentKind", "statistics"),
     },
     "GoalKind": {
-        "vision": "vision",
-        "overall": "overordnet målsætning",
-        "objective": "målsætning",
-        "main-goal": "hovedmål",
-        "guiding-mark": "pejlemærke",
-        "goal": "mål",
+        "vision": NP_("GoalKind", "vision"),
+        "overall": NP_("GoalKind", "overall objective"),
+        "objective": NP_("GoalKind", "objective"),
+        "main-goal": NP_("GoalKind", "main goal"),
+        "guiding-mark": NP_("GoalKind", "guiding mark"),
+        "goal": NP_("GoalKind", "goal"),
     },
     "Measure": {
-        "rate": "frekvens",
-        "share": "andel",
-        "count": "antal",
-        "gap": "gab",
-        "index": "indeks",
-        "rank": "placering",
+        "rate": NP_("Measure", "rate"),
+        "share": NP_("Measure", "share"),
+        "count": NP_("Measure", "count"),
+        "gap": NP_("Measure", "gap"),
+        "index": NP_("Measure", "index"),
+        "rank": NP_("Measure", "rank"),
     },
     "TargetKind": {
-        "level": "niveau",
-        "change": "ændring",
-        "direction": "retning",
-        "reference": "referenceniveau",
-        "unspecified": "ikke fastsat",
+        "level": NP_("TargetKind", "level"),
+        "change": NP_("TargetKind", "change"),
+        "direction": NP_("TargetKind", "direction"),
+        "reference": NP_("TargetKind", "reference level"),
+        "unspecified": NP_("TargetKind", "not set"),
     },
-    "Comparator": {"at-most": "højst", "at-least": "mindst", "equal": "lig med"},
+    "Comparator": {
+        "at-most": NP_("Comparator", "at most"),
+        "at-least": NP_("Comparator", "at least"),
+        "equal": NP_("Comparator", "equal to"),
+    },
     "Direction": {
-        "increase": "stige",
-        "decrease": "falde",
-        "not-increase": "ikke stige",
-        "not-decrease": "ikke falde",
+        "increase": NP_("Direction", "increase"),
+        "decrease": NP_("Direction", "decrease"),
+        "not-increase": NP_("Direction", "not increase"),
+        "not-decrease": NP_("Direction", "not decrease"),
     },
-    "ThemeStatus": {"filled": "udfyldt", "placeholder": "ikke udfyldt"},
+    "ThemeStatus": {
+        "filled": NP_("ThemeStatus", "filled"),
+        "placeholder": NP_("ThemeStatus", "not filled"),
+    },
     # rules.Status: how far a target has come.
     "Status": {
-        "achieved": "nået",
-        "missed": "ikke nået",
-        "on-track": "på rette vej",
-        "not-on-track": "ikke på rette vej",
-        "not-evaluable": "kan ikke vurderes",
-        "rule-error": "fejl i vurderingsregel",
+        "achieved": NP_("Status", "achieved"),
+        "missed": NP_("Status", "not achieved"),
+        "on-track": NP_("Status", "on track"),
+        "not-on-track": NP_("Status", "not on track"),
+        "not-evaluable": NP_("Status", "cannot be evaluated"),
+        "rule-error": NP_("Status", "error in evaluation rule"),
     },
 }
 
@@ -250,8 +272,8 @@ class SourceDocument:
 
     def citation(self) -> str:
         """ "Aalborg Kommune, Integrationsrådet: Integrationsstrategi 2023-2026 (udateret, vedtaget politik)"."""
-        when = self.date or (str(self.year) if self.year is not None else "udateret")
-        text = f"{self.publisher}: {self.title} ({when}, {self.status.label})"
+        when = self.date or (str(self.year) if self.year is not None else _("undated"))
+        text = f"{self.publisher}: {self.title} ({when}, {self.status.display})"
         return text + (f", {self.address}" if self.address else "")
 
 
@@ -392,21 +414,27 @@ class TargetGroup:
             raise ValueError("a target group needs at least one origin")
 
     def describe(self, groups: CountryGroupRegistry | None = None) -> str:
-        """The definition in plain English words, for comparisons.
+        """The definition in plain words of the output language, for comparisons.
 
         ``"immigrants and descendants from non-Western countries"``; with an age
         band, ``"..., aged 16-64"``.
         """
         if self.origins >= {Origin.DANISH, Origin.IMMIGRANT, Origin.DESCENDANT}:
-            text = "all residents"
+            text = _("all residents")
         else:
-            text = " and ".join(_ORIGIN_WORDS[o] for o in sorted(self.origins))
+            text = _(" and ").join(
+                pick(o.label_plural, o.label_plural_en) for o in sorted(self.origins)
+            )
             if self.country_group is not None:
-                text += f" from {_group_words(self.country_group, groups)}"
+                text = _("{origins} from {countries}").format(
+                    origins=text, countries=_group_words(self.country_group, groups)
+                )
             elif self.origins & {Origin.IMMIGRANT, Origin.DESCENDANT}:
-                text += " of any origin"
+                text = _("{origins} of any origin").format(origins=text)
         text += f", {self.restriction}" if self.restriction else ""
-        return text + (f", aged {self.age_band}" if self.age_band else "")
+        if self.age_band:
+            text = _("{definition}, aged {age}").format(definition=text, age=self.age_band)
+        return text
 
     def mask(
         self, population: ClassifiedPopulation, groups: CountryGroupRegistry | None = None
@@ -427,22 +455,14 @@ class TargetGroup:
         return selected
 
 
-_ORIGIN_WORDS: Final = {
-    Origin.UNDETERMINED: "persons of undetermined origin",
-    Origin.DANISH: "persons of Danish origin",
-    Origin.IMMIGRANT: "immigrants",
-    Origin.DESCENDANT: "descendants",
-}
-
-
 def _group_words(group_id: str, groups: CountryGroupRegistry | None) -> str:
     from kommuneintegration.countries import UnknownCountryGroupError, country_group
 
     try:
         group = groups.get(group_id) if groups is not None else country_group(group_id)
     except UnknownCountryGroupError:
-        return f"{group_id} countries"
-    return group.label_en or group.label
+        return _("{group} countries").format(group=group_id)
+    return pick(group.label, group.label_en)
 
 
 @attrs.frozen
@@ -531,6 +551,8 @@ class Indicator:
     #: A Statistics Denmark table that measures this indicator ("RAS200"): ``fetch``
     #: gets its figures for the city, with no code in the plugin.
     statbank: str | None = None
+    #: The label in English, shown by ``--lang en`` (``label`` is the document's Danish).
+    label_en: str = ""
 
 
 @attrs.frozen

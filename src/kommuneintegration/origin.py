@@ -28,6 +28,7 @@ import numpy.typing as npt
 
 from kommuneintegration.countries import DENMARK, _all_codes, lookup
 from kommuneintegration.errors import InputError
+from kommuneintegration.i18n import _, format_number, ngettext, pick
 from kommuneintegration.words import fold
 
 __all__ = [
@@ -70,6 +71,10 @@ class Origin(enum.IntEnum):
     def label_en(self) -> str:
         return _LABELS[self][2]
 
+    @property
+    def label_plural_en(self) -> str:
+        return _LABELS[self][3]
+
     @classmethod
     def parse(cls, value: str | int | Origin) -> Origin:
         """Read an origin from its name, Danish or English label, or DST code.
@@ -93,10 +98,20 @@ class Origin(enum.IntEnum):
 
 
 _LABELS: Final = {
-    Origin.UNDETERMINED: ("uoplyst", "uoplyst", "undetermined"),
-    Origin.DANISH: ("dansk oprindelse", "personer med dansk oprindelse", "Danish origin"),
-    Origin.IMMIGRANT: ("indvandrer", "indvandrere", "immigrant"),
-    Origin.DESCENDANT: ("efterkommer", "efterkommere", "descendant"),
+    Origin.UNDETERMINED: (
+        "uoplyst",
+        "personer med uoplyst herkomst",
+        "undetermined",
+        "persons of undetermined origin",
+    ),
+    Origin.DANISH: (
+        "dansk oprindelse",
+        "personer med dansk oprindelse",
+        "Danish origin",
+        "persons of Danish origin",
+    ),
+    Origin.IMMIGRANT: ("indvandrer", "indvandrere", "immigrant", "immigrants"),
+    Origin.DESCENDANT: ("efterkommer", "efterkommere", "descendant", "descendants"),
 }
 _PARSE: Final = {
     fold(text): origin
@@ -550,16 +565,17 @@ class ClassifiedPopulation:
     def summary(self) -> str:
         """One line a person can read: counts per origin, undetermined and coerced values."""
         parts = [
-            f"{o.label_plural}: {n}"
+            f"{pick(o.label_plural, o.label_plural_en)}: {format_number(n)}"
             for o, n in self.counts().items()
-            if o is not Origin.UNDETERMINED
         ]
-        parts.append(f"uoplyst (undetermined): {self.undetermined}")
         coerced = sum(self.coerced.values())
         if coerced:
-            detail = ", ".join(f"{k} {v}" for k, v in self.coerced.items() if v)
-            parts.append(f"invalid codes treated as unknown: {coerced} ({detail})")
-        return f"{len(self)} rows; " + "; ".join(parts)
+            detail = ", ".join(f"{k} {format_number(v)}" for k, v in self.coerced.items() if v)
+            parts.append(
+                _("invalid codes treated as unknown:") + f" {format_number(coerced)} ({detail})"
+            )
+        rows = ngettext("{n} row", "{n} rows", len(self)).format(n=format_number(len(self)))
+        return f"{rows}; " + "; ".join(parts)
 
 
 #: Rows per block: small enough that a block's temporaries stay in cache.

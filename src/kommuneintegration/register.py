@@ -32,6 +32,7 @@ import numpy as np
 import numpy.typing as npt
 
 from kommuneintegration.errors import InputError
+from kommuneintegration.i18n import _, format_number, pick
 from kommuneintegration.limits import DEFAULT_CHUNK_ROWS, MAX_CHUNK_ROWS
 from kommuneintegration.origin import (
     COLUMNS,
@@ -76,18 +77,29 @@ class FileSummary:
         }
 
     def text(self) -> str:
-        lines = [f"{self.rows} rows classified in {self.seconds:.1f} s"]
-        lines += [f"  {label}: {n}" for label, n in self.counts.items()]
+        """The counts in the output language; ``to_dict`` keeps the Danish labels as keys."""
+        origins = {o.label: o for o in Origin}
+        lines = [
+            _("{rows} rows classified in {seconds} s").format(
+                rows=format_number(self.rows), seconds=format_number(self.seconds, decimals=1)
+            )
+        ]
+        for label, n in self.counts.items():
+            origin = origins.get(label)
+            shown = pick(origin.label_plural, origin.label_plural_en) if origin else label
+            lines.append(f"  {shown}: {format_number(n)}")
         coerced = {k: v for k, v in self.coerced.items() if v}
         if coerced:
             lines.append(
-                "  invalid codes treated as unknown: "
-                + ", ".join(f"{k} {v}" for k, v in coerced.items())
+                "  "
+                + _("invalid codes treated as unknown:")
+                + " "
+                + ", ".join(f"{k} {format_number(v)}" for k, v in coerced.items())
             )
         if (
             sum(self.counts.values()) != self.rows
         ):  # pragma: no cover - an invariant, checked in tests
-            lines.append("  WARNING: counts do not add up to the rows")
+            lines.append("  " + _("WARNING: counts do not add up to the rows"))
         return "\n".join(lines)
 
 

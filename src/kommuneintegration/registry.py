@@ -12,6 +12,7 @@ from collections.abc import Iterable, Iterator, Mapping
 import attrs
 
 from kommuneintegration.countries import CountryGroupRegistry
+from kommuneintegration.i18n import _, pick
 from kommuneintegration.models import Municipality, Strategy, TargetGroup
 from kommuneintegration.rules import EvaluationRule
 from kommuneintegration.words import spellings
@@ -99,8 +100,8 @@ class Registry:
         return groups.get(sub.country_group).members <= groups.get(sup.country_group).members
 
     def describe_group(self, group_id: str | None) -> tuple[str, str]:
-        """A target group's Danish label and its definition in plain words ("not stated" if none)."""
+        """A target group's label and its definition in plain words, in the output language."""
         group = self.target_groups.get(group_id or "")
         if group is None:
-            return group_id or "", "not stated"
-        return group.label, group.describe(self.country_groups)
+            return group_id or "", _("not stated")
+        return pick(group.label, group.label_en), group.describe(self.country_groups)

@@ -26,6 +26,7 @@ import math
 import re
 from typing import TYPE_CHECKING, Any, Final
 
+from kommuneintegration.i18n import NP_, format_number, pgettext
 from kommuneintegration.words import fold
 
 __all__ = [
@@ -94,13 +95,16 @@ def __getattr__(name: str) -> Any:
     if name == "ureg":
         return _registry()
     if name == "Q_":
-        return _registry().Quantity
+        return _display_class()
     raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
 
 
 def quantity(value: Any, unit: str) -> Any:
-    """A pint quantity of the package's registry: ``quantity(60, "percent")``."""
-    return _registry().Quantity(value, unit)
+    """A pint quantity of the package's registry: ``quantity(60, "percent")``.
+
+    It prints as the reports write it ("60 %", "17 pp"), in the current language.
+    """
+    return _display_class()(value, unit)
 
 
 class UnitError(ValueError):
@@ -243,20 +247,24 @@ def difference_unit(unit: str) -> str:
     return "percentage_point" if unit == "percent" else unit
 
 
-#: How each unit is written: (symbol after a number in a table, words in a sentence).
+#: How each unit is written: (symbol after a number in a table, words in a sentence), as
+#: catalogue messages; :func:`unit_symbol` gives them in the current language.
 UNIT_DISPLAY: Final[dict[str, tuple[str, str]]] = {
-    "percent": ("%", "%"),
-    "percentage_point": ("pp", "percentage points"),
-    "person": ("pers.", "persons"),
+    "percent": (NP_("unit symbol", "%"), NP_("unit words", "%")),
+    "percentage_point": (NP_("unit symbol", "pp"), NP_("unit words", "percentage points")),
+    "person": (NP_("unit symbol", "pers."), NP_("unit words", "persons")),
     "count": ("", ""),
-    "index_point": ("pt", "points"),
+    "index_point": (NP_("unit symbol", "pt"), NP_("unit words", "points")),
 }
 
 
 def unit_symbol(unit: str, *, words: bool = False) -> str:
-    """ "pp" for a table, "percentage points" in a sentence (``words=True``)."""
+    """ "pp" for a table, "percentage points" in a sentence (``words=True``), in the language."""
     symbol, word = UNIT_DISPLAY.get(unit, (unit, unit))
-    return word if words else symbol
+    message = word if words else symbol
+    if not message or unit not in UNIT_DISPLAY:
+        return message
+    return pgettext("unit words" if words else "unit symbol", message)
 
 
 def format_value(
@@ -267,21 +275,54 @@ def format_value(
     signed: bool = False,
     bound: str | None = None,
 ) -> str:
-    """A figure with its unit: "6.3 %", "17 pp", "100 826 pers." (or "17 percentage points").
+    """A figure with its unit in the current language: "6,3 %", "17 procentpoint", "100.826 pers."
 
-    ``bound="at-most"`` marks an upper bound, as the source states it: "op til 20 pp".
+    ``bound="at-most"`` marks an upper bound, as the source states it: "op til 20 %".
     """
-    if unit in ("person", "count") and abs(value) >= 1000 and float(value).is_integer():
-        text = f"{value:+,.0f}" if signed else f"{value:,.0f}"
-        text = text.replace(",", " ")
-    else:
-        text = f"{value:+g}" if signed else f"{value:g}"
-    shown = f"{text} {unit_symbol(unit, words=words)}".strip()
-    return f"{_BOUND_WORDS[str(bound)]} {shown}" if bound is not None else shown
+    shown = f"{format_number(value, signed=signed)} {unit_symbol(unit, words=words)}".strip()
+    if bound is None or bound not in _BOUND_WORDS:
+        return shown
+    return f"{pgettext('bound', _BOUND_WORDS[bound])} {shown}".strip()
 
 
 #: How a bound on a figure reads before the number.
-_BOUND_WORDS: Final = {"at-most": "op til", "at-least": "mindst", "equal": ""}
+_BOUND_WORDS: Final = {
+    "at-most": NP_("bound", "up to"),
+    "at-least": NP_("bound", "at least"),
+    "equal": "",
+}
+
+
+def _display_class() -> type[Any]:
+    """The registry's quantity class, printing as the reports do: "17 pp", "17 procentpoint".
+
+    A subclass, not a change to the registry: pint's application registry is
+    shared with the user's own code, whose quantities keep pint's own printing.
+    """
+    return _quantity_classes()[1]
+
+
+@functools.cache
+def _quantity_classes() -> tuple[type[Any], type[Any]]:
+    base: type[Any] = _registry().Quantity
+
+    class Quantity(base):  # type: ignore[misc]
+        """A pint quantity that prints in the package's words ("17 pp") in the current language."""
+
+        def __str__(self) -> str:
+            try:
+                unit = dimension_of(self)
+            except UnitError:
+                return str(super().__str__())
+            return format_value(float(self.magnitude), unit)
+
+        def __format__(self, spec: str) -> str:
+            return str(self) if not spec else str(super().__format__(spec))
+
+        def _repr_pretty_(self, printer: Any, cycle: bool) -> None:
+            printer.text(str(self))
+
+    return base, Quantity
 
 
 # --- one validation for every figure, however it enters (TOML, CSV, Python) ---------------

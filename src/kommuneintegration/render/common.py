@@ -7,8 +7,10 @@ cannot drift apart.
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING
 
+from kommuneintegration.i18n import _, format_date, ngettext
 from kommuneintegration.units import format_value
 
 if TYPE_CHECKING:
@@ -18,7 +20,16 @@ if TYPE_CHECKING:
     from kommuneintegration.models import Target
     from kommuneintegration.statbank.context import ContextRow
 
-__all__ = ["context_cells", "entry_notes", "entry_value", "target_wording"]
+__all__ = ["context_cells", "date_text", "entry_notes", "entry_value", "target_wording"]
+
+
+def date_text(value: str) -> str:
+    """An ISO date ("2023-06-19") as the language writes it; other text as it is."""
+    try:
+        day = datetime.date.fromisoformat(value.strip())
+    except ValueError:
+        return value
+    return format_date(day)
 
 
 def target_wording(target: Target) -> str:
@@ -26,9 +37,17 @@ def target_wording(target: Target) -> str:
     if target.wording_is_quote:
         text = f"“{target.wording}”"
     else:
-        text = f"{target.wording} (not a quotation: the plugin's label for a table of the source)"
+        text = (
+            f"{target.wording} ("
+            + _("not a quotation: the plugin's label for a table of the source")
+            + ")"
+        )
     if target.year is not None and target.year_inferred:
-        text += f" [year {target.year} inferred: {target.year_inferred}]"
+        text += (
+            " ["
+            + _("year {year} inferred: {why}").format(year=target.year, why=target.year_inferred)
+            + "]"
+        )
     return text
 
 
@@ -54,7 +73,9 @@ def entry_notes(entries: Iterable[IndicatorEntry]) -> list[tuple[str, str]]:
             e = about[0]
             who = f"{names}, {e.group_label}" + (f" {e.year}" if e.year is not None else "")
         else:
-            who = f"{names}, {len(about)} figures"
+            who = f"{names}, " + ngettext("{n} figure", "{n} figures", len(about)).format(
+                n=len(about)
+            )
         found.append((who, note))
     return found
 

@@ -15,7 +15,8 @@ from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any, Final
 
 from kommuneintegration import __version__
-from kommuneintegration.derive import KIND_LABELS
+from kommuneintegration.derive import kind_label
+from kommuneintegration.i18n import _, format_number, language, pick
 from kommuneintegration.models import TargetKind
 from kommuneintegration.render.common import context_cells, entry_value, target_wording
 from kommuneintegration.render.svg import (
@@ -28,7 +29,7 @@ from kommuneintegration.render.svg import (
     paired_bars,
     sparkline,
 )
-from kommuneintegration.units import unit_symbol
+from kommuneintegration.units import format_value, unit_symbol
 
 if TYPE_CHECKING:
     from kommuneintegration.comparison import CatalogueComparison, Comparison, IndicatorEntry
@@ -63,7 +64,7 @@ def _figure(svg: str, caption: str) -> str:
 
 
 def _sources(sources: Sequence[str]) -> str:
-    return "Sources: " + "; ".join(_e(s) for s in dict.fromkeys(sources))
+    return _("Sources:") + " " + "; ".join(_e(s) for s in dict.fromkeys(sources))
 
 
 #: Above this many figures a catalogue row shows the latest of each series, not every figure.
@@ -74,7 +75,7 @@ MAX_LINES: Final = 8
 
 def _entry_label(e: IndicatorEntry) -> str:
     who = f"{e.category + ' – ' if e.category else ''}{e.group_label}"
-    when = e.year if e.year is not None else e.period or "no year"
+    when = e.year if e.year is not None else e.period or _("year not stated")
     # Place, year and age first: a long group label may be cut, never the row's key facts.
     return f"{e.municipality_name} {when}{', ' + e.age_band if e.age_band else ''}: {who}"
 
@@ -94,10 +95,13 @@ def _shown(entries: Sequence[IndicatorEntry]) -> tuple[list[IndicatorEntry], str
     if len(entries) <= SUMMARY_THRESHOLD:
         return list(entries), ""
     latest = _latest(entries)
-    return latest, (
-        f"Showing the latest figure of each of {len(latest)} series ({len(entries)} figures in "
-        "all; every figure is in <code>kommuneintegration compare -f csv</code> and in the "
-        "development section below)."
+    return latest, _(
+        "Showing the latest figure of each of {series} series ({figures} figures in all; every "
+        "figure is in {command} and in the development section below)."
+    ).format(
+        series=len(latest),
+        figures=len(entries),
+        command="<code>kommuneintegration compare -f csv</code>",
     )
 
 
@@ -112,14 +116,21 @@ def _bar_chart(row: CatalogueComparison, entries: Sequence[IndicatorEntry], summ
         for e in entries
     ]
     unit = unit_symbol(row.indicator.unit, words=True)
+    label = pick(row.indicator.label, row.indicator.label_en)
     alt = (
-        f"Bar chart of {row.indicator.label_en} ({unit}) by municipality and group: "
+        _("Bar chart of {indicator} ({unit}) by municipality and group: ").format(
+            indicator=label, unit=unit
+        )
         + "; ".join(f"{b.label} {b.text}" for b in bars[:20])
         + ("; ..." if len(bars) > 20 else "")
     )
-    verdict = "comparable" if row.comparable else "not directly comparable"
+    verdict = _("comparable") if row.comparable else _("not directly comparable")
     caption = (
-        f"<span class='verdict'>{_e(row.indicator.label)} ({_e(row.indicator.label_en)}) by city and group: {verdict}.</span> "
+        "<span class='verdict'>"
+        + _("{indicator} by city and group: {verdict}.").format(
+            indicator=_e(label), verdict=verdict
+        )
+        + "</span> "
         + (
             f"<span class='diff'>{_e(row.indicator.compare_note)}</span> "
             if row.indicator.compare_note
@@ -127,14 +138,14 @@ def _bar_chart(row: CatalogueComparison, entries: Sequence[IndicatorEntry], summ
         )
         + (" ".join(f"<span class='diff'>{_e(d)}.</span>" for d in row.differences))
         + (
-            " * derived by the engine from two observations."
+            " * " + _("derived by the engine from two observations.")
             if any(e.derived for e in entries)
             else ""
         )
         + (f" {summary}" if summary else "")
         + f" {_sources([e.source for e in entries])}"
     )
-    return _figure(bar_chart(bars, axis_label=f"{row.indicator.label} ({unit})", alt=alt), caption)
+    return _figure(bar_chart(bars, axis_label=f"{label} ({unit})", alt=alt), caption)
 
 
 def _series_charts(c: Comparison) -> list[str]:
@@ -163,7 +174,7 @@ def _series_charts(c: Comparison) -> list[str]:
                     k: " ".join(p for p in (c.group_label(k[0]), k[1], k[2]) if p) for k in long
                 }
                 used = [o for points in long.values() for o in points]
-                title = f"{municipality.name}: {indicator.label}"
+                title = f"{municipality.name}: {pick(indicator.label, indicator.label_en)}"
                 if len(long) > MAX_LINES:
                     charts.append(_sparkline_table(title, long, labels, municipality.code, used))
                     continue
@@ -180,22 +191,35 @@ def _series_charts(c: Comparison) -> list[str]:
                     )
                 ]
                 markers = [
-                    Marker(t.year, t.value, f"mål {t.value:g}")
+                    Marker(
+                        t.year,
+                        t.value,
+                        _("target {value}").format(value=format_number(t.value)),
+                    )
                     for t in targets
                     if t.kind is TargetKind.LEVEL and t.year is not None and t.value is not None
                 ]
-                alt = f"{title}, {unit_symbol(indicator.unit, words=True)} by year: " + "; ".join(
-                    f"{line.label}: " + ", ".join(f"{yr} {v:g}" for yr, v in line.points)
+                alt = _("{title}, {unit} by year: ").format(
+                    title=title, unit=unit_symbol(indicator.unit, words=True)
+                ) + "; ".join(
+                    f"{line.label}: "
+                    + ", ".join(f"{yr} {format_number(v)}" for yr, v in line.points)
                     for line in lines
                 )
                 other = [t for t in targets if t.kind is not TargetKind.LEVEL]
-                caption = f"<strong>{_e(title)}</strong> over time ({_e(strategy.title)})."
+                caption = _("{title} over time ({document}).").format(
+                    title=f"<strong>{_e(title)}</strong>", document=_e(strategy.title)
+                )
                 if markers:
-                    caption += " Red marks: the targets (måltal) for each year."
+                    caption += " " + _("Red marks: the targets for each year.")
                 if other:
                     caption += (
-                        " Targets not drawn: "
-                        + "; ".join(f"{_e(target_wording(t))} ({_e(t.kind.label)})" for t in other)
+                        " "
+                        + _("Targets not drawn:")
+                        + " "
+                        + "; ".join(
+                            f"{_e(target_wording(t))} ({_e(t.kind.display)})" for t in other
+                        )
                         + "."
                     )
                 caption += f" {_sources([str(o.provenance) for o in used])}"
@@ -230,15 +254,17 @@ def _sparkline_table(
     colour = colour_for(code)
     for key, points in long.items():
         first, last = points[0], points[-1]
-        alt = f"{labels[key]}: " + ", ".join(f"{o.year} {o.value:g}" for o in points)
+        alt = f"{labels[key]}: " + ", ".join(f"{o.year} {format_number(o.value)}" for o in points)
         rows.append(
             f"<tr><td>{_e(labels[key])}</td><td>{sparkline([(o.year, o.value) for o in points], colour, alt)}</td>"
-            f"<td class='num'>{first.value:g} ({first.year})</td><td class='num'>{last.value:g} ({last.year})</td></tr>"
+            f"<td class='num'>{format_number(first.value)} ({first.year})</td>"
+            f"<td class='num'>{format_number(last.value)} ({last.year})</td></tr>"
         )
     return (
-        f"<figure><table><caption><strong>{_e(title)}</strong>: {len(long)} series, "
-        "one line each (zero at the bottom of every line).</caption>"
-        "<tr><th>Gruppe</th><th>Udvikling</th><th>Første</th><th>Seneste</th></tr>"
+        f"<figure><table><caption><strong>{_e(title)}</strong>: "
+        + _("{n} series, one line each (zero at the bottom of every line).").format(n=len(long))
+        + "</caption>"
+        + _head(_("Group"), _("Development"), _("First"), _("Latest"))
         + "".join(rows)
         + f"</table><figcaption>{_sources([str(o.provenance) for o in used])}</figcaption></figure>"
     )
@@ -257,17 +283,25 @@ def _shortfall_charts(c: Comparison) -> list[str]:
         years = [f.year or 0 for f in shortfalls]
         actual = [f.inputs[0].value for f in shortfalls]
         targets = [strategy.target(f.target or "").value or 0 for f in shortfalls]
-        notes = [f"{a - t:+.1f} pp" for t, a in zip(targets, actual, strict=True)]
-        title = f"{c.name(code)}: {indicator.label}"
-        alt = f"{title}, target against actual: " + "; ".join(
-            f"{y}: target {t:g} %, actual {a:g} % ({n})"
+        notes = [
+            format_value(round(a - t, 1), "percentage_point", signed=True)
+            for t, a in zip(targets, actual, strict=True)
+        ]
+        title = f"{c.name(code)}: {pick(indicator.label, indicator.label_en)}"
+        alt = _("{title}, target against actual: ").format(title=title) + "; ".join(
+            _("{year}: target {target}, actual {actual} ({difference})").format(
+                year=y,
+                target=format_value(t, "percent"),
+                actual=format_value(a, "percent"),
+                difference=n,
+            )
             for y, t, a, n in zip(years, targets, actual, notes, strict=True)
         )
         svg = paired_bars(
             years,
             targets,
             actual,
-            labels=("måltal (target)", "faktisk (actual)"),
+            labels=(_("target"), _("actual")),
             notes=notes,
             colour=colour_for(code),
             axis_label="%",
@@ -275,15 +309,27 @@ def _shortfall_charts(c: Comparison) -> list[str]:
         )
         sources = "; ".join(dict.fromkeys(_e(f.inputs[0].provenance) for f in shortfalls))
         caption = (
-            f"<strong>{_e(title)}</strong>: target against actual, with the difference in "
-            f"percentage points derived by the engine. Sources: {sources}"
+            f"<strong>{_e(title)}</strong>: "
+            + _(
+                "target against actual, with the difference in percentage points derived by "
+                "the engine."
+            )
+            + " "
+            + _("Sources:")
+            + f" {sources}"
         )
         charts.append(_figure(svg, caption))
     return charts
 
 
+def _head(*headings: str) -> str:
+    return "<tr>" + "".join(f"<th>{_e(h)}</th>" for h in headings) + "</tr>"
+
+
 def _entries_table(entries: Sequence[IndicatorEntry]) -> str:
-    head = "<tr><th>Kommune</th><th>Gruppe</th><th>Alder</th><th>Værdi</th><th>År</th><th>Begreb</th><th>Kilde</th></tr>"
+    head = _head(
+        _("Municipality"), _("Group"), _("Age"), _("Value"), _("Year"), _("Concept"), _("Source")
+    )
     body = "".join(
         f"<tr><td>{_e(e.municipality_name)}</td><td>{_e((e.category + ': ') if e.category else '')}{_e(e.group_label)}</td>"
         f"<td>{_e(e.age_band or '–')}</td><td class='num'>{_e(entry_value(e))}{' *' if e.derived else ''}</td>"
@@ -296,34 +342,51 @@ def _entries_table(entries: Sequence[IndicatorEntry]) -> str:
 
 
 def comparison_to_html(c: Comparison) -> str:
+    title = _("Integration strategies side by side")
     parts: list[str] = [
-        "<!DOCTYPE html><html lang='da'><head><meta charset='utf-8'>",
+        f"<!DOCTYPE html><html lang='{language()}'><head><meta charset='utf-8'>",
         "<meta name='viewport' content='width=device-width, initial-scale=1'>",
-        f"<title>Integrationsstrategier side om side</title><style>{_CSS}</style></head><body>",
-        "<h1>Integrationsstrategier side om side</h1>",
+        f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>",
+        f"<h1>{_e(title)}</h1>",
         f"<p class='small'>{_e(', '.join(f'{m.name} ({m.code})' for m in c.municipalities))}. "
-        f"Generated by kommuneintegration {__version__} from the cities' plugins; every figure carries its source.</p>",
+        + _e(
+            _(
+                "Generated by kommuneintegration {version} from the cities' plugins; every "
+                "figure carries its source."
+            ).format(version=__version__)
+        )
+        + "</p>",
         _summary(c),
         _CONTENTS,
     ]
     parts.append(
-        "<h2>Målgrupper (whom each document targets)</h2><table><tr><th>Kommune</th><th>Dokument</th><th>Art</th><th>Målgruppe</th><th>Definition and reading</th></tr>"
+        "<h2>"
+        + _("Target groups (whom each document targets)")
+        + "</h2><table>"
+        + _head(
+            _("Municipality"),
+            _("Document"),
+            _("Kind"),
+            _("Target group"),
+            _("Definition and reading"),
+        )
     )
+    no_period = _("no period stated")
     for doc in c.documents:
         s, group = doc.strategy, doc.target_group
         definition = (
             f"{_e(group.definition)}<br><span class='small'>{_e(group.reading)}</span>"
             if group
-            else "not stated"
+            else _e(_("not stated"))
         )
         parts.append(
-            f"<tr><td>{_e(doc.municipality.name)}</td><td>{_e(s.title)}<br><span class='small'>{_e(s.author)}; {_e(s.period or 'no period stated')}</span></td>"
-            f"<td>{_e(s.kind.label)}</td><td>{_e(s.target_group_wording or '–')}</td><td>{definition}</td></tr>"
+            f"<tr><td>{_e(doc.municipality.name)}</td><td>{_e(s.title)}<br><span class='small'>{_e(s.author)}; {_e(s.period or no_period)}</span></td>"
+            f"<td>{_e(s.kind.display)}</td><td>{_e(s.target_group_wording or '–')}</td><td>{definition}</td></tr>"
         )
     parts.append("</table>")
     noted = [d for d in c.documents if d.strategy.notes]
     if noted:
-        parts.append("<h2>Noter (other statements of the documents)</h2>")
+        parts.append("<h2>" + _("Notes (other statements of the documents)") + "</h2>")
         for doc in noted:
             parts.append(f"<h3>{_e(doc.municipality.name)}: {_e(doc.strategy.title)}</h3><ul>")
             parts += [
@@ -335,9 +398,13 @@ def comparison_to_html(c: Comparison) -> str:
             parts.append("</ul>")
     documents = [(m, s) for m in c.municipalities for s in c.strategies(m.code)]
     parts.append(
-        "<h2>Temaer (themes each document covers)</h2><table><tr><th>Tema</th>"
+        "<h2>"
+        + _("Themes (what each document covers)")
+        + "</h2><table><tr><th>"
+        + _("Theme")
+        + "</th>"
         + "".join(
-            f"<th>{_e(m.name)}<br><span class='small'>{_e(s.title)} ({_e(s.kind.label)})</span></th>"
+            f"<th>{_e(m.name)}<br><span class='small'>{_e(s.title)} ({_e(s.kind.display)})</span></th>"
             for m, s in documents
         )
         + "</tr>"
@@ -347,27 +414,21 @@ def comparison_to_html(c: Comparison) -> str:
         for m, s in documents:
             status = t.document_status(m.code, s.id)
             detail = "<br>".join(
-                _e(label) for sid, label, _ in t.coverage.get(m.code, ()) if sid == s.id
+                _e(label) for sid, label, _status in t.coverage.get(m.code, ()) if sid == s.id
             )
             css = {"filled": "ok", "placeholder": "bad", "absent": "na"}[status]
-            word = {"filled": "udfyldt", "placeholder": "erklæret, ikke udfyldt", "absent": "–"}[
+            word = {"filled": _("covered"), "placeholder": _("declared but empty"), "absent": "–"}[
                 status
             ]
             cells.append(f"<td class='{css}'>{word}<br><span class='small'>{detail}</span></td>")
         parts.append(
-            f"<tr><td>{_e(t.topic.label)} <span class='small'>({_e(t.topic.label_en)})</span></td>{''.join(cells)}</tr>"
+            f"<tr><td>{_e(pick(t.topic.label, t.topic.label_en))}</td>{''.join(cells)}</tr>"
         )
     parts.append("</table>")
-    parts.append("<h2>Indikatorer (figures side by side)</h2>")
+    parts.append("<h2>" + _("Indicators (figures side by side)") + "</h2>")
     for row in c.indicators:
-        verdict = (
-            "sammenlignelig (comparable)"
-            if row.comparable
-            else "ikke direkte sammenlignelig (not directly comparable)"
-        )
-        parts.append(
-            f"<h3>{_e(row.indicator.label)} <span class='small'>({_e(row.indicator.label_en)})</span></h3>"
-        )
+        verdict = _("comparable") if row.comparable else _("not directly comparable")
+        parts.append(f"<h3>{_e(pick(row.indicator.label, row.indicator.label_en))}</h3>")
         parts.append(
             f"<p class='verdict'>{verdict}</p><ul>"
             + "".join(f"<li class='diff'>{_e(d)}</li>" for d in row.differences)
@@ -380,24 +441,39 @@ def comparison_to_html(c: Comparison) -> str:
         if summary:
             parts.append(f"<p class='small'>{summary}</p>")
         parts.append(_entries_table(shown))
-    parts.append("<h2>Udvikling (time series and targets)</h2>")
+    parts.append("<h2>" + _("Development (time series and targets)") + "</h2>")
     parts += _series_charts(c)
     parts += _shortfall_charts(c)
     parts.append(
-        "<h2>Evaluering (targets against observations)</h2><table><tr><th>Kommune</th><th>Mål (wording)</th><th>Status</th><th>Reason</th><th>Reading</th></tr>"
+        "<h2>"
+        + _("Evaluation (targets against observations)")
+        + "</h2><table>"
+        + _head(_("Municipality"), _("Target"), _("Status"), _("Reason"), _("Reading"))
     )
+    alternative = _("alternative reading: {reading}")
     for r in c.evaluations:
         ev = r.evaluation
         parts.append(
             f"<tr><td>{_e(r.municipality.name)}<br><span class='small'>{_e(r.strategy.title)}</span></td><td>{_e(target_wording(r.target))}</td>"
-            f"<td class='{_STATUS_CLASS[ev.status.value]}'>{_e(ev.status.label)}</td>"
+            f"<td class='{_STATUS_CLASS[ev.status.value]}'>{_e(ev.status.display)}</td>"
             f"<td>{_e(ev.reason)}{'<br><span class=small>' + _e(ev.progress) + '</span>' if ev.progress else ''}"
             f"{'<br><span class=diff>' + _e(ev.alternative) + '</span>' if ev.alternative else ''}</td>"
-            f"<td class='small'>{_e(r.target.reading)}{' Alternative: ' + _e(r.target.alternative_reading) if r.target.alternative_reading else ''}</td></tr>"
+            f"<td class='small'>{_e(r.target.reading)}{' ' + _e(alternative.format(reading=r.target.alternative_reading)) if r.target.alternative_reading else ''}</td></tr>"
         )
     parts.append("</table>")
     parts.append(
-        "<h2>Beregnede tal (derived figures)</h2><table><tr><th>Kommune</th><th>Kind</th><th>Indicator</th><th>Group</th><th>Years</th><th>Value</th><th>Sources</th></tr>"
+        "<h2>"
+        + _("Derived figures")
+        + "</h2><table>"
+        + _head(
+            _("Municipality"),
+            _("Kind"),
+            _("Indicator"),
+            _("Group"),
+            _("Years"),
+            _("Value"),
+            _("Sources"),
+        )
     )
     derived = list(c.derived)
     if len(derived) > SUMMARY_THRESHOLD:
@@ -416,21 +492,30 @@ def comparison_to_html(c: Comparison) -> str:
             if key not in latest or (d.year or 0) >= (latest[key].year or 0):
                 latest[key] = d
         parts.append(
-            f"<tr><td colspan='7' class='small'>The latest of each of {len(latest)} series "
-            f"({len(derived)} derived figures in all; every one is in "
-            "<code>kommuneintegration compare -f json</code>).</td></tr>"
+            "<tr><td colspan='7' class='small'>"
+            + _(
+                "The latest of each of {series} series ({figures} derived figures in all; "
+                "every one is in {command})."
+            ).format(
+                series=len(latest),
+                figures=len(derived),
+                command="<code>kommuneintegration compare -f json</code>",
+            )
+            + "</td></tr>"
         )
         derived = list(latest.values())
     for d in derived:
         years = f"{d.from_year}–{d.year}" if d.from_year else str(d.year or "–")
         parts.append(
-            f"<tr><td>{_e(c.name(d.municipality))}</td><td>{_e(KIND_LABELS[d.kind])} ({_e(d.kind)})</td><td>{_e(d.indicator)}{' – ' + _e(d.category) if d.category else ''}</td>"
-            f"<td>{_e(d.group or '')} {_e(d.age_band or '')}</td><td>{_e(years)}</td><td class='num'>{_e(d.describe())}</td><td class='small'>{_e('; '.join(d.sources))}</td></tr>"
+            f"<tr><td>{_e(c.name(d.municipality))}</td><td>{_e(kind_label(d.kind))}</td><td>{_e(d.indicator)}{' – ' + _e(d.category) if d.category else ''}</td>"
+            f"<td>{_e(c.group_label(d.group))} {_e(d.age_band or '')}</td><td>{_e(years)}</td><td class='num'>{_e(d.describe())}</td><td class='small'>{_e('; '.join(d.sources))}</td></tr>"
         )
     parts.append("</table>")
     if c.not_derived:
         parts.append(
-            "<h3>Not derived</h3><ul>"
+            "<h3>"
+            + _("Not derived")
+            + "</h3><ul>"
             + "".join(
                 f"<li>{_e(c.name(n.municipality))}: {_e(n.reason)}</li>" for n in c.not_derived
             )
@@ -438,9 +523,20 @@ def comparison_to_html(c: Comparison) -> str:
         )
     if c.context:
         parts.append(
-            "<h2>Statistikbanken: byen, hele landet og kommunegruppen</h2><table><tr><th>Kommune</th>"
-            "<th>Tabel</th><th>Gruppe</th><th>Alder</th><th>År</th><th>Byen</th><th>Hele landet</th>"
-            "<th>Gruppens median (n)</th><th>Kilde</th></tr>"
+            "<h2>"
+            + _("Statistikbanken: the city, the whole country and its kommunegruppe")
+            + "</h2><table>"
+            + _head(
+                _("Municipality"),
+                _("Table"),
+                _("Group"),
+                _("Age"),
+                _("Year"),
+                _("the city"),
+                _("whole country"),
+                _("group median") + " (n)",
+                _("Source"),
+            )
         )
         for ctx in c.context:
             value, country, median = context_cells(ctx)
@@ -454,7 +550,9 @@ def comparison_to_html(c: Comparison) -> str:
         parts.append("</table>")
     if c.disagreements:
         parts.append(
-            "<h2>Uenige tal (figures that disagree)</h2><ul>"
+            "<h2>"
+            + _("Figures that disagree")
+            + "</h2><ul>"
             + "".join(
                 f"<li class='diff'>{_e(c.name(d.municipality))}: {_e(d.describe())}</li>"
                 for d in c.disagreements
@@ -472,17 +570,25 @@ def _summary(c: Comparison) -> str:
     """What the page holds, in two sentences, before any table."""
     counts: dict[str, int] = {}
     for row in c.evaluations:
-        counts[row.evaluation.status.label] = counts.get(row.evaluation.status.label, 0) + 1
+        counts[row.evaluation.status.display] = counts.get(row.evaluation.status.display, 0) + 1
     statuses = ", ".join(f"{n} {label}" for label, n in counts.items())
     comparable = sum(1 for row in c.indicators if row.comparable)
-    return (
-        f"<p class='summary'><strong>Kort fortalt (in short):</strong> {len(c.municipalities)} "
-        f"kommuner and {len(c.documents)} documents; {len(c.indicators)} shared indicators "
-        f"with figures, {comparable} of them directly comparable; {len(c.evaluations)} targets "
-        f"evaluated: {_e(statuses) or 'none'}."
-        + (f" {len(c.disagreements)} figures disagree with another." if c.disagreements else "")
-        + "</p>"
+    text = _(
+        "{municipalities} municipalities and {documents} documents; {indicators} shared "
+        "indicators with figures, {comparable} of them directly comparable; {targets} targets "
+        "evaluated: {statuses}."
+    ).format(
+        municipalities=len(c.municipalities),
+        documents=len(c.documents),
+        indicators=len(c.indicators),
+        comparable=comparable,
+        targets=len(c.evaluations),
+        statuses=statuses or _("none"),
     )
+    if c.disagreements:
+        text += " " + _("{n} figures disagree with another.").format(n=len(c.disagreements))
+    in_short = _("In short:")
+    return f"<p class='summary'><strong>{_e(in_short)}</strong> {_e(text)}</p>"
 
 
 def _with_contents(page: str) -> str:
@@ -497,8 +603,9 @@ def _with_contents(page: str) -> str:
         return f"<h2 id='s{number}'>{match.group(1)}</h2>"
 
     page = re.sub(r"<h2>(.*?)</h2>", anchor, page)
+    title = _("Contents")
     contents = (
-        "<nav aria-label='Indhold'><strong>Indhold (contents)</strong><ol>"
+        f"<nav aria-label='{_e(title)}'><strong>{_e(title)}</strong><ol>"
         + "".join(entries)
         + "</ol></nav>"
     )

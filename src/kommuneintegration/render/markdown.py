@@ -1,10 +1,11 @@
-"""The comparison as Markdown tables, for issues, wikis and reports."""
+"""The comparison as Markdown tables, for issues, wikis and reports, in the output language."""
 
 from __future__ import annotations
 
 import html
 from typing import TYPE_CHECKING
 
+from kommuneintegration.i18n import _, pick
 from kommuneintegration.render.common import (
     context_cells,
     entry_notes,
@@ -23,48 +24,58 @@ def _cell(text: object) -> str:
     return " ".join(escaped.replace("|", "\\|").split())
 
 
+def _row(*headings: str) -> str:
+    return "| " + " | ".join(headings) + " |"
+
+
 def comparison_to_markdown(c: Comparison) -> str:
-    lines = ["# Integration strategies side by side", ""]
+    lines = ["# " + _("Integration strategies side by side"), ""]
     lines += [
-        "## Målgrupper (target groups)",
+        "## " + _("Target groups"),
         "",
-        "| Kommune | Dokument | Art | Målgruppe | Definition |",
+        _row(_("Municipality"), _("Document"), _("Kind"), _("Target group"), _("Definition")),
         "|---|---|---|---|---|",
     ]
     for doc in c.documents:
         s = doc.strategy
-        definition = doc.target_group.definition if doc.target_group else "not stated"
+        definition = doc.target_group.definition if doc.target_group else _("not stated")
         lines.append(
-            f"| {_cell(doc.municipality.name)} | {_cell(s.title)} | {_cell(s.kind.label)} | {_cell(s.target_group_wording or '-')} | {_cell(definition)} |"
+            f"| {_cell(doc.municipality.name)} | {_cell(s.title)} | {_cell(s.kind.display)} | {_cell(s.target_group_wording or '-')} | {_cell(definition)} |"
         )
+    marks = {"filled": _("covered"), "placeholder": _("declared but empty"), "absent": "-"}
     lines += [
         "",
-        "## Temaer (themes)",
+        "## " + _("Themes"),
         "",
-        "| Tema | " + " | ".join(_cell(m.name) for m in c.municipalities) + " |",
+        "| " + _("Theme") + " | " + " | ".join(_cell(m.name) for m in c.municipalities) + " |",
     ]
     lines.append("|---|" + "---|" * len(c.municipalities))
     for t in c.themes:
         lines.append(
-            f"| {_cell(t.topic.label)} | "
-            + " | ".join(t.status(m.code) for m in c.municipalities)
+            f"| {_cell(pick(t.topic.label, t.topic.label_en))} | "
+            + " | ".join(marks[t.status(m.code)] for m in c.municipalities)
             + " |"
         )
-    lines += ["", "## Indikatorer (figures)"]
+    lines += ["", "## " + _("Indicators")]
     for row in c.indicators:
-        verdict = "comparable" if row.comparable else "not directly comparable"
+        verdict = _("comparable") if row.comparable else _("not directly comparable")
+        label = pick(row.indicator.label, row.indicator.label_en)
+        lines += ["", f"### {_cell(label)}: {verdict}", ""]
         lines += [
-            "",
-            f"### {_cell(row.indicator.label)} ({_cell(row.indicator.label_en)}): {verdict}",
-            "",
-        ]
-        lines += [
-            "| Kommune | Gruppe | Alder | Værdi | År | Begreb | Kilde |",
+            _row(
+                _("Municipality"),
+                _("Group"),
+                _("Age"),
+                _("Value"),
+                _("Year"),
+                _("Concept"),
+                _("Source"),
+            ),
             "|---|---|---|---|---|---|---|",
         ]
         for e in row.entries:
             who = f"{e.category}: {e.group_label}" if e.category else e.group_label
-            value = entry_value(e) + (" (derived)" if e.derived else "")
+            value = entry_value(e) + (" (" + _("derived") + ")" if e.derived else "")
             lines.append(
                 f"| {_cell(e.municipality_name)} | {_cell(who)} | {_cell(e.age_band or '-')} | {_cell(value)} | {_cell(e.when)} | {_cell(e.concept)} | {_cell(e.source)} |"
             )
@@ -77,9 +88,18 @@ def comparison_to_markdown(c: Comparison) -> str:
     if c.context:
         lines += [
             "",
-            "## Statistikbanken: byen, hele landet og kommunegruppen",
+            "## " + _("Statistikbanken: the city, the whole country and its kommunegruppe"),
             "",
-            "| Kommune | Tabel | Gruppe | Alder | År | Byen | Hele landet | Gruppens median (n) |",
+            _row(
+                _("Municipality"),
+                _("Table"),
+                _("Group"),
+                _("Age"),
+                _("Year"),
+                _("the city"),
+                _("whole country"),
+                _("group median") + " (n)",
+            ),
             "|---|---|---|---|---|---|---|---|",
         ]
         for ctx in c.context:
@@ -90,20 +110,20 @@ def comparison_to_markdown(c: Comparison) -> str:
                 f"| {_cell(country)} | {_cell(median)} |"
             )
     if c.disagreements:
-        lines += ["", "## Uenige tal (figures that disagree)", ""]
+        lines += ["", "## " + _("Figures that disagree"), ""]
         lines += [
             f"- {_cell(c.name(d.municipality))}: {_cell(d.describe())}" for d in c.disagreements
         ]
     lines += [
         "",
-        "## Evaluering (targets)",
+        "## " + _("Evaluation (targets against observations)"),
         "",
-        "| Kommune | Dokument | Mål | Status | Begrundelse |",
+        _row(_("Municipality"), _("Document"), _("Target"), _("Status"), _("Reason")),
         "|---|---|---|---|---|",
     ]
     for r in c.evaluations:
         ev = r.evaluation
         lines.append(
-            f"| {_cell(r.municipality.name)} | {_cell(r.strategy.id)} | {_cell(target_wording(r.target))} | {_cell(ev.status.label)} | {_cell(ev.reason)} |"
+            f"| {_cell(r.municipality.name)} | {_cell(r.strategy.id)} | {_cell(target_wording(r.target))} | {_cell(ev.status.display)} | {_cell(ev.reason)} |"
         )
     return "\n".join(lines) + "\n"

@@ -16,6 +16,8 @@ from collections.abc import Sequence
 
 import attrs
 
+from kommuneintegration.i18n import format_number
+
 __all__ = [
     "Bar",
     "Line",
@@ -76,7 +78,7 @@ def _wrap(text: str, width: int, lines: int = 2) -> list[str]:
 
 
 def _number(value: float) -> str:
-    return f"{value:g}"
+    return format_number(value)
 
 
 def _svg(width: int, height: int, alt: str, body: list[str]) -> str:

@@ -1,4 +1,4 @@
-"""Plain-text views for an 80-column terminal, in the official Danish terms."""
+"""Plain-text views for an 80-column terminal, in the output language (Danish by default)."""
 
 from __future__ import annotations
 
@@ -6,9 +6,12 @@ import textwrap
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Final
 
+from kommuneintegration.i18n import _, ngettext, pick
+from kommuneintegration.models import ThemeStatus
 from kommuneintegration.municipalities import official_municipalities
 from kommuneintegration.render.common import (
     context_cells,
+    date_text,
     entry_notes,
     entry_value,
     target_wording,
@@ -37,6 +40,14 @@ def _wrap(text: str, indent: int = 2, first: str | None = None) -> list[str]:
     ) or [first or prefix]
 
 
+def _no_period() -> str:
+    return _("no period stated")
+
+
+def _no_year() -> str:
+    return _("year not stated")
+
+
 def _heading(title: str) -> list[str]:
     return ["", title, "=" * len(title)]
 
@@ -45,32 +56,39 @@ def _cut(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _entry_lines(e: IndicatorEntry, number: int) -> list[str]:
-    """One figure: place, group (wrapped, never cut: rows must stay distinguishable), value, year."""
+def _entry_lines(e: IndicatorEntry, number: int, value_width: int = 12) -> list[str]:
+    """One figure: place, group (wrapped, never cut: rows must stay distinguishable), value, year.
+
+    A wide value ("op til 20 procentpoint") takes its room from the group, which wraps.
+    """
+    group_width = 31 - (value_width - 12)
     group = e.group_label + (f" {e.age_band}" if e.age_band else "")
     if e.category:
         group = f"{e.category}: {group}"
     star = "*" if e.derived else " "
-    when = str(e.year) if e.year is not None else (e.period or "no year")
-    parts = textwrap.wrap(group, 31) or [""]
+    when = str(e.year) if e.year is not None else (e.period or _("no year"))
+    parts = textwrap.wrap(group, group_width) or [""]
     first = (
-        f"  {_cut(e.municipality_name, 11):<11} {parts[0]:<31} {entry_value(e):>12}{star} "
+        f"  {_cut(e.municipality_name, 11):<11} {parts[0]:<{group_width}} "
+        f"{entry_value(e):>{value_width}}{star} "
         f"{_cut(when, 11):<11} [{number}]"
     )
     return [first] + [f"  {'':<11} {part}" for part in parts[1:]]
 
 
 def _indicator_block(row: CatalogueComparison, c: Comparison) -> list[str]:
-    verdict = "sammenlignelig" if row.comparable else "ikke direkte sammenlignelig"
-    lines = ["", *_wrap(f"{row.indicator.label} ({row.indicator.label_en}): {verdict}", 2, "")]
+    verdict = _("comparable") if row.comparable else _("not directly comparable")
+    label = pick(row.indicator.label, row.indicator.label_en)
+    lines = ["", *_wrap(f"{label}: {verdict}", 2, "")]
+    width = min(24, max([12, *(len(entry_value(e)) for e in row.entries)]))
     if row.indicator.compare_note:
         lines += _wrap(row.indicator.compare_note, 4, "  ≠ ")
     sources: dict[str, int] = {}
     for e in row.entries:
         number = sources.setdefault(e.source, len(sources) + 1)
-        lines += _entry_lines(e, number)
+        lines += _entry_lines(e, number, width)
     if any(e.derived for e in row.entries):
-        lines.append("  * beregnet (derived) from the two figures it compares")
+        lines.append("  * " + _("derived from the two figures it compares"))
     for who, note in entry_notes(row.entries):
         lines += _wrap(f"{who}: {note}", 4, "  ‡ ")
     for note in row.differences:
@@ -78,37 +96,37 @@ def _indicator_block(row: CatalogueComparison, c: Comparison) -> list[str]:
     for n in row.not_derived:
         who = f"{c.name(n.municipality)}, {c.group_label(n.group)}"
         lines += _wrap(f"{who}: {n.reason}", 4, "  ! ")
-    lines.append("  Kilder (sources):")
+    lines.append("  " + _("Sources:"))
     for source, number in sources.items():
         lines += _wrap(source, 9, f"  [{number}] ".ljust(9))
     return lines
 
 
 def _target_groups(c: Comparison) -> list[str]:
-    lines = _heading("Målgrupper (whom each document targets)")
+    lines = _heading(_("Target groups (whom each document targets)"))
     for doc in c.documents:
         s, group = doc.strategy, doc.target_group
         lines += _wrap(
-            f"{doc.municipality.name}, {s.title} ({s.kind.label}, {s.period or 'no period stated'}):",
+            f"{doc.municipality.name}, {s.title} ({s.kind.display}, {s.period or _no_period()}):",
             2,
             "",
         )
         if group is None:
-            lines += _wrap("no target group stated", 4)
+            lines += _wrap(_("no target group stated"), 4)
             continue
-        wording = s.target_group_wording or group.label
-        lines += _wrap(f"“{wording}” = {group.definition}", 4)
+        wording = f"“{s.target_group_wording}”" if s.target_group_wording else group.label
+        lines += _wrap(f"{wording} = {group.definition}", 4)
         if group.reading:
-            lines += _wrap(f"reading: {group.reading}", 6)
+            lines += _wrap(_("reading: {reading}").format(reading=group.reading), 6)
     return lines
 
 
 def _themes(c: Comparison) -> list[str]:
-    lines = _heading("Temaer (themes each document covers)")
+    lines = _heading(_("Themes (what each document covers)"))
     documents = [(m, s) for m in c.municipalities for s in c.strategies(m.code)]
     width = max(3, min(6, (WIDTH - 38) // max(1, len(documents))))
     for number, (m, s) in enumerate(documents, 1):
-        lines += _wrap(f"[{number}] {m.name}: {s.title} ({s.kind.label})", 6, "  ")
+        lines += _wrap(f"[{number}] {m.name}: {s.title} ({s.kind.display})", 6, "  ")
     lines.append(
         f"  {'':<34}" + "".join(f"{f'[{n}]':>{width}}" for n in range(1, len(documents) + 1))
     )
@@ -116,9 +134,10 @@ def _themes(c: Comparison) -> list[str]:
         marks = "".join(
             f"{_MARK[row.document_status(m.code, s.id)]:>{width}}" for m, s in documents
         )
-        lines.append(f"  {_cut(row.topic.label, 34):<34}{marks}")
-    lines.append("  ● udfyldt (covered)  ○ erklæret, ikke udfyldt (declared but empty)")
-    lines.append("  · ikke dækket (not covered)")
+        lines.append(f"  {_cut(pick(row.topic.label, row.topic.label_en), 34):<34}{marks}")
+    lines.append(
+        "  ● " + _("covered") + "  ○ " + _("declared but empty") + "  · " + _("not covered")
+    )
     return lines
 
 
@@ -126,25 +145,28 @@ def _context(c: Comparison) -> list[str]:
     """Statistics Denmark's figures: each city beside the whole country and its kommunegruppe."""
     if not c.context:
         return []
-    lines = _heading("Statistikbanken: byen, hele landet og kommunegruppen")
+    lines = _heading(_("Statistikbanken: the city, the whole country and its kommunegruppe"))
     shown: tuple[str, str] | None = None
     for row in c.context:
         if (row.municipality, row.table) != shown:
             shown = (row.municipality, row.table)
             title = f"{c.name(row.municipality)} ({row.group_name}), {row.table} {row.year}"
-            title += f", age {row.age_band}" if row.age_band else ""
+            title += ", " + _("age {age}").format(age=row.age_band) if row.age_band else ""
             lines += ["", *_wrap(title, 2, "")]
-            lines.append(f"  {'':<34}{'byen':>10}{'hele landet':>13}{'gruppens median':>19}")
+            city, country, median = _("the city"), _("whole country"), _("group median")
+            lines.append(f"  {'':<34}{city:>10}{country:>13}{median:>19}")
             if row.note:
                 lines += _wrap(row.note, 4, "  ‡ ")
-            lines += _wrap(f"kilde: {row.source}", 4, "  ")
+            lines += _wrap(_("source: {source}").format(source=row.source), 4, "  ")
         value, country, median = context_cells(row)
         lines.append(
             f"  {_cut(c.group_label(row.group), 34):<34}{value:>10}{country:>13}{median:>19}"
         )
     lines += _wrap(
-        "(n): the number of fetched municipalities of the kommunegruppe the median rests on; "
-        "kommuneintegration fetch --all fetches all 98.",
+        _(
+            "(n): the number of fetched municipalities of the kommunegruppe the median rests "
+            "on; kommuneintegration fetch --all fetches all 98."
+        ),
         2,
     )
     return lines
@@ -160,32 +182,35 @@ def evaluations_to_text(rows: Iterable[TargetEvaluation]) -> str:
             lines += [
                 "",
                 *_wrap(
-                    f"{row.municipality.name}: {row.strategy.title} ({row.strategy.kind.label})",
+                    f"{row.municipality.name}: {row.strategy.title} ({row.strategy.kind.display})",
                     2,
                     "",
                 ),
             ]
         e = row.evaluation
-        lines += _wrap(f"{row.target.id}: {e.status.label.upper()} ({e.status.value})", 4, "  ")
-        lines += _wrap(f"mål: {target_wording(row.target)}", 6, "    ")
-        lines += _wrap(f"reason: {e.reason}", 6, "    ")
-        lines += _wrap(f"reading: {row.target.reading}", 6, "    ")
+        lines += _wrap(f"{row.target.id}: {e.status.display.upper()}", 4, "  ")
+        lines += _wrap(_("target: {wording}").format(wording=target_wording(row.target)), 6, "    ")
+        lines += _wrap(_("reason: {reason}").format(reason=e.reason), 6, "    ")
+        lines += _wrap(_("reading: {reading}").format(reading=row.target.reading), 6, "    ")
         if row.target.alternative_reading:
-            lines += _wrap(f"alternative reading: {row.target.alternative_reading}", 6, "    ")
+            lines += _wrap(
+                _("alternative reading: {reading}").format(reading=row.target.alternative_reading),
+                6,
+                "    ",
+            )
         if e.alternative:
             lines += _wrap(e.alternative, 6, "    ")
         if e.progress:
-            lines += _wrap(f"progress: {e.progress}", 6, "    ")
+            lines += _wrap(_("progress: {progress}").format(progress=e.progress), 6, "    ")
     return escape_controls("\n".join(lines).lstrip("\n") + "\n")
 
 
 def _summary(rows: Sequence[TargetEvaluation]) -> list[str]:
     counts: dict[str, int] = {}
     for row in rows:
-        counts[row.evaluation.status.label] = counts.get(row.evaluation.status.label, 0) + 1
-    return _wrap(
-        f"{len(rows)} targets: " + ", ".join(f"{n} {label}" for label, n in counts.items()), 2
-    )
+        counts[row.evaluation.status.display] = counts.get(row.evaluation.status.display, 0) + 1
+    total = ngettext("{n} target", "{n} targets", len(rows)).format(n=len(rows))
+    return _wrap(f"{total}: " + ", ".join(f"{n} {label}" for label, n in counts.items()), 2)
 
 
 def comparison_to_text(c: Comparison) -> str:
@@ -193,101 +218,108 @@ def comparison_to_text(c: Comparison) -> str:
     lines = _wrap(f"kommuneintegration compare: {names}", 0, "")
     lines += _target_groups(c)
     lines += _themes(c)
-    lines += _heading("Indikatorer (figures side by side)")
+    lines += _heading(_("Indicators (figures side by side)"))
     for row in c.indicators:
         lines += _indicator_block(row, c)
     if not c.indicators:
-        lines += _wrap(
-            "Ingen tal for de valgte temaer og kommuner (no figures for the chosen themes "
-            "and municipalities).",
-            2,
-        )
+        lines += _wrap(_("No figures for the chosen themes and municipalities."), 2)
     lines += _context(c)
     if c.disagreements:
-        lines += _heading("Uenige tal (figures that disagree)")
+        lines += _heading(_("Figures that disagree"))
         for d in c.disagreements:
             lines += _wrap(f"{c.name(d.municipality)}, {d.strategy}: {d.describe()}", 4, "  ! ")
-    lines += _heading("Evaluering (targets against observations)")
+    lines += _heading(_("Evaluation (targets against observations)"))
     if c.evaluations:
         lines += _summary(c.evaluations)
         lines += ["", *evaluations_to_text(c.evaluations).rstrip("\n").split("\n")]
     else:
-        lines += _wrap(
-            "Ingen mål for de valgte temaer og kommuner (no targets for the chosen themes "
-            "and municipalities).",
-            2,
-        )
+        lines += _wrap(_("No targets for the chosen themes and municipalities."), 2)
     return escape_controls("\n".join(lines) + "\n")
 
 
 def strategies_to_text(municipality: Municipality, documents: Sequence[Document]) -> str:
     """One city's documents in full: ``kommuneintegration show CODE``."""
     # "Aalborg Kommune (851)", but "Hele landet (000)": only the 98 are a kommune.
-    kommune = " Kommune" if municipality.code in official_municipalities() else ""
-    lines = [f"{municipality.name}{kommune} ({municipality.code})"]
+    if municipality.code in official_municipalities():
+        title = _("{name} Municipality").format(name=municipality.name)
+    else:
+        title = municipality.name
+    lines = [f"{title} ({municipality.code})"]
     for doc in documents:
         s, group = doc.strategy, doc.target_group
         lines += _heading(f"{s.title}")
-        lines += _wrap(
-            f"{s.kind.label} ({s.kind.value}); {s.period or 'no period stated'}; {s.author}", 2
-        )
+        lines += _wrap(f"{s.kind.display}; {s.period or _no_period()}; {s.author}", 2)
         if s.adopted:
-            lines += _wrap(f"vedtaget (adopted): {s.adopted}", 2)
-        lines += _wrap(f"kilde: {s.source}", 2)
+            lines += _wrap(_("adopted: {date}").format(date=date_text(s.adopted)), 2)
+        lines += _wrap(_("source: {source}").format(source=s.source), 2)
         if s.summary:
             lines += _wrap(s.summary, 2)
         if group:
+            wording = f"“{s.target_group_wording}”" if s.target_group_wording else group.label
             lines += _wrap(
-                f"målgruppe: “{s.target_group_wording or group.label}” = {group.definition}", 2
+                _("target group: {wording} = {definition}").format(
+                    wording=wording, definition=group.definition
+                ),
+                2,
             )
         sections: list[tuple[str, list[str]]] = [
             (
-                "Temaer",
-                [f"{t.label}" + (f" [ikke udfyldt: {t.note}]" if t.note else "") for t in s.themes],
+                _("Themes"),
+                [
+                    f"{t.label}"
+                    + (f" [{ThemeStatus.PLACEHOLDER.display}: {t.note}]" if t.note else "")
+                    for t in s.themes
+                ],
             ),
             (
-                "Mål",
+                _("Goals"),
                 [
-                    f"{g.kind.label} {g.number}: {g.text}".replace("  ", " ")
+                    f"{g.kind.display}{' ' + g.number if g.number else ''}: {g.text}"
                     + (f" ({g.detail})" if g.detail else "")
                     for g in s.goals
                 ],
             ),
             (
-                "Principper",
+                _("Principles"),
                 [f"{p.number + ': ' if p.number else ''}{p.text}" for p in s.principles],
             ),
-            ("Indsatser", [f"{i.title + ': ' if i.title else ''}{i.text}" for i in s.initiatives]),
-            ("Evalueringsparametre", [p.text for p in s.evaluation_parameters]),
             (
-                "Noter (other statements of the document)",
+                _("Initiatives"),
+                [f"{i.title + ': ' if i.title else ''}{i.text}" for i in s.initiatives],
+            ),
+            (_("Evaluation parameters"), [p.text for p in s.evaluation_parameters]),
+            (
+                _("Notes (other statements of the document)"),
                 [
                     n.text + (f" (“{n.provenance.quote}”)" if n.provenance.quote else "")
                     for n in s.notes
                 ],
             ),
             (
-                "Indikatorer",
+                _("Indicators (id: label [measure, unit] (concept))"),
                 [
-                    f"{i.id}: {i.label} [{i.measure.label}, {unit_symbol(i.unit, words=True)}"
+                    f"{i.id}: {pick(i.label, i.label_en)} [{i.measure.display}, "
+                    f"{unit_symbol(i.unit, words=True)}"
                     f"{', ' + str(i.age_band) if i.age_band else ''}] ({i.concept})"
                     + (f"; Statistikbanken {i.statbank}" if i.statbank else "")
                     for i in s.indicators
                 ],
             ),
             (
-                "Måltal og mål (targets)",
+                _("Targets"),
                 [
-                    f"{t.id} ({t.kind.label}): {target_wording(t)}; reading: {t.reading}"
+                    f"{t.id} ({t.kind.display}): {target_wording(t)}; "
+                    + _("reading: {reading}").format(reading=t.reading)
                     for t in s.targets
                 ],
             ),
             (
-                "Tal (observations)",
+                _("Figures (observations)"),
                 [
-                    f"{o.indicator}: {format_value(o.value, o.unit, bound=o.bound)} {o.group or ''} {o.age_band or ''} {o.category} "
-                    f"{o.year if o.year is not None else o.period or 'year not stated'} [{o.provenance}]"
-                    + (f" ‡ {o.note}" if o.note else "")
+                    f"{o.indicator}: {format_value(o.value, o.unit, bound=o.bound)} {o.group or ''} "
+                    f"{o.age_band or ''} {o.category} "
+                    f"{o.year if o.year is not None else o.period or _no_year()} "
+                    f"[{o.provenance}]" + (f" ‡ {o.note}" if o.note else "")
                     for o in s.observations
                 ],
             ),

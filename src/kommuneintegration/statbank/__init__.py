@@ -20,6 +20,7 @@ from typing import Any, Final
 
 import attrs
 
+from kommuneintegration.i18n import _, format_number
 from kommuneintegration.models import Observation
 from kommuneintegration.municipalities import official_municipalities
 from kommuneintegration.registry import Registry
@@ -75,11 +76,16 @@ class FetchReport:
     tables: Mapping[str, str]  # table -> updated
 
     def text(self) -> str:
-        lines = [
-            f"{self.requests} requests ({self.from_cache} from the cache), {self.figures} figures"
-            + (f", {self.suppressed} suppressed cells ('..') left out" if self.suppressed else "")
+        line = _("{requests} requests ({cached} from the cache), {figures} figures").format(
+            requests=self.requests, cached=self.from_cache, figures=format_number(self.figures)
+        )
+        if self.suppressed:
+            line += ", " + _("{n} suppressed cells ('..') left out").format(n=self.suppressed)
+        lines = [line]
+        lines += [
+            "  " + _("{table}: updated {when}").format(table=t, when=u)
+            for t, u in sorted(self.tables.items())
         ]
-        lines += [f"  {t}: updated {u}" for t, u in sorted(self.tables.items())]
         return "\n".join(lines)
 
 
@@ -234,7 +240,7 @@ def cached(
     observations: dict[str, list[Observation]] = {}
     panel_cells: dict[str, dict[tuple[Any, ...], Observation]] = {}
     infos: dict[str, TableInfo] = {}
-    for (table_id, indicator, _), answer in latest.items():
+    for (table_id, indicator, _period), answer in latest.items():
         if table_id not in TABLES:
             continue
         if table_id not in infos:

@@ -15,6 +15,7 @@ from typing import Final
 
 import attrs
 
+from kommuneintegration.i18n import _
 from kommuneintegration.models import Municipality, Observation
 from kommuneintegration.municipalities import official_municipalities
 
@@ -67,7 +68,7 @@ def _shares(points: Sequence[Observation]) -> list[Observation]:
             o,
             value=round(100 * o.value / totals[(o.year, o.age_band)], 1),
             unit="percent",
-            note="share of all residents, from the table's counts",
+            note=_("share of all residents, from the table's counts"),
         )
         for o in points
         if o.group != "all" and totals.get((o.year, o.age_band))

@@ -1,0 +1,212 @@
+"""One vocabulary in two languages: the message catalogue and the locale's numbers and dates.
+
+Every label, heading, status, reason and note the library writes is looked up
+here, in a gettext catalogue per language (``locale/<da|en>/LC_MESSAGES/
+kommuneintegration.po``, read with Babel), so Danish and English outputs say
+the same things. Numbers and dates are formatted by the locale (Babel's CLDR
+data): "6,3 %" and "100.826" in Danish, "6.3 %" and "100,826" in English.
+
+The language is chosen per call, not per process: :func:`use_language` sets it
+for a block (a context variable, so threads and tasks do not leak it into each
+other); without one, ``KOMMUNEINTEGRATION_LANG`` or Danish. Quotations from the
+documents are never translated: they are data, not messages.
+
+Source strings (``msgid``) are English; the Danish catalogue holds the official
+Danish terms (``nået``, ``hovedmål``, ``procentpoint``), and the English one
+repeats each message explicitly, so a test can hold both catalogues complete.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import gettext as _gettext
+import io
+import os
+import re
+from collections.abc import Iterator
+from contextvars import ContextVar
+from decimal import Decimal
+from typing import TYPE_CHECKING, Final
+
+from kommuneintegration.words import fold, hint
+
+if TYPE_CHECKING:
+    import datetime
+
+__all__ = [
+    "DEFAULT_LANGUAGE",
+    "ENV_VAR",
+    "LANGUAGES",
+    "NP_",
+    "N_",
+    "LanguageError",
+    "format_date",
+    "format_number",
+    "gettext",
+    "language",
+    "ngettext",
+    "pgettext",
+    "pick",
+    "resolve_language",
+    "use_language",
+]
+
+#: The languages the catalogue is complete in.
+LANGUAGES: Final = ("da", "en")
+DEFAULT_LANGUAGE: Final = "da"
+#: The environment variable that chooses the language where no ``--lang`` is given.
+ENV_VAR: Final = "KOMMUNEINTEGRATION_LANG"
+#: The CLDR locale whose numbers and dates each language uses.
+_LOCALES: Final = {"da": "da_DK", "en": "en_GB"}
+#: The keywords that mark a message in the source, as Babel's extractor takes them.
+KEYWORDS: Final = {
+    "_": None,
+    "gettext": None,
+    "ngettext": (1, 2),
+    "pgettext": ((1, "c"), 2),
+    "N_": None,
+    "NP_": ((1, "c"), 2),
+}
+DOMAIN: Final = "kommuneintegration"
+
+_NAMES: Final = {
+    "da": "da",
+    "dansk": "da",
+    "danish": "da",
+    "en": "en",
+    "english": "en",
+    "engelsk": "en",
+}
+_TAG: Final = re.compile(r"^([a-z]{2})(?:[-_][a-z0-9]+)*(?:\.[a-z0-9-]+)?$")
+
+_current: ContextVar[str | None] = ContextVar("kommuneintegration_language", default=None)
+
+
+class LanguageError(ValueError):
+    """A language the catalogue does not have."""
+
+
+def resolve_language(value: str | None) -> str:
+    """ "da", "en", "dansk", "English", "da_DK.UTF-8" -> "da" or "en"; ``None`` -> the default.
+
+    The default is ``KOMMUNEINTEGRATION_LANG`` where it is set, else Danish.
+    """
+    source = "--lang"
+    if value is None or not value.strip():
+        value = os.environ.get(ENV_VAR, "").strip()
+        source = ENV_VAR
+        if not value:
+            return DEFAULT_LANGUAGE
+    key = fold(value)
+    found = _NAMES.get(key)
+    if found is None and (match := _TAG.match(key)):
+        found = match.group(1) if match.group(1) in LANGUAGES else None
+    if found is None:
+        raise LanguageError(
+            f"{source}: unknown language {value!r}; expected one of "
+            f"{', '.join(LANGUAGES)} (dansk, english){hint(key, _NAMES)}"
+        )
+    return found
+
+
+def language() -> str:
+    """The language of the current block: :func:`use_language`, else the environment's."""
+    return _current.get() or resolve_language(None)
+
+
+@contextlib.contextmanager
+def use_language(value: str | None) -> Iterator[str]:
+    """Write in ``value`` ("da" or "en") inside the block; ``None`` keeps the default."""
+    token = _current.set(resolve_language(value))
+    try:
+        yield _current.get() or DEFAULT_LANGUAGE
+    finally:
+        _current.reset(token)
+
+
+@functools.cache
+def _catalogue(lang: str) -> _gettext.NullTranslations:
+    """The language's catalogue, compiled from its ``.po`` file in memory (once a process)."""
+    from importlib import resources
+
+    from babel.messages.mofile import write_mo
+    from babel.messages.pofile import read_po
+
+    po = resources.files(__package__).joinpath("locale", lang, "LC_MESSAGES", f"{DOMAIN}.po")
+    with po.open("rb") as f:
+        catalog = read_po(f, locale=lang, domain=DOMAIN)
+    compiled = io.BytesIO()
+    write_mo(compiled, catalog)
+    compiled.seek(0)
+    return _gettext.GNUTranslations(compiled)
+
+
+def gettext(message: str, *, lang: str | None = None) -> str:
+    """``message`` (English source text) in the current language."""
+    return _catalogue(lang or language()).gettext(message)
+
+
+_ = gettext
+
+
+def pgettext(context: str, message: str, *, lang: str | None = None) -> str:
+    """``message`` in the current language, where the same English word means two things."""
+    return _catalogue(lang or language()).pgettext(context, message)
+
+
+def ngettext(singular: str, plural: str, n: int, *, lang: str | None = None) -> str:
+    """The singular or plural form for ``n``, by the language's plural rule."""
+    return _catalogue(lang or language()).ngettext(singular, plural, n)
+
+
+def N_(message: str) -> str:  # noqa: N802 (gettext's own name for the marker)
+    """Mark a message for the catalogue without translating it yet (a table of labels)."""
+    return message
+
+
+def NP_(context: str, message: str) -> str:  # noqa: N802
+    """Mark a message with its context for the catalogue; translate later with :func:`pgettext`."""
+    return message
+
+
+def pick(danish: str, english: str) -> str:
+    """Data given in both languages (a label and its ``label_en``): the current one's.
+
+    English falls back to the Danish text where no English is given, never to nothing.
+    """
+    return (english or danish) if language() == "en" else (danish or english)
+
+
+def _locale() -> str:
+    return _LOCALES[language()]
+
+
+def format_number(value: float, *, signed: bool = False, decimals: int | None = None) -> str:
+    """A figure as the locale writes it: "35,6" and "100.826" in Danish, "35.6" and "100,826".
+
+    The figure keeps the digits it was given (``decimals`` fixes them instead):
+    figures are copied from the documents exactly, so 6.30 is not shortened to 6.3
+    by a pattern, nor is 0.1 + 0.2 shown with 17 digits.
+    """
+    from babel.numbers import format_decimal
+
+    if decimals is not None:
+        number = Decimal(f"{value:.{decimals}f}")
+        digits = "0." + "0" * decimals if decimals else "0"
+        pattern = f"#,##{digits}"
+    else:
+        number = Decimal(int(value)) if float(value).is_integer() else Decimal(f"{value:.10g}")
+        pattern = "#,##0.###"
+    if signed:
+        pattern = f"+{pattern};-{pattern}"
+    return format_decimal(
+        number, format=pattern, locale=_locale(), decimal_quantization=decimals is not None
+    )
+
+
+def format_date(value: datetime.date) -> str:
+    """ "23. november 2026" in Danish, "23 November 2026" in English."""
+    from babel.dates import format_date as _format_date
+
+    return _format_date(value, format="long", locale=_locale())

@@ -1,0 +1,406 @@
+"""One vocabulary in two languages: the catalogue is complete, and every output uses it.
+
+Three nets, each able to fail on its own:
+
+- the catalogue against the source: every message the code marks is in both
+  languages' catalogues with a translation, and the catalogues hold nothing else;
+- every lookup at run time, over every command's output, finds its message
+  (a message built at run time, which extraction cannot see, is caught here);
+- a pseudo-translation marks every catalogue text in the output; what is left
+  unmarked must be data from the plugins (names, titles, quotations, readings),
+  so a user-visible string written straight into a renderer fails the test.
+"""
+
+from __future__ import annotations
+
+import enum
+import html
+import json
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import attrs
+import pytest
+from babel.messages.extract import extract_from_dir
+from babel.messages.pofile import read_po
+
+from kommuneintegration import i18n
+from kommuneintegration.cli import main
+from kommuneintegration.i18n import (
+    KEYWORDS,
+    LanguageError,
+    format_number,
+    resolve_language,
+    use_language,
+)
+
+PACKAGE = Path(i18n.__file__).parent
+
+
+def _catalogue(lang: str) -> Any:
+    path = PACKAGE / "locale" / lang / "LC_MESSAGES" / "kommuneintegration.po"
+    with path.open("rb") as f:
+        return read_po(f, locale=lang)
+
+
+def _key(message_id: Any, context: str | None) -> tuple[str | None, str]:
+    first = message_id[0] if isinstance(message_id, tuple | list) else message_id
+    return (context, first)
+
+
+def _marked() -> set[tuple[str | None, str]]:
+    return {
+        _key(message, context)
+        for _file, _line, message, _comments, context in extract_from_dir(
+            PACKAGE, method_map=[("**.py", "python")], keywords=KEYWORDS
+        )
+    }
+
+
+# --- the catalogue against the source -------------------------------------------------------
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_every_marked_message_is_translated_and_nothing_else_is_kept(lang):
+    catalogue = _catalogue(lang)
+    held = {_key(m.id, m.context): m for m in catalogue if m.id}
+    marked = _marked()
+    assert len(marked) > 150  # the extraction itself works
+    missing = sorted(marked - held.keys(), key=str)
+    assert missing == [], f"not in the {lang} catalogue; run scripts/update_catalogue.py"
+    untranslated = [
+        key
+        for key, m in held.items()
+        if (not all(m.string) if isinstance(m.string, tuple) else not m.string) or m.fuzzy
+    ]
+    assert untranslated == [], f"untranslated or fuzzy in {lang}"
+    unused = sorted(held.keys() - marked, key=str)
+    assert unused == [], f"the {lang} catalogue holds messages the code no longer uses"
+
+
+def test_placeholders_survive_translation():
+    """ "{year}" in the English message is "{year}" in the Danish one: format() cannot fail."""
+    fields = re.compile(r"\{(\w*)\}")
+    for message in _catalogue("da"):
+        if not message.id:
+            continue
+        ids = message.id if isinstance(message.id, tuple) else (message.id,)
+        strings = message.string if isinstance(message.string, tuple) else (message.string,)
+        wanted = set(fields.findall(ids[-1]))
+        for string in strings:
+            assert set(fields.findall(string)) == wanted, (message.id, string)
+
+
+def test_the_danish_catalogue_holds_the_official_terms():
+    from kommuneintegration.models import GoalKind
+    from kommuneintegration.rules import Status
+
+    assert Status.MISSED.label == "ikke nået"
+    assert GoalKind.MAIN_GOAL.label == "hovedmål"
+    with use_language("en"):
+        assert Status.MISSED.display == "not achieved"
+        assert Status.MISSED.label == "ikke nået"  # the official term, whatever the language
+    with use_language("da"):
+        assert Status.ON_TRACK.display == "på rette vej"
+    # Typed in either language, or as the id.
+    assert GoalKind("hovedmål") is GoalKind("main goal") is GoalKind("main-goal")
+
+
+# --- languages, numbers and dates ------------------------------------------------------------
+
+
+def test_numbers_and_dates_follow_the_language():
+    import datetime
+
+    from kommuneintegration.units import format_value
+
+    with use_language("da"):
+        assert format_value(6.3, "percent") == "6,3 %"
+        assert format_value(100826, "person") == "100.826 pers."
+        assert format_value(17, "percentage_point") == "17 procentpoint"
+        assert format_number(-0.9, signed=True) == "-0,9"
+        assert i18n.format_date(datetime.date(2023, 6, 19)) == "19. juni 2023"
+    with use_language("en"):
+        assert format_value(6.3, "percent") == "6.3 %"
+        assert format_value(100826, "person") == "100,826 pers."
+        assert format_value(17, "percentage_point") == "17 pp"
+        assert format_number(2.5, signed=True) == "+2.5"
+        assert i18n.format_date(datetime.date(2023, 6, 19)) == "19 June 2023"
+    # A figure keeps its digits; float noise does not show.
+    with use_language("en"):
+        assert format_number(0.1 + 0.2) == "0.3"
+        assert format_number(1234567) == "1,234,567"
+        assert format_number(35.6) == "35.6"
+
+
+@pytest.mark.parametrize(
+    ("typed", "expected"),
+    [("da", "da"), ("EN", "en"), ("dansk", "da"), ("English", "en"), ("da_DK.UTF-8", "da")],
+)
+def test_languages_are_read_as_people_write_them(typed, expected):
+    assert resolve_language(typed) == expected
+
+
+def test_an_unknown_language_is_refused_with_the_choices(monkeypatch, capsys):
+    with pytest.raises(LanguageError, match=r"unknown language 'fr'; expected one of da, en"):
+        resolve_language("fr")
+    monkeypatch.setenv("KOMMUNEINTEGRATION_LANG", "klingon")
+    with pytest.raises(LanguageError, match="KOMMUNEINTEGRATION_LANG: unknown language"):
+        resolve_language(None)
+    with pytest.raises(SystemExit) as stopped:
+        main(["--lang", "fr", "plugins"])
+    assert stopped.value.code == 2
+    assert "unknown language 'fr'" in capsys.readouterr().err
+
+
+def test_the_default_is_danish_and_the_environment_can_change_it(monkeypatch):
+    monkeypatch.delenv("KOMMUNEINTEGRATION_LANG", raising=False)
+    assert i18n.language() == "da"
+    monkeypatch.setenv("KOMMUNEINTEGRATION_LANG", "en")
+    assert i18n.language() == "en"
+    with use_language("da"):
+        assert i18n.language() == "da"
+    assert i18n.language() == "en"
+
+
+def test_quantities_print_as_the_reports_write_them():
+    from kommuneintegration import gap, percent
+
+    difference = gap(percent(77), percent(60))
+    with use_language("en"):
+        assert str(difference) == "17 pp"
+        assert f"{difference}" == "17 pp"
+        assert format(difference, "~P")  # pint's own format specs still work
+    with use_language("da"):
+        assert str(difference) == "17 procentpoint"
+        assert str(percent(6.3)) == "6,3 %"
+    printed: list[str] = []
+
+    class Printer:  # IPython's pretty printer, as far as _repr_pretty_ uses it
+        def text(self, value: str) -> None:
+            printed.append(value)
+
+    with use_language("en"):
+        difference._repr_pretty_(Printer(), False)
+    assert printed == ["17 pp"]
+    # The user's own pint quantities keep pint's printing: the registry is shared.
+    import pint
+
+    assert str(pint.get_application_registry().Quantity(3, "meter")) == "3 meter"
+
+
+# --- every command, both languages: every lookup is in the catalogue -------------------------
+
+
+def _run(*argv: str) -> str:
+    import io
+
+    out = io.StringIO()
+    assert main(list(argv), out=out) == 0
+    return out.getvalue()
+
+
+COMMANDS = [
+    ("compare",),
+    ("compare", "-f", "markdown"),
+    ("evaluate",),
+    ("show", "851"),
+    ("show", "101"),
+    ("show", "751"),
+    ("show", "000"),
+    ("plugins", "--all"),
+]
+
+
+@pytest.fixture
+def looked_up(monkeypatch) -> list[tuple[str | None, str]]:
+    """Every message looked up, with its context, while the test runs."""
+    seen: list[tuple[str | None, str]] = []
+    real = i18n._catalogue
+
+    class Recording:
+        def __init__(self, lang: str) -> None:
+            self.inner = real(lang)
+
+        def gettext(self, message: str) -> str:
+            seen.append((None, message))
+            return self.inner.gettext(message)
+
+        def pgettext(self, context: str, message: str) -> str:
+            seen.append((context, message))
+            return self.inner.pgettext(context, message)
+
+        def ngettext(self, singular: str, plural: str, n: int) -> str:
+            seen.append((None, singular))
+            return self.inner.ngettext(singular, plural, n)
+
+    monkeypatch.setattr(i18n, "_catalogue", Recording)
+    return seen
+
+
+@pytest.mark.installed_plugins
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_every_message_an_output_looks_up_is_in_the_catalogue(lang, looked_up, tmp_path):
+    for argv in COMMANDS:
+        _run("--lang", lang, *argv)
+    _run("--lang", lang, "report", "--out", str(tmp_path / "r.html"))
+    held = {_key(m.id, m.context) for m in _catalogue(lang) if m.id}
+    assert len(set(looked_up)) > 80
+    assert sorted(set(looked_up) - held, key=str) == []
+
+
+# --- nothing user-visible escapes the catalogue ----------------------------------------------
+
+OPEN, CLOSE = "⟦", "⟧"
+
+
+def _data_words(value: Any, seen: set[int] | None = None) -> Iterator[str]:
+    """Every string the plugins and the shipped data hold: what may appear unmarked."""
+    seen = set() if seen is None else seen
+    if id(value) in seen:
+        return
+    seen.add(id(value))
+    if isinstance(value, enum.Enum):
+        yield str(value.value)
+    elif isinstance(value, str):
+        yield value
+    elif attrs.has(type(value)):
+        for field in attrs.fields(type(value)):
+            yield from _data_words(getattr(value, field.name), seen)
+        yield str(value)
+    elif isinstance(value, dict):
+        for k, v in value.items():
+            yield from _data_words(k, seen)
+            yield from _data_words(v, seen)
+    elif isinstance(value, list | tuple | set | frozenset):
+        for item in value:
+            yield from _data_words(item, seen)
+    elif value is not None:
+        yield str(value)
+
+
+WORD = re.compile(r"[^\W\d_]{2,}")
+
+
+def _vocabulary() -> set[str]:
+    from kommuneintegration.catalogue import catalogue, topics
+    from kommuneintegration.plugins import get_host
+
+    registry = get_host().registry()
+    texts = list(_data_words(registry.strategies))
+    texts += _data_words(registry.target_groups)
+    texts += _data_words(registry.country_groups)
+    texts += _data_words(registry.municipalities)
+    texts += _data_words(catalogue())
+    texts += _data_words(topics())
+    texts += [str(p) for s in registry.strategies.values() for d in s for p in _provenances(d)]
+    infos = get_host().plugins(defaults=True)
+    texts += [f"{i.name} {' '.join(i.hooks)} {' '.join(i.strategies)}" for i in infos]
+    # The program's own name and its commands, as they are typed.
+    texts += ["kommuneintegration compare", "Statistikbanken", "Integrationsbarometer"]
+    return {w.casefold() for text in texts for w in WORD.findall(text)}
+
+
+def _provenances(strategy: Any) -> Iterator[Any]:
+    for item in (*strategy.observations, *strategy.targets, *strategy.indicators, *strategy.notes):
+        if item.provenance is not None:
+            yield item.provenance
+
+
+def _stray(text: str, vocabulary: set[str]) -> set[str]:
+    """Words of ``text`` outside the catalogue's marks that no data string holds.
+
+    A label cut to fit ("ligebehandl…") counts as the data word it begins.
+    """
+    found = set()
+    left = _unmarked(text)
+    for match in WORD.finditer(left):
+        word = match.group().casefold()
+        cut = left[match.end() : match.end() + 1] == "…"
+        if word in vocabulary or (cut and any(v.startswith(word) for v in vocabulary)):
+            continue
+        found.add(match.group())
+    return found
+
+
+def _unmarked(text: str) -> str:
+    """The text with every catalogue text (innermost first) taken out."""
+    inner = re.compile(f"{OPEN}[^{OPEN}{CLOSE}]*{CLOSE}")
+    while True:
+        stripped = inner.sub(" ", text)
+        if stripped == text:
+            return text
+        text = stripped
+
+
+@pytest.fixture
+def pseudo(monkeypatch) -> None:
+    """Every catalogue text comes out between ⟦ and ⟧."""
+    real = i18n._catalogue
+
+    class Marking:
+        def __init__(self, lang: str) -> None:
+            self.inner = real(lang)
+
+        def gettext(self, message: str) -> str:
+            return OPEN + self.inner.gettext(message) + CLOSE
+
+        def pgettext(self, context: str, message: str) -> str:
+            return OPEN + self.inner.pgettext(context, message) + CLOSE
+
+        def ngettext(self, singular: str, plural: str, n: int) -> str:
+            return OPEN + self.inner.ngettext(singular, plural, n) + CLOSE
+
+    monkeypatch.setattr(i18n, "_catalogue", Marking)
+
+
+def _visible_html(page: str) -> str:
+    page = re.sub(r"<style>.*?</style>", " ", page, flags=re.S)
+    labels = " ".join(re.findall(r"aria-label='([^']*)'", page))
+    return html.unescape(re.sub(r"<[^>]+>", " ", page) + " " + labels)
+
+
+@pytest.mark.installed_plugins
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_no_user_visible_text_bypasses_the_catalogue(lang, pseudo, tmp_path):
+    vocabulary = _vocabulary()
+    outputs = {" ".join(argv): _run("--lang", lang, *argv) for argv in COMMANDS}
+    _run("--lang", lang, "report", "--out", str(tmp_path / "r.html"))
+    outputs["report"] = _visible_html((tmp_path / "r.html").read_text(encoding="utf-8"))
+    stray = {name: sorted(_stray(text, vocabulary)) for name, text in outputs.items()}
+    assert {name: words for name, words in stray.items() if words} == {}
+
+
+def test_the_pseudo_check_catches_a_string_written_into_a_renderer(pseudo, monkeypatch):
+    """The net above can fail: an English word put straight into the output is found."""
+    from kommuneintegration.render import text as text_renderer
+
+    real = text_renderer._heading
+    monkeypatch.setattr(text_renderer, "_heading", lambda title: real(f"{title} Unmarked"))
+    output = _run("--lang", "en", "compare", "-m", "851")
+    assert "Unmarked" in WORD.findall(_unmarked(output))
+
+
+# --- the two languages say the same thing ----------------------------------------------------
+
+
+@pytest.mark.installed_plugins
+def test_both_languages_show_the_same_figures_and_structure():
+    danish = json.loads(_run("--lang", "da", "compare", "-f", "json"))
+    english = json.loads(_run("--lang", "en", "compare", "-f", "json"))
+    values = lambda data: [  # noqa: E731
+        (e["municipality"], e["indicator"], e["group"], e["year"], e["value"], e["unit"])
+        for row in data["indicators"]
+        for e in row["entries"]
+    ]
+    assert values(danish) == values(english)
+    da_text = _run("--lang", "da", "compare")
+    en_text = _run("--lang", "en", "compare")
+    assert "Målgrupper" in da_text
+    assert "Target groups" in en_text
+    assert "35,6 %" in da_text
+    assert "35.6 %" in en_text
+    assert "35.6 %" not in da_text
+    assert da_text.count("\n[") == en_text.count("\n[")
