@@ -39,12 +39,13 @@ AGES = (
     "55-59",
     "60-64",
 )
+#: (indicator id, catalogue indicator, concept of the closed catalogue)
 INDICATORS = (
-    ("employment", "employment-rate"),
-    ("youth-education", "youth-education-completion"),
-    ("workforce", "municipal-workforce-share"),
-    ("unemployment", "unemployment-excess"),
-    ("population-share", "population-share-by-origin"),
+    ("employment", "employment-rate", "employment-frequency"),
+    ("youth-education", "youth-education-completion", "youth-education-completion"),
+    ("workforce", "municipal-workforce-share", "workforce-share"),
+    ("unemployment", "unemployment-excess", "excess-unemployment"),
+    ("population-share", "population-share-by-origin", "population-share"),
 )
 
 
@@ -55,7 +56,7 @@ def big_strategy(n: int, seed: int = 0) -> Strategy:
     observations = []
     per_series = max(1, n // (len(INDICATORS) * len(GROUPS) * len(AGES)))
     while len(observations) < n:
-        (ind, _), group, age = next(series)
+        (ind, _catalogue, _concept), group, age = next(series)
         level = rng.uniform(30, 80)
         for year in range(2026 - per_series, 2026):
             if len(observations) == n:
@@ -84,9 +85,9 @@ def big_strategy(n: int, seed: int = 0) -> Strategy:
                 "measure": "rate" if cat == "employment-rate" else "share",
                 "unit": "percent",
                 "catalogue": cat,
-                "concept": ind,
+                "concept": concept,
             }
-            for ind, cat in INDICATORS
+            for ind, cat, concept in INDICATORS
         ],
         "targets": [
             {

@@ -46,7 +46,7 @@ def make_strategy(
                 "measure": "rate",
                 "unit": "percent",
                 "target_group": "non-western",
-                "concept": "employment rate (beskæftigelsesprocent)",
+                "concept": "employment-rate",
                 "catalogue": "employment-rate",
             },
         ]

@@ -140,10 +140,14 @@ def test_table_rows_stay_distinguishable_and_concepts_keep_their_meaning():
     )
     # A long group label wraps onto the next line instead of being cut.
     assert "ikke-vestlige lande 25-64" in text
-    from kommuneintegration.comparison import concept_name
-    from kommuneintegration.models import Indicator
-
-    flex = Indicator(
-        "x", "x", "share", "percent", concept="share entitled to a flex job, among those waiting"
-    )
-    assert concept_name(flex) == "share entitled to a flex job, among those waiting"
+    # The two flex-job figures say which is which, and their concept is named whole.
+    assert "venter på et fleksjob:" in text
+    assert "berettiget til et fleksjob:" in text
+    code, data = run(["compare", "--lang", "da", "-f", "json", "-m", "101"])
+    labels = {
+        e["concept_label"]
+        for row in json.loads(data)["indicators"]
+        for e in row["entries"]
+        if e["category"]
+    }
+    assert "andel af ledige på fleksjob og fleksjobberettigede" in labels

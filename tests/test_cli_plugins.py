@@ -40,6 +40,7 @@ def test_plugins_json_and_strict_exit_code():
     code, text = run(["plugins", "--format", "json"], host)
     data = {p["name"]: p for p in json.loads(text)}
     assert data["odense"]["hooks"] == [
+        "concepts",
         "country_groups",
         "evaluation_rules",
         "municipality",

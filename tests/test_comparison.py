@@ -17,7 +17,7 @@ def two_cities(first_obs, second_obs, second_indicator=None):
         "label": "Beskæftigelse",
         "measure": "rate",
         "unit": "percent",
-        "concept": "employment rate",
+        "concept": "employment-rate",
         "catalogue": "employment-rate",
     }
 
@@ -76,7 +76,7 @@ def test_every_difference_in_plain_words():
         "label": "Lønmodtagere",
         "measure": "rate",
         "unit": "percent",
-        "concept": "wage-earner employment (lønmodtagerbeskæftigelse)",
+        "concept": "wage-earner-employment",
         "catalogue": "employment-rate",
     }
     registry = two_cities(
@@ -187,6 +187,7 @@ ENTRY_KEYS = {
     "indicator",
     "label",
     "concept",
+    "concept_label",
     "value",
     "bound",
     "unit",

@@ -13,7 +13,7 @@ from kommuneintegration.comparison import compare
 from kommuneintegration.datafile import load_strategy
 from kommuneintegration.errors import InputError
 from kommuneintegration.hookspecs import hookimpl
-from kommuneintegration.models import Municipality, Observation, Provenance
+from kommuneintegration.models import Concept, Municipality, Observation, Provenance
 from kommuneintegration.observations_csv import read_observations
 from kommuneintegration.plugins import PluginHost
 from kommuneintegration.render import comparison_to_csv, comparison_to_markdown, comparison_to_text
@@ -143,6 +143,10 @@ class Hostile:
         return Municipality("461", "Odense\x1b[2J\x07")
 
     @hookimpl
+    def concepts(self):
+        return [Concept("hostile:x", '=HYPERLINK("http://x")', '=HYPERLINK("http://x")')]
+
+    @hookimpl
     def strategies(self, municipality):
         from helpers import make_strategy, obs
 
@@ -157,7 +161,7 @@ class Hostile:
                     "label": "=HYPERLINK(1)",
                     "measure": "rate",
                     "unit": "percent",
-                    "concept": '=HYPERLINK("http://x")',
+                    "concept": "hostile:x",
                     "catalogue": "employment-rate",
                 }
             ],
@@ -191,7 +195,7 @@ def test_csv_neutralises_formulas_but_keeps_numbers(hostile):
     import csv
 
     rows = list(csv.DictReader(io.StringIO(comparison_to_csv(hostile))))
-    assert all(r["concept"].startswith("'=HYPERLINK") for r in rows)
+    assert all(r["concept_label"].startswith("'=HYPERLINK") for r in rows)
     assert not any(v.startswith(("=", "@", "+")) for r in rows for v in r.values())
     (gap,) = [r for r in rows if r["derived"] == "True"]
     assert gap["value"] == "-10"  # a negative number is a value, not a formula: left as it is

@@ -295,6 +295,7 @@ def _vocabulary() -> set[str]:
     texts += _data_words(registry.municipalities)
     texts += _data_words(catalogue())
     texts += _data_words(topics())
+    texts += _data_words(registry.concepts)
     texts += [str(p) for s in registry.strategies.values() for d in s for p in _provenances(d)]
     infos = get_host().plugins(defaults=True)
     texts += [f"{i.name} {' '.join(i.hooks)} {' '.join(i.strategies)}" for i in infos]

@@ -10,7 +10,14 @@ import pytest
 from kommuneintegration import hookspecs
 from kommuneintegration.countries import CountryGroup
 from kommuneintegration.hookspecs import hookimpl
-from kommuneintegration.models import Municipality, Observation, Provenance, Strategy, TargetGroup
+from kommuneintegration.models import (
+    Concept,
+    Municipality,
+    Observation,
+    Provenance,
+    Strategy,
+    TargetGroup,
+)
 from kommuneintegration.plugins import HOOK_NAMES, PluginError, PluginHost
 from kommuneintegration.rules import Evaluation, EvaluationRule
 
@@ -72,6 +79,10 @@ class Odense:
         return [CountryGroup("odense:nabo", "nabolande", ["SE", "DE"], "test", "2024-01-01")]
 
     @hookimpl
+    def concepts(self):
+        return [Concept("odense:fritidsjob", "andel med fritidsjob", "share with a spare-time job")]
+
+    @hookimpl
     def evaluation_rules(self):
         return [
             EvaluationRule(
@@ -95,6 +106,9 @@ def test_register_throwaway_plugin_supplies_everything(host):
     assert registry.target_groups["odense:ny"].label == "nye odenseanere"
     assert "SE" in registry.country_groups.get("odense:nabo")
     assert registry.rules["odense:always"].description == "test rule"
+    assert registry.concepts["odense:fritidsjob"].label_en == "share with a spare-time job"
+    assert registry.owners["concept:odense:fritidsjob"] == "odense"
+    assert "employment-frequency" in registry.concepts  # the built-in catalogue is there too
     (info,) = host.plugins()
     assert info.hooks == tuple(sorted(HOOK_NAMES))
     assert info.municipality.code == "461"

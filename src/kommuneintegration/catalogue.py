@@ -1,6 +1,7 @@
-"""The shared catalogue: indicators, topics and target groups every city maps onto.
+"""The shared catalogue: indicators, topics, concepts and target groups every city maps onto.
 
-The catalogue is data (``data/catalogue.toml``, ``data/target_groups.toml``):
+The catalogue is data (``data/catalogue.toml``, ``data/concepts.toml``,
+``data/target_groups.toml``):
 comparison lines up cities' figures by catalogue indicator, and theme coverage
 by topic. A plugin maps its own indicator with ``catalogue = "employment-rate"``
 and its themes with ``topics = ["employment"]``.
@@ -15,12 +16,13 @@ from typing import Any
 
 import attrs
 
-from kommuneintegration.models import Measure, TargetGroup, Unit, _unit
+from kommuneintegration.models import Concept, Measure, TargetGroup, Unit, _unit
 from kommuneintegration.schema import structure
 
 __all__ = [
     "CatalogueIndicator",
     "Topic",
+    "builtin_concepts",
     "builtin_target_groups",
     "catalogue",
     "catalogue_ids",
@@ -72,6 +74,18 @@ def catalogue_ids() -> frozenset[str]:
 def topics() -> dict[str, Topic]:
     """Topics by id, in catalogue order."""
     return {e["id"]: Topic(**e) for e in _data("catalogue.toml")["topic"]}
+
+
+@functools.cache
+def builtin_concepts() -> dict[str, Concept]:
+    """The closed catalogue of statistical concepts, by id ("employment-frequency", ...)."""
+    return {
+        c.id: c
+        for c in (
+            structure(entry, Concept, "concepts.toml", f"concept[{i}]")
+            for i, entry in enumerate(_data("concepts.toml")["concept"])
+        )
+    }
 
 
 @functools.cache

@@ -18,7 +18,6 @@ shape documented in ``docs/comparison.md`` is
 from __future__ import annotations
 
 import itertools
-import re
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Any, Final
 
@@ -41,7 +40,7 @@ from kommuneintegration.registry import Registry
 from kommuneintegration.statbank import Fetched
 from kommuneintegration.statbank.context import ContextRow, context_rows
 from kommuneintegration.units import format_value, unit_symbol
-from kommuneintegration.words import fold, spellings
+from kommuneintegration.words import spellings
 
 __all__ = [
     "FRAME_COLUMNS",
@@ -53,7 +52,7 @@ __all__ = [
     "IndicatorEntry",
     "ThemeCoverage",
     "compare",
-    "concept_name",
+    "concept_label",
     "differences",
     "documents",
     "observations_frame",
@@ -89,6 +88,9 @@ class IndicatorEntry:
     note: str = ""
     #: "at-most" where the source gives an upper bound ("op mod 20 %"), never a bare figure.
     bound: str | None = None
+    #: The concept's label in the output language ("beskæftigelsesfrekvens"); ``concept``
+    #: is its id in the closed catalogue ("employment-frequency"), "" where none is named.
+    concept_label: str = ""
 
     @property
     def when(self) -> str:
@@ -161,6 +163,8 @@ class Document:
     strategy: Strategy
     plugin: str | None
     target_group: GroupView | None
+    #: The label, in the output language, of each concept the document's indicators name.
+    concepts: Mapping[str, str] = attrs.field(factory=dict)
 
 
 @attrs.frozen
@@ -191,9 +195,9 @@ class Comparison:
         """The figures side by side as a tidy pandas DataFrame: one row per figure.
 
         Columns: municipality, municipality_name, catalogue, comparable, strategy,
-        indicator, concept, group, group_label, age_band, year, period, value,
-        unit, bound, derived, source. Needs pandas (``pip install
-        kommuneintegration[frames]``).
+        indicator, concept (the id), concept_label, group, group_label, age_band,
+        year, period, value, unit, bound, derived, source. Labels are in the
+        output language. Needs pandas (``pip install kommuneintegration[frames]``).
         """
         pd = _pandas()
         rows = [
@@ -211,7 +215,7 @@ class Comparison:
         return code
 
     def group_label(self, group_id: str | None) -> str:
-        """A group's Danish label, or its id if no plugin defines it."""
+        """A group's label in the output language, or its id if no plugin defines it."""
         group = self.groups.get(group_id or "")
         return group.label if group is not None else group_id or ""
 
@@ -225,6 +229,7 @@ FRAME_COLUMNS: Final = (
     "strategy",
     "indicator",
     "concept",
+    "concept_label",
     "group",
     "group_label",
     "age_band",
@@ -275,7 +280,8 @@ def _frame_row(
         "comparable": comparable,
         "strategy": e.strategy,
         "indicator": e.indicator,
-        "concept": e.concept,
+        "concept": e.concept or None,
+        "concept_label": e.concept_label or None,
         "group": e.group,
         "group_label": e.group_label or None,
         "age_band": e.age_band,
@@ -289,14 +295,9 @@ def _frame_row(
     }
 
 
-def concept_name(indicator: Indicator) -> str:
-    """The statistical concept in a few words: "employment frequency", "wage-earner employment".
-
-    Cut at an explanation in brackets, a colon or a semicolon, never at a comma:
-    "share of those entitled to a flex job, among ..." keeps its meaning.
-    """
-    text = re.split(r"\s\(|[:;]", indicator.concept or "", maxsplit=1)[0].strip()
-    return text or indicator.label
+def concept_label(indicator: Indicator, registry: Registry) -> str:
+    """The indicator's concept in the output language: "beskæftigelsesfrekvens", or ""."""
+    return registry.concept_label(indicator.concept) if indicator.concept else ""
 
 
 def _group_view(registry: Registry, group_id: str | None) -> GroupView:
@@ -313,7 +314,14 @@ def documents(registry: Registry, codes: Iterable[str]) -> tuple[Document, ...]:
         for strategy in registry.strategies.get(code, ()):
             gid = strategy.target_group
             group = _group_view(registry, gid) if gid in registry.target_groups else None
-            found.append(Document(municipality, strategy, registry.owners.get(code), group))
+            concepts = {
+                i.concept: registry.concept_label(i.concept)
+                for i in strategy.indicators
+                if i.concept
+            }
+            found.append(
+                Document(municipality, strategy, registry.owners.get(code), group, concepts)
+            )
     return tuple(found)
 
 
@@ -331,7 +339,8 @@ def _entry(
         strategy=strategy.id,
         indicator=indicator.id,
         label=pick(indicator.label, indicator.label_en),
-        concept=concept_name(indicator),
+        concept=indicator.concept,
+        concept_label=concept_label(indicator, registry),
         value=obs.value,
         unit=obs.unit,
         year=obs.year,
@@ -360,7 +369,8 @@ def _derived_entry(
         strategy=fig.strategy,
         indicator=fig.indicator,
         label=f"{kind_label(fig.kind)}: {pick(indicator.label, indicator.label_en)}",
-        concept=concept_name(indicator),
+        concept=indicator.concept,
+        concept_label=concept_label(indicator, registry),
         value=fig.value,
         unit=fig.unit,
         year=fig.year,
@@ -386,8 +396,12 @@ def differences(a: IndicatorEntry, b: IndicatorEntry) -> list[str]:
     """What differs between two figures, in plain words (empty when comparable)."""
     found: list[str] = []
     versus = _("{a} vs {b}")
-    if fold(a.concept) != fold(b.concept):  # "Employment frequency" is "employment frequency"
-        found.append(versus.format(a=a.concept, b=b.concept))
+    if a.concept != b.concept:  # ids of the closed catalogue, shown by their labels
+        found.append(
+            versus.format(
+                a=a.concept_label or _("not stated"), b=b.concept_label or _("not stated")
+            )
+        )
     if a.group_definition != b.group_definition:
         found.append(versus.format(a=a.group_definition, b=b.group_definition))
     if a.age_band != b.age_band:

@@ -26,9 +26,10 @@ from typing import Any
 import attrs
 import tomli_w
 
-from kommuneintegration.catalogue import builtin_target_groups, catalogue_ids
+from kommuneintegration.catalogue import builtin_concepts, builtin_target_groups, catalogue_ids
 from kommuneintegration.countries import CountryGroup, builtin_groups
 from kommuneintegration.models import (
+    Concept,
     Indicator,
     Measure,
     Municipality,
@@ -67,9 +68,14 @@ def check_strategy(
     *,
     target_groups: Iterable[str] | None = None,
     catalogue: Iterable[str] | None = None,
+    concepts: Iterable[str] | None = None,
     file: str = "",
 ) -> list[Problem]:
-    """Every broken reference, duplicate id and unit mismatch in one strategy."""
+    """Every broken reference, duplicate id and unit mismatch in one strategy.
+
+    ``concepts`` is the closed catalogue of concept ids: an indicator's ``concept``
+    must be one of them (free text is refused, with the list).
+    """
     problems: list[Problem] = []
 
     def add(path: str, message: str) -> None:
@@ -113,9 +119,22 @@ def check_strategy(
         ref(f"evaluation_parameters[{i}].goal", parameter.goal, "goals")
         ref(f"evaluation_parameters[{i}].indicator", parameter.indicator, "indicators")
     known_catalogue = set(catalogue) if catalogue is not None else None
+    known_concepts = set(concepts) if concepts is not None else None
     indicators = {ind.id: ind for ind in strategy.indicators}
     for i, indicator in enumerate(strategy.indicators):
         group_ref(f"indicators[{i}].target_group", indicator.target_group)
+        if (
+            known_concepts is not None
+            and indicator.concept
+            and indicator.concept not in known_concepts
+        ):
+            add(
+                f"indicators[{i}].concept",
+                f"unknown concept {indicator.concept!r}{hint(indicator.concept, known_concepts)}"
+                " (a concept is an id of the closed catalogue, not free text: put the "
+                "explanation in concept_note, or declare a new concept in plugin.toml's "
+                f"[[concepts]]); known: {', '.join(sorted(known_concepts))}",
+            )
         if (
             known_catalogue is not None
             and indicator.catalogue is not None
@@ -254,13 +273,16 @@ def strategy_from_dict(
     target_groups: Iterable[str] | None = None,
     catalogue: Iterable[str] | None = None,
     documents: Mapping[str, SourceDocument] | None = None,
+    concepts: Iterable[str] | None = None,
 ) -> Strategy:
     """Build and check a :class:`Strategy` from a mapping shaped like the TOML file.
 
     With ``documents``, every provenance must name one of them, and is resolved.
     """
     strategy = structure(data, Strategy, file)
-    problems = check_strategy(strategy, target_groups=target_groups, catalogue=catalogue, file=file)
+    problems = check_strategy(
+        strategy, target_groups=target_groups, catalogue=catalogue, concepts=concepts, file=file
+    )
     if documents is not None:
         strategy, unknown = cite(strategy, documents, file)
         problems += unknown
@@ -275,8 +297,9 @@ def load_strategy(
     target_groups: Iterable[str] | None = None,
     catalogue: Iterable[str] | None = None,
     documents: Mapping[str, SourceDocument] | None = None,
+    concepts: Iterable[str] | None = None,
 ) -> Strategy:
-    """Load one strategy file. Target groups, catalogue ids and documents are checked when given."""
+    """Load one strategy file. Groups, catalogue ids, concepts and documents are checked when given."""
     path = Path(path)
     display = _display(path)
     return strategy_from_dict(
@@ -285,6 +308,7 @@ def load_strategy(
         target_groups=target_groups,
         catalogue=catalogue,
         documents=documents,
+        concepts=concepts,
     )
 
 
@@ -304,6 +328,7 @@ class PluginData:
     target_groups: tuple[TargetGroup, ...] = ()
     country_groups: tuple[CountryGroup, ...] = ()
     documents: tuple[SourceDocument, ...] = ()
+    concepts: tuple[Concept, ...] = ()
 
 
 def load_plugin_data(directory: Any) -> PluginData:
@@ -318,7 +343,7 @@ def load_plugin_data(directory: Any) -> PluginData:
     meta_display = _display(meta_path) if root.name else "plugin.toml"
     meta = _read_toml(meta_path, meta_display)
     problems: list[Problem] = []
-    known_keys = {"municipality", "target_groups", "country_groups", "documents"}
+    known_keys = {"municipality", "target_groups", "country_groups", "documents", "concepts"}
     for key in sorted(set(meta) - known_keys):
         problems.append(Problem(key, unknown_key(key, sorted(known_keys)), meta_display))
     municipality: Municipality | None = None
@@ -365,6 +390,22 @@ def load_plugin_data(directory: Any) -> PluginData:
             country_groups.append(registry.add_definition(entry))
         except (ValueError, TypeError, LookupError) as exc:
             problems.append(Problem(f"country_groups[{i}]", str(exc), meta_display))
+    concepts: list[Concept] = []
+    for i, entry in enumerate(meta.get("concepts", [])):
+        try:
+            concept = structure(entry, Concept, meta_display, f"concepts[{i}]")
+        except DataFileError as exc:
+            problems += exc.problems
+            continue
+        if concept.id in builtin_concepts() or concept.id in {c.id for c in concepts}:
+            problems.append(
+                Problem(
+                    f"concepts[{i}].id", f"concept {concept.id!r} is already defined", meta_display
+                )
+            )
+            continue
+        concepts.append(concept)
+    concept_ids = set(builtin_concepts()) | {c.id for c in concepts}
     group_ids = {g.id for g in builtin_target_groups()} | {g.id for g in groups}
     strategies: list[Strategy] = []
     strategy_dir = root / "strategies"
@@ -380,6 +421,7 @@ def load_plugin_data(directory: Any) -> PluginData:
                     path,
                     target_groups=group_ids,
                     catalogue=catalogue_ids(),
+                    concepts=concept_ids,
                     # A plugin that declares documents must cite them everywhere.
                     documents=documents or None,
                 )
@@ -395,4 +437,5 @@ def load_plugin_data(directory: Any) -> PluginData:
         tuple(groups),
         tuple(country_groups),
         tuple(documents.values()),
+        tuple(concepts),
     )

@@ -19,7 +19,7 @@ from importlib.resources import files
 from kommuneintegration.countries import CountryGroup
 from kommuneintegration.datafile import PluginData, load_plugin_data
 from kommuneintegration.hookspecs import hookimpl
-from kommuneintegration.models import Municipality, Strategy, TargetGroup
+from kommuneintegration.models import Concept, Municipality, Strategy, TargetGroup
 
 __all__ = ["DataPlugin"]
 
@@ -50,6 +50,10 @@ class DataPlugin:
     @hookimpl
     def country_groups(self) -> Iterable[CountryGroup]:
         return self.data.country_groups
+
+    @hookimpl
+    def concepts(self) -> Iterable[Concept]:
+        return self.data.concepts
 
     def __repr__(self) -> str:
         return f"DataPlugin({self.package!r})"

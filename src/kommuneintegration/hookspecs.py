@@ -23,7 +23,7 @@ from collections.abc import Iterable
 import pluggy
 
 from kommuneintegration.countries import CountryGroup
-from kommuneintegration.models import Municipality, Strategy, TargetGroup
+from kommuneintegration.models import Concept, Municipality, Strategy, TargetGroup
 from kommuneintegration.rules import EvaluationRule
 
 __all__ = ["PROJECT_NAME", "hookimpl", "hookspec"]
@@ -68,6 +68,17 @@ def country_groups() -> Iterable[CountryGroup]:  # type: ignore[empty-body]
     """Extra country groups (landegrupper) the plugin's target groups use.
 
     København contributes "kobenhavn:udvalgte-menapt". Ids must be new.
+    """
+
+
+@hookspec
+def concepts() -> Iterable[Concept]:  # type: ignore[empty-body]
+    """Statistical concepts (begreber) this plugin's indicators measure, beyond the catalogue's.
+
+    An indicator names its concept by id (``concept = "employment-frequency"``);
+    the built-in concepts are in ``data/concepts.toml``. A new concept needs an
+    id with the plugin's prefix ("odense:fritidsjob"), a Danish ``label`` and an
+    English ``label_en``. Ids must be new.
     """
 
 

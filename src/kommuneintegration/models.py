@@ -36,6 +36,7 @@ if TYPE_CHECKING:
 __all__ = [
     "AgeBand",
     "Comparator",
+    "Concept",
     "Direction",
     "DocumentKind",
     "EvaluationParameter",
@@ -529,13 +530,32 @@ class EvaluationParameter:
 
 
 @attrs.frozen
+class Concept:
+    """A statistical concept an indicator measures (*begreb*): "beskæftigelsesfrekvens".
+
+    Concepts form a closed catalogue (``data/concepts.toml``, plus a plugin's
+    ``[[concepts]]``), so that two figures are compared by what they measure,
+    not by how a plugin happened to word it. Both labels are required: the
+    comparison shows the concept in either language.
+    """
+
+    id: str = attrs.field(validator=_id_validator)
+    #: The Danish term.
+    label: str = attrs.field(validator=_nonempty)
+    label_en: str = attrs.field(validator=_nonempty)
+    description: str = ""
+
+
+@attrs.frozen
 class Indicator:
     """What is measured: the measure, for which group and age band, in which unit.
 
-    ``concept`` names the statistical concept in plain words ("employment
-    frequency", "wage-earner employment"), because two cities' "employment
-    rates" are often different things; ``catalogue`` maps the indicator onto the
-    shared catalogue for comparison.
+    ``concept`` is the id of the statistical concept (:class:`Concept`:
+    "employment-frequency", "wage-earner-employment"), because two cities'
+    "employment rates" are often different things; ``concept_note`` says in the
+    plugin's words what the catalogue's concept leaves open (an age band the
+    source does not state, a definition). ``catalogue`` maps the indicator onto
+    the shared catalogue for comparison.
     """
 
     id: str = attrs.field(validator=_id_validator)
@@ -545,6 +565,7 @@ class Indicator:
     target_group: str | None = None
     age_band: AgeBand | None = attrs.field(default=None, converter=_optional_age)
     concept: str = ""
+    concept_note: str = ""
     catalogue: str | None = None
     source: str = ""
     provenance: Provenance | None = None

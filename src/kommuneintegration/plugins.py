@@ -26,11 +26,11 @@ import attrs
 import pluggy
 
 from kommuneintegration import hookspecs
-from kommuneintegration.catalogue import builtin_target_groups, catalogue_ids
+from kommuneintegration.catalogue import builtin_concepts, builtin_target_groups, catalogue_ids
 from kommuneintegration.countries import CountryGroup, CountryGroupRegistry, builtin_groups
 from kommuneintegration.datafile import check_strategy
 from kommuneintegration.default_plugins import DEFAULT_PLUGINS
-from kommuneintegration.models import Municipality, Strategy, TargetGroup
+from kommuneintegration.models import Concept, Municipality, Strategy, TargetGroup
 from kommuneintegration.registry import PluginError, PluginProblem, Registry
 from kommuneintegration.rules import EvaluationRule
 
@@ -52,6 +52,7 @@ HOOK_NAMES: Final = (
     "strategies",
     "target_groups",
     "country_groups",
+    "concepts",
     "evaluation_rules",
 )
 
@@ -201,6 +202,7 @@ class PluginHost:
             owners=merged.owners,
             problems=tuple(problems),
             contested=merged.contested,
+            concepts=merged.concepts,
         )
 
     def _gather(self, names: Iterable[str], report: _Report) -> dict[str, _Contribution]:
@@ -221,6 +223,7 @@ class PluginHost:
                     country_groups=_items(
                         self._call("country_groups", name), CountryGroup, "country_groups"
                     ),
+                    concepts=_items(self._call("concepts", name), Concept, "concepts"),
                     evaluation_rules=_items(
                         self._call("evaluation_rules", name), EvaluationRule, "evaluation_rules"
                     ),
@@ -295,6 +298,7 @@ class _Contribution:
     country_groups: list[CountryGroup]
     evaluation_rules: list[EvaluationRule]
     strategies: list[Strategy]
+    concepts: list[Concept] = attrs.Factory(list)
 
 
 @attrs.define
@@ -304,6 +308,7 @@ class _Merged:
     country_groups: CountryGroupRegistry
     groups: dict[str, TargetGroup]
     builtin_group_ids: frozenset[str]
+    concepts: dict[str, Concept] = attrs.Factory(lambda: dict(builtin_concepts()))
     municipalities: dict[str, Municipality] = attrs.Factory(dict)
     rules: dict[str, EvaluationRule] = attrs.Factory(dict)
     owners: dict[str, str] = attrs.Factory(dict)
@@ -367,6 +372,18 @@ def _merge(
                 continue
             merged.groups[group.id] = group
             merged.owners["group:" + group.id] = name
+        for concept in data.concepts:
+            if concept.id in merged.concepts:
+                holder = merged.owners.get("concept:" + concept.id)
+                by = f"plugin {holder!r}" if holder else "the built-in catalogue"
+                report(
+                    name,
+                    f"concept {concept.id!r} is already defined by {by}",
+                    f"concepts.{concept.id}",
+                )
+                continue
+            merged.concepts[concept.id] = concept
+            merged.owners["concept:" + concept.id] = name
         for rule in data.evaluation_rules:
             if rule.name in merged.rules:
                 owner = merged.owners["rule:" + rule.name]
@@ -437,7 +454,10 @@ def _check_references(
                     f"{where}: example",
                 )
             for problem in check_strategy(
-                strategy, target_groups=merged.groups, catalogue=catalogue
+                strategy,
+                target_groups=merged.groups,
+                catalogue=catalogue,
+                concepts=merged.concepts,
             ):
                 report(name, problem.message, f"{where}: {problem.path}")
             for j, target in enumerate(strategy.targets):

@@ -11,9 +11,10 @@ from collections.abc import Iterable, Iterator, Mapping
 
 import attrs
 
+from kommuneintegration.catalogue import builtin_concepts
 from kommuneintegration.countries import CountryGroupRegistry
 from kommuneintegration.i18n import _, pick
-from kommuneintegration.models import Municipality, Strategy, TargetGroup
+from kommuneintegration.models import Concept, Municipality, Strategy, TargetGroup
 from kommuneintegration.rules import EvaluationRule
 from kommuneintegration.words import spellings
 
@@ -63,6 +64,16 @@ class Registry:
     problems: tuple[PluginProblem, ...] = ()
     #: Codes two or more plugins claim: code -> (the error, the names they gave). Nobody's.
     contested: Mapping[str, tuple[str, tuple[str, ...]]] = attrs.field(factory=dict)
+    #: The closed catalogue of concepts, the built-in ones and the plugins' (``"concept:ID"``
+    #: in ``owners``).
+    concepts: Mapping[str, Concept] = attrs.field(factory=lambda: dict(builtin_concepts()))
+
+    def concept_label(self, concept_id: str) -> str:
+        """A concept's label in the output language ("beskæftigelsesfrekvens"); "" for none."""
+        concept = self.concepts.get(concept_id)
+        if concept is None:
+            return concept_id
+        return pick(concept.label, concept.label_en)
 
     def municipality(self, code_or_name: str) -> Municipality:
         """A municipality by DST code ("101"), name ("København", "Kobenhavn", "koebenhavn") or plugin name.

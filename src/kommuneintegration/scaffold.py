@@ -122,7 +122,7 @@ def _strategy_toml(v: dict[str, str]) -> str:
                     "unit": "percent",
                     "target_group": group,
                     "age_band": "16-64",
-                    "concept": "employment frequency",
+                    "concept": "employment-frequency",
                     "catalogue": "employment-rate",
                 }
             ],

@@ -333,7 +333,7 @@ def _entries_table(entries: Sequence[IndicatorEntry]) -> str:
     body = "".join(
         f"<tr><td>{_e(e.municipality_name)}</td><td>{_e((e.category + ': ') if e.category else '')}{_e(e.group_label)}</td>"
         f"<td>{_e(e.age_band or '–')}</td><td class='num'>{_e(entry_value(e))}{' *' if e.derived else ''}</td>"
-        f"<td>{_e(e.when)}</td><td>{_e(e.concept)}</td><td class='small'>{_e(e.source)}"
+        f"<td>{_e(e.when)}</td><td>{_e(e.concept_label or '–')}</td><td class='small'>{_e(e.source)}"
         f"{'<br>' + _e(e.derivation) if e.derivation else ''}"
         f"{'<br>‡ ' + _e(e.note) if e.note else ''}</td></tr>"
         for e in entries

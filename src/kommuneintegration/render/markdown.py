@@ -77,7 +77,7 @@ def comparison_to_markdown(c: Comparison) -> str:
             who = f"{e.category}: {e.group_label}" if e.category else e.group_label
             value = entry_value(e) + (" (" + _("derived") + ")" if e.derived else "")
             lines.append(
-                f"| {_cell(e.municipality_name)} | {_cell(who)} | {_cell(e.age_band or '-')} | {_cell(value)} | {_cell(e.when)} | {_cell(e.concept)} | {_cell(e.source)} |"
+                f"| {_cell(e.municipality_name)} | {_cell(who)} | {_cell(e.age_band or '-')} | {_cell(value)} | {_cell(e.when)} | {_cell(e.concept_label or '-')} | {_cell(e.source)} |"
             )
         lines += (
             [""]

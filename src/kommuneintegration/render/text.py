@@ -300,7 +300,9 @@ def strategies_to_text(municipality: Municipality, documents: Sequence[Document]
                 [
                     f"{i.id}: {pick(i.label, i.label_en)} [{i.measure.display}, "
                     f"{unit_symbol(i.unit, words=True)}"
-                    f"{', ' + str(i.age_band) if i.age_band else ''}] ({i.concept})"
+                    f"{', ' + str(i.age_band) if i.age_band else ''}]"
+                    + (f" ({doc.concepts.get(i.concept, i.concept)})" if i.concept else "")
+                    + (f": {i.concept_note}" if i.concept_note else "")
                     + (f"; Statistikbanken {i.statbank}" if i.statbank else "")
                     for i in s.indicators
                 ],
