@@ -121,7 +121,10 @@ def test_change_without_baseline_figure_is_not_evaluable_and_shows_progress():
     )
     assert result.status is Status.NOT_EVALUABLE
     assert "no figure for the baseline year 2007 (figures for 2000, 2008)" in result.reason
-    assert result.progress == "non-western: 35.6 % (2000) -> 50.9 % (2008)"
+    assert (
+        result.progress
+        == "immigrants and descendants from non-Western countries: 35.6 % (2000) -> 50.9 % (2008)"
+    )
 
 
 @pytest.mark.parametrize(
@@ -150,7 +153,10 @@ def test_direction_without_later_figure():
         [obs("rate", 60, group="non-western", year=2022)],
     )
     assert result.status is Status.NOT_EVALUABLE
-    assert result.reason == "non-western: no observation after the baseline 2022"
+    assert result.reason == (
+        "immigrants and descendants from non-Western countries: "
+        "no observation after the baseline 2022"
+    )
 
 
 @pytest.mark.parametrize(
@@ -240,7 +246,8 @@ def test_barometer_rule_on_a_target():
     assert result.rule == "barometer"
     assert result.status is Status.ON_TRACK
     assert result.reason.startswith(
-        "Integrationsbarometer movement positive: non-western: 57 (2012) -> 67 (2021)"
+        "Integrationsbarometer movement positive: immigrants and descendants from "
+        "non-Western countries: 57 (2012) -> 67 (2021)"
     )
 
 
@@ -374,7 +381,10 @@ def test_evaluate_as_of_on_the_command_line():
     assert all("as of 2019" in r["reason"] for r in rows)
     # Aalborg's 2021 workforce target is then judged on the 2018-2019 trend, not on 2021's 5.4 %.
     (workforce,) = [r for r in rows if r["target"] == "workforce-target-2021"]
-    assert workforce["progress"] == "non-western: 4.3 % (2018) -> 4.5 % (2019)"
+    assert (
+        workforce["progress"]
+        == "immigrants and descendants from non-Western countries: 4.3 % (2018) -> 4.5 % (2019)"
+    )
     assert "on the same trend" in workforce["reason"]
 
 

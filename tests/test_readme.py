@@ -3,6 +3,8 @@
 import re
 from pathlib import Path
 
+import pytest
+
 ROOT = Path(__file__).resolve().parents[1]
 
 
@@ -28,3 +30,28 @@ def test_ci_runs_the_test_command_verbatim_then_lint_and_types():
     assert "ruff check ." in after
     assert "ruff format --check ." in after
     assert "mypy" in after
+
+
+@pytest.mark.installed_plugins
+def test_the_sample_output_is_what_the_commands_print():
+    """Every line README shows as output is printed by compare or evaluate, in its language."""
+    import io
+
+    from kommuneintegration.cli import main
+
+    def run(*argv: str) -> set[str]:
+        out = io.StringIO()
+        main(list(argv), out=out)
+        return set(out.getvalue().splitlines())
+
+    printed = (
+        run("--lang", "da", "compare")
+        | run("--lang", "da", "evaluate")
+        | run("--lang", "en", "evaluate")
+    )
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = text.split("## What `kommuneintegration compare` prints", 1)[1].split("\n## ", 1)[0]
+    blocks = re.findall(r"^```\n(.*?)^```", section, flags=re.M | re.S)
+    assert len(blocks) >= 3
+    shown = [line for block in blocks for line in block.splitlines() if line.strip() != "..."]
+    assert [line for line in shown if line not in printed] == []

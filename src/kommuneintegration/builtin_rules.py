@@ -40,12 +40,19 @@ __all__ = [
 ]
 
 
-def _series(observations: Iterable[Observation]) -> dict[str, list[Observation]]:
+def _series(
+    observations: Iterable[Observation], context: RuleContext | None = None
+) -> dict[str, list[Observation]]:
+    """The figures by series, each named as a reader knows it: the group's label, not its id."""
+    registry = context.extra.get("registry") if context is not None else None
     series: dict[str, list[Observation]] = defaultdict(list)
     for obs in observations:
         if obs.year is None:
             continue
-        label = " ".join(p for p in (obs.group or "", str(obs.age_band or ""), obs.category) if p)
+        group = obs.group or ""
+        if group and registry is not None:
+            group = registry.describe_group(group)[0]
+        label = " ".join(p for p in (group, str(obs.age_band or ""), obs.category) if p)
         label = label or _("all")
         if obs.series:  # a series of its own, named with its source: never joined to another
             label += f" [{obs.series}]"
@@ -350,7 +357,7 @@ def default_rule(
 def _default(
     target: Target, observations: Sequence[Observation], context: RuleContext
 ) -> Evaluation:
-    series = _series(observations)
+    series = _series(observations, context)
     if target.reported_reached and not series:
         quote = target.provenance.quote if target.provenance and target.provenance.quote else ""
         return Evaluation(
@@ -462,7 +469,7 @@ def barometer_rule(
     target: Target, observations: Sequence[Observation], context: RuleContext
 ) -> Evaluation | None:
     """Movement of up to three series from the baseline to the latest figure; majority decides."""
-    series = _series(observations)
+    series = _series(observations, context)
     moves: list[str] = []
     parts: list[tuple[str, str]] = []
     higher = target.direction not in (Direction.DECREASE, Direction.NOT_INCREASE)

@@ -274,12 +274,15 @@ def format_value(
     words: bool = False,
     signed: bool = False,
     bound: str | None = None,
+    show_unit: bool = True,
 ) -> str:
     """A figure with its unit in the current language: "6,3 %", "17 procentpoint", "100.826 pers."
 
     ``bound="at-most"`` marks an upper bound, as the source states it: "op til 20 %".
+    ``show_unit=False`` leaves the unit to a table's heading.
     """
-    shown = f"{format_number(value, signed=signed)} {unit_symbol(unit, words=words)}".strip()
+    symbol = unit_symbol(unit, words=words) if show_unit else ""
+    shown = f"{format_number(value, signed=signed)} {symbol}".strip()
     if bound is None or bound not in _BOUND_WORDS:
         return shown
     return f"{pgettext('bound', _BOUND_WORDS[bound])} {shown}".strip()

@@ -11,7 +11,7 @@ import datetime
 from typing import TYPE_CHECKING
 
 from kommuneintegration.i18n import _, format_date, ngettext
-from kommuneintegration.units import format_value
+from kommuneintegration.units import format_value, unit_symbol
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
@@ -20,7 +20,14 @@ if TYPE_CHECKING:
     from kommuneintegration.models import Target
     from kommuneintegration.statbank.context import ContextRow
 
-__all__ = ["context_cells", "date_text", "entry_notes", "entry_value", "target_wording"]
+__all__ = [
+    "context_cells",
+    "date_text",
+    "entry_notes",
+    "entry_value",
+    "shared_unit",
+    "target_wording",
+]
 
 
 def date_text(value: str) -> str:
@@ -51,9 +58,21 @@ def target_wording(target: Target) -> str:
     return text
 
 
-def entry_value(entry: IndicatorEntry) -> str:
+def entry_value(entry: IndicatorEntry, *, show_unit: bool = True) -> str:
     """ "17 pp", "op til 20 pp" for an upper bound, with "*" left to the caller."""
-    return format_value(entry.value, entry.unit, bound=entry.bound)
+    return format_value(entry.value, entry.unit, bound=entry.bound, show_unit=show_unit)
+
+
+def shared_unit(entries: Iterable[IndicatorEntry]) -> str | None:
+    """The one unit of a table's figures, when it is too wide to repeat in every cell.
+
+    "%" stays in the cells ("60 %"); "procentpoint" and "pers." go in the heading once.
+    """
+    units = {e.unit for e in entries}
+    if len(units) != 1:
+        return None
+    (unit,) = units
+    return unit if len(unit_symbol(unit)) > 1 else None
 
 
 def entry_notes(entries: Iterable[IndicatorEntry]) -> list[tuple[str, str]]:

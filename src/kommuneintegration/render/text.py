@@ -14,6 +14,7 @@ from kommuneintegration.render.common import (
     date_text,
     entry_notes,
     entry_value,
+    shared_unit,
     target_wording,
 )
 from kommuneintegration.units import format_value, unit_symbol
@@ -56,22 +57,33 @@ def _cut(text: str, width: int) -> str:
     return text if len(text) <= width else text[: width - 1] + "…"
 
 
-def _entry_lines(e: IndicatorEntry, number: int, value_width: int = 12) -> list[str]:
+def _when(e: IndicatorEntry) -> str:
+    return str(e.year) if e.year is not None else (e.period or _no_year())
+
+
+def _entry_lines(
+    e: IndicatorEntry,
+    number: int,
+    value_width: int = 12,
+    when_width: int = 11,
+    show_unit: bool = True,
+) -> list[str]:
     """One figure: place, group (wrapped, never cut: rows must stay distinguishable), value, year.
 
-    A wide value ("op til 20 procentpoint") takes its room from the group, which wraps.
+    A wide value ("op til 20 procentpoint") or year ("år ikke angivet") takes its
+    room from the group, which wraps.
     """
-    group_width = 31 - (value_width - 12)
+    group_width = 31 - (value_width - 12) - (when_width - 11)
     group = e.group_label + (f" {e.age_band}" if e.age_band else "")
     if e.category:
         group = f"{e.category}: {group}"
     star = "*" if e.derived else " "
-    when = str(e.year) if e.year is not None else (e.period or _("no year"))
+    when = _when(e)
     parts = textwrap.wrap(group, group_width) or [""]
     first = (
         f"  {_cut(e.municipality_name, 11):<11} {parts[0]:<{group_width}} "
-        f"{entry_value(e):>{value_width}}{star} "
-        f"{_cut(when, 11):<11} [{number}]"
+        f"{entry_value(e, show_unit=show_unit):>{value_width}}{star} "
+        f"{_cut(when, when_width):<{when_width}} [{number}]"
     )
     return [first] + [f"  {'':<11} {part}" for part in parts[1:]]
 
@@ -79,14 +91,19 @@ def _entry_lines(e: IndicatorEntry, number: int, value_width: int = 12) -> list[
 def _indicator_block(row: CatalogueComparison, c: Comparison) -> list[str]:
     verdict = _("comparable") if row.comparable else _("not directly comparable")
     label = pick(row.indicator.label, row.indicator.label_en)
+    unit = shared_unit(row.entries)
+    if unit is not None:
+        label += " (" + _("in {unit}").format(unit=unit_symbol(unit, words=True)) + ")"
     lines = ["", *_wrap(f"{label}: {verdict}", 2, "")]
-    width = min(24, max([12, *(len(entry_value(e)) for e in row.entries)]))
+    show = unit is None
+    width = min(24, max([12, *(len(entry_value(e, show_unit=show)) for e in row.entries)]))
+    when_width = min(18, max([11, *(len(_when(e)) for e in row.entries)]))
     if row.indicator.compare_note:
         lines += _wrap(row.indicator.compare_note, 4, "  ≠ ")
     sources: dict[str, int] = {}
     for e in row.entries:
         number = sources.setdefault(e.source, len(sources) + 1)
-        lines += _entry_lines(e, number, width)
+        lines += _entry_lines(e, number, width, when_width, show)
     if any(e.derived for e in row.entries):
         lines.append("  * " + _("derived from the two figures it compares"))
     for who, note in entry_notes(row.entries):
