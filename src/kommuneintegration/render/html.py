@@ -136,7 +136,8 @@ def _bar_chart(row: CatalogueComparison, entries: Sequence[IndicatorEntry], summ
             if row.indicator.compare_note
             else ""
         )
-        + (" ".join(f"<span class='diff'>{_e(d)}.</span>" for d in row.differences))
+        # The differences are listed once, above the chart: the caption points to them.
+        + (_("What differs is listed above the chart.") + " " if row.differences else "")
         + (
             " * " + _("derived by the engine from two observations.")
             if any(e.derived for e in entries)
@@ -228,6 +229,7 @@ def _series_charts(c: Comparison) -> list[str]:
                     markers=markers,
                     axis_label=unit_symbol(indicator.unit, words=True),
                     alt=alt,
+                    marker_label=_("target"),
                 )
                 charts.append(_figure(svg, caption))
     return charts
@@ -283,8 +285,9 @@ def _shortfall_charts(c: Comparison) -> list[str]:
         years = [f.year or 0 for f in shortfalls]
         actual = [f.inputs[0].value for f in shortfalls]
         targets = [strategy.target(f.target or "").value or 0 for f in shortfalls]
+        # The difference above each pair, its unit said once in the caption.
         notes = [
-            format_value(round(a - t, 1), "percentage_point", signed=True)
+            format_number(round(a - t, 1), signed=True)
             for t, a in zip(targets, actual, strict=True)
         ]
         title = f"{c.name(code)}: {pick(indicator.label, indicator.label_en)}"
@@ -293,7 +296,7 @@ def _shortfall_charts(c: Comparison) -> list[str]:
                 year=y,
                 target=format_value(t, "percent"),
                 actual=format_value(a, "percent"),
-                difference=n,
+                difference=format_value(round(a - t, 1), "percentage_point", signed=True),
             )
             for y, t, a, n in zip(years, targets, actual, notes, strict=True)
         )
@@ -311,8 +314,8 @@ def _shortfall_charts(c: Comparison) -> list[str]:
         caption = (
             f"<strong>{_e(title)}</strong>: "
             + _(
-                "target against actual, with the difference in percentage points derived by "
-                "the engine."
+                "target against actual; above each pair the difference in percentage points, "
+                "derived by the engine."
             )
             + " "
             + _("Sources:")

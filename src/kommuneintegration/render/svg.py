@@ -154,9 +154,17 @@ class Marker:
 
 
 def line_chart(
-    lines: Sequence[Line], *, markers: Sequence[Marker] = (), axis_label: str, alt: str
+    lines: Sequence[Line],
+    *,
+    markers: Sequence[Marker] = (),
+    axis_label: str,
+    alt: str,
+    marker_label: str = "",
 ) -> str:
-    """Values over whole years, from a zero baseline, legend to the right of the plot."""
+    """Values over whole years, from a zero baseline, legend to the right of the plot.
+
+    ``marker_label`` names the markers in the legend ("måltal"), in the caller's language.
+    """
     left, plot_width, plot_height, legend_width = 56, 430, 220, 340
     width, height = left + plot_width + 24 + legend_width, plot_height + 70
     years = [y for line in lines for y, _ in line.points] + [m.year for m in markers]
@@ -225,7 +233,7 @@ def line_chart(
     if markers:
         body.append(
             f"<line x1='{legend_x}' x2='{legend_x + 22}' y1='{ly - 4}' y2='{ly - 4}' stroke='#c0392b' stroke-width='3' />"
-            f"<text x='{legend_x + 28}' y='{ly}' fill='#222'>mål (target)</text>"
+            f"<text x='{legend_x + 28}' y='{ly}' fill='#222'>{_e(marker_label)}</text>"
         )
     return _svg(width, max(height, ly + 24), alt, body)
 
