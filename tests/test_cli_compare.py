@@ -120,7 +120,9 @@ def test_report_is_self_contained_with_captioned_charts(tmp_path):
         assert "Sources: " in caption.split("</figcaption>")[0]
     for external in ("<script src", "<link ", '<img src="http', "url(http", "@import"):
         assert external not in page
-    assert "Aalborg: Andel ansatte med ikke-vestlig baggrund" in page
+    assert "Aalborg: Share of employees with non-Western background" in page
+    code, _ = run(["report", "--out", str(out), "--lang", "da"])
+    assert "Aalborg: Andel ansatte med ikke-vestlig baggrund" in out.read_text(encoding="utf-8")
 
 
 def test_python_dash_m_works_like_the_command():
