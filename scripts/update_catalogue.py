@@ -5,6 +5,11 @@ with Babel, adds the new ones to both catalogues (English: the message itself;
 Danish: empty, for a translator), drops those the code no longer uses, and keeps
 every translation. ``tests/test_i18n.py`` fails while a message is missing or a
 Danish one is empty, so the catalogues cannot fall behind the code unnoticed.
+
+``--plugin DIR [--into da]`` does the same for a plugin's own prose (readings,
+notes, summaries: :data:`kommuneintegration.registry.PROSE`): it writes
+``data/locale/<language>.po`` below the plugin's package with every prose text of
+its data, keeping the translations already made.
 """
 
 from __future__ import annotations
@@ -57,7 +62,43 @@ def update(lang: str, pot: Catalog) -> Catalog:
     return catalog
 
 
+def plugin_catalogue(directory: Path, lang: str) -> int:
+    """Write a plugin's ``data/locale/<lang>.po`` with every prose text of its data."""
+    from kommuneintegration.datafile import load_plugin_data
+    from kommuneintegration.registry import prose_texts
+
+    (data,) = [p for p in directory.glob("src/*/data") if (p / "plugin.toml").is_file()]
+    loaded = load_plugin_data(data)
+    texts = list(
+        dict.fromkeys(
+            [
+                *prose_texts(loaded.strategies),
+                *prose_texts(loaded.target_groups),
+                *prose_texts(loaded.documents),
+            ]
+        )
+    )
+    path = data / "locale" / f"{lang}.po"
+    old: dict[str, str] = {}
+    if path.exists():
+        with path.open("rb") as f:
+            old = {str(m.id): str(m.string) for m in read_po(f, locale=lang) if m.id}
+    catalog = Catalog(locale=lang, project=directory.name, fuzzy=False)
+    for text in texts:
+        catalog.add(text, old.get(text, ""))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("wb") as f:
+        write_po(f, catalog, width=100, omit_header=False, include_lineno=False)
+    missing = sum(1 for m in catalog if m.id and not m.string)
+    print(f"{path.relative_to(ROOT)}: {len(texts)} texts, {missing} untranslated")
+    return 0
+
+
 def main() -> int:
+    if "--plugin" in sys.argv:
+        directory = Path(sys.argv[sys.argv.index("--plugin") + 1]).resolve()
+        lang = sys.argv[sys.argv.index("--into") + 1] if "--into" in sys.argv else "da"
+        return plugin_catalogue(directory, lang)
     pot = template()
     for lang in LANGUAGES:
         catalog = update(lang, pot)

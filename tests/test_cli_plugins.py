@@ -46,6 +46,7 @@ def test_plugins_json_and_strict_exit_code():
         "municipality",
         "strategies",
         "target_groups",
+        "translations",
     ]
     assert data["broken"]["errors"] == ["ValueError: bad data"]
     code, _ = run(["--strict", "plugins"], host)

@@ -79,6 +79,10 @@ class Odense:
         return [CountryGroup("odense:nabo", "nabolande", ["SE", "DE"], "test", "2024-01-01")]
 
     @hookimpl
+    def translations(self):
+        return {"en": {"Ny læsning.": "A new reading."}}
+
+    @hookimpl
     def concepts(self):
         return [Concept("odense:fritidsjob", "andel med fritidsjob", "share with a spare-time job")]
 
@@ -109,6 +113,7 @@ def test_register_throwaway_plugin_supplies_everything(host):
     assert registry.concepts["odense:fritidsjob"].label_en == "share with a spare-time job"
     assert registry.owners["concept:odense:fritidsjob"] == "odense"
     assert "employment-frequency" in registry.concepts  # the built-in catalogue is there too
+    assert registry.translations == {"en": {"Ny læsning.": "A new reading."}}
     (info,) = host.plugins()
     assert info.hooks == tuple(sorted(HOOK_NAMES))
     assert info.municipality.code == "461"

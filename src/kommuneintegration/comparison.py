@@ -34,7 +34,7 @@ from kommuneintegration.derive import (
     reconcile,
 )
 from kommuneintegration.evaluation import TargetEvaluation, evaluate_all
-from kommuneintegration.i18n import _, pick
+from kommuneintegration.i18n import _, language, pick
 from kommuneintegration.models import Indicator, Municipality, Observation, Strategy, ThemeStatus
 from kommuneintegration.registry import Registry
 from kommuneintegration.statbank import Fetched
@@ -260,6 +260,7 @@ def observations_frame(registry: Registry) -> Any:
     ("comparable" is empty: nothing is compared here; "derived" is False).
     """
     pd = _pandas()
+    registry = registry.in_language(language())
     rows = []
     for municipality, strategy in registry.all_strategies():
         for obs in strategy.observations:
@@ -308,6 +309,7 @@ def _group_view(registry: Registry, group_id: str | None) -> GroupView:
 
 def documents(registry: Registry, codes: Iterable[str]) -> tuple[Document, ...]:
     """The strategy documents of these municipalities, target groups resolved into words."""
+    registry = registry.in_language(language())
     found: list[Document] = []
     for code in codes:
         municipality = registry.municipalities[code]
@@ -526,7 +528,11 @@ def compare(
     the plugins' indicators' figures are used by the evaluation, each in a series of
     its own, and the panel puts each city beside the whole country and its
     kommunegruppe. They are not lined up in the document figures' rows.
+
+    Everything is in the output language (:func:`kommuneintegration.i18n.language`),
+    the plugins' prose too where they translate it.
     """
+    registry = registry.in_language(language())
     cities = _wanted_municipalities(registry, municipalities)
     codes = {m.code for m in cities}
     chosen_topics = _wanted_topics(themes)

@@ -28,6 +28,7 @@ import tomli_w
 
 from kommuneintegration.catalogue import builtin_concepts, builtin_target_groups, catalogue_ids
 from kommuneintegration.countries import CountryGroup, builtin_groups
+from kommuneintegration.i18n import LANGUAGES
 from kommuneintegration.models import (
     Concept,
     Indicator,
@@ -329,6 +330,50 @@ class PluginData:
     country_groups: tuple[CountryGroup, ...] = ()
     documents: tuple[SourceDocument, ...] = ()
     concepts: tuple[Concept, ...] = ()
+    #: language -> {prose as written: its translation}, from ``locale/<language>.po``.
+    translations: Mapping[str, Mapping[str, str]] = attrs.field(factory=dict)
+
+
+def load_translations(directory: Any, problems: list[Problem]) -> dict[str, dict[str, str]]:
+    """A plugin's translations of its prose: ``locale/da.po``, ``locale/en.po`` (gettext).
+
+    A message with no translation (empty ``msgstr``) or marked fuzzy is left out:
+    its text is shown as written. A file for a language the library does not
+    speak, or one that does not parse, is a problem of the plugin, with its file.
+    """
+    from babel.messages.pofile import PoFileError, read_po
+
+    root = Path(str(directory)) / "locale"
+    found: dict[str, dict[str, str]] = {}
+    if not root.is_dir():
+        return found
+    for path in sorted(root.glob("*.po")):
+        display = _display(path)
+        if path.stem not in LANGUAGES:
+            problems.append(
+                Problem(
+                    "",
+                    f"no language {path.stem!r}; expected one of {', '.join(LANGUAGES)}",
+                    display,
+                )
+            )
+            continue
+        try:
+            with path.open("rb") as f:
+                catalog = read_po(f, locale=path.stem, abort_invalid=True)
+        except (PoFileError, ValueError, UnicodeDecodeError) as exc:
+            problems.append(Problem("", f"not a readable gettext catalogue: {exc}", display))
+            continue
+        found[path.stem] = {
+            str(m.id): str(m.string)
+            for m in catalog
+            if m.id
+            and isinstance(m.id, str)
+            and isinstance(m.string, str)
+            and m.string
+            and not m.fuzzy
+        }
+    return found
 
 
 def load_plugin_data(directory: Any) -> PluginData:
@@ -406,6 +451,7 @@ def load_plugin_data(directory: Any) -> PluginData:
             continue
         concepts.append(concept)
     concept_ids = set(builtin_concepts()) | {c.id for c in concepts}
+    translations = load_translations(root, problems)
     group_ids = {g.id for g in builtin_target_groups()} | {g.id for g in groups}
     strategies: list[Strategy] = []
     strategy_dir = root / "strategies"
@@ -438,4 +484,5 @@ def load_plugin_data(directory: Any) -> PluginData:
         tuple(country_groups),
         tuple(documents.values()),
         tuple(concepts),
+        translations,
     )

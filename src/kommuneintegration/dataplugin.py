@@ -13,7 +13,7 @@ Subclass it to add hooks, such as evaluation rules.
 from __future__ import annotations
 
 import functools
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 from importlib.resources import files
 
 from kommuneintegration.countries import CountryGroup
@@ -54,6 +54,10 @@ class DataPlugin:
     @hookimpl
     def concepts(self) -> Iterable[Concept]:
         return self.data.concepts
+
+    @hookimpl
+    def translations(self) -> Mapping[str, Mapping[str, str]]:
+        return self.data.translations
 
     def __repr__(self) -> str:
         return f"DataPlugin({self.package!r})"

@@ -17,7 +17,7 @@ from typing import Final
 import attrs
 
 from kommuneintegration.derive import REFERENCE_GROUP, reconcile
-from kommuneintegration.i18n import _, pick
+from kommuneintegration.i18n import _, language, pick
 from kommuneintegration.models import Indicator, Municipality, Observation, Strategy, Target
 from kommuneintegration.registry import Registry
 from kommuneintegration.rules import Evaluation, RuleContext, Status
@@ -189,7 +189,12 @@ def evaluate_all(
     as_of: int | None = None,
     municipalities: Iterable[str] | None = None,
 ) -> list[TargetEvaluation]:
-    """Every target of every loaded strategy; ``extra`` adds observations per municipality code."""
+    """Every target of every loaded strategy; ``extra`` adds observations per municipality code.
+
+    Readings and reasons are in the output language, the plugins' prose too where
+    they translate it.
+    """
+    registry = registry.in_language(language())
     wanted = set(municipalities) if municipalities is not None else None
     rows: list[TargetEvaluation] = []
     for municipality, strategy in registry.all_strategies():

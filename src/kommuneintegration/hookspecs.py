@@ -18,7 +18,7 @@ A plugin module marks its implementations with :data:`hookimpl`::
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Mapping
 
 import pluggy
 
@@ -79,6 +79,19 @@ def concepts() -> Iterable[Concept]:  # type: ignore[empty-body]
     the built-in concepts are in ``data/concepts.toml``. A new concept needs an
     id with the plugin's prefix ("odense:fritidsjob"), a Danish ``label`` and an
     English ``label_en``. Ids must be new.
+    """
+
+
+@hookspec
+def translations() -> Mapping[str, Mapping[str, str]]:  # type: ignore[empty-body]
+    """The plugin's own prose in the other language: ``{"da": {"as written": "på dansk"}}``.
+
+    Readings, notes, summaries and other text the plugin writes are shown in the
+    output language where the plugin translates them (``--lang da`` or ``en``),
+    and as written where it does not. The source's own words (goal texts,
+    wordings, quotes) are never translated. ``DataPlugin`` reads them from
+    ``data/locale/<language>.po`` (gettext: ``msgid`` the text as written,
+    ``msgstr`` its translation).
     """
 
 

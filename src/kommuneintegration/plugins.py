@@ -19,7 +19,7 @@ from __future__ import annotations
 import functools
 import importlib.metadata
 import os
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final, Protocol, TypeVar
 
 import attrs
@@ -30,6 +30,7 @@ from kommuneintegration.catalogue import builtin_concepts, builtin_target_groups
 from kommuneintegration.countries import CountryGroup, CountryGroupRegistry, builtin_groups
 from kommuneintegration.datafile import check_strategy
 from kommuneintegration.default_plugins import DEFAULT_PLUGINS
+from kommuneintegration.i18n import LANGUAGES
 from kommuneintegration.models import Concept, Municipality, Strategy, TargetGroup
 from kommuneintegration.registry import PluginError, PluginProblem, Registry
 from kommuneintegration.rules import EvaluationRule
@@ -53,6 +54,7 @@ HOOK_NAMES: Final = (
     "target_groups",
     "country_groups",
     "concepts",
+    "translations",
     "evaluation_rules",
 )
 
@@ -203,6 +205,7 @@ class PluginHost:
             problems=tuple(problems),
             contested=merged.contested,
             concepts=merged.concepts,
+            translations=merged.translations,
         )
 
     def _gather(self, names: Iterable[str], report: _Report) -> dict[str, _Contribution]:
@@ -224,6 +227,7 @@ class PluginHost:
                         self._call("country_groups", name), CountryGroup, "country_groups"
                     ),
                     concepts=_items(self._call("concepts", name), Concept, "concepts"),
+                    translations=_translations(self._call("translations", name)),
                     evaluation_rules=_items(
                         self._call("evaluation_rules", name), EvaluationRule, "evaluation_rules"
                     ),
@@ -299,6 +303,7 @@ class _Contribution:
     evaluation_rules: list[EvaluationRule]
     strategies: list[Strategy]
     concepts: list[Concept] = attrs.Factory(list)
+    translations: dict[str, dict[str, str]] = attrs.Factory(dict)
 
 
 @attrs.define
@@ -309,6 +314,7 @@ class _Merged:
     groups: dict[str, TargetGroup]
     builtin_group_ids: frozenset[str]
     concepts: dict[str, Concept] = attrs.Factory(lambda: dict(builtin_concepts()))
+    translations: dict[str, dict[str, str]] = attrs.Factory(dict)
     municipalities: dict[str, Municipality] = attrs.Factory(dict)
     rules: dict[str, EvaluationRule] = attrs.Factory(dict)
     owners: dict[str, str] = attrs.Factory(dict)
@@ -384,6 +390,10 @@ def _merge(
                 continue
             merged.concepts[concept.id] = concept
             merged.owners["concept:" + concept.id] = name
+        for lang, table in data.translations.items():
+            shared = merged.translations.setdefault(lang, {})
+            for text, translated in table.items():
+                shared.setdefault(text, translated)  # the first plugin's, in name order
         for rule in data.evaluation_rules:
             if rule.name in merged.rules:
                 owner = merged.owners["rule:" + rule.name]
@@ -473,6 +483,28 @@ def _check_references(
         elif merged.owners.get(muni.code) == name:
             merged.municipalities.pop(muni.code, None)
     return strategies
+
+
+def _translations(result: Any) -> dict[str, dict[str, str]]:
+    """What ``translations()`` returned, checked: languages the library speaks, text to text."""
+    if result is None:
+        return {}
+    if not isinstance(result, Mapping):
+        raise TypeError(
+            f"translations() must return a mapping of language to texts, got {type(result).__name__}"
+        )
+    checked: dict[str, dict[str, str]] = {}
+    for lang, table in result.items():
+        if lang not in LANGUAGES:
+            raise TypeError(
+                f"translations() names language {lang!r}; expected one of {', '.join(LANGUAGES)}"
+            )
+        if not isinstance(table, Mapping) or not all(
+            isinstance(k, str) and isinstance(v, str) for k, v in table.items()
+        ):
+            raise TypeError(f"translations()[{lang!r}] must map text to text")
+        checked[lang] = {k: v for k, v in table.items() if v}
+    return checked
 
 
 def _items(result: Any, cls: type[T], hook: str) -> list[T]:

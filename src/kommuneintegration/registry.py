@@ -8,6 +8,7 @@ notebook or another tool can build one by hand and use the whole engine.
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from typing import Any, Final
 
 import attrs
 
@@ -67,6 +68,32 @@ class Registry:
     #: The closed catalogue of concepts, the built-in ones and the plugins' (``"concept:ID"``
     #: in ``owners``).
     concepts: Mapping[str, Concept] = attrs.field(factory=lambda: dict(builtin_concepts()))
+    #: The plugins' translations of their own prose: language -> {text as written: text}.
+    translations: Mapping[str, Mapping[str, str]] = attrs.field(factory=dict)
+    _localized: dict[str, Registry] = attrs.field(factory=dict, init=False, eq=False, repr=False)
+
+    def in_language(self, lang: str) -> Registry:
+        """The registry with the plugins' prose in ``lang`` where a plugin translated it.
+
+        Readings, notes, summaries and other prose a plugin writes (:data:`PROSE`)
+        are replaced by the plugin's translation; text with none, and quotations,
+        stay as written. The source's own words (goal texts, wordings, quotes) are
+        never translated.
+        """
+        table = self.translations.get(lang)
+        if not table:
+            return self
+        if lang not in self._localized:
+            self._localized[lang] = attrs.evolve(
+                self,
+                strategies={
+                    code: tuple(_localize(s, table) for s in found)
+                    for code, found in self.strategies.items()
+                },
+                target_groups={k: _localize(g, table) for k, g in self.target_groups.items()},
+                translations={},
+            )
+        return self._localized[lang]
 
     def concept_label(self, concept_id: str) -> str:
         """A concept's label in the output language ("beskæftigelsesfrekvens"); "" for none."""
@@ -116,3 +143,57 @@ class Registry:
         if group is None:
             return group_id or "", _("not stated")
         return pick(group.label, group.label_en), group.describe(self.country_groups)
+
+
+#: The fields that hold a plugin's prose, by the class that has them: what
+#: :meth:`Registry.in_language` translates. Goal texts, wordings and quotes are the
+#: source's words and are not here.
+PROSE: Final[dict[str, frozenset[str]]] = {
+    "Strategy": frozenset({"summary"}),
+    "Goal": frozenset({"detail"}),
+    "Indicator": frozenset({"concept_note"}),
+    "Target": frozenset({"reading", "alternative_reading", "year_inferred"}),
+    "Observation": frozenset({"note"}),
+    "Note": frozenset({"text"}),
+    "TargetGroup": frozenset({"reading", "description", "restriction"}),
+    "SourceDocument": frozenset({"note"}),
+}
+
+
+def _localize(value: Any, table: Mapping[str, str]) -> Any:
+    """``value`` with every prose field found in ``table`` replaced, recursively."""
+    if isinstance(value, tuple):
+        items = tuple(_localize(v, table) for v in value)
+        return value if all(a is b for a, b in zip(items, value, strict=True)) else items
+    if not attrs.has(type(value)):
+        return value
+    fields = PROSE.get(type(value).__name__, frozenset())
+    changes: dict[str, Any] = {}
+    for field in attrs.fields(type(value)):
+        current = getattr(value, field.name)
+        if field.name in fields and isinstance(current, str):
+            if current in table:
+                changes[field.name] = table[current]
+        elif isinstance(current, tuple) or attrs.has(type(current)):
+            localized = _localize(current, table)
+            if localized is not current:
+                changes[field.name] = localized
+    return attrs.evolve(value, **changes) if changes else value
+
+
+def prose_texts(value: Any) -> Iterator[str]:
+    """Every prose text (:data:`PROSE`) in ``value``, recursively: what a plugin translates."""
+    if isinstance(value, tuple | list):
+        for item in value:
+            yield from prose_texts(item)
+        return
+    if not attrs.has(type(value)):
+        return
+    fields = PROSE.get(type(value).__name__, frozenset())
+    for field in attrs.fields(type(value)):
+        current = getattr(value, field.name)
+        if field.name in fields and isinstance(current, str):
+            if current:
+                yield current
+        elif isinstance(current, tuple | list) or attrs.has(type(current)):
+            yield from prose_texts(current)

@@ -1,0 +1,178 @@
+"""A plugin's own prose in the output language: readings, notes, summaries, translated by it."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from babel.messages.pofile import read_po
+
+from kommuneintegration.cli import main
+from kommuneintegration.datafile import load_plugin_data
+from kommuneintegration.hookspecs import hookimpl
+from kommuneintegration.i18n import use_language
+from kommuneintegration.models import Municipality
+from kommuneintegration.plugins import PluginHost
+from kommuneintegration.registry import prose_texts
+from kommuneintegration.schema import DataFileError
+
+ROOT = Path(__file__).resolve().parent.parent
+BUNDLED = ["aalborg", "aarhus", "kobenhavn", "danmark"]
+
+
+def _data(city: str) -> Path:
+    (data,) = (ROOT / "plugins" / city / "src").glob("*/data")
+    return data
+
+
+@pytest.mark.parametrize("city", BUNDLED)
+def test_every_bundled_plugin_translates_all_its_prose_into_danish(city):
+    data = load_plugin_data(_data(city))
+    texts = set(prose_texts(data.strategies)) | set(prose_texts(data.target_groups))
+    texts |= set(prose_texts(data.documents))
+    with (_data(city) / "locale" / "da.po").open("rb") as f:
+        catalogue = {m.id: m for m in read_po(f, locale="da") if m.id}
+    assert sorted(texts - catalogue.keys()) == [], "run scripts/update_catalogue.py --plugin"
+    assert sorted(catalogue.keys() - texts) == [], "the catalogue keeps texts no longer used"
+    assert [m.id for m in catalogue.values() if not m.string or m.fuzzy] == []
+    for text, message in catalogue.items():
+        # Figures survive translation: every digit group of the text is in its
+        # translation, whatever the separators (35.6 is 35,6; 100,826 is 100.826).
+        missing = set(re.findall(r"\d+", text)) - set(re.findall(r"\d+", message.string))
+        assert missing == set(), (text, message.string)
+
+
+@pytest.mark.parametrize("city", BUNDLED)
+def test_no_prose_names_a_file_that_exists_only_here(city):
+    data = load_plugin_data(_data(city))
+    for text in prose_texts(data.strategies):
+        assert not re.search(r"\bseed\b|\.txt\b", text, re.I), text
+    for table in data.translations.values():
+        for text in table.values():
+            assert not re.search(r"\bseed\b|\.txt\b", text, re.I), text
+
+
+def _run(*argv: str) -> str:
+    out = io.StringIO()
+    assert main(list(argv), out=out) == 0
+    return " ".join(out.getvalue().split())
+
+
+@pytest.mark.installed_plugins
+def test_readings_and_notes_follow_the_language_and_quotes_do_not():
+    danish = _run("--lang", "da", "evaluate", "-m", "851")
+    english = _run("--lang", "en", "evaluate", "-m", "851")
+    assert "læsning: Måltal: den mindste andel af kommunens ansatte" in danish
+    assert "the minimum share of the municipality's employees" not in danish
+    assert "reading: Måltal: the minimum share of the municipality's employees" in english
+    # The source's own words are the same in both.
+    quote = "“Andelen af medarbejdere med flerkulturel baggrund i Aalborg Kommune øges.”"
+    assert quote in danish
+    assert quote in english
+
+
+class Translating:
+    """A throwaway plugin with a reading in Danish and its English translation."""
+
+    def __init__(self, table):
+        self.table = table
+
+    @hookimpl
+    def municipality(self):
+        return Municipality("461", "Odense")
+
+    @hookimpl
+    def strategies(self, municipality):
+        import attrs
+        from helpers import make_strategy
+
+        strategy = make_strategy(
+            targets=[
+                {
+                    "id": "t",
+                    "indicator": "rate",
+                    "kind": "direction",
+                    "direction": "increase",
+                    "wording": "Flere i job",
+                    "reading": "Læst som en stigning.",
+                }
+            ]
+        )
+        return [attrs.evolve(strategy, summary="Et udkast.")]
+
+    @hookimpl
+    def translations(self):
+        return self.table
+
+
+def test_a_plugin_translation_replaces_only_its_prose():
+    host = PluginHost(load_entrypoints=False, strict=True)
+    host.register(
+        Translating({"en": {"Læst som en stigning.": "Read as a rise.", "Flere i job": "x"}}),
+        name="odense",
+    )
+    registry = host.registry()
+    english = registry.in_language("en")
+    (strategy,) = english.strategies["461"]
+    assert strategy.targets[0].reading == "Read as a rise."
+    assert strategy.targets[0].wording == "Flere i job"  # the source's words: never
+    assert strategy.summary == "Et udkast."  # no translation: as written
+    assert registry.in_language("da") is registry  # nothing to translate into Danish
+    assert registry.in_language("en") is english  # made once per language
+
+
+@pytest.mark.parametrize(
+    ("table", "message"),
+    [
+        ({"fr": {"a": "b"}}, "names language 'fr'"),
+        (["a"], "must return a mapping"),
+        ({"en": {"a": 1}}, "must map text to text"),
+    ],
+)
+def test_a_bad_translations_hook_is_the_plugins_problem(table, message):
+    host = PluginHost(load_entrypoints=False, strict=False)
+    host.register(Translating(table), name="odense")
+    (problem,) = host.registry().problems
+    assert problem.plugin == "odense"
+    assert message in problem.message
+
+
+def test_a_catalogue_for_an_unknown_language_or_broken_is_reported_with_its_file(tmp_path):
+    from test_concepts import plugin_folder
+
+    root = plugin_folder(tmp_path, "employment-gap")
+    (root / "locale").mkdir()
+    (root / "locale" / "fr.po").write_text('msgid "a"\nmsgstr "b"\n', "utf-8")
+    (root / "locale" / "da.po").write_text("this is not a catalogue\n", "utf-8")
+    with pytest.raises(DataFileError) as info:
+        load_plugin_data(root)
+    found = [str(p) for p in info.value.problems]
+    assert any("locale/fr.po" in p and "no language 'fr'" in p for p in found), found
+    assert any("locale/da.po" in p and "not a readable gettext catalogue" in p for p in found)
+
+
+def test_an_empty_or_fuzzy_translation_keeps_the_text_as_written(tmp_path):
+    from test_concepts import plugin_folder
+
+    root = plugin_folder(tmp_path, "employment-gap")
+    (root / "locale").mkdir()
+    (root / "locale" / "en.po").write_text(
+        'msgid "a reading"\nmsgstr ""\n\n#, fuzzy\nmsgid "b"\nmsgstr "c"\n\nmsgid "d"\nmsgstr "e"\n',
+        "utf-8",
+    )
+    assert load_plugin_data(root).translations == {"en": {"d": "e"}}
+
+
+def test_the_language_of_a_block_picks_the_translation():
+    host = PluginHost(load_entrypoints=False, strict=True)
+    host.register(Translating({"en": {"Læst som en stigning.": "Read as a rise."}}), name="o")
+    from kommuneintegration.evaluation import evaluate_all
+
+    with use_language("en"):
+        (row,) = evaluate_all(host.registry())
+    assert row.target.reading == "Read as a rise."
+    with use_language("da"):
+        (row,) = evaluate_all(host.registry())
+    assert row.target.reading == "Læst som en stigning."
