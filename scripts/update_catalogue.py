@@ -78,12 +78,24 @@ def plugin_catalogue(directory: Path, lang: str) -> int:
             ]
         )
     )
-    path = data / "locale" / f"{lang}.po"
+    return _write_prose(data / "locale" / f"{lang}.po", texts, lang, directory.name)
+
+
+def builtin_data_catalogue(lang: str = "da") -> int:
+    """The library's own data prose (built-in target groups): ``data/locale/<lang>.po``."""
+    from kommuneintegration.catalogue import builtin_target_groups
+    from kommuneintegration.registry import prose_texts
+
+    texts = list(dict.fromkeys(prose_texts(builtin_target_groups())))
+    return _write_prose(PACKAGE / "data" / "locale" / f"{lang}.po", texts, lang, "kommuneintegration")
+
+
+def _write_prose(path: Path, texts: list[str], lang: str, project: str) -> int:
     old: dict[str, str] = {}
     if path.exists():
         with path.open("rb") as f:
             old = {str(m.id): str(m.string) for m in read_po(f, locale=lang) if m.id}
-    catalog = Catalog(locale=lang, project=directory.name, fuzzy=False)
+    catalog = Catalog(locale=lang, project=project, fuzzy=False)
     for text in texts:
         catalog.add(text, old.get(text, ""))
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -95,6 +107,8 @@ def plugin_catalogue(directory: Path, lang: str) -> int:
 
 
 def main() -> int:
+    if "--data" in sys.argv:
+        return builtin_data_catalogue()
     if "--plugin" in sys.argv:
         directory = Path(sys.argv[sys.argv.index("--plugin") + 1]).resolve()
         lang = sys.argv[sys.argv.index("--into") + 1] if "--into" in sys.argv else "da"

@@ -119,6 +119,10 @@ def test_built_in_rules_come_through_the_hook_like_plugin_rules():
     assert registry.owners["rule:default"] == "kommuneintegration.default_plugins.rules"
     # The default plugin is listed only on request, as llm's and datasette's are.
     assert [i.name for i in host.plugins()] == []
-    (info,) = host.plugins(defaults=True)
-    assert info.default
-    assert info.hooks == ("evaluation_rules",)
+    rules, translations = host.plugins(defaults=True)
+    assert rules.default
+    assert translations.default
+    assert rules.hooks == ("evaluation_rules",)
+    # The library's own data prose is translated through the same hook as a plugin's.
+    assert translations.hooks == ("translations",)
+    assert "da" in registry.translations

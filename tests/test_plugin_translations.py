@@ -119,7 +119,8 @@ def test_a_plugin_translation_replaces_only_its_prose():
     assert strategy.targets[0].reading == "Read as a rise."
     assert strategy.targets[0].wording == "Flere i job"  # the source's words: never
     assert strategy.summary == "Et udkast."  # no translation: as written
-    assert registry.in_language("da") is registry  # nothing to translate into Danish
+    (strategy,) = registry.in_language("da").strategies["461"]
+    assert strategy.targets[0].reading == "Læst som en stigning."  # no Danish for it: as written
     assert registry.in_language("en") is english  # made once per language
 
 
@@ -176,3 +177,12 @@ def test_the_language_of_a_block_picks_the_translation():
     with use_language("da"):
         (row,) = evaluate_all(host.registry())
     assert row.target.reading == "Læst som en stigning."
+
+
+def test_the_librarys_own_data_prose_has_its_danish():
+    from kommuneintegration.catalogue import builtin_target_groups
+    from kommuneintegration.default_plugins.translations import translations
+
+    texts = set(prose_texts(builtin_target_groups()))
+    assert texts  # the built-in groups do hold prose
+    assert texts <= set(translations()["da"])

@@ -16,6 +16,7 @@ from typing import Any
 
 import attrs
 
+from kommuneintegration.i18n import pick
 from kommuneintegration.models import Concept, Measure, TargetGroup, Unit, _unit
 from kommuneintegration.schema import structure
 
@@ -42,8 +43,15 @@ class CatalogueIndicator:
     description: str = ""
     derived_from: str | None = None
     topics: tuple[str, ...] = attrs.field(default=(), converter=tuple)
-    #: What a reader must know before comparing it with similar indicators.
+    #: What a reader must know before comparing it with similar indicators (English), and
+    #: the same in Danish: :attr:`note` gives it in the output language.
     compare_note: str = ""
+    compare_note_da: str = ""
+
+    @property
+    def note(self) -> str:
+        """The compare note in the output language."""
+        return pick(self.compare_note_da, self.compare_note)
 
 
 @attrs.frozen

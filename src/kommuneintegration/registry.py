@@ -152,7 +152,7 @@ PROSE: Final[dict[str, frozenset[str]]] = {
     "Strategy": frozenset({"summary"}),
     "Goal": frozenset({"detail"}),
     "Indicator": frozenset({"concept_note"}),
-    "Target": frozenset({"reading", "alternative_reading", "year_inferred"}),
+    "Target": frozenset({"reading", "alternative_reading", "year_inferred", "reference"}),
     "Observation": frozenset({"note"}),
     "Note": frozenset({"text"}),
     "TargetGroup": frozenset({"reading", "description", "restriction"}),

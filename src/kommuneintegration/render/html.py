@@ -131,11 +131,7 @@ def _bar_chart(row: CatalogueComparison, entries: Sequence[IndicatorEntry], summ
             indicator=_e(label), verdict=verdict
         )
         + "</span> "
-        + (
-            f"<span class='diff'>{_e(row.indicator.compare_note)}</span> "
-            if row.indicator.compare_note
-            else ""
-        )
+        + (f"<span class='diff'>{_e(row.indicator.note)}</span> " if row.indicator.note else "")
         # The differences are listed once, above the chart: the caption points to them.
         + (_("What differs is listed above the chart.") + " " if row.differences else "")
         + (

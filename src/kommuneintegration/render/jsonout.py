@@ -185,7 +185,7 @@ def comparison_to_dict(c: Comparison) -> dict[str, Any]:
                 "measure": row.indicator.measure.value,
                 "unit": row.indicator.unit,
                 "comparable": row.comparable,
-                "compare_note": row.indicator.compare_note or None,
+                "compare_note": row.indicator.note or None,
                 "differences": list(row.differences),
                 "not_derived": [not_derived_to_dict(n) for n in row.not_derived],
                 "entries": [_entry(e) for e in row.entries],

@@ -98,8 +98,8 @@ def _indicator_block(row: CatalogueComparison, c: Comparison) -> list[str]:
     show = unit is None
     width = min(24, max([12, *(len(entry_value(e, show_unit=show)) for e in row.entries)]))
     when_width = min(18, max([11, *(len(_when(e)) for e in row.entries)]))
-    if row.indicator.compare_note:
-        lines += _wrap(row.indicator.compare_note, 4, "  ≠ ")
+    if row.indicator.note:
+        lines += _wrap(row.indicator.note, 4, "  ≠ ")
     sources: dict[str, int] = {}
     for e in row.entries:
         number = sources.setdefault(e.source, len(sources) + 1)
