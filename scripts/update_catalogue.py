@@ -87,7 +87,9 @@ def builtin_data_catalogue(lang: str = "da") -> int:
     from kommuneintegration.registry import prose_texts
 
     texts = list(dict.fromkeys(prose_texts(builtin_target_groups())))
-    return _write_prose(PACKAGE / "data" / "locale" / f"{lang}.po", texts, lang, "kommuneintegration")
+    return _write_prose(
+        PACKAGE / "data" / "locale" / f"{lang}.po", texts, lang, "kommuneintegration"
+    )
 
 
 def _write_prose(path: Path, texts: list[str], lang: str, project: str) -> int:
