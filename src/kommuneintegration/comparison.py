@@ -165,6 +165,8 @@ class Document:
     target_group: GroupView | None
     #: The label, in the output language, of each concept the document's indicators name.
     concepts: Mapping[str, str] = attrs.field(factory=dict)
+    #: The label, in the output language, of each target group its figures name.
+    group_labels: Mapping[str, str] = attrs.field(factory=dict)
 
 
 @attrs.frozen
@@ -321,8 +323,10 @@ def documents(registry: Registry, codes: Iterable[str]) -> tuple[Document, ...]:
                 for i in strategy.indicators
                 if i.concept
             }
+            named = {o.group for o in strategy.observations if o.group}
+            labels = {g: registry.describe_group(g)[0] for g in sorted(named)}
             found.append(
-                Document(municipality, strategy, registry.owners.get(code), group, concepts)
+                Document(municipality, strategy, registry.owners.get(code), group, concepts, labels)
             )
     return tuple(found)
 

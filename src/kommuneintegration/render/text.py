@@ -335,7 +335,8 @@ def strategies_to_text(municipality: Municipality, documents: Sequence[Document]
             (
                 _("Figures (observations)"),
                 [
-                    f"{o.indicator}: {format_value(o.value, o.unit, bound=o.bound)} {o.group or ''} "
+                    f"{o.indicator}: {format_value(o.value, o.unit, bound=o.bound)} "
+                    f"{doc.group_labels.get(o.group, o.group) if o.group else ''} "
                     f"{o.age_band or ''} {o.category} "
                     f"{o.year if o.year is not None else o.period or _no_year()} "
                     f"[{o.provenance}]" + (f" ‡ {o.note}" if o.note else "")
