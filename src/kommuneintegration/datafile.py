@@ -19,9 +19,9 @@ from __future__ import annotations
 
 import tomllib
 from collections import Counter
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any
+from typing import Any, TypeVar
 
 import attrs
 import tomli_w
@@ -49,6 +49,8 @@ from kommuneintegration.schema import (
 )
 from kommuneintegration.units import difference_unit
 from kommuneintegration.words import hint
+
+T = TypeVar("T")
 
 __all__ = [
     "DataFileError",
@@ -376,6 +378,17 @@ def load_translations(directory: Any, problems: list[Problem]) -> dict[str, dict
     return found
 
 
+def _entries(
+    meta: Mapping[str, Any], key: str, cls: type[T], file: str, problems: list[Problem]
+) -> Iterator[tuple[int, T]]:
+    """The entries of ``[[key]]`` built as ``cls``; one that does not build is a problem."""
+    for i, entry in enumerate(meta.get(key, [])):
+        try:
+            yield i, structure(entry, cls, file, f"{key}[{i}]")
+        except DataFileError as exc:
+            problems += exc.problems
+
+
 def load_plugin_data(directory: Any) -> PluginData:
     """Load ``plugin.toml`` and every ``strategies/*.toml`` below ``directory``.
 
@@ -393,12 +406,7 @@ def load_plugin_data(directory: Any) -> PluginData:
         problems.append(Problem(key, unknown_key(key, sorted(known_keys)), meta_display))
     municipality: Municipality | None = None
     documents: dict[str, SourceDocument] = {}
-    for i, entry in enumerate(meta.get("documents", [])):
-        try:
-            document = structure(entry, SourceDocument, meta_display, f"documents[{i}]")
-        except DataFileError as exc:
-            problems += exc.problems
-            continue
+    for i, document in _entries(meta, "documents", SourceDocument, meta_display, problems):
         if document.key in documents:
             problems.append(
                 Problem(f"documents[{i}].key", f"duplicate key {document.key!r}", meta_display)
@@ -436,12 +444,7 @@ def load_plugin_data(directory: Any) -> PluginData:
         except (ValueError, TypeError, LookupError) as exc:
             problems.append(Problem(f"country_groups[{i}]", str(exc), meta_display))
     concepts: list[Concept] = []
-    for i, entry in enumerate(meta.get("concepts", [])):
-        try:
-            concept = structure(entry, Concept, meta_display, f"concepts[{i}]")
-        except DataFileError as exc:
-            problems += exc.problems
-            continue
+    for i, concept in _entries(meta, "concepts", Concept, meta_display, problems):
         if concept.id in builtin_concepts() or concept.id in {c.id for c in concepts}:
             problems.append(
                 Problem(

@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 
 __all__ = [
     "context_cells",
+    "context_headings",
     "date_text",
     "entry_notes",
     "entry_value",
@@ -97,6 +98,20 @@ def entry_notes(entries: Iterable[IndicatorEntry]) -> list[tuple[str, str]]:
             )
         found.append((who, note))
     return found
+
+
+def context_headings() -> list[str]:
+    """The headings of the Statistikbanken table, as every format writes them."""
+    return [
+        _("Municipality"),
+        _("Table"),
+        _("Group"),
+        _("Age"),
+        _("Year"),
+        _("the city"),
+        _("whole country"),
+        _("group median") + " (n)",
+    ]
 
 
 def context_cells(row: ContextRow) -> tuple[str, str, str]:

@@ -18,7 +18,12 @@ from kommuneintegration import __version__
 from kommuneintegration.derive import kind_label
 from kommuneintegration.i18n import _, format_number, language, pick
 from kommuneintegration.models import TargetKind
-from kommuneintegration.render.common import context_cells, entry_value, target_wording
+from kommuneintegration.render.common import (
+    context_cells,
+    context_headings,
+    entry_value,
+    target_wording,
+)
 from kommuneintegration.render.svg import (
     Bar,
     Line,
@@ -525,17 +530,7 @@ def comparison_to_html(c: Comparison) -> str:
             "<h2>"
             + _("Statistikbanken: the city, the whole country and its kommunegruppe")
             + "</h2><table>"
-            + _head(
-                _("Municipality"),
-                _("Table"),
-                _("Group"),
-                _("Age"),
-                _("Year"),
-                _("the city"),
-                _("whole country"),
-                _("group median") + " (n)",
-                _("Source"),
-            )
+            + _head(*context_headings(), _("Source"))
         )
         for ctx in c.context:
             value, country, median = context_cells(ctx)

@@ -8,6 +8,7 @@ from typing import TYPE_CHECKING
 from kommuneintegration.i18n import _, pick
 from kommuneintegration.render.common import (
     context_cells,
+    context_headings,
     entry_notes,
     entry_value,
     target_wording,
@@ -90,16 +91,7 @@ def comparison_to_markdown(c: Comparison) -> str:
             "",
             "## " + _("Statistikbanken: the city, the whole country and its kommunegruppe"),
             "",
-            _row(
-                _("Municipality"),
-                _("Table"),
-                _("Group"),
-                _("Age"),
-                _("Year"),
-                _("the city"),
-                _("whole country"),
-                _("group median") + " (n)",
-            ),
+            _row(*context_headings()),
             "|---|---|---|---|---|---|---|---|",
         ]
         for ctx in c.context:
