@@ -310,6 +310,14 @@ def test_classify_and_synthesize_commands(tmp_path, capsys):
     assert counts["rows"] == 1500
     assert sum(counts["counts"].values()) == 1500
     assert "1,500 rows classified" in out.getvalue()
+    # Every origin is named in words, the undetermined too (its enum value is 0: falsy).
+    for words in ("persons of undetermined origin", "persons of Danish origin", "immigrants"):
+        assert words in out.getvalue()
+    danish = io.StringIO()
+    args = ["--lang", "da", "classify", str(data), "--out", str(tmp_path / "d.csv")]
+    assert main(args, out=danish) == 0
+    assert "1.500 rækker klassificeret" in danish.getvalue()
+    assert "personer med uoplyst herkomst" in danish.getvalue()
     assert main(["classify", str(tmp_path / "nope.csv"), "--out", str(tmp_path / "x.csv")]) == 1
     assert "no such input file" in capsys.readouterr().err
 

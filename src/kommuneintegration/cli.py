@@ -294,6 +294,7 @@ def _classify(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: Te
 
 
 def _synthesize(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextIO) -> int:
+    from kommuneintegration.i18n import format_number
     from kommuneintegration.safefile import check_paths
     from kommuneintegration.synthetic import synthesize
 
@@ -303,7 +304,7 @@ def _synthesize(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: 
     path = synthesize(args.rows, seed=args.seed).write(args.out)
     out.write(
         _("Wrote {rows} synthetic residents (seed {seed}) to {path}").format(
-            rows=args.rows, seed=args.seed, path=path
+            rows=format_number(args.rows), seed=args.seed, path=path
         )
         + "\n"
     )

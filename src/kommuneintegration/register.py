@@ -86,7 +86,9 @@ class FileSummary:
         ]
         for label, n in self.counts.items():
             origin = origins.get(label)
-            shown = pick(origin.label_plural, origin.label_plural_en) if origin else label
+            shown = (
+                pick(origin.label_plural, origin.label_plural_en) if origin is not None else label
+            )
             lines.append(f"  {shown}: {format_number(n)}")
         coerced = {k: v for k, v in self.coerced.items() if v}
         if coerced:
