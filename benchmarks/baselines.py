@@ -96,7 +96,7 @@ def numpy_masks(
     parent_b = np.where(mother_known, mb, fb)
     parent_c = np.where(mother_known, mc, fc)
     country = np.where(
-        none_known, np.where(born_dk, cit, bc), np.where(parent_b == "DK", parent_c, parent_b)
+        none_known, np.where(born_dk, cit, bc), np.where(parent_b == dk, parent_c, parent_b)
     )
     country[origin == 1] = dk
     country[origin == 0] = missing

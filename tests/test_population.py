@@ -61,6 +61,24 @@ def test_three_implementations_agree(people):
     )
 
 
+@settings(max_examples=60)
+@given(st.lists(incomplete_persons, min_size=1, max_size=40))
+def test_the_integer_coded_baseline_agrees_too(people):
+    """The benchmark's numpy baseline over ISO numeric codes (208 Denmark, -1 not recorded)."""
+    import pycountry
+
+    numeric = {c.alpha_2: int(c.numeric) for c in pycountry.countries}
+    back = {v: k for k, v in numeric.items()}
+    cols = {
+        k: np.array([numeric.get(x, -1) for x in v], dtype=np.int16)
+        for k, v in columns(people).items()
+    }
+    result = classify_many(**cols)
+    masks_origin, masks_country = numpy_masks(*cols.values(), dk=208, missing=-1)
+    assert result.origin.tolist() == masks_origin.tolist()
+    assert result.country_of_origin.tolist() == [back.get(int(c), "") for c in masks_country]
+
+
 def test_invalid_code_rows_are_global_across_blocks(monkeypatch):
     monkeypatch.setattr(origin_module, "BLOCK_ROWS", 3)
     cols = {name: np.array(["DK"] * 10) for name in COLUMNS}
