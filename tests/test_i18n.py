@@ -25,6 +25,8 @@ import attrs
 import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from kommuneintegration import i18n
 from kommuneintegration.cli import main
@@ -133,6 +135,41 @@ def test_numbers_and_dates_follow_the_language():
         assert format_number(0.1 + 0.2) == "0.3"
         assert format_number(1234567) == "1,234,567"
         assert format_number(35.6) == "35.6"
+
+
+@settings(max_examples=300)
+@given(
+    value=st.one_of(
+        st.integers(-(10**9), 10**9),
+        st.floats(-1e7, 1e7, allow_nan=False, allow_infinity=False),
+        st.decimals(-100000, 100000, places=3, allow_nan=False).map(float),
+    ),
+    signed=st.booleans(),
+    decimals=st.one_of(st.none(), st.integers(0, 3)),
+    lang=st.sampled_from(["da", "en"]),
+)
+def test_numbers_are_written_as_babel_writes_them(value, signed, decimals, lang):
+    """The fast layout of digits gives what Babel's format_decimal gives, symbol for symbol."""
+    from decimal import Decimal
+
+    from babel.numbers import format_decimal
+
+    if decimals is not None:
+        number = Decimal(f"{value:.{decimals}f}")
+        pattern = "#,##0" + ("." + "0" * decimals if decimals else "")
+    else:
+        number = Decimal(int(value)) if float(value).is_integer() else Decimal(f"{value:.10g}")
+        pattern = "#,##0.###"
+    if signed:
+        pattern = f"+{pattern};-{pattern}"
+    if number == 0:  # a zero is never negative: -0.04 to one decimal is "0,0", not "-0,0"
+        number = abs(number)
+    locale = {"da": "da_DK", "en": "en_GB"}[lang]
+    expected = format_decimal(
+        number, format=pattern, locale=locale, decimal_quantization=decimals is not None
+    )
+    with use_language(lang):
+        assert format_number(value, signed=signed, decimals=decimals) == expected
 
 
 @pytest.mark.parametrize(

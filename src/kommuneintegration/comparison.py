@@ -17,8 +17,9 @@ shape documented in ``docs/comparison.md`` is
 
 from __future__ import annotations
 
+import functools
 import itertools
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Final
 
 import attrs
@@ -34,7 +35,7 @@ from kommuneintegration.derive import (
     reconcile,
 )
 from kommuneintegration.evaluation import TargetEvaluation, evaluate_all
-from kommuneintegration.i18n import _, language, pick
+from kommuneintegration.i18n import _, language, pick, pinned
 from kommuneintegration.models import Indicator, Municipality, Observation, Strategy, ThemeStatus
 from kommuneintegration.registry import Registry
 from kommuneintegration.statbank import Fetched
@@ -255,6 +256,7 @@ def _pandas() -> Any:
     return pd
 
 
+@pinned
 def observations_frame(registry: Registry) -> Any:
     """Every figure every loaded plugin supplies, as a tidy pandas DataFrame.
 
@@ -264,10 +266,11 @@ def observations_frame(registry: Registry) -> Any:
     pd = _pandas()
     registry = registry.in_language(language())
     rows = []
+    describe = functools.cache(registry.describe_group)
     for municipality, strategy in registry.all_strategies():
         for obs in strategy.observations:
             indicator = strategy.indicator(obs.indicator)
-            entry = _entry(municipality, strategy, indicator, obs, registry)
+            entry = _entry(municipality, strategy, indicator, obs, registry, describe)
             rows.append(_frame_row(entry, indicator.catalogue))
     return pd.DataFrame(rows, columns=FRAME_COLUMNS).astype({"year": "Int64"})
 
@@ -309,6 +312,7 @@ def _group_view(registry: Registry, group_id: str | None) -> GroupView:
     return GroupView(group_id or "", label, definition, group.reading if group else "")
 
 
+@pinned
 def documents(registry: Registry, codes: Iterable[str]) -> tuple[Document, ...]:
     """The strategy documents of these municipalities, target groups resolved into words."""
     registry = registry.in_language(language())
@@ -337,8 +341,9 @@ def _entry(
     indicator: Indicator,
     obs: Observation,
     registry: Registry,
+    describe: Callable[[str | None], tuple[str, str]] | None = None,
 ) -> IndicatorEntry:
-    group_label, group_definition = registry.describe_group(obs.group)
+    group_label, group_definition = (describe or registry.describe_group)(obs.group)
     return IndicatorEntry(
         municipality=municipality.code,
         municipality_name=municipality.name,
@@ -363,12 +368,15 @@ def _entry(
 
 
 def _derived_entry(
-    fig: DerivedFigure, registry: Registry, strategies: Mapping[str, Strategy]
+    fig: DerivedFigure,
+    registry: Registry,
+    strategies: Mapping[str, Strategy],
+    describe: Callable[[str | None], tuple[str, str]] | None = None,
 ) -> IndicatorEntry:
     strategy = strategies[fig.strategy]
     indicator = strategy.indicator(fig.indicator)
     ref, grp = fig.inputs[0], fig.inputs[-1]
-    group_label, group_definition = registry.describe_group(fig.group)
+    group_label, group_definition = (describe or registry.describe_group)(fig.group)
     return IndicatorEntry(
         municipality=fig.municipality,
         municipality_name=registry.municipalities[fig.municipality].name,
@@ -517,6 +525,7 @@ def _topic_names(topic: Topic) -> frozenset[str]:
     return frozenset(k for n in names for k in spellings(n))
 
 
+@pinned
 def compare(
     registry: Registry,
     *,
@@ -554,17 +563,18 @@ def compare(
 
     cat = catalogue()
     entries: dict[str, list[IndicatorEntry]] = {cid: [] for cid in cat}
+    describe = functools.cache(registry.describe_group)  # once per group, not per figure
     for municipality, strategy in pairs:
         indicators = {i.id: i for i in strategy.indicators}
         for obs in strategy.observations:
             indicator = indicators[obs.indicator]
             if indicator.catalogue is not None:
                 entries[indicator.catalogue].append(
-                    _entry(municipality, strategy, indicator, obs, registry)
+                    _entry(municipality, strategy, indicator, obs, registry, describe)
                 )
     for fig in derived:
         if fig.kind == "gap" and fig.catalogue in entries:
-            entries[fig.catalogue].append(_derived_entry(fig, registry, by_id))
+            entries[fig.catalogue].append(_derived_entry(fig, registry, by_id, describe))
     rows: list[CatalogueComparison] = []
     for cid, found in entries.items():
         item = cat[cid]

@@ -17,7 +17,7 @@ from typing import Final
 import attrs
 
 from kommuneintegration.derive import REFERENCE_GROUP, reconcile
-from kommuneintegration.i18n import _, language, pick
+from kommuneintegration.i18n import _, language, pick, pinned
 from kommuneintegration.models import Indicator, Municipality, Observation, Strategy, Target
 from kommuneintegration.registry import Registry
 from kommuneintegration.rules import Evaluation, RuleContext, Status
@@ -183,6 +183,7 @@ def evaluate_target(
     return attrs.evolve(result, reading=reading, reason=reason, figures=tuple(observations))
 
 
+@pinned
 def evaluate_all(
     registry: Registry,
     extra: Mapping[str, Sequence[Observation]] | None = None,

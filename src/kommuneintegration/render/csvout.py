@@ -6,6 +6,7 @@ import csv
 import io
 from typing import TYPE_CHECKING
 
+from kommuneintegration.i18n import pinned
 from kommuneintegration.words import escape_controls
 
 if TYPE_CHECKING:
@@ -56,6 +57,7 @@ def _safe(cell: object) -> object:
     return cell
 
 
+@pinned
 def comparison_to_csv(c: Comparison) -> str:
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")  # quotes only where a cell needs it

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from kommuneintegration import __version__
 from kommuneintegration.derive import kind_label
-from kommuneintegration.i18n import _, format_number, language, pick
+from kommuneintegration.i18n import _, format_number, language, pick, pinned
 from kommuneintegration.models import TargetKind
 from kommuneintegration.render.common import (
     context_cells,
@@ -345,6 +345,7 @@ def _entries_table(entries: Sequence[IndicatorEntry]) -> str:
     return f"<table>{head}{body}</table>"
 
 
+@pinned
 def comparison_to_html(c: Comparison) -> str:
     title = _("Integration strategies side by side")
     parts: list[str] = [

@@ -7,6 +7,7 @@ from typing import TYPE_CHECKING, Any
 from kommuneintegration import __version__
 from kommuneintegration.comparison import SCHEMA_VERSION
 from kommuneintegration.derive import DerivedFigure, NotDerived
+from kommuneintegration.i18n import pinned
 
 if TYPE_CHECKING:
     from kommuneintegration.comparison import Comparison, IndicatorEntry
@@ -73,6 +74,7 @@ def derived_to_dict(d: DerivedFigure) -> dict[str, Any]:
     }
 
 
+@pinned
 def evaluation_to_dict(row: TargetEvaluation) -> dict[str, Any]:
     target, e = row.target, row.evaluation
     goal = row.strategy.goal(target.goal).text if target.goal else None
@@ -119,6 +121,7 @@ def _document(d: SourceDocument | None) -> dict[str, Any] | None:
     }
 
 
+@pinned
 def comparison_to_dict(c: Comparison) -> dict[str, Any]:
     """The documented JSON shape (``docs/comparison.md``), version :data:`SCHEMA_VERSION`."""
     municipalities = []

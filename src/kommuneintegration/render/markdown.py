@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING
 
-from kommuneintegration.i18n import _, pick
+from kommuneintegration.i18n import _, pick, pinned
 from kommuneintegration.render.common import (
     context_cells,
     context_headings,
@@ -29,6 +29,7 @@ def _row(*headings: str) -> str:
     return "| " + " | ".join(headings) + " |"
 
 
+@pinned
 def comparison_to_markdown(c: Comparison) -> str:
     lines = ["# " + _("Integration strategies side by side"), ""]
     lines += [

@@ -6,7 +6,7 @@ import textwrap
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Final
 
-from kommuneintegration.i18n import _, ngettext, pick
+from kommuneintegration.i18n import _, ngettext, pick, pinned
 from kommuneintegration.models import ThemeStatus
 from kommuneintegration.municipalities import official_municipalities
 from kommuneintegration.render.common import (
@@ -189,6 +189,7 @@ def _context(c: Comparison) -> list[str]:
     return lines
 
 
+@pinned
 def evaluations_to_text(rows: Iterable[TargetEvaluation]) -> str:
     lines: list[str] = []
     current = None
@@ -230,6 +231,7 @@ def _summary(rows: Sequence[TargetEvaluation]) -> list[str]:
     return _wrap(f"{total}: " + ", ".join(f"{n} {label}" for label, n in counts.items()), 2)
 
 
+@pinned
 def comparison_to_text(c: Comparison) -> str:
     names = ", ".join(f"{m.name} ({m.code})" for m in c.municipalities)
     lines = _wrap(f"kommuneintegration compare: {names}", 0, "")
@@ -254,6 +256,7 @@ def comparison_to_text(c: Comparison) -> str:
     return escape_controls("\n".join(lines) + "\n")
 
 
+@pinned
 def strategies_to_text(municipality: Municipality, documents: Sequence[Document]) -> str:
     """One city's documents in full: ``kommuneintegration show CODE``."""
     # "Aalborg Kommune (851)", but "Hele landet (000)": only the 98 are a kommune.
