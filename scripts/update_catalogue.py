@@ -19,6 +19,7 @@ from pathlib import Path
 
 from babel.messages.catalog import Catalog
 from babel.messages.extract import extract_from_dir
+from babel.messages.mofile import write_mo
 from babel.messages.pofile import read_po, write_po
 
 from kommuneintegration.i18n import DOMAIN, KEYWORDS, LANGUAGES
@@ -124,6 +125,8 @@ def main() -> int:
             write_po(
                 f, catalog, width=100, omit_header=False, include_lineno=False, sort_output=True
             )
+        with path.with_suffix(".mo").open("wb") as f:  # what the library reads at run time
+            write_mo(f, catalog)
         missing = [m.id for m in catalog if m.id and not m.string]
         print(f"{path.relative_to(ROOT)}: {len(catalog)} messages, {len(missing)} untranslated")
     return 0

@@ -492,3 +492,35 @@ def test_both_languages_show_the_same_figures_and_structure():
     assert "35.6 %" in en_text
     assert "35.6 %" not in da_text
     assert da_text.count("\n[") == en_text.count("\n[")
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_the_compiled_catalogue_is_the_po_file_compiled(lang):
+    """The library reads the .mo file; translators edit the .po file: the two may not differ."""
+    import io as _io
+
+    from babel.messages.mofile import write_mo
+
+    compiled = _io.BytesIO()
+    write_mo(compiled, _catalogue(lang))
+    shipped = PACKAGE / "locale" / lang / "LC_MESSAGES" / "kommuneintegration.mo"
+    assert shipped.read_bytes() == compiled.getvalue(), "run scripts/update_catalogue.py"
+
+
+@pytest.mark.parametrize(
+    ("argv", "words"),
+    [
+        (["--help"], ["brug: kommuneintegration", "vis denne hjælp og afslut", "kommandoer:"]),
+        (["--lang", "en", "--help"], ["usage: kommuneintegration", "show this help message"]),
+        (["compare", "--help", "--lang", "en"], ["code or name; repeat for more", "options:"]),
+        (["compare", "--help"], ["tilvalg:", "kode eller navn; gentag for flere"]),
+    ],
+)
+def test_the_help_is_in_the_language_asked_for(argv, words, capsys, monkeypatch):
+    monkeypatch.delenv("KOMMUNEINTEGRATION_LANG", raising=False)
+    with pytest.raises(SystemExit) as done:
+        main(argv)
+    assert done.value.code == 0
+    text = " ".join(capsys.readouterr().out.split())
+    for expected in words:
+        assert expected in text

@@ -14,11 +14,11 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 from kommuneintegration import __version__
-from kommuneintegration.i18n import _
+from kommuneintegration.i18n import N_, _, format_number
 from kommuneintegration.limits import DEFAULT_CHUNK_ROWS, MAX_CHUNK_ROWS, MAX_ROWS
 from kommuneintegration.words import escape_controls
 
@@ -294,7 +294,6 @@ def _classify(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: Te
 
 
 def _synthesize(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextIO) -> int:
-    from kommuneintegration.i18n import format_number
     from kommuneintegration.safefile import check_paths
     from kommuneintegration.synthetic import synthesize
 
@@ -320,167 +319,254 @@ def _registry(hosts: Callable[[], PluginHost]) -> tuple[PluginHost, Registry]:
     return host, registry
 
 
-_LANG_HELP = "language of the output: da (default) or en; also KOMMUNEINTEGRATION_LANG"
+_LANG_HELP = N_("language of the output: da (default) or en; also KOMMUNEINTEGRATION_LANG")
 
 
 def _lang_option(p: argparse.ArgumentParser, *, default: object = argparse.SUPPRESS) -> None:
     """``--lang`` before or after the command: ``kommuneintegration --lang en compare`` or
     ``kommuneintegration compare --lang en``."""
-    p.add_argument("--lang", metavar="da|en", default=default, help=_LANG_HELP)
+    p.add_argument("--lang", metavar="da|en", default=default, help=_(_LANG_HELP))
 
 
 def _statbank_option(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--no-statbank",
         action="store_true",
-        help="leave out Statistics Denmark's figures from the local cache (see fetch)",
+        help=_("leave out Statistics Denmark's figures from the local cache (see fetch)"),
     )
+
+
+class _Formatter(argparse.HelpFormatter):
+    """argparse's help in the output language: "usage:" too, not only the help texts."""
+
+    def add_usage(
+        self,
+        usage: str | None,
+        actions: Iterable[argparse.Action],
+        groups: Iterable[argparse._MutuallyExclusiveGroup],
+        prefix: str | None = None,
+    ) -> None:
+        super().add_usage(usage, actions, groups, _("usage: ") if prefix is None else prefix)
+
+
+class _Parser(argparse.ArgumentParser):
+    """An ArgumentParser whose help, and its subcommands', uses :class:`_Formatter`."""
+
+    def __init__(self, *args: Any, **kwargs: Any) -> None:
+        kwargs.setdefault("formatter_class", _Formatter)
+        super().__init__(*args, **kwargs)
+
+
+def _localized(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
+    """The titles and help texts argparse writes itself, from the catalogue."""
+    parser._positionals.title = _("positional arguments")
+    parser._optionals.title = _("options")
+    for action in parser._actions:
+        if isinstance(action, argparse._HelpAction):
+            action.help = _("show this help message and exit")
+        elif isinstance(action, argparse._VersionAction):
+            action.help = _("show the version and exit")
+    return parser
+
+
+def _language_of(argv: Sequence[str] | None) -> str | None:
+    """The --lang of a command line, read before parsing it, so the help is in that language."""
+    words = list(sys.argv[1:] if argv is None else argv)
+    for i, word in enumerate(words):
+        if word == "--lang" and i + 1 < len(words):
+            return words[i + 1]
+        if word.startswith("--lang="):
+            return word.split("=", 1)[1]
+    return None
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(
+    """The command line, its help in the current language (:func:`i18n.use_language`)."""
+    parser = _Parser(
         prog="kommuneintegration",
-        description="Compare how Danish municipalities pursue the integration of immigrants and descendants.",
+        description=_(
+            "Compare how Danish municipalities pursue the integration of immigrants and descendants."
+        ),
     )
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     parser.add_argument(
-        "--debug", action="store_true", help="show tracebacks instead of one-line errors"
+        "--debug", action="store_true", help=_("show tracebacks instead of one-line errors")
     )
     parser.add_argument(
         "--strict",
         action="store_true",
-        help="fail on any plugin problem (also KOMMUNEINTEGRATION_STRICT_PLUGINS=1)",
+        help=_("fail on any plugin problem (also KOMMUNEINTEGRATION_STRICT_PLUGINS=1)"),
     )
     _lang_option(parser, default=None)
-    sub = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    sub = parser.add_subparsers(
+        dest="command", metavar=_("COMMAND"), required=True, title=_("commands")
+    )
 
-    p = sub.add_parser("plugins", help="list installed plugins, their hooks and load errors")
+    p = sub.add_parser("plugins", help=_("list installed plugins, their hooks and load errors"))
     p.add_argument("--format", choices=["table", "json"], default="table")
     p.add_argument(
-        "--all", action="store_true", help="also list the default plugins (the built-in rules)"
+        "--all", action="store_true", help=_("also list the default plugins (the built-in rules)")
     )
     _lang_option(p)
+    _localized(p)
     p.set_defaults(handler=_plugins)
 
-    p = sub.add_parser("new-plugin", help="write a new municipality plugin package")
-    p.add_argument("name", help="plugin name, lower case (e.g. odense)")
-    p.add_argument("--code", required=True, help="DST municipality code (kommunekode), e.g. 461")
-    p.add_argument("--dir", default=".", help="folder to write the package in (default: .)")
-    p.add_argument("--municipality", help="the municipality's name (default: from NAME)")
+    p = sub.add_parser("new-plugin", help=_("write a new municipality plugin package"))
+    p.add_argument("name", help=_("plugin name, lower case (e.g. odense)"))
+    p.add_argument("--code", required=True, help=_("DST municipality code (kommunekode), e.g. 461"))
+    p.add_argument("--dir", default=".", help=_("folder to write the package in (default: .)"))
+    p.add_argument("--municipality", help=_("the municipality's name (default: from NAME)"))
     _lang_option(p)
+    _localized(p)
     p.set_defaults(handler=_new_plugin)
 
     p = sub.add_parser(
-        "compare", help="the cities side by side: figures, comparability, themes, targets"
+        "compare", help=_("the cities side by side: figures, comparability, themes, targets")
     )
     p.add_argument(
         "--municipality",
         "-m",
         action="append",
         metavar="CODE",
-        help="code or name; repeat for more",
+        help=_("code or name; repeat for more"),
     )
     p.add_argument(
-        "--theme", "-t", action="append", metavar="THEME", help="e.g. employment or beskæftigelse"
+        "--theme",
+        "-t",
+        action="append",
+        metavar="THEME",
+        help=_("e.g. employment or beskæftigelse"),
     )
     p.add_argument("--format", "-f", choices=["table", "json", "csv", "markdown"], default="table")
-    p.add_argument("--observations", metavar="FILE.csv", help="add observations from a CSV file")
+    p.add_argument("--observations", metavar="FILE.csv", help=_("add observations from a CSV file"))
     _statbank_option(p)
     _lang_option(p)
+    _localized(p)
     p.set_defaults(handler=_compare)
 
-    p = sub.add_parser("evaluate", help="every target against the observations, with the reason")
-    p.add_argument("--observations", metavar="FILE.csv", help="add observations from a CSV file")
+    p = sub.add_parser("evaluate", help=_("every target against the observations, with the reason"))
+    p.add_argument("--observations", metavar="FILE.csv", help=_("add observations from a CSV file"))
     p.add_argument("--municipality", "-m", action="append", metavar="CODE")
     p.add_argument("--format", "-f", choices=["table", "json"], default="table")
     p.add_argument(
         "--as-of",
         type=int,
         metavar="YEAR",
-        help="evaluate as of this year: figures for later years are not used",
+        help=_("evaluate as of this year: figures for later years are not used"),
     )
     _statbank_option(p)
     _lang_option(p)
+    _localized(p)
     p.set_defaults(handler=_evaluate)
 
-    p = sub.add_parser("show", help="one city's strategy documents in full")
-    p.add_argument("municipality", metavar="CODE", help="DST code or name, e.g. 851 or Aalborg")
+    p = sub.add_parser("show", help=_("one city's strategy documents in full"))
+    p.add_argument("municipality", metavar="CODE", help=_("DST code or name, e.g. 851 or Aalborg"))
     _lang_option(p)
+    _localized(p)
     p.set_defaults(handler=_show)
 
-    p = sub.add_parser("report", help="a self-contained HTML report with charts")
+    p = sub.add_parser("report", help=_("a self-contained HTML report with charts"))
     p.add_argument(
-        "--out", "-o", default="report.html", help="where to write (default: report.html)"
+        "--out", "-o", default="report.html", help=_("where to write (default: report.html)")
     )
     p.add_argument("--municipality", "-m", action="append", metavar="CODE")
-    p.add_argument("--observations", metavar="FILE.csv", help="add observations from a CSV file")
+    p.add_argument("--observations", metavar="FILE.csv", help=_("add observations from a CSV file"))
     _statbank_option(p)
     _lang_option(p)
+    _localized(p)
     p.set_defaults(handler=_report)
 
     p = sub.add_parser(
         "fetch",
-        help="fetch Statistics Denmark's figures for the installed cities into the local cache",
+        help=_("fetch Statistics Denmark's figures for the installed cities into the local cache"),
     )
     p.add_argument("--municipality", "-m", action="append", metavar="CODE")
-    p.add_argument("--since", type=int, metavar="YEAR", help="only figures from this year on")
+    p.add_argument("--since", type=int, metavar="YEAR", help=_("only figures from this year on"))
     mode = p.add_mutually_exclusive_group()
-    mode.add_argument("--offline", action="store_true", help="never touch the network: cache only")
-    mode.add_argument("--refresh", action="store_true", help="ask again even for cached answers")
+    mode.add_argument(
+        "--offline", action="store_true", help=_("never touch the network: cache only")
+    )
+    mode.add_argument("--refresh", action="store_true", help=_("ask again even for cached answers"))
     p.add_argument(
         "--all",
         action="store_true",
-        help="the context panel for all 98 municipalities (one request per table)",
+        help=_("the context panel for all 98 municipalities (one request per table)"),
     )
-    p.add_argument("--progress", action="store_true", help="show progress when not a terminal")
+    p.add_argument("--progress", action="store_true", help=_("show progress when not a terminal"))
     _lang_option(p)
+    _localized(p)
     p.set_defaults(handler=_fetch)
 
     p = sub.add_parser(
-        "classify", help="classify a register file (CSV or Parquet) by origin, in chunks"
+        "classify", help=_("classify a register file (CSV or Parquet) by origin, in chunks")
     )
-    p.add_argument("input", help="CSV or .parquet with the six origin columns (see docs/origin.md)")
-    p.add_argument("--out", "-o", required=True, help="output file (.csv or .parquet)")
+    p.add_argument(
+        "input", help=_("CSV or .parquet with the six origin columns (see docs/origin.md)")
+    )
+    p.add_argument("--out", "-o", required=True, help=_("output file (.csv or .parquet)"))
     p.add_argument(
         "--errors",
         choices=["raise", "coerce"],
         default="raise",
-        help="invalid codes: stop, or count as unknown",
+        help=_("invalid codes: stop, or count as unknown"),
     )
     p.add_argument(
         "--chunk-rows",
         type=_chunk_rows,
         default=None,
-        help=f"rows per chunk, 1 to {MAX_CHUNK_ROWS:,}: sets memory use (default {DEFAULT_CHUNK_ROWS})",
+        help=_("rows per chunk, 1 to {most}: sets memory use (default {default})").format(
+            most=MAX_CHUNK_ROWS,
+            default=DEFAULT_CHUNK_ROWS,  # no Babel for --help: it is fast
+        ),
     )
     p.add_argument(
         "--encoding",
         default="utf-8",
-        help="text encoding of a CSV input (default utf-8; Danish spreadsheet exports are often cp1252)",
+        help=_(
+            "text encoding of a CSV input (default utf-8; Danish spreadsheet exports are often cp1252)"
+        ),
     )
-    p.add_argument("--summary", metavar="FILE.json", help="also write the counts as JSON")
+    p.add_argument("--summary", metavar="FILE.json", help=_("also write the counts as JSON"))
     p.add_argument(
-        "--progress", action="store_true", help="show progress even when stderr is not a terminal"
+        "--progress",
+        action="store_true",
+        help=_("show progress even when stderr is not a terminal"),
     )
     _lang_option(p)
+    _localized(p)
     p.set_defaults(handler=_classify)
 
-    p = sub.add_parser("synthesize", help="write a seeded synthetic population (CSV or .parquet)")
+    p = sub.add_parser(
+        "synthesize", help=_("write a seeded synthetic population (CSV or .parquet)")
+    )
     p.add_argument("--rows", "-n", type=int, default=100_000)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", "-o", required=True)
     _lang_option(p)
+    _localized(p)
     p.set_defaults(handler=_synthesize)
 
-    return parser
+    return _localized(parser)
 
 
 def main(
     argv: Sequence[str] | None = None, *, host: PluginHost | None = None, out: TextIO | None = None
 ) -> int:
     """Run the command line; returns the exit code."""
-    parser = build_parser()
-    args = parser.parse_args(argv)
+    from kommuneintegration.i18n import (
+        DEFAULT_LANGUAGE,
+        LanguageError,
+        resolve_language,
+        use_language,
+    )
+
+    try:  # the help is written before the command runs: read --lang first
+        parsing = resolve_language(_language_of(argv))
+    except LanguageError:  # reported once the command line is parsed
+        parsing = DEFAULT_LANGUAGE
+    with use_language(parsing):
+        parser = build_parser()
+        args = parser.parse_args(argv)
     out = out if out is not None else sys.stdout
     loaded: list[PluginHost] = [host] if host is not None else []
 
@@ -492,14 +578,13 @@ def main(
             loaded.append(PluginHost(strict=True) if args.strict else get_host())
         return loaded[0]
 
-    from kommuneintegration.i18n import LanguageError, use_language
-
     try:
         with use_language(args.lang):
             handler: Handler = args.handler
             return handler(args, hosts, out)
     except LanguageError as exc:
-        parser.error(str(exc))
+        with use_language(parsing):
+            parser.error(str(exc))
     except KeyboardInterrupt:
         print("kommuneintegration: interrupted", file=sys.stderr)
         return 130

@@ -158,19 +158,15 @@ def pinned(func: Callable[P, R]) -> Callable[P, R]:
 
 @functools.cache
 def _catalogue(lang: str) -> _gettext.NullTranslations:
-    """The language's catalogue, compiled from its ``.po`` file in memory (once a process)."""
-    from importlib import resources
+    """The language's compiled catalogue (``.mo``), read once a process with the standard library.
 
-    from babel.messages.mofile import write_mo
-    from babel.messages.pofile import read_po
+    ``scripts/update_catalogue.py`` compiles it from the ``.po`` file translators
+    edit, and a test fails when the two differ.
+    """
+    from pathlib import Path
 
-    po = resources.files(__package__).joinpath("locale", lang, "LC_MESSAGES", f"{DOMAIN}.po")
-    with po.open("rb") as f:
-        catalog = read_po(f, locale=lang, domain=DOMAIN)
-    compiled = io.BytesIO()
-    write_mo(compiled, catalog)
-    compiled.seek(0)
-    return _gettext.GNUTranslations(compiled)
+    mo = Path(__file__).parent / "locale" / lang / "LC_MESSAGES" / f"{DOMAIN}.mo"
+    return _gettext.GNUTranslations(io.BytesIO(mo.read_bytes()))
 
 
 def gettext(message: str, *, lang: str | None = None) -> str:
