@@ -422,9 +422,11 @@ def comparison_to_html(c: Comparison) -> str:
                 _e(label) for sid, label, _status in t.coverage.get(m.code, ()) if sid == s.id
             )
             css = {"filled": "ok", "placeholder": "bad", "absent": "na"}[status]
-            word = {"filled": _("covered"), "placeholder": _("declared but empty"), "absent": "–"}[
-                status
-            ]
+            word = {
+                "filled": _("covered"),
+                "placeholder": _("declared but empty"),
+                "absent": _("not covered"),
+            }[status]
             cells.append(f"<td class='{css}'>{word}<br><span class='small'>{detail}</span></td>")
         parts.append(
             f"<tr><td>{_e(pick(t.topic.label, t.topic.label_en))}</td>{''.join(cells)}</tr>"
