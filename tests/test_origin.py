@@ -281,6 +281,28 @@ def test_empty_population():
     assert sum(result.counts().values()) == 0
 
 
+@settings(max_examples=80)
+@given(
+    st.lists(
+        st.one_of(st.sampled_from([208, 792, 368, -1, 0, 999, 1000]), st.integers(-32768, 32767)),
+        min_size=6,
+        max_size=60,
+    ),
+    st.sampled_from([np.int16, np.uint16, np.int8, np.int32]),
+)
+def test_every_integer_width_reads_the_codes_the_same(values, dtype):
+    """Two-byte codes go through one 65,536-entry table; they must read as the wide path does."""
+    info = np.iinfo(dtype)
+    values = [min(max(v, info.min), info.max) for v in values]
+    n = len(values) // 6
+    columns_ = [values[k * n : (k + 1) * n] for k in range(6)]
+    narrow = classify_many(*(np.array(c, dtype=dtype) for c in columns_), errors="coerce")
+    wide = classify_many(*(np.array(c, dtype=np.int64) for c in columns_), errors="coerce")
+    assert narrow.origin.tolist() == wide.origin.tolist()
+    assert narrow.country_index.tolist() == wide.country_index.tolist()
+    assert narrow.coerced == wide.coerced
+
+
 def test_integer_codes_are_iso_numeric():
     # ISO 3166-1 numeric: 208 Denmark, 792 Türkiye, 368 Iraq; negative: not recorded.
     codes = {

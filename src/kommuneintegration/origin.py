@@ -357,6 +357,19 @@ def _from_numeric(arr: npt.NDArray[Any]) -> _Column:
     # Index 0: not recorded (any negative); 1..1000: codes 0..999; 1001: out of range.
     table = np.concatenate(([_MISSING], _numeric_table(), [_INVALID])).astype(_INDEX_DTYPE)
     values = np.ascontiguousarray(arr)
+    if values.dtype in (np.dtype(np.int16), np.dtype(np.uint16)):
+        # Two bytes a value: one table of all 65,536 bit patterns, one look-up, no clipping.
+        signed = values.dtype == np.dtype(np.int16)
+        every = np.arange(1 << 16, dtype=np.int64)
+        if signed:
+            every = np.where(every >= 1 << 15, every - (1 << 16), every)
+        wide = table[np.clip(every, -1, 1000) + 1]
+        bits = values.view(np.uint16)
+
+        def encode16(lo: int, hi: int, out: npt.NDArray[np.int16]) -> None:
+            np.take(wide, bits[lo:hi], out=out)
+
+        return _Column(len(values), encode16, lambda i: values[i].item())
 
     def encode(lo: int, hi: int, out: npt.NDArray[np.int16]) -> None:
         key = np.clip(values[lo:hi], -1, 1000).astype(np.int32)
@@ -714,8 +727,20 @@ def _apply_rules(
     width = stacked.shape[1]
     categories = np.minimum(stacked[:6], 2)
     categories *= _POWERS
-    state = categories.sum(axis=0, dtype=np.int16)
+    state = categories[0].copy()  # six adds in place beat a reduction over the short axis
+    for k in range(1, 6):
+        state += categories[k]
     np.take(_ORIGIN_LUT, state, out=origin)
-    flat = _SOURCE_LUT[state] * width
-    flat += np.arange(width)
+    source_offsets, positions = _gather_tables(width)
+    flat = np.take(source_offsets, state)
+    flat += positions
     np.take(stacked.ravel(), flat, out=coo)
+
+
+@functools.lru_cache(maxsize=4)
+def _gather_tables(width: int) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """For a block of ``width`` rows: each state's source row as a flat offset, and 0..width-1.
+
+    Made once per block width (every block but the last has the same), not once a block.
+    """
+    return (_SOURCE_LUT * width).astype(np.intp), np.arange(width, dtype=np.intp)
