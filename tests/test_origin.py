@@ -234,6 +234,41 @@ def test_input_containers_agree(people):
         np.testing.assert_array_equal(got.country_of_origin, expected.country_of_origin)
 
 
+ODD_VALUES = st.one_of(
+    st.sampled_from(
+        ["DK", "TR", "IQ", "dk", "tr", "", "D", "T", "DNK", "Dk", "ÆØ", "Ø", "Tyrkiet"]
+    ),
+    st.none(),
+    st.text(max_size=3),
+)
+
+
+@settings(max_examples=150)
+@given(
+    st.lists(st.tuples(*[ODD_VALUES] * 6), min_size=1, max_size=40),
+    st.integers(1, 8),
+)
+def test_pyarrow_strings_read_as_python_strings_do(rows, block):
+    """Two-byte codes at even offsets take the aligned path, anything else the general one:
+    both must read every value (odd lengths, non-ASCII bytes, nulls) as the object path does."""
+    pa = pytest.importorskip("pyarrow")
+    import kommuneintegration.origin as origin_module
+
+    saved = origin_module.BLOCK_ROWS
+    origin_module.BLOCK_ROWS = block  # small blocks: aligned and unaligned ones in one call
+    try:
+        columns_ = list(zip(*rows, strict=True))
+        by_arrow = classify_many(
+            *(pa.array(list(c), pa.string()) for c in columns_), errors="coerce"
+        )
+        by_python = classify_many(*(np.array(c, dtype=object) for c in columns_), errors="coerce")
+    finally:
+        origin_module.BLOCK_ROWS = saved
+    assert by_arrow.origin.tolist() == by_python.origin.tolist()
+    assert by_arrow.country_index.tolist() == by_python.country_index.tolist()
+    assert by_arrow.coerced == by_python.coerced
+
+
 def test_invalid_codes_raise_with_argument_count_and_rows():
     cols = {name: ["DK"] * 8 for name in COLUMNS}
     cols["mother_citizenship"] = ["DK", "XQ", "DK", "Tyrkiet", "DK", "dnk", "", "1"]

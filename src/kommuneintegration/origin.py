@@ -218,17 +218,37 @@ _INDEX_DTYPE: Final = np.int16
 _CODE_INDEX: Final = {code: i for i, code in enumerate(_CODE_LIST[:_INVALID].tolist()) if code}
 
 
+def _cases(code: str) -> set[str]:
+    """Every way a code may be written: "DK", "dk", "Dk", "dK" (as ``_scalar_index`` reads them)."""
+    first, second = code[0], code[1]
+    return {a + b for a in (first.upper(), first.lower()) for b in (second.upper(), second.lower())}
+
+
 def _key_table() -> npt.NDArray[np.int16]:
-    """Map two characters (each clipped to 0..128) to a code index; lower case accepted."""
+    """Map two characters (each clipped to 0..128) to a code index; any case accepted."""
     table = np.full(129 * 129, _INVALID, dtype=_INDEX_DTYPE)
     table[0] = _MISSING  # ""
     for code, i in _CODE_INDEX.items():
-        for variant in {code, code.lower()}:
+        for variant in _cases(code):
             table[ord(variant[0]) * 129 + ord(variant[1])] = i
     return table
 
 
 _KEY_TABLE: Final = _key_table()
+
+
+def _byte_pair_table() -> npt.NDArray[np.int16]:
+    """Map two bytes read as one little-endian uint16 (first byte low) to a code index."""
+    table = np.full(1 << 16, _INVALID, dtype=_INDEX_DTYPE)
+    for code, i in _CODE_INDEX.items():
+        for variant in _cases(code):
+            table[ord(variant[0]) | (ord(variant[1]) << 8)] = i
+    return table
+
+
+_BYTE_PAIRS: Final = _byte_pair_table()
+#: What a string of each length (0, 1, 2, 3 or more bytes) is, where it is not two bytes.
+_BY_LENGTH: Final = np.array([_MISSING, _INVALID, _INVALID, _INVALID], dtype=_INDEX_DTYPE)
 
 
 def _take_pairs(
@@ -403,17 +423,32 @@ def _from_arrow_strings(values: Any) -> _Column | None:
         if data_buffer is not None and data_buffer.size
         else np.zeros(1, np.uint8)
     )
-    padded = np.concatenate((data, np.zeros(2, np.uint8)))  # reads past the end land on zeros
+    # Reads past the end land on zeros; an even length, so the bytes are also uint16 pairs.
+    padded = np.concatenate((data, np.zeros(2 + len(data) % 2, np.uint8)))
+    pairs = padded.view("<u2")
     nulls = values.is_null().to_numpy(zero_copy_only=False) if values.null_count else None
 
     def encode(lo: int, hi: int, out: npt.NDArray[np.int16]) -> None:
+        starts = offsets[lo:hi]
+        if not np.bitwise_and(starts, 1).any():
+            # Every string starts at an even byte (codes are two bytes, missing ones none):
+            # one aligned gather reads both bytes of each row, one look-up codes them.
+            np.take(_BYTE_PAIRS, np.take(pairs, np.right_shift(starts, 1)), out=out)
+            lengths = np.subtract(offsets[lo + 1 : hi + 1], starts)
+            odd = lengths != 2
+            if odd.any():
+                np.copyto(out, np.take(_BY_LENGTH, np.minimum(lengths, 3)), where=odd)
+        else:
+            _encode_unaligned(lo, hi, out)
+        if nulls is not None:
+            out[nulls[lo:hi]] = _MISSING
+
+    def _encode_unaligned(lo: int, hi: int, out: npt.NDArray[np.int16]) -> None:
         starts = np.asarray(offsets[lo:hi], dtype=np.int64)
         lengths: npt.NDArray[np.int64] = np.subtract(offsets[lo + 1 : hi + 1], starts)
         _take_pairs(padded[starts], np.where(lengths > 1, padded[starts + 1], 0), out)
         out[lengths == 0] = _MISSING  # ""
         out[lengths > 2] = _INVALID
-        if nulls is not None:
-            out[nulls[lo:hi]] = _MISSING
 
     def original(i: int) -> object:
         return values[i].as_py()
@@ -433,11 +468,11 @@ def _from_factorized(codes: npt.NDArray[Any], uniques: list[object]) -> _Column:
 
 
 def _key14_table() -> npt.NDArray[np.int16]:
-    """Two ASCII characters packed into 14 bits -> code index; lower case accepted."""
+    """Two ASCII characters packed into 14 bits -> code index; any case accepted."""
     table = np.full(1 << 14, _INVALID, dtype=_INDEX_DTYPE)
     table[0] = _MISSING  # ""
     for code, i in _CODE_INDEX.items():
-        for variant in {code, code.lower()}:
+        for variant in _cases(code):
             table[ord(variant[0]) | (ord(variant[1]) << 7)] = i
     return table
 
