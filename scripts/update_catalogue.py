@@ -64,22 +64,12 @@ def update(lang: str, pot: Catalog) -> Catalog:
 
 
 def plugin_catalogue(directory: Path, lang: str) -> int:
-    """Write a plugin's ``data/locale/<lang>.po`` with every prose text of its data."""
-    from kommuneintegration.datafile import load_plugin_data
-    from kommuneintegration.registry import prose_texts
+    """Write a plugin's ``data/locale/<lang>.po`` (``kommuneintegration translations`` does it)."""
+    from kommuneintegration.scaffold import write_translations
 
-    (data,) = [p for p in directory.glob("src/*/data") if (p / "plugin.toml").is_file()]
-    loaded = load_plugin_data(data)
-    texts = list(
-        dict.fromkeys(
-            [
-                *prose_texts(loaded.strategies),
-                *prose_texts(loaded.target_groups),
-                *prose_texts(loaded.documents),
-            ]
-        )
-    )
-    return _write_prose(data / "locale" / f"{lang}.po", texts, lang, directory.name)
+    path, texts, missing = write_translations(directory, lang)
+    print(f"{path.relative_to(ROOT)}: {texts} texts, {missing} untranslated")
+    return 0
 
 
 def builtin_data_catalogue(lang: str = "da") -> int:

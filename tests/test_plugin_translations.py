@@ -186,3 +186,27 @@ def test_the_librarys_own_data_prose_has_its_danish():
     texts = set(prose_texts(builtin_target_groups()))
     assert texts  # the built-in groups do hold prose
     assert texts <= set(translations()["da"])
+
+
+def test_the_translations_command_writes_a_plugins_catalogue_and_keeps_what_is_made(
+    tmp_path, capsys
+):
+    """What a plugin author runs: every prose text once, translations made kept, atomically."""
+    from test_concepts import plugin_folder
+
+    root = plugin_folder(tmp_path, "employment-gap")
+    out = io.StringIO()
+    assert main(["--lang", "en", "translations", str(root), "--into", "en"], out=out) == 0
+    path = root / "locale" / "en.po"
+    assert f"Wrote {path}: 1 texts, 1 without a translation" in out.getvalue()
+    with path.open("rb") as f:
+        (message,) = [m for m in read_po(f, locale="en") if m.id]
+    assert message.id == "a level"  # the target's reading in the test strategy
+    text = path.read_text(encoding="utf-8").replace(
+        'msgid "a level"\nmsgstr ""', 'msgid "a level"\nmsgstr "a level, read"'
+    )
+    path.write_text(text, encoding="utf-8")
+    assert main(["translations", str(root), "--into", "en"], out=io.StringIO()) == 0
+    assert load_plugin_data(root).translations == {"en": {"a level": "a level, read"}}
+    assert main(["translations", str(tmp_path / "nowhere")], out=io.StringIO()) == 1
+    assert "no plugin data here" in capsys.readouterr().err

@@ -119,6 +119,19 @@ def _new_plugin(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: 
     return 0
 
 
+def _translations(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextIO) -> int:
+    from kommuneintegration.scaffold import write_translations
+
+    path, texts, missing = write_translations(args.plugin, args.into)
+    out.write(
+        _("Wrote {path}: {texts} texts, {missing} without a translation").format(
+            path=path, texts=texts, missing=missing
+        )
+        + "\n"
+    )
+    return 0
+
+
 def _load_observations(args: argparse.Namespace, host: PluginHost) -> dict[str, Any] | None:
     """Read --observations, warn about each rejected row on stderr, remember if any was."""
     if not getattr(args, "observations", None):
@@ -419,6 +432,21 @@ def build_parser() -> argparse.ArgumentParser:
     _lang_option(p)
     _localized(p)
     p.set_defaults(handler=_new_plugin)
+
+    p = sub.add_parser(
+        "translations",
+        help=_("write or update a plugin's translations of its own prose (data/locale/*.po)"),
+    )
+    p.add_argument("plugin", help=_("the plugin's folder, or its data folder"))
+    p.add_argument(
+        "--into",
+        default="da",
+        metavar="da|en",
+        help=_("the language to translate into (default: da)"),
+    )
+    _lang_option(p)
+    _localized(p)
+    p.set_defaults(handler=_translations)
 
     p = sub.add_parser(
         "compare", help=_("the cities side by side: figures, comparability, themes, targets")

@@ -14,7 +14,7 @@ from string import Template
 import tomli_w
 
 from kommuneintegration.municipalities import official_municipalities
-from kommuneintegration.safefile import write_text
+from kommuneintegration.safefile import atomic_write, write_text
 
 __all__ = ["ScaffoldError", "new_plugin"]
 
@@ -246,3 +246,61 @@ def new_plugin(
         path.parent.mkdir(parents=True, exist_ok=True)
         write_text(path, text)
     return target
+
+
+def plugin_data_folder(path: str | Path) -> Path:
+    """The folder holding ``plugin.toml``: ``path`` itself, or a package's ``src/*/data``."""
+    root = Path(path)
+    if (root / "plugin.toml").is_file():
+        return root
+    found = [p for p in sorted(root.glob("src/*/data")) if (p / "plugin.toml").is_file()]
+    if len(found) != 1:
+        raise ScaffoldError(
+            f"{root}: no plugin data here; give the plugin's folder (with src/<package>/data/"
+            "plugin.toml) or its data folder"
+        )
+    return found[0]
+
+
+def write_translations(path: str | Path, lang: str) -> tuple[Path, int, int]:
+    """Write or update a plugin's ``data/locale/<lang>.po`` with every prose text of its data.
+
+    The prose is what :data:`kommuneintegration.registry.PROSE` names (readings,
+    notes, summaries ...), each ``msgid`` as written in the TOML files.
+    Translations already made are kept, texts no longer in the data dropped.
+    Returns the file, the number of texts and how many are still untranslated.
+    """
+    import io
+
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import read_po, write_po
+
+    from kommuneintegration.datafile import load_plugin_data
+    from kommuneintegration.i18n import resolve_language
+    from kommuneintegration.registry import prose_texts
+
+    lang = resolve_language(lang)
+    data = plugin_data_folder(path)
+    loaded = load_plugin_data(data)
+    texts = dict.fromkeys(
+        [
+            *prose_texts(loaded.strategies),
+            *prose_texts(loaded.target_groups),
+            *prose_texts(loaded.documents),
+        ]
+    )
+    target = data / "locale" / f"{lang}.po"
+    made: dict[str, str] = {}
+    if target.exists():
+        with target.open("rb") as f:
+            made = {str(m.id): str(m.string) for m in read_po(f, locale=lang) if m.id}
+    catalog = Catalog(locale=lang, project=data.parent.name, fuzzy=False)
+    for text in texts:
+        catalog.add(text, made.get(text, ""))
+    out = io.BytesIO()
+    write_po(out, catalog, width=100, omit_header=False, include_lineno=False)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    with atomic_write(target, "wb") as handle:
+        handle.write(out.getvalue())
+    missing = sum(1 for m in catalog if m.id and not m.string)
+    return target, len(texts), missing
