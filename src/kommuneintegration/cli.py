@@ -341,6 +341,13 @@ def _lang_option(p: argparse.ArgumentParser, *, default: object = argparse.SUPPR
     p.add_argument("--lang", metavar="da|en", default=default, help=_(_LANG_HELP))
 
 
+def _command(p: argparse.ArgumentParser, handler: Handler) -> None:
+    """What every subcommand has: --lang, help in the output language, and its handler."""
+    _lang_option(p)
+    _localized(p)
+    p.set_defaults(handler=handler)
+
+
 def _statbank_option(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--no-statbank",
@@ -420,18 +427,14 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--all", action="store_true", help=_("also list the default plugins (the built-in rules)")
     )
-    _lang_option(p)
-    _localized(p)
-    p.set_defaults(handler=_plugins)
+    _command(p, _plugins)
 
     p = sub.add_parser("new-plugin", help=_("write a new municipality plugin package"))
     p.add_argument("name", help=_("plugin name, lower case (e.g. odense)"))
     p.add_argument("--code", required=True, help=_("DST municipality code (kommunekode), e.g. 461"))
     p.add_argument("--dir", default=".", help=_("folder to write the package in (default: .)"))
     p.add_argument("--municipality", help=_("the municipality's name (default: from NAME)"))
-    _lang_option(p)
-    _localized(p)
-    p.set_defaults(handler=_new_plugin)
+    _command(p, _new_plugin)
 
     p = sub.add_parser(
         "translations",
@@ -444,9 +447,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="da|en",
         help=_("the language to translate into (default: da)"),
     )
-    _lang_option(p)
-    _localized(p)
-    p.set_defaults(handler=_translations)
+    _command(p, _translations)
 
     p = sub.add_parser(
         "compare", help=_("the cities side by side: figures, comparability, themes, targets")
@@ -468,9 +469,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--format", "-f", choices=["table", "json", "csv", "markdown"], default="table")
     p.add_argument("--observations", metavar="FILE.csv", help=_("add observations from a CSV file"))
     _statbank_option(p)
-    _lang_option(p)
-    _localized(p)
-    p.set_defaults(handler=_compare)
+    _command(p, _compare)
 
     p = sub.add_parser("evaluate", help=_("every target against the observations, with the reason"))
     p.add_argument("--observations", metavar="FILE.csv", help=_("add observations from a CSV file"))
@@ -483,15 +482,11 @@ def build_parser() -> argparse.ArgumentParser:
         help=_("evaluate as of this year: figures for later years are not used"),
     )
     _statbank_option(p)
-    _lang_option(p)
-    _localized(p)
-    p.set_defaults(handler=_evaluate)
+    _command(p, _evaluate)
 
     p = sub.add_parser("show", help=_("one city's strategy documents in full"))
     p.add_argument("municipality", metavar="CODE", help=_("DST code or name, e.g. 851 or Aalborg"))
-    _lang_option(p)
-    _localized(p)
-    p.set_defaults(handler=_show)
+    _command(p, _show)
 
     p = sub.add_parser("report", help=_("a self-contained HTML report with charts"))
     p.add_argument(
@@ -500,9 +495,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--municipality", "-m", action="append", metavar="CODE")
     p.add_argument("--observations", metavar="FILE.csv", help=_("add observations from a CSV file"))
     _statbank_option(p)
-    _lang_option(p)
-    _localized(p)
-    p.set_defaults(handler=_report)
+    _command(p, _report)
 
     p = sub.add_parser(
         "fetch",
@@ -521,9 +514,7 @@ def build_parser() -> argparse.ArgumentParser:
         help=_("the context panel for all 98 municipalities (one request per table)"),
     )
     p.add_argument("--progress", action="store_true", help=_("show progress when not a terminal"))
-    _lang_option(p)
-    _localized(p)
-    p.set_defaults(handler=_fetch)
+    _command(p, _fetch)
 
     p = sub.add_parser(
         "classify", help=_("classify a register file (CSV or Parquet) by origin, in chunks")
@@ -560,9 +551,7 @@ def build_parser() -> argparse.ArgumentParser:
         action="store_true",
         help=_("show progress even when stderr is not a terminal"),
     )
-    _lang_option(p)
-    _localized(p)
-    p.set_defaults(handler=_classify)
+    _command(p, _classify)
 
     p = sub.add_parser(
         "synthesize", help=_("write a seeded synthetic population (CSV or .parquet)")
@@ -570,9 +559,7 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument("--rows", "-n", type=int, default=100_000)
     p.add_argument("--seed", type=int, default=0)
     p.add_argument("--out", "-o", required=True)
-    _lang_option(p)
-    _localized(p)
-    p.set_defaults(handler=_synthesize)
+    _command(p, _synthesize)
 
     return _localized(parser)
 
