@@ -155,3 +155,27 @@ def test_table_rows_stay_distinguishable_and_concepts_keep_their_meaning():
         if e["category"]
     }
     assert "andel af ledige på fleksjob og fleksjobberettigede" in labels
+
+
+def test_long_municipality_names_are_whole_in_the_table():
+    """Every one of the 98 names fits its column: rows of two cities never read alike."""
+    import attrs
+
+    from kommuneintegration.comparison import compare
+    from kommuneintegration.models import Municipality
+    from kommuneintegration.plugins import get_host
+    from kommuneintegration.render.text import comparison_to_text
+
+    registry = get_host().registry()
+    renamed = attrs.evolve(
+        registry,
+        municipalities={
+            **registry.municipalities,
+            "851": Municipality("851", "Ringkøbing-Skjern"),
+            "751": Municipality("751", "Ringkøbing-Skjerm"),
+        },
+    )
+    text = comparison_to_text(compare(renamed))
+    assert "  Ringkøbing-Skjern " in text
+    assert "  Ringkøbing-Skjerm " in text
+    assert max(len(line) for line in text.splitlines()) <= 80

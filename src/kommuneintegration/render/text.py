@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import textwrap
 from collections.abc import Iterable, Sequence
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING, Final, NamedTuple
 
 from kommuneintegration.i18n import _, ngettext, pick, pinned
 from kommuneintegration.models import ThemeStatus
@@ -61,31 +61,46 @@ def _when(e: IndicatorEntry) -> str:
     return str(e.year) if e.year is not None else (e.period or _no_year())
 
 
-def _entry_lines(
-    e: IndicatorEntry,
-    number: int,
-    value_width: int = 12,
-    when_width: int = 11,
-    show_unit: bool = True,
-) -> list[str]:
-    """One figure: place, group (wrapped, never cut: rows must stay distinguishable), value, year.
+class _Widths(NamedTuple):
+    """A figure table's column widths: each as wide as its widest cell, within a cap.
 
-    A wide value ("op til 20 procentpoint") or year ("år ikke angivet") takes its
-    room from the group, which wraps.
+    The group column gives up what the others take, and wraps: a row's place,
+    value and year are never cut where they fit, its group never cut at all.
     """
-    group_width = 31 - (value_width - 12) - (when_width - 11)
+
+    name: int = 11
+    value: int = 12
+    when: int = 11
+    show_unit: bool = True
+
+    @property
+    def group(self) -> int:
+        return 31 - (self.name - 11) - (self.value - 12) - (self.when - 11)
+
+    @classmethod
+    def of(cls, entries: Sequence[IndicatorEntry], show_unit: bool) -> _Widths:
+        return cls(
+            name=min(17, max([11, *(len(e.municipality_name) for e in entries)])),  # all 98 fit
+            value=min(24, max([12, *(len(entry_value(e, show_unit=show_unit)) for e in entries)])),
+            when=min(18, max([11, *(len(_when(e)) for e in entries)])),
+            show_unit=show_unit,
+        )
+
+
+def _entry_lines(e: IndicatorEntry, number: int, widths: _Widths | None = None) -> list[str]:
+    """One figure: place, group (wrapped, never cut: rows must stay distinguishable), value, year."""
+    w = widths or _Widths()
     group = e.group_label + (f" {e.age_band}" if e.age_band else "")
     if e.category:
         group = f"{e.category}: {group}"
     star = "*" if e.derived else " "
-    when = _when(e)
-    parts = textwrap.wrap(group, group_width) or [""]
+    parts = textwrap.wrap(group, w.group) or [""]
     first = (
-        f"  {_cut(e.municipality_name, 11):<11} {parts[0]:<{group_width}} "
-        f"{entry_value(e, show_unit=show_unit):>{value_width}}{star} "
-        f"{_cut(when, when_width):<{when_width}} [{number}]"
+        f"  {_cut(e.municipality_name, w.name):<{w.name}} {parts[0]:<{w.group}} "
+        f"{entry_value(e, show_unit=w.show_unit):>{w.value}}{star} "
+        f"{_cut(_when(e), w.when):<{w.when}} [{number}]"
     )
-    return [first] + [f"  {'':<11} {part}" for part in parts[1:]]
+    return [first] + [f"  {'':<{w.name}} {part}" for part in parts[1:]]
 
 
 def _indicator_block(row: CatalogueComparison, c: Comparison) -> list[str]:
@@ -95,15 +110,13 @@ def _indicator_block(row: CatalogueComparison, c: Comparison) -> list[str]:
     if unit is not None:
         label += " (" + _("in {unit}").format(unit=unit_symbol(unit, words=True)) + ")"
     lines = ["", *_wrap(f"{label}: {verdict}", 2, "")]
-    show = unit is None
-    width = min(24, max([12, *(len(entry_value(e, show_unit=show)) for e in row.entries)]))
-    when_width = min(18, max([11, *(len(_when(e)) for e in row.entries)]))
+    widths = _Widths.of(row.entries, show_unit=unit is None)
     if row.indicator.note:
         lines += _wrap(row.indicator.note, 4, "  ≠ ")
     sources: dict[str, int] = {}
     for e in row.entries:
         number = sources.setdefault(e.source, len(sources) + 1)
-        lines += _entry_lines(e, number, width, when_width, show)
+        lines += _entry_lines(e, number, widths)
     if any(e.derived for e in row.entries):
         lines.append("  * " + _("derived from the two figures it compares"))
     for who, note in entry_notes(row.entries):
