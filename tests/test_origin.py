@@ -269,6 +269,20 @@ def test_pyarrow_strings_read_as_python_strings_do(rows, block):
     assert by_arrow.coerced == by_python.coerced
 
 
+@pytest.mark.parametrize(
+    "column",
+    [["DK", "D"], ["DK", ""], ["", ""], ["DK", "DNK"], ["DK", None], ["D"], [""], ["TR", "Ø"]],
+)
+def test_the_end_of_a_pyarrow_buffer_is_read_as_python_reads_it(column):
+    """The last string may start at the buffer's last byte or past it: its length decides."""
+    pa = pytest.importorskip("pyarrow")
+    by_arrow = classify_many(*[pa.array(column, pa.string())] * 6, errors="coerce")
+    by_python = classify_many(*[np.array(column, dtype=object)] * 6, errors="coerce")
+    assert by_arrow.origin.tolist() == by_python.origin.tolist()
+    assert by_arrow.country_index.tolist() == by_python.country_index.tolist()
+    assert by_arrow.coerced == by_python.coerced
+
+
 def test_invalid_codes_raise_with_argument_count_and_rows():
     cols = {name: ["DK"] * 8 for name in COLUMNS}
     cols["mother_citizenship"] = ["DK", "XQ", "DK", "Tyrkiet", "DK", "dnk", "", "1"]

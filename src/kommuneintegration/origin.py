@@ -423,9 +423,16 @@ def _from_arrow_strings(values: Any) -> _Column | None:
         if data_buffer is not None and data_buffer.size
         else np.zeros(1, np.uint8)
     )
-    # Reads past the end land on zeros; an even length, so the bytes are also uint16 pairs.
-    padded = np.concatenate((data, np.zeros(2 + len(data) % 2, np.uint8)))
-    pairs = padded.view("<u2")
+    # The bytes as uint16 pairs, without a copy (Arrow's buffers are 64-byte aligned). A
+    # read at the very end is clipped onto the last pair: only a string of length 0 or
+    # 1 starts there, and its length, not its bytes, decides it.
+    even = data[: len(data) - len(data) % 2]
+    pairs = even.view("<u2") if len(even) else np.zeros(1, np.uint16)
+
+    @functools.cache
+    def padded() -> npt.NDArray[np.uint8]:  # for the rare block that is not aligned
+        return np.concatenate((data, np.zeros(2, np.uint8)))  # reads past the end: zeros
+
     nulls = values.is_null().to_numpy(zero_copy_only=False) if values.null_count else None
 
     def encode(lo: int, hi: int, out: npt.NDArray[np.int16]) -> None:
@@ -433,7 +440,8 @@ def _from_arrow_strings(values: Any) -> _Column | None:
         if not np.bitwise_and(starts, 1).any():
             # Every string starts at an even byte (codes are two bytes, missing ones none):
             # one aligned gather reads both bytes of each row, one look-up codes them.
-            np.take(_BYTE_PAIRS, np.take(pairs, np.right_shift(starts, 1)), out=out)
+            halves = np.right_shift(starts, 1)
+            np.take(_BYTE_PAIRS, np.take(pairs, halves, mode="clip"), out=out)
             lengths = np.subtract(offsets[lo + 1 : hi + 1], starts)
             odd = lengths != 2
             if odd.any():
@@ -446,9 +454,10 @@ def _from_arrow_strings(values: Any) -> _Column | None:
     def _encode_unaligned(lo: int, hi: int, out: npt.NDArray[np.int16]) -> None:
         starts = np.asarray(offsets[lo:hi], dtype=np.int64)
         lengths: npt.NDArray[np.int64] = np.subtract(offsets[lo + 1 : hi + 1], starts)
-        _take_pairs(padded[starts], np.where(lengths > 1, padded[starts + 1], 0), out)
+        data2 = padded()
+        _take_pairs(data2[starts], np.where(lengths > 1, data2[starts + 1], 0), out)
         out[lengths == 0] = _MISSING  # ""
-        out[lengths > 2] = _INVALID
+        out[(lengths == 1) | (lengths > 2)] = _INVALID  # one byte is no code, "\x00" neither
 
     def original(i: int) -> object:
         return values[i].as_py()
