@@ -179,3 +179,14 @@ def test_long_municipality_names_are_whole_in_the_table():
     assert "  Ringkøbing-Skjern " in text
     assert "  Ringkøbing-Skjerm " in text
     assert max(len(line) for line in text.splitlines()) <= 80
+
+
+def test_a_number_and_its_percent_sign_stay_on_one_line():
+    from kommuneintegration.render.text import _wrap
+
+    text = "x" * 70 + " 15 % af borgerne"
+    lines = _wrap(text, 2, "")
+    assert not any(line.strip().startswith("%") for line in lines)
+    assert " ".join(" ".join(lines).split()) == text  # nothing lost, no sign left behind
+    code, out = run(["compare", "--lang", "da"])
+    assert not [line for line in out.splitlines() if line.strip().startswith("% ")]

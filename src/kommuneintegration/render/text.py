@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import textwrap
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Final, NamedTuple
@@ -34,11 +35,17 @@ WIDTH: Final = 80
 _MARK: Final = {"filled": "●", "placeholder": "○", "absent": "·"}
 
 
+#: A number and the sign after it stay on one line: "15 %", not "15" and "% af borgerne".
+_NUMBER_AND_SIGN: Final = re.compile(r"(\d) (%|‰)")
+
+
 def _wrap(text: str, indent: int = 2, first: str | None = None) -> list[str]:
     prefix = " " * indent
-    return textwrap.wrap(
-        text, WIDTH, initial_indent=first if first is not None else prefix, subsequent_indent=prefix
+    bound = _NUMBER_AND_SIGN.sub("\\1\ue000\\2", text)  # a private-use sign: no break there
+    lines = textwrap.wrap(
+        bound, WIDTH, initial_indent=first if first is not None else prefix, subsequent_indent=prefix
     ) or [first or prefix]
+    return [line.replace("\ue000", " ") for line in lines]
 
 
 def _no_period() -> str:
