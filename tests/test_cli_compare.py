@@ -189,4 +189,5 @@ def test_a_number_and_its_percent_sign_stay_on_one_line():
     assert not any(line.strip().startswith("%") for line in lines)
     assert " ".join(" ".join(lines).split()) == text  # nothing lost, no sign left behind
     code, out = run(["compare", "--lang", "da"])
+    assert code == 0
     assert not [line for line in out.splitlines() if line.strip().startswith("% ")]
