@@ -43,7 +43,10 @@ def _wrap(text: str, indent: int = 2, first: str | None = None) -> list[str]:
     prefix = " " * indent
     bound = _NUMBER_AND_SIGN.sub("\\1\ue000\\2", text)  # a private-use sign: no break there
     lines = textwrap.wrap(
-        bound, WIDTH, initial_indent=first if first is not None else prefix, subsequent_indent=prefix
+        bound,
+        WIDTH,
+        initial_indent=first if first is not None else prefix,
+        subsequent_indent=prefix,
     ) or [first or prefix]
     return [line.replace("\ue000", " ") for line in lines]
 
