@@ -356,3 +356,21 @@ def test_data_frames_for_developers():
     assert len(everything) == sum(len(s.observations) for _, s in registry.all_strategies())
     assert everything.year.dtype == pd.Int64Dtype()
     assert not everything.source.str.contains(".txt").any()
+
+
+@pytest.mark.installed_plugins
+def test_a_derived_figure_cites_each_document_once_with_every_place():
+    """København's 2021 gap rests on two figures of one draft: one citation, both places."""
+    from kommuneintegration.plugins import get_host
+
+    data = comparison_to_dict(compare(get_host().registry(), municipalities=["101"]))
+    (gap,) = [
+        d
+        for d in data["derived"]
+        if d["kind"] == "gap" and d["year"] == 2021 and d["group"] == "non-western"
+    ]
+    (source,) = gap["sources"]
+    assert source.count("Bilag 1. Udkast til Københavns Kommunes") == 1
+    assert source.endswith(
+        "1. Beskæftigelsesområdet, Situationen i København; Indledning, fodnote 1"
+    )

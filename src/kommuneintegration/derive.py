@@ -85,7 +85,13 @@ class DerivedFigure:
 
     @property
     def sources(self) -> tuple[str, ...]:
-        return tuple(dict.fromkeys(str(o.provenance) for o in self.inputs))
+        """Each document the inputs come from, cited once with every place in it they stand."""
+        places: dict[str, list[str]] = {}
+        for obs in self.inputs:
+            p = obs.provenance
+            found = places.setdefault(p.cited.citation() if p.cited else p.document, [])
+            found += [place for place in (p.section, *p.also) if place not in found]
+        return tuple(f"{document}, {'; '.join(found)}" for document, found in places.items())
 
     def describe(self) -> str:
         value = format_value(
