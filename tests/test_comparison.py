@@ -114,7 +114,8 @@ def test_the_best_matching_pair_is_judged_and_danish_origin_figures_are_context(
     assert all(e.derived for e in gap_row.entries)
     assert (
         gap_row.entries[0].derivation
-        == "77 % (danish-origin) - 61 % (non-western) = 16 percentage points"
+        == "77 % (persons of Danish origin) - 61 % (immigrants and descendants from "
+        "non-Western countries) = 16 percentage points"
     )
     assert [n.group for n in gap_row.not_derived] == [
         "non-western"

@@ -398,9 +398,9 @@ def _derived_entry(
         derived=True,
         derivation=_("{reference} ({reference_group}) - {value} ({group}) = {difference}").format(
             reference=format_value(ref.value, ref.unit),
-            reference_group=ref.group,
+            reference_group=(describe or registry.describe_group)(ref.group)[0],
             value=format_value(grp.value, grp.unit),
-            group=grp.group,
+            group=group_label,
             difference=format_value(fig.value, fig.unit, words=True),
         ),
     )
