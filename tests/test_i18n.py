@@ -366,7 +366,12 @@ def _vocabulary() -> Vocabulary:
     found += [
         (True, str(p)) for s in registry.strategies.values() for d in s for p in _provenances(d)
     ]
-    found += [(True, t) for table in registry.translations.values() for t in table.values()]
+    found += [
+        (True, t)
+        for tables in registry.translations.values()
+        for table in tables.values()
+        for t in table.values()
+    ]
     for info in get_host().plugins(defaults=True):
         found += [(False, t) for t in (info.name, *info.hooks, *info.strategies)]
     # The program's own name and its commands, as they are typed.

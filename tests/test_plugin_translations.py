@@ -210,3 +210,22 @@ def test_the_translations_command_writes_a_plugins_catalogue_and_keeps_what_is_m
     assert load_plugin_data(root).translations == {"en": {"a level": "a level, read"}}
     assert main(["translations", str(tmp_path / "nowhere")], out=io.StringIO()) == 1
     assert "no plugin data here" in capsys.readouterr().err
+
+
+def test_one_plugin_cannot_reword_anothers_prose():
+    """Translations are untrusted: a plugin's table applies to its own data only."""
+
+    class Other(Translating):
+        @hookimpl
+        def municipality(self):
+            return Municipality("147", "Frederiksberg")
+
+        @hookimpl
+        def strategies(self, municipality):
+            return []
+
+    host = PluginHost(load_entrypoints=False, strict=True)
+    host.register(Translating({}), name="odense")
+    host.register(Other({"en": {"Læst som en stigning.": "Odense failed."}}), name="aaa-other")
+    (strategy,) = host.registry().in_language("en").strategies["461"]
+    assert strategy.targets[0].reading == "Læst som en stigning."

@@ -113,7 +113,7 @@ def test_register_throwaway_plugin_supplies_everything(host):
     assert registry.concepts["odense:fritidsjob"].label_en == "share with a spare-time job"
     assert registry.owners["concept:odense:fritidsjob"] == "odense"
     assert "employment-frequency" in registry.concepts  # the built-in catalogue is there too
-    assert registry.translations["en"] == {"Ny læsning.": "A new reading."}
+    assert registry.translations["odense"] == {"en": {"Ny læsning.": "A new reading."}}
     (info,) = host.plugins()
     assert info.hooks == tuple(sorted(HOOK_NAMES))
     assert info.municipality.code == "461"

@@ -205,7 +205,11 @@ class PluginHost:
             problems=tuple(problems),
             contested=merged.contested,
             concepts=merged.concepts,
-            translations=merged.translations,
+            # The default plugins translate the library's own data: filed under "".
+            translations={
+                ("" if name in self._defaults else name): tables
+                for name, tables in merged.translations.items()
+            },
         )
 
     def _gather(self, names: Iterable[str], report: _Report) -> dict[str, _Contribution]:
@@ -314,7 +318,7 @@ class _Merged:
     groups: dict[str, TargetGroup]
     builtin_group_ids: frozenset[str]
     concepts: dict[str, Concept] = attrs.Factory(lambda: dict(builtin_concepts()))
-    translations: dict[str, dict[str, str]] = attrs.Factory(dict)
+    translations: dict[str, dict[str, dict[str, str]]] = attrs.Factory(dict)
     municipalities: dict[str, Municipality] = attrs.Factory(dict)
     rules: dict[str, EvaluationRule] = attrs.Factory(dict)
     owners: dict[str, str] = attrs.Factory(dict)
@@ -390,10 +394,8 @@ def _merge(
                 continue
             merged.concepts[concept.id] = concept
             merged.owners["concept:" + concept.id] = name
-        for lang, table in data.translations.items():
-            shared = merged.translations.setdefault(lang, {})
-            for text, translated in table.items():
-                shared.setdefault(text, translated)  # the first plugin's, in name order
+        if data.translations:
+            merged.translations[name] = data.translations  # for its own data only
         for rule in data.evaluation_rules:
             if rule.name in merged.rules:
                 owner = merged.owners["rule:" + rule.name]

@@ -68,29 +68,38 @@ class Registry:
     #: The closed catalogue of concepts, the built-in ones and the plugins' (``"concept:ID"``
     #: in ``owners``).
     concepts: Mapping[str, Concept] = attrs.field(factory=lambda: dict(builtin_concepts()))
-    #: The plugins' translations of their own prose: language -> {text as written: text}.
-    translations: Mapping[str, Mapping[str, str]] = attrs.field(factory=dict)
+    #: Each plugin's translations of its own prose: plugin -> language -> {as written: text}.
+    #: A plugin's table applies to its own data only: one plugin cannot reword another's.
+    #: The key "" holds the library's own (the default plugins'), for the built-in groups.
+    translations: Mapping[str, Mapping[str, Mapping[str, str]]] = attrs.field(factory=dict)
     _localized: dict[str, Registry] = attrs.field(factory=dict, init=False, eq=False, repr=False)
 
     def in_language(self, lang: str) -> Registry:
         """The registry with the plugins' prose in ``lang`` where a plugin translated it.
 
         Readings, notes, summaries and other prose a plugin writes (:data:`PROSE`)
-        are replaced by the plugin's translation; text with none, and quotations,
+        are replaced by that plugin's translation; text with none, and quotations,
         stay as written. The source's own words (goal texts, wordings, quotes) are
-        never translated.
+        never translated. The built-in target groups are the library's: the
+        default plugins translate them.
         """
-        table = self.translations.get(lang)
-        if not table:
+        if not any(lang in tables for tables in self.translations.values()):
             return self
         if lang not in self._localized:
+
+            def table(owner: str | None) -> Mapping[str, str]:
+                return self.translations.get(owner or "", {}).get(lang, {})  # "": the library
+
             self._localized[lang] = attrs.evolve(
                 self,
                 strategies={
-                    code: tuple(_localize(s, table) for s in found)
+                    code: tuple(_localize(s, table(self.owners.get(code))) for s in found)
                     for code, found in self.strategies.items()
                 },
-                target_groups={k: _localize(g, table) for k, g in self.target_groups.items()},
+                target_groups={
+                    k: _localize(g, table(self.owners.get("group:" + k)))
+                    for k, g in self.target_groups.items()
+                },
                 translations={},
             )
         return self._localized[lang]
