@@ -88,7 +88,8 @@ def translations() -> Mapping[str, Mapping[str, str]]:  # type: ignore[empty-bod
 
     Readings, notes, summaries and other text the plugin writes are shown in the
     output language where the plugin translates them (``--lang da`` or ``en``),
-    and as written where it does not. The source's own words (goal texts,
+    and as written where it does not. They apply to the plugin's own data only:
+    one plugin cannot reword another's. The source's own words (goal texts,
     wordings, quotes) are never translated. ``DataPlugin`` reads them from
     ``data/locale/<language>.po`` (gettext: ``msgid`` the text as written,
     ``msgstr`` its translation).
