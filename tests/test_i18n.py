@@ -186,6 +186,8 @@ def test_an_unknown_language_is_refused_with_the_choices(monkeypatch, capsys):
     monkeypatch.setenv("KOMMUNEINTEGRATION_LANG", "klingon")
     with pytest.raises(LanguageError, match="KOMMUNEINTEGRATION_LANG: unknown language"):
         resolve_language(None)
+    with pytest.raises(LanguageError, match="KOMMUNEINTEGRATION_LANG: unknown language"):
+        i18n.language()  # a library call outside use_language names the variable too
     with pytest.raises(SystemExit) as stopped:
         main(["--lang", "fr", "plugins"])
     assert stopped.value.code == 2

@@ -119,7 +119,7 @@ def language() -> str:
 @functools.lru_cache(maxsize=8)
 def _from_environment(value: str) -> str:
     """The environment's language, read once per value: :func:`language` is called per label."""
-    return resolve_language(value) if value.strip() else DEFAULT_LANGUAGE
+    return resolve_language(None) if value.strip() else DEFAULT_LANGUAGE  # errors name the variable
 
 
 @contextlib.contextmanager
