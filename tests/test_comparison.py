@@ -375,3 +375,17 @@ def test_a_derived_figure_cites_each_document_once_with_every_place():
     assert source.endswith(
         "1. Beskæftigelsesområdet, Situationen i København; Indledning, fodnote 1"
     )
+
+
+@pytest.mark.installed_plugins
+def test_a_figure_not_derived_says_whose_it_is_in_every_format():
+    from kommuneintegration.plugins import get_host
+    from kommuneintegration.render import comparison_to_markdown
+    from kommuneintegration.render.html import comparison_to_html
+    from kommuneintegration.render.text import comparison_to_text
+
+    result = compare(get_host().registry(), municipalities=["101"])
+    who = "København, immigrants and descendants from non-Western countries 2016: gap not computed"
+    assert who in " ".join(comparison_to_text(result).split())
+    assert f"- {who}" in comparison_to_markdown(result)
+    assert who in comparison_to_html(result)

@@ -16,7 +16,8 @@ from kommuneintegration.units import format_value, unit_symbol
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from kommuneintegration.comparison import IndicatorEntry
+    from kommuneintegration.comparison import Comparison, IndicatorEntry
+    from kommuneintegration.derive import NotDerived
     from kommuneintegration.models import Target
     from kommuneintegration.statbank.context import ContextRow
 
@@ -26,6 +27,7 @@ __all__ = [
     "date_text",
     "entry_notes",
     "entry_value",
+    "not_derived_who",
     "shared_unit",
     "target_wording",
 ]
@@ -98,6 +100,12 @@ def entry_notes(entries: Iterable[IndicatorEntry]) -> list[tuple[str, str]]:
             )
         found.append((who, note))
     return found
+
+
+def not_derived_who(n: NotDerived, c: Comparison) -> str:
+    """Whose figure was not derived: "København, indvandrere og efterkommere ... 2021"."""
+    who = f"{c.name(n.municipality)}, {c.group_label(n.group)}"
+    return who + (f" {n.year}" if n.year is not None else "")
 
 
 def context_headings() -> list[str]:

@@ -22,6 +22,7 @@ from kommuneintegration.render.common import (
     context_cells,
     context_headings,
     entry_value,
+    not_derived_who,
     target_wording,
 )
 from kommuneintegration.render.svg import (
@@ -440,7 +441,10 @@ def comparison_to_html(c: Comparison) -> str:
             f"<p class='verdict'>{verdict}</p><ul>"
             + "".join(f"<li class='diff'>{_e(d)}</li>" for d in row.differences)
         )
-        parts += [f"<li class='diff'>{_e(n.reason)}</li>" for n in row.not_derived]
+        parts += [
+            f"<li class='diff'>{_e(not_derived_who(n, c))}: {_e(n.reason)}</li>"
+            for n in row.not_derived
+        ]
         parts.append("</ul>")
         shown, summary = _shown(row.entries)  # the same figures in the chart and the table
         if len(row.entries) > 1:
@@ -524,7 +528,7 @@ def comparison_to_html(c: Comparison) -> str:
             + _("Not derived")
             + "</h3><ul>"
             + "".join(
-                f"<li>{_e(c.name(n.municipality))}: {_e(n.reason)}</li>" for n in c.not_derived
+                f"<li>{_e(not_derived_who(n, c))}: {_e(n.reason)}</li>" for n in c.not_derived
             )
             + "</ul>"
         )

@@ -11,6 +11,7 @@ from kommuneintegration.render.common import (
     context_headings,
     entry_notes,
     entry_value,
+    not_derived_who,
     target_wording,
 )
 from kommuneintegration.words import escape_controls
@@ -85,7 +86,7 @@ def comparison_to_markdown(c: Comparison) -> str:
             [""]
             + [f"- ‡ {_cell(who)}: {_cell(note)}" for who, note in entry_notes(row.entries)]
             + [f"- {_cell(d)}" for d in row.differences]
-            + [f"- {_cell(n.reason)}" for n in row.not_derived]
+            + [f"- {_cell(not_derived_who(n, c))}: {_cell(n.reason)}" for n in row.not_derived]
         )
     if c.context:
         lines += [

@@ -15,6 +15,7 @@ from kommuneintegration.render.common import (
     date_text,
     entry_notes,
     entry_value,
+    not_derived_who,
     shared_unit,
     target_wording,
 )
@@ -134,8 +135,7 @@ def _indicator_block(row: CatalogueComparison, c: Comparison) -> list[str]:
     for note in row.differences:
         lines += _wrap(note, 4, "  - ")
     for n in row.not_derived:
-        who = f"{c.name(n.municipality)}, {c.group_label(n.group)}"
-        lines += _wrap(f"{who}: {n.reason}", 4, "  ! ")
+        lines += _wrap(f"{not_derived_who(n, c)}: {n.reason}", 4, "  ! ")
     lines.append("  " + _("Sources:"))
     for source, number in sources.items():
         lines += _wrap(source, 9, f"  [{number}] ".ljust(9))
