@@ -456,6 +456,11 @@ def test_disagreeing_figures_are_named_and_identical_ones_merged():
     assert "used 5.4 % (test.txt, Tabel 1)" in result.reason
     assert "not used 6.4 % (Statistikbanken, extra.csv, line 2)" in result.reason
     assert [o.value for o in result.figures] == [5.4]
+    # The group is named in words, as a reader knows it, not by its id.
+    assert (
+        "figures disagree for rate, immigrants and descendants from non-Western countries 2021"
+        in result.reason
+    )
 
 
 def obs_model(value, section):

@@ -10,7 +10,7 @@ where a group's figure has no such partner, a :class:`NotDerived` says why.
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import Any, Final
 
 import attrs
@@ -384,11 +384,14 @@ class Disagreement:
     municipality: str = ""
     strategy: str = ""
 
-    def describe(self) -> str:
+    def describe(self, group_label: Callable[[str | None], str] | None = None) -> str:
+        """What disagrees, and which figure is used; ``group_label`` names the group in words."""
+
         def one(o: Observation) -> str:
             return f"{format_value(o.value, o.unit)} ({o.provenance})"
 
-        who = " ".join(p for p in (self.group or "", self.age_band or "", str(self.year)) if p)
+        group = (group_label(self.group) if group_label else self.group) or ""
+        who = " ".join(p for p in (group, self.age_band or "", str(self.year)) if p)
         return _("figures disagree for {indicator}, {who}: used {used}; not used {others}").format(
             indicator=self.indicator,
             who=who,

@@ -95,7 +95,7 @@ def relevant_observations(
         if ok:
             chosen.append(obs)
     chosen, disagreements = reconcile(chosen)
-    notes += [d.describe() for d in disagreements]
+    notes += [d.describe(lambda g: registry.describe_group(g)[0]) for d in disagreements]
     chosen.sort(key=lambda o: (o.year is None, o.year or 0))
     return chosen, notes
 

@@ -555,7 +555,7 @@ def comparison_to_html(c: Comparison) -> str:
             + _("Figures that disagree")
             + "</h2><ul>"
             + "".join(
-                f"<li class='diff'>{_e(c.name(d.municipality))}: {_e(d.describe())}</li>"
+                f"<li class='diff'>{_e(c.name(d.municipality))}: {_e(d.describe(c.group_label))}</li>"
                 for d in c.disagreements
             )
             + "</ul>"

@@ -106,7 +106,8 @@ def comparison_to_markdown(c: Comparison) -> str:
     if c.disagreements:
         lines += ["", "## " + _("Figures that disagree"), ""]
         lines += [
-            f"- {_cell(c.name(d.municipality))}: {_cell(d.describe())}" for d in c.disagreements
+            f"- {_cell(c.name(d.municipality))}: {_cell(d.describe(c.group_label))}"
+            for d in c.disagreements
         ]
     lines += [
         "",

@@ -269,7 +269,9 @@ def comparison_to_text(c: Comparison) -> str:
     if c.disagreements:
         lines += _heading(_("Figures that disagree"))
         for d in c.disagreements:
-            lines += _wrap(f"{c.name(d.municipality)}, {d.strategy}: {d.describe()}", 4, "  ! ")
+            lines += _wrap(
+                f"{c.name(d.municipality)}, {d.strategy}: {d.describe(c.group_label)}", 4, "  ! "
+            )
     lines += _heading(_("Evaluation (targets against observations)"))
     if c.evaluations:
         lines += _summary(c.evaluations)
