@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import html
 from collections import defaultdict
-from collections.abc import Sequence
-from typing import TYPE_CHECKING, Any, Final
+from collections.abc import Callable, Iterable, Sequence
+from typing import TYPE_CHECKING, Any, Final, Protocol, TypeVar
 
 from kommuneintegration import __version__
 from kommuneintegration.derive import kind_label
@@ -39,6 +39,7 @@ from kommuneintegration.units import format_value, unit_symbol
 
 if TYPE_CHECKING:
     from kommuneintegration.comparison import CatalogueComparison, Comparison, IndicatorEntry
+    from kommuneintegration.derive import DerivedFigure
 
 __all__ = ["comparison_to_html"]
 
@@ -86,21 +87,47 @@ def _entry_label(e: IndicatorEntry) -> str:
     return f"{e.municipality_name} {when}{', ' + e.age_band if e.age_band else ''}: {who}"
 
 
-def _latest(entries: Sequence[IndicatorEntry]) -> list[IndicatorEntry]:
-    """The latest figure of each series (city, document, group, age band, category, kind)."""
-    latest: dict[tuple[Any, ...], IndicatorEntry] = {}
-    for e in entries:
-        key = (e.municipality, e.strategy, e.group, e.age_band, e.category, e.derived)
-        if key not in latest or (e.year or 0) >= (latest[key].year or 0):
-            latest[key] = e
+class _Dated(Protocol):
+    @property
+    def year(self) -> int | None: ...
+
+
+D = TypeVar("D", bound=_Dated)
+
+
+def _latest(items: Iterable[D], series: Callable[[D], tuple[Any, ...]]) -> list[D]:
+    """The latest figure of each series, in the order the series first appear."""
+    latest: dict[tuple[Any, ...], D] = {}
+    for item in items:
+        key = series(item)
+        if key not in latest or (item.year or 0) >= (latest[key].year or 0):
+            latest[key] = item
     return list(latest.values())
+
+
+def _entry_series(e: IndicatorEntry) -> tuple[Any, ...]:
+    """A catalogue row's series: city, document, group, age band, category, derived or not."""
+    return (e.municipality, e.strategy, e.group, e.age_band, e.category, e.derived)
+
+
+def _derived_series(d: DerivedFigure) -> tuple[Any, ...]:
+    return (
+        d.kind,
+        d.municipality,
+        d.strategy,
+        d.indicator,
+        d.group,
+        d.age_band,
+        d.category,
+        d.target,
+    )
 
 
 def _shown(entries: Sequence[IndicatorEntry]) -> tuple[list[IndicatorEntry], str]:
     """All figures, or the latest per series when there are many, with a note saying so."""
     if len(entries) <= SUMMARY_THRESHOLD:
         return list(entries), ""
-    latest = _latest(entries)
+    latest = _latest(entries, _entry_series)
     return latest, _(
         "Showing the latest figure of each of {series} series ({figures} figures in all; every "
         "figure is in {command} and in the development section below)."
@@ -488,20 +515,7 @@ def comparison_to_html(c: Comparison) -> str:
     )
     derived = list(c.derived)
     if len(derived) > SUMMARY_THRESHOLD:
-        latest: dict[tuple[Any, ...], Any] = {}
-        for d in derived:
-            key = (
-                d.kind,
-                d.municipality,
-                d.strategy,
-                d.indicator,
-                d.group,
-                d.age_band,
-                d.category,
-                d.target,
-            )
-            if key not in latest or (d.year or 0) >= (latest[key].year or 0):
-                latest[key] = d
+        latest = _latest(derived, _derived_series)
         parts.append(
             "<tr><td colspan='7' class='small'>"
             + _(
@@ -514,7 +528,7 @@ def comparison_to_html(c: Comparison) -> str:
             )
             + "</td></tr>"
         )
-        derived = list(latest.values())
+        derived = latest
     for d in derived:
         years = f"{d.from_year}–{d.year}" if d.from_year else str(d.year or "–")
         parts.append(
