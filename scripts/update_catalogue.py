@@ -76,26 +76,13 @@ def builtin_data_catalogue(lang: str = "da") -> int:
     """The library's own data prose (built-in target groups): ``data/locale/<lang>.po``."""
     from kommuneintegration.catalogue import builtin_target_groups
     from kommuneintegration.registry import prose_texts
+    from kommuneintegration.scaffold import write_prose_catalogue
 
-    texts = list(dict.fromkeys(prose_texts(builtin_target_groups())))
-    return _write_prose(
-        PACKAGE / "data" / "locale" / f"{lang}.po", texts, lang, "kommuneintegration"
+    path = PACKAGE / "data" / "locale" / f"{lang}.po"
+    texts, missing = write_prose_catalogue(
+        path, prose_texts(builtin_target_groups()), lang, "kommuneintegration"
     )
-
-
-def _write_prose(path: Path, texts: list[str], lang: str, project: str) -> int:
-    old: dict[str, str] = {}
-    if path.exists():
-        with path.open("rb") as f:
-            old = {str(m.id): str(m.string) for m in read_po(f, locale=lang) if m.id}
-    catalog = Catalog(locale=lang, project=project, fuzzy=False)
-    for text in texts:
-        catalog.add(text, old.get(text, ""))
-    path.parent.mkdir(parents=True, exist_ok=True)
-    with path.open("wb") as f:
-        write_po(f, catalog, width=100, omit_header=False, include_lineno=False)
-    missing = sum(1 for m in catalog if m.id and not m.string)
-    print(f"{path.relative_to(ROOT)}: {len(texts)} texts, {missing} untranslated")
+    print(f"{path.relative_to(ROOT)}: {texts} texts, {missing} untranslated")
     return 0
 
 

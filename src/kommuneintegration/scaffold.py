@@ -8,6 +8,7 @@ is listed by ``kommuneintegration plugins`` once installed with ``pip install``.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from pathlib import Path
 from string import Template
 
@@ -270,11 +271,6 @@ def write_translations(path: str | Path, lang: str) -> tuple[Path, int, int]:
     Translations already made are kept, texts no longer in the data dropped.
     Returns the file, the number of texts and how many are still untranslated.
     """
-    import io
-
-    from babel.messages.catalog import Catalog
-    from babel.messages.pofile import read_po, write_po
-
     from kommuneintegration.datafile import load_plugin_data
     from kommuneintegration.i18n import resolve_language
     from kommuneintegration.registry import prose_texts
@@ -282,25 +278,39 @@ def write_translations(path: str | Path, lang: str) -> tuple[Path, int, int]:
     lang = resolve_language(lang)
     data = plugin_data_folder(path)
     loaded = load_plugin_data(data)
-    texts = dict.fromkeys(
-        [
-            *prose_texts(loaded.strategies),
-            *prose_texts(loaded.target_groups),
-            *prose_texts(loaded.documents),
-        ]
-    )
+    texts = [
+        *prose_texts(loaded.strategies),
+        *prose_texts(loaded.target_groups),
+        *prose_texts(loaded.documents),
+    ]
     target = data / "locale" / f"{lang}.po"
+    return target, *write_prose_catalogue(target, texts, lang, data.parent.name)
+
+
+def write_prose_catalogue(
+    target: Path, texts: Iterable[str], lang: str, project: str
+) -> tuple[int, int]:
+    """Write ``target`` (a gettext ``.po`` file) with each text once, keeping what is translated.
+
+    Texts no longer given are dropped. Written atomically. Returns the number of
+    texts and how many are still untranslated.
+    """
+    import io
+
+    from babel.messages.catalog import Catalog
+    from babel.messages.pofile import read_po, write_po
+
     made: dict[str, str] = {}
     if target.exists():
         with target.open("rb") as f:
             made = {str(m.id): str(m.string) for m in read_po(f, locale=lang) if m.id}
-    catalog = Catalog(locale=lang, project=data.parent.name, fuzzy=False)
-    for text in texts:
+    catalog = Catalog(locale=lang, project=project, fuzzy=False)
+    unique = list(dict.fromkeys(texts))
+    for text in unique:
         catalog.add(text, made.get(text, ""))
     out = io.BytesIO()
     write_po(out, catalog, width=100, omit_header=False, include_lineno=False)
     target.parent.mkdir(parents=True, exist_ok=True)
     with atomic_write(target, "wb") as handle:
         handle.write(out.getvalue())
-    missing = sum(1 for m in catalog if m.id and not m.string)
-    return target, len(texts), missing
+    return len(unique), sum(1 for m in catalog if m.id and not m.string)
