@@ -53,7 +53,6 @@ __all__ = [
     "IndicatorEntry",
     "ThemeCoverage",
     "compare",
-    "concept_label",
     "differences",
     "documents",
     "observations_frame",
@@ -301,11 +300,6 @@ def _frame_row(
     }
 
 
-def concept_label(indicator: Indicator, registry: Registry) -> str:
-    """The indicator's concept in the output language: "beskæftigelsesfrekvens", or ""."""
-    return registry.concept_label(indicator.concept) if indicator.concept else ""
-
-
 def _group_view(registry: Registry, group_id: str | None) -> GroupView:
     label, definition = registry.describe_group(group_id)
     group = registry.target_groups.get(group_id or "")
@@ -341,9 +335,10 @@ def _entry(
     indicator: Indicator,
     obs: Observation,
     registry: Registry,
-    describe: Callable[[str | None], tuple[str, str]] | None = None,
+    describe: Callable[[str | None], tuple[str, str]],
 ) -> IndicatorEntry:
-    group_label, group_definition = (describe or registry.describe_group)(obs.group)
+    """One figure as a row; ``describe`` is the registry's ``describe_group``, remembered."""
+    group_label, group_definition = describe(obs.group)
     return IndicatorEntry(
         municipality=municipality.code,
         municipality_name=municipality.name,
@@ -351,7 +346,7 @@ def _entry(
         indicator=indicator.id,
         label=pick(indicator.label, indicator.label_en),
         concept=indicator.concept,
-        concept_label=concept_label(indicator, registry),
+        concept_label=registry.concept_label(indicator.concept),
         value=obs.value,
         unit=obs.unit,
         year=obs.year,
@@ -371,12 +366,12 @@ def _derived_entry(
     fig: DerivedFigure,
     registry: Registry,
     strategies: Mapping[str, Strategy],
-    describe: Callable[[str | None], tuple[str, str]] | None = None,
+    describe: Callable[[str | None], tuple[str, str]],
 ) -> IndicatorEntry:
     strategy = strategies[fig.strategy]
     indicator = strategy.indicator(fig.indicator)
     ref, grp = fig.inputs[0], fig.inputs[-1]
-    group_label, group_definition = (describe or registry.describe_group)(fig.group)
+    group_label, group_definition = describe(fig.group)
     return IndicatorEntry(
         municipality=fig.municipality,
         municipality_name=registry.municipalities[fig.municipality].name,
@@ -384,7 +379,7 @@ def _derived_entry(
         indicator=fig.indicator,
         label=f"{kind_label(fig.kind)}: {pick(indicator.label, indicator.label_en)}",
         concept=indicator.concept,
-        concept_label=concept_label(indicator, registry),
+        concept_label=registry.concept_label(indicator.concept),
         value=fig.value,
         unit=fig.unit,
         year=fig.year,
@@ -398,7 +393,7 @@ def _derived_entry(
         derived=True,
         derivation=_("{reference} ({reference_group}) - {value} ({group}) = {difference}").format(
             reference=format_value(ref.value, ref.unit),
-            reference_group=(describe or registry.describe_group)(ref.group)[0],
+            reference_group=describe(ref.group)[0],
             value=format_value(grp.value, grp.unit),
             group=group_label,
             difference=format_value(fig.value, fig.unit, words=True),
