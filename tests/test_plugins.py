@@ -380,3 +380,36 @@ def test_citation_problems_finds_undeclared_documents_and_file_names():
     problems = citation_problems(Sloppy(), "sloppy")
     assert any("document 'report.pdf' is not declared" in p for p in problems)
     assert any("cites a file name: report.pdf, Tabel 1" in p for p in problems)
+
+
+def test_a_second_claim_on_a_group_concept_or_rule_names_who_has_it(host):
+    """One claim for the three namespaces: the plugin that came first, or the library."""
+
+    class Claims:
+        @hookimpl
+        def target_groups(self):
+            return [
+                TargetGroup("non-western", "x", ["immigrant"]),
+                TargetGroup("o:g", "x", ["immigrant"]),
+            ]
+
+        @hookimpl
+        def concepts(self):
+            return [Concept("employment-gap", "a", "b"), Concept("o:c", "a", "b")]
+
+        @hookimpl
+        def evaluation_rules(self):
+            return [EvaluationRule("o:r", "d", lambda t, o, c: None)]
+
+    host.register(Claims(), name="first")
+    host.register(Claims(), name="second")
+    found = {str(p) for p in host.registry().problems if p.plugin == "second"}
+    assert found == {
+        "plugin 'second': target_groups: target group 'non-western' is already defined by built-in",
+        "plugin 'second': target_groups: target group 'o:g' is already defined by plugin 'first'",
+        "plugin 'second': concepts.employment-gap: concept 'employment-gap' is already defined "
+        "by the built-in catalogue",
+        "plugin 'second': concepts.o:c: concept 'o:c' is already defined by plugin 'first'",
+        "plugin 'second': evaluation_rules: evaluation rule 'o:r' is already defined by plugin "
+        "'first'",
+    }

@@ -316,13 +316,38 @@ class _Merged:
 
     country_groups: CountryGroupRegistry
     groups: dict[str, TargetGroup]
-    builtin_group_ids: frozenset[str]
     concepts: dict[str, Concept] = attrs.Factory(lambda: dict(builtin_concepts()))
     translations: dict[str, dict[str, dict[str, str]]] = attrs.Factory(dict)
     municipalities: dict[str, Municipality] = attrs.Factory(dict)
     rules: dict[str, EvaluationRule] = attrs.Factory(dict)
     owners: dict[str, str] = attrs.Factory(dict)
     contested: dict[str, tuple[str, tuple[str, ...]]] = attrs.Factory(dict)
+
+    def claim(
+        self,
+        table: dict[str, Any],
+        kind: str,
+        key: str,
+        item: Any,
+        plugin: str,
+        report: _Report,
+        *,
+        what: str,
+        path: str,
+        builtin: str,
+    ) -> None:
+        """Put ``item`` under ``key`` for ``plugin``, or report who already has it.
+
+        Owners are kept as ``"KIND:KEY"``; an id with no owner came with the
+        library (``builtin`` names it in the message).
+        """
+        holder = self.owners.get(f"{kind}:{key}")
+        if key in table:
+            by = f"plugin {holder!r}" if holder is not None else builtin
+            report(plugin, f"{what} {key!r} is already defined by {by}", path)
+            return
+        table[key] = item
+        self.owners[f"{kind}:{key}"] = plugin
 
 
 def _merge(
@@ -337,7 +362,6 @@ def _merge(
     merged = _Merged(
         country_groups=builtin_groups(),
         groups={g.id: g for g in builtin},
-        builtin_group_ids=frozenset(g.id for g in builtin),
     )
     claims: dict[str, list[str]] = {}
     for name in names:
@@ -368,45 +392,22 @@ def _merge(
             except ValueError as exc:
                 report(name, str(exc), f"country_groups.{cg.id}")
         for group in data.target_groups:
-            if group.id in merged.groups:
-                owner = (
-                    "built-in"
-                    if group.id in merged.builtin_group_ids
-                    else f"plugin {merged.owners.get('group:' + group.id)!r}"
-                )
-                report(
-                    name,
-                    f"target group {group.id!r} is already defined by {owner}",
-                    "target_groups",
-                )
-                continue
-            merged.groups[group.id] = group
-            merged.owners["group:" + group.id] = name
+            merged.claim(
+                merged.groups, "group", group.id, group, name, report,
+                what="target group", path="target_groups", builtin="built-in",
+            )  # fmt: skip
         for concept in data.concepts:
-            if concept.id in merged.concepts:
-                holder = merged.owners.get("concept:" + concept.id)
-                by = f"plugin {holder!r}" if holder else "the built-in catalogue"
-                report(
-                    name,
-                    f"concept {concept.id!r} is already defined by {by}",
-                    f"concepts.{concept.id}",
-                )
-                continue
-            merged.concepts[concept.id] = concept
-            merged.owners["concept:" + concept.id] = name
+            merged.claim(
+                merged.concepts, "concept", concept.id, concept, name, report,
+                what="concept", path=f"concepts.{concept.id}", builtin="the built-in catalogue",
+            )  # fmt: skip
         if data.translations:
             merged.translations[name] = data.translations  # for its own data only
         for rule in data.evaluation_rules:
-            if rule.name in merged.rules:
-                owner = merged.owners["rule:" + rule.name]
-                report(
-                    name,
-                    f"evaluation rule {rule.name!r} is already defined by plugin {owner!r}",
-                    "evaluation_rules",
-                )
-                continue
-            merged.rules[rule.name] = rule
-            merged.owners["rule:" + rule.name] = name
+            merged.claim(
+                merged.rules, "rule", rule.name, rule, name, report,
+                what="evaluation rule", path="evaluation_rules", builtin="the library",
+            )  # fmt: skip
         muni = data.municipality
         if muni is not None:
             if muni.code in merged.municipalities:
