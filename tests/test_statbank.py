@@ -202,7 +202,7 @@ def test_the_same_works_offline_from_the_cache(stand_in):
 
 
 @pytest.mark.installed_plugins
-def test_compare_puts_aalborg_beside_the_country_and_its_kommunegruppe(stand_in):
+def test_compare_puts_aalborg_beside_the_country_and_its_kommunegruppe(stand_in, tmp_path):
     assert run("fetch", "-m", "851", "-m", "751")[0] == 0
     code, out, _ = run("compare", "-m", "851")
     assert code == 0
@@ -211,6 +211,16 @@ def test_compare_puts_aalborg_beside_the_country_and_its_kommunegruppe(stand_in)
     danish = run("compare", "-m", "851", "--lang", "da")[1]
     assert "Statistikbanken: byen, hele landet og kommunegruppen" in danish
     assert "Aalborg (Storbykommuner), RAS200 2024, alder 16-66" in danish
+    # Markdown and HTML write the same table: every row states city, table, group and year.
+    markdown = run("compare", "-m", "851", "-f", "markdown")[1]
+    rows = [line for line in markdown.splitlines() if line.startswith("| Aalborg | RAS200 |")]
+    assert rows
+    assert all(line.count(" | ") == 7 for line in rows)
+    assert any(" | immigrants | 16-66 | 2024 | " in line for line in rows)
+    page = tmp_path / "report.html"
+    assert run("report", "-m", "851", "--out", str(page))[0] == 0
+    html = page.read_text(encoding="utf-8")
+    assert "<td>RAS200</td><td>immigrants</td><td>16-66</td><td>2024</td>" in html
     data = json.loads(run("compare", "-m", "851", "-f", "json")[1])
     (row,) = [r for r in data["context"] if r["table"] == "RAS200" and r["group"] == "immigrants"]
     assert row["country"] is not None

@@ -24,6 +24,7 @@ if TYPE_CHECKING:
 __all__ = [
     "context_cells",
     "context_headings",
+    "context_row",
     "date_text",
     "entry_notes",
     "entry_value",
@@ -119,6 +120,21 @@ def context_headings() -> list[str]:
         _("the city"),
         _("whole country"),
         _("group median") + " (n)",
+    ]
+
+
+def context_row(row: ContextRow, c: Comparison, missing: str = "–") -> list[str]:
+    """One row of the Statistikbanken table, its cells in :func:`context_headings`' order."""
+    value, country, median = context_cells(row)
+    return [
+        c.name(row.municipality),
+        row.table,
+        c.group_label(row.group),
+        row.age_band or missing,
+        str(row.year),
+        value,
+        country,
+        median,
     ]
 
 

@@ -19,8 +19,8 @@ from kommuneintegration.derive import kind_label
 from kommuneintegration.i18n import _, format_number, language, pick, pinned
 from kommuneintegration.models import TargetKind
 from kommuneintegration.render.common import (
-    context_cells,
     context_headings,
+    context_row,
     entry_value,
     not_derived_who,
     target_wording,
@@ -554,13 +554,12 @@ def comparison_to_html(c: Comparison) -> str:
             + _head(*context_headings(), _("Source"))
         )
         for ctx in c.context:
-            value, country, median = context_cells(ctx)
+            name, *text, value, country, median = context_row(ctx, c)
             parts.append(
-                f"<tr><td>{_e(c.name(ctx.municipality))}<br><span class='small'>{_e(ctx.group_name)}</span></td>"
-                f"<td>{_e(ctx.table)}</td><td>{_e(c.group_label(ctx.group))}</td><td>{_e(ctx.age_band or '–')}</td>"
-                f"<td>{ctx.year}</td><td class='num'>{_e(value)}</td>"
-                f"<td class='num'>{_e(country)}</td><td class='num'>{_e(median)}</td>"
-                f"<td class='small'>{_e(ctx.source)}{'<br>‡ ' + _e(ctx.note) if ctx.note else ''}</td></tr>"
+                f"<tr><td>{_e(name)}<br><span class='small'>{_e(ctx.group_name)}</span></td>"
+                + "".join(f"<td>{_e(cell)}</td>" for cell in text)
+                + "".join(f"<td class='num'>{_e(cell)}</td>" for cell in (value, country, median))
+                + f"<td class='small'>{_e(ctx.source)}{'<br>‡ ' + _e(ctx.note) if ctx.note else ''}</td></tr>"
             )
         parts.append("</table>")
     if c.disagreements:

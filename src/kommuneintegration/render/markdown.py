@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING
 
 from kommuneintegration.i18n import _, pick, pinned
 from kommuneintegration.render.common import (
-    context_cells,
     context_headings,
+    context_row,
     entry_notes,
     entry_value,
     not_derived_who,
@@ -96,13 +96,7 @@ def comparison_to_markdown(c: Comparison) -> str:
             _row(*context_headings()),
             "|---|---|---|---|---|---|---|---|",
         ]
-        for ctx in c.context:
-            value, country, median = context_cells(ctx)
-            lines.append(
-                f"| {_cell(c.name(ctx.municipality))} | {_cell(ctx.table)} | {_cell(c.group_label(ctx.group))} "
-                f"| {_cell(ctx.age_band or '-')} | {ctx.year} | {_cell(value)} "
-                f"| {_cell(country)} | {_cell(median)} |"
-            )
+        lines += [_row(*map(_cell, context_row(ctx, c, missing="-"))) for ctx in c.context]
     if c.disagreements:
         lines += ["", "## " + _("Figures that disagree"), ""]
         lines += [
