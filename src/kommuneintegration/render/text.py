@@ -82,25 +82,22 @@ class _Widths(NamedTuple):
     name: int = 11
     value: int = 12
     when: int = 11
-    show_unit: bool = True
 
     @property
     def group(self) -> int:
         return 31 - (self.name - 11) - (self.value - 12) - (self.when - 11)
 
     @classmethod
-    def of(cls, entries: Sequence[IndicatorEntry], show_unit: bool) -> _Widths:
+    def of(cls, entries: Sequence[IndicatorEntry], values: Sequence[str]) -> _Widths:
         return cls(
             name=min(17, max([11, *(len(e.municipality_name) for e in entries)])),  # all 98 fit
-            value=min(24, max([12, *(len(entry_value(e, show_unit=show_unit)) for e in entries)])),
+            value=min(24, max([12, *(len(v) for v in values)])),
             when=min(18, max([11, *(len(_when(e)) for e in entries)])),
-            show_unit=show_unit,
         )
 
 
-def _entry_lines(e: IndicatorEntry, number: int, widths: _Widths | None = None) -> list[str]:
+def _entry_lines(e: IndicatorEntry, value: str, number: int, w: _Widths) -> list[str]:
     """One figure: place, group (wrapped, never cut: rows must stay distinguishable), value, year."""
-    w = widths or _Widths()
     group = e.group_label + (f" {e.age_band}" if e.age_band else "")
     if e.category:
         group = f"{e.category}: {group}"
@@ -108,7 +105,7 @@ def _entry_lines(e: IndicatorEntry, number: int, widths: _Widths | None = None) 
     parts = textwrap.wrap(group, w.group) or [""]
     first = (
         f"  {_cut(e.municipality_name, w.name):<{w.name}} {parts[0]:<{w.group}} "
-        f"{entry_value(e, show_unit=w.show_unit):>{w.value}}{star} "
+        f"{value:>{w.value}}{star} "
         f"{_cut(_when(e), w.when):<{w.when}} [{number}]"
     )
     return [first] + [f"  {'':<{w.name}} {part}" for part in parts[1:]]
@@ -121,13 +118,14 @@ def _indicator_block(row: CatalogueComparison, c: Comparison) -> list[str]:
     if unit is not None:
         label += " (" + _("in {unit}").format(unit=unit_symbol(unit, words=True)) + ")"
     lines = ["", *_wrap(f"{label}: {verdict}", 2, "")]
-    widths = _Widths.of(row.entries, show_unit=unit is None)
+    values = [entry_value(e, show_unit=unit is None) for e in row.entries]  # written once
+    widths = _Widths.of(row.entries, values)
     if row.indicator.note:
         lines += _wrap(row.indicator.note, 4, "  ≠ ")
     sources: dict[str, int] = {}
-    for e in row.entries:
+    for e, value in zip(row.entries, values, strict=True):
         number = sources.setdefault(e.source, len(sources) + 1)
-        lines += _entry_lines(e, number, widths)
+        lines += _entry_lines(e, value, number, widths)
     if any(e.derived for e in row.entries):
         lines.append("  * " + _("derived from the two figures it compares"))
     for who, note in entry_notes(row.entries):
