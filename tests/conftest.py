@@ -17,7 +17,8 @@ settings.load_profile("kommuneintegration")
 # Tests never read or write the developer's Statbank cache, nor reach the real Statbank:
 # each test run gets an empty cache folder and an address nothing listens on, unless a
 # test sets its own.
-os.environ["KOMMUNEINTEGRATION_CACHE_DIR"] = tempfile.mkdtemp(prefix="ki-cache-")
+_cache = tempfile.TemporaryDirectory(prefix="ki-cache-")  # removed when the run ends
+os.environ["KOMMUNEINTEGRATION_CACHE_DIR"] = _cache.name
 os.environ.setdefault("KOMMUNEINTEGRATION_STATBANK_URL", "http://127.0.0.1:9/v1")
 # The tests of what the library says assert its English messages; the Danish default is
 # tested where a test asks for it (--lang da, use_language("da")): tests/test_i18n.py.
