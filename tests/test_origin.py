@@ -352,6 +352,56 @@ def test_every_integer_width_reads_the_codes_the_same(values, dtype):
     assert narrow.coerced == wide.coerced
 
 
+@settings(max_examples=120)
+@given(
+    st.lists(st.sampled_from([208, 792, 368, 752, -1, -7]), min_size=6, max_size=90),
+    st.lists(st.tuples(st.integers(0, 89), st.sampled_from([0, 999, 1000, 32767])), max_size=2),
+    st.integers(1, 9),
+    st.sampled_from(["raise", "coerce"]),
+)
+def test_int16_table_path_agrees_with_the_general_path(values, invalid, block, errors):
+    """Six int16 columns are classified straight from their bits, block by block; a block
+    with an invalid code goes the general way. Both must give what int64 input gives
+    (the general path), and report the same invalid rows."""
+    import kommuneintegration.origin as origin_module
+
+    for position, bad in invalid:
+        if position < len(values):
+            values[position] = bad
+    n = len(values) // 6
+    columns_ = [values[k * n : (k + 1) * n] for k in range(6)]
+    narrow = [np.array(c, dtype=np.int16) for c in columns_]
+    assert origin_module._TablePath.of([origin_module._encoder(c) for c in narrow]) is not None
+    saved = origin_module.BLOCK_ROWS
+    origin_module.BLOCK_ROWS = block  # blocks with and without invalid codes in one call
+    try:
+        outcomes = []
+        for given in (narrow, [np.array(c, dtype=np.int64) for c in columns_]):
+            try:
+                result = classify_many(*given, errors=errors)
+            except InvalidCodesError as error:
+                outcomes.append(str(error))
+            else:
+                outcomes.append(
+                    (result.origin.tolist(), result.country_index.tolist(), result.coerced)
+                )
+    finally:
+        origin_module.BLOCK_ROWS = saved
+    assert outcomes[0] == outcomes[1]
+
+
+def test_mixed_integer_kinds_take_the_general_path():
+    """int16 beside uint16 reads the same bits differently: no shared table, same answers."""
+    import kommuneintegration.origin as origin_module
+
+    signed = [np.array([208, 792, -1], dtype=np.int16)] * 6
+    mixed = [*signed[:5], np.array([208, 792, 0xFFFF], dtype=np.uint16)]
+    assert origin_module._TablePath.of([origin_module._encoder(c) for c in mixed]) is None
+    with pytest.raises(InvalidCodesError, match=r"father_citizenship: 1 invalid"):
+        classify_many(*mixed)
+    assert classify_many(*mixed[:5], signed[5]).origin.tolist() == [1, 2, 0]
+
+
 def test_integer_codes_are_iso_numeric():
     # ISO 3166-1 numeric: 208 Denmark, 792 Türkiye, 368 Iraq; negative: not recorded.
     codes = {

@@ -286,6 +286,9 @@ class _Column:
     #: ``encode(lo, hi, out)`` writes the code indices of rows lo..hi into ``out``.
     encode: Callable[[int, int, npt.NDArray[np.int16]], object]
     original: Callable[[int], object]
+    #: Two-byte input read through one table: the raw values as uint16 and the
+    #: table of every bit pattern (see :class:`_TablePath`).
+    by_table: tuple[npt.NDArray[np.uint16], _BitTable] | None = None
 
 
 def _encoder(values: Any, name: str = "values") -> _Column:
@@ -369,27 +372,63 @@ def _numeric_table() -> npt.NDArray[np.int16]:
     return table
 
 
+@functools.cache
+def _numeric_lookup() -> npt.NDArray[np.int16]:
+    """Index 0: not recorded (any negative); 1..1000: codes 0..999; 1001: out of range."""
+    return np.concatenate(([_MISSING], _numeric_table(), [_INVALID])).astype(_INDEX_DTYPE)
+
+
+@attrs.frozen(eq=False)
+class _BitTable:
+    """What every two-byte bit pattern of one kind of input means, made once per kind."""
+
+    #: Bit pattern -> code index.
+    codes: npt.NDArray[np.int16]
+    #: Per column k: bit pattern -> that column's share of the rule state, or
+    #: :data:`_INVALID_WEIGHT` for an invalid code.
+    weighted: tuple[npt.NDArray[np.int16], ...]
+    #: A bit pattern read as Denmark and one read as not recorded, or -1 if none.
+    denmark: int
+    missing: int
+
+    @classmethod
+    def of(cls, codes: npt.NDArray[np.int16]) -> _BitTable:
+        codes.flags.writeable = False
+        category = np.minimum(codes, 2).astype(_INDEX_DTYPE)
+        weighted = []
+        for k in range(6):
+            w = np.where(codes == _INVALID, _INVALID_WEIGHT, category * _POWERS[k, 0])
+            weighted.append(w.astype(_INDEX_DTYPE))
+        first = [np.flatnonzero(codes == c) for c in (_DK, _MISSING)]
+        denmark, missing = (int(f[0]) if len(f) else -1 for f in first)
+        return cls(codes, tuple(weighted), denmark, missing)
+
+
+@functools.cache
+def _numeric_table16(*, signed: bool) -> _BitTable:
+    """Every two-byte bit pattern, read as int16 or uint16, as an ISO numeric code."""
+    every = np.arange(1 << 16, dtype=np.int64)
+    if signed:
+        every = np.where(every >= 1 << 15, every - (1 << 16), every)
+    return _BitTable.of(_numeric_lookup()[np.clip(every, -1, 1000) + 1])
+
+
 def _from_numeric(arr: npt.NDArray[Any]) -> _Column:
     """Integer-coded countries, read as ISO 3166-1 numeric codes; negative means not recorded.
 
     Encoded block by block with one clip and one table look-up, like the strings.
     """
-    # Index 0: not recorded (any negative); 1..1000: codes 0..999; 1001: out of range.
-    table = np.concatenate(([_MISSING], _numeric_table(), [_INVALID])).astype(_INDEX_DTYPE)
+    table = _numeric_lookup()
     values = np.ascontiguousarray(arr)
     if values.dtype in (np.dtype(np.int16), np.dtype(np.uint16)):
         # Two bytes a value: one table of all 65,536 bit patterns, one look-up, no clipping.
-        signed = values.dtype == np.dtype(np.int16)
-        every = np.arange(1 << 16, dtype=np.int64)
-        if signed:
-            every = np.where(every >= 1 << 15, every - (1 << 16), every)
-        wide = table[np.clip(every, -1, 1000) + 1]
+        kind = _numeric_table16(signed=values.dtype == np.dtype(np.int16))
         bits = values.view(np.uint16)
 
         def encode16(lo: int, hi: int, out: npt.NDArray[np.int16]) -> None:
-            np.take(wide, bits[lo:hi], out=out)
+            np.take(kind.codes, bits[lo:hi], out=out)
 
-        return _Column(len(values), encode16, lambda i: values[i].item())
+        return _Column(len(values), encode16, lambda i: values[i].item(), (bits, kind))
 
     def encode(lo: int, hi: int, out: npt.NDArray[np.int16]) -> None:
         key = np.clip(values[lo:hi], -1, 1000).astype(np.int32)
@@ -636,7 +675,7 @@ class ClassifiedPopulation:
 
 
 #: Rows per block: small enough that a block's temporaries stay in cache.
-BLOCK_ROWS: Final = 1 << 18
+BLOCK_ROWS: Final = 1 << 17
 
 
 @functools.cache
@@ -691,8 +730,11 @@ def classify_many(
             )
     origin = np.empty(n, dtype=np.int8)
     coo = np.empty(n, dtype=_INDEX_DTYPE)
+    by_table = _TablePath.of(columns)
 
     def work(lo: int, hi: int) -> list[tuple[int, list[int]]]:
+        if by_table is not None and by_table.classify(lo, hi, origin[lo:hi], coo[lo:hi]):
+            return [(0, [])] * len(columns)
         found: list[tuple[int, list[int]]] = []
         stacked = np.empty((8, hi - lo), dtype=_INDEX_DTYPE)
         stacked[6] = _DK
@@ -768,23 +810,92 @@ def _apply_rules(
     ``stacked`` holds the six encoded columns in rows 0-5, Denmark in row 6 and
     "not recorded" in row 7, so the country of origin is one gather.
     """
-    width = stacked.shape[1]
     categories = np.minimum(stacked[:6], 2)
     categories *= _POWERS
     state = categories[0].copy()  # six adds in place beat a reduction over the short axis
     for k in range(1, 6):
         state += categories[k]
-    np.take(_ORIGIN_LUT, state, out=origin)
-    source_offsets, positions = _gather_tables(width)
-    flat = np.take(source_offsets, state)
-    flat += positions
-    np.take(stacked.ravel(), flat, out=coo)
+    np.take(stacked.ravel(), _origin_and_source(state, origin), out=coo, mode="clip")
+
+
+def _origin_and_source(
+    state: npt.NDArray[np.int16], origin: npt.NDArray[np.int8]
+) -> npt.NDArray[np.intp]:
+    """Write each row's origin; return the flat index, in an 8-row block, of its country.
+
+    One gather gives both: the packed table holds the origin in the low three bits
+    and the offset of the row the country comes from above them (rows 0-5 the
+    six columns, 6 Denmark, 7 not recorded). Indices are in range by
+    construction, so ``mode="clip"`` only skips numpy's bounds check (a tenth
+    of each gather).
+    """
+    packed_rules, positions = _block_tables(len(state))
+    packed = np.take(packed_rules, state, mode="clip")
+    np.bitwise_and(packed, 7, out=origin, casting="unsafe")
+    packed >>= 3
+    packed += positions
+    return packed
+
+
+#: Added to the state by an invalid code: any state from this up has one.
+_INVALID_WEIGHT: Final = 3**6
+
+
+@attrs.frozen
+class _TablePath:
+    """Six two-byte columns (ISO numeric int16 or uint16) classified straight from their bits.
+
+    Each column's table gives its weighted category directly, so a block's state
+    is six gathers and five adds, with no code indices written per column; only
+    the column each row takes its country from is looked up. An invalid code
+    adds :data:`_INVALID_WEIGHT`, so one maximum tells whether the block needs the
+    general path, which finds and reports the rows.
+    """
+
+    bits: tuple[npt.NDArray[np.uint16], ...]
+    kind: _BitTable
+
+    @classmethod
+    def of(cls, columns: list[_Column]) -> _TablePath | None:
+        forms = [c.by_table for c in columns]
+        if any(f is None for f in forms):
+            return None
+        bits = tuple(f[0] for f in forms if f is not None)
+        kinds = {f[1] for f in forms if f is not None}
+        if len(kinds) != 1:  # int16 beside uint16: the general path
+            return None
+        kind = kinds.pop()
+        if kind.denmark < 0 or kind.missing < 0:  # uint16 has no "not recorded"
+            return None
+        return cls(bits, kind)
+
+    def classify(
+        self, lo: int, hi: int, origin: npt.NDArray[np.int8], coo: npt.NDArray[np.int16]
+    ) -> bool:
+        """Classify rows lo..hi into ``origin`` and ``coo``; False if a code is invalid."""
+        # A uint16 always indexes a 65,536-entry table: "clip" only skips the bounds check.
+        width = hi - lo
+        weighted = self.kind.weighted
+        state = np.take(weighted[0], self.bits[0][lo:hi], mode="clip")
+        part = np.empty(width, dtype=_INDEX_DTYPE)
+        for k in range(1, 6):
+            np.take(weighted[k], self.bits[k][lo:hi], out=part, mode="clip")
+            state += part
+        if width and state.max() >= _INVALID_WEIGHT:
+            return False
+        raw = np.empty((8, width), dtype=np.uint16)
+        for k in range(6):
+            raw[k] = self.bits[k][lo:hi]
+        raw[6] = self.kind.denmark
+        raw[7] = self.kind.missing
+        source = np.take(raw.ravel(), _origin_and_source(state, origin), mode="clip")
+        np.take(self.kind.codes, source, out=coo, mode="clip")
+        return True
 
 
 @functools.lru_cache(maxsize=4)
-def _gather_tables(width: int) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
-    """For a block of ``width`` rows: each state's source row as a flat offset, and 0..width-1.
-
-    Made once per block width (every block but the last has the same), not once a block.
-    """
-    return (_SOURCE_LUT * width).astype(np.intp), np.arange(width, dtype=np.intp)
+def _block_tables(width: int) -> tuple[npt.NDArray[np.intp], npt.NDArray[np.intp]]:
+    """For a block of ``width`` rows: the packed rules (see :func:`_origin_and_source`)
+    and 0..width-1. Made once per block width (every block but the last has the same)."""
+    packed = (_SOURCE_LUT.astype(np.intp) * width) << 3 | _ORIGIN_LUT.astype(np.intp)
+    return packed, np.arange(width, dtype=np.intp)
