@@ -315,6 +315,25 @@ def test_misaligned_and_bad_errors_argument():
         classify_many(**cols, errors="ignore")  # type: ignore[arg-type]
 
 
+@settings(max_examples=100)
+@given(
+    st.lists(st.tuples(*[ODD_VALUES] * 6), min_size=1, max_size=30),
+    st.sampled_from(["str", "string[pyarrow]", "string[python]", "arrow", "category"]),
+)
+def test_pandas_storage_reads_as_python_strings_do(rows, storage):
+    """Arrow-backed strings go to the Arrow reader, categoricals give their codes: each
+    must read every value as the object path does."""
+    pd = pytest.importorskip("pandas")
+    pa = pytest.importorskip("pyarrow")
+    dtype = pd.ArrowDtype(pa.string()) if storage == "arrow" else storage
+    columns_ = list(zip(*rows, strict=True))
+    by_pandas = classify_many(*(pd.Series(list(c), dtype=dtype) for c in columns_), errors="coerce")
+    by_python = classify_many(*(np.array(c, dtype=object) for c in columns_), errors="coerce")
+    assert by_pandas.origin.tolist() == by_python.origin.tolist()
+    assert by_pandas.country_index.tolist() == by_python.country_index.tolist()
+    assert by_pandas.coerced == by_python.coerced
+
+
 def test_pandas_nan_is_unknown():
     pd = pytest.importorskip("pandas")
     frame = pd.DataFrame({name: ["DK", np.nan] for name in COLUMNS})

@@ -324,8 +324,7 @@ def _encoder(values: Any, name: str = "values") -> _Column:
         codes = indices.to_numpy(zero_copy_only=False)
         return _from_factorized(codes, encoded.dictionary.to_pylist())
     if hasattr(values, "factorize") and not isinstance(values, np.ndarray):  # pandas
-        codes, uniq = values.factorize(use_na_sentinel=True)
-        return _from_factorized(np.asarray(codes), list(np.asarray(uniq, dtype=object)))
+        return _from_pandas(values, name)
     arr = np.asarray(values)
     if arr.ndim == 0:
         arr = arr.reshape(1)
@@ -358,6 +357,28 @@ def _encoder(values: Any, name: str = "values") -> _Column:
         count=len(obj),
     )
     return _Column(len(out), lambda lo, hi, dest: np.copyto(dest, out[lo:hi]), lambda i: obj[i])
+
+
+def _from_pandas(values: Any, name: str) -> _Column:
+    """A pandas Series or array, read the fastest way its storage allows.
+
+    Strings stored in Arrow (pandas 3's default ``str``, ``string[pyarrow]``,
+    ``ArrowDtype``) go to the Arrow reader without a copy; a categorical gives its
+    codes and categories as they are; anything else is factorised by pandas.
+    """
+    dtype = values.dtype
+    if getattr(dtype, "storage", None) == "pyarrow" or type(dtype).__name__ == "ArrowDtype":
+        import pyarrow as pa
+
+        arrow = pa.array(values.array if hasattr(values, "array") else values)
+        return _encoder(arrow, name)
+    if type(dtype).__name__ == "CategoricalDtype":
+        categorical = values.array if hasattr(values, "array") else values
+        return _from_factorized(
+            np.asarray(categorical.codes), list(np.asarray(categorical.categories, dtype=object))
+        )
+    codes, uniq = values.factorize(use_na_sentinel=True)
+    return _from_factorized(np.asarray(codes), list(np.asarray(uniq, dtype=object)))
 
 
 def _numeric_table() -> npt.NDArray[np.int16]:
