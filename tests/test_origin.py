@@ -194,9 +194,21 @@ def _as_pairs(people):
 
 
 @settings(max_examples=200)
-@given(st.lists(incomplete_persons, max_size=60))
-def test_classify_and_classify_many_agree(people):
-    result = classify_many(**columns(people))
+@given(st.lists(incomplete_persons, max_size=60), st.integers(1, 70))
+def test_classify_and_classify_many_agree(people, block):
+    """As lists and as object arrays, in blocks of any size (objects are hashed per block)."""
+    import kommuneintegration.origin as origin_module
+
+    saved = origin_module.BLOCK_ROWS
+    origin_module.BLOCK_ROWS = block
+    try:
+        as_objects = {k: np.array(v, dtype=object) for k, v in columns(people).items()}
+        by_objects = classify_many(**as_objects)
+        result = classify_many(**columns(people))
+    finally:
+        origin_module.BLOCK_ROWS = saved
+    assert by_objects.origin.tolist() == result.origin.tolist()
+    assert by_objects.country_index.tolist() == result.country_index.tolist()
     assert len(result) == len(people)
     assert list(
         zip(map(Origin, result.origin.tolist()), result.country_of_origin.tolist(), strict=True)
@@ -293,6 +305,47 @@ def test_invalid_codes_raise_with_argument_count_and_rows():
     assert err.count == 4
     assert err.examples == [(1, "XQ"), (3, "Tyrkiet"), (5, "dnk"), (7, "1")]
     assert "mother_citizenship: 4 invalid country codes, first at row 1 ('XQ')" in str(err)
+
+
+@pytest.mark.parametrize(
+    "kind", ["list", "object", "str", "category", "object Series", "pyarrow dictionary"]
+)
+def test_invalid_values_are_reported_by_row_position_from_every_input(kind):
+    """Each kind of input names the row (its position, not a pandas label) and the value."""
+    pd = pytest.importorskip("pandas")
+    pa = pytest.importorskip("pyarrow")
+    bad = ["DK", "XQ", None, "Tyrkiet"]
+    index = [10, 20, 30, 40]  # labels that are not positions
+    make = {
+        "list": lambda v: v,
+        "object": lambda v: np.array(v, dtype=object),
+        "str": lambda v: pd.Series(v, dtype="str", index=index),
+        "category": lambda v: pd.Series(v, dtype="category", index=index),
+        "object Series": lambda v: pd.Series(v, dtype=object, index=index),
+        "pyarrow dictionary": lambda v: pa.array(v).dictionary_encode(),
+    }[kind]
+    cols = {name: make(["DK"] * 4) for name in COLUMNS}
+    cols["father_birth_country"] = make(bad)
+    with pytest.raises(InvalidCodesError) as info:
+        classify_many(**cols)
+    assert info.value.argument == "father_birth_country"
+    assert info.value.examples == [(1, "XQ"), (3, "Tyrkiet")]
+
+
+def test_an_unhashable_object_is_an_invalid_code_not_a_crash():
+    good = np.array(["DK", None, "TR"], dtype=object)
+    odd = good.copy()
+    odd[1] = ["x"]
+    with pytest.raises(
+        InvalidCodesError, match=r"father_citizenship: 1 invalid .* row 1 \(\['x'\]\)"
+    ):
+        classify_many(good, good, good, good, good, odd)
+    assert (
+        classify_many(good, good, good, good, good, odd, errors="coerce").coerced[
+            "father_citizenship"
+        ]
+        == 1
+    )
 
 
 def test_coerce_treats_invalid_as_unknown_and_reports():

@@ -319,10 +319,15 @@ def _encoder(values: Any, name: str = "values") -> _Column:
         if hasattr(encoded, "combine_chunks"):
             encoded = encoded.combine_chunks()
         indices = encoded.indices
-        if indices.null_count:
+        borrowed = is_dictionary and not indices.null_count  # the input's: read in place
+        if not borrowed:
             indices = indices.fill_null(-1)
-        codes = indices.to_numpy(zero_copy_only=False)
-        return _from_factorized(codes, encoded.dictionary.to_pylist())
+        return _from_factorized(
+            indices.to_numpy(zero_copy_only=False),
+            encoded.dictionary.to_pylist(),
+            lambda i: values[i].as_py(),
+            borrowed=borrowed,
+        )
     if hasattr(values, "factorize") and not isinstance(values, np.ndarray):  # pandas
         return _from_pandas(values, name)
     arr = np.asarray(values)
@@ -342,21 +347,37 @@ def _encoder(values: Any, name: str = "values") -> _Column:
         )
     if arr.dtype.kind in "iu":
         return _from_numeric(arr)
-    obj = arr.astype(object, copy=False)
-    try:  # pandas hashes the distinct objects in C: the column is converted once
+    return _from_objects(arr.astype(object, copy=False))
+
+
+def _from_objects(obj: npt.NDArray[np.object_]) -> _Column:
+    """Python objects, hashed block by block as the workers reach them.
+
+    pandas' ``factorize`` hashes a block in C, and the few distinct values of a
+    block are read once each. A block's hash table stays in cache; one for the
+    whole column is sized for every row (140 MiB for 6 million) and is slower.
+    Without pandas, or for a block with an unhashable value, one look-up a row.
+    """
+    try:
         import pandas as pd
-    except ImportError:  # pragma: no cover - without pandas, one dictionary look-up a row
-        pass
-    else:
-        codes, uniques = pd.factorize(obj, use_na_sentinel=True)
-        return _from_factorized(np.asarray(codes), list(np.asarray(uniques, dtype=object)))
-    lut = {**_CODE_INDEX, **{c.lower(): i for c, i in _CODE_INDEX.items()}, "": _MISSING}
-    out = np.fromiter(
-        (lut[v] if isinstance(v, str) and v in lut else _scalar_index(v) for v in obj),
-        dtype=_INDEX_DTYPE,
-        count=len(obj),
-    )
-    return _Column(len(out), lambda lo, hi, dest: np.copyto(dest, out[lo:hi]), lambda i: obj[i])
+    except ImportError:  # pragma: no cover - pandas is in the frames and test extras
+        pd = None
+    fast = {**_CODE_INDEX, **{c.lower(): i for c, i in _CODE_INDEX.items()}, "": _MISSING}
+
+    def encode(lo: int, hi: int, out: npt.NDArray[np.int16]) -> None:
+        block = obj[lo:hi]
+        if pd is not None:
+            try:
+                codes, uniques = pd.factorize(block, use_na_sentinel=True, size_hint=256)
+            except TypeError:  # unhashable: below, one by one
+                pass
+            else:
+                lut = [_scalar_index(u) for u in uniques] + [_MISSING]
+                np.take(np.array(lut, dtype=_INDEX_DTYPE), codes, mode="wrap", out=out)
+                return
+        out[:] = [fast[v] if isinstance(v, str) and v in fast else _scalar_index(v) for v in block]
+
+    return _Column(len(obj), encode, lambda i: obj[i])
 
 
 def _from_pandas(values: Any, name: str) -> _Column:
@@ -367,6 +388,11 @@ def _from_pandas(values: Any, name: str) -> _Column:
     codes and categories as they are; anything else is factorised by pandas.
     """
     dtype = values.dtype
+    by_position = values.iloc if hasattr(values, "iloc") else values
+
+    def original(i: int) -> object:
+        return by_position[i]
+
     if getattr(dtype, "storage", None) == "pyarrow" or type(dtype).__name__ == "ArrowDtype":
         import pyarrow as pa
 
@@ -374,11 +400,11 @@ def _from_pandas(values: Any, name: str) -> _Column:
         return _encoder(arrow, name)
     if type(dtype).__name__ == "CategoricalDtype":
         categorical = values.array if hasattr(values, "array") else values
-        return _from_factorized(
-            np.asarray(categorical.codes), list(np.asarray(categorical.categories, dtype=object))
-        )
+        categories = list(np.asarray(categorical.categories, dtype=object))
+        codes = np.asarray(categorical.codes)  # the categorical's own: read in place
+        return _from_factorized(codes, categories, original, borrowed=True)
     codes, uniq = values.factorize(use_na_sentinel=True)
-    return _from_factorized(np.asarray(codes), list(np.asarray(uniq, dtype=object)))
+    return _from_factorized(np.asarray(codes), list(np.asarray(uniq, dtype=object)), original)
 
 
 def _numeric_table() -> npt.NDArray[np.int16]:
@@ -525,15 +551,29 @@ def _from_arrow_strings(values: Any) -> _Column | None:
     return _Column(n, encode, original)
 
 
-def _from_factorized(codes: npt.NDArray[Any], uniques: list[object]) -> _Column:
+def _from_factorized(
+    codes: npt.NDArray[Any],
+    uniques: list[object],
+    original: Callable[[int], object],
+    *,
+    borrowed: bool = False,
+) -> _Column:
+    """Codes into ``uniques`` (negative: missing) -> code indices.
+
+    ``borrowed`` codes belong to the input (a categorical's, Arrow's indices) and
+    are read block by block; codes made here (often eight bytes a row) become
+    two-byte code indices at once and are dropped. A value to report is read
+    from the input (``original``).
+    """
     lut = np.array([_scalar_index(u) for u in uniques] + [_MISSING], dtype=_INDEX_DTYPE)
-    codes = np.where(codes < 0, len(uniques), codes) if (codes < 0).any() else codes
-    idx = lut[codes]
-    return _Column(
-        len(idx),
-        lambda lo, hi, out: np.copyto(out, idx[lo:hi]),
-        lambda i: uniques[codes[i]] if codes[i] < len(uniques) else None,
-    )
+    if borrowed:  # -1 wraps onto the last entry: missing
+
+        def encode(lo: int, hi: int, out: npt.NDArray[np.int16]) -> None:
+            np.take(lut, codes[lo:hi], mode="wrap", out=out)
+
+        return _Column(len(codes), encode, original)
+    idx = np.take(lut, codes, mode="wrap")
+    return _Column(len(idx), lambda lo, hi, out: np.copyto(out, idx[lo:hi]), original)
 
 
 def _key14_table() -> npt.NDArray[np.int16]:
