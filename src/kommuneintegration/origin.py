@@ -523,15 +523,21 @@ def _from_arrow_strings(values: Any) -> _Column | None:
 
     def encode(lo: int, hi: int, out: npt.NDArray[np.int16]) -> None:
         starts = offsets[lo:hi]
-        if not np.bitwise_and(starts, 1).any():
-            # Every string starts at an even byte (codes are two bytes, missing ones none):
-            # one aligned gather reads both bytes of each row, one look-up codes them.
+        lengths = np.subtract(offsets[lo + 1 : hi + 1], starts)
+        if hi > lo and not starts[0] % 2 and int(np.bitwise_or.reduce(lengths)) in (0, 2):
+            # Two bytes or none each (one reduction tells: any other length sets another
+            # bit), so every string starts at an even byte: one aligned gather reads both
+            # bytes of each row, one look-up codes them; empty ones are not recorded.
             halves = np.right_shift(starts, 1)
-            np.take(_BYTE_PAIRS, np.take(pairs, halves, mode="clip"), out=out)
-            lengths = np.subtract(offsets[lo + 1 : hi + 1], starts)
+            np.take(_BYTE_PAIRS, np.take(pairs, halves, mode="clip"), out=out, mode="clip")
+            if not lengths.min():
+                np.copyto(out, _INDEX_DTYPE(_MISSING), where=lengths == 0)
+        elif not np.bitwise_and(starts, 1).any():
+            # Every string starts at an even byte, but some are of other lengths.
+            halves = np.right_shift(starts, 1)
+            np.take(_BYTE_PAIRS, np.take(pairs, halves, mode="clip"), out=out, mode="clip")
             odd = lengths != 2
-            if odd.any():
-                np.copyto(out, np.take(_BY_LENGTH, np.minimum(lengths, 3)), where=odd)
+            np.copyto(out, np.take(_BY_LENGTH, np.minimum(lengths, 3)), where=odd)
         else:
             _encode_unaligned(lo, hi, out)
         if nulls is not None:
