@@ -228,12 +228,34 @@ def test_classify_file_in_chunks_matches_classify_many(tmp_path, register_csv, e
 
     rows = list(csv.DictReader(out.open(encoding="utf-8")))
     assert len(rows) == summary.rows == 2_500
+    given = list(csv.DictReader(register_csv.open(encoding="utf-8")))
+    assert [{k: r[k] for k in given[0]} for r in rows] == given  # every row, in its order
     expected = classify_many(*(np.array([r[c] for r in rows], dtype="<U2") for c in COLUMNS))
     assert [int(r["origin"]) for r in rows] == expected.origin.tolist()
     assert [r["country_of_origin"] for r in rows] == expected.country_of_origin.tolist()
     assert {r["origin_label"] for r in rows} <= {o.label for o in Origin}
     assert sum(summary.counts.values()) == summary.rows
     assert list(rows[0])[:3] == ["municipality", "age", "employed"]
+
+
+def test_csv_output_quotes_only_the_chunks_that_need_it_and_keeps_the_order(tmp_path):
+    """Chunks are formatted two at a time on threads: each is quoted on its own, and they
+    are written in the order read (Parquet input: chunks of exactly ``chunk_rows``)."""
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    import csv
+
+    notes = [f"row {i}" + (', with "a comma"' if i % 7 == 3 else "") for i in range(40)]
+    source = tmp_path / "in.parquet"
+    pq.write_table(pa.table({"note": notes, **{c: ["DK"] * 40 for c in COLUMNS}}), source)
+    out = tmp_path / "out.csv"
+    classify_file(source, out, chunk_rows=3)
+    back = list(csv.reader(out.open(encoding="utf-8")))
+    assert back[0] == ["note", *COLUMNS, "origin", "origin_label", "country_of_origin"]
+    assert [r[0] for r in back[1:]] == notes
+    lines = out.read_text(encoding="utf-8").splitlines()
+    assert lines[1] == "row 0,DK,DK,DK,DK,DK,DK,1,dansk oprindelse,DK"  # no quotes needed
+    assert lines[4].startswith('"row 3, with ""a comma""","DK"')  # its chunk is quoted
 
 
 def test_classify_parquet_round_trip(tmp_path):

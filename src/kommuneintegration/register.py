@@ -23,7 +23,9 @@ import queue
 import sys
 import threading
 import time
+from collections import deque
 from collections.abc import Callable, Iterator
+from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 from typing import Any, Final, TextIO, TypeVar
 
@@ -401,9 +403,12 @@ def _prefetched(chunks: Iterator[T], depth: int = 1) -> Iterator[T]:
 def _origin_inputs(batch: Any, *, encode_output: bool = True) -> tuple[Any, list[Any]]:
     """The six origin columns ready for classify_many, and the batch to write.
 
-    Text columns are dictionary-encoded once, here: classification reads the
-    codes through the dictionary, and the writer stores the same encoded column,
-    so no string is hashed twice and none becomes a Python object.
+    For a Parquet output, text columns are dictionary-encoded once, here:
+    classification reads the codes through the dictionary, and the writer stores
+    the same encoded column, so no string is hashed twice. For a CSV output they
+    stay as they are: classify_many reads Arrow strings from their buffers, with
+    no hashing at all, and the CSV writer writes them as read. No string becomes
+    a Python object either way.
     """
     if isinstance(batch, dict):
         return batch, [batch[c] for c in COLUMNS]
@@ -417,8 +422,8 @@ def _origin_inputs(batch: Any, *, encode_output: bool = True) -> tuple[Any, list
             # A float column's NaN means "not recorded", as it does in classify_many.
             column = pc.if_else(pc.is_nan(column), pa.scalar(None, column.type), column)
         if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
-            column = pc.dictionary_encode(column)
-            if encode_output:  # Parquet stores it as it is; a CSV writer would decode it again
+            if encode_output:
+                column = pc.dictionary_encode(column)
                 batch = batch.set_column(batch.schema.get_field_index(name), name, column)
         elif not pa.types.is_dictionary(column.type):
             column = column.cast("string")
@@ -663,29 +668,49 @@ class _MinimalCsv:
     line break unquoted). A chunk with no such character in any text cell,
     nearly every chunk of a register, is written with no quotes, so numbers and
     codes read as themselves; a chunk with one is written with text quoted.
+
+    Formatting is the slowest step of a CSV output, so two chunks are formatted
+    at once on two threads (pyarrow releases the GIL) and written in their order;
+    at most two wait, so memory stays bounded by the chunk size.
     """
 
     def __init__(self, path: Path) -> None:
         self.handle = path.open("wb")
         self.first = True
+        self.pending: deque[Future[Any]] = deque()
+        self.pool = ThreadPoolExecutor(2, thread_name_prefix="kommuneintegration-csv")
 
     def write_table(self, table: Any) -> None:
-        import pyarrow.csv as pacsv
-
         if self.first:  # the header through the csv module, which quotes only where needed
             header = io.StringIO()
             csv.writer(header, lineterminator="\n").writerow(table.column_names)
             self.handle.write(header.getvalue().encode("utf-8"))
             self.first = False
-        quoting = "needed" if _needs_quotes(table) else "none"
-        pacsv.write_csv(
-            table,
-            self.handle,
-            write_options=pacsv.WriteOptions(include_header=False, quoting_style=quoting),
-        )
+        self.pending.append(self.pool.submit(_csv_bytes, table))
+        while len(self.pending) > 1:
+            self.handle.write(self.pending.popleft().result())
 
     def close(self) -> None:
-        self.handle.close()
+        try:
+            while self.pending:
+                self.handle.write(self.pending.popleft().result())
+        finally:
+            self.pool.shutdown(cancel_futures=True)
+            self.handle.close()
+
+
+def _csv_bytes(table: Any) -> Any:
+    """One chunk as CSV without its header, quoted only if a text cell needs it (an Arrow
+    buffer, which the file writes without a copy)."""
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    quoting = "needed" if _needs_quotes(table) else "none"
+    sink = pa.BufferOutputStream()
+    pacsv.write_csv(
+        table, sink, write_options=pacsv.WriteOptions(include_header=False, quoting_style=quoting)
+    )
+    return sink.getvalue()
 
 
 _SPECIAL_BYTES: Final = (34, 44, 10, 13)  # " , \n \r
