@@ -767,16 +767,19 @@ def classify_many(
 ) -> ClassifiedPopulation:
     """Classify a whole population at once.
 
-    Each argument is an array-like of alpha-2 codes of the same length (numpy
-    string arrays, lists, pandas Series, pyarrow arrays); "" or ``None`` means
-    not recorded. ``errors="raise"`` rejects invalid codes with
+    Each argument is an array-like of the same length: alpha-2 codes (numpy
+    string arrays, lists, pandas Series, pyarrow arrays) or ISO 3166-1 numeric
+    integers (208 Denmark, negative not recorded); "" or ``None`` means not
+    recorded. ``errors="raise"`` rejects invalid codes with
     :class:`InvalidCodesError` naming the argument, how many and where;
     ``errors="coerce"`` treats them as unknown and reports the count in
     :attr:`ClassifiedPopulation.coerced`.
 
-    Fixed-width numpy string arrays ("<U2", "S2") are read without a Python
-    step per row; the work runs in blocks of :data:`BLOCK_ROWS` rows on a few
-    threads (numpy releases the GIL), so temporaries stay small.
+    Everything but lists and object arrays is read without a Python step per
+    value (numpy string and integer arrays in place, Arrow strings from their
+    buffers, pandas columns as they are stored); the work runs in blocks of
+    :data:`BLOCK_ROWS` rows on a few threads (numpy releases the GIL), so
+    temporaries stay small. docs/performance.md has the figures.
     """
     if errors not in ("raise", "coerce"):
         raise ValueError(f"errors must be 'raise' or 'coerce', not {errors!r}")
