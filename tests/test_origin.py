@@ -7,6 +7,7 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import columns, complete_parents, incomplete_persons, persons
 
+from kommuneintegration.columns import reader
 from kommuneintegration.countries import UnknownCountryError
 from kommuneintegration.origin import (
     COLUMNS,
@@ -443,7 +444,7 @@ def test_int16_table_path_agrees_with_the_general_path(values, invalid, block, e
     n = len(values) // 6
     columns_ = [values[k * n : (k + 1) * n] for k in range(6)]
     narrow = [np.array(c, dtype=np.int16) for c in columns_]
-    assert origin_module._TablePath.of([origin_module._encoder(c) for c in narrow]) is not None
+    assert origin_module._TablePath.of([reader(c) for c in narrow]) is not None
     saved = origin_module.BLOCK_ROWS
     origin_module.BLOCK_ROWS = block  # blocks with and without invalid codes in one call
     try:
@@ -468,7 +469,7 @@ def test_mixed_integer_kinds_take_the_general_path():
 
     signed = [np.array([208, 792, -1], dtype=np.int16)] * 6
     mixed = [*signed[:5], np.array([208, 792, 0xFFFF], dtype=np.uint16)]
-    assert origin_module._TablePath.of([origin_module._encoder(c) for c in mixed]) is None
+    assert origin_module._TablePath.of([reader(c) for c in mixed]) is None
     with pytest.raises(InvalidCodesError, match=r"father_citizenship: 1 invalid"):
         classify_many(*mixed)
     assert classify_many(*mixed[:5], signed[5]).origin.tolist() == [1, 2, 0]
