@@ -475,6 +475,53 @@ def test_mixed_integer_kinds_take_the_general_path():
     assert classify_many(*mixed[:5], signed[5]).origin.tolist() == [1, 2, 0]
 
 
+@settings(max_examples=100)
+@given(
+    st.lists(
+        st.one_of(
+            st.sampled_from([208, 792, 368, 752, -1, -7, 0, 999, 1000, None]),
+            st.integers(-(2**40), 2**40),
+        ),
+        min_size=6,
+        max_size=60,
+    ),
+    st.sampled_from(["pandas int64", "pandas Int64", "pyarrow int64", "float", "pandas float"]),
+)
+def test_integer_codes_read_alike_from_every_container(values, container):
+    """ISO numeric codes in a pandas column, pandas' nullable integers, an Arrow array or
+    floats (as a column with gaps reads) mean what they mean in a numpy int64 array; a
+    gap (None, NA, null, NaN) is not recorded, as a negative code is."""
+    pd = pytest.importorskip("pandas")
+    pa = pytest.importorskip("pyarrow")
+    if container in ("pandas int64", "pyarrow int64"):
+        values = [-1 if v is None else v for v in values]
+    n = len(values) // 6
+    columns_ = [values[k * n : (k + 1) * n] for k in range(6)]
+    make = {
+        "pandas int64": lambda c: pd.Series(c, dtype="int64"),
+        "pandas Int64": lambda c: pd.Series(c, dtype="Int64"),
+        "pyarrow int64": lambda c: pa.array(c, pa.int64()),
+        "float": lambda c: np.array([np.nan if v is None else v for v in c], dtype=float),
+        "pandas float": lambda c: pd.Series([np.nan if v is None else v for v in c], dtype=float),
+    }[container]
+    given = classify_many(*(make(c) for c in columns_), errors="coerce")
+    plain = [np.array([-1 if v is None else v for v in c], dtype=np.int64) for c in columns_]
+    expected = classify_many(*plain, errors="coerce")
+    assert given.origin.tolist() == expected.origin.tolist()
+    assert given.country_index.tolist() == expected.country_index.tolist()
+    assert given.coerced == expected.coerced
+
+
+def test_a_number_with_a_fraction_is_an_invalid_code_reported_as_given():
+    codes = [np.array([208.0, 792.0, np.nan, -3.0])] * 5 + [np.array([208.0, 792.5, 368.0, 1e300])]
+    with pytest.raises(
+        InvalidCodesError, match=r"father_citizenship: 2 invalid .* row 1 \(792\.5\), row 3"
+    ):
+        classify_many(*codes)
+    result = classify_many(*codes, errors="coerce")
+    assert result.country_of_origin.tolist()[:3] == ["DK", "TR", ""]
+
+
 def test_integer_codes_are_iso_numeric():
     # ISO 3166-1 numeric: 208 Denmark, 792 Türkiye, 368 Iraq; negative: not recorded.
     codes = {

@@ -102,14 +102,17 @@ class Column:
     encode: Callable[[int, int, npt.NDArray[np.int16]], object]
     original: Callable[[int], object]
     #: Two-byte input read through one table: the raw values as uint16 and the
-    #: table of every bit pattern (see :class:`_TablePath`).
+    #: table of every bit pattern (``origin`` classifies six such columns straight from
+    #: their bits).
     by_table: tuple[npt.NDArray[np.uint16], BitTable] | None = None
 
 
 def reader(values: Any, name: str = "values") -> Column:
-    """Prepare one column: fixed-width strings are encoded per block, other inputs up front.
+    """Prepare one column to be read block by block (``name`` is for error messages).
 
-    A masked array's masked entries are "not recorded"; input of more than one
+    Most inputs are read per block as the workers reach them; a pandas column that
+    is not stored in Arrow or as a categorical is factorised once, up front. A
+    masked array's masked entries are "not recorded"; input of more than one
     dimension is refused rather than flattened.
     """
     if isinstance(values, np.ma.MaskedArray):
@@ -129,6 +132,9 @@ def reader(values: Any, name: str = "values") -> Column:
         direct = _from_arrow_strings(values)
         if direct is not None:
             return direct
+        if pa.types.is_integer(values.type) or pa.types.is_floating(values.type):
+            # Numbers as numpy reads them (ISO numeric codes); a null becomes NaN.
+            return reader(values.to_numpy(zero_copy_only=False), name)
         is_dictionary = pa.types.is_dictionary(values.type)
         encoded = values if is_dictionary else values.dictionary_encode()
         if hasattr(encoded, "combine_chunks"):
@@ -162,6 +168,8 @@ def reader(values: Any, name: str = "values") -> Column:
         )
     if arr.dtype.kind in "iu":
         return _from_numeric(arr)
+    if arr.dtype.kind == "f":
+        return _from_float(arr)
     return _from_objects(arr.astype(object, copy=False))
 
 
@@ -200,7 +208,9 @@ def _from_pandas(values: Any, name: str) -> Column:
 
     Strings stored in Arrow (pandas 3's default ``str``, ``string[pyarrow]``,
     ``ArrowDtype``) go to the Arrow reader without a copy; a categorical gives its
-    codes and categories as they are; anything else is factorised by pandas.
+    codes and categories as they are; numpy storage is read as numpy arrays are
+    (integers as ISO numeric codes, objects block by block); pandas' nullable
+    integers as numbers, NA not recorded.
     """
     dtype = values.dtype
     by_position = values.iloc if hasattr(values, "iloc") else values
@@ -218,8 +228,11 @@ def _from_pandas(values: Any, name: str) -> Column:
         categories = list(np.asarray(categorical.categories, dtype=object))
         codes = np.asarray(categorical.codes)  # the categorical's own: read in place
         return _from_factorized(codes, categories, original, borrowed=True)
-    codes, uniq = values.factorize(use_na_sentinel=True)
-    return _from_factorized(np.asarray(codes), list(np.asarray(uniq, dtype=object)), original)
+    if isinstance(dtype, np.dtype):  # numpy storage: read as numpy reads it, in place
+        return reader(values.to_numpy(), name)
+    if getattr(dtype, "kind", "") in ("i", "u", "f"):  # pandas' nullable numbers
+        return reader(values.to_numpy(dtype="float64", na_value=np.nan), name)
+    return reader(values.to_numpy(dtype=object), name)  # e.g. string[python]: NA not recorded
 
 
 def _numeric_table() -> npt.NDArray[np.int16]:
@@ -291,6 +304,27 @@ def _from_numeric(arr: npt.NDArray[Any]) -> Column:
         key = np.clip(values[lo:hi], -1, 1000).astype(np.int32)
         key += 1
         np.take(table, key, out=out)
+
+    return Column(len(values), encode, lambda i: values[i].item())
+
+
+def _from_float(arr: npt.NDArray[Any]) -> Column:
+    """Floating-point numbers: ISO numeric codes where whole.
+
+    A column of integer codes with gaps reads into pandas or numpy as floats,
+    the gaps NaN. NaN and negative numbers are not recorded, as negative integers
+    are; a number with a fraction is invalid. Read block by block.
+    """
+    values = np.ascontiguousarray(arr, dtype=np.float64)
+    table = _numeric_lookup()
+
+    def encode(lo: int, hi: int, out: npt.NDArray[np.int16]) -> None:
+        block = values[lo:hi]
+        with np.errstate(invalid="ignore"):
+            key = np.clip(block, -1, 1000)  # 1000 is no code: out of range
+            key[np.floor(block) != block] = 1000  # a fraction (and NaN, fixed next)
+            key[np.isnan(block) | (block < 0)] = -1
+        np.take(table, key.astype(np.intp) + 1, out=out)
 
     return Column(len(values), encode, lambda i: values[i].item())
 
