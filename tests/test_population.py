@@ -258,6 +258,27 @@ def test_csv_output_quotes_only_the_chunks_that_need_it_and_keeps_the_order(tmp_
     assert lines[4].startswith('"row 3, with ""a comma""","DK"')  # its chunk is quoted
 
 
+def test_a_parquet_register_with_iso_numeric_codes(tmp_path):
+    """Integer columns in a Parquet file are ISO 3166-1 numeric codes, as in classify_many;
+    a float column's NaN and an integer column's null are not recorded."""
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    import csv
+
+    columns = {c: pa.array([208, 792, 368, None], pa.int16()) for c in COLUMNS}
+    columns["mother_birth_country"] = pa.array([208.0, 792.0, 368.0, float("nan")])
+    columns["citizenship"] = pa.array([208, 792, 368, 999], pa.int16())
+    source = tmp_path / "numeric.parquet"
+    pq.write_table(pa.table(columns), source)
+    with pytest.raises(InvalidCodesError, match=r"citizenship: 1 invalid .* row 3 \(999\)"):
+        classify_file(source, tmp_path / "out.csv")
+    summary = classify_file(source, tmp_path / "out.csv", errors="coerce")
+    assert summary.coerced["citizenship"] == 1
+    rows = list(csv.DictReader((tmp_path / "out.csv").open(encoding="utf-8")))
+    assert [r["country_of_origin"] for r in rows] == ["DK", "TR", "IQ", ""]
+    assert [r["birth_country"] for r in rows][:3] == ["208", "792", "368"]  # kept as given
+
+
 def test_classify_parquet_round_trip(tmp_path):
     pq = pytest.importorskip("pyarrow.parquet")
     source = synthesize(3_000, seed=2).write(tmp_path / "in.parquet")

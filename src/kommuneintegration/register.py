@@ -418,10 +418,9 @@ def _origin_inputs(batch: Any, *, encode_output: bool = True) -> tuple[Any, list
     inputs = []
     for name in COLUMNS:
         column = batch.column(name)
-        if pa.types.is_floating(column.type):
-            # A float column's NaN means "not recorded", as it does in classify_many.
-            column = pc.if_else(pc.is_nan(column), pa.scalar(None, column.type), column)
-        if pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+        if pa.types.is_integer(column.type) or pa.types.is_floating(column.type):
+            pass  # ISO 3166-1 numeric codes, read as classify_many reads numbers
+        elif pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
             if encode_output:
                 column = pc.dictionary_encode(column)
                 batch = batch.set_column(batch.schema.get_field_index(name), name, column)
