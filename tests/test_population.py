@@ -15,6 +15,7 @@ from kommuneintegration import origin as origin_module
 from kommuneintegration.aggregate import DEFAULT_AGE_BANDS, UNKNOWN, aggregate, aggregate_reference
 from kommuneintegration.catalogue import builtin_target_groups
 from kommuneintegration.cli import main
+from kommuneintegration.errors import InputError
 from kommuneintegration.origin import COLUMNS, InvalidCodesError, Origin, classify, classify_many
 from kommuneintegration.register import classify_file
 from kommuneintegration.synthetic import synthesize
@@ -277,6 +278,20 @@ def test_a_parquet_register_with_iso_numeric_codes(tmp_path):
     rows = list(csv.DictReader((tmp_path / "out.csv").open(encoding="utf-8")))
     assert [r["country_of_origin"] for r in rows] == ["DK", "TR", "IQ", ""]
     assert [r["birth_country"] for r in rows][:3] == ["208", "792", "368"]  # kept as given
+
+
+def test_a_nested_parquet_column_is_refused_for_a_csv_output_by_name(tmp_path):
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    source = tmp_path / "nested.parquet"
+    table = {"visits": pa.array([[1, 2], [3]]), **{c: ["DK", "TR"] for c in COLUMNS}}
+    pq.write_table(pa.table(table), source)
+    with pytest.raises(
+        InputError, match=r"nested\.parquet.*'visits' holds list<.*--out FILE\.parquet"
+    ):
+        classify_file(source, tmp_path / "out.csv")
+    assert not (tmp_path / "out.csv").exists()
+    assert classify_file(source, tmp_path / "out.parquet").rows == 2  # Parquet holds it
 
 
 def test_classify_parquet_round_trip(tmp_path):

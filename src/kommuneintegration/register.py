@@ -339,7 +339,9 @@ def _arrow_error(path: Path, encoding: str, exc: Exception, rows_read: int) -> I
     return InputError(f"cannot read as CSV: {text}", file=str(path))
 
 
-def _parquet(path: Path, chunk_rows: int) -> Iterator[tuple[Any, float | None]]:
+def _parquet(
+    path: Path, chunk_rows: int, *, to_csv: bool = False
+) -> Iterator[tuple[Any, float | None]]:
     import pyarrow as pa
     import pyarrow.parquet as pq
 
@@ -349,6 +351,13 @@ def _parquet(path: Path, chunk_rows: int) -> Iterator[tuple[Any, float | None]]:
         raise InputError(f"not a valid Parquet file ({exc})", file=str(path)) from None
     _check_unique(source.schema_arrow.names, path, None)
     _check_columns(source.schema_arrow.names, path)
+    nested = [f for f in source.schema_arrow if pa.types.is_nested(f.type)]
+    if to_csv and nested:
+        raise InputError(
+            f"column {nested[0].name!r} holds {nested[0].type}, which a CSV file cannot: "
+            "write the output as Parquet (--out FILE.parquet)",
+            file=str(path),
+        )
     total = max(source.metadata.num_rows, 1)
     done = 0
     for batch in source.iter_batches(batch_size=chunk_rows):
@@ -463,7 +472,9 @@ def classify_file(
     if (kind_in == "parquet" or kind_out == "parquet") and not _has_pyarrow():
         raise RuntimeError("Parquet needs pyarrow: pip install 'kommuneintegration[parquet]'")
     if kind_in == "parquet":
-        chunks: Iterator[tuple[Any, float | None]] = _parquet(source, chunk_rows)
+        chunks: Iterator[tuple[Any, float | None]] = _parquet(
+            source, chunk_rows, to_csv=kind_out == "csv"
+        )
     elif use_arrow:
         chunks = _csv_arrow(source, chunk_rows, encoding)
     else:
@@ -499,6 +510,7 @@ def classify_file(
             if not writer.started:
                 # An input with a header and no rows still gives an output with a header.
                 writer.write_header(source)
+            writer.finish()
         finally:
             meter.close()
             background.stop()
@@ -653,6 +665,11 @@ class _Writer:
     def started(self) -> bool:
         return self.arrow_writer is not None or self.csv_writer is not None
 
+    def finish(self) -> None:
+        """Write what is still being formatted (a CSV output's last chunks)."""
+        if isinstance(self.arrow_writer, _MinimalCsv):
+            self.arrow_writer.finish()
+
     def close(self) -> None:
         if self.arrow_writer is not None:
             self.arrow_writer.close()
@@ -689,13 +706,16 @@ class _MinimalCsv:
         while len(self.pending) > 1:
             self.handle.write(self.pending.popleft().result())
 
+    def finish(self) -> None:
+        while self.pending:
+            self.handle.write(self.pending.popleft().result())
+
     def close(self) -> None:
-        try:
-            while self.pending:
-                self.handle.write(self.pending.popleft().result())
-        finally:
-            self.pool.shutdown(cancel_futures=True)
-            self.handle.close()
+        """Close the file; chunks not written by :meth:`finish` are dropped (the run failed,
+        and the output is discarded), so an error here never hides the run's own."""
+        self.pool.shutdown(cancel_futures=True)
+        self.pending.clear()
+        self.handle.close()
 
 
 def _csv_bytes(table: Any) -> Any:
