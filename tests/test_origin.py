@@ -512,6 +512,14 @@ def test_integer_codes_read_alike_from_every_container(values, container):
     assert given.coerced == expected.coerced
 
 
+def test_nullable_integers_report_an_invalid_code_as_an_integer():
+    pd = pytest.importorskip("pandas")
+    good = pd.Series([208, None, 792], dtype="Int64")
+    bad = pd.Series([208, None, 999], dtype="Int64")
+    with pytest.raises(InvalidCodesError, match=r"father_citizenship: 1 invalid .* row 2 \(999\)"):
+        classify_many(good, good, good, good, good, bad)
+
+
 def test_a_number_with_a_fraction_is_an_invalid_code_reported_as_given():
     codes = [np.array([208.0, 792.0, np.nan, -3.0])] * 5 + [np.array([208.0, 792.5, 368.0, 1e300])]
     with pytest.raises(

@@ -110,8 +110,8 @@ class Column:
 def reader(values: Any, name: str = "values") -> Column:
     """Prepare one column to be read block by block (``name`` is for error messages).
 
-    Most inputs are read per block as the workers reach them; a pandas column that
-    is not stored in Arrow or as a categorical is factorised once, up front. A
+    Inputs are read per block as the workers reach them, except a pyarrow array
+    that is neither text nor numbers, which is dictionary-encoded once, up front. A
     masked array's masked entries are "not recorded"; input of more than one
     dimension is refused rather than flattened.
     """
@@ -230,7 +230,10 @@ def _from_pandas(values: Any, name: str) -> Column:
         return _from_factorized(codes, categories, original, borrowed=True)
     if isinstance(dtype, np.dtype):  # numpy storage: read as numpy reads it, in place
         return reader(values.to_numpy(), name)
-    if getattr(dtype, "kind", "") in ("i", "u", "f"):  # pandas' nullable numbers
+    kind = getattr(dtype, "kind", "")  # pandas' nullable numbers: NA is not recorded
+    if kind in ("i", "u"):
+        return reader(values.to_numpy(dtype="int64", na_value=-1), name)
+    if kind == "f":
         return reader(values.to_numpy(dtype="float64", na_value=np.nan), name)
     return reader(values.to_numpy(dtype=object), name)  # e.g. string[python]: NA not recorded
 
