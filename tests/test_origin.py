@@ -516,8 +516,12 @@ def test_nullable_integers_report_an_invalid_code_as_an_integer():
     pd = pytest.importorskip("pandas")
     good = pd.Series([208, None, 792], dtype="Int64")
     bad = pd.Series([208, None, 999], dtype="Int64")
-    with pytest.raises(InvalidCodesError, match=r"father_citizenship: 1 invalid .* row 2 \(999\)"):
+    with pytest.raises(
+        InvalidCodesError, match=r"father_citizenship: 1 invalid .* row 2 \(999\)"
+    ) as info:
         classify_many(good, good, good, good, good, bad)
+    assert "numbers are ISO 3166-1 numeric codes (208 Denmark)" in str(info.value)
+    assert "alpha-2" not in str(info.value)
 
 
 def test_a_number_with_a_fraction_is_an_invalid_code_reported_as_given():

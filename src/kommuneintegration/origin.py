@@ -244,11 +244,18 @@ class InvalidCodesError(InputError):
             shown = ", ".join(f"row {row} ({value!r})" for row, value in examples)
         else:
             shown = ", ".join(f"line {row + first_line:,} ({value!r})" for row, value in examples)
+        numeric = bool(examples) and all(
+            isinstance(v, int | float) and not isinstance(v, bool) for _, v in examples
+        )
+        rule = (
+            "numbers are ISO 3166-1 numeric codes (208 Denmark), negative or NaN for unknown"
+            if numeric
+            else 'codes are ISO 3166-1 alpha-2 (use countries.to_codes() for names), "" or '
+            "None for unknown"
+        )
         super().__init__(
             f"{count} invalid country code{'s' if count != 1 else ''}, "
-            f"first at {shown}; "
-            'codes are ISO 3166-1 alpha-2 (use countries.to_codes() for names), "" or None for '
-            "unknown, or pass errors='coerce' to treat them as unknown",
+            f"first at {shown}; {rule}, or pass errors='coerce' to treat them as unknown",
             file=file,
             column=argument,
             value=examples[0][1] if examples else None,
