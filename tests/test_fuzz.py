@@ -222,6 +222,58 @@ def test_register_reader_on_any_bytes(data, engine):
             assert not out.exists()
 
 
+parquet_columns = st.sampled_from(["string", "int16", "int64", "float64", "bool", "dictionary"])
+parquet_cells = st.one_of(
+    st.none(),
+    st.sampled_from(["DK", "TR", "", "XQ", "208", "792"]),
+    st.integers(-(2**15), 2**15 - 1),
+    st.floats(allow_nan=True, allow_infinity=True),
+)
+
+
+@FUZZ
+@given(
+    st.lists(parquet_columns, min_size=6, max_size=6),
+    st.lists(st.lists(parquet_cells, min_size=6, max_size=6), max_size=6),
+    st.sampled_from(["out.csv", "out.parquet"]),
+    st.sampled_from(["raise", "coerce"]),
+)
+def test_register_reader_on_any_parquet_columns(kinds, rows, output, errors):
+    """Origin columns of any type and content in a Parquet file: every row classified and
+    counted, or an InputError naming the file and no output."""
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+
+    def column(kind, values):
+        if kind in ("string", "dictionary"):
+            text = pa.array([None if v is None else str(v) for v in values], pa.string())
+            return text.dictionary_encode() if kind == "dictionary" else text
+        if kind == "bool":
+            return pa.array([None if v is None else bool(v) for v in values], pa.bool_())
+        numbers = [
+            v if isinstance(v, int | float) and not isinstance(v, bool) else None for v in values
+        ]
+        if kind == "float64":
+            return pa.array(numbers, pa.float64())
+        whole = [None if v is None or v != v or abs(v) == float("inf") else int(v) for v in numbers]
+        limit = 2**15 - 1 if kind == "int16" else 2**62
+        return pa.array([None if w is None else max(-limit, min(limit, w)) for w in whole], kind)
+
+    cells = list(zip(*rows, strict=True)) if rows else [()] * 6
+    table = pa.table({c: column(k, list(v)) for c, k, v in zip(COLUMNS, kinds, cells, strict=True)})
+    with tempfile.TemporaryDirectory() as tmp:
+        src, out = Path(tmp) / "in.parquet", Path(tmp) / output
+        pq.write_table(table, src)
+        try:
+            summary = classify_file(src, out, errors=errors)
+        except InputError as exc:
+            assert exc.file == str(src)
+            assert not out.exists()
+            return
+        assert summary.rows == len(rows) == sum(summary.counts.values())
+        assert out.exists()
+
+
 words = st.sampled_from(
     [
         "compare",
