@@ -26,7 +26,7 @@ import numpy.typing as npt
 
 from kommuneintegration.countries import CountryGroupRegistry, country_group
 from kommuneintegration.models import AgeBand, Observation, Provenance, TargetGroup
-from kommuneintegration.origin import ClassifiedPopulation, Origin
+from kommuneintegration.origin import COUNTRY_CODES, ClassifiedPopulation, Origin
 
 __all__ = [
     "DEFAULT_AGE_BANDS",
@@ -209,7 +209,15 @@ def _age_index(age: Any, bands: Sequence[AgeBand], n: int) -> npt.NDArray[np.int
     """Index into [*bands, OTHER_AGE, UNKNOWN] for each row."""
     if age is None:
         return np.full(n, len(bands) + 1, dtype=np.intp)
-    values = np.asarray(age, dtype=float)
+    raw = np.asarray(age)
+    if raw.dtype.kind in "iu" and raw.size:
+        # Whole years: one table from the youngest to the oldest age present, one look-up.
+        low, high = int(raw.min()), int(raw.max())
+        if high - low < 1 << 16:
+            every = np.arange(low, high + 1, dtype=float)
+            table = _age_index(every, bands, len(every))
+            return np.take(table, raw.astype(np.intp) - low)
+    values = np.asarray(raw, dtype=float)
     out = np.full(n, len(bands), dtype=np.intp)  # other ages
     for i in reversed(range(len(bands))):
         band = bands[i]
@@ -242,9 +250,10 @@ def _country_group_index(
     population: ClassifiedPopulation, groups: CountryGroupRegistry | None
 ) -> npt.NDArray[np.intp]:
     western = groups.get("western") if groups is not None else country_group("western")
-    coo = population.country_of_origin
-    index = np.where(western.mask(coo), 1, 2).astype(np.intp)
-    index[coo == ""] = 3
+    # By code index, one look-up a row: 0 Danish origin, 1 Western, 2 non-Western, 3 unknown.
+    by_code = np.array([1 if c in western.members else 2 for c in COUNTRY_CODES.tolist()])
+    by_code[COUNTRY_CODES == ""] = 3
+    index = np.take(by_code.astype(np.intp), population.country_index)
     index[population.origin == Origin.DANISH] = 0
     return index
 

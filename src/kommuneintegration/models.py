@@ -441,9 +441,7 @@ class TargetGroup:
         self, population: ClassifiedPopulation, groups: CountryGroupRegistry | None = None
     ) -> npt.NDArray[np.bool_]:
         """Rows of ``population`` (the output of ``classify_many``) that belong to the group."""
-        selected = np.isin(
-            population.origin, np.array([int(o) for o in self.origins], dtype=np.int8)
-        )
+        selected = population.has_origin(self.origins)
         if self.country_group is not None:
             from kommuneintegration.countries import country_group
 
@@ -452,7 +450,7 @@ class TargetGroup:
                 if groups is not None
                 else country_group(self.country_group)
             )
-            selected &= group.mask(population.country_of_origin)
+            selected &= population.in_countries(group.members)
         return selected
 
 

@@ -18,7 +18,7 @@ from __future__ import annotations
 import enum
 import functools
 import os
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Final, Literal
 
@@ -292,6 +292,23 @@ class ClassifiedPopulation:
         """Alpha-2 codes, one per row ("" where undetermined or not recorded)."""
         codes: npt.NDArray[np.str_] = np.take(CODES, self.country_index)
         return codes
+
+    def in_countries(self, members: Iterable[str]) -> npt.NDArray[np.bool_]:
+        """Rows whose country of origin is one of ``members`` (alpha-2 codes).
+
+        One look-up a row in a table over the ~250 code indices: no alpha-2 string
+        is made for the rows (``country_of_origin`` would make 6 million of them).
+        """
+        wanted = {str(m).upper() for m in members}
+        table = np.array([code in wanted for code in CODES.tolist()], dtype=bool)
+        table[[MISSING, INVALID]] = False  # "" is no country
+        return np.take(table, self.country_index)
+
+    def has_origin(self, origins: Iterable[int]) -> npt.NDArray[np.bool_]:
+        """Rows whose origin is one of ``origins`` (one look-up a row)."""
+        table = np.zeros(len(Origin), dtype=bool)
+        table[[int(o) for o in origins]] = True
+        return np.take(table, self.origin)
 
     def __len__(self) -> int:
         return len(self.origin)
