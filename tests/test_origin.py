@@ -256,6 +256,21 @@ ODD_VALUES = st.one_of(
 )
 
 
+@given(
+    st.lists(incomplete_persons, max_size=40),
+    st.sets(st.sampled_from(["TR", "IQ", "SE", "DK", "de", "XX", ""]), max_size=4),
+    st.sets(st.sampled_from(list(Origin)), max_size=4),
+)
+def test_row_masks_agree_with_the_strings(people, members, origins):
+    """in_countries and has_origin look rows up by code index; they must select what the
+    alpha-2 strings and the origin values say ("" is no country; codes in any case)."""
+    result = classify_many(**columns(people))
+    wanted = {m.upper() for m in members} - {""}
+    expected = [c in wanted for c in result.country_of_origin.tolist()]
+    assert result.in_countries(members).tolist() == expected
+    assert result.has_origin(origins).tolist() == [Origin(o) in origins for o in result.origin]
+
+
 @settings(max_examples=150)
 @given(
     st.lists(st.tuples(*[ODD_VALUES] * 6), min_size=1, max_size=40),
