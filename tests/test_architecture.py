@@ -99,6 +99,29 @@ def test_help_imports_no_heavy_library_and_no_plugin(heavy):
     assert result.stdout.strip().splitlines()[-1] == "False", result.stdout
 
 
+@pytest.mark.parametrize(
+    ("source", "output"), [("in.csv", "out.parquet"), ("in.parquet", "out.csv")]
+)
+def test_classifying_a_file_never_imports_pandas(tmp_path, source, output):
+    """pandas costs 0.2 s to import; a register file's run reads and writes with pyarrow only
+    (pa.array and to_numpy would import it, so the run builds arrays from their buffers)."""
+    pytest.importorskip("pyarrow")
+    from kommuneintegration.synthetic import synthesize
+
+    synthesize(500, seed=3).write(tmp_path / source)
+    code = (
+        "import sys\n"
+        "from kommuneintegration.register import classify_file\n"
+        f"classify_file({str(tmp_path / source)!r}, {str(tmp_path / output)!r}, chunk_rows=100)\n"
+        "print('pandas' in sys.modules)\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip().splitlines()[-1] == "False", result.stdout
+    assert (tmp_path / output).stat().st_size
+
+
 def test_the_package_imports_its_api_lazily():
     code = (
         "import sys, kommuneintegration as k\n"

@@ -238,6 +238,12 @@ def test_input_containers_agree(people):
         {k: pa.array(["ZZ", *v])[1:] for k, v in cols.items()},  # a slice: an offset into buffers
         {k: pa.chunked_array([v[:1], v[1:]]) for k, v in cols.items()},
         {k: pa.array(v).dictionary_encode() for k, v in cols.items()},
+        # Slices with nulls: offsets into the indices and into the validity bitmap.
+        {k: pa.array(["ZZ", *(x or None for x in v)])[1:] for k, v in cols.items()},
+        {
+            k: pa.array(["ZZ", *(x or None for x in v)]).dictionary_encode()[1:]
+            for k, v in cols.items()
+        },
         {k: np.array(v, dtype="<U3") for k, v in cols.items()},
         {k: np.array([x.lower() for x in v], dtype="<U8") for k, v in cols.items()},
     ]

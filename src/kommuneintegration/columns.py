@@ -144,7 +144,7 @@ def reader(values: Any, name: str = "values") -> Column:
         if not borrowed:
             indices = indices.fill_null(-1)
         return _from_factorized(
-            indices.to_numpy(zero_copy_only=False),
+            _arrow_numbers(indices),
             encoded.dictionary.to_pylist(),
             lambda i: values[i].as_py(),
             borrowed=borrowed,
@@ -311,6 +311,28 @@ def _from_numeric(arr: npt.NDArray[Any]) -> Column:
     return Column(len(values), encode, lambda i: values[i].item())
 
 
+# pyarrow's ``to_numpy`` imports pandas (0.2 s) into a run that never uses it; reading
+# the buffers does not, and is what it does for these arrays anyway.
+def _arrow_numbers(values: Any) -> npt.NDArray[Any]:
+    """A pyarrow integer array without nulls as a numpy view of its data buffer."""
+    if values.null_count:
+        numbers: npt.NDArray[Any] = values.to_numpy(zero_copy_only=False)
+        return numbers
+    dtype = np.dtype(values.type.to_pandas_dtype())
+    data = np.frombuffer(values.buffers()[1], dtype=dtype)
+    return data[values.offset : values.offset + len(values)]
+
+
+def _arrow_nulls(values: Any) -> npt.NDArray[np.bool_]:
+    """Which entries of a pyarrow array are null, from its validity bitmap."""
+    bitmap = values.buffers()[0]
+    if bitmap is None:
+        return np.zeros(len(values), dtype=bool)
+    bits = np.unpackbits(np.frombuffer(bitmap, dtype=np.uint8), bitorder="little")
+    valid: npt.NDArray[np.bool_] = bits[values.offset : values.offset + len(values)].astype(bool)
+    return ~valid
+
+
 def _from_float(arr: npt.NDArray[Any]) -> Column:
     """Floating-point numbers: ISO numeric codes where whole.
 
@@ -366,7 +388,7 @@ def _from_arrow_strings(values: Any) -> Column | None:
     def padded() -> npt.NDArray[np.uint8]:  # for the rare block that is not aligned
         return np.concatenate((data, np.zeros(2, np.uint8)))  # reads past the end: zeros
 
-    nulls = values.is_null().to_numpy(zero_copy_only=False) if values.null_count else None
+    nulls = _arrow_nulls(values) if values.null_count else None
 
     def encode(lo: int, hi: int, out: npt.NDArray[np.int16]) -> None:
         starts = offsets[lo:hi]
