@@ -1,0 +1,324 @@
+"""Reading register files chunk by chunk: CSV (pyarrow's reader, or Python's csv
+module without pyarrow) and Parquet, checked at the door, each chunk with how far the
+file is read; the next chunk is read on a thread while this one is classified.
+
+The six origin columns of a CSV file are read as text, so that Namibia's code "NA"
+stays a country and is not taken for a missing value.
+"""
+
+from __future__ import annotations
+
+import codecs
+import csv
+import queue
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any, Final, TypeVar
+
+import numpy as np
+import numpy.typing as npt
+
+from kommuneintegration.errors import InputError
+from kommuneintegration.origin import COLUMNS
+
+T = TypeVar("T")
+
+#: The columns classification adds: an input that has one already is refused.
+ADDED: Final = ("origin", "origin_label", "country_of_origin")
+
+
+def _encoding_error(path: Path, encoding: str, exc: Exception) -> InputError:
+    """The file, the line of its first undecodable byte, and a hint for the usual cause."""
+    hint = (
+        "; Danish spreadsheet exports are often cp1252: try --encoding cp1252"
+        if _is_utf8(encoding)
+        else ""
+    )
+    return InputError(
+        f"the file is not valid {encoding} text ({exc}){hint}",
+        file=str(path),
+        line=_undecodable_line(path, encoding),
+    )
+
+
+def _undecodable_line(path: Path, encoding: str) -> int | None:
+    """The line of the first byte that does not decode, found by reading the file again.
+
+    Readers decode ahead of the line they are on (a text file 8 KiB at a time,
+    pyarrow a block at a time), so where they fail says little; this runs only
+    on that error.
+    """
+    decoder = codecs.getincrementaldecoder(_python_encoding(encoding))()
+    line = 1
+    with path.open("rb") as handle:
+        while block := handle.read(1 << 20):
+            try:
+                line += decoder.decode(block).count("\n")
+            except UnicodeDecodeError as exc:
+                before = exc.object[: exc.start].decode(_python_encoding(encoding), "replace")
+                return line + before.count("\n")
+    return None
+
+
+def header(path: Path, encoding: str = "utf-8") -> tuple[list[str], str]:
+    """The column names (stripped) and the delimiter of a CSV file, checked."""
+    try:
+        with path.open("r", encoding=_python_encoding(encoding), newline="") as handle:
+            first = handle.readline()
+    except UnicodeDecodeError as exc:
+        raise _encoding_error(path, encoding, exc) from None
+    except LookupError:
+        raise InputError(f"unknown text encoding {encoding!r}", file=str(path)) from None
+    if not first.strip():
+        raise InputError(
+            f"the file is empty; expected a header with {', '.join(COLUMNS)}", file=str(path)
+        )
+    try:
+        delimiter = csv.Sniffer().sniff(first, delimiters=",;\t").delimiter
+    except csv.Error:
+        delimiter = ","
+    names = [n.strip() for n in next(csv.reader([first], delimiter=delimiter))]
+    _check_unique(names, path, 1)
+    return names, delimiter
+
+
+def _is_utf8(encoding: str) -> bool:
+    """True for every spelling of UTF-8 ("utf-8", "UTF8", "utf_8"); LookupError if unknown."""
+    return codecs.lookup(encoding).name == "utf-8"
+
+
+def _python_encoding(encoding: str) -> str:
+    """Python's name for the encoding; UTF-8 reads past a byte-order mark."""
+    return "utf-8-sig" if _is_utf8(encoding) else encoding
+
+
+def _check_unique(names: list[str], path: Path, line: int | None) -> None:
+    seen: set[str] = set()
+    for name in names:
+        if name in seen:
+            raise InputError(
+                f"column {name!r} appears more than once in the header", file=str(path), line=line
+            )
+        seen.add(name)
+
+
+def _estimated_rows(path: Path) -> int:
+    """Rows in a CSV file, estimated from the length of its first lines (for the progress bar)."""
+    with path.open("rb") as handle:
+        sample = handle.read(1 << 16)
+    lines = max(sample.count(b"\n"), 1)
+    return max(int(path.stat().st_size / (len(sample) / lines)) - 1, 1)
+
+
+def _check_columns(names: list[str], path: Path) -> None:
+    missing = [c for c in COLUMNS if c not in names]
+    if missing:
+        raise InputError(
+            f"missing column(s) {', '.join(missing)}; found {', '.join(names) or 'none'}",
+            file=str(path),
+        )
+    clash = [c for c in ADDED if c in names]
+    if clash:
+        raise InputError(
+            f"already has column(s) {', '.join(clash)}, which classification adds",
+            file=str(path),
+        )
+
+
+# --- readers: each yields (columns as a dict of arrays, fraction done) ------------------------
+
+
+def csv_python(
+    path: Path, chunk_rows: int, encoding: str = "utf-8"
+) -> Iterator[tuple[dict[str, npt.NDArray[Any]], float | None]]:
+    names, delimiter = header(path, encoding)
+    _check_columns(names, path)
+    estimate = _estimated_rows(path)
+    done = 0
+    with path.open("r", encoding=_python_encoding(encoding), newline="") as handle:
+        reader = csv.reader(handle, delimiter=delimiter)
+        next(reader)
+        while True:
+            lines: list[int] = []
+            block: list[list[str]] = []
+            try:
+                for _, row in zip(range(chunk_rows), reader, strict=False):
+                    block.append(row)
+                    lines.append(reader.line_num)
+            except UnicodeDecodeError as exc:
+                raise _encoding_error(path, encoding, exc) from None
+            except csv.Error as exc:
+                raise InputError(str(exc), file=str(path), line=reader.line_num) from None
+            if not block:
+                return
+            for line, row in zip(lines, block, strict=True):
+                if len(row) != len(names):
+                    raise InputError(
+                        f"expected {len(names)} fields, found {len(row)}",
+                        file=str(path),
+                        line=line,
+                    )
+            table = np.array(block, dtype=object).reshape(len(block), len(names))
+            done += len(block)
+            yield (
+                {name: table[:, j].astype(str) for j, name in enumerate(names)},
+                min(done / estimate, 0.99),
+            )
+
+
+def csv_arrow(
+    path: Path, chunk_rows: int, encoding: str = "utf-8"
+) -> Iterator[tuple[Any, float | None]]:
+    import pyarrow as pa
+    import pyarrow.csv as pacsv
+
+    names, delimiter = header(path, encoding)
+    _check_columns(names, path)
+    estimate = _estimated_rows(path)
+    done = 0
+    handle = path.open("rb")
+    try:
+        reader = pacsv.open_csv(
+            handle,
+            read_options=pacsv.ReadOptions(
+                block_size=max(1 << 20, chunk_rows * 32),
+                use_threads=True,
+                # The header's names as header read them (stripped of spaces), not pyarrow's.
+                column_names=names,
+                skip_rows=1,
+                encoding=encoding,
+            ),
+            parse_options=pacsv.ParseOptions(delimiter=delimiter),
+            convert_options=pacsv.ConvertOptions(
+                # Text, so "NA" (Namibia) and "0101" stay as written.
+                column_types={n: pa.string() for n in names},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+        while True:
+            try:
+                batch = reader.read_next_batch()
+            except StopIteration:
+                return
+            except pa.ArrowInvalid as exc:
+                raise _arrow_error(path, encoding, exc, done) from None
+            done += batch.num_rows
+            yield batch, min(done / estimate, 0.99)
+    except pa.ArrowInvalid as exc:
+        raise _arrow_error(path, encoding, exc, done) from None
+    finally:
+        handle.close()
+
+
+def _arrow_error(path: Path, encoding: str, exc: Exception, rows_read: int) -> InputError:
+    """pyarrow's CSV messages in the project's words, with the file and, where known, the line."""
+    text = str(exc)
+    if "UTF8" in text or "UTF-8" in text or "decode" in text.lower():
+        return _encoding_error(path, encoding, exc)
+    if "Expected" in text and "columns" in text:
+        # "CSV parse error: Expected 7 columns, got 6: <row>": the row is in the next batch.
+        detail = text.split(":", 2)[1].strip() if text.count(":") >= 2 else text
+        return InputError(f"{detail} (a row after line {rows_read + 1:,})", file=str(path))
+    return InputError(f"cannot read as CSV: {text}", file=str(path))
+
+
+def parquet(
+    path: Path, chunk_rows: int, *, to_csv: bool = False
+) -> Iterator[tuple[Any, float | None]]:
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    try:
+        source = pq.ParquetFile(path)
+    except (pa.ArrowException, OSError) as exc:
+        raise InputError(f"not a valid Parquet file ({exc})", file=str(path)) from None
+    _check_unique(source.schema_arrow.names, path, None)
+    _check_columns(source.schema_arrow.names, path)
+    nested = [f for f in source.schema_arrow if pa.types.is_nested(f.type)]
+    if to_csv and nested:
+        raise InputError(
+            f"column {nested[0].name!r} holds {nested[0].type}, which a CSV file cannot: "
+            "write the output as Parquet (--out FILE.parquet)",
+            file=str(path),
+        )
+    total = max(source.metadata.num_rows, 1)
+    done = 0
+    for batch in source.iter_batches(batch_size=chunk_rows):
+        done += batch.num_rows
+        yield batch, done / total
+
+
+def prefetched(chunks: Iterator[T], depth: int = 1) -> Iterator[T]:
+    """Read the next chunk on a thread while this one is classified and written.
+
+    Reading (pyarrow's CSV parser) and writing (Parquet) release the GIL, so the
+    two overlap; at most ``depth`` chunks wait, so memory stays bounded. An error
+    in the reader is raised here, in order; stopping early stops the reader.
+    """
+    box: queue.Queue[tuple[str, Any]] = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def put(item: tuple[str, Any]) -> bool:
+        while not stop.is_set():
+            try:
+                box.put(item, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def read() -> None:
+        try:
+            for chunk in chunks:
+                if not put(("chunk", chunk)):
+                    return
+        except BaseException as exc:
+            put(("error", exc))
+            return
+        put(("end", None))
+
+    reader = threading.Thread(target=read, name="kommuneintegration-reader", daemon=True)
+    reader.start()
+    try:
+        while True:
+            kind, item = box.get()
+            if kind == "end":
+                return
+            if kind == "error":
+                raise item
+            yield item
+    finally:
+        stop.set()
+        reader.join(timeout=5)
+
+
+def origin_inputs(batch: Any, *, encode_output: bool = True) -> tuple[Any, list[Any]]:
+    """The six origin columns ready for classify_many, and the batch to write.
+
+    For a Parquet output, text columns are dictionary-encoded once, here:
+    classification reads the codes through the dictionary, and the writer stores
+    the same encoded column, so no string is hashed twice. For a CSV output they
+    stay as they are: classify_many reads Arrow strings from their buffers, with
+    no hashing at all, and the CSV writer writes them as read. No string becomes
+    a Python object either way.
+    """
+    if isinstance(batch, dict):
+        return batch, [batch[c] for c in COLUMNS]
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    inputs = []
+    for name in COLUMNS:
+        column = batch.column(name)
+        if pa.types.is_integer(column.type) or pa.types.is_floating(column.type):
+            pass  # ISO 3166-1 numeric codes, read as classify_many reads numbers
+        elif pa.types.is_string(column.type) or pa.types.is_large_string(column.type):
+            if encode_output:
+                column = pc.dictionary_encode(column)
+                batch = batch.set_column(batch.schema.get_field_index(name), name, column)
+        elif not pa.types.is_dictionary(column.type):
+            column = column.cast("string")
+        inputs.append(column)
+    return batch, inputs
