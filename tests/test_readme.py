@@ -55,3 +55,23 @@ def test_the_sample_output_is_what_the_commands_print():
     assert len(blocks) >= 3
     shown = [line for block in blocks for line in block.splitlines() if line.strip() != "..."]
     assert [line for line in shown if line not in printed] == []
+
+
+def test_the_python_examples_run_in_order(tmp_path, monkeypatch):
+    """Every ```python block of README.md, run in order in one namespace, as a reader would
+    paste them (the register example reads a synthetic register.parquet)."""
+    pytest.importorskip("pandas")
+    pytest.importorskip("pyarrow")
+    from kommuneintegration.synthetic import synthesize
+
+    synthesize(1_000, seed=5).write(tmp_path / "register.parquet")
+    monkeypatch.chdir(tmp_path)
+    text = (ROOT / "README.md").read_text(encoding="utf-8")
+    blocks = re.findall(r"^```python\n(.*?)^```", text, flags=re.M | re.S)
+    assert len(blocks) >= 3
+    namespace: dict[str, object] = {}
+    for block in blocks:
+        exec(compile(block, "README.md", "exec"), namespace)
+    register = namespace["register"]
+    assert len(register) == 1_000
+    assert set(register["origin"]) <= {0, 1, 2, 3}
