@@ -123,18 +123,18 @@ def _derived_series(d: DerivedFigure) -> tuple[Any, ...]:
     )
 
 
-def _shown(entries: Sequence[IndicatorEntry]) -> tuple[list[IndicatorEntry], str]:
-    """All figures, or the latest per series when there are many, with a note saying so."""
-    if len(entries) <= SUMMARY_THRESHOLD:
-        return list(entries), ""
-    latest = _latest(entries, _entry_series)
-    return latest, _(
-        "Showing the latest figure of each of {series} series ({figures} figures in all; every "
-        "figure is in {command} and in the development section below)."
-    ).format(
-        series=len(latest),
-        figures=len(entries),
-        command="<code>kommuneintegration compare -f csv</code>",
+def _shown(
+    items: Sequence[D], series: Callable[[D], tuple[Any, ...]], note: str, command: str
+) -> tuple[list[D], str]:
+    """All figures, or the latest per series when there are many, with a note saying so.
+
+    ``note`` is a translated text with {series}, {figures} and {command}.
+    """
+    if len(items) <= SUMMARY_THRESHOLD:
+        return list(items), ""
+    latest = _latest(items, series)
+    return latest, note.format(
+        series=len(latest), figures=len(items), command=f"<code>{command}</code>"
     )
 
 
@@ -473,7 +473,15 @@ def comparison_to_html(c: Comparison) -> str:
             for n in row.not_derived
         ]
         parts.append("</ul>")
-        shown, summary = _shown(row.entries)  # the same figures in the chart and the table
+        shown, summary = _shown(  # the same figures in the chart and the table
+            row.entries,
+            _entry_series,
+            _(
+                "Showing the latest figure of each of {series} series ({figures} figures in "
+                "all; every figure is in {command} and in the development section below)."
+            ),
+            "kommuneintegration compare -f csv",
+        )
         if len(row.entries) > 1:
             parts.append(_bar_chart(row, shown, summary))
         if summary:
@@ -513,22 +521,17 @@ def comparison_to_html(c: Comparison) -> str:
             _("Sources"),
         )
     )
-    derived = list(c.derived)
-    if len(derived) > SUMMARY_THRESHOLD:
-        latest = _latest(derived, _derived_series)
-        parts.append(
-            "<tr><td colspan='7' class='small'>"
-            + _(
-                "The latest of each of {series} series ({figures} derived figures in all; "
-                "every one is in {command})."
-            ).format(
-                series=len(latest),
-                figures=len(derived),
-                command="<code>kommuneintegration compare -f json</code>",
-            )
-            + "</td></tr>"
-        )
-        derived = latest
+    derived, summary = _shown(
+        c.derived,
+        _derived_series,
+        _(
+            "The latest of each of {series} series ({figures} derived figures in all; "
+            "every one is in {command})."
+        ),
+        "kommuneintegration compare -f json",
+    )
+    if summary:
+        parts.append(f"<tr><td colspan='7' class='small'>{summary}</td></tr>")
     for d in derived:
         years = f"{d.from_year}–{d.year}" if d.from_year else str(d.year or "–")
         parts.append(
