@@ -26,7 +26,7 @@ import numpy.typing as npt
 
 from kommuneintegration.countries import CountryGroupRegistry, country_group
 from kommuneintegration.models import AgeBand, Observation, Provenance, TargetGroup
-from kommuneintegration.origin import COUNTRY_CODES, ClassifiedPopulation, Origin
+from kommuneintegration.origin import ClassifiedPopulation, Origin
 
 __all__ = [
     "DEFAULT_AGE_BANDS",
@@ -250,10 +250,8 @@ def _country_group_index(
     population: ClassifiedPopulation, groups: CountryGroupRegistry | None
 ) -> npt.NDArray[np.intp]:
     western = groups.get("western") if groups is not None else country_group("western")
-    # By code index, one look-up a row: 0 Danish origin, 1 Western, 2 non-Western, 3 unknown.
-    by_code = np.array([1 if c in western.members else 2 for c in COUNTRY_CODES.tolist()])
-    by_code[COUNTRY_CODES == ""] = 3
-    index = np.take(by_code.astype(np.intp), population.country_index)
+    # 0 Danish origin, 1 Western, 2 non-Western, 3 unknown.
+    index = population.by_country(lambda c: 3 if not c else 1 if c in western.members else 2)
     index[population.origin == Origin.DANISH] = 0
     return index
 

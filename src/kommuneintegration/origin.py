@@ -18,7 +18,7 @@ from __future__ import annotations
 import enum
 import functools
 import os
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from typing import Any, Final, Literal
 
@@ -293,16 +293,23 @@ class ClassifiedPopulation:
         codes: npt.NDArray[np.str_] = np.take(CODES, self.country_index)
         return codes
 
-    def in_countries(self, members: Iterable[str]) -> npt.NDArray[np.bool_]:
-        """Rows whose country of origin is one of ``members`` (alpha-2 codes).
+    def by_country(
+        self, value: Callable[[str], Any], dtype: npt.DTypeLike = np.intp
+    ) -> npt.NDArray[Any]:
+        """One value a row, ``value`` of its country of origin ("" where there is none).
 
-        One look-up a row in a table over the ~250 code indices: no alpha-2 string
-        is made for the rows (``country_of_origin`` would make 6 million of them).
+        ``value`` is called once per code index (~250 times) and each row looked up
+        in that table: no alpha-2 string is made for the rows (``country_of_origin``
+        would make 6 million of them).
         """
-        wanted = {str(m).upper() for m in members}
-        table = np.array([code in wanted for code in CODES.tolist()], dtype=bool)
-        table[[MISSING, INVALID]] = False  # "" is no country
+        table = np.array([value(code) for code in CODES.tolist()], dtype=dtype)
         return np.take(table, self.country_index)
+
+    def in_countries(self, members: Iterable[str]) -> npt.NDArray[np.bool_]:
+        """Rows whose country of origin is one of ``members`` (alpha-2 codes, any case)."""
+        wanted = {str(m).upper() for m in members} - {""}  # "" is no country
+        mask: npt.NDArray[np.bool_] = self.by_country(wanted.__contains__, dtype=bool)
+        return mask
 
     def has_origin(self, origins: Iterable[int]) -> npt.NDArray[np.bool_]:
         """Rows whose origin is one of ``origins`` (one look-up a row)."""
