@@ -238,22 +238,28 @@ def _from_pandas(values: Any, name: str) -> Column:
     return reader(values.to_numpy(dtype=object), name)  # e.g. string[python]: NA not recorded
 
 
-def _numeric_table() -> npt.NDArray[np.int16]:
-    """ISO 3166-1 numeric codes (208 Denmark, 792 Türkiye) -> code index."""
+@functools.cache
+def _numeric_lookup() -> npt.NDArray[np.int16]:
+    """Index 0: not recorded (any negative); 1..1000: ISO 3166-1 numeric codes 0..999
+    (208 Denmark, 792 Türkiye) as code indices; 1001: out of range."""
     import pycountry
 
-    table = np.full(1000, INVALID, dtype=INDEX_DTYPE)
+    table = np.full(1002, INVALID, dtype=INDEX_DTYPE)
+    table[0] = MISSING
     for country in pycountry.countries:
         index = CODE_INDEX.get(country.alpha_2)
         if index is not None:
-            table[int(country.numeric)] = index
+            table[int(country.numeric) + 1] = index
     return table
 
 
-@functools.cache
-def _numeric_lookup() -> npt.NDArray[np.int16]:
-    """Index 0: not recorded (any negative); 1..1000: codes 0..999; 1001: out of range."""
-    return np.concatenate(([MISSING], _numeric_table(), [INVALID])).astype(INDEX_DTYPE)
+def _numeric_indices(
+    numbers: npt.NDArray[Any], out: npt.NDArray[np.int16] | None = None
+) -> npt.NDArray[np.int16]:
+    """Whole numbers read as ISO numeric codes -> code indices: one clip, one look-up."""
+    key = np.clip(numbers, -1, 1000).astype(np.intp)
+    key += 1
+    return np.take(_numeric_lookup(), key, out=out)
 
 
 @attrs.frozen(eq=False)
@@ -283,7 +289,7 @@ def _numeric_table16(*, signed: bool) -> BitTable:
     every = np.arange(1 << 16, dtype=np.int64)
     if signed:
         every = np.where(every >= 1 << 15, every - (1 << 16), every)
-    return BitTable.of(_numeric_lookup()[np.clip(every, -1, 1000) + 1])
+    return BitTable.of(_numeric_indices(every))
 
 
 def _from_numeric(arr: npt.NDArray[Any]) -> Column:
@@ -291,7 +297,6 @@ def _from_numeric(arr: npt.NDArray[Any]) -> Column:
 
     Encoded block by block with one clip and one table look-up, like the strings.
     """
-    table = _numeric_lookup()
     values = np.ascontiguousarray(arr)
     if values.dtype in (np.dtype(np.int16), np.dtype(np.uint16)):
         # Two bytes a value: one table of all 65,536 bit patterns, one look-up, no clipping.
@@ -304,9 +309,7 @@ def _from_numeric(arr: npt.NDArray[Any]) -> Column:
         return Column(len(values), encode16, lambda i: values[i].item(), (bits, kind))
 
     def encode(lo: int, hi: int, out: npt.NDArray[np.int16]) -> None:
-        key = np.clip(values[lo:hi], -1, 1000).astype(np.int32)
-        key += 1
-        np.take(table, key, out=out)
+        _numeric_indices(values[lo:hi], out)
 
     return Column(len(values), encode, lambda i: values[i].item())
 
@@ -341,7 +344,6 @@ def _from_float(arr: npt.NDArray[Any]) -> Column:
     are; a number with a fraction is invalid. Read block by block.
     """
     values = np.ascontiguousarray(arr, dtype=np.float64)
-    table = _numeric_lookup()
 
     def encode(lo: int, hi: int, out: npt.NDArray[np.int16]) -> None:
         block = values[lo:hi]
@@ -349,7 +351,7 @@ def _from_float(arr: npt.NDArray[Any]) -> Column:
             key = np.clip(block, -1, 1000)  # 1000 is no code: out of range
             key[np.floor(block) != block] = 1000  # a fraction (and NaN, fixed next)
             key[np.isnan(block) | (block < 0)] = -1
-        np.take(table, key.astype(np.intp) + 1, out=out)
+        _numeric_indices(key, out)
 
     return Column(len(values), encode, lambda i: values[i].item())
 
