@@ -100,15 +100,23 @@ def test_help_imports_no_heavy_library_and_no_plugin(heavy):
 
 
 @pytest.mark.parametrize(
-    ("source", "output"), [("in.csv", "out.parquet"), ("in.parquet", "out.csv")]
+    ("source", "output"),
+    [("in.csv", "out.parquet"), ("in.parquet", "out.csv"), ("numeric.parquet", "out.csv")],
 )
 def test_classifying_a_file_never_imports_pandas(tmp_path, source, output):
     """pandas costs 0.2 s to import; a register file's run reads and writes with pyarrow only
-    (pa.array and to_numpy would import it, so the run builds arrays from their buffers)."""
-    pytest.importorskip("pyarrow")
+    (pa.array and to_numpy would import it, so the run builds arrays from their buffers).
+    numeric.parquet has ISO numeric codes with nulls in its origin columns."""
+    pa = pytest.importorskip("pyarrow")
+    pq = pytest.importorskip("pyarrow.parquet")
+    from kommuneintegration.origin import COLUMNS
     from kommuneintegration.synthetic import synthesize
 
-    synthesize(500, seed=3).write(tmp_path / source)
+    if source == "numeric.parquet":
+        codes = pa.array([208, 792, None, 368] * 100, pa.int16())
+        pq.write_table(pa.table(dict.fromkeys(COLUMNS, codes)), tmp_path / source)
+    else:
+        synthesize(500, seed=3).write(tmp_path / source)
     code = (
         "import sys\n"
         "from kommuneintegration.register import classify_file\n"

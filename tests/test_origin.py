@@ -506,7 +506,17 @@ def test_mixed_integer_kinds_take_the_general_path():
         min_size=6,
         max_size=60,
     ),
-    st.sampled_from(["pandas int64", "pandas Int64", "pyarrow int64", "float", "pandas float"]),
+    st.sampled_from(
+        [
+            "pandas int64",
+            "pandas Int64",
+            "pyarrow int64",
+            "pyarrow nulls",
+            "pyarrow chunked floats",
+            "float",
+            "pandas float",
+        ]
+    ),
 )
 def test_integer_codes_read_alike_from_every_container(values, container):
     """ISO numeric codes in a pandas column, pandas' nullable integers, an Arrow array or
@@ -522,6 +532,11 @@ def test_integer_codes_read_alike_from_every_container(values, container):
         "pandas int64": lambda c: pd.Series(c, dtype="int64"),
         "pandas Int64": lambda c: pd.Series(c, dtype="Int64"),
         "pyarrow int64": lambda c: pa.array(c, pa.int64()),
+        # A slice (an offset into the data and the validity bitmap) with nulls.
+        "pyarrow nulls": lambda c: pa.array([7, *c], pa.int64())[1:],
+        "pyarrow chunked floats": lambda c: pa.chunked_array(
+            [pa.array(c[:1], pa.float64()), pa.array(c[1:], pa.float64())]
+        ),
         "float": lambda c: np.array([np.nan if v is None else v for v in c], dtype=float),
         "pandas float": lambda c: pd.Series([np.nan if v is None else v for v in c], dtype=float),
     }[container]

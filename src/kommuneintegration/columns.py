@@ -129,16 +129,16 @@ def reader(values: Any, name: str = "values") -> Column:
     if hasattr(values, "dictionary_encode") and not isinstance(values, np.ndarray):  # pyarrow
         import pyarrow as pa
 
+        if isinstance(values, pa.ChunkedArray):
+            values = values.combine_chunks()
         direct = _from_arrow_strings(values)
         if direct is not None:
             return direct
         if pa.types.is_integer(values.type) or pa.types.is_floating(values.type):
             # Numbers as numpy reads them (ISO numeric codes); a null becomes NaN.
-            return reader(values.to_numpy(zero_copy_only=False), name)
+            return reader(_arrow_numbers(values), name)
         is_dictionary = pa.types.is_dictionary(values.type)
         encoded = values if is_dictionary else values.dictionary_encode()
-        if hasattr(encoded, "combine_chunks"):
-            encoded = encoded.combine_chunks()
         indices = encoded.indices
         borrowed = is_dictionary and not indices.null_count  # the input's: read in place
         if not borrowed:
@@ -317,13 +317,15 @@ def _from_numeric(arr: npt.NDArray[Any]) -> Column:
 # pyarrow's ``to_numpy`` imports pandas (0.2 s) into a run that never uses it; reading
 # the buffers does not, and is what it does for these arrays anyway.
 def _arrow_numbers(values: Any) -> npt.NDArray[Any]:
-    """A pyarrow integer array without nulls as a numpy view of its data buffer."""
-    if values.null_count:
-        numbers: npt.NDArray[Any] = values.to_numpy(zero_copy_only=False)
-        return numbers
+    """A pyarrow integer or float array as numpy: a view of its data buffer, or, with
+    nulls, floats with NaN for them (as ``to_numpy`` gives)."""
     dtype = np.dtype(values.type.to_pandas_dtype())
     data = np.frombuffer(values.buffers()[1], dtype=dtype)
-    return data[values.offset : values.offset + len(values)]
+    numbers = data[values.offset : values.offset + len(values)]
+    if values.null_count:
+        numbers = numbers.astype(np.float64)
+        numbers[_arrow_nulls(values)] = np.nan
+    return numbers
 
 
 def _arrow_nulls(values: Any) -> npt.NDArray[np.bool_]:
@@ -357,7 +359,7 @@ def _from_float(arr: npt.NDArray[Any]) -> Column:
 
 
 def _from_arrow_strings(values: Any) -> Column | None:
-    """A pyarrow string array read straight from its buffers: offsets and bytes, no hashing.
+    """A pyarrow string array (not chunked) read straight from its buffers: offsets and bytes, no hashing.
 
     Codes are one or two ASCII bytes; longer strings are invalid and empty ones or
     nulls not recorded. Returns None for anything else (the caller then
@@ -365,8 +367,6 @@ def _from_arrow_strings(values: Any) -> Column | None:
     """
     import pyarrow as pa
 
-    if isinstance(values, pa.ChunkedArray):
-        values = values.combine_chunks()
     if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
         return None
     n = len(values)
