@@ -105,8 +105,8 @@ class Writer:
             batch = pa.table({k: pa.array(v.tolist(), pa.string()) for k, v in batch.items()})
         table = pa.Table.from_batches([batch]) if not isinstance(batch, pa.Table) else batch
         # The added columns as dictionaries over the result's arrays: no Python objects per row.
-        origin = _arrow_numbers(result.origin, pa.int8())
-        indices = _arrow_numbers(result.country_index, pa.int16())
+        origin = _arrow_array_of_numbers(result.origin, pa.int8())
+        indices = _arrow_array_of_numbers(result.country_index, pa.int16())
         labels, codes = _dictionaries()
         table = table.append_column("origin", origin)
         table = table.append_column("origin_label", pa.DictionaryArray.from_arrays(origin, labels))
@@ -185,7 +185,7 @@ class Writer:
 
 # pyarrow's ``pa.array`` asks whether its argument is a pandas object, which imports
 # pandas (0.2 s) into a run that never uses it; arrays built from their buffers do not.
-def _arrow_numbers(values: npt.NDArray[Any], kind: Any) -> Any:
+def _arrow_array_of_numbers(values: npt.NDArray[Any], kind: Any) -> Any:
     """A numpy array of numbers as an Arrow array over the same memory (no nulls)."""
     import pyarrow as pa
 
@@ -193,7 +193,7 @@ def _arrow_numbers(values: npt.NDArray[Any], kind: Any) -> Any:
     return pa.Array.from_buffers(kind, len(data), [None, pa.py_buffer(data)])
 
 
-def _arrow_strings(texts: list[str]) -> Any:
+def _arrow_array_of_texts(texts: list[str]) -> Any:
     import pyarrow as pa
 
     encoded = [t.encode("utf-8") for t in texts]
@@ -207,7 +207,7 @@ def _arrow_strings(texts: list[str]) -> Any:
 @functools.cache
 def _dictionaries() -> tuple[Any, Any]:
     """The dictionaries of the added columns: origin labels and alpha-2 codes."""
-    return _arrow_strings(_LABELS.tolist()), _arrow_strings(COUNTRY_CODES.tolist())
+    return _arrow_array_of_texts(_LABELS.tolist()), _arrow_array_of_texts(COUNTRY_CODES.tolist())
 
 
 class _MinimalCsv:
