@@ -67,6 +67,11 @@ def test_a_report_of_10000_figures_is_linear_and_small():
     # One chart per indicator and city: 5 indicators, one city (bars and development).
     assert page.count("<figure>") <= 2 * 5 + 1
     assert "Showing the latest figure of each of" in page
+    # Counts in a summary note are numbers as the language writes them.
+    assert re.search(r"\(\d{1,3}(,\d{3})+ derived figures in all", page)
+    with use_language("da"):
+        danish = comparison_to_html(compare(registry))
+    assert re.search(r"\(\d{1,3}(\.\d{3})+ beregnede tal i alt", danish)
 
 
 @pytest.mark.installed_plugins

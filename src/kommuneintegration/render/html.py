@@ -134,7 +134,9 @@ def _shown(
         return list(items), ""
     latest = _latest(items, series)
     return latest, note.format(
-        series=len(latest), figures=len(items), command=f"<code>{command}</code>"
+        series=format_number(len(latest)),
+        figures=format_number(len(items)),
+        command=f"<code>{command}</code>",
     )
 
 
