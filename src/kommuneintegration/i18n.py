@@ -3,8 +3,9 @@
 Every label, heading, status, reason and note the library writes is looked up
 here, in a gettext catalogue per language (``locale/<da|en>/LC_MESSAGES/
 kommuneintegration.po``, read with Babel), so Danish and English outputs say
-the same things. Numbers and dates are formatted by the locale (Babel's CLDR
-data): "6,3 %" and "100.826" in Danish, "6.3 %" and "100,826" in English.
+the same things. Numbers are written as each language writes them: "6,3 %" and
+"100.826" in Danish, "6.3 %" and "100,826" in English (the signs are the
+library's own, in :data:`NUMBER_SIGNS`); dates by the locale (Babel's CLDR data).
 
 The language is chosen per call, not per process: :func:`use_language` sets it
 for a block (a context variable, so threads and tasks do not leak it into each
@@ -39,6 +40,7 @@ __all__ = [
     "ENV_VAR",
     "LANGUAGES",
     "NP_",
+    "NUMBER_SIGNS",
     "N_",
     "LanguageError",
     "format_date",
@@ -214,10 +216,9 @@ def format_number(value: float, *, signed: bool = False, decimals: int | None = 
 
     The figure keeps the digits it was given (``decimals`` fixes them instead):
     figures are copied from the documents exactly, so 6.30 is not shortened to 6.3
-    by a pattern, nor is 0.1 + 0.2 shown with 17 digits. The locale's symbols come
-    from Babel (CLDR) once per language; a report formats tens of thousands of
-    figures, so the digits are laid out here (a test holds this to Babel's own
-    ``format_decimal``).
+    by a pattern, nor is 0.1 + 0.2 shown with 17 digits. A report formats tens of
+    thousands of figures, so the digits are laid out here with the signs of
+    :data:`NUMBER_SIGNS` (a test holds the layout to Babel's own ``format_decimal``).
     """
     if decimals is not None:
         number = Decimal(f"{value:.{decimals}f}")
@@ -230,18 +231,18 @@ def format_number(value: float, *, signed: bool = False, decimals: int | None = 
     return plus + text if signed else text
 
 
-@functools.cache
-def _symbols(lang: str) -> tuple[str, str, str, str]:
-    """The locale's decimal, group, plus and minus signs (CLDR, through Babel)."""
-    from babel import numbers
+#: How each language writes a number: decimal sign, thousands separator, plus, minus.
+#: The library's own promise ("35,6 %" and "100.826" in Danish), not read from a locale
+#: database at run time, so that a new release of CLDR data cannot change a figure's
+#: text; a test holds the layout to Babel's ``format_decimal`` digit for digit.
+NUMBER_SIGNS: Final[dict[str, tuple[str, str, str, str]]] = {
+    "da": (",", ".", "+", "-"),
+    "en": (".", ",", "+", "-"),
+}
 
-    locale = _LOCALES[lang]
-    return (
-        numbers.get_decimal_symbol(locale),
-        numbers.get_group_symbol(locale),
-        numbers.get_plus_sign_symbol(locale),
-        numbers.get_minus_sign_symbol(locale),
-    )
+
+def _symbols(lang: str) -> tuple[str, str, str, str]:
+    return NUMBER_SIGNS[lang]
 
 
 def format_date(value: datetime.date) -> str:
