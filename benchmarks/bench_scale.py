@@ -40,11 +40,11 @@ from baselines import numpy_masks
 from big_plugin import big_registry
 
 from kommuneintegration.comparison import compare
-from kommuneintegration.origin import classify_many
-from kommuneintegration.register import classify_file
+from kommuneintegration.population.classification import classify_many
+from kommuneintegration.population.register import classify_file
+from kommuneintegration.population.synthetic import synthesize
 from kommuneintegration.render.html import comparison_to_html
 from kommuneintegration.render.text import comparison_to_text
-from kommuneintegration.synthetic import synthesize
 
 
 def best(func, repeat: int = 5) -> float:
@@ -134,11 +134,12 @@ def peak_of(func) -> int:
 def classify(rows: int) -> None:
     import pandas as pd
     import pyarrow as pa
-    import pycountry
+
+    from kommuneintegration.countries import iso_numeric
 
     population = synthesize(rows, seed=42)
     u2 = population.origin_inputs()
-    numeric = {c.alpha_2: int(c.numeric) for c in pycountry.countries}
+    numeric = iso_numeric()
     print(
         f"3. classify_many on {rows:,} rows, against numpy masks over the same arrays "
         "(what an analyst writes; pyarrow and pandas columns converted to numpy first)"

@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import strategies as st
 
 from kommuneintegration.countries import ALL_CODES
-from kommuneintegration.origin import Parent, Person
+from kommuneintegration.population.classification import Parent, Person
 
 CODES = sorted(ALL_CODES)
 # Denmark is one code in ~250 but most of the register: weight it so every rule is reached.

@@ -109,8 +109,8 @@ def test_classifying_a_file_never_imports_pandas(tmp_path, source, output):
     numeric.parquet has ISO numeric codes with nulls in its origin columns."""
     pa = pytest.importorskip("pyarrow")
     pq = pytest.importorskip("pyarrow.parquet")
-    from kommuneintegration.origin import COLUMNS
-    from kommuneintegration.synthetic import synthesize
+    from kommuneintegration.population.classification import COLUMNS
+    from kommuneintegration.population.synthetic import synthesize
 
     if source == "numeric.parquet":
         codes = pa.array([208, 792, None, 368] * 100, pa.int16())
@@ -119,7 +119,7 @@ def test_classifying_a_file_never_imports_pandas(tmp_path, source, output):
         synthesize(500, seed=3).write(tmp_path / source)
     code = (
         "import sys\n"
-        "from kommuneintegration.register import classify_file\n"
+        "from kommuneintegration.population.register import classify_file\n"
         f"classify_file({str(tmp_path / source)!r}, {str(tmp_path / output)!r}, chunk_rows=100)\n"
         "print('pandas' in sys.modules)\n"
     )
@@ -157,3 +157,48 @@ def test_built_in_rules_come_through_the_hook_like_plugin_rules():
     # The library's own data prose is translated through the same hook as a plugin's.
     assert translations.hooks == ("translations",)
     assert "da" in registry.translations[""]  # "": the library's own data
+
+
+POLICY_COMMANDS = {
+    "compare": ["compare"],
+    "compare -f json": ["compare", "-f", "json"],
+    "evaluate": ["evaluate"],
+    "show": ["show", "851"],
+    "report": ["report", "--out", "{tmp}/report.html"],
+}
+
+
+@pytest.mark.installed_plugins
+@pytest.mark.parametrize("command", sorted(POLICY_COMMANDS))
+def test_the_policy_commands_load_no_population_engine(tmp_path, command):
+    """compare, evaluate, show and report are the strategy model's: no numpy, pycountry or pandas.
+
+    Run in a fresh process, as a user starts the command, with the bundled plugins loaded;
+    the engine's modules (kommuneintegration.population) stay unloaded too.
+    """
+    argv = [a.replace("{tmp}", str(tmp_path)) for a in POLICY_COMMANDS[command]]
+    code = (
+        "import io, sys\n"
+        "from kommuneintegration.cli import main\n"
+        f"assert main({argv!r}, out=io.StringIO()) == 0\n"
+        "heavy = ('numpy', 'pycountry', 'pandas', 'pyarrow', 'kommuneintegration.population')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip().splitlines()[-1] == "[]", result.stdout + result.stderr
+
+
+def test_the_engine_check_sees_an_engine_import():
+    """The check above can fail: a process that classifies does load numpy and the engine."""
+    code = (
+        "import sys\n"
+        "from kommuneintegration import classify_many\n"
+        "heavy = ('numpy', 'kommuneintegration.population')\n"
+        "print(sorted(m for m in heavy if m in sys.modules))\n"
+    )
+    result = subprocess.run(
+        [sys.executable, "-c", code], capture_output=True, text=True, check=True
+    )
+    assert result.stdout.strip().splitlines()[-1] == "['kommuneintegration.population', 'numpy']"

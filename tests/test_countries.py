@@ -1,4 +1,5 @@
 import datetime as dt
+import re
 
 import numpy as np
 import pytest
@@ -16,8 +17,8 @@ from kommuneintegration.countries import (
     country_group,
     country_name,
     lookup,
-    to_codes,
 )
+from kommuneintegration.population.codes import country_mask, to_codes
 
 CODES = sorted(ALL_CODES)
 
@@ -180,11 +181,46 @@ def test_registry_versions_and_plugin_groups():
 def test_mask_and_to_codes():
     codes = to_codes(["Tyrkiet", "DK", None, "", "Storbritannien", "tr"])
     assert codes.tolist() == ["TR", "DK", "", "", "GB", "TR"]
-    assert country_group("menapt").mask(codes).tolist() == [True, False, False, False, False, True]
-    assert country_group("western").mask(np.array(["DK", "GB", "TR"])).tolist() == [
+    assert country_mask(country_group("menapt"), codes).tolist() == [
+        True,
+        False,
+        False,
+        False,
+        False,
+        True,
+    ]
+    assert country_mask(country_group("western"), np.array(["DK", "GB", "TR"])).tolist() == [
         True,
         True,
         False,
     ]
     with pytest.raises(UnknownCountryError):
         to_codes(["Narnia"])
+
+
+def test_the_shipped_iso_table_is_whole_and_reads_both_ways():
+    """data/iso3166.tsv (written from pycountry) is what lookups and names come from."""
+    from kommuneintegration.countries import _iso_table
+
+    rows = _iso_table()
+    codes = [row["alpha_2"] for row in rows]
+    assert len(codes) == len(set(codes)) >= 249
+    for row in rows:
+        assert re.fullmatch("[A-Z]{2}", row["alpha_2"]), row
+        assert re.fullmatch("[A-Z]{3}", row["alpha_3"]), row
+        assert row["name"], row
+        assert lookup(row["alpha_3"]) == row["alpha_2"]
+        assert lookup(row["name"]) == row["alpha_2"] or row["name"] in NAME_OVERRIDES
+
+
+def test_the_shipped_iso_table_agrees_with_pycountry():
+    """Each code of the table is pycountry's, with the same alpha-3 (scripts/update_countries.py
+    rewrites the table; a country pycountry has and the table lacks is listed to add)."""
+    pycountry = pytest.importorskip("pycountry")
+    from kommuneintegration.countries import _iso_table
+
+    for row in _iso_table():
+        country = pycountry.countries.get(alpha_2=row["alpha_2"])
+        assert country is not None, f"{row['alpha_2']} is no longer in ISO 3166-1"
+        assert country.alpha_3 == row["alpha_3"]
+        assert int(country.numeric) == int(row["numeric"])

@@ -27,9 +27,9 @@ from kommuneintegration.hookspecs import hookimpl
 from kommuneintegration.models import Municipality
 from kommuneintegration.observations_csv import COLUMNS as OBS_COLUMNS
 from kommuneintegration.observations_csv import read_observations
-from kommuneintegration.origin import COLUMNS
 from kommuneintegration.plugins import PluginHost
-from kommuneintegration.register import classify_file
+from kommuneintegration.population.classification import COLUMNS
+from kommuneintegration.population.register import classify_file
 from kommuneintegration.schema import DataFileError
 
 #: Examples per reader; KOMMUNEINTEGRATION_FUZZ_EXAMPLES=2000 fuzzes longer by hand.

@@ -7,9 +7,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 from strategies import columns, complete_parents, incomplete_persons, persons
 
-from kommuneintegration.columns import reader
 from kommuneintegration.countries import UnknownCountryError
-from kommuneintegration.origin import (
+from kommuneintegration.population.classification import (
     COLUMNS,
     InvalidCodesError,
     Origin,
@@ -18,6 +17,7 @@ from kommuneintegration.origin import (
     classify,
     classify_many,
 )
+from kommuneintegration.population.columns import reader
 
 DANISH_PARENT = Parent("DK", "DK")
 
@@ -198,7 +198,7 @@ def _as_pairs(people):
 @given(st.lists(incomplete_persons, max_size=60), st.integers(1, 70))
 def test_classify_and_classify_many_agree(people, block):
     """As lists and as object arrays, in blocks of any size (objects are hashed per block)."""
-    import kommuneintegration.origin as origin_module
+    import kommuneintegration.population.classification as origin_module
 
     saved = origin_module.BLOCK_ROWS
     origin_module.BLOCK_ROWS = block
@@ -286,7 +286,7 @@ def test_pyarrow_strings_read_as_python_strings_do(rows, block):
     """Two-byte codes at even offsets take the aligned path, anything else the general one:
     both must read every value (odd lengths, non-ASCII bytes, nulls) as the object path does."""
     pa = pytest.importorskip("pyarrow")
-    import kommuneintegration.origin as origin_module
+    import kommuneintegration.population.classification as origin_module
 
     saved = origin_module.BLOCK_ROWS
     origin_module.BLOCK_ROWS = block  # small blocks: aligned and unaligned ones in one call
@@ -457,7 +457,7 @@ def test_int16_table_path_agrees_with_the_general_path(values, invalid, block, e
     """Six int16 columns are classified straight from their bits, block by block; a block
     with an invalid code goes the general way. Both must give what int64 input gives
     (the general path), and report the same invalid rows."""
-    import kommuneintegration.origin as origin_module
+    import kommuneintegration.population.classification as origin_module
 
     for position, bad in invalid:
         if position < len(values):
@@ -486,7 +486,7 @@ def test_int16_table_path_agrees_with_the_general_path(values, invalid, block, e
 
 def test_mixed_integer_kinds_take_the_general_path():
     """int16 beside uint16 reads the same bits differently: no shared table, same answers."""
-    import kommuneintegration.origin as origin_module
+    import kommuneintegration.population.classification as origin_module
 
     signed = [np.array([208, 792, -1], dtype=np.int16)] * 6
     mixed = [*signed[:5], np.array([208, 792, 0xFFFF], dtype=np.uint16)]

@@ -9,16 +9,23 @@ import numpy as np
 import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
+from reference import aggregate_reference
 from strategies import columns, incomplete_persons
 
-from kommuneintegration import origin as origin_module
-from kommuneintegration.aggregate import DEFAULT_AGE_BANDS, UNKNOWN, aggregate, aggregate_reference
 from kommuneintegration.catalogue import builtin_target_groups
 from kommuneintegration.cli import main
 from kommuneintegration.errors import InputError
-from kommuneintegration.origin import COLUMNS, InvalidCodesError, Origin, classify, classify_many
-from kommuneintegration.register import classify_file
-from kommuneintegration.synthetic import synthesize
+from kommuneintegration.population import classification as origin_module
+from kommuneintegration.population.aggregate import DEFAULT_AGE_BANDS, UNKNOWN, aggregate
+from kommuneintegration.population.classification import (
+    COLUMNS,
+    InvalidCodesError,
+    Origin,
+    classify,
+    classify_many,
+)
+from kommuneintegration.population.register import classify_file
+from kommuneintegration.population.synthetic import synthesize
 
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from baselines import numpy_masks, python_loop, row_loop
@@ -422,7 +429,7 @@ def test_dask_gives_the_single_machine_result_on_a_local_cluster():
     import dask.dataframe as dd
     import pandas as pd
 
-    from kommuneintegration.parallel import aggregate_dask, classify_dask
+    from kommuneintegration.population.parallel import aggregate_dask, classify_dask
 
     pop = synthesize(40_000, seed=9)
     frame = dd.from_pandas(pd.DataFrame(dict(pop.columns)), npartitions=5)

@@ -62,7 +62,7 @@ def test_the_python_examples_run_in_order(tmp_path, monkeypatch):
     paste them (the register example reads a synthetic register.parquet)."""
     pytest.importorskip("pandas")
     pytest.importorskip("pyarrow")
-    from kommuneintegration.synthetic import synthesize
+    from kommuneintegration.population.synthetic import synthesize
 
     synthesize(1_000, seed=5).write(tmp_path / "register.parquet")
     monkeypatch.chdir(tmp_path)

@@ -10,11 +10,11 @@ import pyarrow.parquet as pq
 import pytest
 from helpers import run_cli
 
-from kommuneintegration import origin as origin_module
 from kommuneintegration.cli import main
 from kommuneintegration.errors import InputError
-from kommuneintegration.origin import COLUMNS, classify_many
-from kommuneintegration.register import classify_file
+from kommuneintegration.population import classification as origin_module
+from kommuneintegration.population.classification import COLUMNS, classify_many
+from kommuneintegration.population.register import classify_file
 from kommuneintegration.safefile import SameFileError, atomic_write, check_paths, file_format
 
 ROW = "DK,DK,DK,DK,DK,DK"
@@ -152,7 +152,7 @@ def test_ctrl_c_in_the_middle_leaves_no_partial_output(tmp_path, monkeypatch, en
             raise KeyboardInterrupt
         return real(*args, **kwargs)
 
-    monkeypatch.setattr("kommuneintegration.register.classify_many", interrupted)
+    monkeypatch.setattr("kommuneintegration.population.register.classify_many", interrupted)
     with pytest.raises(KeyboardInterrupt):
         classify_file(src, out, chunk_rows=10, engine=engine)
     assert len(calls) == 2

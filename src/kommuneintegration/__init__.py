@@ -1,10 +1,11 @@
 """kommuneintegration: compare how Danish municipalities pursue integration.
 
 The public API is re-exported here; each name lives in the module that owns
-its idea (``units``, ``countries``, ``origin``, ...). The re-exports are lazy
-(PEP 562, as in Scientific Python's SPEC 1): ``import kommuneintegration``
-imports none of them, so the command line starts fast, and
-``from kommuneintegration import classify`` imports ``origin`` on first use.
+its idea (``units``, ``countries``, ``origin``, the population engine
+``population.classification``, ...). The re-exports are lazy (PEP 562, as in
+Scientific Python's SPEC 1): ``import kommuneintegration`` imports none of them,
+so the command line starts fast, and ``from kommuneintegration import classify``
+imports the engine (and numpy) on first use only.
 """
 
 from __future__ import annotations
@@ -21,16 +22,16 @@ _EXPORTS: Final = {
     "country_group": "countries",
     "country_name": "countries",
     "lookup": "countries",
-    "to_codes": "countries",
+    "to_codes": "population.codes",
     "hookimpl": "hookspecs",
-    "Classification": "origin",
-    "ClassifiedPopulation": "origin",
-    "InvalidCodesError": "origin",
     "Origin": "origin",
-    "Parent": "origin",
-    "Person": "origin",
-    "classify": "origin",
-    "classify_many": "origin",
+    "Classification": "population.classification",
+    "ClassifiedPopulation": "population.classification",
+    "InvalidCodesError": "population.classification",
+    "Parent": "population.classification",
+    "Person": "population.classification",
+    "classify": "population.classification",
+    "classify_many": "population.classification",
     "Q_": "units",
     "gap": "units",
     "percent": "units",
@@ -89,19 +90,19 @@ if TYPE_CHECKING:
         country_group,
         country_name,
         lookup,
-        to_codes,
     )
     from kommuneintegration.hookspecs import hookimpl
-    from kommuneintegration.origin import (
+    from kommuneintegration.origin import Origin
+    from kommuneintegration.population.classification import (
         Classification,
         ClassifiedPopulation,
         InvalidCodesError,
-        Origin,
         Parent,
         Person,
         classify,
         classify_many,
     )
+    from kommuneintegration.population.codes import to_codes
     from kommuneintegration.units import (
         Q_,
         gap,

@@ -288,7 +288,7 @@ def _fetch(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextI
 
 
 def _classify(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextIO) -> int:
-    from kommuneintegration.register import classify_file, write_summary
+    from kommuneintegration.population.register import classify_file, write_summary
     from kommuneintegration.safefile import check_paths
 
     check_paths({"the input": args.input}, {"--out": args.out, "--summary": args.summary})
@@ -307,8 +307,8 @@ def _classify(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: Te
 
 
 def _synthesize(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextIO) -> int:
+    from kommuneintegration.population.synthetic import synthesize
     from kommuneintegration.safefile import check_paths
-    from kommuneintegration.synthetic import synthesize
 
     if not 0 <= args.rows <= MAX_ROWS:
         raise CommandError(f"--rows must be between 0 and {MAX_ROWS:,}, not {args.rows}")

@@ -2,8 +2,11 @@
 
 Inside the library a country is its ISO 3166-1 alpha-2 code ("TR", "DK").
 :func:`lookup` turns what people type into that code: alpha-2, alpha-3, English
-names and Danish names ("Tyrkiet", "Storbritannien"). pycountry supplies the ISO
-data; the gaps it leaves (Kosovo, "Tyrkiet", historic states, the register's
+names and Danish names ("Tyrkiet", "Storbritannien"). The ISO data and its Danish
+names are the table ``data/iso3166.tsv``, written from pycountry (iso-codes) by
+``scripts/update_countries.py`` and read here without pycountry or numpy (arrays of
+codes are the population engine's: :mod:`kommuneintegration.population.codes`);
+the gaps it leaves (Kosovo, "Tyrkiet", historic states, the register's
 "stateless" and "unknown abroad") are filled by the explicit table
 :data:`SPECIAL_CODES` and :data:`NAME_OVERRIDES`, each tested.
 
@@ -15,17 +18,16 @@ contribute more in the same shape (København's *udvalgte MENAPT-lande*).
 
 from __future__ import annotations
 
+import csv
 import datetime as dt
 import functools
-import gettext
+import io
 import tomllib
 from collections.abc import Iterable, Iterator, Mapping
 from importlib import resources
 from typing import Any, Final
 
 import attrs
-import numpy as np
-import numpy.typing as npt
 
 from kommuneintegration.words import close_matches, fold
 
@@ -43,8 +45,8 @@ __all__ = [
     "country_group",
     "country_name",
     "dependencies",
+    "iso_numeric",
     "lookup",
-    "to_codes",
 ]
 
 DENMARK: Final = "DK"
@@ -69,7 +71,7 @@ SPECIAL_CODES: Final[Mapping[str, tuple[str, str]]] = {
     "QS": ("Serbia and Montenegro", "Serbien og Montenegro"),
 }
 
-#: Names people type that pycountry does not resolve (or resolves only in a long
+#: Names people type that the ISO table does not resolve (or resolves only in a long
 #: official form). Keys are compared case-insensitively.
 NAME_OVERRIDES: Final[Mapping[str, str]] = {
     "Tyrkiet": "TR",
@@ -121,36 +123,33 @@ class UnknownCountryGroupError(LookupError, ValueError):
 
 
 @functools.cache
-def _danish() -> gettext.NullTranslations:
-    import pycountry
+def _iso_table() -> tuple[dict[str, str], ...]:
+    """ISO 3166-1 with the Danish names, as shipped in ``data/iso3166.tsv``.
 
-    try:
-        return gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=["da"])
-    except OSError:  # pragma: no cover - a pycountry without locales
-        return gettext.NullTranslations()
+    Written from pycountry by ``scripts/update_countries.py``: the library reads the
+    table, not pycountry, so no command pays for pycountry's import and no new
+    release of its data renames a country in an output unnoticed.
+    """
+    text = resources.files("kommuneintegration").joinpath("data/iso3166.tsv").read_text("utf-8")
+    lines = (line for line in io.StringIO(text) if not line.startswith("#"))
+    return tuple(csv.DictReader(lines, delimiter="\t", quoting=csv.QUOTE_NONE))
 
 
 @functools.cache
 def _index() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
     """(normalised name or code -> alpha-2, alpha-2 -> English name, alpha-2 -> Danish name)."""
-    import pycountry
-
-    da = _danish()
     index: dict[str, str] = {}
     english: dict[str, str] = {}
     danish: dict[str, str] = {}
     short_forms: list[tuple[str, str]] = []
-    for country in pycountry.countries:
-        code = country.alpha_2
-        names = [country.name]
-        names += [
-            getattr(country, a) for a in ("official_name", "common_name") if hasattr(country, a)
-        ]
-        da_names = [da.gettext(n) for n in names]
-        english[code] = getattr(country, "common_name", country.name)
-        danish[code] = da.gettext(country.name)
+    for row in _iso_table():
+        code = row["alpha_2"]
+        names = [row[a] for a in ("name", "official_name", "common_name") if row[a]]
+        da_names = [row[a + "_da"] for a in ("name", "official_name", "common_name") if row[a]]
+        english[code] = row["common_name"] or row["name"]
+        danish[code] = row["name_da"] or row["name"]
         index[fold(code)] = code
-        index[fold(country.alpha_3)] = code
+        index[fold(row["alpha_3"])] = code
         for name in names + da_names:
             index.setdefault(fold(name), code)
             # "Iran, Den Islamiske Republik" -> "Iran"; "Palæstina, staten" -> "Palæstina".
@@ -173,10 +172,14 @@ def _index() -> tuple[dict[str, str], dict[str, str], dict[str, str]]:
 
 
 @functools.cache
-def _all_codes() -> frozenset[str]:
-    import pycountry
+def iso_numeric() -> dict[str, int]:
+    """ISO 3166-1 numeric code of each alpha-2 code ("DK" -> 208, "TR" -> 792)."""
+    return {row["alpha_2"]: int(row["numeric"]) for row in _iso_table()}
 
-    return frozenset(c.alpha_2 for c in pycountry.countries) | frozenset(SPECIAL_CODES)
+
+@functools.cache
+def _all_codes() -> frozenset[str]:
+    return frozenset(row["alpha_2"] for row in _iso_table()) | frozenset(SPECIAL_CODES)
 
 
 class _AllCodes:
@@ -236,18 +239,6 @@ def country_name(code: str, lang: str = "da") -> str:
     raise ValueError(f"lang must be 'da' or 'en', not {lang!r}")
 
 
-def to_codes(values: Iterable[object], *, missing: str = "") -> npt.NDArray[np.str_]:
-    """Turn an array-like of names or codes into alpha-2 codes, for :func:`classify_many`.
-
-    Each distinct value is looked up once; ``None`` and "" become ``missing``.
-    Raises :class:`UnknownCountryError` naming the first unknown value.
-    """
-    arr = np.asarray(list(values) if not isinstance(values, np.ndarray) else values, dtype=object)
-    uniques, inverse = np.unique(np.where(arr == None, "", arr).astype(str), return_inverse=True)  # noqa: E711
-    mapped = np.array([lookup(u) if u else missing for u in uniques.tolist()], dtype="<U2")
-    return mapped[inverse.reshape(arr.shape)]
-
-
 def _convert_members(values: Iterable[str]) -> frozenset[str]:
     return frozenset(lookup(v) for v in values)
 
@@ -285,27 +276,6 @@ class CountryGroup:
 
     def __len__(self) -> int:
         return len(self.members)
-
-    def mask(self, codes: npt.ArrayLike) -> npt.NDArray[np.bool_]:
-        """Vectorised membership over an array of alpha-2 codes."""
-        arr = np.asarray(codes)
-        if arr.dtype == np.dtype("<U2") and arr.ndim == 1:
-            # Two characters as one small integer, then a table lookup: no sorting of strings.
-            chars = np.ascontiguousarray(arr).view(np.uint32).reshape(-1, 2)
-            key = np.minimum(chars[:, 0], 128).astype(np.int32) * 129 + np.minimum(chars[:, 1], 128)
-            return _membership_table(self.members)[key]
-        return np.isin(
-            arr, np.array(sorted(self.members), dtype=arr.dtype if arr.dtype.kind == "U" else "U2")
-        )
-
-
-@functools.lru_cache(maxsize=64)
-def _membership_table(members: frozenset[str]) -> npt.NDArray[np.bool_]:
-    table = np.zeros(129 * 129, dtype=bool)
-    for code in members:
-        table[ord(code[0]) * 129 + ord(code[1])] = True
-    table.setflags(write=False)
-    return table
 
 
 @attrs.define

@@ -8,7 +8,7 @@ data file may say ``kind = "hovedmål"`` or ``kind = "main-goal"``.
 The shapes mirror the source documents: a :class:`Strategy` (one document)
 holds themes, goals, principles, initiatives, evaluation parameters,
 indicators, targets and observations, and each figure carries its
-:class:`Provenance` (seed file and table or section). Targets say how their
+:class:`Provenance` (the document and its table or section). Targets say how their
 wording was read (``reading``), so ambiguity stays visible.
 """
 
@@ -21,11 +21,9 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any, Final, NewType, Self, TypeVar
 
 import attrs
-import numpy as np
-import numpy.typing as npt
 
 from kommuneintegration.i18n import NP_, _, pgettext, pick
-from kommuneintegration.origin import ClassifiedPopulation, Origin
+from kommuneintegration.origin import Origin
 from kommuneintegration.units import check_figure, parse_unit
 from kommuneintegration.units import quantity as make_quantity
 from kommuneintegration.words import fold
@@ -436,22 +434,6 @@ class TargetGroup:
         if self.age_band:
             text = _("{definition}, aged {age}").format(definition=text, age=self.age_band)
         return text
-
-    def mask(
-        self, population: ClassifiedPopulation, groups: CountryGroupRegistry | None = None
-    ) -> npt.NDArray[np.bool_]:
-        """Rows of ``population`` (the output of ``classify_many``) that belong to the group."""
-        selected = population.has_origin(self.origins)
-        if self.country_group is not None:
-            from kommuneintegration.countries import country_group
-
-            group = (
-                groups.get(self.country_group)
-                if groups is not None
-                else country_group(self.country_group)
-            )
-            selected &= population.in_countries(group.members)
-        return selected
 
 
 def _group_words(group_id: str, groups: CountryGroupRegistry | None) -> str:

@@ -1,7 +1,7 @@
 """From rows to figures: counts and rates by municipality, origin, country group, age band and status.
 
 :func:`aggregate` turns a classified register (the output of
-:func:`~kommuneintegration.origin.classify_many`) plus municipality, age and a
+:func:`~kommuneintegration.population.classification.classify_many`) plus municipality, age and a
 status column into counts, with one ``np.bincount`` over a combined key. The
 counts always add up to the number of rows: unknown municipality, invalid age,
 unknown status and undetermined origin are categories of their own, never
@@ -26,7 +26,8 @@ import numpy.typing as npt
 
 from kommuneintegration.countries import CountryGroupRegistry, country_group
 from kommuneintegration.models import AgeBand, Observation, Provenance, TargetGroup
-from kommuneintegration.origin import ClassifiedPopulation, Origin
+from kommuneintegration.origin import Origin
+from kommuneintegration.population.classification import ClassifiedPopulation
 
 __all__ = [
     "DEFAULT_AGE_BANDS",
@@ -34,7 +35,7 @@ __all__ = [
     "UNKNOWN",
     "Aggregation",
     "aggregate",
-    "aggregate_reference",
+    "target_group_mask",
 ]
 
 UNKNOWN: Final = "unknown"
@@ -256,6 +257,27 @@ def _country_group_index(
     return index
 
 
+def target_group_mask(
+    group: TargetGroup,
+    population: ClassifiedPopulation,
+    groups: CountryGroupRegistry | None = None,
+) -> npt.NDArray[np.bool_]:
+    """Rows of ``population`` (the output of ``classify_many``) that belong to ``group``.
+
+    The target group is policy data (whom a strategy counts); this is the engine's
+    reading of it over a classified register, so the model stays free of numpy.
+    """
+    selected = population.has_origin(group.origins)
+    if group.country_group is not None:
+        countries = (
+            groups.get(group.country_group)
+            if groups is not None
+            else country_group(group.country_group)
+        )
+        selected &= population.in_countries(countries.members)
+    return selected
+
+
 def aggregate(
     population: ClassifiedPopulation,
     *,
@@ -293,69 +315,10 @@ def aggregate(
     small = (len(muni_labels), len(band_labels), len(STATUSES))
     small_key = np.ravel_multi_index((muni_idx, age_idx, status_idx), small)
     for group in target_groups:
-        mask = group.mask(population, country_groups)
+        mask = target_group_mask(group, population, country_groups)
         cells = np.bincount(small_key[mask], minlength=int(np.prod(small))).reshape(small)
         group_counts[group.id] = {
             (muni_labels[m], band_labels[b], STATUSES[s]): int(cells[m, b, s])
             for m, b, s in zip(*np.nonzero(cells), strict=True)
         }
     return Aggregation(counts, group_counts, n, tuple(band_labels))
-
-
-def aggregate_reference(
-    people: Sequence[Any],
-    municipality: Sequence[str],
-    age: Sequence[float],
-    status: Sequence[Any],
-    *,
-    age_bands: Sequence[AgeBand] = DEFAULT_AGE_BANDS,
-    target_groups: Iterable[TargetGroup] = (),
-) -> Aggregation:
-    """The same counts with one Python step per row: the reference the vectorised path is tested against."""
-    from kommuneintegration.origin import classify
-
-    western = country_group("western")
-    band_labels = [str(b) for b in age_bands] + [OTHER_AGE, UNKNOWN]
-    counts: Counter[Key] = Counter()
-    group_counts: dict[str, Counter[tuple[str, str, str]]] = {
-        g.id: Counter() for g in target_groups
-    }
-    groups = list(target_groups)
-    for person, muni, years, state in zip(people, municipality, age, status, strict=True):
-        result = classify(person)
-        muni_label = muni if muni not in ("", None) else UNKNOWN
-        if years is None or years != years or years < 0 or years != int(years):
-            band = UNKNOWN
-        else:
-            band = next(
-                (
-                    str(b)
-                    for b in age_bands
-                    if b.low <= years <= (b.high if b.high is not None else 10**9)
-                ),
-                OTHER_AGE,
-            )
-        state_label = (
-            "employed"
-            if state is True or state == 1
-            else "not-employed"
-            if state is False or state == 0
-            else UNKNOWN
-        )
-        if result.origin is Origin.DANISH:
-            cg = "danish-origin"
-        elif not result.country_of_origin:
-            cg = UNKNOWN
-        else:
-            cg = "western" if result.country_of_origin in western.members else "non-western"
-        counts[(muni_label, result.origin.name.lower(), cg, band, state_label)] += 1
-        for group in groups:
-            in_country = (
-                group.country_group is None
-                or (result.country_of_origin or "") in country_group(group.country_group).members
-            )
-            if result.origin in group.origins and in_country:
-                group_counts[group.id][(muni_label, band, state_label)] += 1
-    return Aggregation(
-        dict(counts), {k: dict(v) for k, v in group_counts.items()}, len(people), tuple(band_labels)
-    )

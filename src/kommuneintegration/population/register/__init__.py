@@ -29,14 +29,14 @@ import attrs
 
 from kommuneintegration.i18n import _, format_number, pick
 from kommuneintegration.limits import DEFAULT_CHUNK_ROWS, MAX_CHUNK_ROWS
-from kommuneintegration.origin import (
+from kommuneintegration.population.classification import (
     COLUMNS,
     ClassifiedPopulation,
     InvalidCodesError,
     Origin,
     classify_many,
 )
-from kommuneintegration.register.read import (
+from kommuneintegration.population.register.read import (
     ADDED,
     csv_arrow,
     csv_python,
@@ -44,7 +44,7 @@ from kommuneintegration.register.read import (
     parquet,
     prefetched,
 )
-from kommuneintegration.register.write import Background, Writer
+from kommuneintegration.population.register.write import Background, Writer
 from kommuneintegration.safefile import atomic_path, check_paths, file_format, write_text
 
 __all__ = ["ADDED", "FileSummary", "classify_file", "write_summary"]

@@ -1,8 +1,8 @@
 """Past one machine: the same classification and aggregation on Dask.
 
 For registers or multi-year panels larger than memory. Each partition is
-classified with :func:`~kommuneintegration.origin.classify_many` and counted
-with :func:`~kommuneintegration.aggregate.aggregate`; the partitions' counts
+classified with :func:`~kommuneintegration.population.classification.classify_many` and counted
+with :func:`~kommuneintegration.population.aggregate.aggregate`; the partitions' counts
 are then added up. Because counting is exact and addition is exact, the result
 is identical to the single-machine path, whatever the partitioning. Needs the
 ``dask`` extra (``pip install 'kommuneintegration[dask]'``).
@@ -14,10 +14,10 @@ from collections.abc import Iterable, Sequence
 from functools import reduce
 from typing import Any
 
-from kommuneintegration.aggregate import DEFAULT_AGE_BANDS, Aggregation, aggregate
 from kommuneintegration.countries import CountryGroupRegistry
 from kommuneintegration.models import AgeBand, TargetGroup
-from kommuneintegration.origin import COLUMNS, classify_many
+from kommuneintegration.population.aggregate import DEFAULT_AGE_BANDS, Aggregation, aggregate
+from kommuneintegration.population.classification import COLUMNS, classify_many
 
 __all__ = ["aggregate_dask", "classify_dask"]
 

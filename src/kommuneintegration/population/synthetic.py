@@ -2,7 +2,7 @@
 
 One row per resident, shaped like a register extract: municipality code, age,
 employment status, and the six origin inputs of
-:func:`~kommuneintegration.origin.classify_many`. The mix is realistic in kind,
+:func:`~kommuneintegration.population.classification.classify_many`. The mix is realistic in kind,
 not calibrated to Statistics Denmark: most residents of Danish origin, then
 immigrants and descendants from many countries, mixed couples, unknown parents,
 the third generation (Danish-born parents with and without Danish
@@ -20,7 +20,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from kommuneintegration.origin import COLUMNS
+from kommuneintegration.population.classification import COLUMNS
 from kommuneintegration.safefile import atomic_path, atomic_write, file_format
 
 __all__ = ["SCENARIOS", "SyntheticPopulation", "synthesize"]

@@ -1,4 +1,4 @@
-"""How :func:`~kommuneintegration.origin.classify_many` reads one input column.
+"""How :func:`~kommuneintegration.population.classification.classify_many` reads one input column.
 
 Every kind of input a user has (numpy strings or integers, Arrow strings,
 pandas columns, Python objects) becomes the same thing: a two-byte *code
@@ -19,7 +19,7 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from kommuneintegration.countries import DENMARK, _all_codes
+from kommuneintegration.countries import DENMARK, _all_codes, iso_numeric
 from kommuneintegration.errors import InputError
 
 #: The alpha-2 code of each code index: Denmark is 0 and "not recorded" ("") 1, so
@@ -242,14 +242,12 @@ def _from_pandas(values: Any, name: str) -> Column:
 def _numeric_lookup() -> npt.NDArray[np.int16]:
     """Index 0: not recorded (any negative); 1..1000: ISO 3166-1 numeric codes 0..999
     (208 Denmark, 792 Türkiye) as code indices; 1001: out of range."""
-    import pycountry
-
     table = np.full(1002, INVALID, dtype=INDEX_DTYPE)
     table[0] = MISSING
-    for country in pycountry.countries:
-        index = CODE_INDEX.get(country.alpha_2)
+    for code, number in iso_numeric().items():
+        index = CODE_INDEX.get(code)
         if index is not None:
-            table[int(country.numeric) + 1] = index
+            table[number + 1] = index
     return table
 
 

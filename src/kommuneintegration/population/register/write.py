@@ -19,8 +19,8 @@ import attrs
 import numpy as np
 import numpy.typing as npt
 
-from kommuneintegration.origin import COUNTRY_CODES, ClassifiedPopulation, Origin
-from kommuneintegration.register.read import ADDED, header
+from kommuneintegration.population.classification import COUNTRY_CODES, ClassifiedPopulation, Origin
+from kommuneintegration.population.register.read import ADDED, header
 from kommuneintegration.safefile import file_format
 
 _LABELS: Final = np.array([o.label for o in sorted(Origin)], dtype=object)

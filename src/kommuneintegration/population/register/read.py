@@ -20,7 +20,7 @@ import numpy as np
 import numpy.typing as npt
 
 from kommuneintegration.errors import InputError
-from kommuneintegration.origin import COLUMNS
+from kommuneintegration.population.classification import COLUMNS
 
 T = TypeVar("T")
 
