@@ -10,12 +10,12 @@ and its themes with ``topics = ["employment"]``.
 from __future__ import annotations
 
 import functools
-import tomllib
 from importlib import resources
 from typing import Any
 
 import attrs
 
+from kommuneintegration import tomltext
 from kommuneintegration.i18n import pick
 from kommuneintegration.models import Concept, Measure, TargetGroup, Unit, _unit
 from kommuneintegration.schema import structure
@@ -65,7 +65,7 @@ class Topic:
 
 def _data(name: str) -> dict[str, Any]:
     text = resources.files("kommuneintegration").joinpath(f"data/{name}").read_text("utf-8")
-    return tomllib.loads(text)
+    return tomltext.parse(text)
 
 
 @functools.cache

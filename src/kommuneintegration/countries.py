@@ -22,13 +22,13 @@ import csv
 import datetime as dt
 import functools
 import io
-import tomllib
 from collections.abc import Iterable, Iterator, Mapping
 from importlib import resources
 from typing import Any, Final
 
 import attrs
 
+from kommuneintegration import tomltext
 from kommuneintegration.words import close_matches, fold
 
 __all__ = [
@@ -357,7 +357,7 @@ def _groups_data() -> dict[str, Any]:
         .joinpath("data/country_groups.toml")
         .read_text("utf-8")
     )
-    return tomllib.loads(text)
+    return tomltext.parse(text)
 
 
 @functools.cache

@@ -17,7 +17,6 @@ equal object.
 
 from __future__ import annotations
 
-import tomllib
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -26,6 +25,7 @@ from typing import Any, TypeVar
 import attrs
 import tomli_w
 
+from kommuneintegration import tomltext
 from kommuneintegration.catalogue import builtin_concepts, builtin_target_groups, catalogue_ids
 from kommuneintegration.countries import CountryGroup, builtin_groups
 from kommuneintegration.i18n import LANGUAGES
@@ -205,8 +205,8 @@ def _read_toml(path: Path, display: str) -> dict[str, Any]:
     except OSError as exc:
         raise DataFileError([Problem("", f"cannot read: {exc.strerror or exc}", display)]) from exc
     try:
-        return tomllib.loads(text)
-    except tomllib.TOMLDecodeError as exc:
+        return tomltext.parse(text)
+    except tomltext.TOMLDecodeError as exc:
         raise DataFileError([Problem("", f"not valid TOML: {exc}", display)]) from exc
     except RecursionError:
         raise DataFileError(
