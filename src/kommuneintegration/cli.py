@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 from kommuneintegration import __version__
+from kommuneintegration.errors import KommuneintegrationError
 from kommuneintegration.i18n import N_, _, format_number
 from kommuneintegration.limits import DEFAULT_CHUNK_ROWS, MAX_CHUNK_ROWS, MAX_ROWS
 from kommuneintegration.words import escape_controls
@@ -30,7 +31,7 @@ __all__ = ["main"]
 Handler = Callable[[argparse.Namespace, Callable[[], "PluginHost"], TextIO], int]
 
 
-class CommandError(Exception):
+class CommandError(KommuneintegrationError):
     """A user error the command reports in one line."""
 
 
@@ -609,8 +610,6 @@ def main(
         if args.debug:
             raise
         message = str(exc).strip() or type(exc).__name__
-        if isinstance(exc, KeyError) and message.startswith(("'", '"')):
-            message = message[1:-1]
         first, _sep, rest = escape_controls(message).partition("\n")
         print(f"kommuneintegration: error: {first}", file=sys.stderr)
         if rest:

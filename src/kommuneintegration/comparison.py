@@ -34,6 +34,7 @@ from kommuneintegration.derive import (
     kind_label,
     reconcile,
 )
+from kommuneintegration.errors import UnknownThemeError
 from kommuneintegration.evaluation import TargetEvaluation, evaluate_all
 from kommuneintegration.i18n import _, language, pick, pinned
 from kommuneintegration.models import Indicator, Municipality, Observation, Strategy, ThemeStatus
@@ -500,7 +501,9 @@ def _wanted_topics(wanted: Iterable[str] | None) -> set[str] | None:
         match = [t.id for t in known.values() if keys & _topic_names(t)]
         if not match:
             listed = ", ".join(f"{t.id} ({t.label})" for t in known.values())
-            raise KeyError(f"unknown theme {text!r}; known: {listed}")
+            raise UnknownThemeError(
+                f"unknown theme {text!r}; known: {listed}", value=text, choices=list(known)
+            )
         chosen.update(match)
     return chosen
 

@@ -29,6 +29,7 @@ from typing import Any, Final
 import attrs
 
 from kommuneintegration import tomltext
+from kommuneintegration.errors import KommuneintegrationError, UnknownChoiceError
 from kommuneintegration.words import close_matches, fold
 
 __all__ = [
@@ -104,7 +105,7 @@ NAME_OVERRIDES: Final[Mapping[str, str]] = {
 }
 
 
-class UnknownCountryError(LookupError, ValueError):
+class UnknownCountryError(KommuneintegrationError, LookupError, ValueError):
     """A country name or code that :func:`lookup` does not know."""
 
     def __init__(self, value: object, suggestions: Iterable[str] = ()) -> None:
@@ -118,8 +119,8 @@ class UnknownCountryError(LookupError, ValueError):
         super().__init__(f"unknown country {value!r}{hint}")
 
 
-class UnknownCountryGroupError(LookupError, ValueError):
-    """A country group id that is not registered."""
+class UnknownCountryGroupError(UnknownChoiceError, ValueError):
+    """A country group id that is not registered; the message lists the known groups."""
 
 
 @functools.cache
@@ -325,7 +326,9 @@ class CountryGroupRegistry:
         if not versions:
             known = ", ".join(sorted(self._groups))
             raise UnknownCountryGroupError(
-                f"unknown country group {group_id!r}; known groups: {known}"
+                f"unknown country group {group_id!r}; known groups: {known}",
+                value=group_id,
+                choices=sorted(self._groups),
             )
         if version is None:
             return versions[-1]
@@ -334,7 +337,9 @@ class CountryGroupRegistry:
                 return group
         have = ", ".join(g.version for g in versions)
         raise UnknownCountryGroupError(
-            f"country group {key!r} has no version {version!r}; it has: {have}"
+            f"country group {key!r} has no version {version!r}; it has: {have}",
+            value=version,
+            choices=[g.version for g in versions],
         )
 
     def ids(self) -> list[str]:

@@ -30,6 +30,7 @@ from contextvars import ContextVar
 from decimal import Decimal
 from typing import TYPE_CHECKING, Final, ParamSpec, TypeVar
 
+from kommuneintegration.errors import KommuneintegrationError
 from kommuneintegration.words import fold, hint
 
 if TYPE_CHECKING:
@@ -86,7 +87,7 @@ _TAG: Final = re.compile(r"^([a-z]{2})(?:[-_][a-z0-9]+)*(?:\.[a-z0-9-]+)?$")
 _current: ContextVar[str | None] = ContextVar("kommuneintegration_language", default=None)
 
 
-class LanguageError(ValueError):
+class LanguageError(KommuneintegrationError, ValueError):
     """A language the catalogue does not have."""
 
 

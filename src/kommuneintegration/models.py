@@ -22,6 +22,7 @@ from typing import TYPE_CHECKING, Any, Final, NewType, Self, TypeVar
 
 import attrs
 
+from kommuneintegration.errors import UnknownChoiceError
 from kommuneintegration.i18n import NP_, _, pgettext, pick
 from kommuneintegration.origin import Origin
 from kommuneintegration.units import check_figure, parse_unit
@@ -728,7 +729,11 @@ T = TypeVar("T")
 
 
 def _by_id(items: Iterable[T], item_id: str, what: str) -> T:
-    for item in items:
+    listed = list(items)
+    for item in listed:
         if getattr(item, "id", None) == item_id:
             return item
-    raise KeyError(f"no {what} {item_id!r}")
+    ids = [str(getattr(item, "id", "")) for item in listed]
+    raise UnknownChoiceError(
+        f"no {what} {item_id!r}; known: {', '.join(ids) or 'none'}", value=item_id, choices=ids
+    )

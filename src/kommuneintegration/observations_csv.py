@@ -24,11 +24,15 @@ from pathlib import Path
 
 import attrs
 
-from kommuneintegration.errors import InputError
+from kommuneintegration.errors import (
+    InputError,
+    KommuneintegrationError,
+    UnknownMunicipalityError,
+    UnknownTargetGroupError,
+)
 from kommuneintegration.models import AgeBand, Observation, Provenance
 from kommuneintegration.registry import Registry
 from kommuneintegration.units import UnitError, parse_decimal, parse_unit
-from kommuneintegration.words import fold
 
 __all__ = ["COLUMNS", "ObservationFile", "RowError", "read_observations"]
 
@@ -60,20 +64,17 @@ class ObservationFile:
         return sum(len(v) for v in self.observations.values())
 
 
-class _RowError(ValueError):
+class _RowError(KommuneintegrationError, ValueError):
     pass
 
 
 def _group_id(text: str, registry: Registry) -> str | None:
-    text = text.strip()
-    if not text:
+    if not text.strip():
         return None
-    if text in registry.target_groups:
-        return text
-    for group in registry.target_groups.values():
-        if fold(text) in (fold(group.label), fold(group.label_en)):
-            return group.id
-    raise _RowError(f"group: unknown target group {text!r}")
+    try:
+        return registry.target_group(text).id
+    except UnknownTargetGroupError as exc:
+        raise _RowError(f"group: {exc}") from None
 
 
 def _number(text: str, column: str) -> float:
@@ -88,8 +89,8 @@ def _row(
 ) -> tuple[str, Observation]:
     try:
         municipality = registry.municipality(raw["municipality"].strip())
-    except KeyError as exc:
-        raise _RowError(f"municipality: {exc.args[0]}") from None
+    except UnknownMunicipalityError as exc:
+        raise _RowError(f"municipality: {exc}") from None
     indicator_id = raw["indicator"].strip()
     indicators = {
         i.id: i for s in registry.strategies.get(municipality.code, ()) for i in s.indicators

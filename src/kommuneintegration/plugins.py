@@ -48,16 +48,6 @@ __all__ = [
 
 ENTRY_POINT_GROUP: Final = "kommuneintegration"
 STRICT_ENV: Final = "KOMMUNEINTEGRATION_STRICT_PLUGINS"
-HOOK_NAMES: Final = (
-    "municipality",
-    "strategies",
-    "target_groups",
-    "country_groups",
-    "concepts",
-    "translations",
-    "evaluation_rules",
-)
-
 T = TypeVar("T")
 
 
@@ -148,7 +138,7 @@ class PluginHost:
         return self._distributions.get(name, ("", ""))[0]
 
     def _dist_or_name(self, name: str) -> str:
-        return self._dist(name) or _distinfo(self.pm, name)[0] or "registered at run time"
+        return self._dist(name) or "registered at run time"
 
     def plugin_names(self, *, defaults: bool = False) -> list[str]:
         """Registered plugins by name; with ``defaults``, the default plugins too, first."""
@@ -260,8 +250,6 @@ class PluginHost:
         infos: list[PluginInfo] = []
         for name in self.plugin_names(defaults=defaults):
             dist, version = self._distributions.get(name, ("", ""))
-            if not dist:
-                dist, version = _distinfo(self.pm, name)
             code = next(
                 (c for c, owner in registry.owners.items() if owner == name and c.isdigit()), None
             )
@@ -522,14 +510,6 @@ def _items(result: Any, cls: type[T], hook: str) -> list[T]:
         if not isinstance(item, cls):
             raise TypeError(f"{hook}()[{i}] is {type(item).__name__}, expected {cls.__name__}")
     return items
-
-
-def _distinfo(pm: pluggy.PluginManager, name: str) -> tuple[str, str]:
-    plugin = pm.get_plugin(name)
-    for p, dist in pm.list_plugin_distinfo():
-        if p is plugin:
-            return dist.project_name, dist.version
-    return "", ""
 
 
 @functools.cache

@@ -14,10 +14,15 @@ import attrs
 
 from kommuneintegration.catalogue import builtin_concepts
 from kommuneintegration.countries import CountryGroupRegistry
+from kommuneintegration.errors import (
+    KommuneintegrationError,
+    UnknownMunicipalityError,
+    UnknownTargetGroupError,
+)
 from kommuneintegration.i18n import _, pick
 from kommuneintegration.models import Concept, Municipality, Strategy, TargetGroup
 from kommuneintegration.rules import EvaluationRule
-from kommuneintegration.words import spellings
+from kommuneintegration.words import fold, spellings
 
 __all__ = ["PluginError", "PluginProblem", "Registry"]
 
@@ -39,7 +44,7 @@ class PluginProblem:
         return f"{who}:{where} {self.message}"
 
 
-class PluginError(RuntimeError):
+class PluginError(KommuneintegrationError, RuntimeError):
     """Raised in strict mode: the problems of one or more plugins."""
 
     def __init__(self, problems: Iterable[PluginProblem]) -> None:
@@ -128,7 +133,11 @@ class Registry:
         known = (
             ", ".join(f"{m.code} {m.name}" for m in self.municipalities.values()) or "none loaded"
         )
-        raise KeyError(f"unknown municipality {code_or_name!r}; loaded: {known}")
+        raise UnknownMunicipalityError(
+            f"unknown municipality {code_or_name!r}; loaded: {known}",
+            value=code_or_name,
+            choices=list(self.municipalities),
+        )
 
     def all_strategies(self) -> Iterator[tuple[Municipality, Strategy]]:
         for code in sorted(self.strategies):
@@ -145,6 +154,21 @@ class Registry:
             return False
         groups = self.country_groups
         return groups.get(sub.country_group).members <= groups.get(sup.country_group).members
+
+    def target_group(self, text: str) -> TargetGroup:
+        """A target group by its id or its Danish or English label, as a user types it."""
+        text = text.strip()
+        if text in self.target_groups:
+            return self.target_groups[text]
+        for group in self.target_groups.values():
+            if fold(text) in (fold(group.label), fold(group.label_en)):
+                return group
+        known = sorted(self.target_groups)
+        raise UnknownTargetGroupError(
+            f"unknown target group {text!r}; known: {', '.join(known) or 'none'}",
+            value=text,
+            choices=known,
+        )
 
     def describe_group(self, group_id: str | None) -> tuple[str, str]:
         """A target group's label and its definition in plain words, in the output language."""

@@ -19,6 +19,8 @@ from collections.abc import Iterator, Mapping
 from pathlib import Path
 from typing import IO, Any
 
+from kommuneintegration.errors import KommuneintegrationError
+
 __all__ = [
     "SameFileError",
     "atomic_path",
@@ -37,7 +39,7 @@ def file_format(path: str | os.PathLike[str]) -> str:
     return "parquet" if str(path).lower().endswith(_PARQUET_SUFFIXES) else "csv"
 
 
-class SameFileError(ValueError):
+class SameFileError(KommuneintegrationError, ValueError):
     """Two paths of one command name the same file, or an output cannot be written there."""
 
 

@@ -14,13 +14,14 @@ from string import Template
 
 import tomli_w
 
+from kommuneintegration.errors import KommuneintegrationError
 from kommuneintegration.municipalities import official_municipalities
 from kommuneintegration.safefile import atomic_write, write_text
 
 __all__ = ["ScaffoldError", "new_plugin"]
 
 
-class ScaffoldError(ValueError):
+class ScaffoldError(KommuneintegrationError, ValueError):
     """The plugin cannot be written (bad name or code, or the folder exists)."""
 
 

@@ -26,6 +26,7 @@ import math
 import re
 from typing import TYPE_CHECKING, Any, Final
 
+from kommuneintegration.errors import KommuneintegrationError
 from kommuneintegration.i18n import NP_, format_number, pgettext
 from kommuneintegration.words import fold
 
@@ -107,7 +108,7 @@ def quantity(value: Any, unit: str) -> Any:
     return _display_class()(value, unit)
 
 
-class UnitError(ValueError):
+class UnitError(KommuneintegrationError, ValueError):
     """A unit is unknown, or of the wrong dimension for what it is used for."""
 
 

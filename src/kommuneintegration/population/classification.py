@@ -249,10 +249,6 @@ class ClassifiedPopulation:
         tally = np.bincount(self.origin, minlength=len(Origin))
         return {o: int(tally[o.value]) for o in Origin}
 
-    @property
-    def undetermined(self) -> int:
-        return self.counts()[Origin.UNDETERMINED]
-
     def summary(self) -> str:
         """One line a person can read: counts per origin, undetermined and coerced values."""
         parts = [

@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
 
+from kommuneintegration.errors import KommuneintegrationError
 from kommuneintegration.statbank.tables import PUBLIC_ADDRESS, Row, TableInfo
 
 __all__ = ["URL_ENV", "StatbankClient", "StatbankError", "base_url"]
@@ -25,7 +26,7 @@ __all__ = ["URL_ENV", "StatbankClient", "StatbankError", "base_url"]
 URL_ENV: Final = "KOMMUNEINTEGRATION_STATBANK_URL"
 
 
-class StatbankError(RuntimeError):
+class StatbankError(KommuneintegrationError, RuntimeError):
     """The Statbank could not give an answer: DST's error, or no network. One line."""
 
 
