@@ -12,7 +12,6 @@ pint, numpy, pycountry nor any plugin.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
@@ -24,7 +23,7 @@ from kommuneintegration.limits import DEFAULT_CHUNK_ROWS, MAX_CHUNK_ROWS, MAX_RO
 from kommuneintegration.words import escape_controls
 
 if TYPE_CHECKING:
-    from kommuneintegration.plugins import PluginHost, PluginInfo, Registry
+    from kommuneintegration.plugins import PluginHost, Registry
 
 __all__ = ["main"]
 
@@ -48,61 +47,13 @@ def _chunk_rows(text: str) -> int:
 def _plugins(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextIO) -> int:
     host = hosts()
     infos = host.plugins(defaults=args.all)
-    if args.format == "json":
-        json.dump(
-            [_plugin_json(i) for i in infos], out, ensure_ascii=False, indent=2, allow_nan=False
-        )
-        out.write("\n")
-    else:
-        out.write(escape_controls(_plugin_table(infos)))
+    _emit(args, "plugins", infos, out)
     return 1 if args.strict and any(i.errors for i in infos) else 0
 
 
 def _warn(message: str) -> None:
     """A warning on stderr, with any terminal control characters shown escaped."""
     print(f"kommuneintegration: warning: {escape_controls(message)}", file=sys.stderr)
-
-
-def _plugin_json(info: PluginInfo) -> dict[str, Any]:
-    return {
-        "name": info.name,
-        "distribution": info.distribution,
-        "version": info.version,
-        "municipality": None
-        if info.municipality is None
-        else {"code": info.municipality.code, "name": info.municipality.name},
-        "strategies": list(info.strategies),
-        "hooks": list(info.hooks),
-        "errors": list(info.errors),
-        "default": info.default,
-    }
-
-
-def _plugin_table(infos: Sequence[PluginInfo]) -> str:
-    if not infos:
-        return _("No plugins installed. Install one, e.g. pip install ./plugins/aalborg") + "\n"
-    fields = {
-        "municipality": _("municipality"),
-        "strategies": _("strategies"),
-        "hooks": _("hooks"),
-        "errors": _("errors"),
-    }
-    width = max(len(f) for f in fields.values()) + 2
-    lines: list[str] = []
-    for info in infos:
-        dist = f" ({info.distribution} {info.version})" if info.distribution else ""
-        dist += " [" + _("default") + "]" if info.default else ""
-        muni = f"{info.municipality.code} {info.municipality.name}" if info.municipality else "-"
-        lines += [
-            f"{info.name}{dist}",
-            f"  {fields['municipality'] + ':':<{width}}{muni}",
-            f"  {fields['strategies'] + ':':<{width}}{', '.join(info.strategies) or '-'}",
-            f"  {fields['hooks'] + ':':<{width}}{', '.join(info.hooks) or '-'}",
-        ]
-        errors = str(len(info.errors)) if info.errors else _("none")
-        lines.append(f"  {fields['errors'] + ':':<{width}}{errors}")
-        lines += [f"    - {e}" for e in info.errors]
-    return "\n".join(lines) + "\n"
 
 
 def _new_plugin(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextIO) -> int:
@@ -155,12 +106,6 @@ def _load_observations(args: argparse.Namespace, host: PluginHost) -> dict[str, 
 
 def _compare(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextIO) -> int:
     from kommuneintegration.comparison import compare
-    from kommuneintegration.render import (
-        comparison_to_csv,
-        comparison_to_dict,
-        comparison_to_markdown,
-        comparison_to_text,
-    )
 
     host, registry = _registry(hosts)
     if not registry.municipalities:
@@ -174,22 +119,12 @@ def _compare(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: Tex
         extra_observations=_load_observations(args, host),
         fetched=_cached(args, registry),
     )
-    if args.format == "json":
-        json.dump(comparison_to_dict(result), out, ensure_ascii=False, indent=2, allow_nan=False)
-        out.write("\n")
-    elif args.format == "csv":
-        out.write(comparison_to_csv(result))
-    elif args.format == "markdown":
-        out.write(comparison_to_markdown(result))
-    else:
-        out.write(comparison_to_text(result))
+    _emit(args, "comparison", result, out)
     return 1 if getattr(args, "rejected_rows", 0) else 0
 
 
 def _evaluate(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextIO) -> int:
     from kommuneintegration.evaluation import evaluate_all
-    from kommuneintegration.render.jsonout import evaluation_to_dict
-    from kommuneintegration.render.text import evaluations_to_text
 
     host, registry = _registry(hosts)
     codes = (
@@ -200,17 +135,7 @@ def _evaluate(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: Te
     if fetched is not None:
         extra = fetched.joined(extra)
     rows = evaluate_all(registry, extra, as_of=args.as_of, municipalities=codes)
-    if args.format == "json":
-        json.dump(
-            [evaluation_to_dict(r) for r in rows],
-            out,
-            ensure_ascii=False,
-            indent=2,
-            allow_nan=False,
-        )
-        out.write("\n")
-    else:
-        out.write(evaluations_to_text(rows))
+    _emit(args, "evaluations", rows, out)
     return 1 if getattr(args, "rejected_rows", 0) else 0
 
 
@@ -226,8 +151,7 @@ def _show(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextIO
 
 def _report(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextIO) -> int:
     from kommuneintegration.comparison import compare
-    from kommuneintegration.render.html import comparison_to_html
-    from kommuneintegration.safefile import check_paths, write_text
+    from kommuneintegration.safefile import check_paths
 
     check_paths({"--observations": args.observations}, {"--out": args.out})
     host, registry = _registry(hosts)
@@ -237,9 +161,53 @@ def _report(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: Text
         extra_observations=_load_observations(args, host),
         fetched=_cached(args, registry),
     )
-    write_text(args.out, comparison_to_html(result))
-    out.write(_("Wrote {path}").format(path=args.out) + "\n")
+    _emit(args, "report", result, out)
     return 1 if getattr(args, "rejected_rows", 0) else 0
+
+
+def _emit(args: argparse.Namespace, subject: str, value: Any, out: TextIO) -> None:
+    """Render ``value`` in the format asked for: to standard output, or to ``--out`` atomically.
+
+    A binary format (a workbook) goes only to a file; the table in render/formats.py
+    says which formats each command has and which of them are binary.
+    """
+    from kommuneintegration.render.formats import formats_for, output_format
+    from kommuneintegration.safefile import write_bytes, write_text
+
+    chosen = output_format(getattr(args, "format", None) or formats_for(subject)[0].id, subject)
+    path = getattr(args, "out", None)
+    if chosen.binary and not path:
+        raise CommandError(
+            _("the {format} format is written to a file: add --out FILE{extension}").format(
+                format=chosen.id, extension=chosen.extension
+            )
+        )
+    rendered = chosen.render(subject, value)
+    if path is None:
+        assert isinstance(rendered, str)
+        out.write(rendered)
+        return
+    if isinstance(rendered, bytes):
+        write_bytes(path, rendered)
+    else:
+        write_text(path, rendered)
+    out.write(_("Wrote {path}").format(path=path) + "\n")
+
+
+def _format_option(p: argparse.ArgumentParser, subject: str) -> None:
+    """``--format``, its choices read from the table of output formats."""
+    from kommuneintegration.render.formats import formats_for
+
+    choices = formats_for(subject)
+    p.add_argument(
+        "--format",
+        "-f",
+        choices=[f.id for f in choices],
+        default=choices[0].id,
+        help=_("output format: {formats} (default {default})").format(
+            formats="; ".join(f"{f.id}: {_(f.label)}" for f in choices), default=choices[0].id
+        ),
+    )
 
 
 def _cached(args: argparse.Namespace, registry: Registry) -> Any:
@@ -349,6 +317,15 @@ def _command(p: argparse.ArgumentParser, handler: Handler) -> None:
     p.set_defaults(handler=handler)
 
 
+def _out_option(p: argparse.ArgumentParser) -> None:
+    p.add_argument(
+        "--out",
+        "-o",
+        metavar="FILE",
+        help=_("write to FILE (atomically) instead of the standard output"),
+    )
+
+
 def _statbank_option(p: argparse.ArgumentParser) -> None:
     p.add_argument(
         "--no-statbank",
@@ -424,7 +401,7 @@ def build_parser() -> argparse.ArgumentParser:
     )
 
     p = sub.add_parser("plugins", help=_("list installed plugins, their hooks and load errors"))
-    p.add_argument("--format", choices=["table", "json"], default="table")
+    _format_option(p, "plugins")
     p.add_argument(
         "--all", action="store_true", help=_("also list the default plugins (the built-in rules)")
     )
@@ -467,7 +444,8 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="THEME",
         help=_("e.g. employment or beskæftigelse"),
     )
-    p.add_argument("--format", "-f", choices=["table", "json", "csv", "markdown"], default="table")
+    _format_option(p, "comparison")
+    _out_option(p)
     p.add_argument("--observations", metavar="FILE.csv", help=_("add observations from a CSV file"))
     _statbank_option(p)
     _command(p, _compare)
@@ -475,7 +453,8 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser("evaluate", help=_("every target against the observations, with the reason"))
     p.add_argument("--observations", metavar="FILE.csv", help=_("add observations from a CSV file"))
     p.add_argument("--municipality", "-m", action="append", metavar="CODE")
-    p.add_argument("--format", "-f", choices=["table", "json"], default="table")
+    _format_option(p, "evaluations")
+    _out_option(p)
     p.add_argument(
         "--as-of",
         type=int,

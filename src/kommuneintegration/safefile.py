@@ -27,6 +27,7 @@ __all__ = [
     "atomic_write",
     "check_paths",
     "file_format",
+    "write_bytes",
     "write_text",
 ]
 
@@ -89,6 +90,12 @@ def write_text(target: str | os.PathLike[str], text: str) -> None:
     """Write ``text`` (UTF-8) to ``target`` atomically."""
     with atomic_write(target, "w", newline="") as handle:
         handle.write(text)
+
+
+def write_bytes(target: str | os.PathLike[str], data: bytes) -> None:
+    """Write ``data`` to ``target`` atomically (a workbook, any binary format)."""
+    with atomic_write(target, "wb") as handle:
+        handle.write(data)
 
 
 def _keep_mode(target: Path, tmp: Path) -> None:

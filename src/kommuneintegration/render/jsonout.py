@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from kommuneintegration import __version__
@@ -256,3 +258,16 @@ def comparison_to_dict(c: Comparison) -> dict[str, Any]:
             for t in c.themes
         ],
     }
+
+
+def _json(data: Any) -> str:
+    """JSON as every command writes it: UTF-8 text, indented, no NaN or infinity."""
+    return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
+
+
+def comparison_to_json(c: Comparison) -> str:
+    return _json(comparison_to_dict(c))
+
+
+def evaluations_to_json(rows: Iterable[TargetEvaluation]) -> str:
+    return _json([evaluation_to_dict(r) for r in rows])
