@@ -1,4 +1,5 @@
 import json
+from pathlib import Path
 
 import pytest
 from helpers import make_strategy, obs
@@ -342,12 +343,12 @@ def test_json_shape_and_content_of_the_bundled_cities():
 @pytest.mark.installed_plugins
 def test_data_frames_for_developers():
     pd = pytest.importorskip("pandas")
-    from kommuneintegration.comparison import FRAME_COLUMNS, observations_frame
+    from kommuneintegration.comparison import FIGURE_COLUMNS, observations_frame
 
     registry = PluginHost(strict=True).registry()
     result = compare(registry, municipalities=["851", "101"])
     frame = result.to_frame()
-    assert list(frame.columns) == list(FRAME_COLUMNS)
+    assert list(frame.columns) == list(FIGURE_COLUMNS)
     assert len(frame) == sum(len(row.entries) for row in result.indicators)
     gap = frame[
         (frame.catalogue == "employment-gap") & frame.derived & (frame.municipality == "101")
@@ -357,6 +358,34 @@ def test_data_frames_for_developers():
     assert len(everything) == sum(len(s.observations) for _, s in registry.all_strategies())
     assert everything.year.dtype == pd.Int64Dtype()
     assert not everything.source.str.contains(".txt").any()
+    # Both frames have the same columns with the same types.
+    assert list(everything.columns) == list(frame.columns)
+    assert dict(everything.dtypes) == dict(frame.dtypes)
+    assert everything.comparable.isna().all()
+    assert frame.comparable.dtype == pd.BooleanDtype()
+
+
+@pytest.mark.installed_plugins
+def test_one_row_schema_for_csv_json_and_frames():
+    """CSV's header, a JSON entry's keys (less its catalogue row's) and the frames' columns."""
+    import csv
+    import io
+
+    from kommuneintegration.comparison import FIGURE_COLUMNS, ROW_FIELDS
+    from kommuneintegration.render.csvout import comparison_to_csv
+
+    result = compare(PluginHost(strict=True).registry())
+    rows = list(csv.DictReader(io.StringIO(comparison_to_csv(result))))
+    assert list(rows[0]) == list(FIGURE_COLUMNS)
+    data = comparison_to_dict(result)
+    entries = [e for row in data["indicators"] for e in row["entries"]]
+    assert len(entries) == len(rows)
+    assert {tuple(e) for e in entries} == {tuple(c for c in FIGURE_COLUMNS if c not in ROW_FIELDS)}
+    # The same figure in both: the CSV row and the JSON entry agree field by field.
+    for row, entry in zip(rows, entries, strict=True):
+        for name in ("municipality", "indicator", "group", "category", "source"):
+            assert row[name] == (entry[name] or "")
+        assert float(row["value"]) == entry["value"]
 
 
 @pytest.mark.installed_plugins
@@ -389,3 +418,12 @@ def test_a_figure_not_derived_says_whose_it_is_in_every_format():
     assert who in " ".join(comparison_to_text(result).split())
     assert f"- {who}" in comparison_to_markdown(result)
     assert who in comparison_to_html(result)
+
+
+def test_the_docs_list_the_row_schema():
+    from kommuneintegration.comparison import FIGURE_COLUMNS
+
+    docs = (Path(__file__).resolve().parents[1] / "docs" / "comparison.md").read_text("utf-8")
+    listed = " ".join(docs.split("`--format csv`", 1)[1].split("Empty text", 1)[0].split())
+    assert listed.split("share: ", 1)[1].count("`") // 2 == len(FIGURE_COLUMNS)
+    assert ", ".join(f"`{c}`" for c in FIGURE_COLUMNS) in listed

@@ -45,7 +45,9 @@ from kommuneintegration.units import format_value, unit_symbol
 from kommuneintegration.words import spellings
 
 __all__ = [
-    "FRAME_COLUMNS",
+    "FIGURE_COLUMNS",
+    "FIGURE_FIELDS",
+    "ROW_FIELDS",
     "SCHEMA_VERSION",
     "CatalogueComparison",
     "Comparison",
@@ -56,6 +58,7 @@ __all__ = [
     "compare",
     "differences",
     "documents",
+    "figure_record",
     "observations_frame",
 ]
 
@@ -197,18 +200,16 @@ class Comparison:
     def to_frame(self) -> Any:
         """The figures side by side as a tidy pandas DataFrame: one row per figure.
 
-        Columns: municipality, municipality_name, catalogue, comparable, strategy,
-        indicator, concept (the id), concept_label, group, group_label, age_band,
-        year, period, value, unit, bound, derived, source. Labels are in the
-        output language. Needs pandas (``pip install kommuneintegration[frames]``).
+        The columns are :data:`FIGURE_COLUMNS`, as the CSV writes them; labels are in
+        the output language. Needs pandas (``pip install kommuneintegration[frames]``).
         """
-        pd = _pandas()
-        rows = [
-            _frame_row(e, row.indicator.id, row.comparable)
-            for row in self.indicators
-            for e in row.entries
-        ]
-        return pd.DataFrame(rows, columns=FRAME_COLUMNS).astype({"year": "Int64"})
+        return _frame(
+            [
+                figure_record(e, row.indicator.id, row.comparable)
+                for row in self.indicators
+                for e in row.entries
+            ]
+        )
 
     def name(self, code: str) -> str:
         """A compared municipality's name by its code."""
@@ -223,27 +224,76 @@ class Comparison:
         return group.label if group is not None else group_id or ""
 
 
-#: The columns of :meth:`Comparison.to_frame` and :func:`observations_frame`, in order.
-FRAME_COLUMNS: Final = (
-    "municipality",
-    "municipality_name",
-    "catalogue",
-    "comparable",
-    "strategy",
-    "indicator",
-    "concept",
-    "concept_label",
-    "group",
-    "group_label",
-    "age_band",
-    "year",
-    "period",
-    "value",
-    "unit",
-    "bound",
-    "derived",
-    "source",
+#: One figure as every tabular output writes it, in order: (name, type). The CSV's
+#: header, a JSON entry (without the first two, which its catalogue row carries) and
+#: the columns of both data frames, so a field added here reaches all four.
+FIGURE_FIELDS: Final[tuple[tuple[str, type], ...]] = (
+    ("catalogue", str),
+    ("comparable", bool),
+    ("municipality", str),
+    ("municipality_name", str),
+    ("strategy", str),
+    ("indicator", str),
+    ("label", str),
+    ("concept", str),
+    ("concept_label", str),
+    ("group", str),
+    ("group_label", str),
+    ("group_definition", str),
+    ("age_band", str),
+    ("category", str),
+    ("year", int),
+    ("period", str),
+    ("value", float),
+    ("bound", str),
+    ("unit", str),
+    ("derived", bool),
+    ("derivation", str),
+    ("note", str),
+    ("source", str),
 )
+#: The names of :data:`FIGURE_FIELDS`, in order.
+FIGURE_COLUMNS: Final = tuple(name for name, _type in FIGURE_FIELDS)
+#: The fields a figure takes from its catalogue row rather than from itself.
+ROW_FIELDS: Final = ("catalogue", "comparable")
+#: The pandas dtype of each column: nullable, so missing stays missing (NA) whatever
+#: the rows hold, and both frames have the same types.
+_FRAME_TYPES: Final = {
+    name: {str: "string", int: "Int64", float: "float64", bool: "boolean"}[kind]
+    for name, kind in FIGURE_FIELDS
+} | {"derived": "bool"}
+
+
+def figure_record(
+    e: IndicatorEntry, catalogue: str | None = None, comparable: bool | None = None
+) -> dict[str, Any]:
+    """One figure as a record of :data:`FIGURE_FIELDS`; empty text is missing (None), not ""."""
+    record = {
+        "catalogue": catalogue,
+        "comparable": comparable,
+        "municipality": e.municipality,
+        "municipality_name": e.municipality_name,
+        "strategy": e.strategy,
+        "indicator": e.indicator,
+        "label": e.label,
+        "concept": e.concept,
+        "concept_label": e.concept_label,
+        "group": e.group,
+        "group_label": e.group_label,
+        "group_definition": e.group_definition,
+        "age_band": e.age_band,
+        "category": e.category,
+        "year": e.year,
+        "period": e.period,
+        "value": e.value,
+        "bound": e.bound,
+        "unit": e.unit,
+        "derived": e.derived,
+        "derivation": e.derivation,
+        "note": e.note,
+        "source": e.source,
+    }
+    return {k: (None if v == "" else v) for k, v in record.items()}
 
 
 def _pandas() -> Any:
@@ -256,49 +306,27 @@ def _pandas() -> Any:
     return pd
 
 
+def _frame(records: list[dict[str, Any]]) -> Any:
+    return _pandas().DataFrame(records, columns=FIGURE_COLUMNS).astype(_FRAME_TYPES)
+
+
 @pinned
 def observations_frame(registry: Registry) -> Any:
     """Every figure every loaded plugin supplies, as a tidy pandas DataFrame.
 
-    One row per observation, with the same columns as :meth:`Comparison.to_frame`
-    ("comparable" is empty: nothing is compared here; "derived" is False).
+    One row per observation, with the columns of :meth:`Comparison.to_frame`
+    (:data:`FIGURE_COLUMNS`); "catalogue" is the indicator's catalogue id,
+    "comparable" is missing (nothing is compared here), "derived" is False.
     """
-    pd = _pandas()
     registry = registry.in_language(language())
-    rows = []
+    records = []
     describe = functools.cache(registry.describe_group)
     for municipality, strategy in registry.all_strategies():
         for obs in strategy.observations:
             indicator = strategy.indicator(obs.indicator)
             entry = _entry(municipality, strategy, indicator, obs, registry, describe)
-            rows.append(_frame_row(entry, indicator.catalogue))
-    return pd.DataFrame(rows, columns=FRAME_COLUMNS).astype({"year": "Int64"})
-
-
-def _frame_row(
-    e: IndicatorEntry, catalogue: str | None, comparable: bool | None = None
-) -> dict[str, Any]:
-    """One figure as a row of :data:`FRAME_COLUMNS`; empty text is missing (NA), not ""."""
-    return {
-        "municipality": e.municipality,
-        "municipality_name": e.municipality_name,
-        "catalogue": catalogue,
-        "comparable": comparable,
-        "strategy": e.strategy,
-        "indicator": e.indicator,
-        "concept": e.concept or None,
-        "concept_label": e.concept_label or None,
-        "group": e.group,
-        "group_label": e.group_label or None,
-        "age_band": e.age_band,
-        "year": e.year,
-        "period": e.period or None,
-        "value": e.value,
-        "unit": e.unit,
-        "bound": e.bound,
-        "derived": e.derived,
-        "source": e.source,
-    }
+            records.append(figure_record(entry, indicator.catalogue))
+    return _frame(records)
 
 
 def _group_view(registry: Registry, group_id: str | None) -> GroupView:

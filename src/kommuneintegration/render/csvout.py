@@ -6,35 +6,12 @@ import csv
 import io
 from typing import TYPE_CHECKING
 
+from kommuneintegration.comparison import FIGURE_COLUMNS, figure_record
 from kommuneintegration.i18n import pinned
 from kommuneintegration.words import escape_controls
 
 if TYPE_CHECKING:
     from kommuneintegration.comparison import Comparison
-
-COLUMNS = (
-    "catalogue_indicator",
-    "comparable",
-    "municipality",
-    "municipality_name",
-    "strategy",
-    "indicator",
-    "concept",
-    "concept_label",
-    "group",
-    "group_definition",
-    "age_band",
-    "category",
-    "year",
-    "period",
-    "value",
-    "bound",
-    "unit",
-    "derived",
-    "derivation",
-    "source",
-)
-
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
 
@@ -57,36 +34,22 @@ def _safe(cell: object) -> object:
     return cell
 
 
+def _cell(value: object) -> object:
+    if value is None:
+        return ""
+    if isinstance(value, float):
+        return f"{value:g}"
+    return _safe(value)
+
+
 @pinned
 def comparison_to_csv(c: Comparison) -> str:
+    """One row per figure, the columns of the row schema (FIGURE_COLUMNS), for programs."""
     out = io.StringIO()
     writer = csv.writer(out, lineterminator="\n")  # quotes only where a cell needs it
-    writer.writerow(COLUMNS)
+    writer.writerow(FIGURE_COLUMNS)
     for row in c.indicators:
         for e in row.entries:
-            writer.writerow(
-                _safe(cell)
-                for cell in (
-                    row.indicator.id,
-                    row.comparable,
-                    e.municipality,
-                    e.municipality_name,
-                    e.strategy,
-                    e.indicator,
-                    e.concept,
-                    e.concept_label,
-                    e.group or "",
-                    e.group_definition,
-                    e.age_band or "",
-                    e.category,
-                    "" if e.year is None else e.year,
-                    e.period,
-                    f"{e.value:g}",
-                    e.bound or "",
-                    e.unit,
-                    e.derived,
-                    e.derivation,
-                    e.source,
-                )
-            )
+            record = figure_record(e, row.indicator.id, row.comparable)
+            writer.writerow(_cell(record[name]) for name in FIGURE_COLUMNS)
     return out.getvalue()

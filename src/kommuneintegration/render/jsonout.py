@@ -7,7 +7,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from kommuneintegration import __version__
-from kommuneintegration.comparison import SCHEMA_VERSION
+from kommuneintegration.comparison import ROW_FIELDS, SCHEMA_VERSION, figure_record
 from kommuneintegration.derive import DerivedFigure, NotDerived
 from kommuneintegration.i18n import pinned
 
@@ -18,29 +18,9 @@ if TYPE_CHECKING:
 
 
 def _entry(e: IndicatorEntry) -> dict[str, Any]:
-    return {
-        "municipality": e.municipality,
-        "municipality_name": e.municipality_name,
-        "strategy": e.strategy,
-        "indicator": e.indicator,
-        "label": e.label,
-        "concept": e.concept or None,
-        "concept_label": e.concept_label or None,
-        "value": e.value,
-        "bound": e.bound,
-        "unit": e.unit,
-        "year": e.year,
-        "period": e.period or None,
-        "group": e.group,
-        "group_label": e.group_label,
-        "group_definition": e.group_definition,
-        "age_band": e.age_band,
-        "category": e.category or None,
-        "source": e.source,
-        "derived": e.derived,
-        "derivation": e.derivation or None,
-        "note": e.note or None,
-    }
+    """A figure as the row schema has it, less what its catalogue row already says."""
+    record = figure_record(e)
+    return {k: v for k, v in record.items() if k not in ROW_FIELDS}
 
 
 def not_derived_to_dict(n: NotDerived) -> dict[str, Any]:
