@@ -11,7 +11,6 @@ default plugin the host always loads, so nothing special-cases them.
 from __future__ import annotations
 
 import decimal
-from collections import defaultdict
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Final
 
@@ -20,6 +19,7 @@ import attrs
 from kommuneintegration.i18n import NP_, _, format_number, pgettext
 from kommuneintegration.models import Comparator, Direction, Observation, Target, TargetKind
 from kommuneintegration.rules import Evaluation, EvaluationRule, RuleContext, Status
+from kommuneintegration.series import by_series
 from kommuneintegration.units import (
     UnitError,
     difference_unit,
@@ -43,21 +43,18 @@ __all__ = [
 def _series(
     observations: Iterable[Observation], context: RuleContext | None = None
 ) -> dict[str, list[Observation]]:
-    """The figures by series, each named as a reader knows it: the group's label, not its id."""
+    """The figures by series (:mod:`kommuneintegration.series`), each named as a reader knows
+    it: the group's label, not its id."""
     registry = context.extra.get("registry") if context is not None else None
-    series: dict[str, list[Observation]] = defaultdict(list)
-    for obs in observations:
-        if obs.year is None:
-            continue
-        group = obs.group or ""
+    named: dict[str, list[Observation]] = {}
+    for (_indicator, group, age_band, category, tag), points in by_series(observations).items():
         if group and registry is not None:
             group = registry.describe_group(group)[0]
-        label = " ".join(p for p in (group, str(obs.age_band or ""), obs.category) if p)
-        label = label or _("all")
-        if obs.series:  # a series of its own, named with its source: never joined to another
-            label += f" [{obs.series}]"
-        series[label].append(obs)
-    return dict(series)
+        label = " ".join(p for p in (group, age_band, category) if p) or _("all")
+        if tag:  # a series of its own, named with its source: never joined to another
+            label += f" [{tag}]"
+        named.setdefault(label, []).extend(points)
+    return named
 
 
 def _fmt(value: float, unit: str) -> str:

@@ -39,6 +39,7 @@ from kommuneintegration.evaluation import TargetEvaluation, evaluate_all
 from kommuneintegration.i18n import _, language, pick, pinned
 from kommuneintegration.models import Indicator, Municipality, Observation, Strategy, ThemeStatus
 from kommuneintegration.registry import Registry
+from kommuneintegration.series import SeriesKey, by_series
 from kommuneintegration.statbank import Fetched
 from kommuneintegration.statbank.context import ContextRow, context_rows
 from kommuneintegration.units import format_value, unit_symbol
@@ -54,6 +55,8 @@ __all__ = [
     "Document",
     "GroupView",
     "IndicatorEntry",
+    "SeriesView",
+    "ShortfallSeries",
     "ThemeCoverage",
     "compare",
     "differences",
@@ -95,12 +98,25 @@ class IndicatorEntry:
     #: The concept's label in the output language ("beskæftigelsesfrekvens"); ``concept``
     #: is its id in the closed catalogue ("employment-frequency"), "" where none is named.
     concept_label: str = ""
+    #: The figure's ``series`` tag (a Statbank table), "" for a document's own figures.
+    series_tag: str = ""
 
     @property
     def when(self) -> str:
         if self.year is not None and self.period and str(self.year) not in self.period:
             return f"{self.year} ({self.period})"
         return self.period or (str(self.year) if self.year is not None else _("year not stated"))
+
+    @property
+    def series_key(self) -> SeriesKey:
+        """The series the figure belongs to, as :func:`kommuneintegration.series.series_key`."""
+        return (
+            self.indicator,
+            self.group or "",
+            self.age_band or "",
+            self.category,
+            self.series_tag,
+        )
 
     @property
     def is_context(self) -> bool:
@@ -174,6 +190,40 @@ class Document:
 
 
 @attrs.frozen
+class SeriesView:
+    """One series of a document's figures (:mod:`kommuneintegration.series`), resolved.
+
+    ``label`` names it as a reader knows it (group label, age band, category, in the
+    output language); ``points`` are its dated figures by year.
+    """
+
+    municipality: str
+    strategy: str
+    indicator: str
+    key: SeriesKey
+    label: str
+    points: tuple[Observation, ...]
+
+    @property
+    def years(self) -> int:
+        """How many years the series has figures for."""
+        return len({o.year for o in self.points})
+
+
+@attrs.frozen
+class ShortfallSeries:
+    """A city's level targets against what it reached, year by year (Aalborg's workforce)."""
+
+    municipality: str
+    strategy: str
+    indicator: str
+    #: The derived shortfalls, by year; each one's first input is the figure reached.
+    figures: tuple[DerivedFigure, ...]
+    #: The target value for each figure's year.
+    targets: tuple[float, ...]
+
+
+@attrs.frozen
 class Comparison:
     """The whole side-by-side view, resolved; render it with :mod:`kommuneintegration.render`.
 
@@ -193,6 +243,10 @@ class Comparison:
     disagreements: tuple[Disagreement, ...] = ()
     #: Statistics Denmark's figures for each city beside the country and its kommunegruppe.
     context: tuple[ContextRow, ...] = ()
+    #: Every series of every compared document's own figures, grouped once, here.
+    series: tuple[SeriesView, ...] = ()
+    #: Level targets against what was reached, by city, document and indicator.
+    shortfalls: tuple[ShortfallSeries, ...] = ()
 
     def strategies(self, code: str) -> tuple[Strategy, ...]:
         return tuple(d.strategy for d in self.documents if d.municipality.code == code)
@@ -388,6 +442,7 @@ def _entry(
         source=str(obs.provenance),
         note=obs.note,
         bound=obs.bound.value if obs.bound else None,
+        series_tag=obs.series,
     )
 
 
@@ -635,9 +690,10 @@ def compare(
     named |= {n.group for n in not_derived} | {d.group for d in derived}
     named |= {row.target.group for row in evaluations}
     named |= {s.target_group for _, s in pairs}
+    docs = documents(registry, [m.code for m in cities])
     return Comparison(
         municipalities=cities,
-        documents=documents(registry, [m.code for m in cities]),
+        documents=docs,
         groups={
             gid: _group_view(registry, gid)
             for gid in sorted(g for g in named if g is not None)
@@ -650,7 +706,43 @@ def compare(
         not_derived=tuple(not_derived),
         disagreements=tuple(disagreements),
         context=tuple(context),
+        series=_series_views(docs),
+        shortfalls=_shortfall_series(docs, derived),
     )
+
+
+def _series_views(docs: Iterable[Document]) -> tuple[SeriesView, ...]:
+    views: list[SeriesView] = []
+    for doc in docs:
+        for key, points in by_series(doc.strategy.observations).items():
+            indicator, group, age_band, category, _tag = key
+            label = " ".join(
+                p for p in (doc.group_labels.get(group, group), age_band, category) if p
+            )
+            views.append(
+                SeriesView(
+                    doc.municipality.code, doc.strategy.id, indicator, key, label, tuple(points)
+                )
+            )
+    return tuple(views)
+
+
+def _shortfall_series(
+    docs: Iterable[Document], derived: Iterable[DerivedFigure]
+) -> tuple[ShortfallSeries, ...]:
+    strategies = {(d.municipality.code, d.strategy.id): d.strategy for d in docs}
+    rows: dict[tuple[str, str, str], list[DerivedFigure]] = {}
+    for figure in derived:
+        if figure.kind == "shortfall":
+            rows.setdefault((figure.municipality, figure.strategy, figure.indicator), []).append(
+                figure
+            )
+    found = []
+    for (code, strategy_id, indicator), figures in rows.items():
+        strategy = strategies[(code, strategy_id)]
+        targets = tuple(strategy.target(f.target or "").value or 0 for f in figures)
+        found.append(ShortfallSeries(code, strategy_id, indicator, tuple(figures), targets))
+    return tuple(found)
 
 
 def _maps_to(strategies: Mapping[str, Strategy], note: NotDerived, catalogue_id: str) -> bool:

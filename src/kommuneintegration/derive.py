@@ -25,6 +25,7 @@ from kommuneintegration.models import (
     Strategy,
     TargetKind,
 )
+from kommuneintegration.series import CellKey, by_series, cell_key
 from kommuneintegration.units import (
     difference_unit,
     format_value,
@@ -270,22 +271,15 @@ def _why_no_gap(
 
 
 def changes(municipality: Municipality, strategy: Strategy) -> list[DerivedFigure]:
-    """First-to-last change of every series (indicator, group, age band, category, source) with two years or more."""
+    """First-to-last change of every series (:mod:`kommuneintegration.series`) with two years or more."""
     indicators = {i.id: i for i in strategy.indicators}
-    series: dict[tuple[Any, ...], list[Observation]] = defaultdict(list)
-    for obs in strategy.observations:
-        if obs.year is not None:
-            for place in _sources(obs):
-                series[(obs.indicator, obs.group, obs.age_band, obs.category, place)].append(obs)
     result: list[DerivedFigure] = []
-    seen: set[tuple[int, ...]] = set()
-    for (indicator_id, group, age_band, category, _series), points in series.items():
-        years = {o.year for o in points}
-        identity = tuple(sorted(id(o) for o in points))
-        if len(years) < 2 or identity in seen:  # one series stated in two places counts once
+    for (indicator_id, _group, _age, category, _tag), points in by_series(
+        strategy.observations
+    ).items():
+        if len({o.year for o in points}) < 2:
             continue
-        seen.add(identity)
-        points.sort(key=lambda o: o.year or 0)
+        group, age_band = points[0].group, points[0].age_band
         first, last = points[0], points[-1]
         indicator = indicators[indicator_id]
         value = last.value - first.value
@@ -411,21 +405,12 @@ def reconcile(
     Figures without a year are kept as they are.
     """
     kept: list[Observation] = []
-    groups: dict[tuple[Any, ...], list[Observation]] = {}
+    groups: dict[CellKey, list[Observation]] = {}
     for obs in observations:
         if obs.year is None:
             kept.append(obs)
             continue
-        key = (
-            obs.indicator,
-            obs.group,
-            obs.age_band,
-            obs.category,
-            obs.period,
-            obs.year,
-            obs.series,
-        )
-        same = groups.setdefault(key, [])
+        same = groups.setdefault(cell_key(obs), [])
         if not same:
             kept.append(obs)
         if not any(o.value == obs.value and o.unit == obs.unit for o in same):

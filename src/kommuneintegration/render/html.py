@@ -38,8 +38,14 @@ from kommuneintegration.render.svg import (
 from kommuneintegration.units import format_value, unit_symbol
 
 if TYPE_CHECKING:
-    from kommuneintegration.comparison import CatalogueComparison, Comparison, IndicatorEntry
+    from kommuneintegration.comparison import (
+        CatalogueComparison,
+        Comparison,
+        IndicatorEntry,
+        SeriesView,
+    )
     from kommuneintegration.derive import DerivedFigure
+    from kommuneintegration.models import Observation
 
 __all__ = ["comparison_to_html"]
 
@@ -106,8 +112,8 @@ def _latest(items: Iterable[D], series: Callable[[D], tuple[Any, ...]]) -> list[
 
 
 def _entry_series(e: IndicatorEntry) -> tuple[Any, ...]:
-    """A catalogue row's series: city, document, group, age band, category, derived or not."""
-    return (e.municipality, e.strategy, e.group, e.age_band, e.category, e.derived)
+    """A catalogue row's series: city, document, the figure's series, derived or not."""
+    return (e.municipality, e.strategy, e.series_key, e.derived)
 
 
 def _derived_series(d: DerivedFigure) -> tuple[Any, ...]:
@@ -182,87 +188,69 @@ def _bar_chart(row: CatalogueComparison, entries: Sequence[IndicatorEntry], summ
 
 def _series_charts(c: Comparison) -> list[str]:
     """One chart per city and indicator with two or more years: lines, or sparklines when many."""
+    strategies = {(d.municipality.code, d.strategy.id): d.strategy for d in c.documents}
+    by_indicator: dict[tuple[str, str, str], list[SeriesView]] = defaultdict(list)
+    for view in c.series:
+        if view.years > 1:
+            by_indicator[(view.municipality, view.strategy, view.indicator)].append(view)
     charts: list[str] = []
-    for municipality in c.municipalities:
-        for strategy in c.strategies(municipality.code):
-            grouped: dict[str, dict[tuple[Any, ...], list[Any]]] = defaultdict(
-                lambda: defaultdict(list)
+    for (code, strategy_id, indicator_id), views in by_indicator.items():
+        strategy = strategies[(code, strategy_id)]
+        indicator = strategy.indicator(indicator_id)
+        targets = [t for t in strategy.targets if t.indicator == indicator_id]
+        used = [o for view in views for o in view.points]
+        title = f"{c.name(code)}: {pick(indicator.label, indicator.label_en)}"
+        if len(views) > MAX_LINES:
+            charts.append(_sparkline_table(title, views, code, used))
+            continue
+        shades = _shades(colour_for(code), len(views))
+        lines = [
+            Line(
+                view.label,
+                tuple((o.year, o.value) for o in view.points if o.year is not None),
+                colour,
+                dashed=i % 2 == 1,
             )
-            for obs in strategy.observations:
-                if obs.year is not None:
-                    key = (obs.group, str(obs.age_band or ""), obs.category, obs.provenance.section)
-                    grouped[obs.indicator][key].append(obs)
-            for indicator_id, series in grouped.items():
-                long = {
-                    k: sorted(v, key=lambda o: o.year)
-                    for k, v in series.items()
-                    if len({o.year for o in v}) > 1
-                }
-                if not long:
-                    continue
-                indicator = strategy.indicator(indicator_id)
-                targets = [t for t in strategy.targets if t.indicator == indicator_id]
-                labels = {
-                    k: " ".join(p for p in (c.group_label(k[0]), k[1], k[2]) if p) for k in long
-                }
-                used = [o for points in long.values() for o in points]
-                title = f"{municipality.name}: {pick(indicator.label, indicator.label_en)}"
-                if len(long) > MAX_LINES:
-                    charts.append(_sparkline_table(title, long, labels, municipality.code, used))
-                    continue
-                shades = _shades(colour_for(municipality.code), len(long))
-                lines = [
-                    Line(
-                        labels[k],
-                        tuple((o.year, o.value) for o in points),
-                        colour,
-                        dashed=i % 2 == 1,
-                    )
-                    for i, ((k, points), colour) in enumerate(
-                        zip(long.items(), shades, strict=True)
-                    )
-                ]
-                markers = [
-                    Marker(
-                        t.year,
-                        t.value,
-                        _("target {value}").format(value=format_number(t.value)),
-                    )
-                    for t in targets
-                    if t.kind is TargetKind.LEVEL and t.year is not None and t.value is not None
-                ]
-                alt = _("{title}, {unit} by year: ").format(
-                    title=title, unit=unit_symbol(indicator.unit, words=True)
-                ) + "; ".join(
-                    f"{line.label}: "
-                    + ", ".join(f"{yr} {format_number(v)}" for yr, v in line.points)
-                    for line in lines
-                )
-                other = [t for t in targets if t.kind is not TargetKind.LEVEL]
-                caption = _("{title} over time ({document}).").format(
-                    title=f"<strong>{_e(title)}</strong>", document=_e(strategy.title)
-                )
-                if markers:
-                    caption += " " + _("Red marks: the targets for each year.")
-                if other:
-                    caption += (
-                        " "
-                        + _("Targets not drawn:")
-                        + " "
-                        + "; ".join(
-                            f"{_e(target_wording(t))} ({_e(t.kind.display)})" for t in other
-                        )
-                        + "."
-                    )
-                caption += f" {_sources([str(o.provenance) for o in used])}"
-                svg = line_chart(
-                    lines,
-                    markers=markers,
-                    axis_label=unit_symbol(indicator.unit, words=True),
-                    alt=alt,
-                    marker_label=_("target"),
-                )
-                charts.append(_figure(svg, caption))
+            for i, (view, colour) in enumerate(zip(views, shades, strict=True))
+        ]
+        markers = [
+            Marker(
+                t.year,
+                t.value,
+                _("target {value}").format(value=format_number(t.value)),
+            )
+            for t in targets
+            if t.kind is TargetKind.LEVEL and t.year is not None and t.value is not None
+        ]
+        alt = _("{title}, {unit} by year: ").format(
+            title=title, unit=unit_symbol(indicator.unit, words=True)
+        ) + "; ".join(
+            f"{line.label}: " + ", ".join(f"{yr} {format_number(v)}" for yr, v in line.points)
+            for line in lines
+        )
+        other = [t for t in targets if t.kind is not TargetKind.LEVEL]
+        caption = _("{title} over time ({document}).").format(
+            title=f"<strong>{_e(title)}</strong>", document=_e(strategy.title)
+        )
+        if markers:
+            caption += " " + _("Red marks: the targets for each year.")
+        if other:
+            caption += (
+                " "
+                + _("Targets not drawn:")
+                + " "
+                + "; ".join(f"{_e(target_wording(t))} ({_e(t.kind.display)})" for t in other)
+                + "."
+            )
+        caption += f" {_sources([str(o.provenance) for o in used])}"
+        svg = line_chart(
+            lines,
+            markers=markers,
+            axis_label=unit_symbol(indicator.unit, words=True),
+            alt=alt,
+            marker_label=_("target"),
+        )
+        charts.append(_figure(svg, caption))
     return charts
 
 
@@ -277,25 +265,23 @@ def _shades(colour: str, count: int) -> list[str]:
 
 
 def _sparkline_table(
-    title: str,
-    long: dict[tuple[Any, ...], list[Any]],
-    labels: dict[tuple[Any, ...], str],
-    code: str,
-    used: list[Any],
+    title: str, views: Sequence[SeriesView], code: str, used: list[Observation]
 ) -> str:
     rows = []
     colour = colour_for(code)
-    for key, points in long.items():
+    for view in views:
+        points = view.points
         first, last = points[0], points[-1]
-        alt = f"{labels[key]}: " + ", ".join(f"{o.year} {format_number(o.value)}" for o in points)
+        alt = f"{view.label}: " + ", ".join(f"{o.year} {format_number(o.value)}" for o in points)
+        line = [(o.year, o.value) for o in points if o.year is not None]
         rows.append(
-            f"<tr><td>{_e(labels[key])}</td><td>{sparkline([(o.year, o.value) for o in points], colour, alt)}</td>"
+            f"<tr><td>{_e(view.label)}</td><td>{sparkline(line, colour, alt)}</td>"
             f"<td class='num'>{format_number(first.value)} ({first.year})</td>"
             f"<td class='num'>{format_number(last.value)} ({last.year})</td></tr>"
         )
     return (
         f"<figure><table><caption><strong>{_e(title)}</strong>: "
-        + _("{n} series, one line each (zero at the bottom of every line).").format(n=len(long))
+        + _("{n} series, one line each (zero at the bottom of every line).").format(n=len(views))
         + "</caption>"
         + _head(_("Group"), _("Development"), _("First"), _("Latest"))
         + "".join(rows)
@@ -306,16 +292,13 @@ def _sparkline_table(
 def _shortfall_charts(c: Comparison) -> list[str]:
     """Target against actual, year by year, where a city states both (Aalborg's workforce)."""
     charts: list[str] = []
-    rows: dict[tuple[str, str, str], list[Any]] = defaultdict(list)
-    for fig_ in c.derived:
-        if fig_.kind == "shortfall":
-            rows[(fig_.municipality, fig_.strategy, fig_.indicator)].append(fig_)
-    for (code, strategy_id, indicator_id), shortfalls in rows.items():
-        strategy = next(s for s in c.strategies(code) if s.id == strategy_id)
-        indicator = strategy.indicator(indicator_id)
+    for row in c.shortfalls:
+        code, shortfalls = row.municipality, row.figures
+        strategy = next(s for s in c.strategies(code) if s.id == row.strategy)
+        indicator = strategy.indicator(row.indicator)
         years = [f.year or 0 for f in shortfalls]
         actual = [f.inputs[0].value for f in shortfalls]
-        targets = [strategy.target(f.target or "").value or 0 for f in shortfalls]
+        targets = list(row.targets)
         # The difference above each pair, its unit said once in the caption.
         notes = [
             format_number(round(a - t, 1), signed=True)
@@ -377,8 +360,17 @@ def _entries_table(entries: Sequence[IndicatorEntry]) -> str:
 
 @pinned
 def comparison_to_html(c: Comparison) -> str:
+    """The whole page: a head, then each section of :data:`_SECTIONS`, in order."""
+    parts = _header(c)
+    for section in _SECTIONS:
+        parts += section(c)
+    parts.append("</body></html>\n")
+    return _with_contents("\n".join(parts))
+
+
+def _header(c: Comparison) -> list[str]:
     title = _("Integration strategies side by side")
-    parts: list[str] = [
+    return [
         f"<!DOCTYPE html><html lang='{language()}'><head><meta charset='utf-8'>",
         "<meta name='viewport' content='width=device-width, initial-scale=1'>",
         f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>",
@@ -394,7 +386,10 @@ def comparison_to_html(c: Comparison) -> str:
         _summary(c),
         _CONTENTS,
     ]
-    parts.append(
+
+
+def _target_groups(c: Comparison) -> list[str]:
+    parts = [
         "<h2>"
         + _("Target groups (whom each document targets)")
         + "</h2><table>"
@@ -405,7 +400,7 @@ def comparison_to_html(c: Comparison) -> str:
             _("Target group"),
             _("Definition and reading"),
         )
-    )
+    ]
     no_period = _("no period stated")
     for doc in c.documents:
         s, group = doc.strategy, doc.target_group
@@ -419,20 +414,29 @@ def comparison_to_html(c: Comparison) -> str:
             f"<td>{_e(s.kind.display)}</td><td>{_e(s.target_group_wording or '–')}</td><td>{definition}</td></tr>"
         )
     parts.append("</table>")
+    return parts
+
+
+def _notes(c: Comparison) -> list[str]:
     noted = [d for d in c.documents if d.strategy.notes]
-    if noted:
-        parts.append("<h2>" + _("Notes (other statements of the documents)") + "</h2>")
-        for doc in noted:
-            parts.append(f"<h3>{_e(doc.municipality.name)}: {_e(doc.strategy.title)}</h3><ul>")
-            parts += [
-                f"<li>{_e(n.text)}"
-                + (f" <q>{_e(n.provenance.quote)}</q>" if n.provenance.quote else "")
-                + f" <span class='small'>{_e(n.provenance)}</span></li>"
-                for n in doc.strategy.notes
-            ]
-            parts.append("</ul>")
+    if not noted:
+        return []
+    parts = ["<h2>" + _("Notes (other statements of the documents)") + "</h2>"]
+    for doc in noted:
+        parts.append(f"<h3>{_e(doc.municipality.name)}: {_e(doc.strategy.title)}</h3><ul>")
+        parts += [
+            f"<li>{_e(n.text)}"
+            + (f" <q>{_e(n.provenance.quote)}</q>" if n.provenance.quote else "")
+            + f" <span class='small'>{_e(n.provenance)}</span></li>"
+            for n in doc.strategy.notes
+        ]
+        parts.append("</ul>")
+    return parts
+
+
+def _themes(c: Comparison) -> list[str]:
     documents = [(m, s) for m in c.municipalities for s in c.strategies(m.code)]
-    parts.append(
+    parts = [
         "<h2>"
         + _("Themes (what each document covers)")
         + "</h2><table><tr><th>"
@@ -443,7 +447,7 @@ def comparison_to_html(c: Comparison) -> str:
             for m, s in documents
         )
         + "</tr>"
-    )
+    ]
     for t in c.themes:
         cells = []
         for m, s in documents:
@@ -462,7 +466,11 @@ def comparison_to_html(c: Comparison) -> str:
             f"<tr><td>{_e(pick(t.topic.label, t.topic.label_en))}</td>{''.join(cells)}</tr>"
         )
     parts.append("</table>")
-    parts.append("<h2>" + _("Indicators (figures side by side)") + "</h2>")
+    return parts
+
+
+def _indicators(c: Comparison) -> list[str]:
+    parts = ["<h2>" + _("Indicators (figures side by side)") + "</h2>"]
     for row in c.indicators:
         verdict = _("comparable") if row.comparable else _("not directly comparable")
         parts.append(f"<h3>{_e(pick(row.indicator.label, row.indicator.label_en))}</h3>")
@@ -489,15 +497,24 @@ def comparison_to_html(c: Comparison) -> str:
         if summary:
             parts.append(f"<p class='small'>{summary}</p>")
         parts.append(_entries_table(shown))
-    parts.append("<h2>" + _("Development (time series and targets)") + "</h2>")
-    parts += _series_charts(c)
-    parts += _shortfall_charts(c)
-    parts.append(
+    return parts
+
+
+def _development(c: Comparison) -> list[str]:
+    return [
+        "<h2>" + _("Development (time series and targets)") + "</h2>",
+        *_series_charts(c),
+        *_shortfall_charts(c),
+    ]
+
+
+def _evaluations(c: Comparison) -> list[str]:
+    parts = [
         "<h2>"
         + _("Evaluation (targets against observations)")
         + "</h2><table>"
         + _head(_("Municipality"), _("Target"), _("Status"), _("Reason"), _("Reading"))
-    )
+    ]
     alternative = _("alternative reading: {reading}")
     for r in c.evaluations:
         ev = r.evaluation
@@ -509,7 +526,11 @@ def comparison_to_html(c: Comparison) -> str:
             f"<td class='small'>{_e(r.target.reading)}{' ' + _e(alternative.format(reading=r.target.alternative_reading)) if r.target.alternative_reading else ''}</td></tr>"
         )
     parts.append("</table>")
-    parts.append(
+    return parts
+
+
+def _derived(c: Comparison) -> list[str]:
+    parts = [
         "<h2>"
         + _("Derived figures")
         + "</h2><table>"
@@ -522,7 +543,7 @@ def comparison_to_html(c: Comparison) -> str:
             _("Value"),
             _("Sources"),
         )
-    )
+    ]
     derived, summary = _shown(
         c.derived,
         _derived_series,
@@ -551,35 +572,57 @@ def comparison_to_html(c: Comparison) -> str:
             )
             + "</ul>"
         )
-    if c.context:
+    return parts
+
+
+def _context(c: Comparison) -> list[str]:
+    if not c.context:
+        return []
+    parts = [
+        "<h2>"
+        + _("Statistikbanken: the city, the whole country and its kommunegruppe")
+        + "</h2><table>"
+        + _head(*context_headings(), _("Source"))
+    ]
+    for ctx in c.context:
+        name, *text, value, country, median = context_row(ctx, c)
         parts.append(
-            "<h2>"
-            + _("Statistikbanken: the city, the whole country and its kommunegruppe")
-            + "</h2><table>"
-            + _head(*context_headings(), _("Source"))
+            f"<tr><td>{_e(name)}<br><span class='small'>{_e(ctx.group_name)}</span></td>"
+            + "".join(f"<td>{_e(cell)}</td>" for cell in text)
+            + "".join(f"<td class='num'>{_e(cell)}</td>" for cell in (value, country, median))
+            + f"<td class='small'>{_e(ctx.source)}{'<br>‡ ' + _e(ctx.note) if ctx.note else ''}</td></tr>"
         )
-        for ctx in c.context:
-            name, *text, value, country, median = context_row(ctx, c)
-            parts.append(
-                f"<tr><td>{_e(name)}<br><span class='small'>{_e(ctx.group_name)}</span></td>"
-                + "".join(f"<td>{_e(cell)}</td>" for cell in text)
-                + "".join(f"<td class='num'>{_e(cell)}</td>" for cell in (value, country, median))
-                + f"<td class='small'>{_e(ctx.source)}{'<br>‡ ' + _e(ctx.note) if ctx.note else ''}</td></tr>"
-            )
-        parts.append("</table>")
-    if c.disagreements:
-        parts.append(
-            "<h2>"
-            + _("Figures that disagree")
-            + "</h2><ul>"
-            + "".join(
-                f"<li class='diff'>{_e(c.name(d.municipality))}: {_e(d.describe(c.group_label))}</li>"
-                for d in c.disagreements
-            )
-            + "</ul>"
+    parts.append("</table>")
+    return parts
+
+
+def _disagreements(c: Comparison) -> list[str]:
+    if not c.disagreements:
+        return []
+    return [
+        "<h2>"
+        + _("Figures that disagree")
+        + "</h2><ul>"
+        + "".join(
+            f"<li class='diff'>{_e(c.name(d.municipality))}: {_e(d.describe(c.group_label))}</li>"
+            for d in c.disagreements
         )
-    parts.append("</body></html>\n")
-    return _with_contents("\n".join(parts))
+        + "</ul>"
+    ]
+
+
+#: The page's sections, in order; each returns its lines (none where it has nothing to show).
+_SECTIONS: Final[tuple[Callable[[Comparison], list[str]], ...]] = (
+    _target_groups,
+    _notes,
+    _themes,
+    _indicators,
+    _development,
+    _evaluations,
+    _derived,
+    _context,
+    _disagreements,
+)
 
 
 _CONTENTS: Final = "<!-- contents -->"

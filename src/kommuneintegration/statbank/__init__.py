@@ -24,6 +24,7 @@ from kommuneintegration.i18n import _, format_number
 from kommuneintegration.models import Observation
 from kommuneintegration.municipalities import official_municipalities
 from kommuneintegration.registry import Registry
+from kommuneintegration.series import CellKey, cell_key
 from kommuneintegration.statbank.cache import Cache, canonical
 from kommuneintegration.statbank.client import (
     StatbankClient,
@@ -238,7 +239,7 @@ def cached(
         )
         latest[(answer.table, answer.indicator, ",".join(areas))] = answer
     observations: dict[str, list[Observation]] = {}
-    panel_cells: dict[str, dict[tuple[Any, ...], Observation]] = {}
+    panel_cells: dict[str, dict[CellKey, Observation]] = {}
     infos: dict[str, TableInfo] = {}
     for (table_id, indicator, _period), answer in latest.items():
         if table_id not in TABLES:
@@ -254,15 +255,7 @@ def cached(
         for code, points in found.items():
             if indicator == PANEL:
                 for obs in points:  # a newer answer for the same cell replaces an older one
-                    key = (
-                        table_id,
-                        obs.group,
-                        obs.age_band,
-                        obs.category,
-                        obs.year,
-                        obs.provenance.section,
-                    )
-                    panel_cells.setdefault(code, {})[key] = obs
+                    panel_cells.setdefault(code, {})[cell_key(obs)] = obs
             elif (wanted is None or code in wanted) and _declares(registry, code, indicator):
                 observations.setdefault(code, []).extend(points)
     return Fetched(

@@ -203,7 +203,9 @@ def to_observations(
     table, with its update time, and the query that gave the cell.
     """
     doc = document(info, address)
-    series = f"Statistikbanken {info.id}, opdateret {info.updated}"
+    # The table is the series; when it was updated is the document's (provenance), so a
+    # newer answer for the same cell replaces the older one rather than starting a series.
+    series = f"Statistikbanken {info.id}"
     found: dict[str, list[Observation]] = {}
     suppressed = 0
     sums: dict[tuple[str, str, str, str], dict[str, float]] = {}
