@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 import subprocess
 import sys
 
@@ -82,7 +83,16 @@ def test_renderers_import_nothing_from_the_plugin_layer():
 
 
 @pytest.mark.parametrize(
-    "heavy", ["pint", "numpy", "pycountry", "pluggy", "kommuneintegration_aalborg"]
+    "heavy",
+    [
+        "pint",
+        "numpy",
+        "pycountry",
+        "pluggy",
+        "attrs",
+        "kommuneintegration.comparison",
+        "kommuneintegration_aalborg",
+    ],
 )
 def test_help_imports_no_heavy_library_and_no_plugin(heavy):
     code = (
@@ -203,3 +213,55 @@ def test_the_engine_check_sees_an_engine_import():
         [sys.executable, "-c", code], capture_output=True, text=True, check=True
     )
     assert result.stdout.strip().splitlines()[-1] == "['kommuneintegration.population', 'numpy']"
+
+
+def _contracts() -> dict[str, list[str]]:
+    import tomllib
+    from pathlib import Path
+
+    pyproject = Path(__file__).resolve().parents[1] / "pyproject.toml"
+    config = tomllib.loads(pyproject.read_text(encoding="utf-8"))["tool"]["importlinter"]
+    return {c["containers"][0]: c["layers"] for c in config["contracts"] if c["type"] == "layers"}
+
+
+def _doc() -> str:
+    from pathlib import Path
+
+    return (Path(__file__).resolve().parents[1] / "docs" / "architecture.md").read_text("utf-8")
+
+
+def _doc_layers(block: str) -> list[str]:
+    """The layer names of a drawing: each line that starts at the margin, up to two spaces."""
+    return [line.split("  ")[0].strip() for line in block.splitlines() if line and line[0] != " "]
+
+
+def test_the_docs_draw_the_layers_the_contracts_hold():
+    text = _doc().split("## The layers, top to bottom", 1)[1].split("\n## ", 1)[0]
+    policy, engine = text.split("```")[1::2][:2]
+    contracts = _contracts()
+    assert _doc_layers(policy) == contracts["kommuneintegration"]
+    assert _doc_layers(engine) == contracts["kommuneintegration.population"]
+
+
+def test_the_layer_check_can_fail():
+    assert _doc_layers("a  x\nb | c\n    more words\n") == ["a", "b | c"]
+    assert _doc_layers("a\n") != ["b"]
+
+
+def test_every_module_is_in_the_docs_table():
+    graph = grimp.build_graph(PACKAGE)
+    table = _doc().split("## What each module owns", 1)[1].split("\n## ", 1)[0]
+    named = set(re.findall(r"`([a-z0-9_.]+)`", table))
+    modules = {m.removeprefix(f"{PACKAGE}.") for m in graph.modules if m.startswith(f"{PACKAGE}.")}
+    assert len(modules) > 40
+    assert sorted(modules - named) == []
+
+
+def test_every_command_is_in_the_readme_table():
+    from pathlib import Path
+
+    from kommuneintegration.cli import commands
+
+    readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
+    listed = re.findall(r"^\| `kommuneintegration ([a-z-]+)", readme, re.M)
+    assert sorted(listed) == sorted(commands())

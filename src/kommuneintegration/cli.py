@@ -25,7 +25,7 @@ from kommuneintegration.words import escape_controls
 if TYPE_CHECKING:
     from kommuneintegration.plugins import PluginHost, Registry
 
-__all__ = ["main"]
+__all__ = ["build_parser", "commands", "main"]
 
 Handler = Callable[[argparse.Namespace, Callable[[], "PluginHost"], TextIO], int]
 
@@ -376,6 +376,15 @@ def _language_of(argv: Sequence[str] | None) -> str | None:
         if word.startswith("--lang="):
             return word.split("=", 1)[1]
     return None
+
+
+def commands() -> list[str]:
+    """The commands of the command line, in the order of its help: the parser's own list."""
+    parser = build_parser()
+    for action in parser._subparsers._group_actions if parser._subparsers else ():
+        if isinstance(action, argparse._SubParsersAction):
+            return list(action.choices)
+    return []  # pragma: no cover - the parser always has its commands
 
 
 def build_parser() -> argparse.ArgumentParser:

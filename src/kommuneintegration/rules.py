@@ -2,7 +2,8 @@
 
 A rule turns a target and the observations of its indicator into an
 :class:`Evaluation`: a :class:`Status` and, always, the reason. Built-in rules
-live in :mod:`kommuneintegration.evaluation`; plugins contribute their own
+live in :mod:`kommuneintegration.builtin_rules` (offered through the default
+plugin) and :mod:`kommuneintegration.evaluation` applies them; plugins contribute their own
 through the ``evaluation_rules`` hook, and a target picks one by name with
 ``rule = "..."`` in its data file.
 """

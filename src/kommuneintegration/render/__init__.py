@@ -2,17 +2,25 @@
 
 Rendering is the last step of the one-way flow (sources -> models ->
 evaluation -> comparison -> rendering): renderers only read what
-:func:`kommuneintegration.comparison.compare` produced.
+:func:`kommuneintegration.comparison.compare` produced. :mod:`.formats` lists
+every output format. The names below are re-exported lazily (PEP 562), so the
+command line reads the table of formats for its help without loading a renderer.
 """
 
-from kommuneintegration.render.csvout import comparison_to_csv
-from kommuneintegration.render.jsonout import comparison_to_dict
-from kommuneintegration.render.markdown import comparison_to_markdown
-from kommuneintegration.render.text import (
-    comparison_to_text,
-    evaluations_to_text,
-    strategies_to_text,
-)
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any, Final
+
+#: Public name -> the module of this package that owns it.
+_EXPORTS: Final = {
+    "comparison_to_csv": "csvout",
+    "comparison_to_dict": "jsonout",
+    "comparison_to_markdown": "markdown",
+    "comparison_to_text": "text",
+    "evaluations_to_text": "text",
+    "strategies_to_text": "text",
+}
 
 __all__ = [
     "comparison_to_csv",
@@ -22,3 +30,27 @@ __all__ = [
     "evaluations_to_text",
     "strategies_to_text",
 ]
+
+
+def __getattr__(name: str) -> Any:
+    module = _EXPORTS.get(name)
+    if module is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(f"{__name__}.{module}"), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(__all__)
+
+
+if TYPE_CHECKING:
+    from kommuneintegration.render.csvout import comparison_to_csv
+    from kommuneintegration.render.jsonout import comparison_to_dict
+    from kommuneintegration.render.markdown import comparison_to_markdown
+    from kommuneintegration.render.text import (
+        comparison_to_text,
+        evaluations_to_text,
+        strategies_to_text,
+    )

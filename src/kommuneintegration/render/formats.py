@@ -17,9 +17,7 @@ from __future__ import annotations
 
 import importlib
 from collections.abc import Callable, Mapping
-from typing import Any, Final
-
-import attrs
+from typing import Any, Final, NamedTuple
 
 from kommuneintegration.errors import KommuneintegrationError
 from kommuneintegration.i18n import N_
@@ -31,9 +29,12 @@ class UnknownFormatError(KommuneintegrationError, ValueError):
     """A format that the subject has no renderer for."""
 
 
-@attrs.frozen
-class OutputFormat:
-    """One output format: its id (``--format``), label, file extension and renderers."""
+class OutputFormat(NamedTuple):
+    """One output format: its id (``--format``), label, file extension and renderers.
+
+    A named tuple rather than an attrs class: the command line reads this table to
+    build its help, which loads nothing heavy.
+    """
 
     id: str
     #: What the format is, for help texts (marked for the catalogue).
