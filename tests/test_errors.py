@@ -47,7 +47,7 @@ def test_every_error_of_the_library_is_under_one_root():
     assert strays == []
     for name in (
         "kommuneintegration.schema.DataFileError",
-        "kommuneintegration.statbank.client.StatbankError",
+        "kommuneintegration.statbank.errors.StatbankError",
         "kommuneintegration.registry.PluginError",
         "kommuneintegration.population.classification.InvalidCodesError",
     ):

@@ -124,16 +124,16 @@ def _compare(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: Tex
 
 
 def _evaluate(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextIO) -> int:
-    from kommuneintegration.evaluation import evaluate_all
+    from kommuneintegration.evaluation import evaluate_all, merge_observations
 
     host, registry = _registry(hosts)
     codes = (
         [registry.municipality(m).code for m in args.municipality] if args.municipality else None
     )
-    extra = _load_observations(args, host)
     fetched = _cached(args, registry)
-    if fetched is not None:
-        extra = fetched.joined(extra)
+    extra = merge_observations(
+        _load_observations(args, host), fetched.observations if fetched is not None else None
+    )
     rows = evaluate_all(registry, extra, as_of=args.as_of, municipalities=codes)
     _emit(args, "evaluations", rows, out)
     return 1 if getattr(args, "rejected_rows", 0) else 0

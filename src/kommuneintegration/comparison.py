@@ -35,12 +35,12 @@ from kommuneintegration.derive import (
     reconcile,
 )
 from kommuneintegration.errors import UnknownThemeError
-from kommuneintegration.evaluation import TargetEvaluation, evaluate_all
+from kommuneintegration.evaluation import TargetEvaluation, evaluate_all, merge_observations
 from kommuneintegration.i18n import _, language, pick, pinned
 from kommuneintegration.models import Indicator, Municipality, Observation, Strategy, ThemeStatus
 from kommuneintegration.registry import Registry
 from kommuneintegration.series import SeriesKey, by_series
-from kommuneintegration.statbank import Fetched
+from kommuneintegration.statbank import Fetched, city_bands
 from kommuneintegration.statbank.context import ContextRow, context_rows
 from kommuneintegration.units import format_value, unit_symbol
 from kommuneintegration.words import spellings
@@ -634,7 +634,13 @@ def compare(
     extra = extra_observations or {}
     if extra:
         pairs = [(m, _with_extra(s, extra.get(m.code, ()))) for m, s in pairs]
-    derived, not_derived = derive_all(pairs)
+    fetched_figures = fetched.observations if fetched is not None else {}
+    # Gaps and changes are derived from every figure, Statistics Denmark's too (each
+    # within its own series); the rows of figures side by side stay the documents' own
+    # and the CSV file's.
+    derived, not_derived = derive_all(
+        [(m, _with_extra(s, fetched_figures.get(m.code, ()))) for m, s in pairs]
+    )
     by_id = {s.id: s for _, s in pairs}
     disagreements = [
         attrs.evolve(d, municipality=m.code, strategy=s.id)
@@ -681,11 +687,15 @@ def compare(
                 per_city[municipality.code] = per_city.get(municipality.code, ()) + hits
         coverage.append(ThemeCoverage(topic, per_city))
 
-    for_evaluation = fetched.joined(extra) if fetched is not None else extra
+    for_evaluation = merge_observations(extra, fetched_figures)
     evaluations = evaluate_all(registry, for_evaluation, as_of, codes)
     if chosen_topics is not None:
         evaluations = [e for e in evaluations if _target_topics(e) & chosen_topics]
-    context = context_rows(fetched.panel, cities) if fetched is not None else []
+    context = (
+        context_rows(fetched.panel, cities, {m.code: city_bands(registry, m.code) for m in cities})
+        if fetched is not None
+        else []
+    )
     named = {e.group for row in rows for e in row.entries} | {c.group for c in context}
     named |= {n.group for n in not_derived} | {d.group for d in derived}
     named |= {row.target.group for row in evaluations}

@@ -123,7 +123,14 @@ def _source(obs: Observation) -> tuple[str, str]:
 
 
 def _sources(obs: Observation) -> list[tuple[str, str]]:
-    """Every place the figure is stated: a figure given in a section and a footnote is in both."""
+    """Every place the figure is stated, where a gap's two figures must come from one of.
+
+    A document's figure is stated in a section (and maybe a footnote too): a gap
+    pairs two figures of one table of a document. A figure of a series of its own
+    (a Statbank table) is stated in that series, whatever query gave the cell.
+    """
+    if obs.series:
+        return [(obs.series, "")]
     return [
         (obs.provenance.document, place) for place in (obs.provenance.section, *obs.provenance.also)
     ]

@@ -14,7 +14,7 @@ so a caller can catch the library's errors apart from bugs. Under it:
   is that message, without the quotes ``KeyError`` would add.
 
 The other branches live with their ideas and subclass the root:
-``DataFileError`` (schema), ``StatbankError`` (statbank.client), ``PluginError``
+``DataFileError`` (schema), ``StatbankError`` and its kinds (statbank.errors), ``PluginError``
 (registry), ``UnitError`` (units), ``LanguageError`` (i18n), ``SameFileError``
 (safefile), ``ScaffoldError`` (scaffold), ``UnknownCountryError`` and
 ``UnknownCountryGroupError`` (countries), ``InvalidCodesError`` (the population

@@ -27,6 +27,7 @@ __all__ = [
     "TargetEvaluation",
     "evaluate_all",
     "evaluate_target",
+    "merge_observations",
     "relevant_observations",
 ]
 
@@ -184,6 +185,22 @@ def evaluate_target(
 
 
 @pinned
+def merge_observations(
+    *sources: Mapping[str, Iterable[Observation]] | None,
+) -> dict[str, list[Observation]]:
+    """Figures from several sources (a CSV file's, Statistics Denmark's) per municipality code.
+
+    The one place where figures from outside the documents are put together, for
+    the evaluation and the comparison alike; each keeps its own provenance and
+    series, so nothing is joined across sources.
+    """
+    together: dict[str, list[Observation]] = {}
+    for source in sources:
+        for code, points in (source or {}).items():
+            together.setdefault(code, []).extend(points)
+    return together
+
+
 def evaluate_all(
     registry: Registry,
     extra: Mapping[str, Sequence[Observation]] | None = None,

@@ -640,6 +640,8 @@ class Observation:
     #: A series of its own, such as figures fetched from Statistics Denmark: changes and
     #: directions are computed within one series, never across a document and a table.
     series: str = ""
+    #: The Statbank table a fetched figure comes from ("RAS200"); "" for a document's.
+    table: str = ""
 
     @value.validator
     def _check_value(self, attribute: attrs.Attribute[Any], value: float) -> None:

@@ -15,7 +15,10 @@ from typing import Final
 
 import attrs
 
-__all__ = ["KOMMUNEGRUPPER", "OfficialMunicipality", "official_municipalities"]
+__all__ = ["COUNTRY", "KOMMUNEGRUPPER", "OfficialMunicipality", "official_municipalities"]
+
+#: Statistics Denmark's area code for the whole country (OMRÅDE "000", *Hele landet*).
+COUNTRY: Final = "000"
 
 #: DST's kommunegrupper (KOMMUNEGRUPPER v1:2018).
 KOMMUNEGRUPPER: Final = {

@@ -184,21 +184,21 @@ def _context(c: Comparison) -> list[str]:
     if not c.context:
         return []
     lines = _heading(_("Statistikbanken: the city, the whole country and its kommunegruppe"))
-    shown: tuple[str, str] | None = None
+    shown: tuple[str, str, str | None, int] | None = None
     for row in c.context:
-        if (row.municipality, row.table) != shown:
-            shown = (row.municipality, row.table)
+        if (row.municipality, row.table, row.age_band, row.year) != shown:
+            shown = (row.municipality, row.table, row.age_band, row.year)
             title = f"{c.name(row.municipality)} ({row.group_name}), {row.table} {row.year}"
             title += ", " + _("age {age}").format(age=row.age_band) if row.age_band else ""
             lines += ["", *_wrap(title, 2, "")]
             city, country, median = _("the city"), _("whole country"), _("group median")
-            lines.append(f"  {'':<34}{city:>10}{country:>13}{median:>19}")
+            lines.append(f"  {'':<34}{city:>10} {country:>13} {median:>19}")
             if row.note:
                 lines += _wrap(row.note, 4, "  ‡ ")
             lines += _wrap(_("source: {source}").format(source=row.source), 4, "  ")
         value, country, median = context_cells(row)
         lines.append(
-            f"  {_cut(c.group_label(row.group), 34):<34}{value:>10}{country:>13}{median:>19}"
+            f"  {_cut(c.group_label(row.group), 34):<34}{value:>10} {country:>13} {median:>19}"
         )
     lines += _wrap(
         _(

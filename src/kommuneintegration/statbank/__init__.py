@@ -22,19 +22,30 @@ import attrs
 
 from kommuneintegration.i18n import _, format_number
 from kommuneintegration.models import Observation
-from kommuneintegration.municipalities import official_municipalities
+from kommuneintegration.municipalities import COUNTRY, official_municipalities
 from kommuneintegration.registry import Registry
 from kommuneintegration.series import CellKey, cell_key
 from kommuneintegration.statbank.cache import Cache, canonical
 from kommuneintegration.statbank.client import (
     StatbankClient,
-    StatbankError,
     base_url,
     data_request,
     parse_bulk,
     parse_tableinfo,
 )
-from kommuneintegration.statbank.tables import TABLES, TableInfo, to_observations
+from kommuneintegration.statbank.errors import (
+    AnswerError,
+    NothingToFetchError,
+    StatbankError,
+    UnbuildableRequestError,
+)
+from kommuneintegration.statbank.tables import (
+    TABLES,
+    Table,
+    TableInfo,
+    checked_rows,
+    to_observations,
+)
 
 __all__ = [
     "COUNTRY",
@@ -44,16 +55,15 @@ __all__ = [
     "Request",
     "StatbankError",
     "cached",
+    "city_bands",
     "fetch",
     "plan",
 ]
 
-#: Statistics Denmark's code for the whole country.
-COUNTRY: Final = "000"
 #: What the panel of context figures is stored as, instead of a plugin's indicator id.
 PANEL: Final = "panel"
 #: The tables of the panel: put beside every city and the whole country.
-PANEL_TABLES: Final = ("RAS200", "FOLK1E")
+PANEL_TABLES: Final = tuple(t.id for t in TABLES.values() if t.panel_groups)
 
 
 @attrs.frozen
@@ -68,13 +78,18 @@ class Request:
 
 @attrs.frozen
 class FetchReport:
-    """What a fetch did: answers stored or taken from the cache, figures, suppressed cells."""
+    """What a fetch did: answers stored or taken from the cache, figures, and what to know."""
 
     requests: int
     from_cache: int
     figures: int
     suppressed: int
     tables: Mapping[str, str]  # table -> updated
+    #: One line each: a request not sent and why, nothing to fetch, a table's mandatory
+    #: footnote, an answer with no figures, new figures a refresh would bring.
+    notes: tuple[str, ...] = ()
+    #: Requests not sent because the table cannot answer them as asked.
+    skipped: int = 0
 
     def text(self) -> str:
         line = _("{requests} requests ({cached} from the cache), {figures} figures").format(
@@ -87,6 +102,7 @@ class FetchReport:
             "  " + _("{table}: updated {when}").format(table=t, when=u)
             for t, u in sorted(self.tables.items())
         ]
+        lines += [f"  - {note}" for note in self.notes]
         return "\n".join(lines)
 
 
@@ -100,15 +116,6 @@ class Fetched:
     @property
     def empty(self) -> bool:
         return not self.observations and not self.panel
-
-    def joined(
-        self, extra: Mapping[str, Iterable[Observation]] | None = None
-    ) -> dict[str, list[Observation]]:
-        """Other figures per municipality (a CSV file's) with these added: what evaluation takes."""
-        together = {code: list(points) for code, points in (extra or {}).items()}
-        for code, points in self.observations.items():
-            together.setdefault(code, []).extend(points)
-        return together
 
 
 def _ages(registry: Registry, code: str, indicator_id: str) -> tuple[str, ...]:
@@ -126,10 +133,25 @@ def _ages(registry: Registry, code: str, indicator_id: str) -> tuple[str, ...]:
     return tuple(dict.fromkeys(bands))
 
 
+def city_bands(registry: Registry, code: str) -> tuple[str, ...]:
+    """The age bands a city's documents use for its indicators measured by a Statbank table:
+    what its panel rows show (see :mod:`.context`)."""
+    bands: list[str] = []
+    for strategy in registry.strategies.get(code, ()):
+        for ind in strategy.indicators:
+            if ind.statbank:
+                bands += _ages(registry, code, ind.id)
+    return tuple(dict.fromkeys(bands))
+
+
 def plan(
     registry: Registry, codes: Iterable[str], *, all_municipalities: bool = False
 ) -> list[Request]:
-    """The requests a fetch makes: the plugins' declared indicators, then the context panel."""
+    """The requests a fetch makes: the plugins' declared indicators, then the context panel.
+
+    The panel asks each table for its broad bands and the bands the cities' own
+    documents use for an indicator of that table, so the city's band can be shown.
+    """
     codes = [c for c in dict.fromkeys(codes) if c != COUNTRY]
     requests: list[Request] = []
     for code in codes:
@@ -141,7 +163,8 @@ def plan(
                         requests.append(request)
     areas = tuple(official_municipalities()) if all_municipalities else tuple(codes)
     for table in PANEL_TABLES:
-        requests.append(Request(table, PANEL, (COUNTRY, *areas)))
+        bands = tuple(dict.fromkeys(b for r in requests if r.table == table for b in r.ages))
+        requests.append(Request(table, PANEL, (COUNTRY, *areas), bands))
     return requests
 
 
@@ -159,9 +182,12 @@ def fetch(
 ) -> FetchReport:
     """Fetch and cache what the plugins' indicators and the panel need.
 
-    ``offline`` never touches the network: every answer must be in the cache.
-    ``refresh`` asks again even for cached answers. All answers are stored in
-    one transaction at the end, so a failure leaves the cache as it was.
+    Every request is built from the table's own ``tableinfo`` and checked
+    before it is sent; one the table cannot answer is not sent and the report
+    says why. Every answer is read back against its request before anything is
+    stored. ``offline`` never touches the network: every answer must be in the
+    cache. ``refresh`` asks again even for cached answers. All answers are stored
+    in one transaction at the end, so a failure leaves the cache as it was.
     """
     if offline and refresh:
         raise ValueError("--offline and --refresh exclude each other")
@@ -171,25 +197,27 @@ def fetch(
     infos: dict[str, tuple[TableInfo, str]] = {}
     new_infos: dict[str, tuple[str, str]] = {}
     new_answers: list[tuple[str, str, str, str, str]] = []
-    from_cache = figures = suppressed = 0
+    notes: list[str] = []
+    from_cache = figures = suppressed = skipped = 0
     for number, request in enumerate(requests, 1):
         if progress is not None:
             progress(number, len(requests), f"{request.table} {request.indicator}")
         if request.table not in infos:
-            stored = cache.tableinfo(request.table)
-            if stored is not None and (offline or not refresh):
-                infos[request.table] = (parse_tableinfo(stored[1], request.table), stored[1])
-            elif client is None:
-                raise StatbankError(
-                    f"--offline: the cache holds no description of {request.table}; run fetch without --offline first"
-                )
-            else:
-                info, raw = client.tableinfo(request.table)
-                infos[request.table] = (info, raw)
-                new_infos[request.table] = (info.updated, raw)
+            infos[request.table] = _tableinfo(
+                request.table, cache, client, refresh=refresh, new=new_infos, notes=notes
+            )
         info = infos[request.table][0]
         table = TABLES[request.table]
-        variables = table.query(info, request.areas, since, request.ages)
+        try:
+            variables = table.query(info, request.areas, since, request.ages)
+        except NothingToFetchError as exc:
+            notes.append(_("nothing to fetch: {reason}").format(reason=exc))
+            skipped += 1
+            continue
+        except UnbuildableRequestError as exc:
+            notes.append(_("not asked: {reason}").format(reason=exc))
+            skipped += 1
+            continue
         query = canonical(data_request(request.table, variables))
         stored_answer = cache.answer(request.table, query, request.indicator)
         if stored_answer is not None and (offline or not refresh):
@@ -202,12 +230,21 @@ def fetch(
             )
         else:
             body = client.data(request.table, variables)
+        found, hidden = _read(table, info, body, variables, request.indicator)
+        count = sum(len(v) for v in found.values())
+        if count and (stored_answer is None or (refresh and client is not None)):
             new_answers.append((request.table, query, request.indicator, info.updated, body))
-        found, hidden = to_observations(
-            table, info, parse_bulk(body), request.indicator, base_url()
-        )
-        figures += sum(len(v) for v in found.values())
+        if not count:
+            notes.append(
+                _("{table} gave no figures for {what}").format(
+                    table=request.table, what=", ".join(request.areas)
+                )
+            )
+        figures += count
         suppressed += hidden
+    for table_id, (info, _raw) in infos.items():
+        if info.footnote and info.footnote_mandatory:
+            notes.append(f"{table_id}: {info.footnote}")
     cache.store(new_infos, new_answers)
     return FetchReport(
         requests=len(requests),
@@ -215,7 +252,56 @@ def fetch(
         figures=figures,
         suppressed=suppressed,
         tables={t: i.updated for t, (i, _) in infos.items()},
+        notes=tuple(dict.fromkeys(notes)),
+        skipped=skipped,
     )
+
+
+def _tableinfo(
+    table: str,
+    cache: Cache,
+    client: StatbankClient | None,
+    *,
+    refresh: bool,
+    new: dict[str, tuple[str, str]],
+    notes: list[str],
+) -> tuple[TableInfo, str]:
+    """The table's description: asked afresh whenever online, so that new figures are noticed."""
+    stored = cache.tableinfo(table)
+    if client is None:
+        if stored is None:
+            raise StatbankError(
+                f"--offline: the cache holds no description of {table}; run fetch without "
+                "--offline first"
+            )
+        return parse_tableinfo(stored[1], table), stored[1]
+    info, raw = client.tableinfo(table)
+    if stored is not None and not refresh:
+        cached_info = parse_tableinfo(stored[1], table)
+        if info.updated != cached_info.updated:
+            notes.append(
+                _(
+                    "{table} was updated {new} since the cached answers ({old}): "
+                    "fetch --refresh brings the new figures"
+                ).format(table=table, new=info.updated, old=cached_info.updated)
+            )
+        return cached_info, stored[1]
+    new[table] = (info.updated, raw)
+    return info, raw
+
+
+def _read(
+    table: Table,
+    info: TableInfo,
+    body: str,
+    variables: Mapping[str, list[str]],
+    indicator: str,
+) -> tuple[dict[str, list[Observation]], int]:
+    """An answer read back against its request: checked cells, the left-out zeros, observations."""
+    rows = parse_bulk(body)
+    if not rows:  # no cell at all: never read as a table of zeros
+        return {}, 0
+    return to_observations(table, info, checked_rows(info, rows, variables), indicator, base_url())
 
 
 def cached(
@@ -249,9 +335,11 @@ def cached(
             if stored is None:
                 continue
             infos[table_id] = parse_tableinfo(stored[1], table_id)
-        found, _hidden = to_observations(
-            TABLES[table_id], infos[table_id], parse_bulk(answer.body), indicator, base_url()
-        )
+        asked = {v["code"]: list(v["values"]) for v in json.loads(answer.query)["variables"]}
+        try:
+            found, _hidden = _read(TABLES[table_id], infos[table_id], answer.body, asked, indicator)
+        except AnswerError:
+            continue  # an answer stored before it was checked: not used
         for code, points in found.items():
             if indicator == PANEL:
                 for obs in points:  # a newer answer for the same cell replaces an older one

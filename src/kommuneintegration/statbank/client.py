@@ -18,16 +18,12 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
 
-from kommuneintegration.errors import KommuneintegrationError
+from kommuneintegration.statbank.errors import AnswerError, StatbankError
 from kommuneintegration.statbank.tables import PUBLIC_ADDRESS, Row, TableInfo
 
 __all__ = ["URL_ENV", "StatbankClient", "StatbankError", "base_url"]
 
 URL_ENV: Final = "KOMMUNEINTEGRATION_STATBANK_URL"
-
-
-class StatbankError(KommuneintegrationError, RuntimeError):
-    """The Statbank could not give an answer: DST's error, or no network. One line."""
 
 
 def base_url() -> str:
@@ -116,23 +112,44 @@ def _error_line(status: int, text: str, body: Mapping[str, Any]) -> str:
 
 
 def parse_tableinfo(text: str, table: str = "?") -> TableInfo:
+    """A ``tableinfo`` answer, checked: the table asked for, with its variables and codes."""
     try:
         data = json.loads(text)
-        variables = {
-            v["id"]: tuple(str(value["id"]) for value in v.get("values", ()))
-            for v in data.get("variables", ())
-        }
-        return TableInfo(
-            id=str(data.get("id", table)),
+        variables: dict[str, tuple[str, ...]] = {}
+        labels: dict[str, dict[str, str]] = {}
+        time = "Tid"
+        for v in data.get("variables", ()):
+            ident = str(v["id"])
+            values = v.get("values", ())
+            variables[ident] = tuple(str(value["id"]) for value in values)
+            labels[ident] = {str(value["id"]): str(value.get("text", "")) for value in values}
+            if v.get("time"):
+                time = ident
+        footnote = data.get("footnote") or {}
+        documentation = data.get("documentation") or {}
+        info = TableInfo(
+            id=str(data.get("id", "")),
             text=str(data.get("text", "")),
+            description=str(data.get("description", "")),
             unit=str(data.get("unit", "")),
             updated=str(data.get("updated", "")),
+            suppressed=str(data.get("suppressedDataValue", "0") or "0"),
+            documentation=str(documentation.get("url", "") or ""),
+            footnote=str(footnote.get("text", "") or ""),
+            footnote_mandatory=bool(footnote.get("mandatory", False)),
             variables=variables,
+            labels=labels,
+            time=time,
         )
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise StatbankError(
             f"the Statbank's description of {table} is not as documented ({exc})"
         ) from None
+    if table != "?" and info.id.upper() != table.upper():
+        raise AnswerError(f"the Statbank described {info.id or 'no table'} when asked for {table}")
+    if not info.variables:
+        raise AnswerError(f"the Statbank's description of {table} names no variables")
+    return info
 
 
 def parse_bulk(text: str) -> list[Row]:
@@ -141,7 +158,7 @@ def parse_bulk(text: str) -> list[Row]:
     try:
         header = [h.strip() for h in next(reader)]
     except StopIteration:
-        return []
+        raise AnswerError("the Statbank's answer is empty: not even a header line") from None
     if not header or header[-1].upper() != "INDHOLD":
         raise StatbankError(
             f"the Statbank's answer has no INDHOLD column (header: {';'.join(header)})"

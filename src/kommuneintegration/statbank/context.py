@@ -1,40 +1,29 @@
 """A city's Statbank figures beside the whole country and its kommunegruppe.
 
-For each compared city: the latest employment rate by origin (RAS200, the
-broad age band) and the population by origin (FOLK1E), beside the same figure
-for the whole country (code 000) and the median of the fetched municipalities
-of the city's kommunegruppe (DST's KOMMUNEGRUPPER v1:2018). The median says
-how many municipalities it rests on: after ``fetch --all``, all of the group's.
+For each compared city: the latest figures of each panel table
+(:data:`~kommuneintegration.statbank.tables.TABLES`: RAS200's employment rate
+by origin, FOLK1E's population by origin as shares of all residents), beside
+the same figure for the whole country and the median of the fetched
+municipalities of the city's kommunegruppe (DST's KOMMUNEGRUPPER v1:2018). The
+median says how many municipalities it rests on: after ``fetch --all``, all of
+the group's. Which age band a row shows is a rule, never the order of an
+answer: the bands the city's own documents use for the table, else the table's
+first broad band (RAS200: 16-64, which runs through the latest year).
 """
 
 from __future__ import annotations
 
 import statistics
 from collections.abc import Iterable, Mapping, Sequence
-from typing import Final
 
 import attrs
 
 from kommuneintegration.i18n import _
 from kommuneintegration.models import Municipality, Observation
-from kommuneintegration.municipalities import official_municipalities
+from kommuneintegration.municipalities import COUNTRY, official_municipalities
+from kommuneintegration.statbank.tables import TABLES, Table
 
 __all__ = ["ContextRow", "context_rows"]
-
-#: The groups shown, in order, per table.
-_GROUPS: Final = {
-    "RAS200": (
-        "danish-origin",
-        "immigrants",
-        "descendants",
-        "immigrants-non-western",
-        "descendants-non-western",
-    ),
-    "FOLK1E": ("danish-origin", "immigrants-and-descendants", "non-western"),
-}
-#: Tables whose counts are shown as shares of all residents, so places of any size compare.
-_AS_SHARES: Final = frozenset({"FOLK1E"})
-_COUNTRY: Final = "000"
 
 
 @attrs.frozen
@@ -56,12 +45,8 @@ class ContextRow:
     note: str = ""
 
 
-def _table(obs: Observation) -> str:
-    return obs.provenance.document.removeprefix("statbank-").upper()
-
-
 def _shares(points: Sequence[Observation]) -> list[Observation]:
-    """Counts as percent of all residents of the same place and year (FOLK1E's TOT)."""
+    """Counts as percent of all residents of the same place and year (the table's total)."""
     totals = {(o.year, o.age_band): o.value for o in points if o.group == "all"}
     return [
         attrs.evolve(
@@ -75,69 +60,91 @@ def _shares(points: Sequence[Observation]) -> list[Observation]:
     ]
 
 
+def _bands(table: Table, points: Sequence[Observation], wanted: Sequence[str]) -> list[str]:
+    """The bands a city's rows show: its documents' bands that the panel has, else the first
+    broad band the panel has, else all ages."""
+    held = {str(o.age_band) if o.age_band else "" for o in points}
+    chosen = [b for b in wanted if b in held]
+    if chosen:
+        return chosen
+    broad = [b for b in table.broad_bands if b in held]
+    return broad[:1] or [""]
+
+
 def context_rows(
-    panel: Mapping[str, Sequence[Observation]], cities: Iterable[Municipality]
+    panel: Mapping[str, Sequence[Observation]],
+    cities: Iterable[Municipality],
+    bands: Mapping[str, Sequence[str]] | None = None,
 ) -> list[ContextRow]:
+    """The context rows of each city; ``bands`` gives, per city code, the age bands its
+    documents use (see :func:`kommuneintegration.statbank.city_bands`)."""
     official = official_municipalities()
-    panel = {
+    shown = {
         code: [
-            *(o for o in points if _table(o) not in _AS_SHARES),
-            *_shares([o for o in points if _table(o) in _AS_SHARES]),
+            *(o for o in points if not TABLES[o.table].panel_as_shares),
+            *_shares([o for o in points if TABLES[o.table].panel_as_shares]),
         ]
         for code, points in panel.items()
     }
     rows: list[ContextRow] = []
     for city in cities:
-        if city.code == _COUNTRY or city.code not in panel or city.code not in official:
+        if city.code == COUNTRY or city.code not in shown or city.code not in official:
             continue
         kommunegruppe = official[city.code].group
-        peers = [c for c, m in official.items() if m.group == kommunegruppe and c in panel]
-        for table, groups in _GROUPS.items():
-            mine = [o for o in panel[city.code] if _table(o) == table and o.group in groups]
+        peers = [c for c, m in official.items() if m.group == kommunegruppe and c in shown]
+        for table in TABLES.values():
+            if not table.panel_groups:
+                continue
+            mine = [
+                o for o in shown[city.code] if o.table == table.id and o.group in table.panel_groups
+            ]
             if not mine:
                 continue
-            # The latest year, and in RAS200 that year's broad age band (16-64, 16-65 or 16-66).
-            year = max(o.year or 0 for o in mine)
-            latest = [o for o in mine if o.year == year and (table != "RAS200" or _broad(o))]
-            for group in groups:
-                hit = next((o for o in latest if o.group == group), None)
-                if hit is None:
+            for band in _bands(table, mine, (bands or {}).get(city.code, ())):
+                in_band = [o for o in mine if (str(o.age_band) if o.age_band else "") == band]
+                if not in_band:
                     continue
-
-                def same(o: Observation, hit: Observation = hit, table: str = table) -> bool:
-                    return (
-                        _table(o) == table
-                        and o.group == hit.group
-                        and o.age_band == hit.age_band
-                        and o.year == hit.year
-                    )
-
-                country = next((o.value for o in panel.get(_COUNTRY, ()) if same(o)), None)
-                values = [o.value for c in peers for o in panel[c] if same(o)]
-                rows.append(
-                    ContextRow(
-                        municipality=city.code,
-                        table=table,
-                        group=group,
-                        age_band=str(hit.age_band) if hit.age_band else None,
-                        year=year,
-                        unit=hit.unit,
-                        value=hit.value,
-                        country=country,
-                        group_name=official[city.code].group_label,
-                        group_median=round(statistics.median(values), 1) if values else None,
-                        group_size=len(values),
-                        source=str(
-                            hit.provenance.cited.citation()
-                            if hit.provenance.cited
-                            else hit.provenance.document
-                        ),
-                        note=hit.note,
-                    )
-                )
+                year = max(o.year or 0 for o in in_band)
+                latest = [o for o in in_band if o.year == year]
+                for group in table.panel_groups:
+                    hit = next((o for o in latest if o.group == group), None)
+                    if hit is not None:
+                        rows.append(_row(city, table, hit, shown, peers))
     return rows
 
 
-def _broad(obs: Observation) -> bool:
-    band = obs.age_band
-    return band is not None and band.low == 16 and band.high in (64, 65, 66)
+def _row(
+    city: Municipality,
+    table: Table,
+    hit: Observation,
+    shown: Mapping[str, Sequence[Observation]],
+    peers: Sequence[str],
+) -> ContextRow:
+    def same(o: Observation) -> bool:
+        return (
+            o.table == hit.table
+            and o.group == hit.group
+            and o.age_band == hit.age_band
+            and o.year == hit.year
+        )
+
+    country = next((o.value for o in shown.get(COUNTRY, ()) if same(o)), None)
+    values = [o.value for c in peers for o in shown[c] if same(o)]
+    municipality = official_municipalities()[city.code]
+    return ContextRow(
+        municipality=city.code,
+        table=table.id,
+        group=hit.group or "",
+        age_band=str(hit.age_band) if hit.age_band else None,
+        year=hit.year or 0,
+        unit=hit.unit,
+        value=hit.value,
+        country=country,
+        group_name=municipality.group_label,
+        group_median=round(statistics.median(values), 1) if values else None,
+        group_size=len(values),
+        source=str(
+            hit.provenance.cited.citation() if hit.provenance.cited else hit.provenance.document
+        ),
+        note=hit.note,
+    )

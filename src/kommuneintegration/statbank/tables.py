@@ -1,40 +1,101 @@
-"""What each Statistics Denmark table means: its origin codes, age bands, time codes and unit.
+"""What each Statistics Denmark table means, as one record of data: codes, bands, sums, unit.
 
 Origin codes differ by table, which is the main trap of the Statbank: in
 RAS200 "20" is immigrants, in FOLK1E immigrants are "24" and "25", in FOLK1C
-"4". Each :class:`Table` maps its own codes onto the library's target groups,
-reads suppressed cells ("..") as missing, never as zero, and marks breaks in a
-series, such as RAS200's broad age band (16-64 to 2019, 16-65 from 2020,
-"1666" = 16-66 from 2022), which are never silently joined.
+"4". Each :class:`Table` maps its own codes onto the library's target groups;
+codes whose spelling is not confirmed (RAS200's all-origins total, "0" or
+"00") are found in the table's own ``tableinfo`` by their text ("I alt").
+
+A request is built from ``tableinfo`` alone (:meth:`Table.query`): every
+variable of the table is given, each with at least one value it has, as DST
+requires of a BULK request; what cannot be built is not sent
+(:class:`UnbuildableRequestError`), and a period range with no period in it is
+nothing to fetch (:class:`NothingToFetchError`). An answer is read back against what
+was asked (:func:`to_observations`): its columns, its codes, no cell twice, and
+every cell that BULK leaves out read as the table's ``suppressedDataValue``
+(0), while ".." stays missing.
 """
 
 from __future__ import annotations
 
+import itertools
 import re
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Final
 
 import attrs
 
+from kommuneintegration.i18n import _
 from kommuneintegration.models import AgeBand, Observation, Provenance, SourceDocument
+from kommuneintegration.statbank.errors import (
+    AnswerError,
+    NothingToFetchError,
+    UnbuildableRequestError,
+)
+from kommuneintegration.words import fold
 
-__all__ = ["TABLES", "Row", "Table", "TableInfo", "to_observations"]
+__all__ = [
+    "TABLES",
+    "Row",
+    "Table",
+    "TableInfo",
+    "checked_rows",
+    "document",
+    "to_observations",
+]
 
-#: Cells Statistics Denmark suppresses or leaves out: missing, never zero.
-MISSING_CELLS: Final = frozenset({"..", "...", "-", ""})
+#: Cells Statistics Denmark suppresses: missing, never zero.
+MISSING_CELLS: Final = frozenset({"..", "...", "-"})
 #: The Statbank's documented address (overridable at run time, see :mod:`.client`).
 PUBLIC_ADDRESS: Final = "https://api.statbank.dk/v1"
+#: The value every variable may be given as: all its values.
+ALL: Final = "*"
+#: How DST names the total of a variable in ``tableinfo`` (read by text, never guessed).
+_TOTAL_TEXTS: Final = ("i alt", "alder i alt", "total", "i alt (ialt)")
 
 
 @attrs.frozen
 class TableInfo:
-    """What ``tableinfo`` says of a table: its title, unit, last update and its variables' codes."""
+    """What ``tableinfo`` says of a table, as DST answers it.
+
+    ``text`` is DST's short title and ``description`` its long one;
+    ``suppressed`` is ``suppressedDataValue``, what a cell left out of a BULK
+    answer means ("0"); ``footnote`` must be shown with the figures where
+    ``footnote_mandatory``; ``documentation`` is the address of the
+    statistic's documentation, cited with every figure.
+    """
 
     id: str
     text: str
     unit: str
     updated: str
     variables: Mapping[str, tuple[str, ...]]
+    description: str = ""
+    suppressed: str = "0"
+    documentation: str = ""
+    footnote: str = ""
+    footnote_mandatory: bool = False
+    #: Variable id -> value id -> the value's text.
+    labels: Mapping[str, Mapping[str, str]] = attrs.field(factory=dict)
+    #: The id of the time variable ("Tid").
+    time: str = "Tid"
+
+    def code_for(self, variable: str, text: str) -> str | None:
+        """The value of ``variable`` whose text is ``text`` (folded), if the table has one."""
+        wanted = fold(text)
+        for code, label in self.labels.get(variable, {}).items():
+            if fold(label) == wanted:
+                return code
+        return None
+
+    def total(self, variable: str) -> str | None:
+        """The value that stands for all of ``variable`` ("TOT", "IALT", "0"), found by its text."""
+        for text in _TOTAL_TEXTS:
+            code = self.code_for(variable, text)
+            if code is not None:
+                return code
+        offered = self.variables.get(variable, ())
+        return next((c for c in ("TOT", "IALT") if c in offered), None)
 
 
 @attrs.frozen
@@ -47,22 +108,52 @@ class Row:
 
 @attrs.frozen
 class Table:
-    """How to ask a table for figures by origin and read the answer."""
+    """One Statbank table: how to ask it for figures by origin and how to read the answer."""
 
     id: str
     unit: str
-    #: HERKOMST code -> target group id.
+    #: HERKOMST code -> target group id, for codes confirmed in DST's answers.
     origins: Mapping[str, str]
-    #: Fixed choices for the other variables ("KØN": "TOT", "BEREGNING": "BFK").
-    fixed: Mapping[str, str]
-    #: The age variable and the codes to ask for ("" for none).
+    #: Target group id -> the text of its HERKOMST value in tableinfo, for codes whose
+    #: spelling is not confirmed ("all": "I alt" in RAS200, "0" or "00").
+    origin_texts: Mapping[str, str] = attrs.field(factory=dict)
+    #: Fixed choices for other variables ("KØN": "TOT", "BEREGNING": "BFK"); a variable
+    #: the table does not have is left out, never sent.
+    fixed: Mapping[str, str] = attrs.field(factory=dict)
+    #: The age variable ("" for none) and the library's band -> the table's code.
     age_variable: str = "ALDER"
-    ages: tuple[str, ...] = ()
+    age_codes: Mapping[str, str] = attrs.field(factory=dict)
+    #: The broad bands the panel may show, in order of preference after the city's own.
+    broad_bands: tuple[str, ...] = ()
     #: Quarterly tables: keep this quarter of each year ("K1": the 1st of January).
     quarter: str = ""
-    #: Codes that must be summed into a group: group id -> HERKOMST codes (counts only).
+    #: Codes summed into a group: group id -> HERKOMST codes (counts only).
     sums: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
     concept: str = ""
+    #: The groups the panel of context figures shows, in order.
+    panel_groups: tuple[str, ...] = ()
+    #: The panel shows the counts as shares of all residents, so places of any size compare.
+    panel_as_shares: bool = False
+
+    def origin_codes(self, info: TableInfo) -> dict[str, str]:
+        """HERKOMST code -> group, for the codes this table's tableinfo has."""
+        offered = set(info.variables.get("HERKOMST", ()))
+        found = {code: group for code, group in self.origins.items() if code in offered}
+        for group, text in self.origin_texts.items():
+            code = info.code_for("HERKOMST", text)
+            if code is not None:
+                found.setdefault(code, group)
+        return found
+
+    def age_code(self, band: str) -> str:
+        return self.age_codes.get(band, band)
+
+    def band(self, code: str) -> AgeBand | None:
+        """The library's age band of one of the table's age codes (``None`` for all ages)."""
+        if code in ("IALT", "TOT", ""):
+            return None
+        back = {v: k for k, v in self.age_codes.items()}
+        return AgeBand.parse(back.get(code, code))
 
     def query(
         self,
@@ -71,23 +162,71 @@ class Table:
         since: int | None = None,
         ages: Iterable[str] = (),
     ) -> dict[str, list[str]]:
-        """The variables of a data request, checked against what the table offers."""
-        times = [t for t in info.variables.get("Tid", ()) if _year(t) >= (since or 0)]
-        if self.quarter:
-            times = [t for t in times if t.endswith(self.quarter)]
-        offered_areas = set(info.variables.get("OMRÅDE", ()))
-        wanted: dict[str, list[str]] = {
-            # Only codes the table has: DST refuses a request that names an unknown code.
-            "OMRÅDE": [a for a in dict.fromkeys(areas) if not offered_areas or a in offered_areas],
-            "HERKOMST": [c for c in self.origins if c in info.variables.get("HERKOMST", ())],
-        }
-        if self.age_variable:
-            offered = info.variables.get(self.age_variable, ())
-            asked = [*self.ages, *(_dst_age(a) for a in ages)]
-            wanted[self.age_variable] = [a for a in dict.fromkeys(asked) if a in offered]
-        wanted.update({k: [v] for k, v in self.fixed.items()})
-        wanted["Tid"] = times
+        """The variables of a data request, every one of the table's, each with values it has.
+
+        Raises :class:`UnbuildableRequestError` (with the variable and why) rather than
+        send what DST refuses, and :class:`NothingToFetchError` for a period range the
+        table has no period in.
+        """
+        if info.id.upper() != self.id.upper():
+            raise AnswerError(
+                f"the Statbank described {info.id or 'another table'} when asked for {self.id}"
+            )
+        wanted: dict[str, list[str]] = {}
+        for variable, offered in info.variables.items():
+            key = variable.upper()
+            if variable == info.time or key == "TID":
+                times = [t for t in offered if _year(t) >= (since or 0)]
+                if self.quarter:
+                    times = [t for t in times if t.endswith(self.quarter)]
+                if not times:
+                    first = offered[0] if offered else "?"
+                    last = offered[-1] if offered else "?"
+                    raise NothingToFetchError(
+                        _("{table} has no period from {since} on (it runs {first}-{last})").format(
+                            table=self.id, since=since, first=first, last=last
+                        )
+                    )
+                wanted[variable] = times
+            elif key == "OMRÅDE":
+                wanted[variable] = [a for a in dict.fromkeys(areas) if a in offered]
+            elif key == "HERKOMST":
+                wanted[variable] = list(self.origin_codes(info))
+            elif self.age_variable and key == self.age_variable.upper():
+                asked = [self.age_code(a) for a in (*self.broad_bands, *ages)]
+                chosen = [a for a in dict.fromkeys(asked) if a in offered]
+                wanted[variable] = chosen or _total_or_empty(info, variable)
+            elif key in {k.upper() for k in self.fixed}:
+                code = next(v for k, v in self.fixed.items() if k.upper() == key)
+                wanted[variable] = [code] if code == ALL or code in offered else []
+            else:
+                wanted[variable] = _total_or_empty(info, variable)
+            if not wanted[variable]:
+                raise UnbuildableRequestError(_why_empty(self, info, variable, areas))
         return wanted
+
+
+def _total_or_empty(info: TableInfo, variable: str) -> list[str]:
+    total = info.total(variable)
+    return [total] if total is not None else []
+
+
+def _why_empty(table: Table, info: TableInfo, variable: str, areas: Iterable[str]) -> str:
+    key = variable.upper()
+    if key == "OMRÅDE":
+        return _("{table} has none of the areas asked for ({areas})").format(
+            table=table.id, areas=", ".join(areas)
+        )
+    if key == "HERKOMST":
+        return _("{table} has none of the origin codes the library reads").format(table=table.id)
+    if key in {k.upper() for k in table.fixed}:
+        code = next(v for k, v in table.fixed.items() if k.upper() == key)
+        return _("{table} has no value {code} for {variable}").format(
+            table=table.id, code=code, variable=variable
+        )
+    return _(
+        "{table} has a variable {variable} with no total, and the library cannot choose for it"
+    ).format(table=table.id, variable=variable)
 
 
 def _year(time_code: str) -> int:
@@ -95,20 +234,11 @@ def _year(time_code: str) -> int:
     return int(match.group(1)) if match else 0
 
 
-def _dst_age(band: str) -> str:
-    """The library's "16-66" as RAS200 writes it ("1666"); other bands are the same."""
-    return "1666" if band == "16-66" else band
-
-
-#: RAS200's broad age band by year: a new band starts a new series.
-_RAS200_BROAD: Final = {"16-64": "to 2019", "16-65": "2020-2021", "1666": "from 2022"}
-
 TABLES: Final[Mapping[str, Table]] = {
     "RAS200": Table(
         id="RAS200",
         unit="percent",
         origins={
-            "0": "all",
             "10": "danish-origin",
             "20": "immigrants",
             "24": "immigrants-western",
@@ -117,9 +247,22 @@ TABLES: Final[Mapping[str, Table]] = {
             "34": "descendants-western",
             "35": "descendants-non-western",
         },
+        # The all-origins code is "0" or "00" in what others recorded: read it by its text.
+        origin_texts={"all": "I alt"},
         fixed={"KØN": "TOT", "BEREGNING": "BFK"},
-        ages=("16-64", "16-65", "1666"),
+        # "16-64" runs through the latest year; 16-65 (2020-) and 16-66 (2022-, "1666")
+        # are bands of their own, added beside it, each its own series.
+        age_codes={"16-66": "1666"},
+        broad_bands=("16-64",),
         concept="employment rate (beskæftigelsesfrekvens, BFK), end of November",
+        panel_groups=(
+            "all",
+            "danish-origin",
+            "immigrants",
+            "descendants",
+            "immigrants-non-western",
+            "descendants-non-western",
+        ),
     ),
     "FOLK1E": Table(
         id="FOLK1E",
@@ -132,8 +275,8 @@ TABLES: Final[Mapping[str, Table]] = {
             "34": "descendants-western",
             "35": "descendants-non-western",
         },
-        fixed={"KØN": "TOT"},
-        ages=("IALT",),
+        fixed={"KØN": "TOT", "ALDER": "IALT"},
+        age_variable="",
         quarter="K1",
         sums={
             "immigrants": ("24", "25"),
@@ -143,50 +286,100 @@ TABLES: Final[Mapping[str, Table]] = {
             "immigrants-and-descendants": ("24", "25", "34", "35"),
         },
         concept="population on the 1st of January (1st quarter)",
+        panel_groups=("danish-origin", "immigrants-and-descendants", "non-western"),
+        panel_as_shares=True,
     ),
     "FOLK1C": Table(
         id="FOLK1C",
         unit="person",
         origins={"TOT": "all", "5": "danish-origin", "4": "immigrants", "3": "descendants"},
-        fixed={"KØN": "TOT", "ALDER": "IALT", "IELAND": "*"},
+        fixed={"KØN": "TOT", "ALDER": "IALT", "IELAND": ALL},
         age_variable="",
         quarter="K1",
-        concept="population on the 1st of January by country of origin (IELAND, DST's 4-digit codes); ends 2020",
+        concept=(
+            "population on the 1st of January by country of origin (IELAND, DST's 4-digit "
+            "codes), 2008K1 to the latest quarter"
+        ),
     ),
 }
 
 
-def _number(text: str) -> float:
-    return float(text.strip().replace(".", "").replace(",", ".") if "," in text else text)
-
-
-def _age(table: Table, code: str) -> tuple[AgeBand | None, str]:
-    """The age band of a code, and a note where the code marks a break in the series."""
-    if code in ("IALT", "TOT", ""):
-        return None, ""
-    if code == "1666":
-        code = "16-66"
-    note = ""
-    broad = {"16-64": "16-64", "16-65": "16-65", "16-66": "1666"}
-    if table.id == "RAS200" and code in broad:
-        note = (
-            f"RAS200's broad age band is {code} ({_RAS200_BROAD[broad[code]]}): DST changed "
-            "it from 16-64 to 16-65 in 2020 and to 16-66 in 2022, a break in the series, so "
-            "each band is a series of its own"
-        )
-    return AgeBand.parse(code), note
+def _number(text: str, decimal: str) -> float:
+    """A cell as DST prints it for the language: no thousands separator, one decimal sign."""
+    cleaned = text.strip()
+    other = "." if decimal == "," else ","
+    if not re.fullmatch(r"-?\d+(?:[.,]\d+)?", cleaned) or other in cleaned:
+        raise AnswerError(f"a cell is not a number as DST writes it: {text!r}")
+    return float(cleaned.replace(",", "."))
 
 
 def document(info: TableInfo, address: str = PUBLIC_ADDRESS) -> SourceDocument:
-    """The table as a document a reader can look up."""
+    """The table as a document a reader can look up, with its documentation where DST gives it."""
+    where = f"{address}/data, table {info.id} (licence CC BY 4.0)"
+    if info.documentation:
+        where += f"; documentation {info.documentation}"
     return SourceDocument(
         key=f"statbank-{info.id.lower()}",
         publisher="Danmarks Statistik",
         title=f"Statistikbanken, tabel {info.id}: {info.text}",
         status="statistics",
         date=f"opdateret {info.updated}",
-        address=f"{address}/data, table {info.id} (licence CC BY 4.0)",
+        address=where,
     )
+
+
+def _expand(info: TableInfo, asked: Mapping[str, Sequence[str]]) -> dict[str, tuple[str, ...]]:
+    """The codes asked for, "*" read as every value the table has; keyed by upper-case id."""
+    return {
+        k.upper(): tuple(info.variables.get(k, ())) if ALL in v else tuple(v)
+        for k, v in asked.items()
+    }
+
+
+def _combinations(asked: Mapping[str, tuple[str, ...]]) -> Iterator[tuple[str, ...]]:
+    return itertools.product(*asked.values())
+
+
+def checked_rows(
+    info: TableInfo, rows: Sequence[Row], asked: Mapping[str, Sequence[str]]
+) -> list[Row]:
+    """The answer's cells, checked against the request, with the cells BULK left out.
+
+    Every row's columns are the variables asked for and its codes were asked
+    for; no cell comes twice. A combination asked for and absent is the table's
+    ``suppressedDataValue`` (BULK leaves out the zeros).
+    """
+    expanded = _expand(info, asked)
+    names = list(expanded)
+    seen: dict[tuple[str, ...], Row] = {}
+    for number, row in enumerate(rows, 1):
+        columns = {k.upper() for k in row.codes}
+        if columns != set(names):
+            missing = sorted(set(names) - columns)
+            extra = sorted(columns - set(names))
+            raise AnswerError(
+                f"row {number} of the answer for {info.id} has other columns than asked for"
+                + (f" (missing {', '.join(missing)})" if missing else "")
+                + (f" (not asked {', '.join(extra)})" if extra else "")
+            )
+        codes = {k.upper(): v for k, v in row.codes.items()}
+        key = tuple(codes[n] for n in names)
+        for name, code in zip(names, key, strict=True):
+            if code not in expanded[name]:
+                raise AnswerError(
+                    f"row {number} of the answer for {info.id} has {name}={code}, "
+                    "which was not asked for"
+                )
+        if key in seen:
+            raise AnswerError(
+                f"row {number} of the answer for {info.id} repeats the cell "
+                + ", ".join(f"{n}={c}" for n, c in zip(names, key, strict=True))
+            )
+        seen[key] = Row(dict(zip(names, key, strict=True)), row.content)
+    for key in _combinations(expanded):
+        if key not in seen:
+            seen[key] = Row(dict(zip(names, key, strict=True)), info.suppressed)
+    return list(seen.values())
 
 
 def to_observations(
@@ -195,70 +388,78 @@ def to_observations(
     rows: Iterable[Row],
     indicator: str,
     address: str = PUBLIC_ADDRESS,
+    *,
+    decimal: str = ",",
 ) -> tuple[dict[str, list[Observation]], int]:
-    """Observations by area code from a data answer, and the number of suppressed cells.
+    """Observations by area code from (checked) cells, and the number of suppressed cells.
 
     ``indicator`` is the id the observations carry (a plugin indicator, or the
-    table's own id for the national panel). Each figure's provenance is the
-    table, with its update time, and the query that gave the cell.
+    panel's). Each figure carries its table and, as provenance, the table with
+    its update time and documentation, and the query that gave the cell; a
+    mandatory footnote of the table is the figure's note.
     """
     doc = document(info, address)
-    # The table is the series; when it was updated is the document's (provenance), so a
-    # newer answer for the same cell replaces the older one rather than starting a series.
     series = f"Statistikbanken {info.id}"
+    origins = table.origin_codes(info)
+    footnote = info.footnote if info.footnote_mandatory else ""
     found: dict[str, list[Observation]] = {}
     suppressed = 0
     sums: dict[tuple[str, str, str, str], dict[str, float]] = {}
     for row in rows:
-        area = row.codes.get("OMRÅDE", "")
-        origin = row.codes.get("HERKOMST", "")
-        time = row.codes.get("Tid", row.codes.get("TID", ""))
+        codes = {k.upper(): v for k, v in row.codes.items()}
+        area = codes.get("OMRÅDE", "")
+        origin = codes.get("HERKOMST", "")
+        time = codes.get("TID", "")
+        if table.quarter and not time.endswith(table.quarter):
+            continue
         if row.content.strip() in MISSING_CELLS:
             suppressed += 1
             continue
-        if origin not in table.origins:
+        if origin not in origins:
             continue
-        value = _number(row.content)
-        age_code = row.codes.get(table.age_variable, "") if table.age_variable else ""
-        band, note = _age(table, age_code)
-        query = ", ".join(f"{k}={v}" for k, v in row.codes.items() if k not in ("Tid", "TID"))
+        value = _number(row.content, decimal)
+        age_code = codes.get(table.age_variable.upper(), "") if table.age_variable else ""
+        query = ", ".join(f"{k}={v}" for k, v in codes.items() if k != "TID")
+        category = f"IELAND {codes['IELAND']}" if "IELAND" in codes else ""
         obs = Observation(
             indicator=indicator,
             value=value,
             unit=table.unit,
             provenance=Provenance(doc.key, f"query {query}", cited=doc),
-            group=table.origins[origin],
-            age_band=band,
+            group=origins[origin],
+            age_band=table.band(age_code),
             year=_year(time),
             period="" if not table.quarter else f"1. kvartal {_year(time)}",
-            category=f"IELAND {row.codes['IELAND']}" if "IELAND" in row.codes else "",
-            note=note,
+            category=category,
+            note=footnote,
             series=series,
+            table=table.id,
         )
         found.setdefault(area, []).append(obs)
         if table.sums:
-            key = (area, time, age_code, obs.category)
-            sums.setdefault(key, {})[origin] = value
+            sums.setdefault((area, time, age_code, category), {})[origin] = value
     for (area, time, age_code, category), values in sums.items():
-        band, _ = _age(table, age_code)
-        for group, codes in table.sums.items():
-            if not all(c in values for c in codes):
+        for group, parts in table.sums.items():
+            if not all(c in values for c in parts):
                 continue  # a suppressed part: no sum rather than a wrong one
             found.setdefault(area, []).append(
                 Observation(
                     indicator=indicator,
-                    value=sum(values[c] for c in codes),
+                    value=sum(values[c] for c in parts),
                     unit=table.unit,
                     provenance=Provenance(
-                        doc.key, f"sum of HERKOMST {' + '.join(codes)}, OMRÅDE={area}", cited=doc
+                        doc.key, f"sum of HERKOMST {' + '.join(parts)}, OMRÅDE={area}", cited=doc
                     ),
                     group=group,
-                    age_band=band,
+                    age_band=table.band(age_code),
                     year=_year(time),
                     period=f"1. kvartal {_year(time)}" if table.quarter else "",
                     category=category,
-                    note=f"the sum of DST's codes {', '.join(codes)}",
+                    note="; ".join(
+                        n for n in (f"the sum of DST's codes {', '.join(parts)}", footnote) if n
+                    ),
                     series=series,
+                    table=table.id,
                 )
             )
     return found, suppressed

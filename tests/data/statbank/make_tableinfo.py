@@ -1,0 +1,161 @@
+"""Write RAS200.tableinfo.json and FOLK1E.tableinfo.json: ``python tests/data/statbank/make_tableinfo.py``.
+
+The shape and every field are DST's as recorded from the live service (FOLK1A's
+tableinfo, 2025-10, in mikkelkrogsholm/dst-skills data/cache/tableinfo_folk1a.json:
+id, the short ``text`` and the long ``description``, unit, suppressedDataValue,
+updated, active, contacts, documentation, footnote, variables with elimination,
+time and map). The codes are those ../shared/FACTS.md gives for RAS200 and
+FOLK1E (corrected 2026-12-01): RAS200's all-origins total is written "00" here,
+one of the two spellings seen, so the client must find it by its text "I alt";
+16-64 runs through the latest year, 16-65 and 16-66 ("1666") are added bands.
+The areas are the whole country, the five regions, the 98 municipalities of
+../shared/data/kommuner.csv and Christiansø (411), as FOLK1A lists them. The
+update times, contacts and FOLK1E's documentation address (FOLK1A's, the same
+statistic) stand in for RAS200's and FOLK1E's own, which are not recorded.
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+HERE = Path(__file__).parent
+KOMMUNER = HERE.parents[2] / "src" / "kommuneintegration" / "data" / "kommuner.csv"
+REGIONS = [
+    ("084", "Region Hovedstaden"),
+    ("085", "Region Sjælland"),
+    ("083", "Region Syddanmark"),
+    ("082", "Region Midtjylland"),
+    ("081", "Region Nordjylland"),
+]
+
+
+def _areas() -> list[dict[str, str]]:
+    lines = [line for line in KOMMUNER.read_text("utf-8").splitlines() if not line.startswith("#")]
+    rows = list(csv.DictReader(lines, delimiter=";"))
+    values = [{"id": "000", "text": "Hele landet"}]
+    values += [{"id": code, "text": name} for code, name in REGIONS]
+    values += [{"id": r["kode"], "text": r["navn"]} for r in rows]
+    values.append({"id": "411", "text": "Christiansø"})
+    return values
+
+
+def _variable(ident, text, values, *, time=False, map_=None):
+    out = {"id": ident, "text": text, "elimination": not time, "time": time}
+    if map_:
+        out["map"] = map_
+    out["values"] = [{"id": i, "text": t} for i, t in values]
+    return out
+
+
+def ras200() -> dict:
+    ages = [("16-64", "16-64 år"), ("16-65", "16-65 år (2020 -)"), ("1666", "16-66 år (2022 -)")]
+    bands = ["16-17", "18-19", "20-24", "25-29", "30-34", "35-39", "40-44", "45-49"]
+    bands += ["50-54", "55-59", "60-64", "65-66"]
+    ages += [(b, f"{b} år") for b in bands]
+    return {
+        "id": "RAS200",
+        "text": "Erhvervs- og beskæftigelsesfrekvenser (ultimo november)",
+        "description": (
+            "Erhvervs- og beskæftigelsesfrekvenser (ultimo november) efter område, herkomst, "
+            "alder, køn, beregning og tid"
+        ),
+        "unit": "Pct.",
+        "suppressedDataValue": "0",
+        "updated": "2025-11-27T08:00:00",
+        "active": True,
+        "contacts": [{"name": "Statistikbanken", "phone": "+4539173917", "mail": "info@dst.dk"}],
+        "documentation": None,
+        "footnote": None,
+        "variables": [
+            _variable(
+                "OMRÅDE",
+                "område",
+                [(a["id"], a["text"]) for a in _areas()],
+                map_="Denmark_municipality_07",
+            ),
+            _variable(
+                "HERKOMST",
+                "herkomst",
+                [
+                    ("00", "I alt"),
+                    ("10", "Personer med dansk oprindelse"),
+                    ("20", "Indvandrere"),
+                    ("24", "Indvandrere fra vestlige lande"),
+                    ("25", "Indvandrere fra ikke-vestlige lande"),
+                    ("30", "Efterkommere"),
+                    ("34", "Efterkommere fra vestlige lande"),
+                    ("35", "Efterkommere fra ikke-vestlige lande"),
+                ],
+            ),
+            _variable("ALDER", "alder", ages),
+            _variable("KØN", "køn", [("TOT", "I alt"), ("M", "Mænd"), ("K", "Kvinder")]),
+            _variable(
+                "BEREGNING",
+                "beregning",
+                [("BFK", "Beskæftigelsesfrekvens"), ("EFK", "Erhvervsfrekvens")],
+            ),
+            _variable("Tid", "tid", [(str(y), str(y)) for y in range(2019, 2025)], time=True),
+        ],
+    }
+
+
+def folk1e() -> dict:
+    quarters = [f"{y}K{q}" for y in range(2021, 2026) for q in range(1, 5) if (y, q) <= (2025, 3)]
+    return {
+        "id": "FOLK1E",
+        "text": "Befolkningen den 1. i kvartalet",
+        "description": (
+            "Befolkningen den 1. i kvartalet efter område, køn, alder, herkomst og tid"
+        ),
+        "unit": "Antal",
+        "suppressedDataValue": "0",
+        "updated": "2025-08-11T08:00:00",
+        "active": True,
+        "contacts": [{"name": "Statistikbanken", "phone": "+4539173917", "mail": "info@dst.dk"}],
+        "documentation": {
+            "id": "4a12721d-a8b0-4bde-82d7-1d1c6f319de3",
+            "url": "https://www.dst.dk/statistikdokumentation/4a12721d-a8b0-4bde-82d7-1d1c6f319de3",
+        },
+        "footnote": None,
+        "variables": [
+            _variable(
+                "OMRÅDE",
+                "område",
+                [(a["id"], a["text"]) for a in _areas()],
+                map_="Denmark_municipality_07",
+            ),
+            _variable("KØN", "køn", [("TOT", "I alt"), ("1", "Mænd"), ("2", "Kvinder")]),
+            _variable(
+                "ALDER",
+                "alder",
+                [("IALT", "Alder i alt"), *((str(a), f"{a} år") for a in range(0, 6))],
+            ),
+            _variable(
+                "HERKOMST",
+                "herkomst",
+                [
+                    ("TOT", "I alt"),
+                    ("1", "Personer med dansk oprindelse"),
+                    ("24", "Indvandrere fra vestlige lande"),
+                    ("25", "Indvandrere fra ikke-vestlige lande"),
+                    ("34", "Efterkommere fra vestlige lande"),
+                    ("35", "Efterkommere fra ikke-vestlige lande"),
+                ],
+            ),
+            _variable("Tid", "tid", [(q, q) for q in quarters], time=True),
+        ],
+    }
+
+
+def main() -> None:
+    for name, data in (("RAS200", ras200()), ("FOLK1E", folk1e())):
+        data = {"_comment": __doc__.split("\n\n", 1)[1].replace("\n", " ").strip(), **data}
+        (HERE / f"{name}.tableinfo.json").write_text(
+            json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
+        )
+
+
+if __name__ == "__main__":
+    main()
