@@ -115,6 +115,9 @@ class StandIn:
         self.fail_next = 0
         #: DST's limit for a non-streamed format (lowered by a test to try it cheaply).
         self.cell_limit = 1_000_000
+        #: Answer every request with this redirect (a Location), or with IIS's HTML 404 page.
+        self.redirect_to = ""
+        self.html_error = False
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
@@ -278,6 +281,21 @@ class StandIn:
                 if stand_in.fail_next:
                     stand_in.fail_next -= 1
                     self._send(503, "Service Unavailable", "text")
+                    return
+                if stand_in.redirect_to:
+                    self.send_response(307)
+                    self.send_header("Location", stand_in.redirect_to)
+                    self.send_header("Content-Length", "0")
+                    self.end_headers()
+                    return
+                if stand_in.html_error:
+                    page = (
+                        "<!DOCTYPE html><html><head><title>404 - File or directory not found."
+                        "</title></head><body><h2>404 - File or directory not found.</h2>"
+                        + "<p>The resource you are looking for might have been removed.</p>" * 40
+                        + "</body></html>"
+                    )
+                    self._send(404, page, "text")
                     return
                 status, body, kind = stand_in.answer(self.path.rsplit("/", 1)[-1], raw)
                 if status >= 400:

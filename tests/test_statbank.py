@@ -239,6 +239,22 @@ def test_5xx_answers_are_retried_with_back_off(stand_in):
     assert waits == [0.5, 1.0]
 
 
+def test_a_redirect_elsewhere_is_refused_and_an_html_page_is_one_line(stand_in):
+    client = StatbankClient(stand_in.url, retries=0)
+    stand_in.redirect_to = "http://mirror.example.invalid/v1/tableinfo"
+    with pytest.raises(StatbankError, match="redirected to another address"):
+        client.tableinfo("RAS200")
+    assert len(stand_in.requests) == 0  # the body was not sent on
+    stand_in.redirect_to = ""
+    stand_in.html_error = True
+    with pytest.raises(StatbankError) as caught:
+        client.tableinfo("RAS200")
+    message = str(caught.value)
+    assert "an HTML page: 404 - File or directory not found." in message
+    assert "\n" not in message
+    assert len(message) < 250
+
+
 def test_a_dead_network_is_one_clear_line(monkeypatch, tmp_path):
     monkeypatch.setenv("KOMMUNEINTEGRATION_CACHE_DIR", str(tmp_path))
     client = StatbankClient("http://127.0.0.1:9/v1", retries=1, sleep=lambda s: None)

@@ -60,7 +60,7 @@ class StatbankClient:
             if attempt:
                 self.sleep(self.backoff * 2 ** (attempt - 1))
             try:
-                answer = self._session.post(url, json=dict(body), timeout=self.timeout)
+                answer = self._send(url, body)
             except requests.RequestException as exc:
                 last = f"cannot reach the Statbank at {self.base} ({type(exc).__name__}); check the network, or use --offline to work from the cache"
                 continue
@@ -72,6 +72,28 @@ class StatbankClient:
                 raise StatbankError(_error_line(answer.status_code, answer.text, body))
             return str(answer.text)
         raise StatbankError(f"{last} (after {self.retries + 1} tries)")
+
+    def _send(self, url: str, body: Mapping[str, Any]) -> Any:
+        """POST, following a redirect only to https on the same host (DST answers http:// with
+        301 to https://, and a redirected POST would lose its body): the body is sent again."""
+        from urllib.parse import urlsplit
+
+        for _hop in range(4):
+            answer = self._session.post(
+                url, json=dict(body), timeout=self.timeout, allow_redirects=False
+            )
+            if answer.status_code not in (301, 302, 303, 307, 308):
+                return answer
+            target = urlsplit(answer.headers.get("Location", ""))
+            here = urlsplit(url)
+            if target.scheme != "https" or (target.hostname or here.hostname) != here.hostname:
+                raise StatbankError(
+                    f"the Statbank at {self.base} redirected to another address "
+                    f"({target.scheme or '?'}://{target.hostname or '?'}); set {URL_ENV} to the "
+                    "https address to use it"
+                )
+            url = target._replace(netloc=target.netloc or here.netloc).geturl()
+        raise StatbankError(f"the Statbank at {self.base} redirected too many times")
 
     def tableinfo(self, table: str) -> tuple[TableInfo, str]:
         """The table's description, and the raw answer (for the cache)."""
@@ -99,7 +121,7 @@ def _error_line(status: int, text: str, body: Mapping[str, Any]) -> str:
         answer = json.loads(text)
         code, message = answer.get("errorTypeCode", ""), answer.get("message", "")
     except (ValueError, AttributeError):
-        code, message = "", text.strip().splitlines()[0] if text.strip() else ""
+        code, message = "", _first_words(text)
     table = body.get("table", "?")
     hint = (
         "; ask for fewer cells (fewer municipalities or years), or use BULK"
@@ -109,6 +131,19 @@ def _error_line(status: int, text: str, body: Mapping[str, Any]) -> str:
     return f"the Statbank refused the request for {table} (HTTP {status} {code}): {message}{hint}".replace(
         "  ", " "
     )
+
+
+def _first_words(text: str) -> str:
+    """The gist of an answer that is not DST's JSON: an HTML page's title, else its first line."""
+    import re
+
+    title = re.search(r"<title[^>]*>(.*?)</title>", text, re.I | re.S)
+    if title:
+        return "an HTML page: " + " ".join(title.group(1).split())[:120]
+    if re.search(r"<(!doctype|html)", text, re.I):
+        return "an HTML page"
+    first = text.strip().splitlines()[0] if text.strip() else ""
+    return first[:200]
 
 
 def parse_tableinfo(text: str, table: str = "?") -> TableInfo:
