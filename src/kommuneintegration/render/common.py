@@ -8,9 +8,10 @@ cannot drift apart.
 from __future__ import annotations
 
 import datetime
-from typing import TYPE_CHECKING
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, Final, Protocol, TypeVar
 
-from kommuneintegration.i18n import _, format_date, ngettext
+from kommuneintegration.i18n import _, format_date, format_number, ngettext
 from kommuneintegration.units import format_value, unit_symbol
 
 if TYPE_CHECKING:
@@ -22,14 +23,18 @@ if TYPE_CHECKING:
     from kommuneintegration.statbank.context import ContextRow
 
 __all__ = [
+    "SUMMARY_THRESHOLD",
     "context_cells",
     "context_headings",
     "context_row",
     "date_text",
     "entry_notes",
+    "entry_series",
     "entry_value",
+    "latest_of_series",
     "not_derived_who",
     "shared_unit",
+    "shown_entries",
     "target_wording",
 ]
 
@@ -147,3 +152,59 @@ def context_cells(row: ContextRow) -> tuple[str, str, str]:
         else "-"
     )
     return format_value(row.value, row.unit), country, median
+
+
+#: A catalogue row or a list with more figures than this shows the latest of each series.
+SUMMARY_THRESHOLD: Final = 40
+
+
+class _Dated(Protocol):
+    @property
+    def year(self) -> int | None: ...
+
+
+D = TypeVar("D", bound=_Dated)
+
+
+def latest_of_series(
+    items: Sequence[D], series: Callable[[D], tuple[Any, ...]], note: str, command: str
+) -> tuple[list[D], str]:
+    """All figures, or the latest of each series when there are many, with a note saying so.
+
+    ``note`` is a translated text with {series}, {figures} and {command}; every
+    format uses this one rule, so the text, the Markdown and the report show the
+    same figures.
+    """
+    if len(items) <= SUMMARY_THRESHOLD:
+        return list(items), ""
+    latest: dict[tuple[Any, ...], D] = {}
+    for item in items:
+        key = series(item)
+        if key not in latest or (item.year or 0) >= (latest[key].year or 0):
+            latest[key] = item
+    return list(latest.values()), note.format(
+        series=format_number(len(latest)), figures=format_number(len(items)), command=command
+    )
+
+
+def entry_series(e: IndicatorEntry) -> tuple[Any, ...]:
+    """A catalogue row's series: city, document, the figure's series, derived or not."""
+    return (e.municipality, e.strategy, e.series_key, e.derived)
+
+
+def shown_entries(
+    entries: Sequence[IndicatorEntry],
+    command: str = "kommuneintegration compare -f csv",
+    note: str | None = None,
+) -> tuple[list[IndicatorEntry], str]:
+    """The figures a catalogue row shows, and the note when it shows the latest of each series."""
+    return latest_of_series(
+        entries,
+        entry_series,
+        note
+        or _(
+            "Showing the latest figure of each of {series} series ({figures} figures in "
+            "all; every figure is in {command})."
+        ),
+        command,
+    )

@@ -11,8 +11,8 @@ from __future__ import annotations
 
 import html
 from collections import defaultdict
-from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any, Final, Protocol, TypeVar
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any, Final
 
 from kommuneintegration import __version__
 from kommuneintegration.derive import kind_label
@@ -22,7 +22,9 @@ from kommuneintegration.render.common import (
     context_headings,
     context_row,
     entry_value,
+    latest_of_series,
     not_derived_who,
+    shown_entries,
     target_wording,
 )
 from kommuneintegration.render.svg import (
@@ -81,7 +83,6 @@ def _sources(sources: Sequence[str]) -> str:
 
 
 #: Above this many figures a catalogue row shows the latest of each series, not every figure.
-SUMMARY_THRESHOLD: Final = 40
 #: Above this many series an indicator's development is a table of sparklines, not one chart.
 MAX_LINES: Final = 8
 
@@ -91,29 +92,6 @@ def _entry_label(e: IndicatorEntry) -> str:
     when = e.year if e.year is not None else e.period or _("year not stated")
     # Place, year and age first: a long group label may be cut, never the row's key facts.
     return f"{e.municipality_name} {when}{', ' + e.age_band if e.age_band else ''}: {who}"
-
-
-class _Dated(Protocol):
-    @property
-    def year(self) -> int | None: ...
-
-
-D = TypeVar("D", bound=_Dated)
-
-
-def _latest(items: Iterable[D], series: Callable[[D], tuple[Any, ...]]) -> list[D]:
-    """The latest figure of each series, in the order the series first appear."""
-    latest: dict[tuple[Any, ...], D] = {}
-    for item in items:
-        key = series(item)
-        if key not in latest or (item.year or 0) >= (latest[key].year or 0):
-            latest[key] = item
-    return list(latest.values())
-
-
-def _entry_series(e: IndicatorEntry) -> tuple[Any, ...]:
-    """A catalogue row's series: city, document, the figure's series, derived or not."""
-    return (e.municipality, e.strategy, e.series_key, e.derived)
 
 
 def _derived_series(d: DerivedFigure) -> tuple[Any, ...]:
@@ -126,23 +104,6 @@ def _derived_series(d: DerivedFigure) -> tuple[Any, ...]:
         d.age_band,
         d.category,
         d.target,
-    )
-
-
-def _shown(
-    items: Sequence[D], series: Callable[[D], tuple[Any, ...]], note: str, command: str
-) -> tuple[list[D], str]:
-    """All figures, or the latest per series when there are many, with a note saying so.
-
-    ``note`` is a translated text with {series}, {figures} and {command}.
-    """
-    if len(items) <= SUMMARY_THRESHOLD:
-        return list(items), ""
-    latest = _latest(items, series)
-    return latest, note.format(
-        series=format_number(len(latest)),
-        figures=format_number(len(items)),
-        command=f"<code>{command}</code>",
     )
 
 
@@ -483,14 +444,13 @@ def _indicators(c: Comparison) -> list[str]:
             for n in row.not_derived
         ]
         parts.append("</ul>")
-        shown, summary = _shown(  # the same figures in the chart and the table
+        shown, summary = shown_entries(  # the same figures in the chart and the table
             row.entries,
-            _entry_series,
+            "<code>kommuneintegration compare -f csv</code>",
             _(
                 "Showing the latest figure of each of {series} series ({figures} figures in "
                 "all; every figure is in {command} and in the development section below)."
             ),
-            "kommuneintegration compare -f csv",
         )
         if len(row.entries) > 1:
             parts.append(_bar_chart(row, shown, summary))
@@ -544,14 +504,14 @@ def _derived(c: Comparison) -> list[str]:
             _("Sources"),
         )
     ]
-    derived, summary = _shown(
+    derived, summary = latest_of_series(
         c.derived,
         _derived_series,
         _(
             "The latest of each of {series} series ({figures} derived figures in all; "
             "every one is in {command})."
         ),
-        "kommuneintegration compare -f json",
+        "<code>kommuneintegration compare -f json</code>",
     )
     if summary:
         parts.append(f"<tr><td colspan='7' class='small'>{summary}</td></tr>")

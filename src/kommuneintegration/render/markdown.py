@@ -12,6 +12,7 @@ from kommuneintegration.render.common import (
     entry_notes,
     entry_value,
     not_derived_who,
+    shown_entries,
     target_wording,
 )
 from kommuneintegration.words import escape_controls
@@ -76,7 +77,8 @@ def comparison_to_markdown(c: Comparison) -> str:
             ),
             "|---|---|---|---|---|---|---|",
         ]
-        for e in row.entries:
+        shown, summary = shown_entries(row.entries, "`kommuneintegration compare -f csv`")
+        for e in shown:
             who = f"{e.category}: {e.group_label}" if e.category else e.group_label
             value = entry_value(e) + (" (" + _("derived") + ")" if e.derived else "")
             lines.append(
@@ -84,7 +86,8 @@ def comparison_to_markdown(c: Comparison) -> str:
             )
         lines += (
             [""]
-            + [f"- ‡ {_cell(who)}: {_cell(note)}" for who, note in entry_notes(row.entries)]
+            + ([f"- {summary}"] if summary else [])
+            + [f"- ‡ {_cell(who)}: {_cell(note)}" for who, note in entry_notes(shown)]
             + [f"- {_cell(d)}" for d in row.differences]
             + [f"- {_cell(not_derived_who(n, c))}: {_cell(n.reason)}" for n in row.not_derived]
         )

@@ -17,6 +17,7 @@ from kommuneintegration.render.common import (
     entry_value,
     not_derived_who,
     shared_unit,
+    shown_entries,
     target_wording,
 )
 from kommuneintegration.units import format_value, unit_symbol
@@ -118,17 +119,20 @@ def _indicator_block(row: CatalogueComparison, c: Comparison) -> list[str]:
     if unit is not None:
         label += " (" + _("in {unit}").format(unit=unit_symbol(unit, words=True)) + ")"
     lines = ["", *_wrap(f"{label}: {verdict}", 2, "")]
-    values = [entry_value(e, show_unit=unit is None) for e in row.entries]  # written once
-    widths = _Widths.of(row.entries, values)
+    shown, summary = shown_entries(row.entries)  # the latest of each series, when many
+    values = [entry_value(e, show_unit=unit is None) for e in shown]  # written once
+    widths = _Widths.of(shown, values)
     if row.indicator.note:
         lines += _wrap(row.indicator.note, 4, "  ≠ ")
+    if summary:
+        lines += _wrap(summary, 4, "  ")
     sources: dict[str, int] = {}
-    for e, value in zip(row.entries, values, strict=True):
+    for e, value in zip(shown, values, strict=True):
         number = sources.setdefault(e.source, len(sources) + 1)
         lines += _entry_lines(e, value, number, widths)
-    if any(e.derived for e in row.entries):
+    if any(e.derived for e in shown):
         lines.append("  * " + _("derived from the two figures it compares"))
-    for who, note in entry_notes(row.entries):
+    for who, note in entry_notes(shown):
         lines += _wrap(f"{who}: {note}", 4, "  ‡ ")
     for note in row.differences:
         lines += _wrap(note, 4, "  - ")

@@ -462,4 +462,16 @@ def to_observations(
                     table=table.id,
                 )
             )
+    # In the table's order of origins, then age and year: never the answer's row order,
+    # which BULK does not promise.
+    rank = {group: i for i, group in enumerate((*origins.values(), *table.sums))}
+    for points in found.values():
+        points.sort(
+            key=lambda o: (
+                rank.get(o.group or "", len(rank)),
+                o.age_band.low if o.age_band else -1,
+                o.age_band.high or 999 if o.age_band else -1,
+                o.year or 0,
+            )
+        )
     return found, suppressed
