@@ -28,11 +28,14 @@ recorded answers it names have it:
 
 from __future__ import annotations
 
+import gzip
 import hashlib
 import itertools
 import json
 import random
 import threading
+import time
+from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
 from pathlib import Path
 from typing import Any
@@ -118,6 +121,12 @@ class StandIn:
         #: Answer every request with this redirect (a Location), or with IIS's HTML 404 page.
         self.redirect_to = ""
         self.html_error = False
+        #: A hostile answer: change (status, body, kind) of each answer before it is sent.
+        self.tamper: Callable[[str, int, str, str], tuple[int, str, str]] | None = None
+        #: Send the body a byte at a time, this many seconds apart (a slow server).
+        self.drip = 0.0
+        #: Send this many zero bytes gzip-compressed, with Content-Encoding: gzip (a bomb).
+        self.gzip_bomb = 0
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
@@ -297,9 +306,33 @@ class StandIn:
                     )
                     self._send(404, page, "text")
                     return
-                status, body, kind = stand_in.answer(self.path.rsplit("/", 1)[-1], raw)
+                endpoint = self.path.rsplit("/", 1)[-1]
+                status, body, kind = stand_in.answer(endpoint, raw)
                 if status >= 400:
                     stand_in.refused.append((status, self.path, body))
+                if stand_in.tamper is not None:
+                    status, body, kind = stand_in.tamper(endpoint, status, body, kind)
+                if stand_in.gzip_bomb and endpoint == "data":
+                    packed = gzip.compress(b"\0" * stand_in.gzip_bomb)
+                    self.send_response(200)
+                    self.send_header("Content-Encoding", "gzip")
+                    self.send_header("Content-Length", str(len(packed)))
+                    self.end_headers()
+                    self.wfile.write(packed)
+                    return
+                if stand_in.drip and endpoint == "data":
+                    data = body.encode("utf-8")
+                    self.send_response(status)
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    for i in range(len(data)):
+                        try:
+                            self.wfile.write(data[i : i + 1])
+                            self.wfile.flush()
+                        except OSError:
+                            return
+                        time.sleep(stand_in.drip)
+                    return
                 self._send(status, body, kind)
 
         return Handler

@@ -409,7 +409,8 @@ def test_a_failed_fetch_leaves_the_cache_as_it_was(stand_in, tmp_path):
     registry = get_host().registry()
     cache = Cache(tmp_path / "c")
     fetch(registry, ["851"], cache=cache)
-    before = [(a.table, a.query, a.fetched) for a in cache.answers()]
+    origin = StatbankClient(stand_in.url).public_base
+    before = [(a.table, a.query, a.fetched) for a in cache.answers(origin)]
     stand_in.fail_next = 100
     with pytest.raises(StatbankError):
         fetch(
@@ -419,7 +420,7 @@ def test_a_failed_fetch_leaves_the_cache_as_it_was(stand_in, tmp_path):
             cache=cache,
             client=StatbankClient(stand_in.url, retries=1, sleep=lambda s: None),
         )
-    assert [(a.table, a.query, a.fetched) for a in cache.answers()] == before
+    assert [(a.table, a.query, a.fetched) for a in cache.answers(origin)] == before
     assert cached(registry, cache=cache).observations["851"]
 
 

@@ -215,8 +215,20 @@ def _cached(args: argparse.Namespace, registry: Registry) -> Any:
     if getattr(args, "no_statbank", False):
         return None
     from kommuneintegration.statbank import cached
+    from kommuneintegration.statbank.cache import CacheError
 
-    fetched = cached(registry)
+    try:
+        fetched = cached(registry)
+    except CacheError as exc:
+        _warn(str(exc) + "; " + _("Statistics Denmark's figures are left out"))
+        return None
+    if fetched.set_aside:
+        _warn(
+            _(
+                "{n} stored Statbank answers do not read back as checked and are left out; "
+                "kommuneintegration fetch --refresh asks for them again"
+            ).format(n=fetched.set_aside)
+        )
     return None if fetched.empty else fetched
 
 
@@ -250,8 +262,10 @@ def _fetch(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextI
         progress=progress,
     )
     who = _("all 98 municipalities") if args.all else ", ".join(codes) or _("no city")
+    # Whatever came from the network (update times, footnotes) is shown escaped.
     out.write(
-        _("Fetched for {who} and the whole country (000):").format(who=who) + f"\n{report.text()}\n"
+        _("Fetched for {who} and the whole country (000):").format(who=who)
+        + f"\n{escape_controls(report.text())}\n"
     )
     return 0
 

@@ -25,13 +25,14 @@ from kommuneintegration.models import Observation
 from kommuneintegration.municipalities import COUNTRY, official_municipalities
 from kommuneintegration.registry import Registry
 from kommuneintegration.series import CellKey, cell_key
-from kommuneintegration.statbank.cache import Cache, canonical
+from kommuneintegration.statbank.cache import Cache, CacheError, canonical
 from kommuneintegration.statbank.client import (
     StatbankClient,
     base_url,
     data_request,
     parse_bulk,
     parse_tableinfo,
+    public_url,
 )
 from kommuneintegration.statbank.errors import (
     AnswerError,
@@ -112,6 +113,8 @@ class Fetched:
 
     observations: Mapping[str, tuple[Observation, ...]]
     panel: Mapping[str, tuple[Observation, ...]]
+    #: Stored answers that did not read back as checked and were left out.
+    set_aside: int = 0
 
     @property
     def empty(self) -> bool:
@@ -192,19 +195,31 @@ def fetch(
     if offline and refresh:
         raise ValueError("--offline and --refresh exclude each other")
     cache = cache or Cache()
+    notes: list[str] = []
+    try:
+        cache.check()
+    except CacheError:
+        if not refresh:
+            raise
+        moved = cache.set_aside()
+        notes.append(
+            _("the cache could not be read and was set aside as {path}; it is written anew").format(
+                path=moved
+            )
+        )
     requests = plan(registry, codes, all_municipalities=all_municipalities)
     client = None if offline else (client or StatbankClient())
+    origin = client.public_base if client is not None else public_url(base_url())
     infos: dict[str, tuple[TableInfo, str]] = {}
     new_infos: dict[str, tuple[str, str]] = {}
     new_answers: list[tuple[str, str, str, str, str]] = []
-    notes: list[str] = []
     from_cache = figures = suppressed = skipped = 0
     for number, request in enumerate(requests, 1):
         if progress is not None:
             progress(number, len(requests), f"{request.table} {request.indicator}")
         if request.table not in infos:
             infos[request.table] = _tableinfo(
-                request.table, cache, client, refresh=refresh, new=new_infos, notes=notes
+                request.table, cache, client, origin, refresh=refresh, new=new_infos, notes=notes
             )
         info = infos[request.table][0]
         table = TABLES[request.table]
@@ -219,7 +234,7 @@ def fetch(
             skipped += 1
             continue
         query = canonical(data_request(request.table, variables))
-        stored_answer = cache.answer(request.table, query, request.indicator)
+        stored_answer = cache.answer(request.table, query, request.indicator, origin)
         if stored_answer is not None and (offline or not refresh):
             body = stored_answer.body
             from_cache += 1
@@ -230,7 +245,7 @@ def fetch(
             )
         else:
             body = client.data(request.table, variables)
-        found, hidden = _read(table, info, body, variables, request.indicator)
+        found, hidden = _read(table, info, body, variables, request.indicator, origin)
         count = sum(len(v) for v in found.values())
         if count and (stored_answer is None or (refresh and client is not None)):
             new_answers.append((request.table, query, request.indicator, info.updated, body))
@@ -245,7 +260,7 @@ def fetch(
     for table_id, (info, _raw) in infos.items():
         if info.footnote and info.footnote_mandatory:
             notes.append(f"{table_id}: {info.footnote}")
-    cache.store(new_infos, new_answers)
+    cache.store(origin, new_infos, new_answers)
     return FetchReport(
         requests=len(requests),
         from_cache=from_cache,
@@ -261,13 +276,14 @@ def _tableinfo(
     table: str,
     cache: Cache,
     client: StatbankClient | None,
+    origin: str,
     *,
     refresh: bool,
     new: dict[str, tuple[str, str]],
     notes: list[str],
 ) -> tuple[TableInfo, str]:
     """The table's description: asked afresh whenever online, so that new figures are noticed."""
-    stored = cache.tableinfo(table)
+    stored = cache.tableinfo(table, origin)
     if client is None:
         if stored is None:
             raise StatbankError(
@@ -296,12 +312,13 @@ def _read(
     body: str,
     variables: Mapping[str, list[str]],
     indicator: str,
+    origin: str,
 ) -> tuple[dict[str, list[Observation]], int]:
     """An answer read back against its request: checked cells, the left-out zeros, observations."""
     rows = parse_bulk(body)
     if not rows:  # no cell at all: never read as a table of zeros
         return {}, 0
-    return to_observations(table, info, checked_rows(info, rows, variables), indicator, base_url())
+    return to_observations(table, info, checked_rows(info, rows, variables), indicator, origin)
 
 
 def cached(
@@ -312,34 +329,46 @@ def cached(
 ) -> Fetched:
     """Observations from the cache, newest answer per request; no network.
 
-    Figures for a plugin's indicator are kept only while that city still
-    declares the indicator (with ``registry``); the panel is kept whole.
+    Only answers from the Statbank address in use now (``public_url(base_url())``)
+    are read, and each is cited from there. Figures for a plugin's indicator are
+    kept only while that city still declares the indicator (with ``registry``);
+    the panel is kept whole. An answer that no longer reads back as checked is set
+    aside and counted (``Fetched.set_aside``), never the cause of a failure.
+    Raises :class:`~kommuneintegration.statbank.cache.CacheError` for a file that
+    cannot be read at all.
     """
     cache = cache or Cache()
+    origin = public_url(base_url())
     wanted = set(municipalities) if municipalities is not None else None
     latest: dict[tuple[str, str, str], Any] = {}
-    for answer in cache.answers():  # oldest first: a newer answer to the same request wins
-        request = json.loads(answer.query)
-        areas = next(
-            (tuple(v["values"]) for v in request["variables"] if v["code"] == "OMRÅDE"), ()
-        )
+    set_aside = 0
+    for answer in cache.answers(origin):  # oldest first: a newer answer to the same request wins
+        try:
+            request = json.loads(answer.query)
+            areas = next(
+                (tuple(v["values"]) for v in request["variables"] if v["code"] == "OMRÅDE"), ()
+            )
+        except (ValueError, KeyError, TypeError, StopIteration):
+            set_aside += 1
+            continue
         latest[(answer.table, answer.indicator, ",".join(areas))] = answer
     observations: dict[str, list[Observation]] = {}
     panel_cells: dict[str, dict[CellKey, Observation]] = {}
     infos: dict[str, TableInfo] = {}
     for (table_id, indicator, _period), answer in latest.items():
-        if table_id not in TABLES:
-            continue
-        if table_id not in infos:
-            stored = cache.tableinfo(table_id)
-            if stored is None:
-                continue
-            infos[table_id] = parse_tableinfo(stored[1], table_id)
-        asked = {v["code"]: list(v["values"]) for v in json.loads(answer.query)["variables"]}
         try:
-            found, _hidden = _read(TABLES[table_id], infos[table_id], answer.body, asked, indicator)
-        except AnswerError:
-            continue  # an answer stored before it was checked: not used
+            if table_id not in infos:
+                stored = cache.tableinfo(table_id, origin)
+                if stored is None or table_id not in TABLES:
+                    raise AnswerError(f"no description of {table_id}")
+                infos[table_id] = parse_tableinfo(stored[1], table_id)
+            asked = {v["code"]: list(v["values"]) for v in json.loads(answer.query)["variables"]}
+            found, _hidden = _read(
+                TABLES[table_id], infos[table_id], answer.body, asked, indicator, origin
+            )
+        except (StatbankError, ValueError, KeyError, TypeError):
+            set_aside += 1  # stored before it was checked, or damaged since: not used
+            continue
         for code, points in found.items():
             if indicator == PANEL:
                 for obs in points:  # a newer answer for the same cell replaces an older one
@@ -349,6 +378,7 @@ def cached(
     return Fetched(
         {k: tuple(v) for k, v in observations.items()},
         {k: tuple(v.values()) for k, v in panel_cells.items()},
+        set_aside,
     )
 
 

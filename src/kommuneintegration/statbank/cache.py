@@ -1,8 +1,13 @@
 """A local cache of Statbank answers: SQLite in the user's cache folder.
 
-Keyed by table and query (the request's canonical JSON), with the table's
-``updated`` time from ``tableinfo``. Every write is one transaction: a fetch
-that fails half-way leaves the cache as it was. The folder is platformdirs'
+Keyed by the origin the answer came from (scheme, host and port, never a
+password), the table and the query (the request's canonical JSON), with the
+table's ``updated`` time from ``tableinfo``. Only answers that were read back
+and checked are stored, each write is one transaction, and a fetch that fails
+half-way leaves the cache as it was. The file carries its schema version
+(``PRAGMA user_version``); one that is damaged, truncated or of another schema
+raises :class:`CacheError`, which names the file and the way out, and which the
+commands that only read the cache turn into a note. The folder is platformdirs'
 user cache folder unless ``KOMMUNEINTEGRATION_CACHE_DIR`` names another.
 """
 
@@ -19,18 +24,38 @@ from typing import Any, Final
 
 import attrs
 
-__all__ = ["CACHE_ENV", "Cache", "CachedAnswer", "cache_dir"]
+from kommuneintegration.i18n import _
+from kommuneintegration.statbank.errors import StatbankError
+
+__all__ = ["CACHE_ENV", "SCHEMA_VERSION", "Cache", "CacheError", "CachedAnswer", "cache_dir"]
 
 CACHE_ENV: Final = "KOMMUNEINTEGRATION_CACHE_DIR"
+#: The schema this code writes and reads; a file of another version is not read.
+SCHEMA_VERSION: Final = 2
 _SCHEMA: Final = """
 CREATE TABLE IF NOT EXISTS tableinfo (
-    table_id TEXT PRIMARY KEY, updated TEXT NOT NULL, body TEXT NOT NULL, fetched REAL NOT NULL
+    origin TEXT NOT NULL, table_id TEXT NOT NULL, updated TEXT NOT NULL, body TEXT NOT NULL,
+    fetched REAL NOT NULL, PRIMARY KEY (origin, table_id)
 );
 CREATE TABLE IF NOT EXISTS answer (
-    table_id TEXT NOT NULL, query TEXT NOT NULL, indicator TEXT NOT NULL, updated TEXT NOT NULL,
-    body TEXT NOT NULL, fetched REAL NOT NULL, PRIMARY KEY (table_id, query, indicator)
+    origin TEXT NOT NULL, table_id TEXT NOT NULL, query TEXT NOT NULL, indicator TEXT NOT NULL,
+    updated TEXT NOT NULL, body TEXT NOT NULL, fetched REAL NOT NULL,
+    PRIMARY KEY (origin, table_id, query, indicator)
 );
 """
+
+
+class CacheError(StatbankError):
+    """The cache file cannot be read: damaged, truncated or of another schema. Names the way out."""
+
+    def __init__(self, path: Path, why: str) -> None:
+        self.path = path
+        super().__init__(
+            _(
+                "the Statbank cache {path} cannot be read ({why}); the commands work without "
+                "it with --no-statbank, and kommuneintegration fetch --refresh writes it anew"
+            ).format(path=path, why=why)
+        )
 
 
 def cache_dir() -> Path:
@@ -48,7 +73,7 @@ def canonical(body: Mapping[str, Any]) -> str:
 
 @attrs.frozen
 class CachedAnswer:
-    """One stored data answer: for which indicator ids, of which table, as updated when."""
+    """One stored data answer: from which origin, for which indicator, of which table, as when."""
 
     table: str
     query: str
@@ -56,6 +81,7 @@ class CachedAnswer:
     updated: str
     body: str
     fetched: float
+    origin: str = ""
 
 
 class Cache:
@@ -68,56 +94,101 @@ class Cache:
     def exists(self) -> bool:
         return self.path.is_file()
 
-    def _connect(self) -> sqlite3.Connection:
-        self.folder.mkdir(parents=True, exist_ok=True)
-        connection = sqlite3.connect(self.path)
-        connection.executescript(_SCHEMA)
-        return connection
+    @contextlib.contextmanager
+    def _db(self, *, write: bool = False) -> Iterator[sqlite3.Connection]:
+        """A connection to a cache whose schema is checked; any SQLite fault is a CacheError."""
+        if write:
+            self.folder.mkdir(parents=True, exist_ok=True)
+        try:
+            connection = sqlite3.connect(self.path)
+        except sqlite3.Error as exc:
+            raise CacheError(self.path, str(exc)) from None
+        try:
+            version = connection.execute("PRAGMA user_version").fetchone()[0]
+            if version == 0 and write:
+                tables = connection.execute("SELECT count(*) FROM sqlite_master").fetchone()[0]
+                if tables:
+                    raise CacheError(self.path, _("a file of an earlier schema"))
+                connection.executescript(_SCHEMA)
+                connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
+            elif version != SCHEMA_VERSION:
+                raise CacheError(self.path, _("schema version {version}").format(version=version))
+            yield connection
+        except sqlite3.Error as exc:
+            raise CacheError(self.path, str(exc)) from None
+        finally:
+            connection.close()
 
-    def tableinfo(self, table: str) -> tuple[str, str] | None:
-        """(updated, body) of a stored tableinfo answer."""
+    def check(self) -> None:
+        """Raise :class:`CacheError` unless the file is sound (SQLite's quick_check) and ours."""
+        if not self.exists():
+            return
+        with self._db() as db:
+            result = db.execute("PRAGMA quick_check").fetchone()[0]
+            if result != "ok":
+                raise CacheError(self.path, str(result))
+
+    def set_aside(self) -> Path:
+        """Rename a file that cannot be read beside itself (kept, never deleted); a new one
+        is written by the next store."""
+        target = self.path.with_name(f"{self.path.name}.unreadable-{int(time.time())}")
+        os.replace(self.path, target)
+        return target
+
+    def tableinfo(self, table: str, origin: str) -> tuple[str, str] | None:
+        """(updated, body) of a stored tableinfo answer from ``origin``."""
         if not self.exists():
             return None
-        with contextlib.closing(self._connect()) as db:
+        with self._db() as db:
             row = db.execute(
-                "SELECT updated, body FROM tableinfo WHERE table_id = ?", (table,)
+                "SELECT updated, body FROM tableinfo WHERE origin = ? AND table_id = ?",
+                (origin, table),
             ).fetchone()
         return (str(row[0]), str(row[1])) if row else None
 
-    def answer(self, table: str, query: str, indicator: str) -> CachedAnswer | None:
+    def answer(self, table: str, query: str, indicator: str, origin: str) -> CachedAnswer | None:
         if not self.exists():
             return None
-        with contextlib.closing(self._connect()) as db:
+        with self._db() as db:
             row = db.execute(
-                "SELECT updated, body, fetched FROM answer WHERE table_id = ? AND query = ? AND indicator = ?",
-                (table, query, indicator),
+                "SELECT updated, body, fetched FROM answer"
+                " WHERE origin = ? AND table_id = ? AND query = ? AND indicator = ?",
+                (origin, table, query, indicator),
             ).fetchone()
-        return CachedAnswer(table, query, indicator, row[0], row[1], row[2]) if row else None
+        if not row:
+            return None
+        return CachedAnswer(table, query, indicator, str(row[0]), str(row[1]), row[2], origin)
 
     def store(
         self,
+        origin: str,
         tableinfo: Mapping[str, tuple[str, str]],
         answers: list[tuple[str, str, str, str, str]],
     ) -> None:
-        """Store table descriptions and answers (table, query, indicator, updated, body) at once."""
+        """Store checked table descriptions and answers (table, query, indicator, updated,
+        body) from ``origin``, all in one transaction: all or nothing."""
+        if not tableinfo and not answers:
+            return
         now = time.time()
-        with contextlib.closing(self._connect()) as db, db:  # one transaction: all or nothing
+        with self._db(write=True) as db, db:
             db.executemany(
-                "INSERT OR REPLACE INTO tableinfo VALUES (?, ?, ?, ?)",
-                [(t, updated, body, now) for t, (updated, body) in tableinfo.items()],
+                "INSERT OR REPLACE INTO tableinfo VALUES (?, ?, ?, ?, ?)",
+                [(origin, t, updated, body, now) for t, (updated, body) in tableinfo.items()],
             )
             db.executemany(
-                "INSERT OR REPLACE INTO answer VALUES (?, ?, ?, ?, ?, ?)",
-                [(*a, now) for a in answers],
+                "INSERT OR REPLACE INTO answer VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(origin, *a, now) for a in answers],
             )
 
-    def answers(self) -> Iterator[CachedAnswer]:
-        """Every stored answer, oldest first."""
+    def answers(self, origin: str) -> Iterator[CachedAnswer]:
+        """Every stored answer from ``origin``, oldest first."""
         if not self.exists():
             return
-        with contextlib.closing(self._connect()) as db:
+        with self._db() as db:
             rows = db.execute(
-                "SELECT table_id, query, indicator, updated, body, fetched FROM answer ORDER BY fetched"
+                "SELECT table_id, query, indicator, updated, body, fetched FROM answer"
+                " WHERE origin = ? ORDER BY fetched",
+                (origin,),
             ).fetchall()
-        for row in rows:
-            yield CachedAnswer(*row)
+        for table, query, indicator, updated, body, fetched in rows:
+            yield CachedAnswer(table, query, indicator, updated, body, fetched, origin)

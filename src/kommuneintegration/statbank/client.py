@@ -21,9 +21,28 @@ from typing import Any, Final
 from kommuneintegration.statbank.errors import AnswerError, StatbankError
 from kommuneintegration.statbank.tables import PUBLIC_ADDRESS, Row, TableInfo
 
-__all__ = ["URL_ENV", "StatbankClient", "StatbankError", "base_url"]
+__all__ = ["URL_ENV", "StatbankClient", "StatbankError", "base_url", "public_url"]
 
 URL_ENV: Final = "KOMMUNEINTEGRATION_STATBANK_URL"
+#: The whole exchange (connect, every read, the body) must end within this many seconds.
+DEADLINE: Final = 120.0
+#: The most an answer's body may hold, as sent (compressed) and as read (inflated).
+MAX_BODY: Final = 256 * 1024 * 1024
+MAX_COMPRESSED: Final = 64 * 1024 * 1024
+
+
+def public_url(url: str) -> str:
+    """``url`` without its user name and password: what is stored, cited and printed."""
+    from urllib.parse import urlsplit
+
+    parts = urlsplit(url)
+    if parts.username is None and parts.password is None:
+        return url
+    host = parts.hostname or ""
+    netloc = f"[{host}]" if ":" in host else host
+    if parts.port is not None:
+        netloc += f":{parts.port}"
+    return parts._replace(netloc=netloc).geturl()
 
 
 def base_url() -> str:
@@ -43,7 +62,10 @@ class StatbankClient:
         sleep: Callable[[float], None] = time.sleep,
     ) -> None:
         self.base = (base or base_url()).rstrip("/")
+        #: The address as it may be shown: no credentials.
+        self.public_base = public_url(self.base)
         self.timeout = timeout
+        self.deadline = DEADLINE
         self.retries = retries
         self.backoff = backoff
         self.sleep = sleep
@@ -62,15 +84,15 @@ class StatbankClient:
             try:
                 answer = self._send(url, body)
             except requests.RequestException as exc:
-                last = f"cannot reach the Statbank at {self.base} ({type(exc).__name__}); check the network, or use --offline to work from the cache"
+                last = f"cannot reach the Statbank at {self.public_base} ({type(exc).__name__}); check the network, or use --offline to work from the cache"
                 continue
             if answer.status_code >= 500:
-                last = f"the Statbank at {self.base} answered {answer.status_code} to {endpoint}"
+                last = f"the Statbank at {self.public_base} answered {answer.status_code} to {endpoint}"
                 continue
-            answer.encoding = "utf-8"
+            text = self._body(answer)
             if answer.status_code >= 400:
-                raise StatbankError(_error_line(answer.status_code, answer.text, body))
-            return str(answer.text)
+                raise StatbankError(_error_line(answer.status_code, text, body))
+            return text
         raise StatbankError(f"{last} (after {self.retries + 1} tries)")
 
     def _send(self, url: str, body: Mapping[str, Any]) -> Any:
@@ -80,20 +102,74 @@ class StatbankClient:
 
         for _hop in range(4):
             answer = self._session.post(
-                url, json=dict(body), timeout=self.timeout, allow_redirects=False
+                url, json=dict(body), timeout=self.timeout, allow_redirects=False, stream=True
             )
+            answer.started = time.monotonic()
             if answer.status_code not in (301, 302, 303, 307, 308):
                 return answer
             target = urlsplit(answer.headers.get("Location", ""))
             here = urlsplit(url)
             if target.scheme != "https" or (target.hostname or here.hostname) != here.hostname:
                 raise StatbankError(
-                    f"the Statbank at {self.base} redirected to another address "
+                    f"the Statbank at {self.public_base} redirected to another address "
                     f"({target.scheme or '?'}://{target.hostname or '?'}); set {URL_ENV} to the "
                     "https address to use it"
                 )
             url = target._replace(netloc=target.netloc or here.netloc).geturl()
-        raise StatbankError(f"the Statbank at {self.base} redirected too many times")
+        raise StatbankError(f"the Statbank at {self.public_base} redirected too many times")
+
+    def _body(self, answer: Any) -> str:
+        """The answer's body as text, read within the deadline and the size caps.
+
+        requests' timeout bounds each read, not the exchange: a server that sends a
+        byte a second would hold the call for ever. The body is read in chunks
+        against a clock, and inflated (gzip, deflate) with a cap, never at once.
+        """
+        import zlib
+
+        started = getattr(answer, "started", time.monotonic())
+        raw = answer.raw
+        chunks: list[bytes] = []
+        size = 0
+        try:
+            while True:
+                if time.monotonic() - started > self.deadline:
+                    raise StatbankError(
+                        f"the Statbank at {self.public_base} took more than "
+                        f"{self.deadline:.0f} s to answer; try again later"
+                    )
+                chunk = raw.read1(65536, decode_content=False)
+                if not chunk:
+                    break
+                size += len(chunk)
+                if size > MAX_COMPRESSED:
+                    raise StatbankError(
+                        f"the Statbank's answer is larger than {MAX_COMPRESSED // 2**20} MiB: "
+                        "not read; ask for fewer municipalities or years"
+                    )
+                chunks.append(chunk)
+        finally:
+            answer.close()
+        data = b"".join(chunks)
+        encoding = answer.headers.get("Content-Encoding", "").lower().strip()
+        if encoding in ("gzip", "deflate", "x-gzip"):
+            inflate = zlib.decompressobj(32 + zlib.MAX_WBITS)
+            try:
+                data = inflate.decompress(data, MAX_BODY)
+            except zlib.error as exc:
+                raise StatbankError(
+                    f"the Statbank's answer is not valid {encoding} ({exc})"
+                ) from None
+            if inflate.unconsumed_tail:
+                raise StatbankError(
+                    f"the Statbank's answer inflates to more than {MAX_BODY // 2**20} MiB: not read"
+                )
+        elif len(data) > MAX_BODY:  # pragma: no cover - MAX_COMPRESSED is smaller
+            raise StatbankError("the Statbank's answer is too large")
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise StatbankError(f"the Statbank's answer is not UTF-8 text ({exc.reason})") from None
 
     def tableinfo(self, table: str) -> tuple[TableInfo, str]:
         """The table's description, and the raw answer (for the cache)."""

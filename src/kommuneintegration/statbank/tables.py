@@ -313,6 +313,12 @@ def _number(text: str, decimal: str) -> float:
     return float(cleaned.replace(",", "."))
 
 
+def _why(exc: ValueError) -> str:
+    """The reason of a model's validation error, without attrs' description of the field."""
+    first = exc.args[0] if exc.args else exc
+    return str(first)
+
+
 def document(info: TableInfo, address: str = PUBLIC_ADDRESS) -> SourceDocument:
     """The table as a document a reader can look up, with its documentation where DST gives it."""
     where = f"{address}/data, table {info.id} (licence CC BY 4.0)"
@@ -421,24 +427,40 @@ def to_observations(
         age_code = codes.get(table.age_variable.upper(), "") if table.age_variable else ""
         query = ", ".join(f"{k}={v}" for k, v in codes.items() if k != "TID")
         category = f"IELAND {codes['IELAND']}" if "IELAND" in codes else ""
-        obs = Observation(
-            indicator=indicator,
-            value=value,
-            unit=table.unit,
-            provenance=Provenance(doc.key, f"query {query}", cited=doc),
-            group=origins[origin],
-            age_band=table.band(age_code),
-            year=_year(time),
-            period="" if not table.quarter else f"1. kvartal {_year(time)}",
-            category=category,
-            note=footnote,
-            series=series,
-            table=table.id,
-        )
+        try:
+            obs = Observation(
+                indicator=indicator,
+                value=value,
+                unit=table.unit,
+                provenance=Provenance(doc.key, f"query {query}", cited=doc),
+                group=origins[origin],
+                age_band=table.band(age_code),
+                year=_year(time),
+                period="" if not table.quarter else f"1. kvartal {_year(time)}",
+                category=category,
+                note=footnote,
+                series=series,
+                table=table.id,
+            )
+        except ValueError as exc:
+            raise AnswerError(
+                _("{table}, {query}, {time}: the cell {value!r} cannot be a figure ({why})").format(
+                    table=info.id, query=query, time=time, value=row.content, why=_why(exc)
+                )
+            ) from None
         found.setdefault(area, []).append(obs)
         if table.sums:
             sums.setdefault((area, time, age_code, category), {})[origin] = value
     for (area, time, age_code, category), values in sums.items():
+        total = next((values[c] for c, g in origins.items() if g == "all" and c in values), None)
+        parts_sum = sum(v for c, v in values.items() if origins.get(c) != "all")
+        if total is not None and parts_sum > total:
+            raise AnswerError(
+                _(
+                    "{table}, OMRÅDE={area}, {time}: the total ({total:g}) is smaller than "
+                    "the sum of its parts ({parts:g})"
+                ).format(table=info.id, area=area, time=time, total=total, parts=parts_sum)
+            )
         for group, parts in table.sums.items():
             if not all(c in values for c in parts):
                 continue  # a suppressed part: no sum rather than a wrong one
