@@ -182,7 +182,7 @@ def test_an_answer_is_checked_against_its_request():
     for bad, why in [
         (good.replace("851;10", "101;10"), "OMRÅDE=101, which was not asked for"),
         (good + "851;10;16-64;TOT;BFK;2024;79,0\r\n", "repeats the cell"),
-        (good.replace(";ALDER", "").replace(";16-64", ""), "missing ALDER"),
+        (good.replace(";ALDER", "").replace(";16-64", ""), "missing: ALDER"),
     ]:
         with pytest.raises(AnswerError, match=why):
             checked_rows(info("RAS200"), parse_bulk(bad), variables)

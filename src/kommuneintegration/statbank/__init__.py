@@ -315,7 +315,7 @@ def _read(
     origin: str,
 ) -> tuple[dict[str, list[Observation]], int]:
     """An answer read back against its request: checked cells, the left-out zeros, observations."""
-    rows = parse_bulk(body)
+    rows = parse_bulk(body, table.id)
     if not rows:  # no cell at all: never read as a table of zeros
         return {}, 0
     return to_observations(table, info, checked_rows(info, rows, variables), indicator, origin)

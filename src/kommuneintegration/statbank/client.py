@@ -18,6 +18,7 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
 
+from kommuneintegration.i18n import _
 from kommuneintegration.statbank.errors import AnswerError, StatbankError
 from kommuneintegration.statbank.tables import PUBLIC_ADDRESS, Row, TableInfo
 
@@ -136,7 +137,7 @@ class StatbankClient:
                 if time.monotonic() - started > self.deadline:
                     raise StatbankError(
                         f"the Statbank at {self.public_base} took more than "
-                        f"{self.deadline:.0f} s to answer; try again later"
+                        f"{self.deadline:g} s to answer; try again later"
                     )
                 chunk = raw.read1(65536, decode_content=False)
                 if not chunk:
@@ -257,31 +258,55 @@ def parse_tableinfo(text: str, table: str = "?") -> TableInfo:
             f"the Statbank's description of {table} is not as documented ({exc})"
         ) from None
     if table != "?" and info.id.upper() != table.upper():
-        raise AnswerError(f"the Statbank described {info.id or 'no table'} when asked for {table}")
+        raise AnswerError(
+            _("the Statbank described {other} when asked for {table}").format(
+                other=info.id or "?", table=table
+            )
+        )
     if not info.variables:
         raise AnswerError(f"the Statbank's description of {table} names no variables")
     return info
 
 
-def parse_bulk(text: str) -> list[Row]:
+def parse_bulk(text: str, table: str = "") -> list[Row]:
     """A BULK/CSV answer: one header line naming the variables, INDHOLD last."""
-    reader = csv.reader(io.StringIO(text.lstrip("\ufeff")), delimiter=";")
+    what = table or "?"
+    reader = csv.reader(
+        io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=";", quoting=csv.QUOTE_NONE
+    )
+    rows: list[Row] = []
     try:
-        header = [h.strip() for h in next(reader)]
-    except StopIteration:
-        raise AnswerError("the Statbank's answer is empty: not even a header line") from None
-    if not header or header[-1].upper() != "INDHOLD":
-        raise StatbankError(
-            f"the Statbank's answer has no INDHOLD column (header: {';'.join(header)})"
-        )
-    names = ["Tid" if h.upper() == "TID" else h for h in header[:-1]]
-    rows = []
-    for cells in reader:
-        if not cells:
-            continue
-        if len(cells) != len(header):
-            raise StatbankError(
-                f"a row of the Statbank's answer has {len(cells)} cells, not {len(header)}"
+        try:
+            header = [h.strip() for h in next(reader)]
+        except StopIteration:
+            raise AnswerError(
+                _("the Statbank's answer for {table} is empty: not even a header line").format(
+                    table=what
+                )
+            ) from None
+        if not header or header[-1].upper() != "INDHOLD":
+            raise AnswerError(
+                _("the Statbank's answer for {table} has no INDHOLD column ({header})").format(
+                    table=what, header=";".join(header)[:200]
+                )
             )
-        rows.append(Row(dict(zip(names, (c.strip() for c in cells[:-1]), strict=True)), cells[-1]))
+        names = ["Tid" if h.upper() == "TID" else h for h in header[:-1]]
+        for cells in reader:
+            if not cells:
+                continue
+            if len(cells) != len(header):
+                raise AnswerError(
+                    _("row {row} of the answer for {table} has {n} cells, not {expected}").format(
+                        row=len(rows) + 1, table=what, n=len(cells), expected=len(header)
+                    )
+                )
+            rows.append(
+                Row(dict(zip(names, (c.strip() for c in cells[:-1]), strict=True)), cells[-1])
+            )
+    except csv.Error as exc:
+        raise AnswerError(
+            _("row {row} of the answer for {table} cannot be read ({why})").format(
+                row=len(rows) + 1, table=what, why=exc
+            )
+        ) from None
     return rows

@@ -170,7 +170,9 @@ class Table:
         """
         if info.id.upper() != self.id.upper():
             raise AnswerError(
-                f"the Statbank described {info.id or 'another table'} when asked for {self.id}"
+                _("the Statbank described {other} when asked for {table}").format(
+                    other=info.id or "?", table=self.id
+                )
             )
         wanted: dict[str, list[str]] = {}
         for variable, offered in info.variables.items():
@@ -364,22 +366,32 @@ def checked_rows(
             missing = sorted(set(names) - columns)
             extra = sorted(columns - set(names))
             raise AnswerError(
-                f"row {number} of the answer for {info.id} has other columns than asked for"
-                + (f" (missing {', '.join(missing)})" if missing else "")
-                + (f" (not asked {', '.join(extra)})" if extra else "")
+                _(
+                    "row {row} of the answer for {table} has other columns than asked for "
+                    "(missing: {missing}; not asked: {extra})"
+                ).format(
+                    row=number,
+                    table=info.id,
+                    missing=", ".join(missing) or "-",
+                    extra=", ".join(extra) or "-",
+                )
             )
         codes = {k.upper(): v for k, v in row.codes.items()}
         key = tuple(codes[n] for n in names)
         for name, code in zip(names, key, strict=True):
             if code not in expanded[name]:
                 raise AnswerError(
-                    f"row {number} of the answer for {info.id} has {name}={code}, "
-                    "which was not asked for"
+                    _(
+                        "row {row} of the answer for {table} has {cell}, which was not asked for"
+                    ).format(row=number, table=info.id, cell=f"{name}={code}")
                 )
         if key in seen:
             raise AnswerError(
-                f"row {number} of the answer for {info.id} repeats the cell "
-                + ", ".join(f"{n}={c}" for n, c in zip(names, key, strict=True))
+                _("row {row} of the answer for {table} repeats the cell {cell}").format(
+                    row=number,
+                    table=info.id,
+                    cell=", ".join(f"{n}={c}" for n, c in zip(names, key, strict=True)),
+                )
             )
         seen[key] = Row(dict(zip(names, key, strict=True)), row.content)
     for key in _combinations(expanded):
@@ -423,9 +435,17 @@ def to_observations(
             continue
         if origin not in origins:
             continue
-        value = _number(row.content, decimal)
-        age_code = codes.get(table.age_variable.upper(), "") if table.age_variable else ""
         query = ", ".join(f"{k}={v}" for k, v in codes.items() if k != "TID")
+        try:
+            value = _number(row.content, decimal)
+        except AnswerError:
+            raise AnswerError(
+                _(
+                    "{table}, {query}, {time}: the cell {value!r} is not a number as DST writes "
+                    "it (decimal comma, no thousands separator)"
+                ).format(table=info.id, query=query, time=time, value=row.content)
+            ) from None
+        age_code = codes.get(table.age_variable.upper(), "") if table.age_variable else ""
         category = f"IELAND {codes['IELAND']}" if "IELAND" in codes else ""
         try:
             obs = Observation(

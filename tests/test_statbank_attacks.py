@@ -1,0 +1,288 @@
+"""The Statbank and the cache under attack: a bad answer never replaces a good one.
+
+Each case has a hostile stand-in answer or a damaged cache, and the same
+property: the command gives one line that says what was wrong (or a warning),
+the cache is as it was, and compare, evaluate and report still work.
+"""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+from helpers import run_cli as run
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from statbank_server import StandIn
+
+from kommuneintegration.statbank import cached, fetch
+from kommuneintegration.statbank.cache import Cache, CacheError
+from kommuneintegration.statbank.client import StatbankClient, StatbankError, public_url
+
+pytestmark = pytest.mark.installed_plugins
+
+
+@pytest.fixture
+def stand_in(monkeypatch, tmp_path):
+    with StandIn() as server:
+        monkeypatch.setenv("KOMMUNEINTEGRATION_STATBANK_URL", server.url)
+        monkeypatch.setenv("KOMMUNEINTEGRATION_CACHE_DIR", str(tmp_path / "cache"))
+        yield server
+
+
+def _registry():
+    from kommuneintegration.plugins import get_host
+
+    return get_host().registry()
+
+
+def _stored(stand_in):
+    origin = public_url(stand_in.url)
+    return sorted((a.table, a.query, a.body) for a in Cache().answers(origin))
+
+
+def _data(transform):
+    """A tamper hook that changes only data answers' bodies."""
+
+    def tamper(endpoint, status, body, kind):
+        return (status, transform(body), kind) if endpoint == "data" else (status, body, kind)
+
+    return tamper
+
+
+def _first_row(body: str) -> list[str]:
+    return body.split("\r\n")[1].split(";")
+
+
+HOSTILE = {
+    "truncated mid-row": lambda body: body[: body.index("\r\n", 200) + 5],
+    "a cell repeated with another value": lambda body: (
+        body + ";".join([*_first_row(body)[:-1], "1,0"]) + "\r\n"
+    ),
+    "another area's figures": lambda body: body.replace("\r\n851;", "\r\n101;"),
+    "no ALDER column": lambda body: "\r\n".join(
+        ";".join(c for i, c in enumerate(line.split(";")) if i != 2) for line in body.split("\r\n")
+    ),
+    "a thousands point": lambda body: body.replace(
+        ";".join(_first_row(body)), ";".join([*_first_row(body)[:-1], "12.000"]), 1
+    ),
+    "a rate over 100 %": lambda body: body.replace(
+        ";".join(_first_row(body)), ";".join([*_first_row(body)[:-1], "612,0"]), 1
+    ),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HOSTILE))
+def test_a_hostile_answer_is_refused_and_replaces_nothing(stand_in, case):
+    assert run("fetch", "-m", "851")[0] == 0
+    before = _stored(stand_in)
+    stand_in.tamper = _data(HOSTILE[case])
+    code, _out, err = run("fetch", "-m", "851", "--refresh")
+    assert code == 1, case
+    assert err.count("\n") == 1, err  # one line
+    assert "RAS200" in err
+    assert _stored(stand_in) == before
+    assert cached(_registry()).observations["851"]  # the good figures are still used
+
+
+def test_a_folk1e_total_smaller_than_its_parts_is_refused_with_the_cell(stand_in):
+    def shrink(body: str) -> str:
+        lines = body.split("\r\n")
+        out = []
+        for line in lines:
+            cells = line.split(";")
+            if len(cells) == 6 and cells[3] == "TOT" and cells[0] == "851":
+                cells[-1] = "10"
+            out.append(";".join(cells))
+        return "\r\n".join(out)
+
+    def tamper(endpoint, status, body, kind):
+        table = "FOLK1E" if body.startswith("OMRÅDE;KØN") else ""
+        return (status, shrink(body) if table else body, kind)
+
+    stand_in.tamper = tamper
+    code, _out, err = run("fetch", "-m", "851")
+    assert code == 1
+    assert "FOLK1E, OMRÅDE=851" in err
+    assert "smaller than the sum of its parts" in err
+    assert _stored(stand_in) == []  # nothing stored at all: one transaction
+    code, _out, _err = run("compare", "-m", "851")
+    assert code == 0
+
+
+def test_terminal_controls_from_the_network_are_shown_escaped(stand_in, monkeypatch):
+    import statbank_server
+
+    real = statbank_server.tableinfo
+
+    def hostile(table):
+        data = real(table)
+        if data is not None:
+            data["updated"] = "2025-11-27\x1b]0;owned\x07\x1b[2J"
+        return data
+
+    monkeypatch.setattr(statbank_server, "tableinfo", hostile)
+    code, out, err = run("fetch", "-m", "851")
+    assert code == 0, err
+    assert "\x1b" not in out
+    assert "\x07" not in out
+    assert "\\x1b" in out or "\\u001b" in out or "^[" in out
+    code, out, _ = run("fetch", "-m", "851", "--offline")  # and replayed from the cache
+    assert "\x1b" not in out
+
+
+def test_a_slow_server_is_cut_off_by_the_deadline(stand_in):
+    stand_in.drip = 0.02
+    client = StatbankClient(stand_in.url, retries=0)
+    client.deadline = 0.5
+    client.tableinfo("RAS200")  # tableinfo is not dripped
+    body = {
+        "table": "RAS200",
+        "format": "BULK",
+        "variables": [
+            {"code": v, "values": ["*"]}
+            for v in ("OMRÅDE", "HERKOMST", "ALDER", "KØN", "BEREGNING", "Tid")
+        ],
+    }
+    with pytest.raises(StatbankError, match=r"took more than 0\.5 s to answer"):
+        client._post("data", body)
+
+
+def test_a_gzip_bomb_is_not_inflated(stand_in, monkeypatch):
+    monkeypatch.setattr("kommuneintegration.statbank.client.MAX_BODY", 1_000_000)
+    stand_in.gzip_bomb = 5_000_000
+    code, _out, err = run("fetch", "-m", "851")
+    assert code == 1
+    assert "inflates to more than" in err
+
+
+def test_credentials_never_leave_the_url_they_were_given_in(stand_in, monkeypatch, tmp_path):
+    host_port = stand_in.url.removeprefix("http://")
+    monkeypatch.setenv("KOMMUNEINTEGRATION_STATBANK_URL", f"http://user:s3cret@{host_port}")
+    code, out, err = run("fetch", "-m", "851")
+    assert code == 0, err
+    page = tmp_path / "r.html"
+    assert run("report", "-m", "851", "--out", str(page))[0] == 0
+    text = (
+        page.read_text(encoding="utf-8") + out + err + run("compare", "-m", "851", "-f", "json")[1]
+    )
+    assert "s3cret" not in text
+    assert host_port in text  # cited from where it came
+    conn = sqlite3.connect(Cache().path)
+    assert "s3cret" not in json.dumps(conn.execute("SELECT origin FROM answer").fetchall())
+    conn.close()
+    monkeypatch.setenv("KOMMUNEINTEGRATION_STATBANK_URL", "http://user:s3cret@127.0.0.1:9/v1")
+    code, _out, err = run("fetch", "-m", "851")
+    assert code == 1
+    assert "s3cret" not in err
+
+
+def test_another_origins_answers_are_not_used_as_this_ones(stand_in, monkeypatch):
+    assert run("fetch", "-m", "851")[0] == 0
+    assert cached(_registry()).observations["851"]
+    monkeypatch.setenv("KOMMUNEINTEGRATION_STATBANK_URL", "https://api.statbank.dk/v1")
+    assert cached(_registry()).empty  # the stand-in's figures are not DST's
+
+
+@pytest.mark.parametrize(
+    "damage",
+    ["garbage", "truncated", "foreign schema", "other version"],
+)
+def test_a_damaged_cache_is_named_and_the_commands_go_on_without_it(stand_in, damage, tmp_path):
+    assert run("fetch", "-m", "851")[0] == 0
+    path = Cache().path
+    if damage == "garbage":
+        path.write_bytes(b"this is not a database" * 100)
+    elif damage == "truncated":
+        path.write_bytes(path.read_bytes()[:1500])
+    elif damage == "foreign schema":
+        path.unlink()
+        conn = sqlite3.connect(path)
+        conn.execute("CREATE TABLE answer (table_id TEXT, query TEXT)")
+        conn.commit()
+        conn.close()
+    else:
+        conn = sqlite3.connect(path)
+        conn.execute("PRAGMA user_version = 99")
+        conn.commit()
+        conn.close()
+    for command in (["compare", "-m", "851"], ["evaluate", "-m", "851"]):
+        code, _out, err = run(*command)
+        assert code == 0, (damage, err)
+        assert str(path) in err
+        assert "--no-statbank" in err
+    page = tmp_path / "r.html"
+    assert run("report", "-m", "851", "--out", str(page))[0] == 0
+    code, _out, err = run("fetch", "-m", "851")
+    assert code == 1
+    assert str(path) in err
+    code, out, err = run("fetch", "-m", "851", "--refresh")
+    assert code == 0, err
+    assert "set aside" in out
+    assert cached(_registry()).observations["851"]
+    assert list(path.parent.glob("statbank.sqlite.unreadable-*"))
+
+
+def test_a_damaged_answer_in_a_sound_cache_is_set_aside_with_a_warning(stand_in):
+    assert run("fetch", "-m", "851")[0] == 0
+    conn = sqlite3.connect(Cache().path)
+    conn.execute("UPDATE answer SET body = 'OMRÅDE;INDHOLD\r\nx;y\r\n' WHERE indicator = 'panel'")
+    conn.commit()
+    conn.close()
+    code, _out, err = run("compare", "-m", "851")
+    assert code == 0
+    assert "left out" in err
+    assert "fetch --refresh" in err
+
+
+# --- a fuzzer: random answers never corrupt the cache nor end in a traceback --------------------
+
+_cells = st.text(alphabet="0123456789,.;-\r\n x", max_size=12)
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow],
+)
+@given(
+    mode=st.sampled_from(["replace", "append", "header"]),
+    junk=st.lists(_cells, max_size=30),
+)
+def test_random_answers_never_corrupt_the_cache(stand_in, mode, junk):
+    registry = _registry()
+    cache = Cache()
+    client = StatbankClient(stand_in.url, retries=0)
+    stand_in.tamper = None
+    fetch(registry, ["851"], cache=cache, client=client)
+    before = _stored(stand_in)
+    text = ";".join(junk)
+
+    def hostile(body: str) -> str:
+        if mode == "replace":
+            return text
+        if mode == "header":
+            return body.split("\r\n", 1)[0] + "\r\n" + text
+        return body + text
+
+    stand_in.tamper = _data(hostile)
+    failure = ""
+    try:
+        fetch(registry, ["851"], cache=cache, client=client, refresh=True)
+    except StatbankError as exc:  # a junk answer that reads back as checked may be stored
+        failure = str(exc)
+    assert "\n" not in failure
+    stand_in.tamper = None
+    after = _stored(stand_in)
+    assert len(after) == len(before)  # nothing lost: every request still has an answer
+    cache.check()
+    assert cached(registry, cache=cache).observations["851"]
+
+
+def test_the_cache_check_sees_a_damaged_file(tmp_path):
+    cache = Cache(tmp_path)
+    cache.path.parent.mkdir(parents=True, exist_ok=True)
+    cache.path.write_bytes(b"garbage" * 50)
+    with pytest.raises(CacheError, match="cannot be read"):
+        cache.check()
