@@ -288,6 +288,7 @@ def check_shape(data):
             "on-track",
             "not-on-track",
             "not-evaluable",
+            "reported-achieved",
             "rule-error",
         }
         assert ev["reason"]

@@ -77,7 +77,7 @@ def test_every_consumer_of_series_uses_the_one_definition():
     graph = grimp.build_graph("kommuneintegration")
     for module in (
         "kommuneintegration.derive",
-        "kommuneintegration.builtin_rules",
+        "kommuneintegration.rules",
         "kommuneintegration.comparison",
         "kommuneintegration.statbank",
     ):

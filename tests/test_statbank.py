@@ -331,7 +331,7 @@ def test_fetch_then_evaluate_turns_aalborgs_employment_target_evaluable(stand_in
     assert target["status"] in ("on-track", "achieved", "not-on-track")
     assert "[Statistikbanken RAS200]" in target["reason"]
     # A document's figure and a table's figure are never one series.
-    assert "immigrants 18-19: 38.8 % (2022) -> " not in target["reason"]
+    assert "immigrants 18-19: 38.8 % (2022) → " not in target["reason"]
 
 
 @pytest.mark.installed_plugins

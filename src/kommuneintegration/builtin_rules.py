@@ -11,22 +11,29 @@ default plugin the host always loads, so nothing special-cases them.
 from __future__ import annotations
 
 import decimal
-from collections.abc import Callable, Iterable, Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import Final
 
 import attrs
 
-from kommuneintegration.i18n import NP_, _, format_number, pgettext
+from kommuneintegration.i18n import NP_, _, pgettext
 from kommuneintegration.models import Comparator, Direction, Observation, Target, TargetKind
-from kommuneintegration.rules import Evaluation, EvaluationRule, RuleContext, Status
-from kommuneintegration.series import by_series
-from kommuneintegration.units import (
-    UnitError,
-    difference_unit,
-    format_value,
-    relative_change_value,
-    unit_symbol,
+from kommuneintegration.rules import (
+    Evaluation,
+    EvaluationRule,
+    Progress,
+    ProgressStatus,
+    RuleContext,
+    Status,
+    combine,
+    distance_to_target,
+    endpoints,
+    figure,
+    met,
+    series,
+    trail,
 )
+from kommuneintegration.units import UnitError, difference_unit, relative_change_value
 
 __all__ = [
     "BAROMETER_RULE",
@@ -40,170 +47,175 @@ __all__ = [
 ]
 
 
-def _series(
-    observations: Iterable[Observation], context: RuleContext | None = None
-) -> dict[str, list[Observation]]:
-    """The figures by series (:mod:`kommuneintegration.series`), each named as a reader knows
-    it: the group's label, not its id."""
-    registry = context.extra.get("registry") if context is not None else None
-    named: dict[str, list[Observation]] = {}
-    for (_indicator, group, age_band, category, tag), points in by_series(observations).items():
-        if group and registry is not None:
-            group = registry.describe_group(group)[0]
-        label = " ".join(p for p in (group, age_band, category) if p) or _("all")
-        if tag:  # a series of its own, named with its source: never joined to another
-            label += f" [{tag}]"
-        named.setdefault(label, []).extend(points)
-    return named
+def _judged_on(statuses: Sequence[Status]) -> str:
+    """How the verdicts of many series were put together, said once, where there are several."""
+    if len(statuses) < 2:
+        return ""
+    judged = sum(1 for s in statuses if s is not Status.NOT_EVALUABLE)
+    text = "; " + _("every series must meet the target")
+    if judged < len(statuses):
+        text += "; " + _(
+            "judged on {judged} of {total} series, the others have no usable figures"
+        ).format(judged=judged, total=len(statuses))
+    return text
 
 
-def _fmt(value: float, unit: str) -> str:
-    return format_value(value, unit, words=True)
+def _failing(parts: Sequence[tuple[str, str, Status]], closed: bool) -> str:
+    """Where some series meet the target and some do not: name the ones that do not."""
+    bad = [
+        label for label, _text, status in parts if status in (Status.MISSED, Status.NOT_ON_TRACK)
+    ]
+    good = [label for label, _text, status in parts if status in (Status.ACHIEVED, Status.ON_TRACK)]
+    if bad and good:
+        return "; " + _("not met by {series}").format(series=", ".join(bad))
+    return ""
 
 
-def _trail(points: Sequence[Observation]) -> str:
-    return " -> ".join(f"{_fmt(o.value, o.unit)} ({o.year})" for o in points)
+def _verdict(
+    parts: Sequence[tuple[str, str, Status]], context: RuleContext, target: Target, progress: str
+) -> Evaluation:
+    statuses = [status for _label, _text, status in parts]
+    closed = context.closed(target)
+    status = combine(statuses, closed=closed)
+    reason = _joined([(label, text) for label, text, _status in parts])
+    reason += _failing(parts, closed) + _judged_on(statuses)
+    return Evaluation(status, reason, progress=progress)
 
 
-# --- the default rule --------------------------------------------------------------------
+def _no_deadline_figure(target: Target, points: Sequence[Observation], goal: str) -> str:
+    latest = points[-1]
+    return _(
+        "no figure for the deadline {deadline}; the latest before it is {value} in {year}{goal}"
+    ).format(
+        deadline=target.year,
+        value=figure(latest.value, latest.unit),
+        year=latest.year,
+        goal=(" " + _("against {goal}").format(goal=goal)) if goal else "",
+    )
 
 
-def _words(comparator: Comparator | None) -> str:
-    return comparator.display if comparator else ""
+def _distance_of(target: Target, series_: Mapping[str, list[Observation]]) -> Progress | None:
+    """The second method over the series: the worst verdict of those it can assess."""
+    if target.value is None or target.year is None:
+        return None
+    found: list[tuple[str, Progress]] = []
+    for label, every in series_.items():
+        points = [o for o in every if (o.year or 0) <= target.year]
+        ends = endpoints(target, points)
+        if isinstance(ends, str):
+            continue
+        found.append(
+            (label, distance_to_target(*ends, target.value, target.year, target.comparator))
+        )
+    if not found:
+        return Progress(
+            ProgressStatus.NOT_ASSESSABLE,
+            None,
+            _("{method}: needs two figures in different years before the deadline").format(
+                method=_("distance to target (Statistics Canada)")
+            ),
+        )
+    order = list(ProgressStatus)
+    label, worst = max(
+        found,
+        key=lambda item: (
+            order.index(item[1].status)
+            if item[1].status is not ProgressStatus.NOT_ASSESSABLE
+            else -1
+        ),
+    )
+    if len(found) > 1:
+        return attrs.evolve(worst, reason=f"{label}: {worst.reason}")
+    return worst
 
 
-def _met(value: float, target: float, comparator: Comparator | None) -> bool:
+def _gap(value: float, goal: float, comparator: Comparator | None, unit: str) -> str:
+    """How a figure stands against its goal: met, short of a floor, or over a ceiling."""
+    if met(value, goal, comparator):
+        return _("met")
+    amount = figure(round(abs(value - goal), 6), difference_unit(unit))
     if comparator is Comparator.AT_MOST:
-        return value <= target
+        return _("over the limit by {amount}").format(amount=amount)
     if comparator is Comparator.EQUAL:
-        return abs(value - target) < 1e-9
-    return value >= target
+        return _("off by {amount}").format(amount=amount)
+    return _("short by {amount}").format(amount=amount)
 
 
-def _combine(statuses: Sequence[Status]) -> Status:
-    if not statuses:
-        return Status.NOT_EVALUABLE
-    if Status.NOT_ON_TRACK in statuses:
-        return Status.NOT_ON_TRACK
-    if all(s is Status.ACHIEVED for s in statuses):
-        return Status.ACHIEVED
-    if Status.NOT_EVALUABLE in statuses and not any(
-        s is Status.ACHIEVED or s is Status.ON_TRACK for s in statuses
-    ):
-        return Status.NOT_EVALUABLE
-    return Status.ON_TRACK
-
-
-def _level(target: Target, series: Mapping[str, list[Observation]], year: int) -> Evaluation:
+def _level(
+    target: Target, series_: Mapping[str, list[Observation]], context: RuleContext
+) -> Evaluation:
     assert target.value is not None
     assert target.unit is not None
-    goal = f"{_words(target.comparator)} {_fmt(target.value, target.unit)}".strip()
-    statuses: list[Status] = []
-    parts: list[tuple[str, str]] = []
-    for label, every in series.items():
+    goal = f"{_words(target.comparator)} {figure(target.value, target.unit)}".strip()
+    closed = context.closed(target)
+    parts: list[tuple[str, str, Status]] = []
+    for label, every in series_.items():
         # A target is judged on figures up to its deadline; later ones are shown, not used.
         points = [o for o in every if target.year is None or (o.year or 0) <= target.year]
         if not points:
-            statuses.append(Status.NOT_EVALUABLE)
             parts.append(
                 (
                     label,
                     _("only figures after the deadline {year} ({trail})").format(
-                        year=target.year, trail=_trail(every)
+                        year=target.year, trail=trail(every)
                     ),
+                    Status.NOT_EVALUABLE,
                 )
             )
             continue
         at = [o for o in points if o.year == target.year] if target.year is not None else []
         latest = at[-1] if at else points[-1]
-        met = _met(latest.value, target.value, target.comparator)
-        short = abs(latest.value - target.value)
+        reached = met(latest.value, target.value, target.comparator)
         if target.year is None or at:
-            status = Status.ACHIEVED if met else Status.NOT_ON_TRACK
-            when = (_("in {year}") if at else _("latest figure {year}")).format(year=latest.year)
-            verdict = (
-                _("met")
-                if met
-                else _("missed by {shortfall}").format(
-                    shortfall=_fmt(round(short, 6), difference_unit(target.unit))
-                )
-            )
-            parts.append(
-                (
-                    label,
-                    _("{value} {when} against {goal}: {verdict}").format(
-                        value=_fmt(latest.value, latest.unit), when=when, goal=goal, verdict=verdict
-                    ),
-                )
-            )
-        else:  # every figure is before the deadline: judge by the trend
-            assert target.year is not None
-            assert latest.year is not None
-            if target.year < year:
-                # Closed, with no figure for its year: a trend cannot say whether it was reached.
-                status = Status.NOT_EVALUABLE
-                parts.append(
-                    (
-                        label,
-                        _(
-                            "no figure for the deadline {deadline}; the latest before it is "
-                            "{value} in {year} against {goal}"
-                        ).format(
-                            deadline=target.year,
-                            value=_fmt(latest.value, latest.unit),
-                            year=latest.year,
-                            goal=goal,
-                        ),
-                    )
-                )
-            elif met:
-                status = Status.ON_TRACK
-                parts.append(
-                    (
-                        label,
-                        _("already {value} in {year}, target {goal} by {deadline}").format(
-                            value=_fmt(latest.value, latest.unit),
-                            year=latest.year,
-                            goal=goal,
-                            deadline=target.year,
-                        ),
-                    )
-                )
-            elif len(points) >= 2 and points[0].year is not None and points[0].year < latest.year:
-                slope = (latest.value - points[0].value) / (latest.year - points[0].year)
-                projected = latest.value + slope * (target.year - latest.year)
-                status = (
-                    Status.ON_TRACK
-                    if _met(projected, target.value, target.comparator)
-                    else Status.NOT_ON_TRACK
-                )
-                parts.append(
-                    (
-                        label,
-                        _(
-                            "{trail}, on the same trend {projected} in {deadline} against {goal}"
-                        ).format(
-                            trail=_trail([points[0], latest]),
-                            projected=format_number(projected, decimals=1),
-                            deadline=target.year,
-                            goal=goal,
-                        ),
-                    )
-                )
+            if reached:
+                status = Status.ACHIEVED
             else:
-                status = Status.NOT_EVALUABLE
-                parts.append(
-                    (
-                        label,
-                        _("one figure ({value} in {year}) below {goal}, no trend yet").format(
-                            value=_fmt(latest.value, latest.unit), year=latest.year, goal=goal
-                        ),
-                    )
-                )
-        statuses.append(status)
-    return Evaluation(
-        _combine(statuses), _joined(parts) + _partial(statuses), progress=_progress(series)
-    )
+                status = Status.MISSED if closed or at else Status.NOT_ON_TRACK
+            when = (_("in {year}") if at else _("latest figure {year}")).format(year=latest.year)
+            text = _("{value} {when} against {goal}: {verdict}").format(
+                value=figure(latest.value, latest.unit),
+                when=when,
+                goal=goal,
+                verdict=_gap(latest.value, target.value, target.comparator, target.unit),
+            )
+        elif closed:
+            # Closed, with no figure for its year: a trend cannot say whether it was reached.
+            status, text = Status.NOT_EVALUABLE, _no_deadline_figure(target, points, goal)
+        elif reached:
+            status = Status.ON_TRACK
+            text = _("already {value} in {year}, target {goal} by {deadline}").format(
+                value=figure(latest.value, latest.unit),
+                year=latest.year,
+                goal=goal,
+                deadline=target.year,
+            )
+        elif (
+            len(points) >= 2
+            and points[0].year is not None
+            and latest.year is not None
+            and points[0].year < latest.year
+        ):
+            assert target.year is not None
+            slope = (latest.value - points[0].value) / (latest.year - points[0].year)
+            projected = latest.value + slope * (target.year - latest.year)
+            status = (
+                Status.ON_TRACK
+                if met(projected, target.value, target.comparator)
+                else Status.NOT_ON_TRACK
+            )
+            text = _("{trail}, on the same trend {projected} in {deadline} against {goal}").format(
+                trail=trail([points[0], latest]),
+                projected=figure(round(projected, 1), latest.unit),
+                deadline=target.year,
+                goal=goal,
+            )
+        else:
+            status = Status.NOT_EVALUABLE
+            text = _("one figure ({value} in {year}) below {goal}, no trend yet").format(
+                value=figure(latest.value, latest.unit), year=latest.year, goal=goal
+            )
+        parts.append((label, text, status))
+    return _verdict(parts, context, target, progress=_progress(series_))
 
 
 def _change_value(base: Observation, later: Observation, unit: str) -> float:
@@ -215,72 +227,73 @@ def _change_value(base: Observation, later: Observation, unit: str) -> float:
     return later.value - base.value
 
 
-def _endpoints(
-    target: Target, points: Sequence[Observation]
-) -> tuple[Observation, Observation] | str:
-    """The baseline figure (of the baseline year, or the first) and the latest after it, or why not."""
-    if target.baseline_year is None:
-        base = points[0]
-    else:
-        matches = [o for o in points if o.year == target.baseline_year]
-        if not matches:
-            years = ", ".join(str(o.year) for o in points)
-            return _("no figure for the baseline year {baseline} (figures for {years})").format(
-                baseline=target.baseline_year, years=years
-            )
-        base = matches[0]
-    later = [
-        o for o in points if o.year is not None and base.year is not None and o.year > base.year
-    ]
-    if not later:
-        return _("no observation after the baseline {year}").format(year=base.year)
-    return base, later[-1]
-
-
-def _judge_series(
+def _by_deadline(
     target: Target,
-    series: Mapping[str, list[Observation]],
-    judge: Callable[[Observation, Observation], tuple[Status, str]],
-) -> tuple[Status, str]:
-    """Judge each series from its baseline to its latest figure; combine, with the reasons."""
-    statuses: list[Status] = []
-    parts: list[tuple[str, str]] = []
-    for label, points in series.items():
-        ends = _endpoints(target, points)
-        status, text = (Status.NOT_EVALUABLE, ends) if isinstance(ends, str) else judge(*ends)
-        statuses.append(status)
-        parts.append((label, text))
-    return _combine(statuses), _joined(parts) + _partial(statuses)
+    series_: Mapping[str, list[Observation]],
+    context: RuleContext,
+    judge: Callable[[Observation, Observation, bool], tuple[Status, str]],
+    goal: str = "",
+    *,
+    undated_final: bool = False,
+) -> list[tuple[str, str, Status]]:
+    """Judge each series from its baseline to its latest figure up to the deadline.
+
+    ``judge(base, last, final)`` gives the verdict; ``final`` is true where the
+    figure is of the deadline's year (for a target without a deadline,
+    ``undated_final``: a direction is reached once it moved the right way, a
+    change only once it is as large as asked): the verdict is then achieved or
+    missed. A closed target whose
+    figures stop before its deadline is not evaluable.
+    """
+    closed = context.closed(target)
+    parts: list[tuple[str, str, Status]] = []
+    for label, every in series_.items():
+        points = [o for o in every if target.year is None or (o.year or 0) <= target.year]
+        ends = endpoints(target, points)
+        if isinstance(ends, str):
+            parts.append((label, ends, Status.NOT_EVALUABLE))
+            continue
+        base, last = ends
+        final = last.year == target.year if target.year is not None else undated_final
+        if closed and not final:
+            parts.append((label, _no_deadline_figure(target, points, goal), Status.NOT_EVALUABLE))
+            continue
+        status, text = judge(base, last, final)
+        parts.append((label, text, status))
+    return parts
 
 
 def _change(
-    target: Target, series: Mapping[str, list[Observation]], unit: str
-) -> tuple[Status, str]:
+    target: Target, series_: Mapping[str, list[Observation]], unit: str, context: RuleContext
+) -> Evaluation:
     goal = target.value
     assert goal is not None
+    goal_text = f"{_words(target.comparator)} {figure(goal, unit)}".strip()
 
-    def judge(base: Observation, last: Observation) -> tuple[Status, str]:
+    def judge(base: Observation, last: Observation, final: bool) -> tuple[Status, str]:
         change = _change_value(base, last, unit)
-        if _met(change, goal, target.comparator):
+        if met(change, goal, target.comparator):
             status = Status.ACHIEVED
-        elif (
-            target.year is not None
-            and last.year is not None
-            and last.year < target.year
-            and change > 0
-        ):
-            status = Status.ON_TRACK
-        else:
-            status = Status.NOT_ON_TRACK
-        text = _("{trail} is a change of {change} {unit} against {goal}").format(
-            trail=_trail([base, last]),
-            change=format_number(change, signed=True, decimals=1),
-            unit=unit_symbol(unit, words=True),
-            goal=f"{_words(target.comparator)} {_fmt(goal, unit)}".strip(),
+        elif final:
+            status = Status.MISSED
+        else:  # still open, or undated: on track while it moves the right way
+            right_way = change > 0 if goal > 0 else change < 0 if goal < 0 else change == 0
+            status = Status.ON_TRACK if right_way else Status.NOT_ON_TRACK
+        text = _("{trail} is a change of {change} against {goal}").format(
+            trail=trail([base, last]),
+            change=figure(round(change, 1), unit)
+            if change <= 0
+            else "+" + figure(round(change, 1), unit),
+            goal=goal_text,
         )
         return status, text
 
-    return _judge_series(target, series, judge)
+    return _verdict(
+        _by_deadline(target, series_, context, judge, goal_text),
+        context,
+        target,
+        progress=_progress(series_),
+    )
 
 
 _DESIRED: Final = {
@@ -291,29 +304,26 @@ _DESIRED: Final = {
 }
 
 
-def _direction(target: Target, series: Mapping[str, list[Observation]]) -> Evaluation:
+def _direction(
+    target: Target, series_: Mapping[str, list[Observation]], context: RuleContext
+) -> Evaluation:
     direction = target.direction
     assert direction is not None
 
-    def judge(base: Observation, last: Observation) -> tuple[Status, str]:
+    def judge(base: Observation, last: Observation, final: bool) -> tuple[Status, str]:
         good = _DESIRED[direction](last.value - base.value)
-        done = target.year is None or (last.year is not None and last.year >= target.year)
-        status = (Status.ACHIEVED if done else Status.ON_TRACK) if good else Status.NOT_ON_TRACK
-        return status, _("{trail}, should {direction}").format(
-            trail=_trail([base, last]), direction=direction.display
-        )
+        if final:
+            status = Status.ACHIEVED if good else Status.MISSED
+        else:
+            status = Status.ON_TRACK if good else Status.NOT_ON_TRACK
+        return status, trail([base, last])
 
-    status, reason = _judge_series(target, series, judge)
-    return Evaluation(status, reason, progress=_progress(series))
-
-
-def _partial(statuses: Sequence[Status]) -> str:
-    judged = sum(1 for s in statuses if s is not Status.NOT_EVALUABLE)
-    if 0 < judged < len(statuses):
-        return "; " + _(
-            "judged on {judged} of {total} series, the others have no usable figures"
-        ).format(judged=judged, total=len(statuses))
-    return ""
+    parts = _by_deadline(target, series_, context, judge, undated_final=True)
+    evaluation = _verdict(parts, context, target, progress=_progress(series_))
+    if all(status is Status.NOT_EVALUABLE for _label, _text, status in parts):
+        return evaluation
+    rule = _("should {direction}").format(direction=direction.display)
+    return attrs.evolve(evaluation, reason=f"{evaluation.reason}; {rule}")
 
 
 def _joined(parts: Sequence[tuple[str, str]]) -> str:
@@ -321,13 +331,20 @@ def _joined(parts: Sequence[tuple[str, str]]) -> str:
     grouped: dict[str, list[str]] = {}
     for label, message in parts:
         grouped.setdefault(message, []).append(label)
-    return "; ".join(f"{', '.join(labels)}: {message}" for message, labels in grouped.items())
-
-
-def _progress(series: Mapping[str, list[Observation]]) -> str:
     return "; ".join(
-        f"{label}: {_trail(points)}" for label, points in series.items() if len(points) > 1
+        f"{', '.join(labels)}: {message}" if labels != [""] else message
+        for message, labels in grouped.items()
     )
+
+
+def _progress(series_: Mapping[str, list[Observation]]) -> str:
+    return "; ".join(
+        f"{label}: {trail(points)}" for label, points in series_.items() if len(points) > 1
+    )
+
+
+def _words(comparator: Comparator | None) -> str:
+    return comparator.display if comparator else ""
 
 
 def default_rule(
@@ -335,30 +352,32 @@ def default_rule(
 ) -> Evaluation:
     """Evaluate level, change, direction, reference and unspecified targets.
 
-    A target whose deadline has passed (before the year of the evaluation) and
-    that was not met is *ikke nået* (missed), not *ikke på rette vej*.
+    A target whose deadline has passed is *nået*, *ikke nået* or *kan ikke
+    vurderes*, never on or not on track: its verdict rests on the figures of its
+    deadline's year. Beside every target with a value and a year stands the
+    second method, Statistics Canada's distance to target.
     """
     result = _default(target, observations, context)
-    closed = target.year is not None and target.year < context.year
-    if closed and result.status is Status.NOT_ON_TRACK:
-        return attrs.evolve(
+    if context.closed(target) and result.status is Status.MISSED:
+        result = attrs.evolve(
             result,
-            status=Status.MISSED,
             reason=result.reason
             + "; "
             + _("the deadline {year} has passed").format(year=target.year),
         )
+    if target.value is not None and target.year is not None and target.kind is TargetKind.LEVEL:
+        result = attrs.evolve(result, distance=_distance_of(target, series(observations, context)))
     return result
 
 
 def _default(
     target: Target, observations: Sequence[Observation], context: RuleContext
 ) -> Evaluation:
-    series = _series(observations, context)
-    if target.reported_reached and not series:
+    series_ = series(observations, context)
+    if target.reported_reached and not series_:
         quote = target.provenance.quote if target.provenance and target.provenance.quote else ""
         return Evaluation(
-            Status.ACHIEVED,
+            Status.REPORTED_ACHIEVED,
             _("reached by the document's own word")
             + (f" (“{quote}”)" if quote else "")
             + "; "
@@ -371,7 +390,7 @@ def _default(
             _("no target value set in the source ({placeholder})").format(
                 placeholder=target.placeholder or _("none given")
             ),
-            progress=_progress(series),
+            progress=_progress(series_),
         )
     if target.kind is TargetKind.REFERENCE:
         return Evaluation(
@@ -379,31 +398,42 @@ def _default(
             _("the reference ({reference}) has no figure in the sources").format(
                 reference=target.reference
             ),
-            progress=_progress(series),
+            progress=_progress(series_),
         )
     if target.indicator is None:
         return Evaluation(Status.NOT_EVALUABLE, _("the source names no indicator for this target"))
-    if not series:
+    if not series_:
         label = context.indicator.label if context.indicator else target.indicator
-        reason = _("no observation of '{indicator}' for the target's group").format(indicator=label)
+        group = target.group or (context.indicator.target_group if context.indicator else None)
+        reason = (
+            _("no observation of '{indicator}' for {group}").format(
+                indicator=label, group=context.describe_group(group)
+            )
+            if group
+            else _("no observation of '{indicator}'").format(indicator=label)
+        )
         if undated:
             reason += "; " + _("only figures without a year ({n})").format(n=len(undated))
         return Evaluation(Status.NOT_EVALUABLE, reason)
     if target.kind is TargetKind.LEVEL:
-        return _level(target, series, context.year)
+        return _level(target, series_, context)
     if target.kind is TargetKind.DIRECTION:
-        return _direction(target, series)
+        return _direction(target, series_, context)
     assert target.unit is not None
-    status, reason = _change(target, series, target.unit)
-    alternative = ""
+    result = _change(target, series_, target.unit, context)
     if target.alternative_unit is not None:
-        alt_status, alt_reason = _change(target, series, target.alternative_unit)
-        if alt_status is not status:
-            alternative = _("under the alternative reading: {status} ({reason})").format(
-                status=alt_status.display, reason=alt_reason
+        alternative = _change(target, series_, target.alternative_unit, context)
+        if alternative.status is not result.status:
+            result = attrs.evolve(
+                result,
+                alternative=_("under the alternative reading: {status} ({reason})").format(
+                    status=alternative.status.display, reason=alternative.reason
+                ),
+                reason=result.reason
+                + "; "
+                + _("the status depends on how the target's unit is read"),
             )
-            reason += "; " + _("the status depends on how the target's unit is read")
-    return Evaluation(status, reason, progress=_progress(series), alternative=alternative)
+    return result
 
 
 DEFAULT_RULE: Final = EvaluationRule(
@@ -466,12 +496,12 @@ def barometer_rule(
     target: Target, observations: Sequence[Observation], context: RuleContext
 ) -> Evaluation | None:
     """Movement of up to three series from the baseline to the latest figure; majority decides."""
-    series = _series(observations, context)
+    by = series(observations, context)
     moves: list[str] = []
     parts: list[tuple[str, str]] = []
     higher = target.direction not in (Direction.DECREASE, Direction.NOT_INCREASE)
-    for label, points in list(series.items())[:3]:
-        ends = _endpoints(target, points)
+    for label, points in list(by.items())[:3]:
+        ends = endpoints(target, points)
         if isinstance(ends, str):
             continue
         base, last = ends
@@ -480,7 +510,7 @@ def barometer_rule(
         parts.append(
             (
                 label,
-                f"{_round_half_up(base.value)} ({base.year}) -> "
+                f"{_round_half_up(base.value)} ({base.year}) → "
                 f"{_round_half_up(last.value)} ({last.year}): {movement_label(move)}",
             )
         )

@@ -11,7 +11,7 @@ the same hook.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Final
 
 import attrs
@@ -104,6 +104,15 @@ def relevant_observations(
 # --- the engine --------------------------------------------------------------------------
 
 
+def _group_words(registry: Registry) -> Callable[[str | None], str]:
+    """A read-only view for rules: a group's label in the output language."""
+
+    def describe(group_id: str | None) -> str:
+        return registry.describe_group(group_id)[0] if group_id else ""
+
+    return describe
+
+
 def _indicator(strategy: Strategy, target: Target) -> Indicator | None:
     return strategy.indicator(target.indicator) if target.indicator else None
 
@@ -163,7 +172,12 @@ def evaluate_target(
     ``as_of`` evaluates as of that year: only figures up to it count.
     """
     observations, notes = relevant_observations(target, strategy, registry, extra, as_of)
-    context = RuleContext(strategy, _indicator(strategy, target), {"registry": registry})
+    context = RuleContext(
+        strategy,
+        _indicator(strategy, target),
+        describe_group=_group_words(registry),
+        as_of=as_of,
+    )
     if as_of is not None:
         context = attrs.evolve(context, year=as_of)
     rule_name = target.rule or DEFAULT_RULE_NAME

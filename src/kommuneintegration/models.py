@@ -221,6 +221,7 @@ _ENUM_LABELS: Final[dict[str, dict[str, str]]] = {
         "on-track": NP_("Status", "on track"),
         "not-on-track": NP_("Status", "not on track"),
         "not-evaluable": NP_("Status", "cannot be evaluated"),
+        "reported-achieved": NP_("Status", "achieved by the document's own word"),
         "rule-error": NP_("Status", "error in evaluation rule"),
     },
 }

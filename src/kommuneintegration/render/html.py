@@ -57,6 +57,7 @@ _STATUS_CLASS: Final = {
     "on-track": "ok",
     "not-on-track": "bad",
     "not-evaluable": "na",
+    "reported-achieved": "na",
     "rule-error": "bad",
 }
 
