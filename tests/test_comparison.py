@@ -228,6 +228,11 @@ EVALUATION_KEYS = {
     "progress",
     "rule",
     "source",
+    "progress_status",
+    "progress_ratio",
+    "progress_method",
+    "progress_reason",
+    "methods_disagree",
 }
 
 

@@ -104,8 +104,10 @@ def _distance_of(target: Target, series_: Mapping[str, list[Observation]]) -> Pr
         ends = endpoints(target, points)
         if isinstance(ends, str):
             continue
+        base, latest = ends
+        level = _goal_level(target, base)
         found.append(
-            (label, distance_to_target(*ends, target.value, target.year, target.comparator))
+            (label, distance_to_target(base, latest, level, target.year, target.comparator))
         )
     if not found:
         return Progress(
@@ -127,6 +129,16 @@ def _distance_of(target: Target, series_: Mapping[str, list[Observation]]) -> Pr
     if len(found) > 1:
         return attrs.evolve(worst, reason=f"{label}: {worst.reason}")
     return worst
+
+
+def _goal_level(target: Target, base: Observation) -> float:
+    """The level a target asks for: its value, or for a change the baseline moved by it."""
+    assert target.value is not None
+    if target.kind is not TargetKind.CHANGE:
+        return target.value
+    if target.unit == "percent":  # a relative change
+        return base.value * (1 + target.value / 100)
+    return base.value + target.value
 
 
 def _gap(value: float, goal: float, comparator: Comparator | None, unit: str) -> str:
@@ -365,7 +377,11 @@ def default_rule(
             + "; "
             + _("the deadline {year} has passed").format(year=target.year),
         )
-    if target.value is not None and target.year is not None and target.kind is TargetKind.LEVEL:
+    if (
+        target.value is not None
+        and target.year is not None
+        and target.kind in (TargetKind.LEVEL, TargetKind.CHANGE)
+    ):
         result = attrs.evolve(result, distance=_distance_of(target, series(observations, context)))
     return result
 

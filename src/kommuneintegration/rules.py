@@ -53,6 +53,7 @@ __all__ = [
     "endpoints",
     "figure",
     "met",
+    "methods_disagree",
     "series",
     "trail",
 ]
@@ -341,3 +342,34 @@ def distance_to_target(
             ratio=format_number(ratio, decimals=2),
         ),
     )
+
+
+_SAME_VERDICT: Final[Mapping[Status, frozenset[ProgressStatus]]] = {
+    Status.ACHIEVED: frozenset({ProgressStatus.ACHIEVED}),
+    Status.ON_TRACK: frozenset({ProgressStatus.ON_TRACK, ProgressStatus.ACHIEVED}),
+    Status.NOT_ON_TRACK: frozenset(
+        {
+            ProgressStatus.ACCELERATION_NEEDED,
+            ProgressStatus.LIMITED_PROGRESS,
+            ProgressStatus.DETERIORATION,
+        }
+    ),
+    Status.MISSED: frozenset(
+        {
+            ProgressStatus.ACCELERATION_NEEDED,
+            ProgressStatus.LIMITED_PROGRESS,
+            ProgressStatus.DETERIORATION,
+        }
+    ),
+}
+
+
+def methods_disagree(status: Status, progress: Progress | None) -> bool:
+    """Whether the target's own rule and the distance method reach different verdicts.
+
+    Where either cannot judge, they do not disagree: one of them is silent.
+    """
+    if progress is None or progress.status is ProgressStatus.NOT_ASSESSABLE:
+        return False
+    same = _SAME_VERDICT.get(status)
+    return same is not None and progress.status not in same

@@ -20,6 +20,7 @@ if TYPE_CHECKING:
     from kommuneintegration.comparison import Comparison, IndicatorEntry
     from kommuneintegration.derive import NotDerived
     from kommuneintegration.models import Target
+    from kommuneintegration.rules import Evaluation
     from kommuneintegration.statbank.context import ContextRow
 
 __all__ = [
@@ -28,6 +29,7 @@ __all__ = [
     "context_headings",
     "context_row",
     "date_text",
+    "distance_lines",
     "entry_notes",
     "entry_series",
     "entry_value",
@@ -208,3 +210,27 @@ def shown_entries(
         ),
         command,
     )
+
+
+def distance_lines(evaluation: Evaluation) -> list[str]:
+    """The second method's verdict, and a line where the two methods disagree."""
+    from kommuneintegration.rules import methods_disagree
+
+    progress = evaluation.distance
+    if progress is None:
+        return []
+    verdict = progress.status.display
+    if progress.ratio is not None:
+        verdict += (
+            " (" + _("ratio {ratio}").format(ratio=format_number(progress.ratio, decimals=2)) + ")"
+        )
+    lines = [
+        _("second method: {verdict}; {reason}").format(verdict=verdict, reason=progress.reason)
+    ]
+    if methods_disagree(evaluation.status, progress):
+        lines.append(
+            _(
+                "the two methods disagree: the target's own rule says {ours}, distance to target says {theirs}"
+            ).format(ours=evaluation.status.display, theirs=progress.status.display)
+        )
+    return lines

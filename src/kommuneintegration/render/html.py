@@ -21,6 +21,7 @@ from kommuneintegration.models import TargetKind
 from kommuneintegration.render.common import (
     context_headings,
     context_row,
+    distance_lines,
     entry_value,
     latest_of_series,
     not_derived_who,
@@ -483,7 +484,9 @@ def _evaluations(c: Comparison) -> list[str]:
             f"<tr><td>{_e(r.municipality.name)}<br><span class='small'>{_e(r.strategy.title)}</span></td><td>{_e(target_wording(r.target))}</td>"
             f"<td class='{_STATUS_CLASS[ev.status.value]}'>{_e(ev.status.display)}</td>"
             f"<td>{_e(ev.reason)}{'<br><span class=small>' + _e(ev.progress) + '</span>' if ev.progress else ''}"
-            f"{'<br><span class=diff>' + _e(ev.alternative) + '</span>' if ev.alternative else ''}</td>"
+            f"{'<br><span class=diff>' + _e(ev.alternative) + '</span>' if ev.alternative else ''}"
+            + "".join(f"<br><span class='small'>{_e(line)}</span>" for line in distance_lines(ev))
+            + "</td>"
             f"<td class='small'>{_e(r.target.reading)}{' ' + _e(alternative.format(reading=r.target.alternative_reading)) if r.target.alternative_reading else ''}</td></tr>"
         )
     parts.append("</table>")

@@ -10,6 +10,7 @@ from kommuneintegration import __version__
 from kommuneintegration.comparison import ROW_FIELDS, SCHEMA_VERSION, figure_record
 from kommuneintegration.derive import DerivedFigure, NotDerived
 from kommuneintegration.i18n import pinned
+from kommuneintegration.rules import methods_disagree
 
 if TYPE_CHECKING:
     from kommuneintegration.comparison import Comparison, IndicatorEntry
@@ -82,6 +83,12 @@ def evaluation_to_dict(row: TargetEvaluation) -> dict[str, Any]:
         "alternative": e.alternative or None,
         "progress": e.progress or None,
         "rule": e.rule,
+        # The second method beside the target's own rule (null where it does not apply).
+        "progress_status": e.distance.status.value if e.distance else None,
+        "progress_ratio": e.distance.ratio if e.distance else None,
+        "progress_method": e.distance.method if e.distance else None,
+        "progress_reason": e.distance.reason if e.distance else None,
+        "methods_disagree": methods_disagree(e.status, e.distance),
         "source": str(target.provenance) if target.provenance else None,
     }
 

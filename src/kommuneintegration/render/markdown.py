@@ -9,6 +9,7 @@ from kommuneintegration.i18n import _, pick, pinned
 from kommuneintegration.render.common import (
     context_headings,
     context_row,
+    distance_lines,
     entry_notes,
     entry_value,
     not_derived_who,
@@ -116,6 +117,6 @@ def comparison_to_markdown(c: Comparison) -> str:
     for r in c.evaluations:
         ev = r.evaluation
         lines.append(
-            f"| {_cell(r.municipality.name)} | {_cell(r.strategy.id)} | {_cell(target_wording(r.target))} | {_cell(ev.status.display)} | {_cell(ev.reason)} |"
+            f"| {_cell(r.municipality.name)} | {_cell(r.strategy.id)} | {_cell(target_wording(r.target))} | {_cell(ev.status.display)} | {_cell('; '.join([ev.reason, *distance_lines(ev)]))} |"
         )
     return "\n".join(lines) + "\n"

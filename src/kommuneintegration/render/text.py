@@ -13,6 +13,7 @@ from kommuneintegration.municipalities import official_municipalities
 from kommuneintegration.render.common import (
     context_cells,
     date_text,
+    distance_lines,
     entry_notes,
     entry_value,
     not_derived_who,
@@ -245,6 +246,8 @@ def evaluations_to_text(rows: Iterable[TargetEvaluation]) -> str:
             lines += _wrap(e.alternative, 6, "    ")
         if e.progress:
             lines += _wrap(_("progress: {progress}").format(progress=e.progress), 6, "    ")
+        for line in distance_lines(e):
+            lines += _wrap(line, 6, "    ")
     return escape_controls("\n".join(lines).lstrip("\n") + "\n")
 
 
