@@ -233,6 +233,7 @@ EVALUATION_KEYS = {
     "progress_method",
     "progress_reason",
     "methods_disagree",
+    "as_of",
 }
 
 

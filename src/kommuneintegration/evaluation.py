@@ -11,12 +11,14 @@ the same hook.
 
 from __future__ import annotations
 
+import datetime
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Final
 
 import attrs
 
 from kommuneintegration.derive import REFERENCE_GROUP, reconcile
+from kommuneintegration.errors import InputError
 from kommuneintegration.i18n import _, language, pick, pinned
 from kommuneintegration.models import Indicator, Municipality, Observation, Strategy, Target
 from kommuneintegration.registry import Registry
@@ -25,6 +27,7 @@ from kommuneintegration.rules import Evaluation, RuleContext, Status
 __all__ = [
     "DEFAULT_RULE_NAME",
     "TargetEvaluation",
+    "check_as_of",
     "evaluate_all",
     "evaluate_target",
     "merge_observations",
@@ -43,6 +46,8 @@ class TargetEvaluation:
     strategy: Strategy
     target: Target
     evaluation: Evaluation
+    #: The year the evaluation was made as of (``--as-of``), said once per block of output.
+    as_of: int | None = None
 
 
 # --- selecting observations ------------------------------------------------------------
@@ -160,6 +165,24 @@ def _run_rule(
     return result
 
 
+#: The years an evaluation may be made as of.
+FIRST_YEAR: Final = 1900
+YEARS_AHEAD: Final = 50
+
+
+def check_as_of(year: int | None) -> None:
+    """Refuse a year an evaluation cannot be made as of (before 1900, or over 50 years ahead)."""
+    if year is None:
+        return
+    last = datetime.date.today().year + YEARS_AHEAD
+    if isinstance(year, bool) or not isinstance(year, int) or not FIRST_YEAR <= year <= last:
+        raise InputError(
+            _("--as-of: a year from {first} to {last}, not {value}").format(
+                first=FIRST_YEAR, last=last, value=year
+            )
+        )
+
+
 def evaluate_target(
     target: Target,
     strategy: Strategy,
@@ -171,6 +194,18 @@ def evaluate_target(
 
     ``as_of`` evaluates as of that year: only figures up to it count.
     """
+    check_as_of(as_of)
+    start, inferred = strategy.in_force_from()
+    if as_of is not None and start is not None and as_of < start:
+        return Evaluation(
+            Status.NOT_EVALUABLE,
+            _("the document was not yet in force in {year}: it counts from {start}").format(
+                year=as_of, start=start
+            )
+            + (" " + _("(undated: the start of its period)") if inferred else ""),
+            rule=target.rule or DEFAULT_RULE_NAME,
+            reading=target.reading,
+        )
     observations, notes = relevant_observations(target, strategy, registry, extra, as_of)
     context = RuleContext(
         strategy,
@@ -193,8 +228,6 @@ def evaluate_target(
         else ""
     )
     reason = result.reason + ("".join(f"; {n}" for n in notes) if notes else "")
-    if as_of is not None:
-        reason += "; " + _("as of {year}: later figures are not used").format(year=as_of)
     return attrs.evolve(result, reading=reading, reason=reason, figures=tuple(observations))
 
 
@@ -226,6 +259,7 @@ def evaluate_all(
     Readings and reasons are in the output language, the plugins' prose too where
     they translate it.
     """
+    check_as_of(as_of)
     registry = registry.in_language(language())
     wanted = set(municipalities) if municipalities is not None else None
     rows: list[TargetEvaluation] = []
@@ -240,6 +274,7 @@ def evaluate_all(
                     strategy,
                     target,
                     evaluate_target(target, strategy, registry, more, as_of),
+                    as_of,
                 )
             )
     return rows

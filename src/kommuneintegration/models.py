@@ -715,6 +715,20 @@ class Strategy:
     observations: tuple[Observation, ...] = attrs.field(default=(), converter=_observations)
     notes: tuple[Note, ...] = attrs.field(default=(), converter=tuple)
 
+    def in_force_from(self) -> tuple[int | None, bool]:
+        """The year the document counts from, and whether that year is inferred.
+
+        Its own date where the document gives one (adopted, written or
+        published); an undated document counts from the start of its period, and
+        says that this is inferred.
+        """
+        cited = self.source.cited
+        if cited is not None and cited.year is not None:
+            return cited.year, False
+        if self.period is not None:
+            return self.period.start, True
+        return None, False
+
     def indicator(self, indicator_id: str) -> Indicator:
         return _by_id(self.indicators, indicator_id, "indicator")
 

@@ -471,10 +471,15 @@ def _development(c: Comparison) -> list[str]:
 
 
 def _evaluations(c: Comparison) -> list[str]:
+    from kommuneintegration.render.text import as_of_note
+
+    note = as_of_note(c.evaluations)
     parts = [
         "<h2>"
         + _("Evaluation (targets against observations)")
-        + "</h2><table>"
+        + "</h2>"
+        + (f"<p class='small'>{_e(note)}</p>" if note else "")
+        + "<table>"
         + _head(_("Municipality"), _("Target"), _("Status"), _("Reason"), _("Reading"))
     ]
     alternative = _("alternative reading: {reading}")

@@ -89,6 +89,7 @@ def evaluation_to_dict(row: TargetEvaluation) -> dict[str, Any]:
         "progress_method": e.distance.method if e.distance else None,
         "progress_reason": e.distance.reason if e.distance else None,
         "methods_disagree": methods_disagree(e.status, e.distance),
+        "as_of": row.as_of,
         "source": str(target.provenance) if target.provenance else None,
     }
 

@@ -16,6 +16,7 @@ from kommuneintegration.render.common import (
     shown_entries,
     target_wording,
 )
+from kommuneintegration.render.text import as_of_note
 from kommuneintegration.words import escape_controls
 
 if TYPE_CHECKING:
@@ -111,6 +112,7 @@ def comparison_to_markdown(c: Comparison) -> str:
         "",
         "## " + _("Evaluation (targets against observations)"),
         "",
+        *([_cell(as_of_note(c.evaluations)), ""] if as_of_note(c.evaluations) else []),
         _row(_("Municipality"), _("Document"), _("Target"), _("Status"), _("Reason")),
         "|---|---|---|---|---|",
     ]

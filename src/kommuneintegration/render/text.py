@@ -216,8 +216,20 @@ def _context(c: Comparison) -> list[str]:
 
 
 @pinned
+def as_of_note(rows: Iterable[TargetEvaluation]) -> str:
+    """The one line that says an evaluation was made as of a past year, or ""."""
+    years = {row.as_of for row in rows if row.as_of is not None}
+    if not years:
+        return ""
+    return _("As of {year}: later figures are not used, nor documents from after it.").format(
+        year=", ".join(str(y) for y in sorted(years))
+    )
+
+
 def evaluations_to_text(rows: Iterable[TargetEvaluation]) -> str:
-    lines: list[str] = []
+    rows = list(rows)
+    note = as_of_note(rows)
+    lines: list[str] = _wrap(note, 0, "") if note else []
     current = None
     for row in rows:
         key = (row.municipality.code, row.strategy.id)
