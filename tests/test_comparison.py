@@ -246,6 +246,7 @@ def check_shape(data):
         "derived",
         "not_derived",
         "evaluations",
+        "goal_movements",
         "disagreements",
         "context",
         "themes",

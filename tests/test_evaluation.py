@@ -231,9 +231,27 @@ def test_barometer_majority(moves, goal):
     assert barometer_goal(moves) == goal
 
 
-def test_barometer_goal_needs_one_or_three():
-    with pytest.raises(ValueError, match="1 or 3 indicators"):
-        barometer_goal(["positive", "negative"])
+def test_barometer_goal_with_two_indicators_moves_only_where_both_agree():
+    assert barometer_goal(["positive", "positive"]) == "positive"
+    assert barometer_goal(["positive", "negative"]) == "unchanged"
+    with pytest.raises(ValueError, match="1 to 3 indicators"):
+        barometer_goal(["positive"] * 4)
+
+
+@pytest.mark.installed_plugins
+def test_the_barometers_goals_move_by_the_majority_in_every_output():
+    from kommuneintegration.cli import main
+
+    out = io.StringIO()
+    assert main(["--lang", "en", "compare", "-m", "000", "-f", "json"], out=out) == 0
+    goals = {g["goal"]: g for g in json.loads(out.getvalue())["goal_movements"]}
+    assert goals["goal-3"]["movement"] == "negative"  # one positive, two negative
+    assert goals["goal-1"]["choice"] == "two-indicators"
+    assert goals["goal-2"]["choice"] is None
+    text = io.StringIO()
+    assert main(["--lang", "da", "evaluate", "-m", "000"], out=text) == 0
+    assert "Integrationsbarometerets bevægelse pr. mål:" in text.getvalue()
+    assert "Danskkundskaber: negativ" in " ".join(text.getvalue().split())
 
 
 def test_barometer_rule_on_a_target():

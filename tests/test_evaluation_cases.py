@@ -271,3 +271,18 @@ def test_a_plugin_rule_is_built_from_the_public_toolkit_and_sees_no_registry():
     assert "registry" not in fields
     with pytest.raises(attrs.exceptions.FrozenInstanceError):
         RuleContext(s, None).year = 1999  # type: ignore[misc]
+
+
+def test_the_toolkit_example_in_the_plugin_guide_runs_as_written():
+    from pathlib import Path
+
+    guide = (Path(__file__).resolve().parents[1] / "docs" / "plugins.md").read_text("utf-8")
+    block = guide.split("```python\nfrom kommuneintegration.rules import", 1)[1].split("```", 1)[0]
+    namespace: dict = {}
+    exec("from kommuneintegration.rules import" + block, namespace)
+    rule = namespace["RISING"]
+    s = make_strategy(observations=RISING, targets=[_direction(rule="odense:rising")])
+    (t,) = s.targets
+    result = evaluate_target(t, s, registry_with(s, [rule]))
+    assert result.status is Status.ACHIEVED
+    assert "→" in result.reason

@@ -16,7 +16,7 @@ from typing import Final
 
 import attrs
 
-from kommuneintegration.i18n import NP_, _, pgettext
+from kommuneintegration.i18n import N_, NP_, _, pgettext
 from kommuneintegration.models import Comparator, Direction, Observation, Target, TargetKind
 from kommuneintegration.rules import (
     Evaluation,
@@ -39,11 +39,13 @@ __all__ = [
     "BAROMETER_RULE",
     "BUILTIN_RULES",
     "DEFAULT_RULE",
+    "GOAL_CHOICES",
     "Movement",
     "barometer_goal",
     "barometer_movement",
     "barometer_rule",
     "default_rule",
+    "goal_choice",
 ]
 
 
@@ -496,16 +498,39 @@ def barometer_movement(baseline: float, latest: float, *, higher_is_better: bool
     return Movement.POSITIVE if (diff > 0) == higher_is_better else Movement.NEGATIVE
 
 
+#: The library's choices where the barometer's rule (one indicator, or the majority of
+#: three) is silent, named so that every output can say which was used.
+GOAL_CHOICES: Final = {
+    "two-indicators": N_(
+        "with two indicators, the goal moves only where both move alike; else unchanged"
+    ),
+    "no-majority": N_("three indicators moving three ways have no majority: unchanged"),
+}
+
+
 def barometer_goal(movements: Sequence[str]) -> str:
-    """A goal's movement: its one indicator's, or the majority of its three (no majority: unchanged)."""
+    """A goal's movement: its one indicator's, or the majority of its three (no majority:
+    unchanged). Two indicators, which the rule does not name, move the goal only where
+    both move alike (:data:`GOAL_CHOICES`)."""
     if len(movements) == 1:
         return movements[0]
+    if len(movements) == 2:
+        return movements[0] if movements[0] == movements[1] else Movement.UNCHANGED
     if len(movements) != 3:
-        raise ValueError(f"a barometer goal has 1 or 3 indicators, not {len(movements)}")
+        raise ValueError(f"a barometer goal has 1 to 3 indicators, not {len(movements)}")
     for candidate in (Movement.POSITIVE, Movement.NEGATIVE, Movement.UNCHANGED):
         if list(movements).count(candidate) >= 2:
             return candidate
     return Movement.UNCHANGED
+
+
+def goal_choice(movements: Sequence[str]) -> str:
+    """Which of the library's named choices decided a goal's movement ("" where the rule did)."""
+    if len(movements) == 2:
+        return "two-indicators"
+    if len(movements) == 3 and len(set(movements)) == 3:
+        return "no-majority"
+    return ""
 
 
 def barometer_rule(
@@ -532,9 +557,6 @@ def barometer_rule(
         )
     if not moves:
         return None
-    if len(moves) == 2:
-        moves = moves[:1]
-        parts = parts[:1]
     overall = barometer_goal(moves)
     status = Status.ON_TRACK if overall == Movement.POSITIVE else Status.NOT_ON_TRACK
     return Evaluation(
@@ -543,6 +565,7 @@ def barometer_rule(
             movement=movement_label(overall), parts=_joined(parts)
         ),
         rule="barometer",
+        movement=overall,
     )
 
 

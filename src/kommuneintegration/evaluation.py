@@ -278,3 +278,51 @@ def evaluate_all(
                 )
             )
     return rows
+
+
+@attrs.frozen
+class GoalMovement:
+    """An Integrationsbarometer goal's movement: the majority of its indicators' movements."""
+
+    municipality: Municipality
+    strategy: Strategy
+    goal: str
+    text: str
+    movement: str
+    #: (target id, its movement), in the document's order.
+    parts: tuple[tuple[str, str], ...]
+    #: The library's named choice that decided it (``builtin_rules.GOAL_CHOICES``), or "".
+    choice: str = ""
+
+    @property
+    def choice_text(self) -> str:
+        from kommuneintegration.builtin_rules import GOAL_CHOICES
+
+        return _(GOAL_CHOICES[self.choice]) if self.choice else ""
+
+
+def goal_movements(rows: Iterable[TargetEvaluation]) -> list[GoalMovement]:
+    """Each barometer goal's movement, from its targets' movements (the barometer's rule)."""
+    from kommuneintegration.builtin_rules import barometer_goal, goal_choice
+
+    grouped: dict[tuple[str, str, str], list[TargetEvaluation]] = {}
+    for row in rows:
+        if row.evaluation.movement and row.target.goal:
+            key = (row.municipality.code, row.strategy.id, row.target.goal)
+            grouped.setdefault(key, []).append(row)
+    found = []
+    for (_code, _strategy, goal), members in grouped.items():
+        moves = [m.evaluation.movement for m in members][:3]
+        first = members[0]
+        found.append(
+            GoalMovement(
+                first.municipality,
+                first.strategy,
+                goal,
+                first.strategy.goal(goal).text,
+                barometer_goal(moves),
+                tuple((m.target.id, m.evaluation.movement) for m in members[:3]),
+                goal_choice(moves),
+            )
+        )
+    return found

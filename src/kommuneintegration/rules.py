@@ -97,6 +97,8 @@ class Evaluation:
     alternative: str = ""
     #: The second method's verdict (:func:`distance_to_target`), where it applies.
     distance: Progress | None = None
+    #: The Integrationsbarometer's movement (positive, unchanged, negative), for its rule.
+    movement: str = ""
 
 
 def _no_description(group_id: str | None) -> str:

@@ -19,6 +19,7 @@ if TYPE_CHECKING:
 
     from kommuneintegration.comparison import Comparison, IndicatorEntry
     from kommuneintegration.derive import NotDerived
+    from kommuneintegration.evaluation import TargetEvaluation
     from kommuneintegration.models import Target
     from kommuneintegration.rules import Evaluation
     from kommuneintegration.statbank.context import ContextRow
@@ -33,6 +34,7 @@ __all__ = [
     "entry_notes",
     "entry_series",
     "entry_value",
+    "goal_movement_lines",
     "latest_of_series",
     "not_derived_who",
     "shared_unit",
@@ -233,4 +235,21 @@ def distance_lines(evaluation: Evaluation) -> list[str]:
                 "the two methods disagree: the target's own rule says {ours}, distance to target says {theirs}"
             ).format(ours=evaluation.status.display, theirs=progress.status.display)
         )
+    return lines
+
+
+def goal_movement_lines(rows: Iterable[TargetEvaluation]) -> list[str]:
+    """Each Integrationsbarometer goal's movement, one line each, with the choice that decided it."""
+    from kommuneintegration.builtin_rules import movement_label
+    from kommuneintegration.evaluation import goal_movements
+
+    lines = []
+    for goal in goal_movements(rows):
+        parts = ", ".join(f"{target} {movement_label(m)}" for target, m in goal.parts)
+        line = _("{goal}: {movement} ({parts})").format(
+            goal=goal.text, movement=movement_label(goal.movement), parts=parts
+        )
+        if goal.choice:
+            line += "; " + goal.choice_text
+        lines.append(line)
     return lines

@@ -23,6 +23,7 @@ from kommuneintegration.render.common import (
     context_row,
     distance_lines,
     entry_value,
+    goal_movement_lines,
     latest_of_series,
     not_derived_who,
     shown_entries,
@@ -495,6 +496,15 @@ def _evaluations(c: Comparison) -> list[str]:
             f"<td class='small'>{_e(r.target.reading)}{' ' + _e(alternative.format(reading=r.target.alternative_reading)) if r.target.alternative_reading else ''}</td></tr>"
         )
     parts.append("</table>")
+    goals = goal_movement_lines(c.evaluations)
+    if goals:
+        parts.append(
+            "<h3>"
+            + _e(_("The Integrationsbarometer's movement per goal:"))
+            + "</h3><ul>"
+            + "".join(f"<li>{_e(line)}</li>" for line in goals)
+            + "</ul>"
+        )
     return parts
 
 

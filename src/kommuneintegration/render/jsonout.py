@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING, Any
 from kommuneintegration import __version__
 from kommuneintegration.comparison import ROW_FIELDS, SCHEMA_VERSION, figure_record
 from kommuneintegration.derive import DerivedFigure, NotDerived
+from kommuneintegration.evaluation import GoalMovement, goal_movements
 from kommuneintegration.i18n import pinned
 from kommuneintegration.rules import methods_disagree
 
@@ -112,6 +113,19 @@ def _document(d: SourceDocument | None) -> dict[str, Any] | None:
 
 
 @pinned
+def goal_movement_to_dict(g: GoalMovement) -> dict[str, Any]:
+    return {
+        "municipality": g.municipality.code,
+        "strategy": g.strategy.id,
+        "goal": g.goal,
+        "text": g.text,
+        "movement": g.movement,
+        "targets": [{"target": t, "movement": m} for t, m in g.parts],
+        "choice": g.choice or None,
+        "choice_text": g.choice_text or None,
+    }
+
+
 def comparison_to_dict(c: Comparison) -> dict[str, Any]:
     """The documented JSON shape (``docs/comparison.md``), version :data:`SCHEMA_VERSION`."""
     municipalities = []
@@ -188,6 +202,7 @@ def comparison_to_dict(c: Comparison) -> dict[str, Any]:
         "derived": [derived_to_dict(d) for d in c.derived],
         "not_derived": [not_derived_to_dict(n) for n in c.not_derived],
         "evaluations": [evaluation_to_dict(r) for r in c.evaluations],
+        "goal_movements": [goal_movement_to_dict(g) for g in goal_movements(c.evaluations)],
         "context": [
             {
                 "municipality": r.municipality,

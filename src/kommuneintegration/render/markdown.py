@@ -12,6 +12,7 @@ from kommuneintegration.render.common import (
     distance_lines,
     entry_notes,
     entry_value,
+    goal_movement_lines,
     not_derived_who,
     shown_entries,
     target_wording,
@@ -121,4 +122,8 @@ def comparison_to_markdown(c: Comparison) -> str:
         lines.append(
             f"| {_cell(r.municipality.name)} | {_cell(r.strategy.id)} | {_cell(target_wording(r.target))} | {_cell(ev.status.display)} | {_cell('; '.join([ev.reason, *distance_lines(ev)]))} |"
         )
+    goals = goal_movement_lines(c.evaluations)
+    if goals:
+        lines += ["", _cell(_("The Integrationsbarometer's movement per goal:")), ""]
+        lines += [f"- {_cell(line)}" for line in goals]
     return "\n".join(lines) + "\n"

@@ -16,6 +16,7 @@ from kommuneintegration.render.common import (
     distance_lines,
     entry_notes,
     entry_value,
+    goal_movement_lines,
     not_derived_who,
     shared_unit,
     shown_entries,
@@ -260,6 +261,11 @@ def evaluations_to_text(rows: Iterable[TargetEvaluation]) -> str:
             lines += _wrap(_("progress: {progress}").format(progress=e.progress), 6, "    ")
         for line in distance_lines(e):
             lines += _wrap(line, 6, "    ")
+    goals = goal_movement_lines(rows)
+    if goals:
+        lines += ["", *_wrap(_("The Integrationsbarometer's movement per goal:"), 2, "")]
+        for line in goals:
+            lines += _wrap(line, 4, "  - ")
     return escape_controls("\n".join(lines).lstrip("\n") + "\n")
 
 
