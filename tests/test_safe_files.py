@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import io
 import os
+from pathlib import Path
 
 import numpy as np
 import pyarrow as pa
@@ -270,3 +272,88 @@ def test_classified_csv_quotes_only_where_needed(tmp_path, engine):
     rows = list(csv_module.DictReader((tmp_path / "odd-out.csv").open(encoding="utf-8")))
     assert [r["note"] for r in rows] == ["plain", "a, b"]
     assert [r["origin"] for r in rows] == ["1", "1"]
+
+
+# --- only regular files are written -------------------------------------------------------------
+
+
+def _report(path, capsys):
+    from kommuneintegration.cli import main
+
+    code = main(["--lang", "en", "report", "--out", str(path)], out=io.StringIO())
+    return code, capsys.readouterr().err
+
+
+@pytest.mark.installed_plugins
+def test_a_device_a_fifo_or_a_socket_is_never_replaced(tmp_path, capsys):
+    import socket
+    import stat as stat_
+
+    fifo = tmp_path / "pipe"
+    os.mkfifo(fifo)
+    sock_path = tmp_path / "sock"
+    server = socket.socket(socket.AF_UNIX)
+    server.bind(str(sock_path))
+    try:
+        for target, kind in (
+            (Path("/dev/null"), "a device"),
+            (fifo, "a FIFO"),
+            (sock_path, "a socket"),
+        ):
+            before = os.lstat(target)
+            code, err = _report(target, capsys)
+            assert code == 1, target
+            assert kind in err
+            assert err.count("\n") == 1
+            after = os.lstat(target)
+            assert stat_.S_IFMT(after.st_mode) == stat_.S_IFMT(before.st_mode)
+            assert after.st_ino == before.st_ino
+    finally:
+        server.close()
+    assert not list(Path("/dev").glob(".null.*.tmp"))  # no temporary file in /dev
+
+
+@pytest.mark.installed_plugins
+def test_a_symlink_is_followed_and_its_file_replaced_never_the_link(tmp_path, capsys):
+    real = tmp_path / "real.html"
+    real.write_text("old", encoding="utf-8")
+    link = tmp_path / "link.html"
+    link.symlink_to(real)
+    code, err = _report(link, capsys)
+    assert code == 0, err
+    assert link.is_symlink()
+    assert os.readlink(link) == str(real)
+    assert real.read_text(encoding="utf-8").startswith("<!DOCTYPE html>")
+    to_device = tmp_path / "null.html"
+    to_device.symlink_to("/dev/null")
+    code, err = _report(to_device, capsys)
+    assert code == 1
+    assert "a device" in err
+    assert Path("/dev/null").is_char_device()
+    loop = tmp_path / "loop.html"
+    loop.symlink_to(tmp_path / "loop2.html")
+    (tmp_path / "loop2.html").symlink_to(loop)
+    code, err = _report(loop, capsys)
+    assert code == 1
+    assert "loop" in err or "cannot be written" in err
+
+
+@pytest.mark.installed_plugins
+def test_a_dash_writes_to_the_standard_output():
+    from kommuneintegration.cli import main
+
+    out = io.StringIO()
+    assert main(["compare", "-f", "json", "--out", "-"], out=out) == 0
+    assert out.getvalue().lstrip().startswith("{")
+
+
+@pytest.mark.installed_plugins
+def test_dev_stdout_and_stderr_are_streams_never_replaced(capsys):
+    for stream in ("/dev/stdout", "/dev/stderr"):
+        if not os.path.islink(stream):
+            continue
+        before = os.readlink(stream)
+        code, err = _report(Path(stream), capsys)
+        assert code == 1
+        assert "stream of this process" in err
+        assert os.readlink(stream) == before

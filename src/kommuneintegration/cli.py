@@ -182,8 +182,14 @@ def _emit(args: argparse.Namespace, subject: str, value: Any, out: TextIO) -> No
                 format=chosen.id, extension=chosen.extension
             )
         )
+    if path == "-" and chosen.binary:
+        raise CommandError(
+            _("the {format} format is written to a file: add --out FILE{extension}").format(
+                format=chosen.id, extension=chosen.extension
+            )
+        )
     rendered = chosen.render(subject, value)
-    if path is None:
+    if path is None or path == "-":  # "-": the standard output, as a stream
         assert isinstance(rendered, str)
         out.write(rendered)
         return

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import stat
 import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
@@ -27,6 +28,7 @@ __all__ = [
     "atomic_write",
     "check_paths",
     "file_format",
+    "output_path",
     "write_bytes",
     "write_text",
 ]
@@ -51,8 +53,7 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
     For writers that open a path themselves (pyarrow). The temporary file is
     fsynced before the rename and removed on any exception, Ctrl-C included.
     """
-    target = Path(target)
-    _check_output(target)
+    target = output_path(target)
     fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
     os.close(fd)
     tmp = Path(name)
@@ -109,13 +110,74 @@ def _keep_mode(target: Path, tmp: Path) -> None:
     os.chmod(tmp, mode)
 
 
-def _check_output(raw: str | os.PathLike[str]) -> None:
+def output_path(raw: str | os.PathLike[str]) -> Path:
+    """The regular file an output may replace: ``raw``, or the file its symlinks lead to.
+
+    ``os.replace`` replaces whatever stands at a path, a symlink itself and, as
+    root, a device node such as /dev/null: so only a regular file (or a name not
+    yet taken) is written. A symlink is followed deliberately, and the file it
+    leads to is replaced atomically, beside itself; a device, FIFO, socket,
+    folder or symlink loop is refused in one line, before anything is written.
+    """
+    name = os.fspath(raw)
     # Checked on the name as given: pathlib drops the trailing "/" of "dir.parquet/".
-    target = Path(raw)
-    if os.fspath(raw).endswith(("/", os.sep)) or target.is_dir():
-        raise SameFileError(f"{os.fspath(raw)}: is a folder; give a file name for the output")
+    if name.endswith(("/", os.sep)):
+        raise SameFileError(f"{name}: is a folder; give a file name for the output")
+    target = Path(name)
+    try:
+        if target.is_symlink():
+            if _through_proc(target):
+                raise SameFileError(
+                    f"{name}: is a stream of this process (/proc), not a file; give '-' for "
+                    "the standard output where the command offers it, or a file name"
+                )
+            target = Path(os.path.realpath(target, strict=False))
+            if target.is_symlink():  # realpath stops at a loop
+                raise SameFileError(f"{name}: a symlink loop; give a file name for the output")
+        info = os.stat(target)
+    except FileNotFoundError:
+        info = None
+    except OSError as exc:
+        raise SameFileError(f"{name}: cannot be written ({exc.strerror or exc})") from None
+    if info is not None:
+        if stat.S_ISDIR(info.st_mode):
+            raise SameFileError(f"{name}: is a folder; give a file name for the output")
+        if not stat.S_ISREG(info.st_mode):
+            raise SameFileError(
+                f"{name}: is {_kind(info.st_mode)}, not a regular file; an output is written "
+                "only to a file"
+            )
     if not target.parent.is_dir():
         raise SameFileError(f"{target}: the folder {target.parent} does not exist")
+    return target
+
+
+def _through_proc(link: Path) -> bool:
+    """Whether a chain of symlinks passes through /proc (/dev/stdout -> /proc/self/fd/1):
+    such a link names a stream of the process, whatever file it leads to now."""
+    seen = 0
+    current = link
+    while current.is_symlink() and seen < 40:
+        target = Path(os.readlink(current))
+        current = target if target.is_absolute() else current.parent / target
+        if str(current).startswith("/proc/"):
+            return True
+        seen += 1
+    return False
+
+
+def _kind(mode: int) -> str:
+    if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
+        return "a device"
+    if stat.S_ISFIFO(mode):
+        return "a FIFO (named pipe)"
+    if stat.S_ISSOCK(mode):
+        return "a socket"
+    return "not a regular file"
+
+
+def _check_output(raw: str | os.PathLike[str]) -> None:
+    output_path(raw)
 
 
 def _same(a: Path, b: Path) -> bool:
