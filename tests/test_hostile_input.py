@@ -187,7 +187,7 @@ def test_text_output_shows_control_characters_escaped(hostile):
 def test_markdown_escapes_html_and_pipes(hostile):
     md = comparison_to_markdown(hostile)
     assert "<script>" not in md
-    assert "&lt;script&gt;alert(1)&lt;/script&gt; \\| x\\x0d" in md
+    assert "&lt;script&gt;alert(1)&lt;/script&gt; \\| x\\\\x0d" in md  # its backslash doubled
     assert "\x1b" not in md
 
 
@@ -207,3 +207,30 @@ def test_cli_messages_escape_control_characters(tmp_path):
     assert code == 1
     assert "\x1b" not in err
     assert "\\x1b[2Jnowhere" in err
+
+
+def _unescaped_pipes(line: str) -> int:
+    """Pipes that end a cell: those after an even number of backslashes."""
+    import re
+
+    return len(re.findall(r"(?:(?<=[^\\])|^)(?:\\\\)*\|", line))
+
+
+def test_markdown_cells_hold_backslashes_pipes_links_and_images():
+    from kommuneintegration.render.markdown import _cell, _row
+
+    hostile = ["a\\|b", "![t](http://evil.example/x.png)", "[x](javascript:alert(1))", "c\\\\|d"]
+    row = _row(*(_cell(t) for t in hostile))
+    assert _unescaped_pipes(row) == len(hostile) + 1  # the row's own pipes only
+    assert "](" not in row.replace("\\](", "")  # no bracket left to close a link
+    assert "\\!\\[t\\]" in row
+    assert _unescaped_pipes(_row("a|b")) == 3  # the check can fail: an unescaped pipe
+
+
+def test_markdown_of_a_whole_comparison_keeps_its_columns(hostile):
+    md = comparison_to_markdown(hostile)
+    for block in md.split("\n\n"):
+        lines = [line for line in block.splitlines() if line.startswith("|")]
+        if len(lines) > 2:
+            width = _unescaped_pipes(lines[0])
+            assert all(_unescaped_pipes(line) == width for line in lines), block

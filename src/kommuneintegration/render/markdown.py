@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import html
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Final
 
 from kommuneintegration.i18n import _, pick, pinned
 from kommuneintegration.render.common import (
@@ -24,10 +24,19 @@ if TYPE_CHECKING:
     from kommuneintegration.comparison import Comparison
 
 
+#: Markdown's own signs in untrusted text: a backslash first (so "\\|" cannot undo the
+#: escape of its pipe), the pipe that ends a cell, and the brackets and "!" of a link or
+#: an image, so that data never becomes a link, an image or a cell of its own.
+_MARKDOWN_SIGNS: Final = str.maketrans(
+    {"\\": "\\\\", "|": "\\|", "[": "\\[", "]": "\\]", "!": "\\!"}
+)
+
+
 def _cell(text: object) -> str:
-    """Untrusted text in a table cell: HTML escaped, pipes escaped, one line, controls visible."""
+    """Untrusted text in a table cell: HTML escaped, Markdown's signs escaped, one line,
+    controls visible."""
     escaped = html.escape(escape_controls(str(text)), quote=False)
-    return " ".join(escaped.replace("|", "\\|").split())
+    return " ".join(escaped.translate(_MARKDOWN_SIGNS).split())
 
 
 def _row(*headings: str) -> str:
