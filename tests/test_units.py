@@ -96,3 +96,40 @@ def test_definitions_are_guarded():
 def test_one_registry_shared_with_pint():
     assert units.ureg is pint.get_application_registry()
     assert (percent(10) + pint.get_application_registry().Quantity(5, "percent")).magnitude == 15
+
+
+@pytest.mark.parametrize(
+    ("text", "unit", "value"),
+    [
+        ("101.000", "person", 101000),
+        ("100.826", "person", 100826),
+        ("1.234.567", "count", 1234567),
+        ("101000", "person", 101000),
+        ("101.000", "percent", 101.0),  # not a count: a decimal point
+        ("5,4", "percent", 5.4),
+        ("12", "count", 12),
+    ],
+)
+def test_a_danish_thousands_point_is_read_in_a_count(text, unit, value):
+    from kommuneintegration.units import parse_figure
+
+    assert parse_figure(text, unit) == value
+
+
+@pytest.mark.parametrize("text", ["101,000", "1,500"])
+def test_an_ambiguous_count_is_refused_with_both_readings(text):
+    from kommuneintegration.units import parse_figure
+
+    with pytest.raises(ValueError, match="could be") as raised:
+        parse_figure(text, "person")
+    digits = text.replace(",", "")
+    assert digits in str(raised.value)
+    assert text.replace(",", ".") in str(raised.value)
+
+
+def test_a_count_with_uneven_groups_is_not_a_thousands_point():
+    from kommuneintegration.units import parse_figure
+
+    assert parse_figure("1.5", "person") == 1.5  # then refused as not whole by check_figure
+    with pytest.raises(ValueError, match="expected a number"):
+        parse_figure("1.00.0", "person")

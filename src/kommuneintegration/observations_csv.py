@@ -32,7 +32,7 @@ from kommuneintegration.errors import (
 )
 from kommuneintegration.models import AgeBand, Observation, Provenance
 from kommuneintegration.registry import Registry
-from kommuneintegration.units import UnitError, parse_decimal, parse_unit
+from kommuneintegration.units import UnitError, parse_figure, parse_unit
 
 __all__ = ["COLUMNS", "ObservationFile", "RowError", "read_observations"]
 
@@ -77,9 +77,9 @@ def _group_id(text: str, registry: Registry) -> str | None:
         raise _RowError(f"group: {exc}") from None
 
 
-def _number(text: str, column: str) -> float:
+def _number(text: str, column: str, unit: str) -> float:
     try:
-        return parse_decimal(text)
+        return parse_figure(text, unit)
     except ValueError as exc:
         raise _RowError(f"{column}: {exc}") from None
 
@@ -120,7 +120,7 @@ def _row(
     source = raw["source"].strip()
     if not source:
         raise _RowError("source: every figure needs a source")
-    value = _number(raw["value"], "value")
+    value = _number(raw["value"], "value", unit)
     try:
         observation = Observation(
             indicator=indicator_id,

@@ -42,6 +42,7 @@ __all__ = [
     "format_value",
     "gap",
     "parse_decimal",
+    "parse_figure",
     "parse_unit",
     "percent",
     "percentage_points",
@@ -354,6 +355,33 @@ def parse_decimal(text: str) -> float:
             f"expected a number such as 5.4 or 5,4 (no exponents, underscores or words), got {text!r}"
         )
     return float(cleaned.replace(",", "."))
+
+
+#: Units whose figures are counted, where a Danish thousands point ("100.826") is read.
+COUNT_UNITS: Final = frozenset({"person", "count"})
+_GROUPED: Final = re.compile(r"[+-]?[0-9]{1,3}(?:\.[0-9]{3})+")
+_ONE_COMMA_GROUP: Final = re.compile(r"[+-]?[0-9]{1,3},[0-9]{3}")
+
+
+def parse_figure(text: str, unit: str) -> float:
+    """A figure in ``unit`` as people write it, the thousands point of a count included.
+
+    A count may be written with Danish thousands points where every group has
+    three digits ("100.826", "1.234.567": read as 100826 and 1234567, as the
+    documents write them); a count written "101,000" could be 101 000 or 101,0 and
+    is refused with both readings. Every other figure is :func:`parse_decimal`'s.
+    """
+    cleaned = str(text).strip()
+    if unit in COUNT_UNITS:
+        if _GROUPED.fullmatch(cleaned):
+            return float(cleaned.replace(".", ""))
+        if _ONE_COMMA_GROUP.fullmatch(cleaned):
+            raise ValueError(
+                f"{text!r} could be {cleaned.replace(',', '')} (a thousands comma) or "
+                f"{cleaned.replace(',', '.')} (a decimal comma); write a count without a "
+                "separator, or with Danish thousands points (100.826)"
+            )
+    return parse_decimal(cleaned)
 
 
 def check_figure(value: object, unit: str) -> float:
