@@ -231,3 +231,60 @@ def test_one_plugin_cannot_reword_anothers_prose():
     host.register(Other({"en": {"Læst som en stigning.": "Odense failed."}}), name="aaa-other")
     (strategy,) = host.registry().in_language("en").strategies["461"]
     assert strategy.targets[0].reading == "Læst som en stigning."
+
+
+@pytest.mark.parametrize(
+    ("content", "why"),
+    [
+        (
+            'msgid ""\nmsgstr "Plural-Forms: nplurals=100000000000000000000; plural=0;\\n"\n',
+            "plural forms",
+        ),
+        ('msgid ""\nmsgstr "Content-Type: text/plain; charset=bogus-8\\n"\n', "unknown charset"),
+        ('msgid "a"\nmsgstr "b"\n' + "#" * (3 * 1024 * 1024), "at most"),
+    ],
+)
+def test_a_translation_file_is_bounded_before_it_is_parsed(tmp_path, content, why):
+    """Refused with its file before Babel reads it: no 10^20 plural slots, no LookupError."""
+    from kommuneintegration.datafile import load_translations
+    from kommuneintegration.schema import Problem
+
+    (tmp_path / "locale").mkdir()
+    (tmp_path / "locale" / "da.po").write_text(content, encoding="utf-8")
+    problems: list[Problem] = []
+    assert load_translations(tmp_path, problems) == {}
+    (problem,) = problems
+    assert why in problem.message
+    assert "da.po" in str(problem)
+
+
+def test_translations_keeps_fuzzy_flags_comments_and_obsolete_entries(tmp_path):
+    """The translator's work survives: fuzzy stays fuzzy (and untranslated), comments
+    stay, a text gone from the data stays obsolete, and a rerun changes no byte."""
+    from test_concepts import plugin_folder
+
+    root = plugin_folder(tmp_path, "employment-gap")
+    assert main(["translations", str(root), "--into", "en"], out=io.StringIO()) == 0
+    path = root / "locale" / "en.po"
+    with path.open("rb") as f:
+        catalogue = read_po(f, locale="en")
+    message = catalogue["a level"]
+    message.string = "a level, maybe"
+    message.flags.add("fuzzy")
+    message.user_comments.append("check with the author")
+    catalogue.add("a text no longer in the data", "kept for the translator")
+    with path.open("wb") as f:
+        write_po(f, catalogue)
+    out = io.StringIO()
+    assert main(["--lang", "en", "translations", str(root), "--into", "en"], out=out) == 0
+    assert "1 without a translation" in out.getvalue()  # fuzzy is not translated yet
+    with path.open("rb") as f:
+        again = read_po(f, locale="en")
+    kept = again["a level"]
+    assert kept.string == "a level, maybe"
+    assert kept.fuzzy
+    assert "check with the author" in kept.user_comments
+    assert "a text no longer in the data" in again.obsolete
+    before = path.read_bytes()
+    assert main(["translations", str(root), "--into", "en"], out=io.StringIO()) == 0
+    assert path.read_bytes() == before

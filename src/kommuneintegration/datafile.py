@@ -29,6 +29,7 @@ from kommuneintegration import tomltext
 from kommuneintegration.catalogue import builtin_concepts, builtin_target_groups, catalogue_ids
 from kommuneintegration.countries import CountryGroup, builtin_groups
 from kommuneintegration.i18n import LANGUAGES
+from kommuneintegration.limits import MAX_PLURAL_FORMS, MAX_TRANSLATION_BYTES
 from kommuneintegration.models import (
     Concept,
     Indicator,
@@ -360,10 +361,14 @@ def load_translations(directory: Any, problems: list[Problem]) -> dict[str, dict
                 )
             )
             continue
+        refused = _po_refusal(path)
+        if refused:
+            problems.append(Problem("", refused, display))
+            continue
         try:
             with path.open("rb") as f:
                 catalog = read_po(f, locale=path.stem, abort_invalid=True)
-        except (PoFileError, ValueError, UnicodeDecodeError) as exc:
+        except (PoFileError, ValueError, UnicodeDecodeError, LookupError) as exc:
             problems.append(Problem("", f"not a readable gettext catalogue: {exc}", display))
             continue
         found[path.stem] = {
@@ -376,6 +381,30 @@ def load_translations(directory: Any, problems: list[Problem]) -> dict[str, dict
             and not m.fuzzy
         }
     return found
+
+
+def _po_refusal(path: Path) -> str:
+    """Why a plugin's .po file is not read at all (too large, too many plural forms, an
+    unknown charset), checked before Babel sees it; "" where it may be read."""
+    import codecs
+    import re
+
+    size = path.stat().st_size
+    if size > MAX_TRANSLATION_BYTES:
+        return f"a translation file of {size:,} bytes; at most {MAX_TRANSLATION_BYTES:,} are read"
+    head = path.read_bytes()[:8192].decode("ascii", "replace")
+    plurals = re.search(r"nplurals\s*=\s*([0-9]+)", head)
+    if plurals and not 1 <= int(plurals.group(1)[:6]) <= MAX_PLURAL_FORMS:
+        return (
+            f"declares {plurals.group(1)[:20]} plural forms; a language has 1 to {MAX_PLURAL_FORMS}"
+        )
+    charset = re.search(r"charset\s*=\s*([A-Za-z0-9_.:-]+)", head)
+    if charset:
+        try:
+            codecs.lookup(charset.group(1))
+        except LookupError:
+            return f"an unknown charset {charset.group(1)[:40]!r}; write it as UTF-8"
+    return ""
 
 
 def _entries(

@@ -6,7 +6,13 @@ written to disk. Both are refused, with the range, beyond these.
 
 from typing import Final
 
-__all__ = ["DEFAULT_CHUNK_ROWS", "MAX_CHUNK_ROWS", "MAX_ROWS"]
+__all__ = [
+    "DEFAULT_CHUNK_ROWS",
+    "MAX_CHUNK_ROWS",
+    "MAX_PLURAL_FORMS",
+    "MAX_ROWS",
+    "MAX_TRANSLATION_BYTES",
+]
 
 #: Rows per chunk when none is asked for: reading, classifying and writing overlap on
 #: threads, so small chunks are as fast as large ones and keep memory low.
@@ -15,3 +21,9 @@ DEFAULT_CHUNK_ROWS: Final = 100_000
 MAX_CHUNK_ROWS: Final = 50_000_000
 #: The largest synthetic population ``synthesize --rows`` writes.
 MAX_ROWS: Final = 1_000_000_000
+
+#: The largest translation file (.po) of a plugin that is read, and the most plural
+#: forms it may declare (CLDR's languages have at most six): Babel allocates the
+#: declared forms before reading a message, and a large file adds to every command.
+MAX_TRANSLATION_BYTES: Final = 2 * 1024 * 1024
+MAX_PLURAL_FORMS: Final = 6

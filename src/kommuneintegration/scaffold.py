@@ -11,6 +11,7 @@ import re
 from collections.abc import Iterable
 from pathlib import Path
 from string import Template
+from typing import Any
 
 import tomli_w
 
@@ -293,25 +294,53 @@ def write_prose_catalogue(
 ) -> tuple[int, int]:
     """Write ``target`` (a gettext ``.po`` file) with each text once, keeping what is translated.
 
-    Texts no longer given are dropped. Written atomically. Returns the number of
-    texts and how many are still untranslated.
+    Translations made are kept with their fuzzy flags and comments; texts no longer
+    given are kept as obsolete entries; an unchanged catalogue is left alone, byte
+    for byte. Written atomically. Returns the number of texts and how many are still
+    untranslated (a fuzzy entry is not yet translated).
     """
     import io
 
     from babel.messages.catalog import Catalog
     from babel.messages.pofile import read_po, write_po
 
-    made: dict[str, str] = {}
+    old: Any = None
     if target.exists():
         with target.open("rb") as f:
-            made = {str(m.id): str(m.string) for m in read_po(f, locale=lang) if m.id}
+            old = read_po(f, locale=lang)
+    made = {str(m.id): m for m in old if m.id} if old is not None else {}
     catalog = Catalog(locale=lang, project=project, fuzzy=False)
+    if old is not None:  # the header as the translator left it (no new creation date)
+        catalog.creation_date = old.creation_date
+        catalog.revision_date = old.revision_date
+        catalog.last_translator = old.last_translator
+        catalog.language_team = old.language_team
     unique = list(dict.fromkeys(texts))
     for text in unique:
-        catalog.add(text, made.get(text, ""))
+        before = made.get(text)
+        if before is None:
+            catalog.add(text, "")
+        else:  # kept as the translator left it: fuzzy flag, comments and all
+            catalog.add(
+                text,
+                before.string,
+                flags=before.flags,
+                user_comments=before.user_comments,
+                auto_comments=before.auto_comments,
+            )
+    if old is not None:
+        # Texts no longer in the data stay as obsolete entries ("#~"), for the translator.
+        for gone, message in made.items():
+            if gone not in catalog:
+                catalog.obsolete[gone] = message
+        for key, message in old.obsolete.items():
+            catalog.obsolete.setdefault(key, message)
     out = io.BytesIO()
     write_po(out, catalog, width=100, omit_header=False, include_lineno=False)
+    data = out.getvalue()
     target.parent.mkdir(parents=True, exist_ok=True)
-    with atomic_write(target, "wb") as handle:
-        handle.write(out.getvalue())
-    return len(unique), sum(1 for m in catalog if m.id and not m.string)
+    if not (target.exists() and target.read_bytes() == data):  # an unchanged catalogue stays
+        with atomic_write(target, "wb") as handle:
+            handle.write(data)
+    untranslated = sum(1 for m in catalog if m.id and (not m.string or m.fuzzy))
+    return len(unique), untranslated
