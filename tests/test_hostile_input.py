@@ -140,7 +140,9 @@ class Hostile:
 
     @hookimpl
     def municipality(self):
-        return Municipality("461", "Odense\x1b[2J\x07")
+        # A municipality's name must be its official one (another is refused at the door,
+        # tests/test_plugins.py): the terminal attack rides on the document's author.
+        return Municipality("461", "Odense")
 
     @hookimpl
     def concepts(self):
@@ -166,7 +168,11 @@ class Hostile:
                 }
             ],
         )
-        return [attrs.evolve(strategy, title="<script>alert(1)</script> | x\r")]
+        return [
+            attrs.evolve(
+                strategy, title="<script>alert(1)</script> | x\r\x1b[2J\x07", author="Odense"
+            )
+        ]
 
 
 @pytest.fixture
@@ -181,7 +187,7 @@ def test_text_output_shows_control_characters_escaped(hostile):
     assert "\x1b" not in text
     assert "\x07" not in text
     assert "\r" not in text
-    assert "Odense\\x1b[2J\\x07" in text
+    assert "\\x1b[2J\\x07" in text
 
 
 def test_markdown_escapes_html_and_pipes(hostile):
@@ -199,7 +205,8 @@ def test_csv_neutralises_formulas_but_keeps_numbers(hostile):
     assert not any(v.startswith(("=", "@", "+")) for r in rows for v in r.values())
     (gap,) = [r for r in rows if r["derived"] == "True"]
     assert gap["value"] == "-10"  # a negative number is a value, not a formula: left as it is
-    assert rows[0]["municipality_name"] == "Odense\\x1b[2J\\x07"
+    assert rows[0]["municipality_name"] == "Odense"
+    assert not any("\x1b" in v or "\x07" in v for r in rows for v in r.values() if v)
 
 
 def test_cli_messages_escape_control_characters(tmp_path):

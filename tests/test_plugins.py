@@ -319,15 +319,68 @@ def test_a_plugin_claiming_an_installed_city_takes_nothing_over(capsys):
     host = PluginHost(strict=False)
     host.register(Fake(), name="aa")
     out = io.StringIO()
-    assert main(["show", "851"], host=host, out=out) == 1
+    # A name that is not the code's official one is refused at the door: Aalborg stays.
+    assert main(["show", "851"], host=host, out=out) == 0
+    assert "Fake Aalborg" not in out.getvalue()
+    problems = [p for p in host.registry().problems if p.plugin == "aa"]
+    assert "851 is 'Aalborg', not 'Fake Aalborg'" in problems[0].message
+
+    class Twin:
+        @hookimpl
+        def municipality(self):
+            return Municipality("851", "Aalborg")
+
+    host = PluginHost(strict=False)
+    host.register(Twin(), name="aa")
+    assert main(["show", "851"], host=host, out=io.StringIO()) == 1
     err = capsys.readouterr().err
     assert "'aa' (registered at run time) and 'aalborg' (kommuneintegration-aalborg)" in err
-    assert "Fake Aalborg" not in out.getvalue()
     assert main(["compare", "-m", "Aalborg"], host=host, out=io.StringIO()) == 1
     out = io.StringIO()
     assert main(["compare"], host=host, out=out) == 0  # the other cities still work
     assert "København" in out.getvalue()
     assert "Aalborg" not in out.getvalue().split("\n")[0]
+
+
+@pytest.mark.parametrize(
+    ("municipality", "why"),
+    [
+        (Municipality("100", "København"), "not one of Statistics Denmark's 98"),
+        (Municipality("147", "København"), "147 is 'Frederiksberg', not 'København'"),
+    ],
+)
+def test_a_plugin_cannot_take_over_a_name_or_invent_a_code(municipality, why):
+    class Usurper:
+        @hookimpl
+        def municipality(self):
+            return municipality
+
+    host = PluginHost(strict=False)
+    host.register(Usurper(), name="usurper")
+    registry = host.registry()
+    assert why in next(p.message for p in registry.problems if p.plugin == "usurper")
+    assert registry.municipality("København").code == "101"
+    assert municipality.code not in registry.municipalities or municipality.code == "101"
+
+
+def test_a_municipality_whose_code_changes_between_reads_is_read_once():
+    class Shifty(Municipality):
+        reads = 0
+
+        @property  # type: ignore[misc]
+        def code(self):
+            Shifty.reads += 1
+            return "461" if Shifty.reads == 1 else "851"
+
+    class Plugin:
+        @hookimpl
+        def municipality(self):
+            return object.__new__(Shifty)
+
+    host = PluginHost(load_entrypoints=False, strict=False)
+    host.register(Plugin(), name="shifty")
+    registry = host.registry()
+    assert "851" not in registry.municipalities
 
 
 @pytest.mark.parametrize("exc", [SystemExit(3), BaseException("odd"), GeneratorExit()])

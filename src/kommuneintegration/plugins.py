@@ -32,8 +32,10 @@ from kommuneintegration.datafile import check_strategy
 from kommuneintegration.default_plugins import DEFAULT_PLUGINS
 from kommuneintegration.i18n import LANGUAGES
 from kommuneintegration.models import Concept, Municipality, Strategy, TargetGroup
+from kommuneintegration.municipalities import COUNTRY, official_municipalities
 from kommuneintegration.registry import PluginError, PluginProblem, Registry
 from kommuneintegration.rules import EvaluationRule
+from kommuneintegration.words import spellings
 
 __all__ = [
     "ENTRY_POINT_GROUP",
@@ -212,6 +214,14 @@ class PluginHost:
                     raise TypeError(
                         f"municipality() returned {type(municipality).__name__}, expected Municipality"
                     )
+                if municipality is not None:
+                    # A frozen copy of plain strings, read once: a subclass whose code changes
+                    # between reads cannot be one city here and another there.
+                    municipality = Municipality(str(municipality.code), str(municipality.name))
+                    why = _not_official(municipality)
+                    if why:
+                        report(name, why, "municipality")
+                        continue
                 contributions[name] = _Contribution(
                     municipality=municipality,
                     target_groups=_items(
@@ -277,6 +287,27 @@ class PluginHost:
                 PluginInfo(problem.plugin, dist, version, (), None, (), (problem.message,))
             )
         return sorted(infos, key=lambda i: i.name)
+
+
+def _not_official(municipality: Municipality) -> str:
+    """Why a plugin may not speak for this municipality ("" where it may): the code must be
+    one of DST's 98 or the whole country's 000, and the name that code's official name."""
+    official = official_municipalities()
+    if municipality.code == COUNTRY:
+        expected = "Hele landet"
+    elif municipality.code in official:
+        expected = official[municipality.code].name
+    else:
+        return (
+            f"municipality code {municipality.code!r} is not one of Statistics Denmark's 98 "
+            f"municipality codes (or {COUNTRY}, the whole country): the plugin is not loaded"
+        )
+    if not spellings(municipality.name) & spellings(expected):
+        return (
+            f"municipality {municipality.code} is {expected!r}, not {municipality.name!r}: "
+            "the plugin is not loaded"
+        )
+    return ""
 
 
 class _Report(Protocol):
