@@ -357,3 +357,43 @@ def test_dev_stdout_and_stderr_are_streams_never_replaced(capsys):
         assert code == 1
         assert "stream of this process" in err
         assert os.readlink(stream) == before
+
+
+@pytest.mark.parametrize("kind", ["fifo", "folder", "device", "loop"])
+def test_an_input_that_is_not_a_file_is_one_line_naming_the_option(tmp_path, kind, capsys):
+    if kind == "fifo":
+        source = tmp_path / "pipe.csv"
+        os.mkfifo(source)
+    elif kind == "folder":
+        source = tmp_path
+    elif kind == "device":
+        source = Path("/dev/zero")
+    else:
+        source = tmp_path / "loop.csv"
+        source.symlink_to(tmp_path / "loop2.csv")
+        (tmp_path / "loop2.csv").symlink_to(source)
+    assert main(["--lang", "en", "classify", str(source), "--out", str(tmp_path / "o.csv")]) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert "the input" in err
+    assert main(["--lang", "en", "evaluate", "--observations", str(source)], out=io.StringIO()) == 1
+    err = capsys.readouterr().err
+    assert "--observations" in err
+    assert err.count("\n") == 1
+
+
+def test_a_negative_seed_names_the_option(tmp_path, capsys):
+    assert (
+        main(["synthesize", "--rows", "5", "--seed", "-5", "--out", str(tmp_path / "x.csv")]) == 1
+    )
+    assert "--seed" in capsys.readouterr().err
+    assert not (tmp_path / "x.csv").exists()
+
+
+@pytest.mark.installed_plugins
+def test_an_output_the_stream_cannot_encode_is_refused_before_a_byte(capsys):
+    ascii_out = io.TextIOWrapper(io.BytesIO(), encoding="ascii")
+    assert main(["compare", "-f", "json"], out=ascii_out) == 1
+    ascii_out.flush()
+    assert ascii_out.buffer.getvalue() == b""
+    assert "PYTHONIOENCODING=utf-8" in capsys.readouterr().err

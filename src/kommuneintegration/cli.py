@@ -19,7 +19,12 @@ from typing import TYPE_CHECKING, Any, TextIO
 from kommuneintegration import __version__
 from kommuneintegration.errors import KommuneintegrationError
 from kommuneintegration.i18n import N_, _, format_number
-from kommuneintegration.limits import DEFAULT_CHUNK_ROWS, MAX_CHUNK_ROWS, MAX_ROWS
+from kommuneintegration.limits import (
+    DEFAULT_CHUNK_ROWS,
+    MAX_CHUNK_ROWS,
+    MAX_OBSERVATIONS_BYTES,
+    MAX_ROWS,
+)
 from kommuneintegration.words import escape_controls
 
 if TYPE_CHECKING:
@@ -89,7 +94,9 @@ def _load_observations(args: argparse.Namespace, host: PluginHost) -> dict[str, 
     if not getattr(args, "observations", None):
         return None
     from kommuneintegration.observations_csv import read_observations
+    from kommuneintegration.safefile import input_path
 
+    input_path(args.observations, "--observations", max_bytes=MAX_OBSERVATIONS_BYTES)
     loaded = read_observations(args.observations, host.registry())
     for error in loaded.errors:
         _warn(_("rejected {error}").format(error=error))
@@ -191,6 +198,7 @@ def _emit(args: argparse.Namespace, subject: str, value: Any, out: TextIO) -> No
     rendered = chosen.render(subject, value)
     if path is None or path == "-":  # "-": the standard output, as a stream
         assert isinstance(rendered, str)
+        _check_encoding(out, rendered)
         out.write(rendered)
         return
     if isinstance(rendered, bytes):
@@ -198,6 +206,25 @@ def _emit(args: argparse.Namespace, subject: str, value: Any, out: TextIO) -> No
     else:
         write_text(path, rendered)
     out.write(_("Wrote {path}").format(path=path) + "\n")
+
+
+def _check_encoding(out: TextIO, text: str) -> None:
+    """Refuse before writing anything when the stream cannot encode the output (an ASCII
+    terminal, PYTHONIOENCODING=ascii): half a JSON document is worse than none."""
+    encoding = getattr(out, "encoding", None)
+    if not encoding:
+        return
+    try:
+        text.encode(encoding, errors=getattr(out, "errors", None) or "strict")
+    except UnicodeEncodeError:
+        raise CommandError(
+            _(
+                "the standard output's encoding ({encoding}) cannot write this output; set "
+                "PYTHONIOENCODING=utf-8, or write it to a file with --out FILE"
+            ).format(encoding=encoding)
+        ) from None
+    except LookupError:
+        return
 
 
 def _format_option(p: argparse.ArgumentParser, subject: str) -> None:
@@ -278,8 +305,9 @@ def _fetch(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextI
 
 def _classify(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextIO) -> int:
     from kommuneintegration.population.register import classify_file, write_summary
-    from kommuneintegration.safefile import check_paths
+    from kommuneintegration.safefile import check_paths, input_path
 
+    input_path(args.input, _("the input"))
     check_paths({"the input": args.input}, {"--out": args.out, "--summary": args.summary})
     summary = classify_file(
         args.input,
@@ -301,6 +329,10 @@ def _synthesize(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: 
 
     if not 0 <= args.rows <= MAX_ROWS:
         raise CommandError(f"--rows must be between 0 and {MAX_ROWS:,}, not {args.rows}")
+    if not 0 <= args.seed < 2**32:
+        raise CommandError(
+            f"--seed must be a whole number from 0 to {2**32 - 1:,}, not {args.seed}"
+        )
     check_paths({}, {"--out": args.out})
     path = synthesize(args.rows, seed=args.seed).write(args.out)
     out.write(
@@ -592,6 +624,12 @@ def main(
         parser = build_parser()
         args = parser.parse_args(argv)
     out = out if out is not None else sys.stdout
+    if out is None:  # started with its standard output closed
+        print(
+            "kommuneintegration: " + _("error: there is no standard output to write to"),
+            file=sys.stderr,
+        )
+        return 1
     loaded: list[PluginHost] = [host] if host is not None else []
 
     def hosts() -> PluginHost:

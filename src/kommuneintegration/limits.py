@@ -9,6 +9,7 @@ from typing import Final
 __all__ = [
     "DEFAULT_CHUNK_ROWS",
     "MAX_CHUNK_ROWS",
+    "MAX_OBSERVATIONS_BYTES",
     "MAX_PLURAL_FORMS",
     "MAX_ROWS",
     "MAX_TRANSLATION_BYTES",
@@ -27,3 +28,6 @@ MAX_ROWS: Final = 1_000_000_000
 #: declared forms before reading a message, and a large file adds to every command.
 MAX_TRANSLATION_BYTES: Final = 2 * 1024 * 1024
 MAX_PLURAL_FORMS: Final = 6
+
+#: The largest ``--observations`` CSV file that is read.
+MAX_OBSERVATIONS_BYTES: Final = 64 * 1024 * 1024

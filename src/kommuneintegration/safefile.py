@@ -28,6 +28,7 @@ __all__ = [
     "atomic_write",
     "check_paths",
     "file_format",
+    "input_path",
     "output_path",
     "write_bytes",
     "write_text",
@@ -150,6 +151,31 @@ def output_path(raw: str | os.PathLike[str]) -> Path:
     if not target.parent.is_dir():
         raise SameFileError(f"{target}: the folder {target.parent} does not exist")
     return target
+
+
+def input_path(raw: str | os.PathLike[str], option: str, *, max_bytes: int | None = None) -> Path:
+    """The regular file an input names, or a one-line refusal that names the option.
+
+    A FIFO or a device (/dev/zero) would be read for ever, a folder is no file,
+    and a symlink loop leads nowhere: each is refused before reading, as is a
+    file larger than ``max_bytes``.
+    """
+    name = os.fspath(raw)
+    try:
+        info = os.stat(name)
+    except FileNotFoundError:
+        raise SameFileError(f"{option} {name}: no such file") from None
+    except OSError as exc:
+        raise SameFileError(f"{option} {name}: cannot be read ({exc.strerror or exc})") from None
+    if stat.S_ISDIR(info.st_mode):
+        raise SameFileError(f"{option} {name}: is a folder, not a file")
+    if not stat.S_ISREG(info.st_mode):
+        raise SameFileError(f"{option} {name}: is {_kind(info.st_mode)}, not a regular file")
+    if max_bytes is not None and info.st_size > max_bytes:
+        raise SameFileError(
+            f"{option} {name}: {info.st_size:,} bytes; at most {max_bytes:,} are read"
+        )
+    return Path(name)
 
 
 def _through_proc(link: Path) -> bool:
