@@ -419,7 +419,7 @@ def test_classify_and_synthesize_commands(tmp_path, capsys):
     assert "1.500 rækker klassificeret" in danish.getvalue()
     assert "personer med uoplyst herkomst" in danish.getvalue()
     assert main(["classify", str(tmp_path / "nope.csv"), "--out", str(tmp_path / "x.csv")]) == 1
-    assert "no such input file" in capsys.readouterr().err
+    assert "no such file" in capsys.readouterr().err
 
 
 @pytest.mark.slow
