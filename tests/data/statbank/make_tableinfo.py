@@ -41,6 +41,12 @@ def _areas() -> list[dict[str, str]]:
     return values
 
 
+def _area_variable():
+    return _variable(
+        "OMRÅDE", "område", [(a["id"], a["text"]) for a in _areas()], map_="Denmark_municipality_07"
+    )
+
+
 def _variable(ident, text, values, *, time=False, map_=None):
     out = {"id": ident, "text": text, "elimination": not time, "time": time}
     if map_:
@@ -69,12 +75,7 @@ def ras200() -> dict:
         "documentation": None,
         "footnote": None,
         "variables": [
-            _variable(
-                "OMRÅDE",
-                "område",
-                [(a["id"], a["text"]) for a in _areas()],
-                map_="Denmark_municipality_07",
-            ),
+            _area_variable(),
             _variable(
                 "HERKOMST",
                 "herkomst",
@@ -120,12 +121,7 @@ def folk1e() -> dict:
         },
         "footnote": None,
         "variables": [
-            _variable(
-                "OMRÅDE",
-                "område",
-                [(a["id"], a["text"]) for a in _areas()],
-                map_="Denmark_municipality_07",
-            ),
+            _area_variable(),
             _variable("KØN", "køn", [("TOT", "I alt"), ("1", "Mænd"), ("2", "Kvinder")]),
             _variable(
                 "ALDER",
