@@ -104,3 +104,12 @@ def test_the_command_line_prints_the_message_as_written(capsys):
     assert "unknown municipality '999'" in err
     assert '"unknown' not in err
     assert "'unknown" not in err
+
+
+@pytest.mark.installed_plugins
+def test_an_unknown_municipality_is_one_danish_line_by_default(capsys, monkeypatch):
+    monkeypatch.delenv("KOMMUNEINTEGRATION_LANG", raising=False)
+    assert main(["compare", "-m", "999"], out=io.StringIO()) == 1
+    err = capsys.readouterr().err
+    assert err.count("\n") == 1
+    assert err.startswith("kommuneintegration: fejl: ukendt kommune '999'; indlæst: ")

@@ -58,7 +58,10 @@ def _plugins(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: Tex
 
 def _warn(message: str) -> None:
     """A warning on stderr, with any terminal control characters shown escaped."""
-    print(f"kommuneintegration: warning: {escape_controls(message)}", file=sys.stderr)
+    print(
+        "kommuneintegration: " + _("warning: {message}").format(message=escape_controls(message)),
+        file=sys.stderr,
+    )
 
 
 def _new_plugin(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextIO) -> int:
@@ -657,7 +660,7 @@ def main(
             raise
         message = str(exc).strip() or type(exc).__name__
         first, _sep, rest = escape_controls(message).partition("\n")
-        print(f"kommuneintegration: error: {first}", file=sys.stderr)
+        print("kommuneintegration: " + _("error: {message}").format(message=first), file=sys.stderr)
         if rest:
             print(rest, file=sys.stderr)
         return 1

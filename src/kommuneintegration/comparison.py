@@ -585,7 +585,9 @@ def _wanted_topics(wanted: Iterable[str] | None) -> set[str] | None:
         if not match:
             listed = ", ".join(f"{t.id} ({t.label})" for t in known.values())
             raise UnknownThemeError(
-                f"unknown theme {text!r}; known: {listed}", value=text, choices=list(known)
+                _("unknown theme {value}; known: {known}").format(value=repr(text), known=listed),
+                value=text,
+                choices=list(known),
             )
         chosen.update(match)
     return chosen

@@ -130,11 +130,13 @@ class Registry:
         for m in self.municipalities.values():
             if wanted & (spellings(m.name) | spellings(self.owners.get(m.code, ""))):
                 return m
-        known = (
-            ", ".join(f"{m.code} {m.name}" for m in self.municipalities.values()) or "none loaded"
+        known = ", ".join(f"{m.code} {m.name}" for m in self.municipalities.values()) or _(
+            "none loaded"
         )
         raise UnknownMunicipalityError(
-            f"unknown municipality {code_or_name!r}; loaded: {known}",
+            _("unknown municipality {value}; loaded: {known}").format(
+                value=repr(code_or_name), known=known
+            ),
             value=code_or_name,
             choices=list(self.municipalities),
         )
