@@ -202,26 +202,30 @@ def test_duplicate_municipality_codes_name_both_plugins(host):
         def evaluation_rules(self):
             return []
 
-    host.register(Odense(), name="a-odense")
+        @hookimpl
+        def concepts(self):
+            return []
+
+    host.register(Odense(), name="odense")
     host.register(Copy(), name="b-copy")
     registry = host.registry()
     # A contested code belongs to nobody: neither plugin's city is in the comparison.
     assert "461" not in registry.municipalities
     assert "461" not in registry.owners
     message = (
-        "municipality code 461 is claimed by plugins 'a-odense' (registered at run time) and "
-        "'b-copy' (registered at run time): it belongs to none of them until all but one are "
+        "municipality code 461 is claimed by plugins 'b-copy' (registered at run time) and "
+        "'odense' (registered at run time): it belongs to none of them until all but one are "
         "uninstalled"
     )
     assert [str(p) for p in registry.problems] == [
-        f"plugin 'a-odense': municipality: {message}",
         f"plugin 'b-copy': municipality: {message}",
+        f"plugin 'odense': municipality: {message}",
     ]
     for spelling in ("461", "Odense", "odense"):
-        with pytest.raises(PluginError, match="claimed by plugins 'a-odense'"):
+        with pytest.raises(PluginError, match="claimed by plugins 'b-copy'"):
             registry.municipality(spelling)
     strict = PluginHost(load_entrypoints=False, strict=True)
-    strict.register(Odense(), name="a-odense")
+    strict.register(Odense(), name="odense")
     strict.register(Copy(), name="b-copy")
     with pytest.raises(PluginError, match="claimed by plugins"):
         strict.registry()
@@ -234,11 +238,11 @@ def test_references_units_and_groups_are_validated_with_plugin_name(host):
             bad_obs = Observation("rate", 61.0, "person", PROV, group="odense:gammel", year=2023)
             return [strategy(observations=[bad_obs])]
 
-    host.register(Sloppy(), name="sloppy")
+    host.register(Sloppy(), name="odense")
     registry = host.registry()
     assert sorted(str(p) for p in registry.problems) == [
-        "plugin 'sloppy': strategies[0] odense-2024: observations[0].group: unknown target group 'odense:gammel'; did you mean 'odense:ny'?",
-        "plugin 'sloppy': strategies[0] odense-2024: observations[0].unit: 'person' but indicator 'rate' is measured in percent",
+        "plugin 'odense': strategies[0] odense-2024: observations[0].group: unknown target group 'odense:gammel'; did you mean 'odense:ny'?",
+        "plugin 'odense': strategies[0] odense-2024: observations[0].unit: 'person' but indicator 'rate' is measured in percent",
     ]
     assert "461" not in registry.municipalities  # a plugin with bad data is left out, and reported
 
@@ -247,7 +251,7 @@ def test_target_group_with_unknown_country_group(host):
     class Groups:
         @hookimpl
         def target_groups(self):
-            return [TargetGroup("x:y", "y", ["immigrant"], country_group="nordic")]
+            return [TargetGroup("groups:y", "y", ["immigrant"], country_group="nordic")]
 
     host.register(Groups(), name="groups")
     (problem,) = host.registry().problems
@@ -431,25 +435,25 @@ def test_citation_problems_finds_undeclared_documents_and_file_names():
             )
             return [strategy(observations=[bad])]
 
-    problems = citation_problems(Sloppy(), "sloppy")
+    problems = citation_problems(Sloppy(), "odense")
     assert any("document 'report.pdf' is not declared" in p for p in problems)
     assert any("cites a file name: report.pdf, Tabel 1" in p for p in problems)
 
 
-def test_a_second_claim_on_a_group_concept_or_rule_names_who_has_it(host):
-    """One claim for the three namespaces: the plugin that came first, or the library."""
+def test_an_id_belongs_to_its_plugin_and_a_second_claim_names_who_has_it(host):
+    """Groups and concepts only under the plugin's own name; a rule's second claim is named."""
 
     class Claims:
         @hookimpl
         def target_groups(self):
             return [
                 TargetGroup("non-western", "x", ["immigrant"]),
-                TargetGroup("o:g", "x", ["immigrant"]),
+                TargetGroup("first:g", "x", ["immigrant"]),
             ]
 
         @hookimpl
         def concepts(self):
-            return [Concept("employment-gap", "a", "b"), Concept("o:c", "a", "b")]
+            return [Concept("employment-gap", "a", "b"), Concept("first:c", "a", "b")]
 
         @hookimpl
         def evaluation_rules(self):
@@ -457,13 +461,34 @@ def test_a_second_claim_on_a_group_concept_or_rule_names_who_has_it(host):
 
     host.register(Claims(), name="first")
     host.register(Claims(), name="second")
-    found = {str(p) for p in host.registry().problems if p.plugin == "second"}
-    assert found == {
-        "plugin 'second': target_groups: target group 'non-western' is already defined by built-in",
-        "plugin 'second': target_groups: target group 'o:g' is already defined by plugin 'first'",
-        "plugin 'second': concepts.employment-gap: concept 'employment-gap' is already defined "
-        "by the built-in catalogue",
-        "plugin 'second': concepts.o:c: concept 'o:c' is already defined by plugin 'first'",
-        "plugin 'second': evaluation_rules: evaluation rule 'o:r' is already defined by plugin "
-        "'first'",
+    problems = host.registry().problems
+    first = {str(p) for p in problems if p.plugin == "first"}
+    assert first == {
+        "plugin 'first': target_groups: target group 'non-western' is not under the plugin's "
+        "own name: write it as 'first:...'",
+        "plugin 'first': concepts: concept 'employment-gap' is not under the plugin's own name: "
+        "write it as 'first:...'",
     }
+    second = {str(p) for p in problems if p.plugin == "second"}
+    assert (
+        "plugin 'second': target_groups: target group 'first:g' is not under the plugin's own name: write it as 'second:...'"
+        in second
+    )
+    # A bystander keeps its own: København's groups are untouched by both.
+    registry = host.registry()
+    assert "non-western" in registry.target_groups  # still the built-in one
+
+
+@pytest.mark.installed_plugins
+def test_a_plugin_claiming_another_citys_group_knocks_nobody_out():
+    class Evil:
+        @hookimpl
+        def target_groups(self):
+            return [TargetGroup("kobenhavn:etnisk-minoritet", "taken", ["immigrant"])]
+
+    host = PluginHost(strict=False)
+    host.register(Evil(), name="aaa-evil")
+    registry = host.registry()
+    assert registry.strategies["101"]  # København is compared as before
+    assert registry.target_groups["kobenhavn:etnisk-minoritet"].label != "taken"
+    assert any(p.plugin == "aaa-evil" for p in registry.problems)

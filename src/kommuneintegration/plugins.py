@@ -183,6 +183,9 @@ class PluginHost:
 
         names = self.plugin_names(defaults=True)
         contributions = self._gather(names, report)
+        contributions = {
+            n: _in_namespace(n, c, report, self._defaults) for n, c in contributions.items()
+        }
         merged = _merge(names, contributions, report, bad, self._dist_or_name)
         strategies = _check_references(names, contributions, merged, report, bad)
         if problems and self.strict:
@@ -367,6 +370,47 @@ class _Merged:
             return
         table[key] = item
         self.owners[f"{kind}:{key}"] = plugin
+
+
+def _own(plugin: str, ident: str) -> bool:
+    return ident.startswith(f"{plugin}:")
+
+
+def _in_namespace(
+    plugin: str, data: _Contribution, report: _Report, defaults: frozenset[str]
+) -> _Contribution:
+    """What a plugin defines under its own name only: target group ``odense:ny``.
+
+    A target group, country group or concept id belongs to its plugin: one
+    defined under another plugin's prefix, or under none, is refused at the door
+    (and, like any problem, leaves that plugin out), so no plugin can claim
+    another's or a built-in's, and a collision can only be a plugin's own.
+    Strategy ids are not yet held to a namespace: two plugins with one strategy
+    id are both reported.
+    """
+    if plugin in defaults:
+        return data
+
+    def keep(items: list[Any], what: str, path: str, ident: Callable[[Any], str]) -> list[Any]:
+        kept = []
+        for item in items:
+            if _own(plugin, ident(item)):
+                kept.append(item)
+            else:
+                report(
+                    plugin,
+                    f"{what} {ident(item)!r} is not under the plugin's own name: write it as "
+                    f"'{plugin}:...'",
+                    path,
+                )
+        return kept
+
+    return attrs.evolve(
+        data,
+        target_groups=keep(data.target_groups, "target group", "target_groups", lambda g: g.id),
+        country_groups=keep(data.country_groups, "country group", "country_groups", lambda g: g.id),
+        concepts=keep(data.concepts, "concept", "concepts", lambda c: c.id),
+    )
 
 
 def _merge(
