@@ -492,3 +492,40 @@ def test_a_plugin_claiming_another_citys_group_knocks_nobody_out():
     assert registry.strategies["101"]  # København is compared as before
     assert registry.target_groups["kobenhavn:etnisk-minoritet"].label != "taken"
     assert any(p.plugin == "aaa-evil" for p in registry.problems)
+
+
+@pytest.mark.installed_plugins
+def test_a_plugins_print_never_corrupts_the_output(capsys):
+    import io
+    import json
+
+    from kommuneintegration.cli import main
+
+    class Noisy:
+        @hookimpl
+        def target_groups(self):
+            print("noise from a hook")
+            return []
+
+        @hookimpl
+        def evaluation_rules(self):
+            def loud(target, observations, context):
+                print("noise from a rule")
+                return None
+
+            return [EvaluationRule("noisy:loud", "prints", loud)]
+
+    host = PluginHost(strict=False)
+    host.register(Noisy(), name="noisy")
+    out = io.StringIO()
+    import sys
+
+    real = sys.stdout
+    sys.stdout = out  # the command writes where a user's terminal would be
+    try:
+        assert main(["compare", "-f", "json"], host=host) == 0
+    finally:
+        sys.stdout = real
+    data = json.loads(out.getvalue())  # valid JSON: no noise in it
+    assert data["schema_version"] == 1
+    assert "noise" not in out.getvalue()

@@ -17,6 +17,7 @@ from typing import Final
 
 import attrs
 
+from kommuneintegration.contain import contained_output
 from kommuneintegration.derive import REFERENCE_GROUP, reconcile
 from kommuneintegration.errors import InputError
 from kommuneintegration.i18n import _, language, pick, pinned
@@ -137,7 +138,8 @@ def _run_rule(
     """
     plugin = registry.owners.get(f"rule:{name}", "?")
     try:
-        result = registry.rules[name].evaluate(target, observations, context)
+        with contained_output():  # a rule's print never reaches the output
+            result = registry.rules[name].evaluate(target, observations, context)
     except KeyboardInterrupt:
         raise
     except BaseException as exc:

@@ -27,6 +27,7 @@ import pluggy
 
 from kommuneintegration import hookspecs
 from kommuneintegration.catalogue import builtin_concepts, builtin_target_groups, catalogue_ids
+from kommuneintegration.contain import contained_output
 from kommuneintegration.countries import CountryGroup, CountryGroupRegistry, builtin_groups
 from kommuneintegration.datafile import check_strategy
 from kommuneintegration.default_plugins import DEFAULT_PLUGINS
@@ -97,7 +98,8 @@ class PluginHost:
             dist = ep.dist.name if ep.dist is not None else "?"
             version = ep.dist.version if ep.dist is not None else "?"
             try:
-                plugin = ep.load()
+                with contained_output():
+                    plugin = ep.load()
                 self.pm.register(plugin, name=ep.name)
             except KeyboardInterrupt:
                 raise
@@ -157,7 +159,8 @@ class PluginHost:
         caller = getattr(self.pm.hook, hook)
         for impl in caller.get_hookimpls():
             if impl.plugin_name == plugin_name:
-                return impl.function(**{a: kwargs[a] for a in impl.argnames})
+                with contained_output():  # a plugin's print never reaches the output
+                    return impl.function(**{a: kwargs[a] for a in impl.argnames})
         return None
 
     def _implements(self, plugin_name: str) -> tuple[str, ...]:
