@@ -17,6 +17,7 @@ from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 from kommuneintegration import __version__
+from kommuneintegration.contain import watch_interrupts
 from kommuneintegration.errors import KommuneintegrationError
 from kommuneintegration.i18n import N_, _, format_number
 from kommuneintegration.limits import (
@@ -644,7 +645,7 @@ def main(
         return loaded[0]
 
     try:
-        with use_language(args.lang):
+        with use_language(args.lang), watch_interrupts():
             handler: Handler = args.handler
             return handler(args, hosts, out)
     except LanguageError as exc:

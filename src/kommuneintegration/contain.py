@@ -1,21 +1,95 @@
-"""Plugin code's printing kept off the output streams.
+"""Plugin code contained: its printing off the output, its time bounded, its text guarded.
 
 A plugin that prints (at import, in a hook, in a rule) would otherwise write
 into the middle of ``compare -f json``. While plugin code runs, Python's
-``sys.stdout`` and ``sys.stderr`` are a buffer; what was printed is handed back,
-so the host can report it as that plugin's output instead of losing it.
-Writes to the file descriptors themselves (``os.write(1, ...)``) are not
-caught here.
+``sys.stdout`` and ``sys.stderr`` are a buffer. Writes to the file descriptors
+themselves (``os.write(1, ...)``) are not caught here.
+
+:func:`time_limit` bounds plugin code by a clock (SIGALRM, in the main thread,
+where the command line runs it); :func:`safe_text` turns anything a plugin
+hands over into text without letting its ``__str__`` or ``__repr__`` end the
+run; :data:`INTERRUPTED` is set by the command line's Ctrl-C handler, so that a
+KeyboardInterrupt raised by plugin code itself is that plugin's fault while a
+real Ctrl-C still stops the run.
 """
 
 from __future__ import annotations
 
 import contextlib
 import io
+import os
+import signal
 import sys
+import threading
 from collections.abc import Iterator
+from typing import Any, Final
 
-__all__ = ["contained_output"]
+from kommuneintegration.errors import KommuneintegrationError
+
+__all__ = [
+    "INTERRUPTED",
+    "PluginTimeoutError",
+    "contained_output",
+    "plugin_interrupt",
+    "plugin_seconds",
+    "safe_text",
+    "time_limit",
+    "watch_interrupts",
+]
+
+#: Set when the user pressed Ctrl-C (the handler :func:`watch_interrupts` installs).
+INTERRUPTED: Final = threading.Event()
+_WATCHING: Final = threading.Event()
+#: The environment variable that sets the time limit of plugin code, in seconds.
+TIMEOUT_ENV: Final = "KOMMUNEINTEGRATION_PLUGIN_TIMEOUT"
+_DEFAULT_SECONDS: Final = 30.0
+
+
+class PluginTimeoutError(KommuneintegrationError):
+    """Plugin code ran past its time limit (a plugin's fault, never the run's)."""
+
+
+def plugin_seconds() -> float:
+    """The time limit of one hook call or rule, from KOMMUNEINTEGRATION_PLUGIN_TIMEOUT (30 s)."""
+    try:
+        value = float(os.environ.get(TIMEOUT_ENV, "") or _DEFAULT_SECONDS)
+    except ValueError:
+        return _DEFAULT_SECONDS
+    return value if value > 0 else _DEFAULT_SECONDS
+
+
+@contextlib.contextmanager
+def time_limit(seconds: float | None = None) -> Iterator[None]:
+    """Raise :class:`PluginTimeoutError` in the block after ``seconds`` (main thread only)."""
+    limit = plugin_seconds() if seconds is None else seconds
+    if threading.current_thread() is not threading.main_thread() or not hasattr(
+        signal, "setitimer"
+    ):
+        yield
+        return
+
+    def expired(_signum: int, _frame: Any) -> None:
+        raise PluginTimeoutError(f"plugin code ran past its time limit of {limit:g} s")
+
+    previous = signal.signal(signal.SIGALRM, expired)
+    signal.setitimer(signal.ITIMER_REAL, limit)
+    try:
+        yield
+    finally:
+        signal.setitimer(signal.ITIMER_REAL, 0)
+        signal.signal(signal.SIGALRM, previous)
+
+
+def safe_text(value: object, limit: int = 200) -> str:
+    """``str(value)``, or what can be said of it when its ``__str__`` raises; at most ``limit``."""
+    try:
+        text = str(value)
+    except BaseException:
+        try:
+            text = f"<{type(value).__name__} that cannot be shown>"
+        except BaseException:
+            text = "<a value that cannot be shown>"
+    return text if len(text) <= limit else text[: limit - 1] + "…"
 
 
 @contextlib.contextmanager
@@ -28,3 +102,32 @@ def contained_output() -> Iterator[io.StringIO]:
         yield buffer
     finally:
         sys.stdout, sys.stderr = saved
+
+
+@contextlib.contextmanager
+def watch_interrupts() -> Iterator[None]:
+    """Tell a real Ctrl-C from a KeyboardInterrupt raised by plugin code (the command line).
+
+    Outside this block every KeyboardInterrupt is taken as the user's.
+    """
+    if threading.current_thread() is not threading.main_thread():
+        yield
+        return
+
+    def pressed(_signum: int, _frame: Any) -> None:
+        INTERRUPTED.set()
+        raise KeyboardInterrupt
+
+    previous = signal.signal(signal.SIGINT, pressed)
+    INTERRUPTED.clear()
+    _WATCHING.set()
+    try:
+        yield
+    finally:
+        _WATCHING.clear()
+        signal.signal(signal.SIGINT, previous)
+
+
+def plugin_interrupt() -> bool:
+    """Whether a KeyboardInterrupt just caught came from plugin code, not from the user."""
+    return _WATCHING.is_set() and not INTERRUPTED.is_set()

@@ -17,13 +17,13 @@ from typing import Final
 
 import attrs
 
-from kommuneintegration.contain import contained_output
+from kommuneintegration.contain import contained_output, plugin_interrupt, safe_text, time_limit
 from kommuneintegration.derive import REFERENCE_GROUP, reconcile
 from kommuneintegration.errors import InputError
 from kommuneintegration.i18n import _, language, pick, pinned
 from kommuneintegration.models import Indicator, Municipality, Observation, Strategy, Target
 from kommuneintegration.registry import Registry
-from kommuneintegration.rules import Evaluation, RuleContext, Status
+from kommuneintegration.rules import Evaluation, Progress, RuleContext, Status
 
 __all__ = [
     "DEFAULT_RULE_NAME",
@@ -137,13 +137,8 @@ def _run_rule(
     status "rule error", with the plugin, the rule and what went wrong.
     """
     plugin = registry.owners.get(f"rule:{name}", "?")
-    try:
-        with contained_output():  # a rule's print never reaches the output
-            result = registry.rules[name].evaluate(target, observations, context)
-    except KeyboardInterrupt:
-        raise
-    except BaseException as exc:
-        what = f"{type(exc).__name__}: {exc}".rstrip(": ")
+
+    def fault(what: str) -> Evaluation:
         return Evaluation(
             Status.RULE_ERROR,
             _("rule {rule} of plugin {plugin} raised {error}").format(
@@ -151,6 +146,16 @@ def _run_rule(
             ),
             rule=name,
         )
+
+    try:
+        with contained_output(), time_limit():  # its print never reaches the output
+            result = registry.rules[name].evaluate(target, observations, context)
+    except KeyboardInterrupt:
+        if not plugin_interrupt():
+            raise
+        return fault("KeyboardInterrupt")
+    except BaseException as exc:
+        return fault(f"{type(exc).__name__}: {safe_text(exc)}".rstrip(": "))
     if result is not None and not isinstance(result, Evaluation):
         return Evaluation(
             Status.RULE_ERROR,
@@ -160,11 +165,66 @@ def _run_rule(
                 rule=repr(name),
                 plugin=repr(plugin),
                 type=type(result).__name__,
-                value=f"{result!r:.60}",
+                value=safe_text(_repr(result), 60),
             ),
             rule=name,
         )
-    return result
+    if result is None:
+        return None
+    wrong = _wrong_field(result)
+    if wrong:
+        return Evaluation(
+            Status.RULE_ERROR,
+            _("rule {rule} of plugin {plugin} returned an Evaluation whose {field}").format(
+                rule=repr(name), plugin=repr(plugin), field=wrong
+            ),
+            rule=name,
+        )
+    return _plain(result)
+
+
+def _repr(value: object) -> str:
+    try:
+        return repr(value)
+    except BaseException:
+        return f"<{type(value).__name__}>"
+
+
+_TEXT_FIELDS: Final = ("reason", "rule", "progress", "reading", "alternative", "movement")
+
+
+def _wrong_field(result: Evaluation) -> str:
+    """What in a rule's Evaluation is not as the model says ("" where all is)."""
+    if not isinstance(result.status, Status):
+        return f"status is {type(result.status).__name__}"
+    for field in _TEXT_FIELDS:
+        value = getattr(result, field)
+        if not isinstance(value, str):
+            return f"{field} is {type(value).__name__}, not text"
+    if not isinstance(result.figures, tuple) or not all(
+        isinstance(o, Observation) for o in result.figures
+    ):
+        return "figures are not observations"
+    if result.distance is not None and not isinstance(result.distance, Progress):
+        return f"distance is {type(result.distance).__name__}"
+    return ""
+
+
+def _plain(result: Evaluation) -> Evaluation:
+    """The same Evaluation with plain ``str`` text (a subclass's methods never run later)."""
+
+    def text(value: str) -> str:
+        return "".join((value,))
+
+    return attrs.evolve(
+        result,
+        reason=text(result.reason),
+        rule=text(result.rule),
+        progress=text(result.progress),
+        reading=text(result.reading),
+        alternative=text(result.alternative),
+        movement=text(result.movement),
+    )
 
 
 #: The years an evaluation may be made as of.

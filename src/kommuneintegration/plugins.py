@@ -18,6 +18,7 @@ from __future__ import annotations
 
 import functools
 import importlib.metadata
+import itertools
 import os
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any, Final, Protocol, TypeVar
@@ -27,7 +28,12 @@ import pluggy
 
 from kommuneintegration import hookspecs
 from kommuneintegration.catalogue import builtin_concepts, builtin_target_groups, catalogue_ids
-from kommuneintegration.contain import contained_output
+from kommuneintegration.contain import (
+    contained_output,
+    plugin_interrupt,
+    safe_text,
+    time_limit,
+)
 from kommuneintegration.countries import CountryGroup, CountryGroupRegistry, builtin_groups
 from kommuneintegration.datafile import check_strategy
 from kommuneintegration.default_plugins import DEFAULT_PLUGINS
@@ -159,7 +165,7 @@ class PluginHost:
         caller = getattr(self.pm.hook, hook)
         for impl in caller.get_hookimpls():
             if impl.plugin_name == plugin_name:
-                with contained_output():  # a plugin's print never reaches the output
+                with contained_output(), time_limit():  # no print reaches the output
                     return impl.function(**{a: kwargs[a] for a in impl.argnames})
         return None
 
@@ -250,9 +256,11 @@ class PluginHost:
                     else [],
                 )
             except KeyboardInterrupt:
-                raise
+                if not plugin_interrupt():
+                    raise
+                report(name, "KeyboardInterrupt raised by the plugin's code")
             except BaseException as exc:
-                report(name, f"{type(exc).__name__}: {exc}")
+                report(name, f"{type(exc).__name__}: {safe_text(exc)}")
         return contributions
 
     # -- listing ------------------------------------------------------------------
@@ -576,6 +584,10 @@ def _translations(result: Any) -> dict[str, dict[str, str]]:
     return checked
 
 
+#: The most items one hook call may return: an endless iterator is a plugin's fault.
+MAX_ITEMS: Final = 100_000
+
+
 def _items(result: Any, cls: type[T], hook: str) -> list[T]:
     if result is None:
         return []
@@ -583,7 +595,9 @@ def _items(result: Any, cls: type[T], hook: str) -> list[T]:
         raise TypeError(
             f"{hook}() must return an iterable of {cls.__name__}, got {type(result).__name__}"
         )
-    items = list(result)
+    items = list(itertools.islice(result, MAX_ITEMS + 1))
+    if len(items) > MAX_ITEMS:
+        raise ValueError(f"{hook}() returned more than {MAX_ITEMS:,} items")
     for i, item in enumerate(items):
         if not isinstance(item, cls):
             raise TypeError(f"{hook}()[{i}] is {type(item).__name__}, expected {cls.__name__}")
