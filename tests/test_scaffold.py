@@ -108,18 +108,37 @@ def test_the_name_defaults_to_dsts_and_odd_names_are_escaped(tmp_path):
     default = new_plugin("lyngby", "173", tmp_path)
     data = load_plugin_data(default / "src" / "kommuneintegration_lyngby" / "data")
     assert data.municipality.name == "Lyngby-Taarbæk"
+    # A name other than the official one would never load (the host refuses it), so it is
+    # refused here, with the official name; nothing is written.
     crafted = 'Lyngby "Taarbæk"\\\'"""; import os; os.system("echo pwned") #'
-    path = new_plugin("crafted", "173", tmp_path, municipality=crafted)
-    data = load_plugin_data(path / "src" / "kommuneintegration_crafted" / "data")
-    assert data.municipality.name == crafted
-    assert data.strategies[0].example is True
-    test_file = (path / "tests" / "test_crafted.py").read_text(encoding="utf-8")
-    tree = ast.parse(test_file)  # valid Python, and the name is one string literal in it
-    literals = [n.value for n in ast.walk(tree) if isinstance(n, ast.Constant)]
-    assert crafted in literals
-    assert not any(isinstance(n, ast.Import) and n.names[0].name == "os" for n in ast.walk(tree))
-    init = (path / "src" / "kommuneintegration_crafted" / "__init__.py").read_text(encoding="utf-8")
+    for odd in (crafted, "Lyngby\x1b[2J", "Lyngby\u2028Taarbæk", "Lyngby\x07"):
+        with pytest.raises(ScaffoldError, match="173 is 'Lyngby-Taarbæk'"):
+            new_plugin("crafted", "173", tmp_path, municipality=odd)
+    assert not (tmp_path / "crafted").exists()
+    spelled = new_plugin("spelled", "173", tmp_path, municipality="lyngby-taarbaek")
+    path = spelled
+    test_file = (path / "tests" / "test_spelled.py").read_text(encoding="utf-8")
+    ast.parse(test_file)  # valid Python
+    init = (path / "src" / "kommuneintegration_spelled" / "__init__.py").read_text(encoding="utf-8")
     ast.parse(init)
     tomllib.loads((path / "pyproject.toml").read_text(encoding="utf-8"))
     with pytest.raises(ScaffoldError, match="one line"):
         new_plugin("twolines", "173", tmp_path, municipality="a\nb")
+
+
+def test_a_failure_half_way_leaves_no_half_written_package(tmp_path, monkeypatch):
+    import kommuneintegration.scaffold as scaffold
+
+    calls = {"n": 0}
+    real = scaffold.write_text
+
+    def failing(path, text):
+        calls["n"] += 1
+        if calls["n"] == 3:
+            raise OSError(28, "No space left on device")
+        real(path, text)
+
+    monkeypatch.setattr(scaffold, "write_text", failing)
+    with pytest.raises(OSError, match="No space left"):
+        new_plugin("odense", "461", tmp_path)
+    assert list(tmp_path.iterdir()) == []  # neither the package nor its staging folder

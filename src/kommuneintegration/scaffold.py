@@ -7,7 +7,10 @@ is listed by ``kommuneintegration plugins`` once installed with ``pip install``.
 
 from __future__ import annotations
 
+import os
 import re
+import shutil
+import tempfile
 from collections.abc import Iterable
 from pathlib import Path
 from string import Template
@@ -18,6 +21,7 @@ import tomli_w
 from kommuneintegration.errors import KommuneintegrationError
 from kommuneintegration.municipalities import official_municipalities
 from kommuneintegration.safefile import atomic_write, write_text
+from kommuneintegration.words import spellings
 
 __all__ = ["ScaffoldError", "new_plugin"]
 
@@ -227,6 +231,12 @@ def new_plugin(
     name_text = official[code].name if municipality is None else municipality
     if not name_text.strip() or any(ch in name_text for ch in "\r\n\x00"):
         raise ScaffoldError(f"municipality name {name_text!r} must be one line of text")
+    if not spellings(name_text) & spellings(official[code].name):
+        # The host loads a plugin only under its code's official name.
+        raise ScaffoldError(
+            f"municipality {code} is {official[code].name!r}, not {name_text!r}; leave "
+            "--municipality out, or write its official name"
+        )
     target = Path(directory) / name
     if target.exists():
         raise ScaffoldError(f"{target} already exists; choose another --dir or name")
@@ -245,9 +255,18 @@ def new_plugin(
         package / "data" / "strategies" / "strategy.toml": _strategy_toml(values),
         target / "tests" / f"test_{name}.py": _test(values),
     }
-    for path, text in files.items():
-        path.parent.mkdir(parents=True, exist_ok=True)
-        write_text(path, text)
+    # Written into a folder beside the target, renamed into place when whole: a failure
+    # half-way leaves no half-written package.
+    staging = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=target.parent))
+    try:
+        for path, text in files.items():
+            staged = staging / path.relative_to(target)
+            staged.parent.mkdir(parents=True, exist_ok=True)
+            write_text(staged, text)
+        os.rename(staging, target)
+    except BaseException:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise
     return target
 
 
