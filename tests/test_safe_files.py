@@ -397,3 +397,19 @@ def test_an_output_the_stream_cannot_encode_is_refused_before_a_byte(capsys):
     ascii_out.flush()
     assert ascii_out.buffer.getvalue() == b""
     assert "PYTHONIOENCODING=utf-8" in capsys.readouterr().err
+
+
+def test_a_header_only_csv_without_a_line_end_is_zero_rows(tmp_path, capsys):
+    source = tmp_path / "h.csv"
+    source.write_text(",".join(COLUMNS), encoding="utf-8")  # no final newline
+    out = tmp_path / "o.csv"
+    assert main(["--lang", "en", "classify", str(source), "--out", str(out)]) == 0
+    assert "0 rows classified" in capsys.readouterr().out
+    assert out.read_text(encoding="utf-8").startswith(",".join(COLUMNS))
+
+
+def test_an_error_line_is_in_the_language_asked_for(tmp_path, capsys):
+    assert main(["--lang", "en", "classify", str(tmp_path / "nope.csv"), "--out", "x.csv"]) == 1
+    assert capsys.readouterr().err.startswith("kommuneintegration: error: ")
+    assert main(["--lang", "da", "classify", str(tmp_path / "nope.csv"), "--out", "x.csv"]) == 1
+    assert capsys.readouterr().err.startswith("kommuneintegration: fejl: ")

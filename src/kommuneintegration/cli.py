@@ -661,7 +661,9 @@ def main(
             raise
         message = str(exc).strip() or type(exc).__name__
         first, _sep, rest = escape_controls(message).partition("\n")
-        print("kommuneintegration: " + _("error: {message}").format(message=first), file=sys.stderr)
+        with use_language(args.lang):
+            prefix = _("error: {message}").format(message=first)
+        print("kommuneintegration: " + prefix, file=sys.stderr)
         if rest:
             print(rest, file=sys.stderr)
         return 1

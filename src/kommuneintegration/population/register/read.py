@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import codecs
 import csv
+import io
 import queue
 import threading
 from collections.abc import Iterator
@@ -177,7 +178,13 @@ def csv_arrow(
     _check_columns(names, path)
     estimate = _estimated_rows(path)
     done = 0
-    handle = path.open("rb")
+    handle: Any = path.open("rb")
+    start = handle.read(1 << 16)
+    handle.seek(0)
+    if len(start) < 1 << 16 and b"\n" not in start and b"\r" not in start:
+        # The header alone, with no line end: pyarrow cannot skip it; read it with one.
+        handle.close()
+        handle = io.BytesIO(start + b"\n")
     try:
         reader = pacsv.open_csv(
             handle,
