@@ -491,3 +491,21 @@ def obs_model(value, section):
     from kommuneintegration.models import Observation, Provenance
 
     return Observation("rate", value, "percent", Provenance("Statistikbanken", section))
+
+
+@pytest.mark.installed_plugins
+def test_a_field_over_128_kib_costs_its_row_only():
+    from kommuneintegration.plugins import get_host
+
+    long_source = "x" * 200_000
+    text = (
+        "municipality,indicator,group,age_band,year,value,unit,source\n"
+        f"851,employment-frequency,immigrants,18-19,2025,44,percent,{long_source}\n"
+        "851,employment-frequency,immigrants,18-19,2026,45,percent,DST\n"
+        "851,employment-frequency,immigrants,18-19,20x6,45,percent,DST\n"
+    )
+    loaded = read_observations(io.StringIO(text), get_host().registry(), name="big.csv")
+    assert loaded.rows == 3
+    assert loaded.accepted == 2  # the long source is only a long value
+    (error,) = loaded.errors
+    assert "big.csv, line 4" in str(error)  # the right line

@@ -163,6 +163,20 @@ def read_observations(
         )
     except csv.Error:
         dialect = csv.excel
+    # The csv module refuses a field over 128 KiB and with it the whole file; the file
+    # itself is bounded (limits.MAX_OBSERVATIONS_BYTES), so a long field is only a long
+    # value, judged in its row like any other.
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, len(text) + 1))
+    try:
+        return _read_rows(text, dialect, file, registry)
+    finally:
+        csv.field_size_limit(limit)
+
+
+def _read_rows(
+    text: str, dialect: type[csv.Dialect] | csv.Dialect, file: str, registry: Registry
+) -> ObservationFile:
     reader = csv.DictReader(io.StringIO(text, newline=""), dialect=dialect)
     header = [h.strip().lower() for h in (reader.fieldnames or [])]
     missing = [c for c in COLUMNS if c not in header]
