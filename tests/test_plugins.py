@@ -529,3 +529,25 @@ def test_a_plugins_print_never_corrupts_the_output(capsys):
     data = json.loads(out.getvalue())  # valid JSON: no noise in it
     assert data["schema_version"] == 1
     assert "noise" not in out.getvalue()
+
+
+@pytest.mark.installed_plugins
+def test_a_plugin_claiming_another_citys_strategy_id_takes_nothing():
+    class Thief:
+        @hookimpl
+        def municipality(self):
+            return Municipality("147", "Frederiksberg")
+
+        @hookimpl
+        def strategies(self, municipality):
+            return [strategy(sid="kobenhavn-2023")]
+
+    host = PluginHost(strict=False)
+    host.register(Thief(), name="aaa-thief")  # listed before kobenhavn
+    registry = host.registry()
+    assert [s.id for s in registry.strategies["101"]] == ["kobenhavn-2011", "kobenhavn-2023"]
+    assert any(
+        p.plugin == "aaa-thief"
+        and "'kobenhavn-2023' is also used by plugin 'kobenhavn'" in p.message
+        for p in registry.problems
+    )

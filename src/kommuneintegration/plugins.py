@@ -517,6 +517,17 @@ def _check_references(
     catalogue = catalogue_ids()
     seen_ids: dict[str, str] = {}
     strategies: dict[str, tuple[Strategy, ...]] = {}
+    # A strategy id claimed by several plugins belongs to the one whose name it carries
+    # (kobenhavn-2023 to kobenhavn): a plugin listed earlier cannot take it over.
+    claimants: dict[str, list[str]] = {}
+    for name in names:
+        if name in contributions and name not in bad:
+            for strategy in contributions[name].strategies:
+                claimants.setdefault(strategy.id, []).append(name)
+    for sid, who in claimants.items():
+        own = [n for n in who if sid.startswith((f"{n}-", f"{n}:"))]
+        if len(who) > 1 and len(own) == 1:
+            seen_ids[sid] = own[0]
     for name in names:
         muni = contributions[name].municipality if name in contributions else None
         if name in bad or muni is None:
@@ -524,14 +535,14 @@ def _check_references(
         checked: list[Strategy] = []
         for i, strategy in enumerate(contributions[name].strategies):
             where = f"strategies[{i}] {strategy.id}"
-            if strategy.id in seen_ids:
+            if seen_ids.get(strategy.id, name) != name:
                 report(
                     name,
                     f"strategy id {strategy.id!r} is also used by plugin {seen_ids[strategy.id]!r}",
                     where,
                 )
                 continue
-            seen_ids[strategy.id] = name
+            seen_ids.setdefault(strategy.id, name)
             if strategy.example:
                 report(
                     name,
