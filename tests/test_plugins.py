@@ -551,3 +551,30 @@ def test_a_plugin_claiming_another_citys_strategy_id_takes_nothing():
         and "'kobenhavn-2023' is also used by plugin 'kobenhavn'" in p.message
         for p in registry.problems
     )
+
+
+@pytest.mark.installed_plugins
+def test_a_plugin_writing_to_the_descriptor_itself_never_corrupts_the_output():
+    import json
+    import subprocess
+    import sys
+
+    code = (
+        "import os, sys\n"
+        "from kommuneintegration.cli import main\n"
+        "from kommuneintegration.hookspecs import hookimpl\n"
+        "from kommuneintegration.plugins import PluginHost\n"
+        "class Noisy:\n"
+        "    @hookimpl\n"
+        "    def target_groups(self):\n"
+        "        os.write(1, b'FD NOISE\\n')\n"
+        "        os.write(2, b'FD NOISE\\n')\n"
+        "        return []\n"
+        "host = PluginHost(strict=False)\n"
+        "host.register(Noisy(), name='noisy')\n"
+        "sys.exit(main(['compare', '-f', 'json'], host=host))\n"
+    )
+    result = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    assert result.returncode == 0, result.stderr
+    assert "NOISE" not in result.stdout + result.stderr
+    assert json.loads(result.stdout)["schema_version"] == 1

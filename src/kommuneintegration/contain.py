@@ -94,14 +94,49 @@ def safe_text(value: object, limit: int = 200) -> str:
 
 @contextlib.contextmanager
 def contained_output() -> Iterator[io.StringIO]:
-    """Run a block with ``print`` going to a buffer, which the block's caller may read after."""
+    """Run a block with ``print`` going to a buffer, which the block's caller may read after.
+
+    Under the command line (:func:`watch_interrupts`), the file descriptors 1 and 2
+    are pointed at a scratch file too, so ``os.write(1, ...)`` from plugin code
+    cannot reach the output either; a library caller's streams are left alone there,
+    since descriptors belong to the whole process.
+    """
     buffer = io.StringIO()
     saved = sys.stdout, sys.stderr
-    sys.stdout = sys.stderr = buffer
+    with _descriptors_aside():
+        sys.stdout = sys.stderr = buffer
+        try:
+            yield buffer
+        finally:
+            sys.stdout, sys.stderr = saved
+
+
+@contextlib.contextmanager
+def _descriptors_aside() -> Iterator[None]:
+    if not _WATCHING.is_set():
+        yield
+        return
+    import tempfile
+
+    for stream in (sys.stdout, sys.stderr):
+        with contextlib.suppress(Exception):
+            if stream is not None:
+                stream.flush()  # what the command wrote so far goes where it belongs
     try:
-        yield buffer
-    finally:
-        sys.stdout, sys.stderr = saved
+        saved = (os.dup(1), os.dup(2))
+    except OSError:  # a closed descriptor: nothing to protect
+        yield
+        return
+    with tempfile.TemporaryFile() as scratch:
+        os.dup2(scratch.fileno(), 1)
+        os.dup2(scratch.fileno(), 2)
+        try:
+            yield
+        finally:
+            os.dup2(saved[0], 1)
+            os.dup2(saved[1], 2)
+            os.close(saved[0])
+            os.close(saved[1])
 
 
 @contextlib.contextmanager
