@@ -108,3 +108,41 @@ def test_a_hook_returning_an_endless_iterator_costs_only_that_plugin():
     host.register(Endless(), name="endless")
     problems = host.registry().problems
     assert any("more than 100,000 items" in p.message for p in problems)
+
+
+def test_a_figure_changed_behind_attrs_back_after_its_hook_is_that_plugins_problem():
+    """check_strategy runs after every hook of every plugin: a NaN set into a frozen
+    observation after strategies() returned (here by a plugin called later that holds a
+    reference) costs the strategy's plugin that strategy, not the comparison."""
+    from test_plugin_fuzz import Odense, Vejle
+
+    from kommuneintegration.comparison import compare
+
+    class Keeper(Odense):
+        with_rule = False
+
+        @hookimpl
+        def strategies(self, municipality):
+            self.kept = super().strategies(municipality)
+            return self.kept
+
+    keeper = Keeper()
+
+    class Accomplice:
+        @hookimpl
+        def translations(self):
+            object.__setattr__(keeper.kept[0].observations[0], "value", float("nan"))
+            return {}
+
+    host = PluginHost(load_entrypoints=False, strict=False)
+    host.register(keeper, name="odense")
+    host.register(Vejle(), name="vejle")
+    host.register(Accomplice(), name="zz-accomplice")  # called after odense
+    registry = host.registry()
+    found = [p for p in registry.problems if "observations[0].value" in p.path]
+    assert found
+    assert all(p.plugin == "odense" for p in found)
+    assert "finite" in found[0].message
+    assert not registry.strategies.get("461")
+    assert compare(registry, municipalities=["630"]).municipalities[0].code == "630"
+    assert evaluate_all(registry, municipalities=["630"])
