@@ -146,3 +146,26 @@ def test_a_figure_changed_behind_attrs_back_after_its_hook_is_that_plugins_probl
     assert not registry.strategies.get("461")
     assert compare(registry, municipalities=["630"]).municipalities[0].code == "630"
     assert evaluate_all(registry, municipalities=["630"])
+
+
+def test_a_rule_that_changes_its_inputs_behind_attrs_back_changes_nothing_else():
+    """A rule is handed copies: whatever it sets into the target, the observations or the
+    strategy stays with that call, and the registry's figures are as the plugin gave them."""
+
+    def rule(t, observations, context):
+        object.__setattr__(observations[0], "value", 99.0)
+        object.__setattr__(context.strategy.observations[0], "value", 98.0)
+        object.__setattr__(t, "wording", "changed")
+        return Evaluation(Status.ACHIEVED, "fine")
+
+    s = make_strategy(
+        observations=[obs("rate", 50, group="non-western", year=2020)],
+        targets=[target(id="bad", kind="unspecified", rule="odense:bad")],
+    )
+    registry = registry_with(s, [EvaluationRule("odense:bad", "changes things", rule)])
+    first = evaluate_all(registry)
+    second = evaluate_all(registry)
+    assert [r.evaluation.status for r in first + second] == [Status.ACHIEVED] * 2
+    (kept,) = registry.strategies["461"]
+    assert kept.observations[0].value == 50
+    assert kept.targets[0].wording == "w"

@@ -11,6 +11,7 @@ the same hook.
 
 from __future__ import annotations
 
+import copy
 import datetime
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Final
@@ -148,8 +149,12 @@ def _run_rule(
         )
 
     try:
+        # The rule gets copies: frozen attrs records can still be changed behind attrs'
+        # back (object.__setattr__), and a rule that did so must not change the
+        # registry's figures for the next target, another rule or the comparison.
+        given = copy.deepcopy((target, tuple(observations), context))
         with contained_output(), time_limit():  # its print never reaches the output
-            result = registry.rules[name].evaluate(target, observations, context)
+            result = registry.rules[name].evaluate(*given)
     except KeyboardInterrupt:
         if not plugin_interrupt():
             raise
