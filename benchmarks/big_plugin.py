@@ -73,7 +73,7 @@ def big_strategy(n: int, seed: int = 0) -> Strategy:
                 }
             )
     data = {
-        "id": "odense-stor",
+        "id": "odense-stor-2025",
         "title": "Stor talrapport",
         "kind": "adopted-policy",
         "author": "Odense Kommune",

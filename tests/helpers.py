@@ -34,7 +34,7 @@ def obs(
 
 
 def make_strategy(
-    *, observations=(), targets=(), indicators=None, goals=(), themes=(), sid="s"
+    *, observations=(), targets=(), indicators=None, goals=(), themes=(), sid="odense-s"
 ) -> Strategy:
     indicators = (
         indicators

@@ -153,6 +153,7 @@ class Hostile:
         from helpers import make_strategy, obs
 
         strategy = make_strategy(
+            sid="hostile-s",
             observations=[
                 obs("rate", 50, group="non-western", year=2020),
                 obs("rate", 40, group="danish-origin", year=2020),

@@ -168,7 +168,7 @@ def test_an_empty_or_fuzzy_translation_keeps_the_text_as_written(tmp_path):
 
 def test_the_language_of_a_block_picks_the_translation():
     host = PluginHost(load_entrypoints=False, strict=True)
-    host.register(Translating({"en": {"Læst som en stigning.": "Read as a rise."}}), name="o")
+    host.register(Translating({"en": {"Læst som en stigning.": "Read as a rise."}}), name="odense")
     from kommuneintegration.evaluation import evaluate_all
 
     with use_language("en"):

@@ -206,6 +206,10 @@ def test_duplicate_municipality_codes_name_both_plugins(host):
         def concepts(self):
             return []
 
+        @hookimpl
+        def strategies(self, municipality):
+            return []
+
     host.register(Odense(), name="odense")
     host.register(Copy(), name="b-copy")
     registry = host.registry()
@@ -548,7 +552,7 @@ def test_a_plugin_claiming_another_citys_strategy_id_takes_nothing():
     assert [s.id for s in registry.strategies["101"]] == ["kobenhavn-2011", "kobenhavn-2023"]
     assert any(
         p.plugin == "aaa-thief"
-        and "'kobenhavn-2023' is also used by plugin 'kobenhavn'" in p.message
+        and "strategy id 'kobenhavn-2023' is not under the plugin's own name" in p.message
         for p in registry.problems
     )
 
@@ -578,3 +582,40 @@ def test_a_plugin_writing_to_the_descriptor_itself_never_corrupts_the_output():
     assert result.returncode == 0, result.stderr
     assert "NOISE" not in result.stdout + result.stderr
     assert json.loads(result.stdout)["schema_version"] == 1
+
+
+def test_a_strategy_id_without_its_plugins_name_is_refused_with_the_form_to_write():
+    from test_plugin_fuzz import Vejle
+
+    class Unprefixed(Vejle):
+        sid = "integrationspolitik-2024"
+
+    host = PluginHost(load_entrypoints=False, strict=False)
+    host.register(Unprefixed(), name="vejle")
+    registry = host.registry()
+    (problem,) = [p for p in registry.problems if p.path == "strategies"]
+    assert problem.plugin == "vejle"
+    assert "'integrationspolitik-2024' is not under the plugin's own name" in problem.message
+    assert "'vejle-...'" in problem.message
+    assert not registry.strategies.get("630")
+
+
+def test_a_strategy_id_two_plugin_names_fit_belongs_to_the_longer_name():
+    from test_plugin_fuzz import Odense, Vejle
+
+    class Short(Odense):  # plugin "odense": "odense-extra-2020" fits its name too
+        sid = "odense-extra-2020"
+        with_rule = False
+
+    class Long(Vejle):
+        sid = "odense-extra-2020"
+
+    host = PluginHost(load_entrypoints=False, strict=False)
+    host.register(Short(), name="odense")  # listed first
+    host.register(Long(), name="odense-extra")
+    registry = host.registry()
+    assert [s.id for s in registry.strategies["630"]] == ["odense-extra-2020"]
+    assert any(
+        p.plugin == "odense" and "is also used by plugin 'odense-extra'" in p.message
+        for p in registry.problems
+    )

@@ -387,6 +387,10 @@ def _own(plugin: str, ident: str) -> bool:
     return ident.startswith(f"{plugin}:")
 
 
+def _own_strategy(plugin: str, ident: str) -> bool:
+    return ident.startswith((f"{plugin}-", f"{plugin}:"))
+
+
 def _in_namespace(
     plugin: str, data: _Contribution, report: _Report, defaults: frozenset[str]
 ) -> _Contribution:
@@ -395,29 +399,40 @@ def _in_namespace(
     A target group, country group or concept id belongs to its plugin: one
     defined under another plugin's prefix, or under none, is refused at the door
     (and, like any problem, leaves that plugin out), so no plugin can claim
-    another's or a built-in's, and a collision can only be a plugin's own.
-    Strategy ids are not yet held to a namespace: two plugins with one strategy
-    id are both reported.
+    another's or a built-in's, and a collision can only be a plugin's own. A
+    strategy id begins with its plugin's name and a hyphen (``odense-2024``), so
+    one plugin cannot take another's strategy out of the comparison by claiming
+    its id.
     """
     if plugin in defaults:
         return data
 
-    def keep(items: list[Any], what: str, path: str, ident: Callable[[Any], str]) -> list[Any]:
+    def keep(
+        items: list[Any],
+        what: str,
+        path: str,
+        ident: Callable[[Any], str],
+        own: Callable[[str, str], bool] = _own,
+        form: str = ":...",
+    ) -> list[Any]:
         kept = []
         for item in items:
-            if _own(plugin, ident(item)):
+            if own(plugin, ident(item)):
                 kept.append(item)
             else:
                 report(
                     plugin,
                     f"{what} {ident(item)!r} is not under the plugin's own name: write it as "
-                    f"'{plugin}:...'",
+                    f"'{plugin}{form}'",
                     path,
                 )
         return kept
 
     return attrs.evolve(
         data,
+        strategies=keep(
+            data.strategies, "strategy id", "strategies", lambda s: s.id, _own_strategy, "-..."
+        ),
         target_groups=keep(data.target_groups, "target group", "target_groups", lambda g: g.id),
         country_groups=keep(data.country_groups, "country group", "country_groups", lambda g: g.id),
         concepts=keep(data.concepts, "concept", "concepts", lambda c: c.id),
@@ -518,15 +533,16 @@ def _check_references(
     seen_ids: dict[str, str] = {}
     strategies: dict[str, tuple[Strategy, ...]] = {}
     # A strategy id claimed by several plugins belongs to the one whose name it carries
-    # (kobenhavn-2023 to kobenhavn): a plugin listed earlier cannot take it over.
+    # (kobenhavn-2023 to kobenhavn), the longest name where two fit (aarhus-extra-2020
+    # to aarhus-extra, not aarhus): a plugin listed earlier cannot take it over.
     claimants: dict[str, list[str]] = {}
     for name in names:
         if name in contributions and name not in bad:
             for strategy in contributions[name].strategies:
                 claimants.setdefault(strategy.id, []).append(name)
     for sid, who in claimants.items():
-        own = [n for n in who if sid.startswith((f"{n}-", f"{n}:"))]
-        if len(who) > 1 and len(own) == 1:
+        own = sorted((n for n in who if _own_strategy(n, sid)), key=len, reverse=True)
+        if len(who) > 1 and own and (len(own) == 1 or len(own[0]) > len(own[1])):
             seen_ids[sid] = own[0]
     for name in names:
         muni = contributions[name].municipality if name in contributions else None
