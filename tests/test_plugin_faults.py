@@ -139,10 +139,10 @@ def test_a_figure_changed_behind_attrs_back_after_its_hook_is_that_plugins_probl
     host.register(Vejle(), name="vejle")
     host.register(Accomplice(), name="zz-accomplice")  # called after odense
     registry = host.registry()
-    found = [p for p in registry.problems if "observations[0].value" in p.path]
-    assert found
-    assert all(p.plugin == "odense" for p in found)
-    assert "finite" in found[0].message
+    (found,) = [p for p in registry.problems if p.plugin == "odense"]
+    assert found.path == "strategies"
+    assert "changed after it was returned: strategies[0].observations[0]:" in found.message
+    assert "finite" in found.message
     assert not registry.strategies.get("461")
     assert compare(registry, municipalities=["630"]).municipalities[0].code == "630"
     assert evaluate_all(registry, municipalities=["630"])
@@ -169,3 +169,36 @@ def test_a_rule_that_changes_its_inputs_behind_attrs_back_changes_nothing_else()
     (kept,) = registry.strategies["461"]
     assert kept.observations[0].value == 50
     assert kept.targets[0].wording == "w"
+
+
+def test_a_target_group_changed_after_its_hook_is_left_out_with_its_plugin():
+    from test_plugin_fuzz import Odense, Vejle
+
+    from kommuneintegration.models import TargetGroup
+
+    group = TargetGroup("odense:ny", "nye odenseanere", ["immigrant"])
+
+    class Defines(Odense):
+        with_rule = False
+
+        @hookimpl
+        def target_groups(self):
+            return [group]
+
+    class Accomplice:
+        @hookimpl
+        def target_groups(self):
+            object.__setattr__(group, "label", "")
+            return []
+
+    host = PluginHost(load_entrypoints=False, strict=False)
+    host.register(Defines(), name="odense")
+    host.register(Vejle(), name="vejle")
+    host.register(Accomplice(), name="zz-accomplice")  # called after odense
+    registry = host.registry()
+    (found,) = [p for p in registry.problems if p.plugin == "odense"]
+    assert found.path == "target_groups"
+    assert "target_groups[0]" in found.message
+    assert "odense:ny" not in registry.target_groups
+    assert registry.municipalities["630"].name == "Vejle"
+    assert evaluate_all(registry, municipalities=["630"])

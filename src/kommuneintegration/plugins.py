@@ -192,6 +192,7 @@ class PluginHost:
 
         names = self.plugin_names(defaults=True)
         contributions = self._gather(names, report)
+        contributions = {n: _revalidated(n, c, report) for n, c in contributions.items()}
         contributions = {
             n: _in_namespace(n, c, report, self._defaults) for n, c in contributions.items()
         }
@@ -385,6 +386,52 @@ class _Merged:
 
 def _own(plugin: str, ident: str) -> bool:
     return ident.startswith(f"{plugin}:")
+
+
+def _validate_deep(value: object, path: str, depth: int = 0) -> None:
+    """Run every attrs validator again, through nested records and sequences."""
+    if depth > 12:
+        raise ValueError(f"{path}: nested more than 12 levels deep")
+    if attrs.has(type(value)):
+        try:
+            attrs.validate(value)  # type: ignore[arg-type]
+        except Exception as exc:
+            raise ValueError(f"{path}: {safe_text(exc)}") from None
+        for field in attrs.fields(type(value)):  # type: ignore[arg-type]
+            _validate_deep(getattr(value, field.name), f"{path}.{field.name}", depth + 1)
+    elif isinstance(value, list | tuple):
+        for i, item in enumerate(value):
+            _validate_deep(item, f"{path}[{i}]", depth + 1)
+
+
+def _revalidated(plugin: str, data: _Contribution, report: _Report) -> _Contribution:
+    """What a plugin returned, checked again once every hook has run.
+
+    A record is validated when it is built, but a later hook (its own or another
+    plugin's) can change a frozen record behind attrs' back (``object.__setattr__``).
+    What no longer passes is that plugin's problem and is left out, here, before
+    anything is merged or compared.
+    """
+
+    def keep(items: list[Any], what: str) -> list[Any]:
+        kept = []
+        for i, item in enumerate(items):
+            try:
+                _validate_deep(item, f"{what}[{i}]")
+            except Exception as exc:
+                report(plugin, f"changed after it was returned: {safe_text(exc)}", what)
+            else:
+                kept.append(item)
+        return kept
+
+    return attrs.evolve(
+        data,
+        target_groups=keep(data.target_groups, "target_groups"),
+        country_groups=keep(data.country_groups, "country_groups"),
+        concepts=keep(data.concepts, "concepts"),
+        evaluation_rules=keep(data.evaluation_rules, "evaluation_rules"),
+        strategies=keep(data.strategies, "strategies"),
+    )
 
 
 def _own_strategy(plugin: str, ident: str) -> bool:
