@@ -413,3 +413,26 @@ def test_an_error_line_is_in_the_language_asked_for(tmp_path, capsys):
     assert capsys.readouterr().err.startswith("kommuneintegration: error: ")
     assert main(["--lang", "da", "classify", str(tmp_path / "nope.csv"), "--out", "x.csv"]) == 1
     assert capsys.readouterr().err.startswith("kommuneintegration: fejl: ")
+
+
+def test_refusals_of_paths_and_options_are_in_the_output_language(tmp_path, capsys):
+    """Each refusal is one line in the language asked for (Danish by default)."""
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    assert main(["--lang", "da", "classify", str(fifo), "--out", str(tmp_path / "o.csv")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("kommuneintegration: fejl: inputfilen ")
+    assert "er en FIFO (navngivet rør), ikke en almindelig fil" in err
+    assert err.count("\n") == 1
+    source = tmp_path / "in.csv"
+    source.write_text("x\n", "utf-8")
+    assert main(["--lang", "da", "classify", str(source), "--out", str(tmp_path)]) == 1
+    assert "er en mappe; angiv et filnavn til output" in capsys.readouterr().err
+    args = ["--lang", "da", "synthesize", "--rows", "5", "--seed", "-5"]
+    assert main([*args, "--out", str(tmp_path / "x.csv")]) == 1
+    err = capsys.readouterr().err
+    assert "--seed skal være et helt tal fra 0 til 4.294.967.295, ikke -5" in err
+    assert main(["--lang", "en", *args[2:], "--out", str(tmp_path / "x.csv")]) == 1
+    assert (
+        "--seed must be a whole number from 0 to 4,294,967,295, not -5" in capsys.readouterr().err
+    )

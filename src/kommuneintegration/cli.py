@@ -312,7 +312,7 @@ def _classify(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: Te
     from kommuneintegration.safefile import check_paths, input_path
 
     input_path(args.input, _("the input"))
-    check_paths({"the input": args.input}, {"--out": args.out, "--summary": args.summary})
+    check_paths({_("the input"): args.input}, {"--out": args.out, "--summary": args.summary})
     summary = classify_file(
         args.input,
         args.out,
@@ -332,10 +332,16 @@ def _synthesize(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: 
     from kommuneintegration.safefile import check_paths
 
     if not 0 <= args.rows <= MAX_ROWS:
-        raise CommandError(f"--rows must be between 0 and {MAX_ROWS:,}, not {args.rows}")
+        raise CommandError(
+            _("--rows must be between 0 and {limit}, not {value}").format(
+                limit=format_number(MAX_ROWS), value=args.rows
+            )
+        )
     if not 0 <= args.seed < 2**32:
         raise CommandError(
-            f"--seed must be a whole number from 0 to {2**32 - 1:,}, not {args.seed}"
+            _("--seed must be a whole number from 0 to {limit}, not {value}").format(
+                limit=format_number(2**32 - 1), value=args.seed
+            )
         )
     check_paths({}, {"--out": args.out})
     path = synthesize(args.rows, seed=args.seed).write(args.out)

@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from kommuneintegration.errors import KommuneintegrationError
+from kommuneintegration.i18n import _, format_number
 
 __all__ = [
     "SameFileError",
@@ -123,33 +124,48 @@ def output_path(raw: str | os.PathLike[str]) -> Path:
     name = os.fspath(raw)
     # Checked on the name as given: pathlib drops the trailing "/" of "dir.parquet/".
     if name.endswith(("/", os.sep)):
-        raise SameFileError(f"{name}: is a folder; give a file name for the output")
+        raise SameFileError(
+            _("{name}: is a folder; give a file name for the output").format(name=name)
+        )
     target = Path(name)
     try:
         if target.is_symlink():
             if _through_proc(target):
                 raise SameFileError(
-                    f"{name}: is a stream of this process (/proc), not a file; give '-' for "
-                    "the standard output where the command offers it, or a file name"
+                    _(
+                        "{name}: is a stream of this process (/proc), not a file; give '-' for "
+                        "the standard output where the command offers it, or a file name"
+                    ).format(name=name)
                 )
             target = Path(os.path.realpath(target, strict=False))
             if target.is_symlink():  # realpath stops at a loop
-                raise SameFileError(f"{name}: a symlink loop; give a file name for the output")
+                raise SameFileError(
+                    _("{name}: a symlink loop; give a file name for the output").format(name=name)
+                )
         info = os.stat(target)
     except FileNotFoundError:
         info = None
     except OSError as exc:
-        raise SameFileError(f"{name}: cannot be written ({exc.strerror or exc})") from None
+        raise SameFileError(
+            _("{name}: cannot be written ({error})").format(name=name, error=exc.strerror or exc)
+        ) from None
     if info is not None:
         if stat.S_ISDIR(info.st_mode):
-            raise SameFileError(f"{name}: is a folder; give a file name for the output")
+            raise SameFileError(
+                _("{name}: is a folder; give a file name for the output").format(name=name)
+            )
         if not stat.S_ISREG(info.st_mode):
             raise SameFileError(
-                f"{name}: is {_kind(info.st_mode)}, not a regular file; an output is written "
-                "only to a file"
+                _(
+                    "{name}: is {kind}, not a regular file; an output is written only to a file"
+                ).format(name=name, kind=_kind(info.st_mode))
             )
     if not target.parent.is_dir():
-        raise SameFileError(f"{target}: the folder {target.parent} does not exist")
+        raise SameFileError(
+            _("{path}: the folder {folder} does not exist").format(
+                path=target, folder=target.parent
+            )
+        )
     return target
 
 
@@ -164,16 +180,33 @@ def input_path(raw: str | os.PathLike[str], option: str, *, max_bytes: int | Non
     try:
         info = os.stat(name)
     except FileNotFoundError:
-        raise SameFileError(f"{option} {name}: no such file") from None
+        raise SameFileError(
+            _("{option} {name}: no such file").format(option=option, name=name)
+        ) from None
     except OSError as exc:
-        raise SameFileError(f"{option} {name}: cannot be read ({exc.strerror or exc})") from None
+        raise SameFileError(
+            _("{option} {name}: cannot be read ({error})").format(
+                option=option, name=name, error=exc.strerror or exc
+            )
+        ) from None
     if stat.S_ISDIR(info.st_mode):
-        raise SameFileError(f"{option} {name}: is a folder, not a file")
+        raise SameFileError(
+            _("{option} {name}: is a folder, not a file").format(option=option, name=name)
+        )
     if not stat.S_ISREG(info.st_mode):
-        raise SameFileError(f"{option} {name}: is {_kind(info.st_mode)}, not a regular file")
+        raise SameFileError(
+            _("{option} {name}: is {kind}, not a regular file").format(
+                option=option, name=name, kind=_kind(info.st_mode)
+            )
+        )
     if max_bytes is not None and info.st_size > max_bytes:
         raise SameFileError(
-            f"{option} {name}: {info.st_size:,} bytes; at most {max_bytes:,} are read"
+            _("{option} {name}: {size} bytes; at most {limit} are read").format(
+                option=option,
+                name=name,
+                size=format_number(info.st_size),
+                limit=format_number(max_bytes),
+            )
         )
     return Path(name)
 
@@ -194,12 +227,12 @@ def _through_proc(link: Path) -> bool:
 
 def _kind(mode: int) -> str:
     if stat.S_ISCHR(mode) or stat.S_ISBLK(mode):
-        return "a device"
+        return _("a device")
     if stat.S_ISFIFO(mode):
-        return "a FIFO (named pipe)"
+        return _("a FIFO (named pipe)")
     if stat.S_ISSOCK(mode):
-        return "a socket"
-    return "not a regular file"
+        return _("a socket")
+    return _("not a regular file")
 
 
 def _check_output(raw: str | os.PathLike[str]) -> None:
@@ -232,14 +265,23 @@ def check_paths(
         for in_name, src in ins.items():
             if _same(src, out):
                 raise SameFileError(
-                    f"{out_name} {out} is the same file as {in_name} {src}: "
-                    "it would be overwritten; choose another output"
+                    _(
+                        "{output} {out} is the same file as {input} {src}: "
+                        "it would be overwritten; choose another output"
+                    ).format(output=out_name, out=out, input=in_name, src=src)
                 )
     names = list(outs)
     for i, first in enumerate(names):
         for second in names[i + 1 :]:
             if _same(outs[first], outs[second]):
                 raise SameFileError(
-                    f"{first} {outs[first]} and {second} {outs[second]} are the same file; "
-                    "choose two outputs"
+                    _(
+                        "{first} {first_path} and {second} {second_path} are the same file; "
+                        "choose two outputs"
+                    ).format(
+                        first=first,
+                        first_path=outs[first],
+                        second=second,
+                        second_path=outs[second],
+                    )
                 )

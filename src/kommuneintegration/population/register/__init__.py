@@ -160,7 +160,7 @@ def classify_file(
     source, destination = Path(source), Path(destination)
     if not source.is_file():
         raise FileNotFoundError(f"no such input file: {source}")
-    check_paths({"the input": source}, {"the output": destination})
+    check_paths({_("the input"): source}, {_("the output"): destination})
     if errors not in ("raise", "coerce"):
         raise ValueError(f"errors must be 'raise' or 'coerce', not {errors!r}")
     kind_in, kind_out = file_format(source), file_format(destination)
