@@ -436,3 +436,13 @@ def test_refusals_of_paths_and_options_are_in_the_output_language(tmp_path, caps
     assert (
         "--seed must be a whole number from 0 to 4,294,967,295, not -5" in capsys.readouterr().err
     )
+
+
+def test_observation_file_refusals_are_in_the_output_language(tmp_path, capsys):
+    header_only = tmp_path / "h.csv"
+    header_only.write_text("kommune,indikator\n", "utf-8")
+    assert main(["--lang", "da", "evaluate", "--observations", str(header_only)]) == 1
+    err = capsys.readouterr().err
+    assert "h.csv, linje 1: mangler kolonne(r) municipality, indicator" in err
+    assert main(["--lang", "en", "evaluate", "--observations", str(header_only)]) == 1
+    assert "h.csv, line 1: missing column(s) municipality, indicator" in capsys.readouterr().err

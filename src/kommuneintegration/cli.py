@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, TextIO
 
 from kommuneintegration import __version__
 from kommuneintegration.contain import watch_interrupts
-from kommuneintegration.errors import KommuneintegrationError
+from kommuneintegration.errors import InputError, KommuneintegrationError
 from kommuneintegration.i18n import N_, _, format_number
 from kommuneintegration.limits import (
     DEFAULT_CHUNK_ROWS,
@@ -615,6 +615,13 @@ def build_parser() -> argparse.ArgumentParser:
     return _localized(parser)
 
 
+def _located(exc: InputError) -> str:
+    """An input error with its place (file, line, column) in the output language."""
+    line = _("line {line}").format(line=format_number(exc.line)) if exc.line is not None else ""
+    where = ", ".join(p for p in (exc.file, line, exc.column) if p)
+    return f"{where}: {exc.reason}" if where else exc.reason
+
+
 def main(
     argv: Sequence[str] | None = None, *, host: PluginHost | None = None, out: TextIO | None = None
 ) -> int:
@@ -665,7 +672,9 @@ def main(
     except Exception as exc:
         if args.debug:
             raise
-        message = str(exc).strip() or type(exc).__name__
+        with use_language(args.lang):
+            message = (_located(exc) if isinstance(exc, InputError) else str(exc)).strip()
+        message = message or type(exc).__name__
         first, _sep, rest = escape_controls(message).partition("\n")
         with use_language(args.lang):
             prefix = _("error: {message}").format(message=first)

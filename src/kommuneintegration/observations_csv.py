@@ -30,6 +30,7 @@ from kommuneintegration.errors import (
     UnknownMunicipalityError,
     UnknownTargetGroupError,
 )
+from kommuneintegration.i18n import _, format_number
 from kommuneintegration.models import AgeBand, Observation, Provenance
 from kommuneintegration.registry import Registry
 from kommuneintegration.units import UnitError, parse_figure, parse_unit
@@ -48,7 +49,9 @@ class RowError:
     reason: str
 
     def __str__(self) -> str:
-        return f"{self.file}, line {self.line}: {self.reason}"
+        return _("{file}, line {line}: {reason}").format(
+            file=self.file, line=format_number(self.line), reason=self.reason
+        )
 
 
 @attrs.frozen
@@ -96,9 +99,11 @@ def _row(
         i.id: i for s in registry.strategies.get(municipality.code, ()) for i in s.indicators
     }
     if indicator_id not in indicators:
-        known = ", ".join(sorted(indicators)) or "none"
+        known = ", ".join(sorted(indicators)) or _("none")
         raise _RowError(
-            f"indicator: {municipality.name} has no indicator {indicator_id!r}; known: {known}"
+            _("indicator: {municipality} has no indicator {indicator}; known: {known}").format(
+                municipality=municipality.name, indicator=repr(indicator_id), known=known
+            )
         )
     indicator = indicators[indicator_id]
     try:
@@ -107,11 +112,15 @@ def _row(
         raise _RowError(f"unit: {exc}") from None
     if unit != indicator.unit:
         raise _RowError(
-            f"unit: {unit} but indicator {indicator_id!r} is measured in {indicator.unit}"
+            _("unit: {unit} but indicator {indicator} is measured in {expected}").format(
+                unit=unit, indicator=repr(indicator_id), expected=indicator.unit
+            )
         )
     year_text = raw["year"].strip()
     if not year_text.isdigit() or len(year_text) != 4:
-        raise _RowError(f"year: expected a year such as 2026, got {year_text!r}")
+        raise _RowError(
+            _("year: expected a year such as 2026, got {value}").format(value=repr(year_text))
+        )
     band_text = raw["age_band"].strip()
     try:
         age_band = AgeBand.parse(band_text) if band_text else None
@@ -119,7 +128,7 @@ def _row(
         raise _RowError(f"age_band: {exc}") from None
     source = raw["source"].strip()
     if not source:
-        raise _RowError("source: every figure needs a source")
+        raise _RowError(_("source: every figure needs a source"))
     value = _number(raw["value"], "value", unit)
     try:
         observation = Observation(
@@ -149,11 +158,16 @@ def read_observations(
             text = path.read_text(encoding="utf-8-sig")
         except UnicodeDecodeError as exc:
             raise InputError(
-                f"the file is not valid UTF-8 text ({exc}); save it as UTF-8 (CSV UTF-8 in Excel)",
+                _(
+                    "the file is not valid UTF-8 text ({error}); save it as UTF-8 "
+                    "(CSV UTF-8 in Excel)"
+                ).format(error=exc),
                 file=file,
             ) from None
         except OSError as exc:
-            raise InputError(f"cannot read: {exc.strerror or exc}", file=file) from None
+            raise InputError(
+                _("cannot read: {error}").format(error=exc.strerror or exc), file=file
+            ) from None
     else:
         text = source.read()
         file = name or "<stdin>"
@@ -182,14 +196,18 @@ def _read_rows(
     missing = [c for c in COLUMNS if c not in header]
     if missing:
         raise InputError(
-            f"missing column(s) {', '.join(missing)}; the header must name {', '.join(COLUMNS)}",
+            _("missing column(s) {missing}; the header must name {columns}").format(
+                missing=", ".join(missing), columns=", ".join(COLUMNS)
+            ),
             file=file,
             line=1,
         )
     repeated = sorted({h for h in header if header.count(h) > 1})
     if repeated:
         raise InputError(
-            f"column(s) {', '.join(map(repr, repeated))} appear more than once in the header",
+            _("column(s) {columns} appear more than once in the header").format(
+                columns=", ".join(map(repr, repeated))
+            ),
             file=file,
             line=1,
         )
@@ -210,7 +228,15 @@ def _read_rows(
             # DictReader puts surplus fields under None and fills missing ones with None.
             surplus = raw.pop(None, None) or []
             present = sum(1 for value in raw.values() if value is not None) + len(surplus)
-            errors.append(RowError(file, line, f"expected {len(header)} columns, found {present}"))
+            errors.append(
+                RowError(
+                    file,
+                    line,
+                    _("expected {expected} columns, found {found}").format(
+                        expected=len(header), found=present
+                    ),
+                )
+            )
             continue
         try:
             code, observation = _row(raw, registry, file, line)
