@@ -142,3 +142,16 @@ def test_a_failure_half_way_leaves_no_half_written_package(tmp_path, monkeypatch
     with pytest.raises(OSError, match="No space left"):
         new_plugin("odense", "461", tmp_path)
     assert list(tmp_path.iterdir()) == []  # neither the package nor its staging folder
+
+
+def test_a_refused_new_plugin_is_one_line_in_the_output_language(tmp_path, capsys):
+    from kommuneintegration.cli import main
+
+    args = ["new-plugin", "odense", "--code", "461", "--municipality", "Od\x1bense"]
+    assert main(["--lang", "da", *args, "--dir", str(tmp_path)]) == 1
+    err = capsys.readouterr().err
+    assert "kommune 461 er 'Odense', ikke 'Od\\x1bense'; udelad --municipality" in err
+    assert err.count("\n") == 1
+    assert main(["--lang", "en", *args, "--dir", str(tmp_path)]) == 1
+    assert "municipality 461 is 'Odense', not 'Od\\x1bense'" in capsys.readouterr().err
+    assert list(tmp_path.iterdir()) == []

@@ -19,6 +19,7 @@ from typing import Any
 import tomli_w
 
 from kommuneintegration.errors import KommuneintegrationError
+from kommuneintegration.i18n import _
 from kommuneintegration.municipalities import official_municipalities
 from kommuneintegration.safefile import atomic_write, write_text
 from kommuneintegration.words import spellings
@@ -219,27 +220,38 @@ def new_plugin(
     """
     if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
         raise ScaffoldError(
-            f"plugin name {name!r} must be lower case letters, digits and underscores, starting with a letter"
+            _(
+                "plugin name {name} must be lower case letters, digits and underscores, "
+                "starting with a letter"
+            ).format(name=repr(name))
         )
     official = official_municipalities()
     if not re.fullmatch(r"[0-9]{3}", code, flags=re.ASCII) or code not in official:
         examples = ", ".join(f"{m.code} {m.name}" for m in list(official.values())[:3])
         raise ScaffoldError(
-            f"municipality code {code!r} is not one of the 98 DST municipality codes "
-            f"(three ASCII digits: {examples}, ...)"
+            _(
+                "municipality code {code} is not one of the 98 DST municipality codes "
+                "(three ASCII digits: {examples}, ...)"
+            ).format(code=repr(code), examples=examples)
         )
     name_text = official[code].name if municipality is None else municipality
     if not name_text.strip() or any(ch in name_text for ch in "\r\n\x00"):
-        raise ScaffoldError(f"municipality name {name_text!r} must be one line of text")
+        raise ScaffoldError(
+            _("municipality name {name} must be one line of text").format(name=repr(name_text))
+        )
     if not spellings(name_text) & spellings(official[code].name):
         # The host loads a plugin only under its code's official name.
         raise ScaffoldError(
-            f"municipality {code} is {official[code].name!r}, not {name_text!r}; leave "
-            "--municipality out, or write its official name"
+            _(
+                "municipality {code} is {official}, not {given}; leave --municipality out, "
+                "or write its official name"
+            ).format(code=code, official=repr(official[code].name), given=repr(name_text))
         )
     target = Path(directory) / name
     if target.exists():
-        raise ScaffoldError(f"{target} already exists; choose another --dir or name")
+        raise ScaffoldError(
+            _("{path} already exists; choose another --dir or name").format(path=target)
+        )
     values = {
         "name": name,
         "code": code,
