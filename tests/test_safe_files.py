@@ -446,3 +446,12 @@ def test_observation_file_refusals_are_in_the_output_language(tmp_path, capsys):
     assert "h.csv, linje 1: mangler kolonne(r) municipality, indicator" in err
     assert main(["--lang", "en", "evaluate", "--observations", str(header_only)]) == 1
     assert "h.csv, line 1: missing column(s) municipality, indicator" in capsys.readouterr().err
+
+
+def test_a_register_without_its_columns_is_refused_in_the_output_language(tmp_path, capsys):
+    source = tmp_path / "x.csv"
+    source.write_text("x", "utf-8")
+    assert main(["--lang", "da", "classify", str(source), "--out", str(tmp_path / "o.csv")]) == 1
+    err = capsys.readouterr().err
+    assert "x.csv: mangler kolonne(r) birth_country, citizenship" in err
+    assert "; fandt x" in err

@@ -9,6 +9,7 @@ stays a country and is not taken for a missing value.
 from __future__ import annotations
 
 import codecs
+import contextvars
 import csv
 import io
 import queue
@@ -21,6 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from kommuneintegration.errors import InputError
+from kommuneintegration.i18n import _
 from kommuneintegration.population.classification import COLUMNS
 
 T = TypeVar("T")
@@ -70,10 +72,15 @@ def header(path: Path, encoding: str = "utf-8") -> tuple[list[str], str]:
     except UnicodeDecodeError as exc:
         raise _encoding_error(path, encoding, exc) from None
     except LookupError:
-        raise InputError(f"unknown text encoding {encoding!r}", file=str(path)) from None
+        raise InputError(
+            _("unknown text encoding {encoding}").format(encoding=repr(encoding)), file=str(path)
+        ) from None
     if not first.strip():
         raise InputError(
-            f"the file is empty; expected a header with {', '.join(COLUMNS)}", file=str(path)
+            _("the file is empty; expected a header with {columns}").format(
+                columns=", ".join(COLUMNS)
+            ),
+            file=str(path),
         )
     try:
         delimiter = csv.Sniffer().sniff(first, delimiters=",;\t").delimiter
@@ -99,7 +106,9 @@ def _check_unique(names: list[str], path: Path, line: int | None) -> None:
     for name in names:
         if name in seen:
             raise InputError(
-                f"column {name!r} appears more than once in the header", file=str(path), line=line
+                _("column {name} appears more than once in the header").format(name=repr(name)),
+                file=str(path),
+                line=line,
             )
         seen.add(name)
 
@@ -116,13 +125,17 @@ def _check_columns(names: list[str], path: Path) -> None:
     missing = [c for c in COLUMNS if c not in names]
     if missing:
         raise InputError(
-            f"missing column(s) {', '.join(missing)}; found {', '.join(names) or 'none'}",
+            _("missing column(s) {missing}; found {found}").format(
+                missing=", ".join(missing), found=", ".join(names) or _("none")
+            ),
             file=str(path),
         )
     clash = [c for c in ADDED if c in names]
     if clash:
         raise InputError(
-            f"already has column(s) {', '.join(clash)}, which classification adds",
+            _("already has column(s) {columns}, which classification adds").format(
+                columns=", ".join(clash)
+            ),
             file=str(path),
         )
 
@@ -144,7 +157,7 @@ def csv_python(
             lines: list[int] = []
             block: list[list[str]] = []
             try:
-                for _, row in zip(range(chunk_rows), reader, strict=False):
+                for _row_number, row in zip(range(chunk_rows), reader, strict=False):
                     block.append(row)
                     lines.append(reader.line_num)
             except UnicodeDecodeError as exc:
@@ -156,7 +169,9 @@ def csv_python(
             for line, row in zip(lines, block, strict=True):
                 if len(row) != len(names):
                     raise InputError(
-                        f"expected {len(names)} fields, found {len(row)}",
+                        _("expected {expected} fields, found {found}").format(
+                            expected=len(names), found=len(row)
+                        ),
                         file=str(path),
                         line=line,
                     )
@@ -240,14 +255,18 @@ def parquet(
     try:
         source = pq.ParquetFile(path)
     except (pa.ArrowException, OSError) as exc:
-        raise InputError(f"not a valid Parquet file ({exc})", file=str(path)) from None
+        raise InputError(
+            _("not a valid Parquet file ({error})").format(error=exc), file=str(path)
+        ) from None
     _check_unique(source.schema_arrow.names, path, None)
     _check_columns(source.schema_arrow.names, path)
     nested = [f for f in source.schema_arrow if pa.types.is_nested(f.type)]
     if to_csv and nested:
         raise InputError(
-            f"column {nested[0].name!r} holds {nested[0].type}, which a CSV file cannot: "
-            "write the output as Parquet (--out FILE.parquet)",
+            _(
+                "column {name} holds {type}, which a CSV file cannot: "
+                "write the output as Parquet (--out FILE.parquet)"
+            ).format(name=repr(nested[0].name), type=nested[0].type),
             file=str(path),
         )
     total = max(source.metadata.num_rows, 1)
@@ -286,7 +305,12 @@ def prefetched(chunks: Iterator[T], depth: int = 1) -> Iterator[T]:
             return
         put(("end", None))
 
-    reader = threading.Thread(target=read, name="kommuneintegration-reader", daemon=True)
+    # Run in a copy of this context: the output language (a context variable) holds in
+    # the reader thread too, so its refusals are worded as the caller asked.
+    context = contextvars.copy_context()
+    reader = threading.Thread(
+        target=context.run, args=(read,), name="kommuneintegration-reader", daemon=True
+    )
     reader.start()
     try:
         while True:

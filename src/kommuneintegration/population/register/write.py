@@ -5,6 +5,7 @@ object per row.
 
 from __future__ import annotations
 
+import contextvars
 import csv
 import functools
 import io
@@ -38,8 +39,12 @@ class Background:
         self.box: queue.Queue[tuple[Any, ClassifiedPopulation] | None] = queue.Queue(maxsize=1)
         self.error: BaseException | None = None
         self.halt = threading.Event()
+        # In a copy of this context, so the output language holds in the writer too.
         self.thread = threading.Thread(
-            target=self._run, name="kommuneintegration-writer", daemon=True
+            target=contextvars.copy_context().run,
+            args=(self._run,),
+            name="kommuneintegration-writer",
+            daemon=True,
         )
         self.thread.start()
 
