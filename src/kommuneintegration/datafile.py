@@ -48,7 +48,7 @@ from kommuneintegration.schema import (
     unknown_key,
     unstructure,
 )
-from kommuneintegration.units import check_figure, difference_unit
+from kommuneintegration.units import difference_unit
 from kommuneintegration.words import hint
 
 T = TypeVar("T")
@@ -166,13 +166,6 @@ def check_strategy(
                     f"in {target_indicator.unit}",
                 )
     for i, observation in enumerate(strategy.observations):
-        # Checked again here, not only when built: a later hook can have changed a
-        # frozen record behind attrs' back (object.__setattr__), and a NaN that slips
-        # through would fail a whole comparison instead of its own plugin.
-        try:
-            check_figure(observation.value, observation.unit)
-        except ValueError as error:
-            add(f"observations[{i}].value", str(error))
         ref(f"observations[{i}].indicator", observation.indicator, "indicators")
         group_ref(f"observations[{i}].group", observation.group)
         observed = indicators.get(observation.indicator)
