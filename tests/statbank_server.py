@@ -17,7 +17,10 @@ recorded answers it names have it:
   in ``refused``, so a test can assert that the client sent nothing DST refuses.
 - The cells: those tests/data/statbank/<TABLE>.bulk.csv names (made-up values
   the tests read back, ".." for a suppressed cell), and every other cell of the
-  table computed from a hash of its codes (made up, the same every run). In
+  table computed from a hash of its codes (made up, the same every run; :func:`cell`
+  gives any one of them, so a test can compute a figure by hand). A place has one
+  made-up size for every table: FOLK1E's single years of age are about an 80th of
+  its group, FOLK1C's countries of origin a few per thousand of its residents. In
   FOLK1E small islands (Læsø 825, Samsø 741, Fanø 563, Ærø 492) have no
   descendants from Western countries, so those cells are 0 and BULK leaves them
   out; RAS200's added bands are ".." before they begin (16-65 in 2020, 16-66 in
@@ -63,6 +66,8 @@ def tableinfo(table: str) -> dict[str, Any] | None:
 def named_cells(table: str) -> dict[tuple[str, ...], str]:
     """The cells the fixture names, keyed by the codes in the table's variable order."""
     path = DATA / f"{table.upper()}.bulk.csv"
+    if not path.is_file():
+        return {}
     lines = [
         line for line in path.read_text(encoding="utf-8").splitlines() if line and line[0] != "#"
     ]
@@ -76,6 +81,18 @@ def named_cells(table: str) -> dict[tuple[str, ...], str]:
     return cells
 
 
+#: FOLK1E's origins as shares of a place's residents.
+FOLK1E_SHARES = {"1": 0.84, "24": 0.03, "25": 0.07, "34": 0.005, "35": 0.03}
+
+
+def place_size(area: str, time: str) -> int:
+    """The number of residents of a made-up place, the same for every table and origin."""
+    if area == "000":
+        return 5_900_000
+    place = hashlib.sha256(f"FOLK1E{area}{time}".encode()).digest()
+    return 5_000 + int(int.from_bytes(place[:2], "big") / 65536 * 95_000)
+
+
 def computed_value(table: str, codes: dict[str, str]) -> str:
     """A made-up cell as DST would print it (0 where a small place has no such persons)."""
     origin = codes.get("HERKOMST", "")
@@ -84,8 +101,6 @@ def computed_value(table: str, codes: dict[str, str]) -> str:
         return "0"
     digest = hashlib.sha256(json.dumps(codes, sort_keys=True).encode()).digest()
     unit = int.from_bytes(digest[:4], "big") / 2**32
-    # The size of a place is the same for every origin and sex of it.
-    place = hashlib.sha256(f"{table}{area}{codes.get('TID', '')}".encode()).digest()
     if table.upper() == "RAS200":
         year = int(codes.get("TID", "0")[:4] or 0)
         if (codes.get("ALDER"), year < 2020) == ("16-65", True) or (
@@ -99,16 +114,29 @@ def computed_value(table: str, codes: dict[str, str]) -> str:
             base += 4
         return f"{base + 10 * (unit - 0.5):.1f}".replace(".", ",")
     if table.upper() == "FOLK1E":
-        if codes.get("ALDER") != "IALT":
-            return str(int(unit * 50))
-        size = 5_000 + int(int.from_bytes(place[:2], "big") / 65536 * 95_000)
-        if area == "000":
-            size = 5_900_000
-        shares = {"1": 0.84, "24": 0.03, "25": 0.07, "34": 0.005, "35": 0.03}
+        size = place_size(area, codes.get("TID", ""))
+        if codes.get("ALDER") != "IALT":  # one year of age: about an 80th of the group
+            return str(int(size * FOLK1E_SHARES.get(origin, 0.01) * (0.5 + unit) / 80))
         if origin == "TOT":  # the total is the sum of its parts, as in DST's table
-            return str(sum(int(computed_value(table, {**codes, "HERKOMST": o})) for o in shares))
-        return str(int(size * shares.get(origin, 0.01) * (0.9 + 0.2 * unit)))
+            return str(
+                sum(int(computed_value(table, {**codes, "HERKOMST": o})) for o in FOLK1E_SHARES)
+            )
+        return str(int(size * FOLK1E_SHARES.get(origin, 0.01) * (0.9 + 0.2 * unit)))
+    if table.upper() == "FOLK1C":  # one country of origin: a few per thousand residents
+        if codes.get("IELAND") == "5100":
+            return "0"  # immigrants and descendants have a country of origin abroad
+        return str(int(place_size(area, codes.get("TID", "")) * 0.0015 * unit))
     return str(int(unit * 1000))
+
+
+def cell(table: str, codes: dict[str, str]) -> str:
+    """The cell the stand-in answers for these codes (upper-case variable ids), as DST prints
+    it: the value the fixture names, else the computed one. A test computes figures by hand
+    from these."""
+    info = tableinfo(table) or {}
+    order = tuple(codes[v["id"].upper()] for v in info.get("variables", []))
+    named = named_cells(table).get(order)
+    return named if named is not None else computed_value(table, codes)
 
 
 class StandIn:
@@ -253,10 +281,9 @@ class StandIn:
         named = named_cells(table)
         rows = []
         for combination in itertools.product(*(chosen[c] for c in order)):
-            codes = dict(zip(order, combination, strict=True))
             value = named.get(combination)
             if value is None:
-                value = computed_value(table, codes)
+                value = computed_value(table, dict(zip(order, combination, strict=True)))
             if value.replace(",", "").strip("0") == "" and value != "..":
                 continue  # BULK leaves out the cells whose value is 0
             rows.append(";".join((*combination, value)))

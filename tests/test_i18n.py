@@ -280,6 +280,7 @@ EXAMPLES: dict[str, list[tuple[str, ...]]] = {
 NOT_RUN: dict[str, str] = {
     "report": "writes a file: the checks run it with a temporary --out",
     "fetch": "needs the Statbank: tests/test_statbank.py runs it against a stand-in",
+    "barometer": "needs a filled Statbank cache: tests/test_barometer.py, in both languages",
     "new-plugin": "writes a package: tests/test_scaffold.py",
     "translations": "writes a catalogue: tests/test_plugin_translations.py",
     "classify": "reads and writes register files: tests/test_population.py",

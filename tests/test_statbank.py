@@ -96,7 +96,7 @@ def test_ras200s_16_64_runs_through_the_latest_year_and_added_bands_are_their_ow
         for b in ("16-64", "16-65", "16-66")
     }
     assert years == {
-        "16-64": [2019, 2020, 2021, 2022, 2023, 2024],
+        "16-64": list(range(2008, 2025)),
         "16-65": [2020, 2021, 2022, 2023, 2024],
         "16-66": [2022, 2023, 2024],
     }
@@ -341,7 +341,9 @@ def test_the_same_works_offline_from_the_cache(stand_in):
     code, out, err = run("fetch", "-m", "851", "--offline")
     assert code == 0, err
     assert stand_in.requests == []  # not one request
-    assert "3 requests (3 from the cache)" in out
+    # RAS200 for Aalborg's indicator, the panel's RAS200 and FOLK1E, the barometer's
+    # weights (FOLK1E) and countries of origin (FOLK1C).
+    assert "5 requests (5 from the cache)" in out
     code, out, _ = run("evaluate", "-m", "851")
     assert "Statistikbanken RAS200" in out
     code, _, err = run("fetch", "-m", "101", "--offline")
@@ -394,7 +396,11 @@ def test_compare_puts_aalborg_beside_the_country_and_its_kommunegruppe(stand_in,
 def test_fetch_all_asks_once_per_table_for_all_98(stand_in):
     assert run("fetch", "--all", "-m", "851")[0] == 0
     panel = [
-        b for endpoint, b in stand_in.requests if endpoint == "data" and b["table"] == "FOLK1E"
+        b
+        for endpoint, b in stand_in.requests
+        if endpoint == "data"
+        and b["table"] == "FOLK1E"
+        and {"code": "ALDER", "values": ["IALT"]} in b["variables"]
     ]
     (request,) = panel
     areas = next(v["values"] for v in request["variables"] if v["code"] == "OMRÅDE")

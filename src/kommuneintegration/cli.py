@@ -166,6 +166,14 @@ def _report(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: Text
 
     check_paths({"--observations": args.observations}, {"--out": args.out})
     host, registry = _registry(hosts)
+    if args.all:
+        from kommuneintegration.barometer import barometer
+
+        overview = barometer(
+            None, inputs=_barometer_inputs(registry), highlight=args.municipality or ()
+        )
+        _emit(args, "overview", overview, out)
+        return 0
     result = compare(
         registry,
         municipalities=args.municipality,
@@ -174,6 +182,63 @@ def _report(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: Text
     )
     _emit(args, "report", result, out)
     return 1 if getattr(args, "rejected_rows", 0) else 0
+
+
+def _barometer(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextIO) -> int:
+    from kommuneintegration.barometer import barometer
+    from kommuneintegration.barometer.peers import parse_weights
+
+    _host, registry = _registry(hosts)
+    result = barometer(
+        _barometer_codes(args, registry),
+        inputs=_barometer_inputs(registry),
+        since=args.since,
+        k=args.peers,
+        weights=parse_weights(args.peer_weights or ""),
+        min_persons=args.min_persons,
+    )
+    _emit(args, "barometer", result, out)
+    return 0
+
+
+def _barometer_codes(args: argparse.Namespace, registry: Registry) -> list[str] | None:
+    """-m in the order asked; --all for all 98; else the installed cities."""
+    from kommuneintegration.statbank import COUNTRY
+
+    if getattr(args, "all", False):
+        return None
+    if args.municipality:
+        return list(args.municipality)
+    cities = [c for c in registry.municipalities if c != COUNTRY]
+    if not cities:
+        raise CommandError(
+            _("name a municipality with -m CODE (e.g. -m 461), or all 98 with --all")
+        )
+    return cities
+
+
+def _barometer_inputs(registry: Registry) -> Any:
+    """The cache's figures for the barometer; a clear line when it holds none."""
+    from kommuneintegration.barometer import load_inputs
+    from kommuneintegration.statbank.cache import Cache
+
+    cache = Cache()
+    inputs = load_inputs(cache, registry.country_groups)
+    if inputs.set_aside:
+        _warn(
+            _(
+                "{n} stored Statbank answers do not read back as checked and are left out; "
+                "kommuneintegration fetch --refresh asks for them again"
+            ).format(n=inputs.set_aside)
+        )
+    if inputs.empty:
+        raise CommandError(
+            _(
+                "the Statbank cache ({path}) holds no figures for the barometer; run "
+                "kommuneintegration fetch --all first"
+            ).format(path=cache.path)
+        )
+    return inputs
 
 
 def _emit(args: argparse.Namespace, subject: str, value: Any, out: TextIO) -> None:
@@ -535,6 +600,52 @@ def build_parser() -> argparse.ArgumentParser:
     _statbank_option(p)
     _command(p, _evaluate)
 
+    p = sub.add_parser(
+        "barometer",
+        help=_(
+            "any municipality's Integrationsbarometer from the Statbank cache, beside the "
+            "country, its kommunegruppe and its peers"
+        ),
+    )
+    p.add_argument(
+        "--municipality",
+        "-m",
+        action="append",
+        metavar="CODE",
+        help=_("a municipality's code or name, any of the 98; repeat for more"),
+    )
+    p.add_argument("--all", action="store_true", help=_("all 98 municipalities"))
+    p.add_argument(
+        "--since",
+        type=int,
+        metavar="YEAR",
+        help=_("the baseline year (default 2012, the barometer's)"),
+    )
+    p.add_argument(
+        "--peers",
+        type=int,
+        default=5,
+        metavar="K",
+        help=_("how many nearest municipalities to show (default 5)"),
+    )
+    p.add_argument(
+        "--peer-weights",
+        metavar="SPEC",
+        help=_(
+            "weights of the peer distance, e.g. population=1,non-western-share=2,kommunegruppe=0"
+        ),
+    )
+    p.add_argument(
+        "--min-persons",
+        type=int,
+        default=100,
+        metavar="N",
+        help=_("a group of fewer persons is marked, not ranked (default 100)"),
+    )
+    _format_option(p, "barometer")
+    _out_option(p)
+    _command(p, _barometer)
+
     p = sub.add_parser("show", help=_("one city's strategy documents in full"))
     p.add_argument("municipality", metavar="CODE", help=_("DST code or name, e.g. 851 or Aalborg"))
     _command(p, _show)
@@ -543,7 +654,18 @@ def build_parser() -> argparse.ArgumentParser:
     p.add_argument(
         "--out", "-o", default="report.html", help=_("where to write (default: report.html)")
     )
-    p.add_argument("--municipality", "-m", action="append", metavar="CODE")
+    p.add_argument(
+        "--municipality",
+        "-m",
+        action="append",
+        metavar="CODE",
+        help=_("a city of the installed plugins; with --all, any municipality to highlight"),
+    )
+    p.add_argument(
+        "--all",
+        action="store_true",
+        help=_("one page for the whole country: every municipality's barometer (see barometer)"),
+    )
     p.add_argument("--observations", metavar="FILE.csv", help=_("add observations from a CSV file"))
     _statbank_option(p)
     _command(p, _report)

@@ -8,38 +8,10 @@ from typing import TYPE_CHECKING
 
 from kommuneintegration.comparison import FIGURE_COLUMNS, figure_record
 from kommuneintegration.i18n import pinned
-from kommuneintegration.words import escape_controls
+from kommuneintegration.render.cells import csv_cell
 
 if TYPE_CHECKING:
     from kommuneintegration.comparison import Comparison
-
-_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
-
-
-def _safe(cell: object) -> object:
-    """A text cell a spreadsheet would run as a formula gets a leading quote (OWASP, CSV injection).
-
-    Numbers stay numbers: "-0.9" is a value, not a formula. Control characters
-    are shown escaped, as in every text output.
-    """
-    if not isinstance(cell, str):
-        return cell
-    cell = escape_controls(cell)
-    if not cell.startswith(_FORMULA_STARTS):
-        return cell
-    try:
-        float(cell)
-    except ValueError:
-        return "'" + cell
-    return cell
-
-
-def _cell(value: object) -> object:
-    if value is None:
-        return ""
-    if isinstance(value, float):
-        return f"{value:g}"
-    return _safe(value)
 
 
 @pinned
@@ -51,5 +23,5 @@ def comparison_to_csv(c: Comparison) -> str:
     for row in c.indicators:
         for e in row.entries:
             record = figure_record(e, row.indicator.id, row.comparable)
-            writer.writerow(_cell(record[name]) for name in FIGURE_COLUMNS)
+            writer.writerow(csv_cell(record[name]) for name in FIGURE_COLUMNS)
     return out.getvalue()

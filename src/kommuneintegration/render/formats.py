@@ -8,7 +8,8 @@ only when that format is asked for, so the start of a command pays for the one
 renderer it uses.
 
 Subjects: ``comparison`` (``compare``), ``evaluations`` (``evaluate``),
-``report`` (``report``) and ``plugins`` (``plugins``). A text renderer returns
+``barometer`` (``barometer``), ``report`` (``report``), ``overview``
+(``report --all``) and ``plugins`` (``plugins``). A text renderer returns
 ``str`` and may go to standard output; a binary one returns ``bytes`` and is
 written to ``--out FILE`` only, atomically.
 """
@@ -71,6 +72,7 @@ FORMATS: Final[tuple[OutputFormat, ...]] = (
         {
             "comparison": "text:comparison_to_text",
             "evaluations": "text:evaluations_to_text",
+            "barometer": "barometer:barometer_to_text",
             "plugins": "listing:plugins_to_text",
         },
     ),
@@ -82,6 +84,7 @@ FORMATS: Final[tuple[OutputFormat, ...]] = (
         {
             "comparison": "jsonout:comparison_to_json",
             "evaluations": "jsonout:evaluations_to_json",
+            "barometer": "barometer:barometer_to_json",
             "plugins": "listing:plugins_to_json",
         },
     ),
@@ -90,21 +93,24 @@ FORMATS: Final[tuple[OutputFormat, ...]] = (
         N_("CSV, one row per figure, for programs"),
         ".csv",
         False,
-        {"comparison": "csvout:comparison_to_csv"},
+        {"comparison": "csvout:comparison_to_csv", "barometer": "barometer:barometer_to_csv"},
     ),
     OutputFormat(
         "markdown",
         N_("Markdown tables"),
         ".md",
         False,
-        {"comparison": "markdown:comparison_to_markdown"},
+        {
+            "comparison": "markdown:comparison_to_markdown",
+            "barometer": "barometer:barometer_to_markdown",
+        },
     ),
     OutputFormat(
         "html",
         N_("a self-contained HTML page with charts"),
         ".html",
         False,
-        {"report": "html:comparison_to_html"},
+        {"report": "html:comparison_to_html", "overview": "overview:barometer_to_html"},
     ),
 )
 

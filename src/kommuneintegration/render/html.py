@@ -29,6 +29,7 @@ from kommuneintegration.render.common import (
     shown_entries,
     target_wording,
 )
+from kommuneintegration.render.page import CSS
 from kommuneintegration.render.svg import (
     Bar,
     Line,
@@ -62,15 +63,6 @@ _STATUS_CLASS: Final = {
     "reported-achieved": "na",
     "rule-error": "bad",
 }
-
-_CSS: Final = """
-body{font-family:system-ui,-apple-system,'Segoe UI',sans-serif;max-width:1100px;margin:2em auto;padding:0 1em;color:#222;line-height:1.45}
-h1{font-size:1.7em}h2{border-bottom:2px solid #1f5f8b;padding-bottom:.2em;margin-top:2em}h3{margin-top:1.6em}
-table{border-collapse:collapse;width:100%;margin:.8em 0;font-size:.92em}th,td{border:1px solid #ccd;padding:.3em .5em;text-align:left;vertical-align:top}
-th{background:#eef2f7}td.num{text-align:right;white-space:nowrap}.ok{background:#e3f4e6}.bad{background:#fbe3e0}.na{background:#f2f2f2}
-figure{margin:1em 0;padding:.5em;border:1px solid #dde}figcaption{font-size:.88em;color:#444;margin-top:.4em}
-nav{border:1px solid #dde;padding:.4em 1em;margin:1em 0;background:#fafbfd}.summary{font-size:1.05em}.verdict{font-weight:600}.diff{color:#8a4b00}.small{font-size:.85em;color:#555}svg{max-width:100%;height:auto}
-"""
 
 
 def _e(value: object) -> str:
@@ -337,7 +329,7 @@ def _header(c: Comparison) -> list[str]:
     return [
         f"<!DOCTYPE html><html lang='{language()}'><head><meta charset='utf-8'>",
         "<meta name='viewport' content='width=device-width, initial-scale=1'>",
-        f"<title>{_e(title)}</title><style>{_CSS}</style></head><body>",
+        f"<title>{_e(title)}</title><style>{CSS}</style></head><body>",
         f"<h1>{_e(title)}</h1>",
         f"<p class='small'>{_e(', '.join(f'{m.name} ({m.code})' for m in c.municipalities))}. "
         + _e(

@@ -13,6 +13,7 @@ from __future__ import annotations
 import html
 import math
 from collections.abc import Sequence
+from typing import Final
 
 import attrs
 
@@ -308,3 +309,96 @@ def sparkline(points: Sequence[tuple[int, float]], colour: str, alt: str) -> str
         f"<line x1='0' x2='{width}' y1='{height - 2}' y2='{height - 2}' stroke='#ccc' />"
         f"<polyline points='{path}' fill='none' stroke='{colour}' stroke-width='1.6' /></svg>"
     )
+
+
+#: The kommunegrupper's colours (Okabe-Ito, none red), in group order 1-5.
+GROUP_COLOURS: Final = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9")
+
+
+@attrs.frozen
+class Dot:
+    """One municipality in a dot plot: its row (kommunegruppe), value, link and tooltip."""
+
+    row: int
+    value: float
+    text: str
+    href: str = ""
+    highlight: bool = False
+    label: str = ""
+
+
+def dot_plot(
+    dots: Sequence[Dot],
+    *,
+    rows: Sequence[str],
+    reference: tuple[str, float] | None,
+    axis_label: str,
+    alt: str,
+) -> str:
+    """Every municipality a dot on one axis, a row and a colour per kommunegruppe; the
+    highlighted ones larger, ringed and named; the whole country a dashed line."""
+    label_width, plot_width, row_height = 240, 620, 46
+    width = label_width + plot_width + 40
+    top_margin = 34
+    height = top_margin + row_height * len(rows) + 48
+    values = [d.value for d in dots] + ([reference[1]] if reference else [])
+    low, high = (min(values), max(values)) if values else (0.0, 1.0)
+    pad = (high - low) * 0.05 or 1.0
+    ticks = _ticks(high + pad, low - pad)
+    left, right = ticks[0], ticks[-1]
+
+    def x(value: float) -> float:
+        return label_width + (value - left) / (right - left or 1) * plot_width
+
+    body = []
+    bottom = top_margin + row_height * len(rows)
+    for tick in ticks:
+        body.append(
+            f"<line x1='{x(tick):.1f}' x2='{x(tick):.1f}' y1='{top_margin}' y2='{bottom}' "
+            f"stroke='#e3e6ee' /><text x='{x(tick):.1f}' y='{bottom + 18}' text-anchor='middle' "
+            f"fill='#444'>{_number(tick)}</text>"
+        )
+    for i, name in enumerate(rows):
+        y = top_margin + i * row_height + row_height / 2
+        colour = GROUP_COLOURS[i % len(GROUP_COLOURS)]
+        body.append(
+            f"<text x='{label_width - 12}' y='{y + 4:.1f}' text-anchor='end' fill='#222'>"
+            f"<tspan fill='{colour}'>●</tspan> {_e(name)}</text>"
+        )
+    # Dots of a row are spread over three lanes in value order, so neighbours do not hide
+    # one another; the highlighted ones are drawn last, on top.
+    lanes = (-11, 0, 11)
+    placed: list[tuple[Dot, float, float]] = []
+    for i in range(len(rows)):
+        in_row = sorted((d for d in dots if d.row == i), key=lambda d: d.value)
+        for n, dot in enumerate(in_row):
+            y = top_margin + i * row_height + row_height / 2 + lanes[n % 3]
+            placed.append((dot, x(dot.value), y))
+    for dot, cx, cy in sorted(placed, key=lambda p: p[0].highlight):
+        colour = GROUP_COLOURS[dot.row % len(GROUP_COLOURS)]
+        circle = (
+            f"<circle cx='{cx:.1f}' cy='{cy:.1f}' r='{8 if dot.highlight else 5}' fill='{colour}' "
+            f"fill-opacity='{1 if dot.highlight else 0.8}' stroke='{'#000' if dot.highlight else '#fff'}' "
+            f"stroke-width='{2.5 if dot.highlight else 0.8}'><title>{_e(dot.text)}</title></circle>"
+        )
+        if dot.href:
+            circle = f"<a href='{_e(dot.href)}'>{circle}</a>"
+        body.append(circle)
+        if dot.highlight and dot.label:
+            body.append(
+                f"<text x='{cx:.1f}' y='{cy - 12:.1f}' text-anchor='middle' font-weight='600' "
+                f"fill='#000' paint-order='stroke' stroke='#fff' stroke-width='3'>"
+                f"{_e(dot.label)}</text>"
+            )
+    if reference is not None:
+        rx = x(reference[1])
+        body.append(
+            f"<line x1='{rx:.1f}' x2='{rx:.1f}' y1='{top_margin - 6}' y2='{bottom}' stroke='#333' "
+            f"stroke-dasharray='5 4' stroke-width='1.5' /><text x='{rx:.1f}' y='{top_margin - 12}' "
+            f"text-anchor='middle' fill='#333'>{_e(reference[0])}</text>"
+        )
+    body.append(
+        f"<text x='{label_width + plot_width / 2}' y='{height - 6}' text-anchor='middle' "
+        f"fill='#222'>{_e(axis_label)}</text>"
+    )
+    return _svg(width, height, alt, body)

@@ -20,11 +20,21 @@ from typing import Any, Final
 
 import attrs
 
-from kommuneintegration.i18n import _, format_number
+from kommuneintegration.countries import country_name
+from kommuneintegration.i18n import _, format_number, language, pick
 from kommuneintegration.models import Observation
 from kommuneintegration.municipalities import COUNTRY, official_municipalities
 from kommuneintegration.registry import Registry
 from kommuneintegration.series import CellKey, cell_key
+from kommuneintegration.statbank.barometer_inputs import (
+    COUNTRIES,
+    INPUT_TABLES,
+    WEIGHTS,
+    barometer_groups,
+    ieland_countries,
+    input_query,
+    read_input,
+)
 from kommuneintegration.statbank.cache import Cache, CacheError, canonical
 from kommuneintegration.statbank.client import (
     StatbankClient,
@@ -49,8 +59,10 @@ from kommuneintegration.statbank.tables import (
 )
 
 __all__ = [
+    "COUNTRIES",
     "COUNTRY",
     "PANEL",
+    "WEIGHTS",
     "FetchReport",
     "Fetched",
     "Request",
@@ -168,6 +180,9 @@ def plan(
     for table in PANEL_TABLES:
         bands = tuple(dict.fromkeys(b for r in requests if r.table == table for b in r.ages))
         requests.append(Request(table, PANEL, (COUNTRY, *areas), bands))
+    # The barometer's weights and countries of origin (see .barometer_inputs).
+    for indicator, spec in INPUT_TABLES.items():
+        requests.append(Request(spec.id, indicator, (COUNTRY, *areas)))
     return requests
 
 
@@ -222,9 +237,16 @@ def fetch(
                 request.table, cache, client, origin, refresh=refresh, new=new_infos, notes=notes
             )
         info = infos[request.table][0]
-        table = TABLES[request.table]
+        table = INPUT_TABLES.get(request.indicator) or TABLES[request.table]
         try:
-            variables = table.query(info, request.areas, since, request.ages)
+            if request.indicator in INPUT_TABLES:
+                if "RAS200" not in infos:
+                    infos["RAS200"] = _tableinfo(
+                        "RAS200", cache, client, origin, refresh=refresh, new=new_infos, notes=notes
+                    )
+                variables = _input_query(request, info, infos["RAS200"][0], since, registry, notes)
+            else:
+                variables = table.query(info, request.areas, since, request.ages)
         except NothingToFetchError as exc:
             notes.append(_("nothing to fetch: {reason}").format(reason=exc))
             skipped += 1
@@ -245,8 +267,13 @@ def fetch(
             )
         else:
             body = client.data(request.table, variables)
-        found, hidden = _read(table, info, body, variables, request.indicator, origin)
-        count = sum(len(v) for v in found.values())
+        if request.indicator in INPUT_TABLES:
+            cells = read_input(info, body, variables, counts=True)
+            count = sum(v is not None for v in cells.values())
+            hidden = len(cells) - count
+        else:
+            found, hidden = _read(table, info, body, variables, request.indicator, origin)
+            count = sum(len(v) for v in found.values())
         if count and (stored_answer is None or (refresh and client is not None)):
             new_answers.append((request.table, query, request.indicator, info.updated, body))
         if not count:
@@ -269,6 +296,45 @@ def fetch(
         tables={t: i.updated for t, (i, _) in infos.items()},
         notes=tuple(dict.fromkeys(notes)),
         skipped=skipped,
+    )
+
+
+def _input_query(
+    request: Request,
+    info: TableInfo,
+    ras200: TableInfo,
+    since: int | None,
+    registry: Registry,
+    notes: list[str],
+) -> dict[str, list[str]]:
+    """The barometer's weights or countries request; notes the countries FOLK1C cannot give."""
+    years = [int(t) for t in ras200.variables.get(ras200.time, ()) if t.isdigit()]
+    groups = barometer_groups(registry.country_groups)
+    if request.indicator == COUNTRIES:
+        mapped, unmapped = ieland_countries(info)
+        if unmapped:
+            notes.append(
+                _(
+                    "{table}: {n} countries of origin name no country the library knows and "
+                    "are in no country group: {names}"
+                ).format(table=info.id, n=len(unmapped), names="; ".join(unmapped))
+            )
+        held = set(mapped.values())
+        for group in groups:
+            absent = sorted(group.members - held)
+            if absent:
+                notes.append(
+                    _(
+                        "{table} lists no country of origin {countries} of the group {group}: "
+                        "they are not counted"
+                    ).format(
+                        table=info.id,
+                        group=pick(group.label, group.label_en or group.label),
+                        countries="; ".join(country_name(c, language()) for c in absent),
+                    )
+                )
+    return input_query(
+        request.indicator, info, request.areas, ras200_years=years, since=since, groups=groups
     )
 
 
@@ -356,6 +422,8 @@ def cached(
     panel_cells: dict[str, dict[CellKey, Observation]] = {}
     infos: dict[str, TableInfo] = {}
     for (table_id, indicator, _period), answer in latest.items():
+        if indicator in INPUT_TABLES:  # the barometer's, read by kommuneintegration.barometer
+            continue
         try:
             if table_id not in infos:
                 stored = cache.tableinfo(table_id, origin)

@@ -268,13 +268,16 @@ def parse_tableinfo(text: str, table: str = "?") -> TableInfo:
     return info
 
 
-def parse_bulk(text: str, table: str = "") -> list[Row]:
-    """A BULK/CSV answer: one header line naming the variables, INDHOLD last."""
+def bulk_table(text: str, table: str = "") -> tuple[list[str], list[list[str]]]:
+    """A BULK/CSV answer as (the variables' ids of its header, each row's codes and content).
+
+    One header line naming the variables, INDHOLD last; every row as long as it.
+    """
     what = table or "?"
     reader = csv.reader(
         io.StringIO(text.lstrip("\ufeff"), newline=""), delimiter=";", quoting=csv.QUOTE_NONE
     )
-    rows: list[Row] = []
+    rows: list[list[str]] = []
     try:
         try:
             header = [h.strip() for h in next(reader)]
@@ -291,22 +294,27 @@ def parse_bulk(text: str, table: str = "") -> list[Row]:
                 )
             )
         names = ["Tid" if h.upper() == "TID" else h for h in header[:-1]]
+        width = len(header)
         for cells in reader:
             if not cells:
                 continue
-            if len(cells) != len(header):
+            if len(cells) != width:
                 raise AnswerError(
                     _("row {row} of the answer for {table} has {n} cells, not {expected}").format(
-                        row=len(rows) + 1, table=what, n=len(cells), expected=len(header)
+                        row=len(rows) + 1, table=what, n=len(cells), expected=width
                     )
                 )
-            rows.append(
-                Row(dict(zip(names, (c.strip() for c in cells[:-1]), strict=True)), cells[-1])
-            )
+            rows.append([c.strip() for c in cells[:-1]] + [cells[-1]])
     except csv.Error as exc:
         raise AnswerError(
             _("row {row} of the answer for {table} cannot be read ({why})").format(
                 row=len(rows) + 1, table=what, why=exc
             )
         ) from None
-    return rows
+    return names, rows
+
+
+def parse_bulk(text: str, table: str = "") -> list[Row]:
+    """A BULK/CSV answer as rows: one header line naming the variables, INDHOLD last."""
+    names, rows = bulk_table(text, table)
+    return [Row(dict(zip(names, r[:-1], strict=True)), r[-1]) for r in rows]

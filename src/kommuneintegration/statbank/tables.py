@@ -19,6 +19,7 @@ every cell that BULK leaves out read as the table's ``suppressedDataValue``
 from __future__ import annotations
 
 import itertools
+import math
 import re
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from typing import Final
@@ -39,8 +40,10 @@ __all__ = [
     "Row",
     "Table",
     "TableInfo",
+    "checked_cells",
     "checked_rows",
     "document",
+    "number",
     "to_observations",
 ]
 
@@ -161,8 +164,14 @@ class Table:
         areas: Iterable[str],
         since: int | None = None,
         ages: Iterable[str] = (),
+        *,
+        periods: Sequence[str] | None = None,
+        choose: Mapping[str, Sequence[str]] | None = None,
     ) -> dict[str, list[str]]:
         """The variables of a data request, every one of the table's, each with values it has.
+
+        ``periods`` keeps only these time codes; ``choose`` gives a variable's values
+        outright (those the table has), as the barometer asks FOLK1C for some countries.
 
         Raises :class:`UnbuildableRequestError` (with the variable and why) rather than
         send what DST refuses, and :class:`NothingToFetchError` for a period range the
@@ -175,12 +184,15 @@ class Table:
                 )
             )
         wanted: dict[str, list[str]] = {}
+        chosen_values = {k.upper(): list(v) for k, v in (choose or {}).items()}
         for variable, offered in info.variables.items():
             key = variable.upper()
             if variable == info.time or key == "TID":
                 times = [t for t in offered if _year(t) >= (since or 0)]
                 if self.quarter:
                     times = [t for t in times if t.endswith(self.quarter)]
+                if periods is not None:
+                    times = [t for t in times if t in periods]
                 if not times:
                     first = offered[0] if offered else "?"
                     last = offered[-1] if offered else "?"
@@ -190,6 +202,8 @@ class Table:
                         )
                     )
                 wanted[variable] = times
+            elif key in chosen_values:
+                wanted[variable] = [v for v in dict.fromkeys(chosen_values[key]) if v in offered]
             elif key == "OMRÅDE":
                 wanted[variable] = [a for a in dict.fromkeys(areas) if a in offered]
             elif key == "HERKOMST":
@@ -204,7 +218,9 @@ class Table:
             else:
                 wanted[variable] = _total_or_empty(info, variable)
             if not wanted[variable]:
-                raise UnbuildableRequestError(_why_empty(self, info, variable, areas))
+                raise UnbuildableRequestError(
+                    _why_empty(self, info, variable, areas, set(chosen_values))
+                )
         return wanted
 
 
@@ -213,8 +229,14 @@ def _total_or_empty(info: TableInfo, variable: str) -> list[str]:
     return [total] if total is not None else []
 
 
-def _why_empty(table: Table, info: TableInfo, variable: str, areas: Iterable[str]) -> str:
+def _why_empty(
+    table: Table, info: TableInfo, variable: str, areas: Iterable[str], chosen: set[str]
+) -> str:
     key = variable.upper()
+    if key in chosen:
+        return _("{table} has none of the values asked for {variable}").format(
+            table=table.id, variable=variable
+        )
     if key == "OMRÅDE":
         return _("{table} has none of the areas asked for ({areas})").format(
             table=table.id, areas=", ".join(areas)
@@ -306,7 +328,7 @@ TABLES: Final[Mapping[str, Table]] = {
 }
 
 
-def _number(text: str, decimal: str) -> float:
+def number(text: str, decimal: str) -> float:
     """A cell as DST prints it for the language: no thousands separator, one decimal sign."""
     cleaned = text.strip()
     other = "." if decimal == "," else ","
@@ -348,38 +370,48 @@ def _combinations(asked: Mapping[str, tuple[str, ...]]) -> Iterator[tuple[str, .
     return itertools.product(*asked.values())
 
 
-def checked_rows(
-    info: TableInfo, rows: Sequence[Row], asked: Mapping[str, Sequence[str]]
-) -> list[Row]:
-    """The answer's cells, checked against the request, with the cells BULK left out.
+def _columns_error(info: TableInfo, number: int, names: Sequence[str], columns: set[str]) -> None:
+    if columns != set(names):
+        missing = sorted(set(names) - columns)
+        extra = sorted(columns - set(names))
+        raise AnswerError(
+            _(
+                "row {row} of the answer for {table} has other columns than asked for "
+                "(missing: {missing}; not asked: {extra})"
+            ).format(
+                row=number,
+                table=info.id,
+                missing=", ".join(missing) or "-",
+                extra=", ".join(extra) or "-",
+            )
+        )
 
-    Every row's columns are the variables asked for and its codes were asked
-    for; no cell comes twice. A combination asked for and absent is the table's
-    ``suppressedDataValue`` (BULK leaves out the zeros).
+
+def checked_cells(
+    info: TableInfo,
+    header: Sequence[str],
+    rows: Iterable[Sequence[str]],
+    asked: Mapping[str, Sequence[str]],
+) -> tuple[list[str], dict[tuple[str, ...], str]]:
+    """An answer's cells as (variable names, codes in that order -> content), checked.
+
+    ``header`` names the variables of every row (a BULK answer has one header
+    line), each row is its codes in that order and its content last. The columns
+    are the variables asked for, every code was asked for, no cell comes twice; a
+    combination asked for and absent is the table's ``suppressedDataValue`` (BULK
+    leaves out the zeros).
     """
     expanded = _expand(info, asked)
     names = list(expanded)
-    seen: dict[tuple[str, ...], Row] = {}
+    upper = [h.upper() for h in header]
+    _columns_error(info, 1, names, set(upper))
+    order = [upper.index(n) for n in names]
+    allowed = [frozenset(expanded[n]) for n in names]
+    seen: dict[tuple[str, ...], str] = {}
     for number, row in enumerate(rows, 1):
-        columns = {k.upper() for k in row.codes}
-        if columns != set(names):
-            missing = sorted(set(names) - columns)
-            extra = sorted(columns - set(names))
-            raise AnswerError(
-                _(
-                    "row {row} of the answer for {table} has other columns than asked for "
-                    "(missing: {missing}; not asked: {extra})"
-                ).format(
-                    row=number,
-                    table=info.id,
-                    missing=", ".join(missing) or "-",
-                    extra=", ".join(extra) or "-",
-                )
-            )
-        codes = {k.upper(): v for k, v in row.codes.items()}
-        key = tuple(codes[n] for n in names)
-        for name, code in zip(names, key, strict=True):
-            if code not in expanded[name]:
+        key = tuple(row[i] for i in order)
+        for name, code, ok in zip(names, key, allowed, strict=True):
+            if code not in ok:
                 raise AnswerError(
                     _(
                         "row {row} of the answer for {table} has {cell}, which was not asked for"
@@ -393,11 +425,25 @@ def checked_rows(
                     cell=", ".join(f"{n}={c}" for n, c in zip(names, key, strict=True)),
                 )
             )
-        seen[key] = Row(dict(zip(names, key, strict=True)), row.content)
-    for key in _combinations(expanded):
-        if key not in seen:
-            seen[key] = Row(dict(zip(names, key, strict=True)), info.suppressed)
-    return list(seen.values())
+        seen[key] = row[-1]
+    if len(seen) < math.prod(len(v) for v in expanded.values()):
+        for key in _combinations(expanded):
+            seen.setdefault(key, info.suppressed)
+    return names, seen
+
+
+def checked_rows(
+    info: TableInfo, rows: Sequence[Row], asked: Mapping[str, Sequence[str]]
+) -> list[Row]:
+    """The answer's cells as rows, checked as :func:`checked_cells` checks them."""
+    names = [k.upper() for k in _expand(info, asked)]
+    plain: list[list[str]] = []
+    for number, row in enumerate(rows, 1):
+        codes = {k.upper(): v for k, v in row.codes.items()}
+        _columns_error(info, number, names, set(codes))
+        plain.append([*(codes[n] for n in names), row.content])
+    names, cells = checked_cells(info, names, plain, asked)
+    return [Row(dict(zip(names, key, strict=True)), content) for key, content in cells.items()]
 
 
 def to_observations(
@@ -437,7 +483,7 @@ def to_observations(
             continue
         query = ", ".join(f"{k}={v}" for k, v in codes.items() if k != "TID")
         try:
-            value = _number(row.content, decimal)
+            value = number(row.content, decimal)
         except AnswerError:
             raise AnswerError(
                 _(

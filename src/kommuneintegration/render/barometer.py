@@ -1,0 +1,421 @@
+"""The barometer as text, Markdown, JSON and CSV, in the language it was computed in.
+
+Per indicator one table: the whole country first, then each municipality with
+its latest value, baseline, movement, rank and kommunegruppe median; then each
+municipality's peers with their characteristics; then, once, what every
+indicator counts and how it differs from the Integrationsbarometer's own
+definition, and the sources. The JSON shape is documented in docs/barometer.md.
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import textwrap
+from collections.abc import Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Final
+
+from kommuneintegration import __version__
+from kommuneintegration.builtin_rules import movement_label
+from kommuneintegration.i18n import _, format_number, use_language
+from kommuneintegration.municipalities import KOMMUNEGRUPPER
+from kommuneintegration.render.cells import csv_cell
+from kommuneintegration.units import unit_symbol
+from kommuneintegration.words import escape_controls
+
+if TYPE_CHECKING:
+    from kommuneintegration.barometer import Barometer, BarometerRow
+    from kommuneintegration.barometer.indicators import BarometerIndicator
+
+__all__ = [
+    "JSON_ROW_FIELDS",
+    "barometer_to_csv",
+    "barometer_to_json",
+    "barometer_to_markdown",
+    "barometer_to_text",
+    "row_record",
+]
+
+#: The barometer's JSON version: a new key is a minor change, a changed one a major.
+SCHEMA_VERSION: Final = "1.0"
+WIDTH: Final = 80
+#: More municipalities than this: the peers are listed in JSON only, not in text.
+_PEERS_SHOWN: Final = 10
+
+#: The keys of a JSON row (and the CSV's columns), in order.
+JSON_ROW_FIELDS: Final = (
+    "municipality",
+    "name",
+    "kommunegruppe",
+    "indicator",
+    "group",
+    "label",
+    "unit",
+    "value",
+    "year",
+    "baseline_value",
+    "baseline_year",
+    "movement",
+    "country_value",
+    "group_median",
+    "group_n",
+    "rank",
+    "ranked_n",
+    "persons",
+    "small",
+    "peers",
+    "barometer_indicator",
+    "source",
+    "note",
+)
+
+
+def row_record(row: BarometerRow) -> dict[str, Any]:
+    """One row as JSON and CSV carry it (docs/barometer.md)."""
+    return {
+        "municipality": row.municipality,
+        "name": row.name,
+        "kommunegruppe": row.kommunegruppe_name,
+        "indicator": row.indicator.id,
+        "group": row.indicator.group,
+        "label": row.indicator.shown_label(),
+        "unit": row.indicator.unit,
+        "value": row.value,
+        "year": row.year,
+        "baseline_value": row.baseline_value,
+        "baseline_year": row.baseline_year,
+        "movement": row.movement,
+        "country_value": row.country_value,
+        "group_median": row.group_median,
+        "group_n": row.group_n,
+        "rank": row.rank,
+        "ranked_n": row.ranked_n,
+        "persons": row.persons,
+        "small": row.small,
+        "peers": [{"code": p.code, "name": p.name, "value": p.value} for p in row.peers],
+        "barometer_indicator": row.indicator.barometer or None,
+        "source": row.source,
+        "note": row.note,
+    }
+
+
+def _value(value: float | None, unit: str) -> str:
+    """One decimal, as Statistics Denmark prints its rates: "54,0 %", not "54 %"."""
+    if value is None:
+        return "–"
+    return f"{format_number(value, decimals=1)} {unit_symbol(unit)}".strip()
+
+
+def _movement(row: BarometerRow) -> str:
+    if row.movement is not None:
+        return movement_label(row.movement)
+    return "–"
+
+
+def _rank(row: BarometerRow) -> str:
+    if row.small:
+        return _("few")
+    if row.rank is None:
+        return "–"
+    return f"{row.rank}/{row.ranked_n}"
+
+
+def _rows_of(b: Barometer, indicator: BarometerIndicator) -> list[BarometerRow]:
+    return [r for r in b.rows if r.indicator.key == indicator.key]
+
+
+def _wrap(text: str, indent: int = 2, first: str | None = None) -> list[str]:
+    return textwrap.wrap(
+        text,
+        WIDTH,
+        initial_indent=first if first is not None else " " * indent,
+        subsequent_indent=" " * indent,
+        break_on_hyphens=False,
+    ) or [""]
+
+
+def _intro(b: Barometer) -> list[str]:
+    title = _("Integrationsbarometer from Statistics Denmark's figures")
+    lines = [title, "=" * len(title)]
+    lines += _wrap(
+        _(
+            "From the local cache of kommuneintegration fetch; {covered} of the 98 "
+            "municipalities have figures, and ranks, medians and peers rest on them. Movement "
+            "by the barometer's rule: the rounded latest value against the rounded baseline."
+        ).format(covered=b.covered),
+        0,
+    )
+    if b.covered < 98:
+        lines += _wrap(_("kommuneintegration fetch --all fetches all 98 municipalities."), 0)
+    lines += [f"  - {n}" for n in b.notes]
+    return lines
+
+
+def _columns(rows: Sequence[Sequence[str]], right: Sequence[bool], indent: int = 2) -> list[str]:
+    """Rows laid out in columns as wide as their widest cell, two spaces apart."""
+    widths = [max(len(r[i]) for r in rows) for i in range(len(rows[0]))]
+    lines = []
+    for row in rows:
+        cells = [
+            cell.rjust(width) if align else cell.ljust(width)
+            for cell, width, align in zip(row, widths, right, strict=True)
+        ]
+        lines.append((" " * indent + "  ".join(cells)).rstrip())
+    return lines
+
+
+def _number(value: float | None) -> str:
+    return format_number(value, decimals=1) if value is not None else "–"
+
+
+def _table_lines(b: Barometer, indicator: BarometerIndicator, number: int) -> list[str]:
+    rows = _rows_of(b, indicator)
+    if not rows:
+        return []
+    year = next((r.year for r in rows if r.year is not None), None)
+    base = next((r.baseline_year for r in rows if r.baseline_year is not None), None)
+    unit = unit_symbol(indicator.unit, words=True)
+    lines = ["", *_wrap(f"{indicator.shown_label()} [{number}] ({unit})", 0)]
+    table = [
+        [
+            _("Municipality"),
+            str(year or "–"),
+            str(base or "–"),
+            _("movement"),
+            _("rank"),
+            _("group median (n)"),
+        ],
+        [_("the whole country"), _number(rows[0].country_value), "", "", "", ""],
+    ]
+    notes: dict[str, int] = {}
+    for row in rows:
+        who = f"{row.name} ({row.municipality})"
+        median = (
+            f"{_number(row.group_median)} ({row.group_n})" if row.group_median is not None else "–"
+        )
+        mark = ""
+        if row.note:
+            mark = " " + _mark(notes.setdefault(row.note, len(notes) + 1))
+        table.append(
+            [
+                who + mark,
+                _number(row.value),
+                _number(row.baseline_value),
+                _movement(row),
+                _rank(row),
+                median,
+            ]
+        )
+    lines += _columns(table, [False, True, True, False, True, True])
+    for note, i in notes.items():
+        lines += _wrap(note, 4, f"  {_mark(i)} ")
+    return lines
+
+
+def _mark(i: int) -> str:
+    return "‡" * i if i <= 3 else f"‡{i}"
+
+
+def _peer_lines(b: Barometer) -> list[str]:
+    if len(b.municipalities) > _PEERS_SHOWN:
+        return []
+    lines: list[str] = []
+    for code in b.municipalities:
+        peers = b.peers.get(code, ())
+        title = _("Nearest municipalities to {name} ({code})").format(name=b.name(code), code=code)
+        lines += ["", title, "-" * len(title)]
+        if not peers:
+            lines += _wrap(_("no peers: the cache has no population figures for it"), 2)
+            continue
+        table = [["", _("residents"), _("non-Western share"), _("kommunegruppe"), _("distance")]]
+        for peer in peers:
+            ch = peer.characteristics
+            table.append(
+                [
+                    f"{b.name(peer.code)} ({peer.code})",
+                    format_number(ch.population) if ch.population is not None else "–",
+                    _value(ch.non_western_share, "percent"),
+                    KOMMUNEGRUPPER[ch.kommunegruppe],
+                    format_number(peer.distance, decimals=2),
+                ]
+            )
+        lines += _columns(table, [False, True, True, False, True])
+    if lines:
+        weights = ", ".join(f"{k}={format_number(v)}" for k, v in b.weights.items())
+        lines += _wrap(
+            _(
+                "Distance over the standardised number of residents (log scale), share of "
+                "non-Western immigrants and descendants and kommunegruppe, weights {weights} "
+                "(--peer-weights); see docs/barometer.md."
+            ).format(weights=weights),
+            2,
+        )
+    return lines
+
+
+def _footnotes(b: Barometer) -> list[str]:
+    title = _("What each figure counts")
+    lines = ["", title, "-" * len(title)]
+    for number, indicator in enumerate(b.indicators, 1):
+        barometer = (
+            _("stands in for the barometer's indicator {id}").format(id=indicator.barometer) + ". "
+            if indicator.barometer
+            else ""
+        )
+        lines += _wrap(
+            f"{barometer}{indicator.shown_population()} {indicator.shown_differs()}",
+            6,
+            f"  [{number}] ",
+        )
+    lines += _wrap(
+        _(
+            "few: fewer than {n} persons in the group, so the figure is marked and not ranked "
+            "(--min-persons)."
+        ).format(n=b.min_persons),
+        2,
+    )
+    lines += ["", _("Sources")]
+    for d in b.sources:
+        lines += _wrap(d.citation(), 4, "  - ")
+    return lines
+
+
+def barometer_to_text(b: Barometer) -> str:
+    with use_language(b.language):
+        lines = _intro(b)
+        for number, indicator in enumerate(b.indicators, 1):
+            lines += _table_lines(b, indicator, number)
+        lines += _peer_lines(b)
+        lines += _footnotes(b)
+        return escape_controls("\n".join(lines)) + "\n"
+
+
+def _md(text: object) -> str:
+    return str(text).replace("|", "\\|").replace("\n", " ")
+
+
+def barometer_to_markdown(b: Barometer) -> str:
+    with use_language(b.language):
+        title = _("Integrationsbarometer from Statistics Denmark's figures")
+        out = [f"# {title}", ""]
+        out.append(
+            _("{covered} of the 98 municipalities have figures in the cache.").format(
+                covered=b.covered
+            )
+        )
+        for number, indicator in enumerate(b.indicators, 1):
+            rows = _rows_of(b, indicator)
+            if not rows:
+                continue
+            out += ["", f"## {_md(indicator.shown_label())} [{number}]", ""]
+            heads = [
+                _("Municipality"),
+                _("Value"),
+                _("Year"),
+                _("Baseline"),
+                _("movement"),
+                _("whole country"),
+                _("group median (n)"),
+                _("rank"),
+                _("peers"),
+            ]
+            out.append("| " + " | ".join(heads) + " |")
+            out.append("|" + "---|" * len(heads))
+            for row in rows:
+                cells = [
+                    f"{row.name} ({row.municipality})",
+                    _value(row.value, indicator.unit),
+                    str(row.year or "–"),
+                    f"{_value(row.baseline_value, indicator.unit)} ({row.baseline_year or '–'})",
+                    _movement(row),
+                    _value(row.country_value, indicator.unit),
+                    f"{_value(row.group_median, indicator.unit)} ({row.group_n})",
+                    _rank(row),
+                    ", ".join(p.name for p in row.peers),
+                ]
+                out.append("| " + " | ".join(_md(c) for c in cells) + " |")
+        out += ["", "## " + _("What each figure counts"), ""]
+        for number, indicator in enumerate(b.indicators, 1):
+            out.append(
+                f"{number}. {_md(indicator.shown_population())} {_md(indicator.shown_differs())}"
+            )
+        out += ["", "## " + _("Sources"), ""]
+        out += [f"- {_md(d.citation())}" for d in b.sources]
+        return escape_controls("\n".join(out)) + "\n"
+
+
+def barometer_to_dict(b: Barometer) -> dict[str, Any]:
+    with use_language(b.language):
+        return {
+            "schema_version": SCHEMA_VERSION,
+            "generator": f"kommuneintegration {__version__}",
+            "language": b.language,
+            "covered": b.covered,
+            "since": b.since,
+            "peer_count": b.k,
+            "peer_weights": dict(b.weights),
+            "min_persons": b.min_persons,
+            "municipalities": list(b.municipalities),
+            "indicators": [
+                {
+                    "indicator": i.id,
+                    "group": i.group,
+                    "label": i.shown_label(),
+                    "unit": i.unit,
+                    "better": i.better or None,
+                    "barometer_indicator": i.barometer or None,
+                    "population": i.shown_population(),
+                    "differs": i.shown_differs(),
+                    "tables": list(i.tables),
+                }
+                for i in b.indicators
+            ],
+            "rows": [row_record(r) for r in b.rows],
+            "peers": {
+                code: [
+                    {
+                        "code": p.code,
+                        "name": b.name(p.code),
+                        "distance": p.distance,
+                        "population": p.characteristics.population,
+                        "non_western_share": p.characteristics.non_western_share,
+                        "kommunegruppe": KOMMUNEGRUPPER[p.characteristics.kommunegruppe],
+                        "year": p.characteristics.year,
+                    }
+                    for p in peers
+                ]
+                for code, peers in b.peers.items()
+            },
+            "notes": list(b.notes),
+            "sources": [
+                {
+                    "publisher": d.publisher,
+                    "title": d.title,
+                    "date": d.date,
+                    "address": d.address,
+                    "citation": d.citation(),
+                }
+                for d in b.sources
+            ],
+        }
+
+
+def barometer_to_json(b: Barometer) -> str:
+    return json.dumps(barometer_to_dict(b), ensure_ascii=False, indent=2) + "\n"
+
+
+def _csv_rows(b: Barometer) -> Iterator[Sequence[object]]:
+    yield JSON_ROW_FIELDS
+    for row in b.rows:
+        record = row_record(row)
+        record["peers"] = " ".join(p["code"] for p in record["peers"])
+        yield [csv_cell(record[name]) for name in JSON_ROW_FIELDS]
+
+
+def barometer_to_csv(b: Barometer) -> str:
+    with use_language(b.language):
+        out = io.StringIO()
+        writer = csv.writer(out, lineterminator="\n")
+        writer.writerows(_csv_rows(b))
+        return out.getvalue()

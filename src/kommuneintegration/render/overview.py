@@ -1,0 +1,247 @@
+"""One page for the whole country: every municipality's barometer, as dots and in tables.
+
+Per indicator a dot plot of all 98 (a row and a colour per kommunegruppe, the
+chosen municipalities larger, ringed and named, the whole country a dashed
+line) and a table that sorts by any column (a few lines of script; without
+script it stays in code order). At the end one row per municipality with an
+anchor (``#k461``) that every dot links to, with its peers. Plain HTML and SVG
+in one file, no network.
+"""
+
+from __future__ import annotations
+
+import html
+from typing import TYPE_CHECKING, Final
+
+from kommuneintegration import __version__
+from kommuneintegration.i18n import _, use_language
+from kommuneintegration.municipalities import KOMMUNEGRUPPER
+from kommuneintegration.render.barometer import _movement, _rank, _value
+from kommuneintegration.render.page import CSS
+from kommuneintegration.render.svg import GROUP_COLOURS, Dot, dot_plot
+from kommuneintegration.units import unit_symbol
+
+if TYPE_CHECKING:
+    from kommuneintegration.barometer import Barometer, BarometerRow
+    from kommuneintegration.barometer.indicators import BarometerIndicator
+
+__all__ = ["barometer_to_html"]
+
+#: Sorts a table by the clicked column: numbers by data-v, text by its words.
+_SCRIPT: Final = """
+document.querySelectorAll('table.sortable th').forEach(function(th, i){
+  th.tabIndex = 0;
+  function sort(){
+    var table = th.closest('table'), body = table.tBodies[0];
+    var down = th.getAttribute('aria-sort') !== 'descending';
+    table.querySelectorAll('th').forEach(function(h){ h.removeAttribute('aria-sort'); });
+    th.setAttribute('aria-sort', down ? 'descending' : 'ascending');
+    var rows = Array.prototype.slice.call(body.rows);
+    rows.sort(function(a, b){
+      var x = a.cells[i].dataset.v, y = b.cells[i].dataset.v;
+      var nx = parseFloat(x), ny = parseFloat(y);
+      var c = (!isNaN(nx) && !isNaN(ny)) ? nx - ny : (x || '').localeCompare(y || '', document.documentElement.lang);
+      if (isNaN(nx) !== isNaN(ny)) { c = isNaN(nx) ? 1 : -1; return c; }
+      return down ? -c : c;
+    });
+    rows.forEach(function(r){ body.appendChild(r); });
+  }
+  th.addEventListener('click', sort);
+  th.addEventListener('keydown', function(e){ if (e.key === 'Enter') sort(); });
+});
+"""
+_EXTRA_CSS: Final = (
+    "table.sortable th{cursor:pointer}table.sortable th[aria-sort=descending]::after{content:' ▼'}"
+    "table.sortable th[aria-sort=ascending]::after{content:' ▲'}tr.chosen td{font-weight:600;"
+    "background:#fff7d6}tr:target td{background:#fff1a8}.key{display:inline-block;width:.8em;"
+    "height:.8em;border-radius:50%;margin-right:.3em;vertical-align:baseline}"
+    ".wide{overflow-x:auto}table.every{font-size:.82em}table.every td{white-space:nowrap}"
+)
+
+
+def _e(value: object) -> str:
+    return html.escape(str(value), quote=True)
+
+
+def _cell(text: str, sort: object = None, *, num: bool = False) -> str:
+    value = "" if sort is None else f" data-v='{_e(sort)}'"
+    return f"<td{value}{' class=num' if num else ''}>{_e(text)}</td>"
+
+
+def _rows(b: Barometer, indicator: BarometerIndicator) -> list[BarometerRow]:
+    return [r for r in b.rows if r.indicator.key == indicator.key]
+
+
+def _section(
+    b: Barometer, number: int, indicator: BarometerIndicator, chosen: set[str]
+) -> list[str]:
+    rows = _rows(b, indicator)
+    if not rows:
+        return []
+    unit = unit_symbol(indicator.unit, words=True)
+    year = next((r.year for r in rows if r.year is not None), None)
+    base = next((r.baseline_year for r in rows if r.baseline_year is not None), None)
+    country = rows[0].country_value
+    rank_word, whole_country = _("rank"), _("the whole country")
+    dots = [
+        Dot(
+            row=r.kommunegruppe - 1,
+            value=r.value,
+            text=f"{r.name} ({r.municipality}): {_value(r.value, indicator.unit)}"
+            + (f", {rank_word} {r.rank}/{r.ranked_n}" if r.rank else ""),
+            href=f"#k{r.municipality}",
+            highlight=r.municipality in chosen,
+            label=r.name,
+        )
+        for r in rows
+        if r.value is not None
+    ]
+    label = indicator.shown_label()
+    svg = dot_plot(
+        dots,
+        rows=[KOMMUNEGRUPPER[g] for g in sorted(KOMMUNEGRUPPER)],
+        reference=(f"{whole_country} {_value(country, indicator.unit)}", country)
+        if country is not None
+        else None,
+        axis_label=f"{unit}, {year}",
+        alt=_("{indicator}, {year}: each of the {n} municipalities a dot, by kommunegruppe").format(
+            indicator=label, year=year, n=len(dots)
+        ),
+    )
+    heads = [
+        _("Municipality"),
+        _("kommunegruppe"),
+        f"{year}",
+        _("baseline {year}").format(year=base) if base else _("Baseline"),
+        _("movement"),
+        _("rank"),
+        _("group median (n)"),
+    ]
+    body = []
+    for r in rows:
+        css = " class='chosen'" if r.municipality in chosen else ""
+        body.append(
+            f"<tr{css}>"
+            + _cell(f"{r.name} ({r.municipality})", r.name)
+            + _cell(r.kommunegruppe_name, r.kommunegruppe)
+            + _cell(_value(r.value, indicator.unit), r.value, num=True)
+            + _cell(_value(r.baseline_value, indicator.unit), r.baseline_value, num=True)
+            + _cell(_movement(r), r.movement or "")
+            + _cell(_rank(r), r.rank, num=True)
+            + _cell(
+                f"{_value(r.group_median, indicator.unit)} ({r.group_n})", r.group_median, num=True
+            )
+            + "</tr>"
+        )
+    sources = "; ".join(dict.fromkeys(r.source for r in rows))
+    sources_word = _("Sources:")
+    return [
+        f"<h2 id='i{number}'>{_e(label)}</h2>",
+        f"<p class='small'>{_e(indicator.shown_population())} {_e(indicator.shown_differs())}</p>",
+        f"<figure>{svg}<figcaption>{_e(sources_word)} {_e(sources)}</figcaption></figure>",
+        "<details><summary>"
+        + _e(_("All {n} municipalities in a table (click a heading to sort)").format(n=len(rows)))
+        + "</summary>",
+        "<table class='sortable'><thead><tr>"
+        + "".join(f"<th scope='col'>{_e(h)}</th>" for h in heads)
+        + "</tr></thead><tbody>"
+        + "".join(body)
+        + "</tbody></table></details>",
+    ]
+
+
+def _municipalities(b: Barometer, chosen: set[str]) -> list[str]:
+    heads = [_("Municipality"), *(i.shown_label() for i in b.indicators), _("peers")]
+    by_code: dict[str, dict[str, BarometerRow]] = {}
+    for r in b.rows:
+        by_code.setdefault(r.municipality, {})[r.indicator.key] = r
+    body = []
+    every = _("Every municipality")
+    for code in b.municipalities:
+        mine = by_code.get(code, {})
+        cells = [f"<th scope='row'>{_e(b.name(code))} ({_e(code)})</th>"]
+        for indicator in b.indicators:
+            found = mine.get(indicator.key)
+            text = (
+                f"{_value(found.value, indicator.unit)} · {_movement(found)} · {_rank(found)}"
+                if found
+                else "–"
+            )
+            cells.append(_cell(text, found.value if found else None, num=True))
+        peers = ", ".join(
+            f"<a href='#k{p.code}'>{_e(b.name(p.code))}</a>" for p in b.peers.get(code, ())
+        )
+        css = " class='chosen'" if code in chosen else ""
+        body.append(f"<tr id='k{_e(code)}'{css}>" + "".join(cells) + f"<td>{peers}</td></tr>")
+    return [
+        f"<h2 id='kommuner'>{_e(every)}</h2>",
+        "<p class='small'>"
+        + _e(_("Each cell: value · movement · rank. Peers by the distance of docs/barometer.md."))
+        + "</p>",
+        "<div class='wide'><table class='sortable every'><thead><tr>"
+        + "".join(f"<th scope='col'>{_e(h)}</th>" for h in heads)
+        + "</tr></thead><tbody>"
+        + "".join(body)
+        + "</tbody></table></div>",
+    ]
+
+
+def barometer_to_html(b: Barometer, chosen: frozenset[str] = frozenset()) -> str:
+    """The page; ``chosen`` municipalities (default: those the barometer names, when it names
+    fewer than all 98) are highlighted."""
+    with use_language(b.language):
+        if not chosen:
+            chosen = frozenset(b.highlight)
+        title = _("Integrationsbarometer for every municipality")
+        every, highlighted, contents_word = (
+            _("Every municipality"),
+            _("Highlighted:"),
+            _("Contents"),
+        )
+        groups_word = _("Kommunegrupper (DST, KOMMUNEGRUPPER v1:2018):")
+        legend = " ".join(
+            f"<span><span class='key' style='background:{GROUP_COLOURS[g - 1]}'></span>"
+            f"{_e(KOMMUNEGRUPPER[g])}</span>"
+            for g in sorted(KOMMUNEGRUPPER)
+        )
+        contents = (
+            "".join(
+                f"<li><a href='#i{n}'>{_e(i.shown_label())}</a></li>"
+                for n, i in enumerate(b.indicators, 1)
+            )
+            + f"<li><a href='#kommuner'>{_e(every)}</a></li>"
+        )
+        intro = _(
+            "From Statistics Denmark's figures in the local cache: {covered} of the 98 "
+            "municipalities have figures. Movement by the barometer's rule: the rounded latest "
+            "value against the rounded baseline; ranks best first."
+        ).format(covered=b.covered)
+        parts = [
+            f"<!DOCTYPE html><html lang='{b.language}'><head><meta charset='utf-8'>",
+            "<meta name='viewport' content='width=device-width, initial-scale=1'>",
+            f"<title>{_e(title)}</title><style>{CSS}{_EXTRA_CSS}</style></head><body>",
+            f"<h1>{_e(title)}</h1>",
+            f"<p class='summary'>{_e(intro)}</p>",
+        ]
+        if chosen:
+            names = ", ".join(f"<a href='#k{c}'>{_e(b.name(c))} ({c})</a>" for c in sorted(chosen))
+            parts.append(f"<p>{_e(highlighted)} {names}</p>")
+        parts += [
+            f"<p class='small'>{_e(groups_word)} {legend}</p>",
+            f"<nav aria-label='{_e(contents_word)}'><strong>{_e(contents_word)}</strong>"
+            f"<ol>{contents}</ol></nav>",
+        ]
+        for n, indicator in enumerate(b.indicators, 1):
+            parts += _section(b, n, indicator, set(chosen))
+        parts += _municipalities(b, set(chosen))
+        parts.append(
+            "<p class='small'>"
+            + _e(_("Generated by kommuneintegration {version}.").format(version=__version__))
+            + " "
+            + _e(_("Sources:"))
+            + " "
+            + _e("; ".join(d.citation() for d in b.sources))
+            + "</p>"
+        )
+        parts.append(f"<script>{_SCRIPT}</script></body></html>\n")
+        return "\n".join(parts)
