@@ -236,3 +236,51 @@ def test_every_field_of_a_row_is_documented():
     docs = (DATA.parents[2] / "docs" / "barometer.md").read_text("utf-8")
     missing = [f for f in JSON_ROW_FIELDS if f"`{f}`" not in docs]
     assert missing == []
+
+
+@pytest.mark.installed_plugins
+def test_a_plugin_city_sees_its_barometer_beside_its_own_targets(fetched, tmp_path):
+    from kommuneintegration.barometer.indicators import EMPLOYMENT_GAP, EMPLOYMENT_RATE
+    from kommuneintegration.plugins import get_host
+
+    # The national plugin's 1.1 and 1.2 carry the barometer's ids: city, country and peers
+    # line up on one indicator.
+    national = get_host().registry().strategies["000"][0]
+    ids = {i.id: i.catalogue for i in national.indicators}
+    assert ids["barometer-1-1"] == EMPLOYMENT_GAP.id
+    assert ids["barometer-1-2"] == EMPLOYMENT_RATE.id
+
+    code, out, err = run("compare", "-m", "851", "-f", "json")
+    assert code == 0, err
+    rows = {(r["indicator"], r["group"]): r for r in json.loads(out)["barometer"]}
+    rate = rows[("employment-rate", "non-western")]
+    assert rate["municipality"] == "851"
+    assert rate["value"] == pytest.approx(round(combined("851", 2024), 1))
+    # Aalborg's own target on its employment-rate indicator stands beside it ...
+    assert {
+        "strategy": "aalborg-2023",
+        "target": "g1-employment-raised",
+    } in rate["targets"]
+    # ... and the barometer's own published national figure (1.2: 60 % in 2020)
+    (published,) = rate["national"]
+    assert (published["value"], published["year"], published["age_band"]) == (60, 2020, "25-64")
+
+    danish = run("compare", "-m", "851", "--lang", "da")[1]
+    assert "Integrationsbarometeret ud fra Danmarks Statistiks tal" in danish
+    assert "eget mål g1-employment-raised" in danish
+    page = tmp_path / "r.html"
+    assert run("report", "-m", "851", "--out", str(page), "--lang", "en")[0] == 0
+    assert "Integrationsbarometer from Statistics Denmark" in page.read_text("utf-8")
+    bare = json.loads(run("compare", "-m", "851", "-f", "json", "--no-statbank")[1])
+    assert bare["barometer"] == []
+
+
+@pytest.mark.installed_plugins
+def test_long_series_are_summarised_in_text_with_a_count(fetched):
+    out = run("evaluate", "-m", "851")[1]
+    progress = next(line for line in out.splitlines() if "progress:" in line)
+    assert "…" in out
+    # RAS200's 17 years (2008-2024) are its first figure, its last two and their number
+    assert "(17 figures)" in out
+    assert "(2008) → …" in out.replace("\n      ", " ")
+    assert progress

@@ -249,6 +249,7 @@ def check_shape(data):
         "goal_movements",
         "disagreements",
         "context",
+        "barometer",
         "themes",
     }
     assert data["schema_version"] == 1

@@ -129,6 +129,7 @@ def _compare(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: Tex
         themes=args.theme,
         extra_observations=_load_observations(args, host),
         fetched=_cached(args, registry),
+        barometer_inputs=_barometer_inputs(registry, args),
     )
     _emit(args, "comparison", result, out)
     return 1 if getattr(args, "rejected_rows", 0) else 0
@@ -179,6 +180,7 @@ def _report(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: Text
         municipalities=args.municipality,
         extra_observations=_load_observations(args, host),
         fetched=_cached(args, registry),
+        barometer_inputs=_barometer_inputs(registry, args),
     )
     _emit(args, "report", result, out)
     return 1 if getattr(args, "rejected_rows", 0) else 0
@@ -217,13 +219,25 @@ def _barometer_codes(args: argparse.Namespace, registry: Registry) -> list[str] 
     return cities
 
 
-def _barometer_inputs(registry: Registry) -> Any:
-    """The cache's figures for the barometer; a clear line when it holds none."""
+def _barometer_inputs(registry: Registry, args: argparse.Namespace | None = None) -> Any:
+    """The cache's figures for the barometer. For barometer and report --all (no ``args``) a
+    clear error when it holds none; beside compare and report, ``None`` then, or with
+    --no-statbank."""
     from kommuneintegration.barometer import load_inputs
-    from kommuneintegration.statbank.cache import Cache
+    from kommuneintegration.statbank.cache import Cache, CacheError
 
+    beside = args is not None
+    if beside and getattr(args, "no_statbank", False):
+        return None
     cache = Cache()
-    inputs = load_inputs(cache, registry.country_groups)
+    try:
+        inputs = load_inputs(cache, registry.country_groups)
+    except CacheError:
+        if beside:
+            return None  # _cached has said so
+        raise
+    if beside:
+        return None if inputs.empty else inputs
     if inputs.set_aside:
         _warn(
             _(
@@ -320,7 +334,8 @@ def _cached(args: argparse.Namespace, registry: Registry) -> Any:
     from kommuneintegration.statbank.cache import CacheError
 
     try:
-        fetched = cached(registry)
+        # compare and report show the panel's latest figures; evaluate does not use it
+        fetched = cached(registry, panel="latest")
     except CacheError as exc:
         _warn(str(exc) + "; " + _("Statistics Denmark's figures are left out"))
         return None

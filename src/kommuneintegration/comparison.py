@@ -24,6 +24,7 @@ from typing import Any, Final
 
 import attrs
 
+from kommuneintegration.barometer import BarometerRow, Inputs
 from kommuneintegration.catalogue import CatalogueIndicator, Topic, catalogue, topics
 from kommuneintegration.derive import (
     REFERENCE_GROUP,
@@ -38,6 +39,7 @@ from kommuneintegration.errors import UnknownThemeError
 from kommuneintegration.evaluation import TargetEvaluation, evaluate_all, merge_observations
 from kommuneintegration.i18n import _, language, pick, pinned
 from kommuneintegration.models import Indicator, Municipality, Observation, Strategy, ThemeStatus
+from kommuneintegration.municipalities import COUNTRY
 from kommuneintegration.registry import Registry
 from kommuneintegration.series import SeriesKey, by_series
 from kommuneintegration.statbank import Fetched, city_bands
@@ -50,11 +52,13 @@ __all__ = [
     "FIGURE_FIELDS",
     "ROW_FIELDS",
     "SCHEMA_VERSION",
+    "BarometerBeside",
     "CatalogueComparison",
     "Comparison",
     "Document",
     "GroupView",
     "IndicatorEntry",
+    "PublishedFigure",
     "SeriesView",
     "ShortfallSeries",
     "ThemeCoverage",
@@ -224,6 +228,29 @@ class ShortfallSeries:
 
 
 @attrs.frozen
+class PublishedFigure:
+    """The Integrationsbarometer's own figure for the whole country, as the national plugin
+    carries it (its 1.1 and 1.2 share the barometer's catalogue ids)."""
+
+    label: str
+    value: float
+    unit: str
+    year: int | None
+    age_band: str | None
+    source: str
+
+
+@attrs.frozen
+class BarometerBeside:
+    """A compared city's barometer figure beside its own targets on the same catalogue
+    indicator and the barometer's published national figure."""
+
+    row: BarometerRow
+    targets: tuple[TargetEvaluation, ...]
+    national: tuple[PublishedFigure, ...]
+
+
+@attrs.frozen
 class Comparison:
     """The whole side-by-side view, resolved; render it with :mod:`kommuneintegration.render`.
 
@@ -247,6 +274,10 @@ class Comparison:
     series: tuple[SeriesView, ...] = ()
     #: Level targets against what was reached, by city, document and indicator.
     shortfalls: tuple[ShortfallSeries, ...] = ()
+    #: Each compared city's barometer from the Statbank cache (see kommuneintegration.barometer),
+    #: beside its own targets; and how many of the 98 municipalities its ranks rest on.
+    barometer: tuple[BarometerBeside, ...] = ()
+    barometer_covered: int = 0
 
     def strategies(self, code: str) -> tuple[Strategy, ...]:
         return tuple(d.strategy for d in self.documents if d.municipality.code == code)
@@ -617,6 +648,7 @@ def compare(
     extra_observations: Mapping[str, Sequence[Observation]] | None = None,
     as_of: int | None = None,
     fetched: Fetched | None = None,
+    barometer_inputs: Inputs | None = None,
 ) -> Comparison:
     """Compare the loaded cities (all, or those named by code or name), optionally on some themes.
 
@@ -624,6 +656,8 @@ def compare(
     the plugins' indicators' figures are used by the evaluation, each in a series of
     its own, and the panel puts each city beside the whole country and its
     kommunegruppe. They are not lined up in the document figures' rows.
+    ``barometer_inputs`` (:func:`kommuneintegration.barometer.load_inputs`) adds each
+    city's barometer, beside its own targets on the same indicator.
 
     Everything is in the output language (:func:`kommuneintegration.i18n.language`),
     the plugins' prose too where they translate it.
@@ -720,7 +754,54 @@ def compare(
         context=tuple(context),
         series=_series_views(docs),
         shortfalls=_shortfall_series(docs, derived),
+        **_barometer_beside(registry, cities, evaluations, barometer_inputs),
     )
+
+
+def _barometer_beside(
+    registry: Registry,
+    cities: Sequence[Municipality],
+    evaluations: Sequence[TargetEvaluation],
+    inputs: Inputs | None,
+) -> dict[str, Any]:
+    codes = [m.code for m in cities if m.code != COUNTRY]
+    if inputs is None or inputs.empty or not codes:
+        return {}
+    from kommuneintegration.barometer import barometer
+
+    result = barometer(codes, inputs=inputs)
+    national: dict[str, list[PublishedFigure]] = {}
+    for strategy in registry.strategies.get(COUNTRY, ()):
+        for indicator in strategy.indicators:
+            points = [o for o in strategy.observations_of(indicator.id) if o.year is not None]
+            if indicator.catalogue is None or not points:
+                continue
+            latest = max(points, key=lambda o: o.year or 0)
+            cited = latest.provenance.cited
+            national.setdefault(indicator.catalogue, []).append(
+                PublishedFigure(
+                    label=pick(indicator.label, indicator.label_en or indicator.label),
+                    value=latest.value,
+                    unit=latest.unit,
+                    year=latest.year,
+                    age_band=str(indicator.age_band) if indicator.age_band else None,
+                    source=cited.citation() if cited else latest.provenance.document,
+                )
+            )
+    beside = []
+    for row in result.rows:
+        targets = tuple(
+            e
+            for e in evaluations
+            if e.municipality.code == row.municipality
+            and e.target.indicator
+            and e.strategy.indicator(e.target.indicator).catalogue == row.indicator.id
+        )
+        national_figures = national.get(row.indicator.id, ())
+        if row.indicator.group != "non-western":
+            national_figures = ()
+        beside.append(BarometerBeside(row, targets, tuple(national_figures)))
+    return {"barometer": tuple(beside), "barometer_covered": result.covered}
 
 
 def _series_views(docs: Iterable[Document]) -> tuple[SeriesView, ...]:

@@ -28,7 +28,7 @@ from typing import Final
 
 import attrs
 
-from kommuneintegration.i18n import _, format_number
+from kommuneintegration.i18n import _, format_number, ngettext
 from kommuneintegration.models import (
     Comparator,
     Indicator,
@@ -155,9 +155,18 @@ def figure(value: float, unit: str) -> str:
     return format_value(value, unit, words=True)
 
 
+#: A series of more figures than this is summarised: its first, then its last two, and a count.
+TRAIL_POINTS: Final = 4
+
+
 def trail(points: Sequence[Observation]) -> str:
-    """ "4,3 % (2018) → 5,4 % (2021)": figures with their units and years."""
-    return " → ".join(f"{figure(o.value, o.unit)} ({o.year})" for o in points)
+    """ "4,3 % (2018) → 5,4 % (2021)": figures with their units and years; a long series (a
+    Statbank table's 17 years) as its first figure, "…", its last two and how many there are."""
+    shown = [f"{figure(o.value, o.unit)} ({o.year})" for o in points]
+    if len(shown) <= TRAIL_POINTS:
+        return " → ".join(shown)
+    count = ngettext("{n} figure", "{n} figures", len(shown)).format(n=len(shown))
+    return " → ".join([shown[0], "…", *shown[-2:]]) + f" ({count})"
 
 
 def met(value: float, goal: float, comparator: Comparator | None) -> bool:

@@ -34,7 +34,10 @@ __all__ = [
     "barometer_to_json",
     "barometer_to_markdown",
     "barometer_to_text",
+    "movement_text",
+    "rank_text",
     "row_record",
+    "value_text",
 ]
 
 #: The barometer's JSON version: a new key is a minor change, a changed one a major.
@@ -100,20 +103,20 @@ def row_record(row: BarometerRow) -> dict[str, Any]:
     }
 
 
-def _value(value: float | None, unit: str) -> str:
+def value_text(value: float | None, unit: str) -> str:
     """One decimal, as Statistics Denmark prints its rates: "54,0 %", not "54 %"."""
     if value is None:
         return "–"
     return f"{format_number(value, decimals=1)} {unit_symbol(unit)}".strip()
 
 
-def _movement(row: BarometerRow) -> str:
+def movement_text(row: BarometerRow) -> str:
     if row.movement is not None:
         return movement_label(row.movement)
     return "–"
 
 
-def _rank(row: BarometerRow) -> str:
+def rank_text(row: BarometerRow) -> str:
     if row.small:
         return _("few")
     if row.rank is None:
@@ -202,8 +205,8 @@ def _table_lines(b: Barometer, indicator: BarometerIndicator, number: int) -> li
                 who + mark,
                 _number(row.value),
                 _number(row.baseline_value),
-                _movement(row),
-                _rank(row),
+                movement_text(row),
+                rank_text(row),
                 median,
             ]
         )
@@ -235,7 +238,7 @@ def _peer_lines(b: Barometer) -> list[str]:
                 [
                     f"{b.name(peer.code)} ({peer.code})",
                     format_number(ch.population) if ch.population is not None else "–",
-                    _value(ch.non_western_share, "percent"),
+                    value_text(ch.non_western_share, "percent"),
                     KOMMUNEGRUPPER[ch.kommunegruppe],
                     format_number(peer.distance, decimals=2),
                 ]
@@ -325,13 +328,13 @@ def barometer_to_markdown(b: Barometer) -> str:
             for row in rows:
                 cells = [
                     f"{row.name} ({row.municipality})",
-                    _value(row.value, indicator.unit),
+                    value_text(row.value, indicator.unit),
                     str(row.year or "–"),
-                    f"{_value(row.baseline_value, indicator.unit)} ({row.baseline_year or '–'})",
-                    _movement(row),
-                    _value(row.country_value, indicator.unit),
-                    f"{_value(row.group_median, indicator.unit)} ({row.group_n})",
-                    _rank(row),
+                    f"{value_text(row.baseline_value, indicator.unit)} ({row.baseline_year or '–'})",
+                    movement_text(row),
+                    value_text(row.country_value, indicator.unit),
+                    f"{value_text(row.group_median, indicator.unit)} ({row.group_n})",
+                    rank_text(row),
                     ", ".join(p.name for p in row.peers),
                 ]
                 out.append("| " + " | ".join(_md(c) for c in cells) + " |")

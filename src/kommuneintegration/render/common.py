@@ -17,7 +17,7 @@ from kommuneintegration.units import format_value, unit_symbol
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from kommuneintegration.comparison import Comparison, IndicatorEntry
+    from kommuneintegration.comparison import BarometerBeside, Comparison, IndicatorEntry
     from kommuneintegration.derive import NotDerived
     from kommuneintegration.evaluation import TargetEvaluation
     from kommuneintegration.models import Target
@@ -116,6 +116,57 @@ def not_derived_who(n: NotDerived, c: Comparison) -> str:
     """Whose figure was not derived: "København, indvandrere og efterkommere ... 2021"."""
     who = f"{c.name(n.municipality)}, {c.group_label(n.group)}"
     return who + (f" {n.year}" if n.year is not None else "")
+
+
+def barometer_headings() -> list[str]:
+    """The headings of a city's barometer beside its targets, as every format writes them."""
+    return [
+        _("Municipality"),
+        _("Indicator"),
+        _("Value"),
+        _("Baseline"),
+        _("movement"),
+        _("whole country"),
+        _("group median (n)"),
+        _("rank"),
+    ]
+
+
+def barometer_cells(b: BarometerBeside) -> list[str]:
+    """One row of a city's barometer, its cells in :func:`barometer_headings`' order."""
+    from kommuneintegration.render.barometer import movement_text, rank_text, value_text
+
+    r, unit = b.row, b.row.indicator.unit
+    return [
+        f"{r.name} ({r.municipality})",
+        r.indicator.shown_label(),
+        f"{value_text(r.value, unit)} ({r.year or '–'})",
+        f"{value_text(r.baseline_value, unit)} ({r.baseline_year or '–'})",
+        movement_text(r),
+        value_text(r.country_value, unit),
+        f"{value_text(r.group_median, unit)} ({r.group_n})",
+        rank_text(r),
+    ]
+
+
+def barometer_beside(b: BarometerBeside) -> list[str]:
+    """What stands beside a barometer figure: the city's own targets on the same indicator,
+    the barometer's published national figure, and the row's note."""
+    lines = [
+        _("own target {target} ({document}): {status}").format(
+            target=e.target.id, document=e.strategy.title, status=e.evaluation.status.display
+        )
+        for e in b.targets
+    ]
+    lines += [
+        _(
+            "the Integrationsbarometer's own figure for the whole country: {label}, {value} ({year})"
+        ).format(label=f.label, value=format_value(f.value, f.unit), year=f.year or "–")
+        for f in b.national
+    ]
+    if b.row.note:
+        lines.append(b.row.note)
+    return lines
 
 
 def context_headings() -> list[str]:

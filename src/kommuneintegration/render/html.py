@@ -19,6 +19,9 @@ from kommuneintegration.derive import kind_label
 from kommuneintegration.i18n import _, format_number, language, pick, pinned
 from kommuneintegration.models import TargetKind
 from kommuneintegration.render.common import (
+    barometer_beside,
+    barometer_cells,
+    barometer_headings,
     context_headings,
     context_row,
     distance_lines,
@@ -567,6 +570,34 @@ def _context(c: Comparison) -> list[str]:
     return parts
 
 
+def _barometer(c: Comparison) -> list[str]:
+    """Each city's barometer beside its own targets and the barometer's national figure."""
+    if not c.barometer:
+        return []
+    title = _("Integrationsbarometer from Statistics Denmark's figures")
+    intro = _(
+        "{covered} of the 98 municipalities have figures in the cache; kommuneintegration "
+        "barometer shows the peers, docs/barometer.md how each figure differs from the "
+        "barometer's own."
+    ).format(covered=c.barometer_covered)
+    parts = [
+        f"<h2>{_e(title)}</h2><p class='small'>{_e(intro)}</p>",
+        "<table><tr>" + "".join(f"<th>{_e(h)}</th>" for h in barometer_headings()) + "</tr>",
+    ]
+    for b in c.barometer:
+        who, label, *numbers = barometer_cells(b)
+        beside = "".join(
+            f"<br><span class='small'>{_e(line)}</span>" for line in barometer_beside(b)
+        )
+        parts.append(
+            f"<tr><td>{_e(who)}</td><td>{_e(label)}{beside}</td>"
+            + "".join(f"<td class='num'>{_e(cell)}</td>" for cell in numbers)
+            + "</tr>"
+        )
+    parts.append("</table>")
+    return parts
+
+
 def _disagreements(c: Comparison) -> list[str]:
     if not c.disagreements:
         return []
@@ -592,6 +623,7 @@ _SECTIONS: Final[tuple[Callable[[Comparison], list[str]], ...]] = (
     _evaluations,
     _derived,
     _context,
+    _barometer,
     _disagreements,
 )
 

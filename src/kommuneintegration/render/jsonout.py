@@ -11,6 +11,7 @@ from kommuneintegration.comparison import ROW_FIELDS, SCHEMA_VERSION, figure_rec
 from kommuneintegration.derive import DerivedFigure, NotDerived
 from kommuneintegration.evaluation import GoalMovement, goal_movements
 from kommuneintegration.i18n import pinned
+from kommuneintegration.render.barometer import row_record
 from kommuneintegration.rules import methods_disagree
 
 if TYPE_CHECKING:
@@ -221,6 +222,24 @@ def comparison_to_dict(c: Comparison) -> dict[str, Any]:
                 "note": r.note or None,
             }
             for r in c.context
+        ],
+        "barometer": [
+            {
+                **row_record(b.row),
+                "targets": [{"strategy": e.strategy.id, "target": e.target.id} for e in b.targets],
+                "national": [
+                    {
+                        "label": f.label,
+                        "value": f.value,
+                        "unit": f.unit,
+                        "year": f.year,
+                        "age_band": f.age_band,
+                        "source": f.source,
+                    }
+                    for f in b.national
+                ],
+            }
+            for b in c.barometer
         ],
         "disagreements": [
             {

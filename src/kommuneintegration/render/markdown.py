@@ -7,6 +7,9 @@ from typing import TYPE_CHECKING, Final
 
 from kommuneintegration.i18n import _, pick, pinned
 from kommuneintegration.render.common import (
+    barometer_beside,
+    barometer_cells,
+    barometer_headings,
     context_headings,
     context_row,
     distance_lines,
@@ -112,6 +115,23 @@ def comparison_to_markdown(c: Comparison) -> str:
             "|---|---|---|---|---|---|---|---|",
         ]
         lines += [_row(*map(_cell, context_row(ctx, c, missing="-"))) for ctx in c.context]
+    if c.barometer:
+        lines += [
+            "",
+            "## " + _("Integrationsbarometer from Statistics Denmark's figures"),
+            "",
+            _row(*barometer_headings()),
+            "|" + "---|" * len(barometer_headings()),
+        ]
+        for b in c.barometer:
+            lines.append(_row(*map(_cell, barometer_cells(b))))
+        beside = [(b, line) for b in c.barometer for line in barometer_beside(b)]
+        if beside:
+            lines.append("")
+            lines += [
+                f"- {_cell(b.row.name)}, {_cell(b.row.indicator.shown_label())}: {_cell(line)}"
+                for b, line in beside
+            ]
     if c.disagreements:
         lines += ["", "## " + _("Figures that disagree"), ""]
         lines += [

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Final
 from kommuneintegration import __version__
 from kommuneintegration.i18n import _, use_language
 from kommuneintegration.municipalities import KOMMUNEGRUPPER
-from kommuneintegration.render.barometer import _movement, _rank, _value
+from kommuneintegration.render.barometer import movement_text, rank_text, value_text
 from kommuneintegration.render.page import CSS
 from kommuneintegration.render.svg import GROUP_COLOURS, Dot, dot_plot
 from kommuneintegration.units import unit_symbol
@@ -87,7 +87,7 @@ def _section(
         Dot(
             row=r.kommunegruppe - 1,
             value=r.value,
-            text=f"{r.name} ({r.municipality}): {_value(r.value, indicator.unit)}"
+            text=f"{r.name} ({r.municipality}): {value_text(r.value, indicator.unit)}"
             + (f", {rank_word} {r.rank}/{r.ranked_n}" if r.rank else ""),
             href=f"#k{r.municipality}",
             highlight=r.municipality in chosen,
@@ -100,7 +100,7 @@ def _section(
     svg = dot_plot(
         dots,
         rows=[KOMMUNEGRUPPER[g] for g in sorted(KOMMUNEGRUPPER)],
-        reference=(f"{whole_country} {_value(country, indicator.unit)}", country)
+        reference=(f"{whole_country} {value_text(country, indicator.unit)}", country)
         if country is not None
         else None,
         axis_label=f"{unit}, {year}",
@@ -124,12 +124,14 @@ def _section(
             f"<tr{css}>"
             + _cell(f"{r.name} ({r.municipality})", r.name)
             + _cell(r.kommunegruppe_name, r.kommunegruppe)
-            + _cell(_value(r.value, indicator.unit), r.value, num=True)
-            + _cell(_value(r.baseline_value, indicator.unit), r.baseline_value, num=True)
-            + _cell(_movement(r), r.movement or "")
-            + _cell(_rank(r), r.rank, num=True)
+            + _cell(value_text(r.value, indicator.unit), r.value, num=True)
+            + _cell(value_text(r.baseline_value, indicator.unit), r.baseline_value, num=True)
+            + _cell(movement_text(r), r.movement or "")
+            + _cell(rank_text(r), r.rank, num=True)
             + _cell(
-                f"{_value(r.group_median, indicator.unit)} ({r.group_n})", r.group_median, num=True
+                f"{value_text(r.group_median, indicator.unit)} ({r.group_n})",
+                r.group_median,
+                num=True,
             )
             + "</tr>"
         )
@@ -163,7 +165,7 @@ def _municipalities(b: Barometer, chosen: set[str]) -> list[str]:
         for indicator in b.indicators:
             found = mine.get(indicator.key)
             text = (
-                f"{_value(found.value, indicator.unit)} · {_movement(found)} · {_rank(found)}"
+                f"{value_text(found.value, indicator.unit)} · {movement_text(found)} · {rank_text(found)}"
                 if found
                 else "–"
             )

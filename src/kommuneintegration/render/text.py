@@ -11,6 +11,9 @@ from kommuneintegration.i18n import _, ngettext, pick, pinned
 from kommuneintegration.models import ThemeStatus
 from kommuneintegration.municipalities import official_municipalities
 from kommuneintegration.render.common import (
+    barometer_beside,
+    barometer_cells,
+    barometer_headings,
     context_cells,
     date_text,
     distance_lines,
@@ -277,6 +280,35 @@ def _summary(rows: Sequence[TargetEvaluation]) -> list[str]:
     return _wrap(f"{total}: " + ", ".join(f"{n} {label}" for label, n in counts.items()), 2)
 
 
+def _barometer(c: Comparison) -> list[str]:
+    """Each city's barometer (value, baseline, movement, country, median, rank) beside its
+    own targets on the same indicator and the barometer's own national figure."""
+    if not c.barometer:
+        return []
+    lines = _heading(_("Integrationsbarometer from Statistics Denmark's figures"))
+    lines += _wrap(
+        _(
+            "{covered} of the 98 municipalities have figures in the cache; kommuneintegration "
+            "barometer shows the peers, docs/barometer.md how each figure differs from the "
+            "barometer's own."
+        ).format(covered=c.barometer_covered),
+        2,
+    )
+    heads = barometer_headings()
+    for b in c.barometer:
+        who, label, value, base, movement, country, median, rank = barometer_cells(b)
+        lines += ["", *_wrap(f"{who}: {label}", 4, "  ")]
+        lines += _wrap(
+            f"{value}; {heads[3].lower()} {base}; {heads[4]} {movement}; {heads[5]} {country}; "
+            f"{heads[6]} {median}; {heads[7]} {rank}",
+            6,
+            "    ",
+        )
+        for line in barometer_beside(b):
+            lines += _wrap(line, 6, "    - ")
+    return lines
+
+
 @pinned
 def comparison_to_text(c: Comparison) -> str:
     names = ", ".join(f"{m.name} ({m.code})" for m in c.municipalities)
@@ -289,6 +321,7 @@ def comparison_to_text(c: Comparison) -> str:
     if not c.indicators:
         lines += _wrap(_("No figures for the chosen themes and municipalities."), 2)
     lines += _context(c)
+    lines += _barometer(c)
     if c.disagreements:
         lines += _heading(_("Figures that disagree"))
         for d in c.disagreements:

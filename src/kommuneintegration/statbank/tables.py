@@ -18,6 +18,7 @@ every cell that BULK leaves out read as the table's ``suppressedDataValue``
 
 from __future__ import annotations
 
+import functools
 import itertools
 import math
 import re
@@ -155,8 +156,7 @@ class Table:
         """The library's age band of one of the table's age codes (``None`` for all ages)."""
         if code in ("IALT", "TOT", ""):
             return None
-        back = {v: k for k, v in self.age_codes.items()}
-        return AgeBand.parse(back.get(code, code))
+        return _band(tuple(self.age_codes.items()), code)
 
     def query(
         self,
@@ -222,6 +222,14 @@ class Table:
                     _why_empty(self, info, variable, areas, set(chosen_values))
                 )
         return wanted
+
+
+@functools.lru_cache(maxsize=1024)
+def _band(age_codes: tuple[tuple[str, str], ...], code: str) -> AgeBand:
+    """Parsed once per table and code: a panel of all 98 municipalities has tens of
+    thousands of cells and a few dozen age codes."""
+    back = {v: k for k, v in age_codes}
+    return AgeBand.parse(back.get(code, code))
 
 
 def _total_or_empty(info: TableInfo, variable: str) -> list[str]:
