@@ -104,7 +104,11 @@ def main() -> int:
             )
         with path.with_suffix(".mo").open("wb") as f:  # what the library reads at run time
             write_mo(f, catalog)
-        missing = [m.id for m in catalog if m.id and not m.string]
+        missing = [
+            m.id
+            for m in catalog
+            if m.id and (not all(m.string) if isinstance(m.string, tuple) else not m.string)
+        ]
         print(f"{path.relative_to(ROOT)}: {len(catalog)} messages, {len(missing)} untranslated")
     return 0
 

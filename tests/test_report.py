@@ -86,3 +86,21 @@ def test_the_report_opens_with_a_summary_and_contents():
     assert "<a href='#s1'>Målgrupper" in page
     assert "<html lang='da'>" in page
     assert page.count("<h2 id='s") == page.count("<li><a href='#s")
+
+
+@pytest.mark.installed_plugins
+def test_long_lists_show_twenty_and_say_how_many_more():
+    import attrs
+
+    from kommuneintegration.comparison import compare
+    from kommuneintegration.plugins import get_host
+    from kommuneintegration.render.html import comparison_to_html
+
+    c = compare(get_host().registry())
+    (one,) = c.not_derived
+    many = attrs.evolve(c, not_derived=tuple(attrs.evolve(one, year=y) for y in range(1990, 2020)))
+    page = comparison_to_html(many)
+    start = page.index("<h3>Not derived</h3>")
+    listed = page[start : page.index("</ul>", start)]
+    assert listed.count("<li>") == 20
+    assert "and 10 more; every one is in kommuneintegration compare -f json" in listed

@@ -35,6 +35,7 @@ __all__ = [
     "barometer_to_markdown",
     "barometer_to_text",
     "movement_text",
+    "number_text",
     "rank_text",
     "row_record",
     "value_text",
@@ -168,7 +169,7 @@ def _columns(rows: Sequence[Sequence[str]], right: Sequence[bool], indent: int =
     return lines
 
 
-def _number(value: float | None) -> str:
+def number_text(value: float | None) -> str:
     return format_number(value, decimals=1) if value is not None else "–"
 
 
@@ -189,13 +190,15 @@ def _table_lines(b: Barometer, indicator: BarometerIndicator, number: int) -> li
             _("rank"),
             _("group median (n)"),
         ],
-        [_("the whole country"), _number(rows[0].country_value), "", "", "", ""],
+        [_("the whole country"), number_text(rows[0].country_value), "", "", "", ""],
     ]
     notes: dict[str, int] = {}
     for row in rows:
         who = f"{row.name} ({row.municipality})"
         median = (
-            f"{_number(row.group_median)} ({row.group_n})" if row.group_median is not None else "–"
+            f"{number_text(row.group_median)} ({row.group_n})"
+            if row.group_median is not None
+            else "–"
         )
         mark = ""
         if row.note:
@@ -203,8 +206,8 @@ def _table_lines(b: Barometer, indicator: BarometerIndicator, number: int) -> li
         table.append(
             [
                 who + mark,
-                _number(row.value),
-                _number(row.baseline_value),
+                number_text(row.value),
+                number_text(row.baseline_value),
                 movement_text(row),
                 rank_text(row),
                 median,

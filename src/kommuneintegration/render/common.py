@@ -25,7 +25,9 @@ if TYPE_CHECKING:
     from kommuneintegration.statbank.context import ContextRow
 
 __all__ = [
+    "LIST_LIMIT",
     "SUMMARY_THRESHOLD",
+    "capped",
     "context_cells",
     "context_headings",
     "context_row",
@@ -134,17 +136,18 @@ def barometer_headings() -> list[str]:
 
 def barometer_cells(b: BarometerBeside) -> list[str]:
     """One row of a city's barometer, its cells in :func:`barometer_headings`' order."""
-    from kommuneintegration.render.barometer import movement_text, rank_text, value_text
+    from kommuneintegration.render.barometer import movement_text, number_text, rank_text
 
-    r, unit = b.row, b.row.indicator.unit
+    r = b.row
+    unit = unit_symbol(r.indicator.unit, words=True)
     return [
         f"{r.name} ({r.municipality})",
-        r.indicator.shown_label(),
-        f"{value_text(r.value, unit)} ({r.year or '–'})",
-        f"{value_text(r.baseline_value, unit)} ({r.baseline_year or '–'})",
+        f"{r.indicator.shown_label()} ({unit})",
+        f"{number_text(r.value)} ({r.year or '–'})",
+        f"{number_text(r.baseline_value)} ({r.baseline_year or '–'})",
         movement_text(r),
-        value_text(r.country_value, unit),
-        f"{value_text(r.group_median, unit)} ({r.group_n})",
+        number_text(r.country_value),
+        f"{number_text(r.group_median)} ({r.group_n})",
         rank_text(r),
     ]
 
@@ -211,6 +214,22 @@ def context_cells(row: ContextRow) -> tuple[str, str, str]:
 
 #: A catalogue row or a list with more figures than this shows the latest of each series.
 SUMMARY_THRESHOLD: Final = 40
+#: A list of disagreements or of figures not derived shows this many, then how many more.
+LIST_LIMIT: Final = 20
+
+T = TypeVar("T")
+
+
+def capped(items: Sequence[T], limit: int = LIST_LIMIT) -> tuple[Sequence[T], str]:
+    """The first ``limit`` items, and a line saying how many more there are (or "")."""
+    if len(items) <= limit:
+        return items, ""
+    more = len(items) - limit
+    return items[:limit], ngettext(
+        "… and {n} more; every one is in kommuneintegration compare -f json",
+        "… and {n} more; every one is in kommuneintegration compare -f json",
+        more,
+    ).format(n=more)
 
 
 class _Dated(Protocol):

@@ -22,6 +22,7 @@ from kommuneintegration.render.common import (
     barometer_beside,
     barometer_cells,
     barometer_headings,
+    capped,
     context_headings,
     context_row,
     distance_lines,
@@ -537,13 +538,13 @@ def _derived(c: Comparison) -> list[str]:
         )
     parts.append("</table>")
     if c.not_derived:
+        not_derived, more = capped(c.not_derived)
         parts.append(
             "<h3>"
             + _("Not derived")
             + "</h3><ul>"
-            + "".join(
-                f"<li>{_e(not_derived_who(n, c))}: {_e(n.reason)}</li>" for n in c.not_derived
-            )
+            + "".join(f"<li>{_e(not_derived_who(n, c))}: {_e(n.reason)}</li>" for n in not_derived)
+            + (f"<li class='small'>{_e(more)}</li>" if more else "")
             + "</ul>"
         )
     return parts
@@ -586,14 +587,18 @@ def _barometer(c: Comparison) -> list[str]:
     ]
     for b in c.barometer:
         who, label, *numbers = barometer_cells(b)
-        beside = "".join(
-            f"<br><span class='small'>{_e(line)}</span>" for line in barometer_beside(b)
-        )
         parts.append(
-            f"<tr><td>{_e(who)}</td><td>{_e(label)}{beside}</td>"
+            f"<tr><td>{_e(who)}</td><td>{_e(label)}</td>"
             + "".join(f"<td class='num'>{_e(cell)}</td>" for cell in numbers)
             + "</tr>"
         )
+        beside = barometer_beside(b)
+        if beside:
+            parts.append(
+                "<tr><td></td><td colspan='7' class='small'>"
+                + "<br>".join(_e(line) for line in beside)
+                + "</td></tr>"
+            )
     parts.append("</table>")
     return parts
 
@@ -601,14 +606,16 @@ def _barometer(c: Comparison) -> list[str]:
 def _disagreements(c: Comparison) -> list[str]:
     if not c.disagreements:
         return []
+    disagreements, more = capped(c.disagreements)
     return [
         "<h2>"
         + _("Figures that disagree")
         + "</h2><ul>"
         + "".join(
             f"<li class='diff'>{_e(c.name(d.municipality))}: {_e(d.describe(c.group_label))}</li>"
-            for d in c.disagreements
+            for d in disagreements
         )
+        + (f"<li class='small'>{_e(more)}</li>" if more else "")
         + "</ul>"
     ]
 

@@ -14,6 +14,7 @@ from kommuneintegration.render.common import (
     barometer_beside,
     barometer_cells,
     barometer_headings,
+    capped,
     context_cells,
     date_text,
     distance_lines,
@@ -141,8 +142,11 @@ def _indicator_block(row: CatalogueComparison, c: Comparison) -> list[str]:
         lines += _wrap(f"{who}: {note}", 4, "  ‡ ")
     for note in row.differences:
         lines += _wrap(note, 4, "  - ")
-    for n in row.not_derived:
+    not_derived, more = capped(row.not_derived)
+    for n in not_derived:
         lines += _wrap(f"{not_derived_who(n, c)}: {n.reason}", 4, "  ! ")
+    if more:
+        lines += _wrap(more, 4, "  ")
     lines.append("  " + _("Sources:"))
     for source, number in sources.items():
         lines += _wrap(source, 9, f"  [{number}] ".ljust(9))
@@ -324,10 +328,13 @@ def comparison_to_text(c: Comparison) -> str:
     lines += _barometer(c)
     if c.disagreements:
         lines += _heading(_("Figures that disagree"))
-        for d in c.disagreements:
+        disagreements, more = capped(c.disagreements)
+        for d in disagreements:
             lines += _wrap(
                 f"{c.name(d.municipality)}, {d.strategy}: {d.describe(c.group_label)}", 4, "  ! "
             )
+        if more:
+            lines += _wrap(more, 4, "  ")
     lines += _heading(_("Evaluation (targets against observations)"))
     if c.evaluations:
         lines += _summary(c.evaluations)
