@@ -627,3 +627,145 @@ def test_the_help_is_in_the_language_asked_for(argv, words, capsys, monkeypatch)
     text = " ".join(capsys.readouterr().out.split())
     for expected in words:
         assert expected in text
+
+
+@pytest.mark.installed_plugins
+def test_a_comparison_is_written_in_the_language_it_was_made_in():
+    from kommuneintegration.comparison import compare
+    from kommuneintegration.plugins import get_host
+    from kommuneintegration.render.html import comparison_to_html
+    from kommuneintegration.render.jsonout import comparison_to_json
+    from kommuneintegration.render.markdown import comparison_to_markdown
+    from kommuneintegration.render.text import comparison_to_text
+
+    registry = get_host().registry()
+    with use_language("da"):
+        danish = compare(registry, municipalities=["851"])
+    assert danish.language == "da"
+    with use_language("en"):  # a notebook whose default is English renders it
+        text = comparison_to_text(danish)
+        markdown = comparison_to_markdown(danish)
+        page = comparison_to_html(danish)
+        data = json.loads(comparison_to_json(danish))
+        told = comparison_to_text(danish, lang="en")
+    assert "Indikatorer (tallene side om side)" in text
+    assert "Indicators (figures side by side)" not in text
+    assert "## Indikatorer" in markdown
+    assert "<html lang='da'" in page
+    assert {r["status_label"] for r in data["evaluations"]} <= {
+        "nået", "ikke nået", "på rette vej", "ikke på rette vej", "kan ikke vurderes",
+        "oplyst som nået", "reglen fejlede",
+    }  # fmt: skip
+    assert "Indicators (figures side by side)" in told  # unless told otherwise
+
+
+def _gettext_traps(source: str) -> list[str]:
+    """Where a module that imports ``_`` from the catalogue would lose it or hide a message:
+    a parameter, loop variable or assignment named ``_`` (it shadows gettext, so the
+    message is formatted by something else), and ``_("...")`` inside an f-string (Babel's
+    extraction does not see it, so the message never reaches the catalogue)."""
+    import ast
+
+    tree = ast.parse(source)
+    found = []
+    for node in ast.walk(tree):
+        if isinstance(node, ast.arg) and node.arg == "_":
+            found.append(f"line {node.lineno}: a parameter named _")
+        elif isinstance(node, ast.For | ast.comprehension):
+            targets = [node.target] if not isinstance(node.target, ast.Tuple) else node.target.elts
+            if isinstance(node, ast.For) and any(
+                isinstance(t, ast.Name) and t.id == "_" for t in targets
+            ):
+                found.append(f"line {node.lineno}: a loop variable named _")
+        elif isinstance(node, ast.Assign) and any(
+            isinstance(t, ast.Name) and t.id == "_" for t in node.targets
+        ):
+            found.append(f"line {node.lineno}: an assignment to _")
+        elif isinstance(node, ast.JoinedStr):
+            for inner in ast.walk(node):
+                if (
+                    isinstance(inner, ast.Call)
+                    and isinstance(inner.func, ast.Name)
+                    and inner.func.id in {"_", "ngettext", "pgettext"}
+                    and any(
+                        isinstance(a, ast.Constant) and isinstance(a.value, str) for a in inner.args
+                    )
+                ):
+                    found.append(f"line {inner.lineno}: a message looked up inside an f-string")
+    return found
+
+
+def test_no_module_hides_a_message_from_the_catalogue():
+    import kommuneintegration
+
+    root = Path(kommuneintegration.__file__).parent
+    problems = []
+    for path in sorted(root.rglob("*.py")):
+        source = path.read_text("utf-8")
+        if "from kommuneintegration.i18n import" not in source:
+            continue
+        problems += [f"{path.relative_to(root)}, {p}" for p in _gettext_traps(source)]
+    assert problems == []
+
+
+def test_the_trap_check_sees_each_trap():
+    assert _gettext_traps("def f(value, _):\n    pass\n")
+    assert _gettext_traps("for _ in range(3):\n    pass\n")
+    assert _gettext_traps("x = f\"{_('hidden')}\"\n")
+    assert _gettext_traps("y = _('seen')\n") == []
+    assert _gettext_traps('z = f"{_(label)}"\n') == []  # a marked message looked up by value
+
+
+def test_plugin_and_data_file_problems_are_in_the_output_language(tmp_path):
+    from kommuneintegration.datafile import load_strategy
+    from kommuneintegration.hookspecs import hookimpl
+    from kommuneintegration.models import Municipality
+    from kommuneintegration.plugins import PluginHost
+    from kommuneintegration.schema import DataFileError
+
+    class Nowhere:
+        @hookimpl
+        def municipality(self):
+            return Municipality("999", "Atlantis")
+
+    def problems(lang):
+        with use_language(lang):
+            host = PluginHost(load_entrypoints=False, strict=False)
+            host.register(Nowhere(), name="atlantis")
+            return [str(p) for p in host.registry().problems]
+
+    (danish,) = problems("da")
+    (english,) = problems("en")
+    assert "pluginet 'atlantis'" in danish
+    assert "er ikke en af Danmarks Statistiks 98 kommunekoder" in danish
+    assert "is not one of Statistics Denmark's 98" in english
+    bad = tmp_path / "bad.toml"
+    bad.write_text('id = "x"\ntitle = 5\n', encoding="utf-8")
+    with use_language("da"), pytest.raises(DataFileError) as caught:
+        load_strategy(bad)
+    assert "forventede tekst, fik int 5" in str(caught.value)
+    assert str(bad.name) in str(caught.value)
+
+
+@pytest.mark.parametrize(
+    ("argv", "danish", "english"),
+    [
+        (["new-plugin"], "følgende argumenter mangler: name, --code", "the following arguments are required"),
+        (["compare", "-f", "xyz"], "ugyldigt valg: 'xyz'", "invalid choice: 'xyz'"),
+        (["fetch", "--frob"], "ukendte argumenter: --frob", "unrecognized arguments: --frob"),
+        (["classify", "x.csv", "-o", "y.csv", "--chunk-rows", "0"], "skal være mellem 1 og", "must be between 1 and"),
+    ],
+)  # fmt: skip
+def test_argparse_complains_in_the_output_language(argv, danish, english, capsys):
+    import argparse
+
+    from kommuneintegration.cli import main
+
+    before = argparse.__dict__["_"]
+    for lang, words in (("da", danish), ("en", english)):
+        with pytest.raises(SystemExit):
+            main(["--lang", lang, *argv])
+        err = capsys.readouterr().err
+        assert words in err
+        assert ("fejl:" in err) == (lang == "da")
+    assert argparse.__dict__["_"] is before  # argparse is the program's own again

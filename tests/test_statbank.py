@@ -348,7 +348,24 @@ def test_the_same_works_offline_from_the_cache(stand_in):
     assert "Statistikbanken RAS200" in out
     code, _, err = run("fetch", "-m", "101", "--offline")
     assert code == 1
-    assert "--offline: the cache holds no answer" in err
+    # what is missing, and where the cache is and what it holds
+    assert "--offline: no answer for RAS200" in err
+    assert "statbank.sqlite holds 5 answers from http://127.0.0.1:" in err
+
+
+def test_no_network_says_whether_offline_would_help(monkeypatch, tmp_path):
+    monkeypatch.setenv("KOMMUNEINTEGRATION_STATBANK_URL", "http://127.0.0.1:9/v1")
+    monkeypatch.setenv("KOMMUNEINTEGRATION_CACHE_DIR", str(tmp_path / "empty"))
+    code, _out, err = run("fetch", "-m", "851")
+    assert code == 1
+    assert "cannot reach the Statbank at http://127.0.0.1:9/v1" in err
+    assert "holds no answers from http://127.0.0.1:9/v1 yet, so --offline cannot help" in err
+    assert str(tmp_path / "empty") in err
+    code, _out, err = run("compare", "-m", "851")
+    assert code == 0
+    assert "note: no figures from Statistics Denmark" in err
+    assert "kommuneintegration fetch gets them" in err
+    assert "note:" not in run("compare", "-m", "851", "--no-statbank")[2]
 
 
 @pytest.mark.installed_plugins

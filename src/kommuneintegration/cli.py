@@ -12,14 +12,15 @@ pint, numpy, pycountry nor any plugin.
 from __future__ import annotations
 
 import argparse
+import contextlib
 import sys
-from collections.abc import Callable, Iterable, Sequence
-from typing import TYPE_CHECKING, Any, TextIO
+from collections.abc import Callable, Iterable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, Final, TextIO
 
 from kommuneintegration import __version__
 from kommuneintegration.contain import watch_interrupts
 from kommuneintegration.errors import InputError, KommuneintegrationError
-from kommuneintegration.i18n import N_, _, format_number
+from kommuneintegration.i18n import N_, _, format_number, gettext, ngettext
 from kommuneintegration.limits import (
     DEFAULT_CHUNK_ROWS,
     MAX_CHUNK_ROWS,
@@ -44,9 +45,15 @@ def _chunk_rows(text: str) -> int:
     try:
         value = int(text)
     except ValueError:
-        raise argparse.ArgumentTypeError(f"expected a whole number, not {text!r}") from None
+        raise argparse.ArgumentTypeError(
+            _("expected a whole number, not {value}").format(value=repr(text))
+        ) from None
     if not 1 <= value <= MAX_CHUNK_ROWS:
-        raise argparse.ArgumentTypeError(f"must be between 1 and {MAX_CHUNK_ROWS:,}, not {value:,}")
+        raise argparse.ArgumentTypeError(
+            _("must be between 1 and {most}, not {value}").format(
+                most=format_number(MAX_CHUNK_ROWS), value=format_number(value)
+            )
+        )
     return value
 
 
@@ -61,6 +68,14 @@ def _warn(message: str) -> None:
     """A warning on stderr, with any terminal control characters shown escaped."""
     print(
         "kommuneintegration: " + _("warning: {message}").format(message=escape_controls(message)),
+        file=sys.stderr,
+    )
+
+
+def _note(message: str) -> None:
+    """A note on stderr: what the output leaves out, and how to get it."""
+    print(
+        "kommuneintegration: " + _("note: {message}").format(message=escape_controls(message)),
         file=sys.stderr,
     )
 
@@ -120,6 +135,16 @@ def _compare(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: Tex
 
     host, registry = _registry(hosts)
     if not registry.municipalities:
+        if registry.problems:
+            raise CommandError(
+                ngettext(
+                    "no municipality plugin was loaded: {n} plugin was left out for its "
+                    "problems (above); kommuneintegration plugins lists them",
+                    "no municipality plugin was loaded: {n} plugins were left out for their "
+                    "problems (above); kommuneintegration plugins lists them",
+                    len({p.plugin for p in registry.problems}),
+                ).format(n=len({p.plugin for p in registry.problems}))
+            )
         raise CommandError(
             _("no municipality plugins are installed; see README.md for the install command")
         )
@@ -256,6 +281,16 @@ def _barometer_inputs(registry: Registry, args: argparse.Namespace | None = None
 
 
 def _emit(args: argparse.Namespace, subject: str, value: Any, out: TextIO) -> None:
+    """Render ``value`` in the format asked for, then the notes of what it leaves out.
+
+    To standard output, or to ``--out`` atomically; the notes go to stderr.
+    """
+    _write(args, subject, value, out)
+    for message in getattr(args, "notes", []):
+        _note(message)
+
+
+def _write(args: argparse.Namespace, subject: str, value: Any, out: TextIO) -> None:
     """Render ``value`` in the format asked for: to standard output, or to ``--out`` atomically.
 
     A binary format (a workbook) goes only to a file; the table in render/formats.py
@@ -331,7 +366,7 @@ def _cached(args: argparse.Namespace, registry: Registry) -> Any:
     if getattr(args, "no_statbank", False):
         return None
     from kommuneintegration.statbank import cached
-    from kommuneintegration.statbank.cache import CacheError
+    from kommuneintegration.statbank.cache import Cache, CacheError
 
     try:
         # compare and report show the panel's latest figures; evaluate does not use it
@@ -346,7 +381,19 @@ def _cached(args: argparse.Namespace, registry: Registry) -> Any:
                 "kommuneintegration fetch --refresh asks for them again"
             ).format(n=fetched.set_aside)
         )
-    return None if fetched.empty else fetched
+    if fetched.empty:
+        from kommuneintegration.statbank.client import base_url, public_url
+
+        # said after the output, once the command has done its work
+        args.notes = [
+            *getattr(args, "notes", []),
+            _(
+                "no figures from Statistics Denmark: {state}; kommuneintegration fetch gets "
+                "them (--no-statbank leaves them out without this note)"
+            ).format(state=Cache().state(public_url(base_url()))),
+        ]
+        return None
+    return fetched
 
 
 def _fetch(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextIO) -> int:
@@ -507,6 +554,45 @@ def _localized(parser: argparse.ArgumentParser) -> argparse.ArgumentParser:
         elif isinstance(action, argparse._VersionAction):
             action.help = _("show the version and exit")
     return parser
+
+
+#: argparse's own complaints a user can meet, marked for the catalogue: argparse looks
+#: them up with gettext under these very ids, and :func:`_argparse_speaks` hands it ours.
+_ARGPARSE_MESSAGES: Final = (
+    N_("%(prog)s: error: %(message)s\n"),
+    N_("the following arguments are required: %s"),
+    N_("unrecognized arguments: %s"),
+    N_("invalid choice: %(value)r (choose from %(choices)s)"),
+    N_("argument %(argument_name)s: %(message)s"),
+    N_("expected one argument"),
+    N_("expected at least one argument"),
+    N_("expected at most one argument"),
+    N_("invalid %(type)s value: %(value)r"),
+    N_("ambiguous option: %(option)s could match %(matches)s"),
+    N_("not allowed with argument %s"),
+    N_("one of the arguments %s is required"),
+    N_("ignored explicit argument %r"),
+    N_("can't open '%(filename)s': %(error)s"),
+)
+
+
+def _argparse_plurals() -> str:
+    """argparse's plural message, marked for the catalogue (never called)."""
+    return ngettext("expected %s argument", "expected %s arguments", 2)
+
+
+@contextlib.contextmanager
+def _argparse_speaks() -> Iterator[None]:
+    """argparse's messages from the catalogue while the command line is parsed, then its
+    own again: the library does not change argparse for the program that imports it."""
+    old = argparse.__dict__.get("_"), argparse.__dict__.get("ngettext")
+    setattr(argparse, "_", gettext)  # noqa: B010
+    setattr(argparse, "ngettext", ngettext)  # noqa: B010
+    try:
+        yield
+    finally:
+        setattr(argparse, "_", old[0])  # noqa: B010
+        setattr(argparse, "ngettext", old[1])  # noqa: B010
 
 
 def _language_of(argv: Sequence[str] | None) -> str | None:
@@ -775,8 +861,9 @@ def main(
     except LanguageError:  # reported once the command line is parsed
         parsing = DEFAULT_LANGUAGE
     with use_language(parsing):
-        parser = build_parser()
-        args = parser.parse_args(argv)
+        parser = build_parser()  # argparse looks its titles up again: not in our catalogue
+        with _argparse_speaks():
+            args = parser.parse_args(argv)
     out = out if out is not None else sys.stdout
     if out is None:  # started with its standard output closed
         print(
@@ -799,7 +886,7 @@ def main(
             handler: Handler = args.handler
             return handler(args, hosts, out)
     except LanguageError as exc:
-        with use_language(parsing):
+        with use_language(parsing), _argparse_speaks():
             parser.error(str(exc))
     except KeyboardInterrupt:
         print("kommuneintegration: interrupted", file=sys.stderr)

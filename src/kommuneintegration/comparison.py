@@ -278,6 +278,9 @@ class Comparison:
     #: beside its own targets; and how many of the 98 municipalities its ranks rest on.
     barometer: tuple[BarometerBeside, ...] = ()
     barometer_covered: int = 0
+    #: The language it was compared in: its plugins' prose is in it, and the renderers
+    #: write in it (:func:`kommuneintegration.i18n.written_in`).
+    language: str = "da"
 
     def strategies(self, code: str) -> tuple[Strategy, ...]:
         return tuple(d.strategy for d in self.documents if d.municipality.code == code)
@@ -754,6 +757,7 @@ def compare(
         context=tuple(context),
         series=_series_views(docs),
         shortfalls=_shortfall_series(docs, derived),
+        language=language(),
         **_barometer_beside(registry, cities, evaluations, barometer_inputs),
     )
 

@@ -20,7 +20,7 @@ from __future__ import annotations
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
-from typing import Any, TypeVar
+from typing import Any, Final, TypeVar
 
 import attrs
 import tomli_w
@@ -28,7 +28,7 @@ import tomli_w
 from kommuneintegration import tomltext
 from kommuneintegration.catalogue import builtin_concepts, builtin_target_groups, catalogue_ids
 from kommuneintegration.countries import CountryGroup, builtin_groups
-from kommuneintegration.i18n import LANGUAGES
+from kommuneintegration.i18n import LANGUAGES, N_, _, format_number, hint
 from kommuneintegration.limits import MAX_PLURAL_FORMS, MAX_TRANSLATION_BYTES
 from kommuneintegration.models import (
     Concept,
@@ -49,7 +49,6 @@ from kommuneintegration.schema import (
     unstructure,
 )
 from kommuneintegration.units import difference_unit
-from kommuneintegration.words import hint
 
 T = TypeVar("T")
 
@@ -99,19 +98,27 @@ def check_strategy(
         counts = Counter(item.id for item in items)
         for i, item in enumerate(items):
             if counts[item.id] > 1:
-                add(f"{name}[{i}].id", f"duplicate id {item.id!r}")
+                add(f"{name}[{i}].id", _("duplicate id {id}").format(id=repr(item.id)))
         ids[name] = set(counts)
 
     def ref(path: str, value: str | None, collection: str) -> None:
         if value is not None and value not in ids[collection]:
-            known = ", ".join(sorted(ids[collection])) or "none"
-            add(path, f"unknown {collection[:-1].replace('_', ' ')} {value!r}; known: {known}")
+            known = ", ".join(sorted(ids[collection])) or _("none")
+            add(
+                path,
+                _("unknown {what} {value}; known: {known}").format(
+                    what=_(_KINDS[collection]), value=repr(value), known=known
+                ),
+            )
 
     groups = set(target_groups) if target_groups is not None else None
 
     def group_ref(path: str, value: str | None) -> None:
         if groups is not None and value is not None and value not in groups:
-            add(path, f"unknown target group {value!r}{hint(value, groups)}")
+            add(
+                path,
+                _("unknown target group {value}").format(value=repr(value)) + hint(value, groups),
+            )
 
     group_ref("target_group", strategy.target_group)
     for i, goal in enumerate(strategy.goals):
@@ -134,10 +141,14 @@ def check_strategy(
         ):
             add(
                 f"indicators[{i}].concept",
-                f"unknown concept {indicator.concept!r}{hint(indicator.concept, known_concepts)}"
-                " (a concept is an id of the closed catalogue, not free text: put the "
-                "explanation in concept_note, or declare a new concept in plugin.toml's "
-                f"[[concepts]]); known: {', '.join(sorted(known_concepts))}",
+                _("unknown concept {value}").format(value=repr(indicator.concept))
+                + hint(indicator.concept, known_concepts)
+                + " "
+                + _(
+                    "(a concept is an id of the closed catalogue, not free text: put the "
+                    "explanation in concept_note, or declare a new concept in plugin.toml's "
+                    "[[concepts]]); known: {known}"
+                ).format(known=", ".join(sorted(known_concepts))),
             )
         if (
             known_catalogue is not None
@@ -146,7 +157,7 @@ def check_strategy(
         ):
             add(
                 f"indicators[{i}].catalogue",
-                f"unknown catalogue indicator {indicator.catalogue!r}"
+                _("unknown catalogue indicator {value}").format(value=repr(indicator.catalogue))
                 + hint(indicator.catalogue, known_catalogue),
             )
         _check_measure_unit(indicator, f"indicators[{i}]", add)
@@ -162,8 +173,11 @@ def check_strategy(
             if target.unit not in allowed:
                 add(
                     f"targets[{i}].unit",
-                    f"{target.unit!r} does not fit indicator {target_indicator.id!r} "
-                    f"in {target_indicator.unit}",
+                    _("{unit} does not fit indicator {indicator} in {indicator_unit}").format(
+                        unit=repr(target.unit),
+                        indicator=repr(target_indicator.id),
+                        indicator_unit=target_indicator.unit,
+                    ),
                 )
     for i, observation in enumerate(strategy.observations):
         ref(f"observations[{i}].indicator", observation.indicator, "indicators")
@@ -172,9 +186,25 @@ def check_strategy(
         if observed is not None and observation.unit != observed.unit:
             add(
                 f"observations[{i}].unit",
-                f"{observation.unit!r} but indicator {observed.id!r} is measured in {observed.unit}",
+                _("{unit} but indicator {indicator} is measured in {indicator_unit}").format(
+                    unit=repr(observation.unit),
+                    indicator=repr(observed.id),
+                    indicator_unit=observed.unit,
+                ),
             )
     return problems
+
+
+#: What a collection's item is called in a message.
+_KINDS: Final = {
+    "themes": N_("theme"),
+    "goals": N_("goal"),
+    "principles": N_("principle"),
+    "initiatives": N_("initiative"),
+    "evaluation_parameters": N_("evaluation parameter"),
+    "indicators": N_("indicator"),
+    "targets": N_("target"),
+}
 
 
 def _check_measure_unit(indicator: Indicator, path: str, add: Any) -> None:
@@ -189,7 +219,11 @@ def _check_measure_unit(indicator: Indicator, path: str, add: Any) -> None:
     if indicator.unit not in expected:
         add(
             f"{path}.unit",
-            f"a {indicator.measure.value} is measured in {' or '.join(sorted(expected))}, not {indicator.unit}",
+            _("a {measure} is measured in {expected}, not {unit}").format(
+                measure=indicator.measure.value,
+                expected=_(" or ").join(sorted(expected)),
+                unit=indicator.unit,
+            ),
         )
 
 
@@ -201,17 +235,31 @@ def _read_toml(path: Path, display: str) -> dict[str, Any]:
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise DataFileError(
-            [Problem("", f"not valid UTF-8 text ({exc}); TOML files are UTF-8", display)]
+            [
+                Problem(
+                    "",
+                    _("not valid UTF-8 text ({error}); TOML files are UTF-8").format(error=exc),
+                    display,
+                )
+            ]
         ) from None
     except OSError as exc:
-        raise DataFileError([Problem("", f"cannot read: {exc.strerror or exc}", display)]) from exc
+        raise DataFileError(
+            [Problem("", _("cannot read: {error}").format(error=exc.strerror or exc), display)]
+        ) from exc
     try:
         return tomltext.parse(text)
     except tomltext.TOMLDecodeError as exc:
-        raise DataFileError([Problem("", f"not valid TOML: {exc}", display)]) from exc
+        raise DataFileError(
+            [Problem("", _("not valid TOML: {error}").format(error=exc), display)]
+        ) from exc
     except RecursionError:
         raise DataFileError(
-            [Problem("", "nested too deeply to read (arrays or tables inside each other)", display)]
+            [
+                Problem(
+                    "", _("nested too deeply to read (arrays or tables inside each other)"), display
+                )
+            ]
         ) from None
 
 
@@ -233,7 +281,7 @@ def _cited(
         problems.append(
             Problem(
                 f"{path}.document",
-                f"unknown document {provenance.document!r}"
+                _("unknown document {value}").format(value=repr(provenance.document))
                 + hint(provenance.document, documents, list_known=True),
                 file,
             )
@@ -356,7 +404,9 @@ def load_translations(directory: Any, problems: list[Problem]) -> dict[str, dict
             problems.append(
                 Problem(
                     "",
-                    f"no language {path.stem!r}; expected one of {', '.join(LANGUAGES)}",
+                    _("no language {value}; expected one of {languages}").format(
+                        value=repr(path.stem), languages=", ".join(LANGUAGES)
+                    ),
                     display,
                 )
             )
@@ -369,7 +419,11 @@ def load_translations(directory: Any, problems: list[Problem]) -> dict[str, dict
             with path.open("rb") as f:
                 catalog = read_po(f, locale=path.stem, abort_invalid=True)
         except (PoFileError, ValueError, UnicodeDecodeError, LookupError) as exc:
-            problems.append(Problem("", f"not a readable gettext catalogue: {exc}", display))
+            problems.append(
+                Problem(
+                    "", _("not a readable gettext catalogue: {error}").format(error=exc), display
+                )
+            )
             continue
         found[path.stem] = {
             str(m.id): str(m.string)
@@ -391,19 +445,23 @@ def _po_refusal(path: Path) -> str:
 
     size = path.stat().st_size
     if size > MAX_TRANSLATION_BYTES:
-        return f"a translation file of {size:,} bytes; at most {MAX_TRANSLATION_BYTES:,} are read"
+        return _("a translation file of {size} bytes; at most {most} are read").format(
+            size=format_number(size), most=format_number(MAX_TRANSLATION_BYTES)
+        )
     head = path.read_bytes()[:8192].decode("ascii", "replace")
     plurals = re.search(r"nplurals\s*=\s*([0-9]+)", head)
     if plurals and not 1 <= int(plurals.group(1)[:6]) <= MAX_PLURAL_FORMS:
-        return (
-            f"declares {plurals.group(1)[:20]} plural forms; a language has 1 to {MAX_PLURAL_FORMS}"
+        return _("declares {n} plural forms; a language has 1 to {most}").format(
+            n=plurals.group(1)[:20], most=MAX_PLURAL_FORMS
         )
     charset = re.search(r"charset\s*=\s*([A-Za-z0-9_.:-]+)", head)
     if charset:
         try:
             codecs.lookup(charset.group(1))
         except LookupError:
-            return f"an unknown charset {charset.group(1)[:40]!r}; write it as UTF-8"
+            return _("an unknown charset {value}; write it as UTF-8").format(
+                value=repr(charset.group(1)[:40])
+            )
     return ""
 
 
@@ -438,7 +496,11 @@ def load_plugin_data(directory: Any) -> PluginData:
     for i, document in _entries(meta, "documents", SourceDocument, meta_display, problems):
         if document.key in documents:
             problems.append(
-                Problem(f"documents[{i}].key", f"duplicate key {document.key!r}", meta_display)
+                Problem(
+                    f"documents[{i}].key",
+                    _("duplicate key {key}").format(key=repr(document.key)),
+                    meta_display,
+                )
             )
         documents[document.key] = document
     groups: list[TargetGroup] = []
@@ -477,7 +539,9 @@ def load_plugin_data(directory: Any) -> PluginData:
         if concept.id in builtin_concepts() or concept.id in {c.id for c in concepts}:
             problems.append(
                 Problem(
-                    f"concepts[{i}].id", f"concept {concept.id!r} is already defined", meta_display
+                    f"concepts[{i}].id",
+                    _("concept {id} is already defined").format(id=repr(concept.id)),
+                    meta_display,
                 )
             )
             continue
@@ -490,7 +554,7 @@ def load_plugin_data(directory: Any) -> PluginData:
     files = sorted(strategy_dir.glob("*.toml")) if strategy_dir.is_dir() else []
     if not files:
         problems.append(
-            Problem("", "no strategy files found in strategies/", _display(strategy_dir))
+            Problem("", _("no strategy files found in strategies/"), _display(strategy_dir))
         )
     for path in files:
         try:

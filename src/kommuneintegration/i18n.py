@@ -25,13 +25,13 @@ import gettext as _gettext
 import io
 import os
 import re
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Iterator
 from contextvars import ContextVar
 from decimal import Decimal
-from typing import TYPE_CHECKING, Final, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, Final, ParamSpec, TypeVar
 
 from kommuneintegration.errors import KommuneintegrationError
-from kommuneintegration.words import fold, hint
+from kommuneintegration.words import close_matches, fold
 
 if TYPE_CHECKING:
     import datetime
@@ -157,6 +157,38 @@ def pinned(func: Callable[P, R]) -> Callable[P, R]:
             _current.reset(token)
 
     return run
+
+
+def written_in(func: Callable[..., R]) -> Callable[..., R]:
+    """Run a renderer in the language its subject was made in (``subject.language``).
+
+    A :class:`~kommuneintegration.comparison.Comparison` holds the plugins' prose in
+    the language it was compared in; written in another, one sentence would mix
+    both ("læsning: The strategy does not define ..."). So the subject's language
+    wins over the surrounding one, unless the caller says otherwise with
+    ``lang="en"``: then the library's own words follow ``lang`` and the subject's
+    prose stays as it was made (compare again in that language for all of it).
+    """
+
+    @functools.wraps(func)
+    def run(subject: Any, /, *args: Any, lang: str | None = None, **kwargs: Any) -> R:
+        chosen = lang or getattr(subject, "language", None) or language()
+        with use_language(chosen):
+            return func(subject, *args, **kwargs)
+
+    return run
+
+
+def hint(value: str, known: Iterable[str], *, list_known: bool = False) -> str:
+    """ "; did you mean 'x'?" for the nearest known value, else "" (or the known values), in
+    the output language."""
+    options = sorted(known)
+    near = close_matches(value, options)
+    if near:
+        return "; " + _("did you mean {value}?").format(value=repr(near[0]))
+    if list_known:
+        return "; " + _("known: {values}").format(values=", ".join(options) or _("none"))
+    return ""
 
 
 @functools.cache

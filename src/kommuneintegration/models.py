@@ -65,7 +65,7 @@ _ID: Final = r"^[a-z0-9][a-z0-9._:-]*$"
 _id_validator = attrs.validators.matches_re(_ID)
 
 
-def _nonempty(_: Any, attribute: attrs.Attribute[Any], value: str) -> None:
+def _nonempty(_instance: Any, attribute: attrs.Attribute[Any], value: str) -> None:
     if not value.strip():
         raise ValueError("must not be empty", attribute)
 
@@ -367,7 +367,7 @@ def _optional_age(value: str | AgeBand | None) -> AgeBand | None:
     return None if value is None else AgeBand.parse(value)
 
 
-def _municipality_code(_: Any, attribute: attrs.Attribute[Any], value: str) -> None:
+def _municipality_code(_instance: Any, attribute: attrs.Attribute[Any], value: str) -> None:
     if not (isinstance(value, str) and re.fullmatch(r"[0-9]{3}", value)):
         raise ValueError(
             f'must be DST\'s three-digit municipality code as text ("101" København), not {value!r}',
@@ -410,7 +410,7 @@ class TargetGroup:
     restriction: str = ""
 
     @origins.validator
-    def _check_origins(self, _: attrs.Attribute[Any], value: frozenset[Origin]) -> None:
+    def _check_origins(self, _attribute: attrs.Attribute[Any], value: frozenset[Origin]) -> None:
         if not value:
             raise ValueError("a target group needs at least one origin")
 

@@ -37,7 +37,7 @@ from kommuneintegration.contain import (
 from kommuneintegration.countries import CountryGroup, CountryGroupRegistry, builtin_groups
 from kommuneintegration.datafile import check_strategy
 from kommuneintegration.default_plugins import DEFAULT_PLUGINS
-from kommuneintegration.i18n import LANGUAGES
+from kommuneintegration.i18n import LANGUAGES, N_, _
 from kommuneintegration.models import Concept, Municipality, Strategy, TargetGroup
 from kommuneintegration.municipalities import COUNTRY, official_municipalities
 from kommuneintegration.registry import PluginError, PluginProblem, Registry
@@ -111,7 +111,9 @@ class PluginHost:
                 raise
             except BaseException as exc:
                 problem = PluginProblem(
-                    ep.name, f"failed to load: {type(exc).__name__}: {exc}", dist
+                    ep.name,
+                    _("failed to load: {error}").format(error=f"{type(exc).__name__}: {exc}"),
+                    dist,
                 )
                 if self.strict:
                     raise PluginError([problem]) from exc
@@ -125,7 +127,9 @@ class PluginHost:
             self.pm.check_pending()
         except pluggy.PluginValidationError as exc:
             name = self.pm.get_name(exc.plugin) or "?"
-            problem = PluginProblem(name, f"implements an unknown hook: {exc}", self._dist(name))
+            problem = PluginProblem(
+                name, _("implements an unknown hook: {error}").format(error=exc), self._dist(name)
+            )
             if self.strict:
                 raise PluginError([problem]) from exc
             self.load_problems.append(problem)
@@ -148,7 +152,7 @@ class PluginHost:
         return self._distributions.get(name, ("", ""))[0]
 
     def _dist_or_name(self, name: str) -> str:
-        return self._dist(name) or "registered at run time"
+        return self._dist(name) or _("registered at run time")
 
     def plugin_names(self, *, defaults: bool = False) -> list[str]:
         """Registered plugins by name; with ``defaults``, the default plugins too, first."""
@@ -225,7 +229,9 @@ class PluginHost:
                 municipality = self._call("municipality", name)
                 if municipality is not None and not isinstance(municipality, Municipality):
                     raise TypeError(
-                        f"municipality() returned {type(municipality).__name__}, expected Municipality"
+                        _("municipality() returned {kind}, expected Municipality").format(
+                            kind=type(municipality).__name__
+                        )
                     )
                 if municipality is not None:
                     # A frozen copy of plain strings, read once: a subclass whose code changes
@@ -259,7 +265,7 @@ class PluginHost:
             except KeyboardInterrupt:
                 if not plugin_interrupt():
                     raise
-                report(name, "KeyboardInterrupt raised by the plugin's code")
+                report(name, _("KeyboardInterrupt raised by the plugin's code"))
             except BaseException as exc:
                 report(name, f"{type(exc).__name__}: {safe_text(exc)}")
         return contributions
@@ -313,14 +319,13 @@ def _not_official(municipality: Municipality) -> str:
     elif municipality.code in official:
         expected = official[municipality.code].name
     else:
-        return (
-            f"municipality code {municipality.code!r} is not one of Statistics Denmark's 98 "
-            f"municipality codes (or {COUNTRY}, the whole country): the plugin is not loaded"
-        )
+        return _(
+            "municipality code {code} is not one of Statistics Denmark's 98 municipality "
+            "codes (or {country}, the whole country): the plugin is not loaded"
+        ).format(code=repr(municipality.code), country=COUNTRY)
     if not spellings(municipality.name) & spellings(expected):
-        return (
-            f"municipality {municipality.code} is {expected!r}, not {municipality.name!r}: "
-            "the plugin is not loaded"
+        return _("municipality {code} is {expected}, not {name}: the plugin is not loaded").format(
+            code=municipality.code, expected=repr(expected), name=repr(municipality.name)
         )
     return ""
 
@@ -377,8 +382,14 @@ class _Merged:
         """
         holder = self.owners.get(f"{kind}:{key}")
         if key in table:
-            by = f"plugin {holder!r}" if holder is not None else builtin
-            report(plugin, f"{what} {key!r} is already defined by {by}", path)
+            by = _("plugin {name}").format(name=repr(holder)) if holder is not None else _(builtin)
+            report(
+                plugin,
+                _("{what} {key} is already defined by {by}").format(
+                    what=_(what), key=repr(key), by=by
+                ),
+                path,
+            )
             return
         table[key] = item
         self.owners[f"{kind}:{key}"] = plugin
@@ -469,8 +480,9 @@ def _in_namespace(
             else:
                 report(
                     plugin,
-                    f"{what} {ident(item)!r} is not under the plugin's own name: write it as "
-                    f"'{plugin}{form}'",
+                    _(
+                        "{what} {ident} is not under the plugin's own name: write it as {form}"
+                    ).format(what=_(what), ident=repr(ident(item)), form=repr(f"{plugin}{form}")),
                     path,
                 )
         return kept
@@ -478,11 +490,13 @@ def _in_namespace(
     return attrs.evolve(
         data,
         strategies=keep(
-            data.strategies, "strategy id", "strategies", lambda s: s.id, _own_strategy, "-..."
+            data.strategies, N_("strategy id"), "strategies", lambda s: s.id, _own_strategy, "-..."
         ),
-        target_groups=keep(data.target_groups, "target group", "target_groups", lambda g: g.id),
-        country_groups=keep(data.country_groups, "country group", "country_groups", lambda g: g.id),
-        concepts=keep(data.concepts, "concept", "concepts", lambda c: c.id),
+        target_groups=keep(data.target_groups, N_("target group"), "target_groups", lambda g: g.id),
+        country_groups=keep(
+            data.country_groups, N_("country group"), "country_groups", lambda g: g.id
+        ),
+        concepts=keep(data.concepts, N_("concept"), "concepts", lambda c: c.id),
     )
 
 
@@ -507,11 +521,11 @@ def _merge(
     for code, claimants in claims.items():
         if len(claimants) < 2:
             continue
-        who = " and ".join(f"{n!r} ({dist_of(n)})" for n in claimants)
-        message = (
-            f"municipality code {code} is claimed by plugins {who}: it belongs to none of them "
+        who = _(" and ").join(f"{n!r} ({dist_of(n)})" for n in claimants)
+        message = _(
+            "municipality code {code} is claimed by plugins {who}: it belongs to none of them "
             "until all but one are uninstalled"
-        )
+        ).format(code=code, who=who)
         merged.contested[code] = (
             message,
             tuple(contributions[n].municipality.name for n in claimants),  # type: ignore[union-attr]
@@ -530,26 +544,29 @@ def _merge(
         for group in data.target_groups:
             merged.claim(
                 merged.groups, "group", group.id, group, name, report,
-                what="target group", path="target_groups", builtin="built-in",
+                what=N_("target group"), path="target_groups", builtin=N_("built-in"),
             )  # fmt: skip
         for concept in data.concepts:
             merged.claim(
                 merged.concepts, "concept", concept.id, concept, name, report,
-                what="concept", path=f"concepts.{concept.id}", builtin="the built-in catalogue",
+                what=N_("concept"), path=f"concepts.{concept.id}",
+                builtin=N_("the built-in catalogue"),
             )  # fmt: skip
         if data.translations:
             merged.translations[name] = data.translations  # for its own data only
         for rule in data.evaluation_rules:
             merged.claim(
                 merged.rules, "rule", rule.name, rule, name, report,
-                what="evaluation rule", path="evaluation_rules", builtin="the library",
+                what=N_("evaluation rule"), path="evaluation_rules", builtin=N_("the library"),
             )  # fmt: skip
         muni = data.municipality
         if muni is not None:
             if muni.code in merged.municipalities:
                 report(
                     name,
-                    f"municipality code {muni.code} is already supplied by plugin {merged.owners[muni.code]!r}",
+                    _("municipality code {code} is already supplied by plugin {owner}").format(
+                        code=muni.code, owner=repr(merged.owners[muni.code])
+                    ),
                     "municipality",
                 )
                 continue
@@ -601,7 +618,9 @@ def _check_references(
             if seen_ids.get(strategy.id, name) != name:
                 report(
                     name,
-                    f"strategy id {strategy.id!r} is also used by plugin {seen_ids[strategy.id]!r}",
+                    _("strategy id {id} is also used by plugin {owner}").format(
+                        id=repr(strategy.id), owner=repr(seen_ids[strategy.id])
+                    ),
                     where,
                 )
                 continue
@@ -609,9 +628,11 @@ def _check_references(
             if strategy.example:
                 report(
                     name,
-                    "this is the example new-plugin wrote, with an invented figure, not a real "
-                    "document: replace it with the municipality's own strategy and delete "
-                    "`example = true`",
+                    _(
+                        "this is the example new-plugin wrote, with an invented figure, not a "
+                        "real document: replace it with the municipality's own strategy and "
+                        "delete `example = true`"
+                    ),
                     f"{where}: example",
                 )
             for problem in check_strategy(

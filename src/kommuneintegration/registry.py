@@ -39,7 +39,9 @@ class PluginProblem:
     def __str__(self) -> str:
         if not self.plugin:
             return self.message
-        who = f"plugin {self.plugin!r}" + (f" ({self.distribution})" if self.distribution else "")
+        who = _("plugin {name}").format(name=repr(self.plugin)) + (
+            f" ({self.distribution})" if self.distribution else ""
+        )
         where = f" {self.path}:" if self.path else ""
         return f"{who}:{where} {self.message}"
 

@@ -20,6 +20,7 @@ from cattrs.errors import AttributeValidationNote, ForbiddenExtraKeysError, Iter
 from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, override
 
 from kommuneintegration.errors import InputError
+from kommuneintegration.i18n import _, hint
 from kommuneintegration.models import (
     AgeBand,
     LabelledEnum,
@@ -30,7 +31,6 @@ from kommuneintegration.models import (
     _unit,
 )
 from kommuneintegration.origin import Origin
-from kommuneintegration.words import hint
 
 __all__ = ["DataFileError", "Problem", "converter", "structure", "unknown_key", "unstructure"]
 
@@ -56,7 +56,11 @@ class DataFileError(InputError):
     def __init__(self, problems: Sequence[Problem]) -> None:
         self.problems = list(problems)
         lines = [str(p) for p in self.problems]
-        head = lines[0] if len(lines) == 1 else f"{len(lines)} problems:\n  " + "\n  ".join(lines)
+        head = (
+            lines[0]
+            if len(lines) == 1
+            else _("{n} problems:").format(n=len(lines)) + "\n  " + "\n  ".join(lines)
+        )
         first = self.problems[0] if self.problems else Problem("", "")
         super().__init__(head)
         self.file, self.column = first.file, first.path
@@ -65,33 +69,38 @@ class DataFileError(InputError):
 # --- the converter ------------------------------------------------------------------
 
 
-def _strict_number(value: Any, _: type) -> float:
+def _got(value: Any) -> str:
+    """What a file has instead, as TOML's type and the value: "str '5,4'"."""
+    return f"{type(value).__name__} {value!r}"
+
+
+def _strict_number(value: Any, _cls: type) -> float:
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise TypeError(f"expected a number, got {type(value).__name__} {value!r}")
+        raise TypeError(_("expected a number, got {value}").format(value=_got(value)))
     return float(value)
 
 
-def _strict_int(value: Any, _: type) -> int:
+def _strict_int(value: Any, _cls: type) -> int:
     if isinstance(value, bool) or not isinstance(value, int):
-        raise TypeError(f"expected a whole number, got {type(value).__name__} {value!r}")
+        raise TypeError(_("expected a whole number, got {value}").format(value=_got(value)))
     return value
 
 
-def _strict_bool(value: Any, _: type) -> bool:
+def _strict_bool(value: Any, _cls: type) -> bool:
     if not isinstance(value, bool):
-        raise TypeError(f"expected true or false, got {type(value).__name__} {value!r}")
+        raise TypeError(_("expected true or false, got {value}").format(value=_got(value)))
     return value
 
 
-def _date_text(value: Any, _: type) -> str:
+def _date_text(value: Any, _cls: type) -> str:
     if isinstance(value, datetime.date):
         return value.isoformat()
     return _strict_str(value, str)
 
 
-def _strict_str(value: Any, _: type) -> str:
+def _strict_str(value: Any, _cls: type) -> str:
     if not isinstance(value, str):
-        raise TypeError(f"expected text, got {type(value).__name__} {value!r}")
+        raise TypeError(_("expected text, got {value}").format(value=_got(value)))
     return value
 
 
@@ -105,14 +114,14 @@ def _make_converter() -> cattrs.Converter:
     conv.register_structure_hook(bool, _strict_bool)
     conv.register_structure_hook(LabelledEnum, lambda v, t: t(_strict_str(v, str)))
     conv.register_unstructure_hook(LabelledEnum, lambda e: e.value)
-    conv.register_structure_hook(Origin, lambda v, _: Origin.parse(v))
+    conv.register_structure_hook(Origin, lambda v, _t: Origin.parse(v))
     conv.register_unstructure_hook(Origin, lambda o: o.name.lower())
-    conv.register_structure_hook(Unit, lambda v, _: _unit(_strict_str(v, str)))
+    conv.register_structure_hook(Unit, lambda v, _t: _unit(_strict_str(v, str)))
     conv.register_structure_hook(
-        Period, lambda v, _: Period.parse(v if isinstance(v, int) else _strict_str(v, str))
+        Period, lambda v, _t: Period.parse(v if isinstance(v, int) else _strict_str(v, str))
     )
     conv.register_unstructure_hook(Period, str)
-    conv.register_structure_hook(AgeBand, lambda v, _: AgeBand.parse(_strict_str(v, str)))
+    conv.register_structure_hook(AgeBand, lambda v, _t: AgeBand.parse(_strict_str(v, str)))
     conv.register_unstructure_hook(AgeBand, str)
     conv.register_unstructure_hook_func(
         lambda t: t == frozenset[Origin], lambda s: [o.name.lower() for o in sorted(s)]
@@ -162,7 +171,7 @@ def _format_cattrs_error(exc: BaseException, file: str) -> list[Problem]:
             for key in sorted(e.extra_fields):
                 problems.append(Problem(_join(path, key), unknown_key(key, known), file))
         elif isinstance(e, KeyError):
-            problems.append(Problem(path, "required key missing", file))
+            problems.append(Problem(path, _("required key missing"), file))
         elif len(e.args) >= 2 and isinstance(e.args[1], attrs.Attribute):
             # attrs validators raise (message, attribute, ...): point at the attribute.
             problems.append(Problem(_join(path, e.args[1].name), str(e.args[0]), file))
@@ -227,7 +236,10 @@ def _prefix(prefix: str, path: str) -> str:
 
 def unknown_key(key: str, known: Sequence[str]) -> str:
     """The message for a key a file may not have, with the nearest known key or the list."""
-    return "unknown key" + hint(key, known, list_known=True).replace("; known:", "; known keys:")
+    near = hint(key, known)
+    if near:
+        return _("unknown key") + near
+    return _("unknown key; known keys: {keys}").format(keys=", ".join(sorted(known)) or _("none"))
 
 
 def unstructure(obj: Any) -> Any:

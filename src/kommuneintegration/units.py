@@ -287,7 +287,8 @@ def format_value(
     shown = f"{format_number(value, signed=signed)} {symbol}".strip()
     if bound is None or bound not in _BOUND_WORDS:
         return shown
-    return f"{pgettext('bound', _BOUND_WORDS[bound])} {shown}".strip()
+    bound_words = pgettext("bound", _BOUND_WORDS[bound])
+    return f"{bound_words} {shown}".strip()
 
 
 #: How a bound on a figure reads before the number.

@@ -15,7 +15,7 @@ import unicodedata
 from collections.abc import Iterable
 from typing import Final
 
-__all__ = ["close_matches", "escape_controls", "fold", "hint", "spellings"]
+__all__ = ["close_matches", "escape_controls", "fold", "spellings"]
 
 _DANISH_LONG: Final = str.maketrans({"æ": "ae", "ø": "oe", "å": "aa"})
 _DANISH_SHORT: Final = str.maketrans({"æ": "ae", "ø": "o", "å": "a"})
@@ -35,17 +35,6 @@ def spellings(text: str) -> frozenset[str]:
 def close_matches(value: str, known: Iterable[str], n: int = 1, cutoff: float = 0.6) -> list[str]:
     """The known values nearest to ``value``, best first (difflib's ratio)."""
     return difflib.get_close_matches(value, list(known), n=n, cutoff=cutoff)
-
-
-def hint(value: str, known: Iterable[str], *, list_known: bool = False) -> str:
-    """ "; did you mean 'x'?" for the nearest known value, else "" (or the known values)."""
-    options = sorted(known)
-    near = close_matches(value, options)
-    if near:
-        return f"; did you mean {near[0]!r}?"
-    if list_known:
-        return f"; known: {', '.join(options) or 'none'}"
-    return ""
 
 
 # C0 and C1 control characters except the newline, DEL, and the bidirectional

@@ -7,14 +7,14 @@ import io
 from typing import TYPE_CHECKING
 
 from kommuneintegration.comparison import FIGURE_COLUMNS, figure_record
-from kommuneintegration.i18n import pinned
+from kommuneintegration.i18n import written_in
 from kommuneintegration.render.cells import csv_cell
 
 if TYPE_CHECKING:
     from kommuneintegration.comparison import Comparison
 
 
-@pinned
+@written_in
 def comparison_to_csv(c: Comparison) -> str:
     """One row per figure, the columns of the row schema (FIGURE_COLUMNS), for programs."""
     out = io.StringIO()

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from kommuneintegration import __version__
 from kommuneintegration.derive import kind_label
-from kommuneintegration.i18n import _, format_number, language, pick, pinned
+from kommuneintegration.i18n import _, format_number, language, pick, written_in
 from kommuneintegration.models import TargetKind
 from kommuneintegration.render.common import (
     barometer_beside,
@@ -318,7 +318,7 @@ def _entries_table(entries: Sequence[IndicatorEntry]) -> str:
     return f"<table>{head}{body}</table>"
 
 
-@pinned
+@written_in
 def comparison_to_html(c: Comparison) -> str:
     """The whole page: a head, then each section of :data:`_SECTIONS`, in order."""
     parts = _header(c)

@@ -10,7 +10,7 @@ from kommuneintegration import __version__
 from kommuneintegration.comparison import ROW_FIELDS, SCHEMA_VERSION, figure_record
 from kommuneintegration.derive import DerivedFigure, NotDerived
 from kommuneintegration.evaluation import GoalMovement, goal_movements
-from kommuneintegration.i18n import pinned
+from kommuneintegration.i18n import pinned, written_in
 from kommuneintegration.render.barometer import row_record
 from kommuneintegration.rules import methods_disagree
 
@@ -127,6 +127,7 @@ def goal_movement_to_dict(g: GoalMovement) -> dict[str, Any]:
     }
 
 
+@written_in
 def comparison_to_dict(c: Comparison) -> dict[str, Any]:
     """The documented JSON shape (``docs/comparison.md``), version :data:`SCHEMA_VERSION`."""
     municipalities = []
@@ -287,6 +288,7 @@ def _json(data: Any) -> str:
     return json.dumps(data, ensure_ascii=False, indent=2, allow_nan=False) + "\n"
 
 
+@written_in
 def comparison_to_json(c: Comparison) -> str:
     return _json(comparison_to_dict(c))
 

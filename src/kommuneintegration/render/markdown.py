@@ -5,7 +5,7 @@ from __future__ import annotations
 import html
 from typing import TYPE_CHECKING, Final
 
-from kommuneintegration.i18n import _, pick, pinned
+from kommuneintegration.i18n import _, pick, written_in
 from kommuneintegration.render.common import (
     barometer_beside,
     barometer_cells,
@@ -46,7 +46,7 @@ def _row(*headings: str) -> str:
     return "| " + " | ".join(headings) + " |"
 
 
-@pinned
+@written_in
 def comparison_to_markdown(c: Comparison) -> str:
     lines = ["# " + _("Integration strategies side by side"), ""]
     lines += [

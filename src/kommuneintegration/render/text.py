@@ -7,7 +7,7 @@ import textwrap
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Final, NamedTuple
 
-from kommuneintegration.i18n import _, ngettext, pick, pinned
+from kommuneintegration.i18n import _, ngettext, pick, pinned, written_in
 from kommuneintegration.models import ThemeStatus
 from kommuneintegration.municipalities import official_municipalities
 from kommuneintegration.render.common import (
@@ -313,7 +313,7 @@ def _barometer(c: Comparison) -> list[str]:
     return lines
 
 
-@pinned
+@written_in
 def comparison_to_text(c: Comparison) -> str:
     names = ", ".join(f"{m.name} ({m.code})" for m in c.municipalities)
     lines = _wrap(f"kommuneintegration compare: {names}", 0, "")

@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any, Final
+from typing import Any, Final, TypeVar
 
 import attrs
 
@@ -46,6 +46,7 @@ from kommuneintegration.statbank.client import (
 )
 from kommuneintegration.statbank.errors import (
     AnswerError,
+    NetworkError,
     NothingToFetchError,
     StatbankError,
     UnbuildableRequestError,
@@ -263,11 +264,15 @@ def fetch(
             from_cache += 1
         elif client is None:
             raise StatbankError(
-                f"--offline: the cache holds no answer for {request.table} ({request.indicator}) "
-                "with these municipalities and years; run fetch without --offline first"
+                _(
+                    "--offline: no answer for {table} ({indicator}) with these municipalities "
+                    "and years; {state}; run fetch without --offline first"
+                ).format(
+                    table=request.table, indicator=request.indicator, state=cache.state(origin)
+                )
             )
         else:
-            body = client.data(request.table, variables)
+            body = _online(client, cache, origin, client.data, request.table, variables)
         if request.indicator in INPUT_TABLES:
             cells = read_input(info, body, variables, counts=True)
             count = sum(v is not None for v in cells.values())
@@ -298,6 +303,28 @@ def fetch(
         notes=tuple(dict.fromkeys(notes)),
         skipped=skipped,
     )
+
+
+T = TypeVar("T")
+
+
+def _online(
+    client: StatbankClient, cache: Cache, origin: str, ask: Callable[..., T], *args: Any
+) -> T:
+    """Ask the Statbank; when it cannot be reached, say whether --offline would help: where
+    the cache is and what it holds."""
+    try:
+        return ask(*args)
+    except NetworkError as exc:
+        held = cache.count(origin)
+        advice = (
+            _("kommuneintegration fetch --offline works from {state}").format(
+                state=cache.state(origin)
+            )
+            if held
+            else _("{state}, so --offline cannot help either").format(state=cache.state(origin))
+        )
+        raise NetworkError(f"{exc}; {advice}") from None
 
 
 def _input_query(
@@ -354,11 +381,13 @@ def _tableinfo(
     if client is None:
         if stored is None:
             raise StatbankError(
-                f"--offline: the cache holds no description of {table}; run fetch without "
-                "--offline first"
+                _(
+                    "--offline: no description of {table}; {state}; run fetch without "
+                    "--offline first"
+                ).format(table=table, state=cache.state(origin))
             )
         return parse_tableinfo(stored[1], table), stored[1]
-    info, raw = client.tableinfo(table)
+    info, raw = _online(client, cache, origin, client.tableinfo, table)
     if stored is not None and not refresh:
         cached_info = parse_tableinfo(stored[1], table)
         if info.updated != cached_info.updated:

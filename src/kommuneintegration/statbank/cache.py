@@ -24,7 +24,7 @@ from typing import Any, Final
 
 import attrs
 
-from kommuneintegration.i18n import _
+from kommuneintegration.i18n import _, ngettext
 from kommuneintegration.statbank.errors import StatbankError
 
 __all__ = ["CACHE_ENV", "SCHEMA_VERSION", "Cache", "CacheError", "CachedAnswer", "cache_dir"]
@@ -179,6 +179,32 @@ class Cache:
                 "INSERT OR REPLACE INTO answer VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [(origin, *a, now) for a in answers],
             )
+
+    def count(self, origin: str | None = None) -> int:
+        """How many answers the file holds (from ``origin``, or from anywhere); 0 without a file."""
+        if not self.exists():
+            return 0
+        with self._db() as db:
+            if origin is None:
+                row = db.execute("SELECT count(*) FROM answer").fetchone()
+            else:
+                row = db.execute(
+                    "SELECT count(*) FROM answer WHERE origin = ?", (origin,)
+                ).fetchone()
+        return int(row[0])
+
+    def state(self, origin: str) -> str:
+        """Where the cache is and what it holds, in one clause for a message."""
+        held = self.count(origin)
+        if not held:
+            return _("the cache {path} holds no answers from {origin} yet").format(
+                path=self.path, origin=origin
+            )
+        return ngettext(
+            "the cache {path} holds {n} answer from {origin}",
+            "the cache {path} holds {n} answers from {origin}",
+            held,
+        ).format(path=self.path, n=held, origin=origin)
 
     def answers(self, origin: str) -> Iterator[CachedAnswer]:
         """Every stored answer from ``origin``, oldest first."""

@@ -18,8 +18,8 @@ import time
 from collections.abc import Callable, Mapping, Sequence
 from typing import Any, Final
 
-from kommuneintegration.i18n import _
-from kommuneintegration.statbank.errors import AnswerError, StatbankError
+from kommuneintegration.i18n import _, format_number
+from kommuneintegration.statbank.errors import AnswerError, NetworkError, StatbankError
 from kommuneintegration.statbank.tables import PUBLIC_ADDRESS, Row, TableInfo
 
 __all__ = ["URL_ENV", "StatbankClient", "StatbankError", "base_url", "public_url"]
@@ -85,16 +85,20 @@ class StatbankClient:
             try:
                 answer = self._send(url, body)
             except requests.RequestException as exc:
-                last = f"cannot reach the Statbank at {self.public_base} ({type(exc).__name__}); check the network, or use --offline to work from the cache"
+                last = _(
+                    "cannot reach the Statbank at {address} ({error}); check the network"
+                ).format(address=self.public_base, error=type(exc).__name__)
                 continue
             if answer.status_code >= 500:
-                last = f"the Statbank at {self.public_base} answered {answer.status_code} to {endpoint}"
+                last = _("the Statbank at {address} answered {status} to {endpoint}").format(
+                    address=self.public_base, status=answer.status_code, endpoint=endpoint
+                )
                 continue
             text = self._body(answer)
             if answer.status_code >= 400:
                 raise StatbankError(_error_line(answer.status_code, text, body))
             return text
-        raise StatbankError(f"{last} (after {self.retries + 1} tries)")
+        raise NetworkError(last + " " + _("(after {n} tries)").format(n=self.retries + 1))
 
     def _send(self, url: str, body: Mapping[str, Any]) -> Any:
         """POST, following a redirect only to https on the same host (DST answers http:// with
@@ -112,12 +116,21 @@ class StatbankClient:
             here = urlsplit(url)
             if target.scheme != "https" or (target.hostname or here.hostname) != here.hostname:
                 raise StatbankError(
-                    f"the Statbank at {self.public_base} redirected to another address "
-                    f"({target.scheme or '?'}://{target.hostname or '?'}); set {URL_ENV} to the "
-                    "https address to use it"
+                    _(
+                        "the Statbank at {address} redirected to another address ({target}); "
+                        "set {variable} to the https address to use it"
+                    ).format(
+                        address=self.public_base,
+                        target=f"{target.scheme or '?'}://{target.hostname or '?'}",
+                        variable=URL_ENV,
+                    )
                 )
             url = target._replace(netloc=target.netloc or here.netloc).geturl()
-        raise StatbankError(f"the Statbank at {self.public_base} redirected too many times")
+        raise StatbankError(
+            _("the Statbank at {address} redirected too many times").format(
+                address=self.public_base
+            )
+        )
 
     def _body(self, answer: Any) -> str:
         """The answer's body as text, read within the deadline and the size caps.
@@ -136,8 +149,10 @@ class StatbankClient:
             while True:
                 if time.monotonic() - started > self.deadline:
                     raise StatbankError(
-                        f"the Statbank at {self.public_base} took more than "
-                        f"{self.deadline:g} s to answer; try again later"
+                        _(
+                            "the Statbank at {address} took more than {seconds} s to answer; "
+                            "try again later"
+                        ).format(address=self.public_base, seconds=format_number(self.deadline))
                     )
                 chunk = raw.read1(65536, decode_content=False)
                 if not chunk:
@@ -145,8 +160,10 @@ class StatbankClient:
                 size += len(chunk)
                 if size > MAX_COMPRESSED:
                     raise StatbankError(
-                        f"the Statbank's answer is larger than {MAX_COMPRESSED // 2**20} MiB: "
-                        "not read; ask for fewer municipalities or years"
+                        _(
+                            "the Statbank's answer is larger than {size} MiB: not read; ask for "
+                            "fewer municipalities or years"
+                        ).format(size=MAX_COMPRESSED // 2**20)
                     )
                 chunks.append(chunk)
         finally:
@@ -159,18 +176,24 @@ class StatbankClient:
                 data = inflate.decompress(data, MAX_BODY)
             except zlib.error as exc:
                 raise StatbankError(
-                    f"the Statbank's answer is not valid {encoding} ({exc})"
+                    _("the Statbank's answer is not valid {encoding} ({error})").format(
+                        encoding=encoding, error=exc
+                    )
                 ) from None
             if inflate.unconsumed_tail:
                 raise StatbankError(
-                    f"the Statbank's answer inflates to more than {MAX_BODY // 2**20} MiB: not read"
+                    _("the Statbank's answer inflates to more than {size} MiB: not read").format(
+                        size=MAX_BODY // 2**20
+                    )
                 )
         elif len(data) > MAX_BODY:  # pragma: no cover - MAX_COMPRESSED is smaller
-            raise StatbankError("the Statbank's answer is too large")
+            raise StatbankError(_("the Statbank's answer is too large"))
         try:
             return data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            raise StatbankError(f"the Statbank's answer is not UTF-8 text ({exc.reason})") from None
+            raise StatbankError(
+                _("the Statbank's answer is not UTF-8 text ({error})").format(error=exc.reason)
+            ) from None
 
     def tableinfo(self, table: str) -> tuple[TableInfo, str]:
         """The table's description, and the raw answer (for the cache)."""
@@ -201,13 +224,14 @@ def _error_line(status: int, text: str, body: Mapping[str, Any]) -> str:
         code, message = "", _first_words(text)
     table = body.get("table", "?")
     hint = (
-        "; ask for fewer cells (fewer municipalities or years), or use BULK"
+        "; " + _("ask for fewer cells (fewer municipalities or years), or use BULK")
         if code == "REQUEST-LIMIT"
         else ""
     )
-    return f"the Statbank refused the request for {table} (HTTP {status} {code}): {message}{hint}".replace(
-        "  ", " "
+    refused = _("the Statbank refused the request for {table} (HTTP {status}): {message}").format(
+        table=table, status=f"{status} {code}".strip(), message=message
     )
+    return (refused + hint).replace("  ", " ")
 
 
 def _first_words(text: str) -> str:
@@ -216,9 +240,9 @@ def _first_words(text: str) -> str:
 
     title = re.search(r"<title[^>]*>(.*?)</title>", text, re.I | re.S)
     if title:
-        return "an HTML page: " + " ".join(title.group(1).split())[:120]
+        return _("an HTML page: {title}").format(title=" ".join(title.group(1).split())[:120])
     if re.search(r"<(!doctype|html)", text, re.I):
-        return "an HTML page"
+        return _("an HTML page")
     first = text.strip().splitlines()[0] if text.strip() else ""
     return first[:200]
 
@@ -255,7 +279,9 @@ def parse_tableinfo(text: str, table: str = "?") -> TableInfo:
         )
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise StatbankError(
-            f"the Statbank's description of {table} is not as documented ({exc})"
+            _("the Statbank's description of {table} is not as documented ({error})").format(
+                table=table, error=exc
+            )
         ) from None
     if table != "?" and info.id.upper() != table.upper():
         raise AnswerError(
@@ -264,7 +290,9 @@ def parse_tableinfo(text: str, table: str = "?") -> TableInfo:
             )
         )
     if not info.variables:
-        raise AnswerError(f"the Statbank's description of {table} names no variables")
+        raise AnswerError(
+            _("the Statbank's description of {table} names no variables").format(table=table)
+        )
     return info
 
 

@@ -4,7 +4,13 @@ from __future__ import annotations
 
 from kommuneintegration.errors import KommuneintegrationError
 
-__all__ = ["AnswerError", "NothingToFetchError", "StatbankError", "UnbuildableRequestError"]
+__all__ = [
+    "AnswerError",
+    "NetworkError",
+    "NothingToFetchError",
+    "StatbankError",
+    "UnbuildableRequestError",
+]
 
 
 class StatbankError(KommuneintegrationError, RuntimeError):
@@ -21,3 +27,7 @@ class NothingToFetchError(StatbankError, ValueError):
 
 class AnswerError(StatbankError, ValueError):
     """An answer that is not what was asked for (other columns, codes or cells): not used."""
+
+
+class NetworkError(StatbankError):
+    """The Statbank could not be reached, or answered only server errors, after the retries."""
