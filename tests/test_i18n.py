@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import enum
 import html
+import io
 import json
 import re
 from collections.abc import Iterator
@@ -769,3 +770,91 @@ def test_argparse_complains_in_the_output_language(argv, danish, english, capsys
         assert words in err
         assert ("fejl:" in err) == (lang == "da")
     assert argparse.__dict__["_"] is before  # argparse is the program's own again
+
+
+#: Commands whose errors, warnings and notes a user meets on stderr: each run in the pseudo
+#: check below (exit code, argv; "{tmp}" is a temporary folder, "{bad}" a bad CSV file).
+STDERR_COMMANDS: list[tuple[int, tuple[str, ...]]] = [
+    (0, ("compare", "-m", "851")),  # the note: no figures from Statistics Denmark
+    (1, ("compare", "-m", "999")),  # an unknown municipality
+    (1, ("evaluate", "--observations", "{bad}")),  # rejected rows, located
+    (1, ("fetch", "-m", "851")),  # no network
+    (1, ("fetch", "--offline")),  # an empty cache
+    (1, ("barometer", "-m", "461")),  # nothing for the barometer
+    (1, ("barometer", "-m", "Atlantis")),
+    (2, ("new-plugin",)),  # argparse's own complaint
+    (2, ("compare", "-f", "xyz")),
+]
+
+
+@pytest.mark.installed_plugins
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_no_message_on_stderr_bypasses_the_catalogue(lang, pseudo, tmp_path, monkeypatch, capsys):
+    from kommuneintegration.cli import main
+
+    monkeypatch.setenv("KOMMUNEINTEGRATION_STATBANK_URL", "http://127.0.0.1:9/v1")
+    monkeypatch.setenv("KOMMUNEINTEGRATION_CACHE_DIR", str(tmp_path / "cache"))
+    bad = tmp_path / "obs.csv"
+    bad.write_text(
+        "municipality,indicator,group,age_band,year,value,unit,source\n"
+        "851,workforce-non-western,non-western,,2022,fem,%,x\n",
+        encoding="utf-8",
+    )
+    vocabulary = _vocabulary()
+    stray = {}
+    for expected, argv in STDERR_COMMANDS:
+        filled = [a.format(tmp=tmp_path, bad=bad) for a in argv]
+        try:
+            code = main(["--lang", lang, *filled], out=io.StringIO())
+        except SystemExit as exit_:
+            code = exit_.code
+        err = capsys.readouterr().err
+        assert code == expected, (argv, err)
+        assert err.strip(), argv
+        # what the user typed and where things are: paths, addresses, the bad value
+        for typed in (str(tmp_path), "http://127.0.0.1:9/v1", "https://api.statbank.dk/v1"):
+            err = err.replace(typed, " ")
+        err = re.sub(r"/[^\s⟧]+", " ", err)
+        if code == 2:  # argparse's usage (the options as typed), then its complaint
+            err = err.strip().splitlines()[-1]
+        err = err.replace("'fem'", " ").replace("'xyz'", " ").replace("Atlantis", " ")
+        words = sorted(_stray(err, vocabulary) - {"kommuneintegration", "obs", "csv"})
+        if words:
+            stray[" ".join(argv)] = words
+    assert stray == {}, stray
+
+
+@pytest.mark.parametrize(
+    ("danish", "english"),
+    [
+        ("november 2022", "November 2022"),
+        ("4. kvartal 2016", "Q4 2016"),
+        ("1. kvartal 2025", "Q1 2025"),
+        ("1. januar 2021", "1 January 2021"),
+        ("2009-2015", "2009-2015"),
+        ("skrevet i efteråret", "skrevet i efteråret"),
+    ],
+)
+def test_a_period_is_written_in_the_output_language(danish, english):
+    from kommuneintegration.i18n import period_label
+
+    with use_language("en"):
+        assert period_label(danish) == english
+    with use_language("da"):
+        assert period_label(danish) == danish
+
+
+@pytest.mark.installed_plugins
+def test_with_lang_en_only_the_documents_own_words_stay_danish():
+    english = " ".join(_run("--lang", "en", "compare").split())
+    assert "Q4 2016" in english
+    assert "4. kvartal 2016" not in english.split("“")[0]
+    assert "vs November 2022" in english
+    assert "vs november 2022" not in english
+    assert "Whole country (000)" in english
+    assert "35,6 %" not in english  # the plugin's English reading writes 35.6 %
+    evaluation = _run("--lang", "en", "evaluate")
+    assert "'Antal ghettoer og forebyggelsesområder'" not in evaluation
+    danish = " ".join(_run("--lang", "da", "compare").split())
+    assert "Hele landet (000)" in danish
+    assert "4. kvartal 2016" in danish

@@ -16,7 +16,7 @@ from typing import Final
 
 import attrs
 
-from kommuneintegration.i18n import N_, NP_, _, pgettext
+from kommuneintegration.i18n import N_, NP_, _, pgettext, pick
 from kommuneintegration.models import Comparator, Direction, Observation, Target, TargetKind
 from kommuneintegration.rules import (
     Evaluation,
@@ -421,7 +421,11 @@ def _default(
     if target.indicator is None:
         return Evaluation(Status.NOT_EVALUABLE, _("the source names no indicator for this target"))
     if not series_:
-        label = context.indicator.label if context.indicator else target.indicator
+        label = (
+            pick(context.indicator.label, context.indicator.label_en)
+            if context.indicator
+            else target.indicator
+        )
         group = target.group or (context.indicator.target_group if context.indicator else None)
         reason = (
             _("no observation of '{indicator}' for {group}").format(

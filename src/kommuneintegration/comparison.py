@@ -37,7 +37,7 @@ from kommuneintegration.derive import (
 )
 from kommuneintegration.errors import UnknownThemeError
 from kommuneintegration.evaluation import TargetEvaluation, evaluate_all, merge_observations
-from kommuneintegration.i18n import _, language, pick, pinned
+from kommuneintegration.i18n import _, language, period_label, pick, pinned
 from kommuneintegration.models import Indicator, Municipality, Observation, Strategy, ThemeStatus
 from kommuneintegration.municipalities import COUNTRY
 from kommuneintegration.registry import Registry
@@ -467,7 +467,7 @@ def _entry(
         value=obs.value,
         unit=obs.unit,
         year=obs.year,
-        period=obs.period,
+        period=period_label(obs.period),
         group=obs.group,
         group_label=group_label,
         group_definition=group_definition,
@@ -501,7 +501,7 @@ def _derived_entry(
         value=fig.value,
         unit=fig.unit,
         year=fig.year,
-        period=grp.period,
+        period=period_label(grp.period),
         group=fig.group,
         group_label=group_label,
         group_definition=group_definition,

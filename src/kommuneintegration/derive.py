@@ -15,7 +15,7 @@ from typing import Any, Final
 
 import attrs
 
-from kommuneintegration.i18n import NP_, _, format_number, pgettext
+from kommuneintegration.i18n import NP_, _, format_number, period_label, pgettext
 from kommuneintegration.models import (
     Comparator,
     Indicator,
@@ -138,7 +138,7 @@ def _sources(obs: Observation) -> list[tuple[str, str]]:
 
 def _year_text(obs: Observation) -> str:
     if obs.period:
-        return obs.period
+        return period_label(obs.period)
     return str(obs.year) if obs.year is not None else _("year not stated")
 
 

@@ -47,13 +47,16 @@ __all__ = [
     "format_date",
     "format_number",
     "gettext",
+    "hint",
     "language",
     "ngettext",
+    "period_label",
     "pgettext",
     "pick",
     "pinned",
     "resolve_language",
     "use_language",
+    "written_in",
 ]
 
 #: The languages the catalogue is complete in.
@@ -177,6 +180,34 @@ def written_in(func: Callable[..., R]) -> Callable[..., R]:
             return func(subject, *args, **kwargs)
 
     return run
+
+
+_MONTHS: Final = (
+    ("januar", "January"), ("februar", "February"), ("marts", "March"), ("april", "April"),
+    ("maj", "May"), ("juni", "June"), ("juli", "July"), ("august", "August"),
+    ("september", "September"), ("oktober", "October"), ("november", "November"),
+    ("december", "December"),
+)  # fmt: skip
+_PERIOD_QUARTER: Final = re.compile(r"\s*([1-4])\.\s*kvartal\s+(\d{4})\s*", re.IGNORECASE)
+_PERIOD_MONTH: Final = re.compile(r"\s*(?:(\d{1,2})\.\s*)?([a-zæøå]+)\s+(\d{4})\s*", re.IGNORECASE)
+
+
+def period_label(text: str) -> str:
+    """A period as the documents and Statistics Denmark write it in Danish ("november 2022",
+    "4. kvartal 2016", "1. januar 2021"), in the output language ("November 2022", "Q4
+    2016", "1 January 2021"); anything else as it is."""
+    if not text or language() == "da":
+        return text
+    quarter = _PERIOD_QUARTER.fullmatch(text)
+    if quarter:
+        return f"Q{quarter.group(1)} {quarter.group(2)}"
+    month = _PERIOD_MONTH.fullmatch(text)
+    if month:
+        english = dict(_MONTHS).get(month.group(2).casefold())
+        if english:
+            day = f"{month.group(1)} " if month.group(1) else ""
+            return f"{day}{english} {month.group(3)}"
+    return text
 
 
 def hint(value: str, known: Iterable[str], *, list_known: bool = False) -> str:

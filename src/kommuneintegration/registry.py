@@ -19,8 +19,9 @@ from kommuneintegration.errors import (
     UnknownMunicipalityError,
     UnknownTargetGroupError,
 )
-from kommuneintegration.i18n import _, pick
+from kommuneintegration.i18n import _, pgettext, pick, use_language
 from kommuneintegration.models import Concept, Municipality, Strategy, TargetGroup
+from kommuneintegration.municipalities import COUNTRY
 from kommuneintegration.rules import EvaluationRule
 from kommuneintegration.words import fold, spellings
 
@@ -90,7 +91,8 @@ class Registry:
         never translated. The built-in target groups are the library's: the
         default plugins translate them.
         """
-        if not any(lang in tables for tables in self.translations.values()):
+        translated = any(lang in tables for tables in self.translations.values())
+        if not translated and COUNTRY not in self.municipalities:
             return self
         if lang not in self._localized:
 
@@ -109,7 +111,18 @@ class Registry:
                 },
                 translations={},
             )
-        return self._localized[lang]
+        localized = self._localized[lang]
+        if COUNTRY not in self.municipalities:
+            return localized
+        # DST's name of the whole country ("Hele landet") in the output language: looked
+        # up on each call, never kept with the plugins' translated prose.
+        return attrs.evolve(
+            localized,
+            municipalities={
+                code: Municipality(code, _country_name(lang)) if code == COUNTRY else m
+                for code, m in self.municipalities.items()
+            },
+        )
 
     def concept_label(self, concept_id: str) -> str:
         """A concept's label in the output language ("beskæftigelsesfrekvens"); "" for none."""
@@ -130,7 +143,10 @@ class Registry:
             if code_or_name == code or any(wanted & spellings(n) for n in names):
                 raise PluginError([PluginProblem("", message)])
         for m in self.municipalities.values():
-            if wanted & (spellings(m.name) | spellings(self.owners.get(m.code, ""))):
+            typed = spellings(m.name) | spellings(self.owners.get(m.code, ""))
+            if m.code == COUNTRY:  # DST's name in either language
+                typed |= spellings("Hele landet") | spellings("Whole country")
+            if wanted & typed:
                 return m
         known = ", ".join(f"{m.code} {m.name}" for m in self.municipalities.values()) or _(
             "none loaded"
@@ -195,6 +211,11 @@ PROSE: Final[dict[str, frozenset[str]]] = {
     "TargetGroup": frozenset({"reading", "description", "restriction"}),
     "SourceDocument": frozenset({"note"}),
 }
+
+
+def _country_name(lang: str) -> str:
+    with use_language(lang):
+        return pgettext("area", "Whole country")
 
 
 def _localize(value: Any, table: Mapping[str, str]) -> Any:
