@@ -284,3 +284,22 @@ def test_long_series_are_summarised_in_text_with_a_count(fetched):
     assert "(17 figures)" in out
     assert "(2008) → …" in out.replace("\n      ", " ")
     assert progress
+
+
+def test_the_barometer_as_a_workbook_has_the_same_numbers(fetched, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    path = tmp_path / "barometer.xlsx"
+    assert run("barometer", "-m", "461", "-f", "xlsx", "--out", str(path))[0] == 0
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames[0] == "Barometer"
+    ws = book["Barometer"]
+    keys = [c.value for c in ws[2]]
+    cells = [
+        dict(zip(keys, (c.value for c in row), strict=True)) for row in ws.iter_rows(min_row=3)
+    ]
+    _data, rows = rows_of(run("barometer", "-m", "461", "-f", "json")[1])
+    for sheet_row in cells:
+        row = rows[(sheet_row["municipality"], sheet_row["indicator"], sheet_row["group"])]
+        assert sheet_row["value"] == row["value"]
+        assert isinstance(sheet_row["value"], float)
+        assert sheet_row["peers"] == " ".join(p["code"] for p in row["peers"])

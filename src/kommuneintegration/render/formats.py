@@ -106,6 +106,17 @@ FORMATS: Final[tuple[OutputFormat, ...]] = (
         },
     ),
     OutputFormat(
+        "xlsx",
+        N_("an Excel workbook: a sheet per section, typed cells, for a spreadsheet"),
+        ".xlsx",
+        True,
+        {
+            "comparison": "workbook:comparison_to_xlsx",
+            "evaluations": "workbook:evaluations_to_xlsx",
+            "barometer": "workbook:barometer_to_xlsx",
+        },
+    ),
+    OutputFormat(
         "html",
         N_("a self-contained HTML page with charts"),
         ".html",

@@ -1,0 +1,265 @@
+"""An Excel workbook a Danish analyst opens as it is: a sheet per section, typed cells.
+
+``-f xlsx --out FILE`` on compare, evaluate and barometer. Each sheet has a
+frozen, filtered header row and columns as wide as their contents (within
+bounds); numbers are number cells with a number format (one decimal where the
+figures have decimals, whole years without a thousands separator), true/false
+are booleans, and text is always text: a cell that starts with "=" is never a
+formula. Excel shows the numbers in the reader's own locale (a decimal comma in
+a Danish Excel), which is why this, not the CSV, is the format for a
+spreadsheet. The sheets' names and headings are in the output language; the
+column keys of the CSV and JSON are in a row of their own under each heading,
+so a program can find its columns too.
+
+Needs XlsxWriter: ``pip install "kommuneintegration[xlsx]"``.
+"""
+
+from __future__ import annotations
+
+import io
+from collections.abc import Iterable, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Final
+
+from kommuneintegration.errors import KommuneintegrationError
+from kommuneintegration.i18n import _, use_language, written_in
+from kommuneintegration.words import escape_controls
+
+if TYPE_CHECKING:
+    from kommuneintegration.barometer import Barometer
+    from kommuneintegration.comparison import Comparison
+    from kommuneintegration.evaluation import TargetEvaluation
+
+__all__ = ["WorkbookError", "barometer_to_xlsx", "comparison_to_xlsx", "evaluations_to_xlsx"]
+
+#: Column widths in characters: at least, at most.
+_WIDTHS: Final = (8, 60)
+#: Columns whose numbers are years or counts: whole numbers, no separator.
+_WHOLE: Final = frozenset(
+    {"year", "from_year", "baseline_year", "as_of", "rank", "ranked_n", "group_n", "persons"}
+)
+
+
+class WorkbookError(KommuneintegrationError):
+    """The workbook cannot be written: XlsxWriter is not installed."""
+
+
+class _Sheet:
+    """One sheet: a title, the headings a reader reads, the keys a program reads, rows."""
+
+    def __init__(self, title: str, columns: Sequence[tuple[str, str]]) -> None:
+        self.title = title[:31]  # Excel's limit
+        self.columns = list(columns)
+        self.rows: list[Sequence[Any]] = []
+
+    def add(self, record: Mapping[str, Any]) -> None:
+        self.rows.append([record.get(key) for key, _heading in self.columns])
+
+
+def _xlsxwriter() -> Any:
+    try:
+        import xlsxwriter
+    except ImportError:
+        raise WorkbookError(
+            _('the xlsx format needs XlsxWriter: pip install "kommuneintegration[xlsx]"')
+        ) from None
+    return xlsxwriter
+
+
+def _text(value: Any) -> str:
+    if isinstance(value, list | tuple):
+        return "; ".join(str(v) for v in value)
+    return escape_controls(str(value))
+
+
+def _write(sheets: Iterable[_Sheet]) -> bytes:
+    xlsxwriter = _xlsxwriter()
+    buffer = io.BytesIO()
+    book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
+    head = book.add_format(
+        {"bold": True, "bg_color": "#EEF2F7", "text_wrap": True, "valign": "top"}
+    )
+    key = book.add_format({"font_color": "#777777", "italic": True})
+    decimal = book.add_format({"num_format": "0.0##"})
+    whole = book.add_format({"num_format": "0"})
+    wrapped = book.add_format({"text_wrap": False, "valign": "top"})
+    for sheet in sheets:
+        ws = book.add_worksheet(sheet.title)
+        widths = [max(len(h), len(k)) for k, h in sheet.columns]
+        for col, (name, heading) in enumerate(sheet.columns):
+            ws.write_string(0, col, heading, head)
+            ws.write_string(1, col, name, key)
+        for r, row in enumerate(sheet.rows, 2):
+            for col, value in enumerate(row):
+                name = sheet.columns[col][0]
+                if value is None or value == "":
+                    ws.write_blank(r, col, None)
+                elif isinstance(value, bool):
+                    ws.write_boolean(r, col, value)
+                elif isinstance(value, int | float):
+                    ws.write_number(r, col, value, whole if name in _WHOLE else decimal)
+                    widths[col] = max(widths[col], len(f"{value:g}"))
+                else:
+                    text = _text(value)
+                    ws.write_string(r, col, text, wrapped)
+                    widths[col] = max(widths[col], min(len(text), _WIDTHS[1]))
+        for col, width in enumerate(widths):
+            ws.set_column(col, col, max(_WIDTHS[0], min(width + 2, _WIDTHS[1])))
+        ws.freeze_panes(2, 0)
+        last = max(len(sheet.columns) - 1, 0)
+        ws.autofilter(1, 0, max(len(sheet.rows) + 1, 1), last)
+    book.close()
+    return buffer.getvalue()
+
+
+def _columns(keys: Sequence[str], headings: Mapping[str, str]) -> list[tuple[str, str]]:
+    return [(k, headings.get(k, k.replace("_", " "))) for k in keys]
+
+
+def _headings() -> dict[str, str]:
+    """The headings a reader sees, in the output language."""
+    return {
+        "catalogue": _("Indicator"),
+        "municipality": _("Municipality code"),
+        "municipality_name": _("Municipality"),
+        "name": _("Municipality"),
+        "strategy": _("Document"),
+        "label": _("Label"),
+        "group_label": _("Group"),
+        "age_band": _("Age"),
+        "category": _("Category"),
+        "year": _("Year"),
+        "value": _("Value"),
+        "unit": _("Unit"),
+        "source": _("Source"),
+        "note": _("Note"),
+        "status_label": _("Status"),
+        "reason": _("Reason"),
+        "reading": _("Reading"),
+        "progress": _("Progress"),
+        "baseline_value": _("Baseline"),
+        "baseline_year": _("Baseline year"),
+        "movement": _("movement"),
+        "country_value": _("whole country"),
+        "group_median": _("group median (n)"),
+        "rank": _("rank"),
+        "peers": _("peers"),
+        "kommunegruppe": _("kommunegruppe"),
+        "citation": _("Source"),
+    }
+
+
+def _evaluation_sheet(rows: Iterable[TargetEvaluation]) -> _Sheet:
+    from kommuneintegration.render.jsonout import evaluation_to_dict
+
+    records = [evaluation_to_dict(r) for r in rows]
+    keys = list(records[0]) if records else ["municipality", "strategy", "target", "status"]
+    sheet = _Sheet(_("Evaluations"), _columns(keys, _headings()))
+    for record in records:
+        sheet.add(record)
+    return sheet
+
+
+def _sources_sheet(documents: Iterable[Any]) -> _Sheet:
+    sheet = _Sheet(
+        _("Sources"),
+        _columns(["key", "publisher", "title", "date", "address", "citation"], _headings()),
+    )
+    seen = set()
+    for d in documents:
+        if d is None or d.key in seen:
+            continue
+        seen.add(d.key)
+        sheet.add(
+            {
+                "key": d.key,
+                "publisher": d.publisher,
+                "title": d.title,
+                "date": d.date or (str(d.year) if d.year else ""),
+                "address": d.address,
+                "citation": d.citation(),
+            }
+        )
+    return sheet
+
+
+@written_in
+def comparison_to_xlsx(c: Comparison) -> bytes:
+    """Figures, evaluations, differences and sources, a sheet each."""
+    from kommuneintegration.comparison import FIGURE_COLUMNS, figure_record
+
+    figures = _Sheet(_("Figures"), _columns(FIGURE_COLUMNS, _headings()))
+    for row in c.indicators:
+        for e in row.entries:
+            figures.add(figure_record(e, row.indicator.id, row.comparable))
+    differences = _Sheet(
+        _("Differences"),
+        [
+            ("catalogue", _("Indicator")),
+            ("comparable", _("comparable")),
+            ("difference", _("What differs")),
+        ],
+    )
+    for row in c.indicators:
+        for text in row.differences or ("",):
+            differences.add(
+                {"catalogue": row.indicator.id, "comparable": row.comparable, "difference": text}
+            )
+    documents = [doc for d in c.documents for doc in _documents_of(d)]
+    return _write(
+        [figures, _evaluation_sheet(c.evaluations), differences, _sources_sheet(documents)]
+    )
+
+
+def _documents_of(document: Any) -> list[Any]:
+    """The source documents a compared document cites (its own first)."""
+    found = [document.strategy.source.cited]
+    for item in (*document.strategy.observations, *document.strategy.targets):
+        if item.provenance is not None and item.provenance.cited is not None:
+            found.append(item.provenance.cited)
+    return found
+
+
+def evaluations_to_xlsx(rows: Sequence[TargetEvaluation]) -> bytes:
+    """The evaluations, and their sources."""
+    documents = [r.target.provenance.cited for r in rows if r.target.provenance is not None]
+    return _write([_evaluation_sheet(rows), _sources_sheet(documents)])
+
+
+@written_in
+def barometer_to_xlsx(b: Barometer) -> bytes:
+    """The barometer's rows, each municipality's peers, the indicators and the sources."""
+    from kommuneintegration.render.barometer import JSON_ROW_FIELDS, barometer_to_dict
+
+    data = barometer_to_dict(b)
+    rows = _Sheet(_("Barometer"), _columns(JSON_ROW_FIELDS, _headings()))
+    for record in data["rows"]:
+        rows.add({**record, "peers": " ".join(p["code"] for p in record["peers"])})
+    peer_keys = [
+        "of",
+        "code",
+        "name",
+        "distance",
+        "population",
+        "non_western_share",
+        "kommunegruppe",
+        "year",
+    ]
+    peers = _Sheet(_("peers"), _columns(peer_keys, {**_headings(), "of": _("Municipality code")}))
+    for code, found in data["peers"].items():
+        for p in found:
+            peers.add({"of": code, **p})
+    indicator_keys = [
+        "indicator",
+        "group",
+        "label",
+        "unit",
+        "barometer_indicator",
+        "population",
+        "differs",
+        "tables",
+    ]
+    indicators = _Sheet(_("What each figure counts"), _columns(indicator_keys, _headings()))
+    for i in data["indicators"]:
+        indicators.add(i)
+    with use_language(b.language):
+        return _write([rows, peers, indicators, _sources_sheet(b.sources)])
