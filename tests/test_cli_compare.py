@@ -62,7 +62,7 @@ def test_compare_filters():
     )
     assert code == 0
     data = json.loads(text)
-    assert [m["code"] for m in data["municipalities"]] == ["101", "851"]
+    assert [m["code"] for m in data["municipalities"]] == ["851", "101"]  # as asked
     assert [t["id"] for t in data["themes"]] == ["employment"]
 
 

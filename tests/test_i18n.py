@@ -858,3 +858,19 @@ def test_with_lang_en_only_the_documents_own_words_stay_danish():
     danish = " ".join(_run("--lang", "da", "compare").split())
     assert "Hele landet (000)" in danish
     assert "4. kvartal 2016" in danish
+
+
+def test_every_option_of_every_command_says_what_it_does():
+    import argparse
+
+    from kommuneintegration.cli import build_parser
+
+    parser = build_parser()
+    (sub,) = [a for a in parser._actions if isinstance(a, argparse._SubParsersAction)]
+    silent = [
+        f"{name} {'/'.join(action.option_strings) or action.dest}"
+        for name, command in sub.choices.items()
+        for action in command._actions
+        if not action.help or action.help == argparse.SUPPRESS
+    ]
+    assert silent == []

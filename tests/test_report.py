@@ -104,3 +104,37 @@ def test_long_lists_show_twenty_and_say_how_many_more():
     listed = page[start : page.index("</ul>", start)]
     assert listed.count("<li>") == 20
     assert "and 10 more; every one is in kommuneintegration compare -f json" in listed
+
+
+@pytest.mark.installed_plugins
+def test_show_cites_each_document_once_as_a_numbered_note():
+    from helpers import run_cli
+
+    code, out, _err = run_cli("show", "851", "--lang", "da")
+    assert code == 0
+    figures = out[out.index("Tal (observationer)") :] if "Tal (observationer)" in out else out
+    flat = " ".join(figures.split())
+    citation = "Aalborg Kommune, Integrationsrådet: Integrationsstrategi 2023-2026"
+    assert flat.count(citation) == 1  # once, as note [1], not after each of its figures
+    assert "[1] " + citation in flat
+    assert "[1, Tabel 1" in flat
+    assert "[antal, ]" not in out
+    assert ", ]" not in out
+
+
+@pytest.mark.installed_plugins
+def test_cities_come_in_the_order_asked_and_the_summary_counts_what_can_be_compared(tmp_path):
+    from helpers import run_cli
+
+    out = run_cli("compare", "-m", "851", "-m", "101", "--lang", "en")[1]
+    assert out.index("Aalborg (851)") < out.index("København (101)")
+    evaluation = run_cli("evaluate", "-m", "851", "-m", "101", "--lang", "en")[1]
+    assert evaluation.index("Aalborg:") < evaluation.index("København:")
+    page = tmp_path / "r.html"
+    assert run_cli("report", "--out", str(page), "--lang", "en")[0] == 0
+    text = page.read_text("utf-8")
+    summary = re.search(r"<p class='summary'>(.*?)</p>", text).group(1)
+    assert "of them with figures from more than one place" in summary
+    assert re.search(r"\b1 indicator is directly comparable\.", summary)
+    derived = text[text.index("Derived figures") :]
+    assert "<td>wage-employment" not in derived  # labels, not ids

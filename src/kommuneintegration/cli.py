@@ -689,7 +689,13 @@ def build_parser() -> argparse.ArgumentParser:
 
     p = sub.add_parser("evaluate", help=_("every target against the observations, with the reason"))
     p.add_argument("--observations", metavar="FILE.csv", help=_("add observations from a CSV file"))
-    p.add_argument("--municipality", "-m", action="append", metavar="CODE")
+    p.add_argument(
+        "--municipality",
+        "-m",
+        action="append",
+        metavar="CODE",
+        help=_("a city of the installed plugins, code or name; repeat for more"),
+    )
     _format_option(p, "evaluations")
     _out_option(p)
     p.add_argument(
@@ -775,7 +781,13 @@ def build_parser() -> argparse.ArgumentParser:
         "fetch",
         help=_("fetch Statistics Denmark's figures for the installed cities into the local cache"),
     )
-    p.add_argument("--municipality", "-m", action="append", metavar="CODE")
+    p.add_argument(
+        "--municipality",
+        "-m",
+        action="append",
+        metavar="CODE",
+        help=_("a municipality's code or name (default: the installed cities); repeat for more"),
+    )
     p.add_argument("--since", type=int, metavar="YEAR", help=_("only figures from this year on"))
     mode = p.add_mutually_exclusive_group()
     mode.add_argument(
@@ -830,9 +842,13 @@ def build_parser() -> argparse.ArgumentParser:
     p = sub.add_parser(
         "synthesize", help=_("write a seeded synthetic population (CSV or .parquet)")
     )
-    p.add_argument("--rows", "-n", type=int, default=100_000)
-    p.add_argument("--seed", type=int, default=0)
-    p.add_argument("--out", "-o", required=True)
+    p.add_argument(
+        "--rows", "-n", type=int, default=100_000, help=_("how many residents (default 100000)")
+    )
+    p.add_argument(
+        "--seed", type=int, default=0, help=_("the seed: the same seed, the same population")
+    )
+    p.add_argument("--out", "-o", required=True, help=_("output file (.csv or .parquet)"))
     _command(p, _synthesize)
 
     return _localized(parser)

@@ -605,7 +605,7 @@ def _wanted_municipalities(
     if wanted is None:
         return tuple(registry.municipalities.values())
     found = {m.code: m for m in (registry.municipality(w) for w in wanted)}
-    return tuple(found[code] for code in sorted(found))
+    return tuple(found.values())  # in the order asked
 
 
 def _wanted_topics(wanted: Iterable[str] | None) -> set[str] | None:
@@ -669,7 +669,11 @@ def compare(
     cities = _wanted_municipalities(registry, municipalities)
     codes = {m.code for m in cities}
     chosen_topics = _wanted_topics(themes)
-    pairs = [(m, s) for m, s in registry.all_strategies() if m.code in codes]
+    order = {m.code: n for n, m in enumerate(cities)}
+    pairs = sorted(
+        ((m, s) for m, s in registry.all_strategies() if m.code in codes),
+        key=lambda pair: order[pair[0].code],
+    )
     extra = extra_observations or {}
     if extra:
         pairs = [(m, _with_extra(s, extra.get(m.code, ()))) for m, s in pairs]
@@ -727,7 +731,7 @@ def compare(
         coverage.append(ThemeCoverage(topic, per_city))
 
     for_evaluation = merge_observations(extra, fetched_figures)
-    evaluations = evaluate_all(registry, for_evaluation, as_of, codes)
+    evaluations = evaluate_all(registry, for_evaluation, as_of, [m.code for m in cities])
     if chosen_topics is not None:
         evaluations = [e for e in evaluations if _target_topics(e) & chosen_topics]
     context = (

@@ -344,6 +344,9 @@ def evaluate_all(
                     as_of,
                 )
             )
+    if municipalities is not None:  # in the order asked, not the registry's
+        order = {code: n for n, code in enumerate(dict.fromkeys(municipalities))}
+        rows.sort(key=lambda r: order.get(r.municipality.code, len(order)))
     return rows
 
 

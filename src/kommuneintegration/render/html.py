@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from kommuneintegration import __version__
 from kommuneintegration.derive import kind_label
-from kommuneintegration.i18n import _, format_number, language, pick, written_in
+from kommuneintegration.i18n import _, format_number, language, ngettext, pick, written_in
 from kommuneintegration.models import TargetKind
 from kommuneintegration.render.common import (
     barometer_beside,
@@ -504,6 +504,16 @@ def _evaluations(c: Comparison) -> list[str]:
     return parts
 
 
+def _indicator_label(c: Comparison, d: DerivedFigure) -> str:
+    """A derived figure's indicator as a reader knows it: its label, not its id."""
+    for doc in c.documents:
+        if doc.strategy.id == d.strategy:
+            for indicator in doc.strategy.indicators:
+                if indicator.id == d.indicator:
+                    return pick(indicator.label, indicator.label_en)
+    return d.indicator
+
+
 def _derived(c: Comparison) -> list[str]:
     parts = [
         "<h2>"
@@ -533,7 +543,7 @@ def _derived(c: Comparison) -> list[str]:
     for d in derived:
         years = f"{d.from_year}–{d.year}" if d.from_year else str(d.year or "–")
         parts.append(
-            f"<tr><td>{_e(c.name(d.municipality))}</td><td>{_e(kind_label(d.kind))}</td><td>{_e(d.indicator)}{' – ' + _e(d.category) if d.category else ''}</td>"
+            f"<tr><td>{_e(c.name(d.municipality))}</td><td>{_e(kind_label(d.kind))}</td><td>{_e(_indicator_label(c, d))}{' – ' + _e(d.category) if d.category else ''}</td>"
             f"<td>{_e(c.group_label(d.group))} {_e(d.age_band or '')}</td><td>{_e(years)}</td><td class='num'>{_e(d.describe())}</td><td class='small'>{_e('; '.join(d.sources))}</td></tr>"
         )
     parts.append("</table>")
@@ -645,18 +655,25 @@ def _summary(c: Comparison) -> str:
         counts[row.evaluation.status.display] = counts.get(row.evaluation.status.display, 0) + 1
     statuses = ", ".join(f"{n} {label}" for label, n in counts.items())
     comparable = sum(1 for row in c.indicators if row.comparable)
+    # an indicator with figures from one place only has nothing to be compared with
+    shared = sum(1 for row in c.indicators if len({e.municipality for e in row.entries}) > 1)
     text = _(
         "{municipalities} municipalities and {documents} documents; {indicators} shared "
-        "indicators with figures, {comparable} of them directly comparable; {targets} targets "
-        "evaluated: {statuses}."
+        "indicators with figures, {shared} of them with figures from more than one place; "
+        "{targets} targets evaluated: {statuses}."
     ).format(
         municipalities=len(c.municipalities),
         documents=len(c.documents),
         indicators=len(c.indicators),
-        comparable=comparable,
+        shared=shared,
         targets=len(c.evaluations),
         statuses=statuses or _("none"),
     )
+    text += " " + ngettext(
+        "{n} indicator is directly comparable.",
+        "{n} indicators are directly comparable.",
+        comparable,
+    ).format(n=comparable)
     if c.disagreements:
         text += " " + _("{n} figures disagree with another.").format(n=len(c.disagreements))
     in_short = _("In short:")

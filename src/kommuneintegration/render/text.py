@@ -7,7 +7,7 @@ import textwrap
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Final, NamedTuple
 
-from kommuneintegration.i18n import _, ngettext, pick, pinned, written_in
+from kommuneintegration.i18n import _, ngettext, period_label, pick, pinned, written_in
 from kommuneintegration.models import ThemeStatus
 from kommuneintegration.municipalities import official_municipalities
 from kommuneintegration.render.common import (
@@ -37,7 +37,7 @@ if TYPE_CHECKING:
         IndicatorEntry,
     )
     from kommuneintegration.evaluation import TargetEvaluation
-    from kommuneintegration.models import Municipality
+    from kommuneintegration.models import Municipality, Provenance
 
 WIDTH: Final = 80
 _MARK: Final = {"filled": "●", "placeholder": "○", "absent": "·"}
@@ -344,6 +344,11 @@ def comparison_to_text(c: Comparison) -> str:
     return escape_controls("\n".join(lines) + "\n")
 
 
+def _cited(provenance: Provenance) -> str:
+    """The document a figure cites, as a reader looks it up."""
+    return provenance.cited.citation() if provenance.cited is not None else provenance.document
+
+
 @pinned
 def strategies_to_text(municipality: Municipality, documents: Sequence[Document]) -> str:
     """One city's documents in full: ``kommuneintegration show CODE``."""
@@ -354,6 +359,7 @@ def strategies_to_text(municipality: Municipality, documents: Sequence[Document]
         title = municipality.name
     lines = [f"{title} ({municipality.code})"]
     for doc in documents:
+        cited: dict[str, int] = {}
         s, group = doc.strategy, doc.target_group
         lines += _heading(f"{s.title}")
         lines += _wrap(f"{s.kind.display}; {s.period or _no_period()}; {s.author}", 2)
@@ -406,9 +412,17 @@ def strategies_to_text(municipality: Municipality, documents: Sequence[Document]
             (
                 _("Indicators (id: label [measure, unit] (concept))"),
                 [
-                    f"{i.id}: {pick(i.label, i.label_en)} [{i.measure.display}, "
-                    f"{unit_symbol(i.unit, words=True)}"
-                    f"{', ' + str(i.age_band) if i.age_band else ''}]"
+                    f"{i.id}: {pick(i.label, i.label_en)} ["
+                    + ", ".join(
+                        p
+                        for p in (
+                            i.measure.display,
+                            unit_symbol(i.unit, words=True),
+                            str(i.age_band) if i.age_band else "",
+                        )
+                        if p
+                    )
+                    + "]"
                     + (f" ({doc.concepts.get(i.concept, i.concept)})" if i.concept else "")
                     + (f": {i.concept_note}" if i.concept_note else "")
                     + (f"; Statistikbanken {i.statbank}" if i.statbank else "")
@@ -429,8 +443,9 @@ def strategies_to_text(municipality: Municipality, documents: Sequence[Document]
                     f"{o.indicator}: {format_value(o.value, o.unit, bound=o.bound)} "
                     f"{doc.group_labels.get(o.group, o.group) if o.group else ''} "
                     f"{o.age_band or ''} {o.category} "
-                    f"{o.year if o.year is not None else o.period or _no_year()} "
-                    f"[{o.provenance}]" + (f" ‡ {o.note}" if o.note else "")
+                    f"{o.year if o.year is not None else period_label(o.period) or _no_year()} "
+                    f"[{cited.setdefault(_cited(o.provenance), len(cited) + 1)}, "
+                    f"{o.provenance.locations}]" + (f" ‡ {o.note}" if o.note else "")
                     for o in s.observations
                 ],
             ),
@@ -440,4 +455,7 @@ def strategies_to_text(municipality: Municipality, documents: Sequence[Document]
                 lines += ["", f"  {title}:"]
                 for item in items:
                     lines += _wrap(" ".join(item.split()), 6, "    - ")
+        # each document a figure cites, once, as compare's footnotes do
+        for citation, number in cited.items():
+            lines += _wrap(citation, 9, f"    [{number}] ")
     return escape_controls("\n".join(lines) + "\n")
