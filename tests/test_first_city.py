@@ -42,19 +42,31 @@ def test_the_walk_through_works_as_written(tmp_path):
         if kind != "console":
             continue
         for line in body.strip().splitlines():
-            argv = shlex.split(line)
-            if argv[:2] == ["pip", "install"]:
-                # Installed beside this environment rather than into it.
-                target = argv[-1]
-                argv = [
-                    sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
-                    "--no-build-isolation", "--target", str(site), target,
-                ]  # fmt: skip
-            else:
-                argv = [sys.executable, "-m", "kommuneintegration", *argv[1:]]
-            done = subprocess.run(argv, cwd=tmp_path, env=env, capture_output=True, text=True)
-            assert done.returncode == 0, (line, done.stdout, done.stderr)
-            outputs[line] = done.stdout
+            for part in line.split("&&"):  # each command of a line, in order, as a shell does
+                argv = shlex.split(part)
+                if argv[:2] == ["pip", "install"]:
+                    # Installed beside this environment rather than into it (the test
+                    # extra's pytest is this environment's own).
+                    target = argv[-1]
+                    argv = [
+                        sys.executable, "-m", "pip", "install", "--quiet", "--no-deps",
+                        "--no-build-isolation", "--target", str(site), target,
+                    ]  # fmt: skip
+                elif argv[:3] == ["python", "-m", "pytest"]:
+                    argv = [
+                        sys.executable,
+                        "-m",
+                        "pytest",
+                        "-q",
+                        "-p",
+                        "no:cacheprovider",
+                        *argv[3:],
+                    ]
+                else:
+                    argv = [sys.executable, "-m", "kommuneintegration", *argv[1:]]
+                done = subprocess.run(argv, cwd=tmp_path, env=env, capture_output=True, text=True)
+                assert done.returncode == 0, (line, done.stdout, done.stderr)
+                outputs[line.strip() if "&&" not in line else part.strip()] = done.stdout
     listed = subprocess.run(
         [sys.executable, "-m", "kommuneintegration", "plugins", "--format", "json"],
         env=env, capture_output=True, text=True, check=True,
@@ -74,3 +86,9 @@ def test_the_walk_through_works_as_written(tmp_path):
         env=env, capture_output=True, text=True, cwd=tmp_path,
     )  # fmt: skip
     assert own.returncode == 0, own.stdout + own.stderr
+    # Step 6: the translation catalogue, by the plugin's name
+    catalogue = (
+        tmp_path / "odense" / "src" / "kommuneintegration_odense" / "data" / "locale" / "da.po"
+    )
+    assert catalogue.is_file()
+    assert "kommuneintegration translations odense --into da" in outputs

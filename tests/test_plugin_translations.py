@@ -196,22 +196,51 @@ def test_the_translations_command_writes_a_plugins_catalogue_and_keeps_what_is_m
 
     root = plugin_folder(tmp_path, "employment-gap")
     out = io.StringIO()
-    assert main(["--lang", "en", "translations", str(root), "--into", "en"], out=out) == 0
-    path = root / "locale" / "en.po"
+    assert main(["--lang", "en", "translations", str(root), "--into", "da"], out=out) == 0
+    path = root / "locale" / "da.po"
     assert f"Wrote {path}: 1 texts, 1 without a translation" in out.getvalue()
     with path.open("rb") as f:
-        (message,) = [m for m in read_po(f, locale="en") if m.id]
+        (message,) = [m for m in read_po(f, locale="da") if m.id]
     assert message.id == "a level"  # the target's reading in the test strategy
     # A translator fills in the entry (edited as a catalogue, not as Babel's layout of it).
     with path.open("rb") as f:
-        catalogue = read_po(f, locale="en")
+        catalogue = read_po(f, locale="da")
     catalogue["a level"].string = "a level, read"
     with path.open("wb") as f:
         write_po(f, catalogue)
-    assert main(["translations", str(root), "--into", "en"], out=io.StringIO()) == 0
-    assert load_plugin_data(root).translations == {"en": {"a level": "a level, read"}}
+    assert main(["translations", str(root), "--into", "da"], out=io.StringIO()) == 0
+    assert load_plugin_data(root).translations == {"da": {"a level": "a level, read"}}
     assert main(["translations", str(tmp_path / "nowhere")], out=io.StringIO()) == 1
     assert "no plugin data here" in capsys.readouterr().err
+
+
+def test_translations_takes_a_plugin_by_name_and_leaves_an_unchanged_catalogue_alone(capsys):
+    """What README and docs/first-city.md promise: the installed plugin's name works; running
+    it again on translations already made rewrites nothing (not even Babel's version)."""
+    import importlib.util
+
+    spec = importlib.util.find_spec("kommuneintegration_aalborg")
+    if spec is None:  # the bundled plugins are installed by README's test command
+        pytest.fail("the bundled plugin kommuneintegration_aalborg is not installed")
+    po = Path(spec.origin).parent / "data" / "locale" / "da.po"
+    before = po.read_bytes()
+    stamp = po.stat().st_mtime_ns
+    # a catalogue written by another Babel release than the one installed
+    older = before.replace(b"Generated-By: Babel ", b"Generated-By: Babel 0.", 1)
+    po.write_bytes(older)
+    try:
+        out = io.StringIO()
+        assert main(["--lang", "en", "translations", "aalborg", "--into", "da"], out=out) == 0
+        assert "0 without a translation" in out.getvalue()
+        assert po.read_bytes() == older  # byte for byte: nothing in it changed
+    finally:
+        po.write_bytes(before)
+    assert main(["--lang", "en", "translations", "aalborg", "--into", "en"], out=io.StringIO()) == 0
+    note = capsys.readouterr().err
+    assert "the plugin's prose is written in en" in note
+    assert "--into da writes the other language's catalogue" in note
+    assert not (po.parent / "en.po").exists()
+    assert stamp  # the file existed before the test
 
 
 def test_one_plugin_cannot_reword_anothers_prose():
@@ -264,10 +293,10 @@ def test_translations_keeps_fuzzy_flags_comments_and_obsolete_entries(tmp_path):
     from test_concepts import plugin_folder
 
     root = plugin_folder(tmp_path, "employment-gap")
-    assert main(["translations", str(root), "--into", "en"], out=io.StringIO()) == 0
-    path = root / "locale" / "en.po"
+    assert main(["translations", str(root), "--into", "da"], out=io.StringIO()) == 0
+    path = root / "locale" / "da.po"
     with path.open("rb") as f:
-        catalogue = read_po(f, locale="en")
+        catalogue = read_po(f, locale="da")
     message = catalogue["a level"]
     message.string = "a level, maybe"
     message.flags.add("fuzzy")
@@ -276,15 +305,15 @@ def test_translations_keeps_fuzzy_flags_comments_and_obsolete_entries(tmp_path):
     with path.open("wb") as f:
         write_po(f, catalogue)
     out = io.StringIO()
-    assert main(["--lang", "en", "translations", str(root), "--into", "en"], out=out) == 0
+    assert main(["--lang", "en", "translations", str(root), "--into", "da"], out=out) == 0
     assert "1 without a translation" in out.getvalue()  # fuzzy is not translated yet
     with path.open("rb") as f:
-        again = read_po(f, locale="en")
+        again = read_po(f, locale="da")
     kept = again["a level"]
     assert kept.string == "a level, maybe"
     assert kept.fuzzy
     assert "check with the author" in kept.user_comments
     assert "a text no longer in the data" in again.obsolete
     before = path.read_bytes()
-    assert main(["translations", str(root), "--into", "en"], out=io.StringIO()) == 0
+    assert main(["translations", str(root), "--into", "da"], out=io.StringIO()) == 0
     assert path.read_bytes() == before

@@ -155,3 +155,14 @@ def test_a_refused_new_plugin_is_one_line_in_the_output_language(tmp_path, capsy
     assert main(["--lang", "en", *args, "--dir", str(tmp_path)]) == 1
     assert "municipality 461 is 'Odense', not 'Od\\x1bense'" in capsys.readouterr().err
     assert list(tmp_path.iterdir()) == []
+
+
+def test_new_plugin_says_what_to_run_next_with_the_test_extra(tmp_path):
+    from helpers import run_cli
+
+    code, out, _err = run_cli("new-plugin", "odense", "--code", "461", "--dir", str(tmp_path))
+    assert code == 0
+    folder = tmp_path / "odense"
+    # the first Quick start command installs no pytest: the plugin's own [test] extra does
+    assert f'pip install -e "{folder}[test]" && python -m pytest {folder}' in out
+    assert "pytest>=8" in (folder / "pyproject.toml").read_text("utf-8")

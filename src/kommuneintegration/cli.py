@@ -88,7 +88,8 @@ def _new_plugin(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: 
         _("Wrote {path}").format(path=path)
         + "\n"
         + _("Next: {commands}").format(
-            commands=f"pip install -e {path} && pytest {path} && kommuneintegration plugins"
+            commands=f'pip install -e "{path}[test]" && python -m pytest {path} '
+            "&& kommuneintegration plugins"
         )
         + "\n"
     )
@@ -96,9 +97,13 @@ def _new_plugin(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: 
 
 
 def _translations(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextIO) -> int:
-    from kommuneintegration.scaffold import write_translations
+    from kommuneintegration.scaffold import SameLanguageError, write_translations
 
-    path, texts, missing = write_translations(args.plugin, args.into)
+    try:
+        path, texts, missing = write_translations(args.plugin, args.into)
+    except SameLanguageError as exc:
+        _note(str(exc))
+        return 0
     out.write(
         _("Wrote {path}: {texts} texts, {missing} without a translation").format(
             path=path, texts=texts, missing=missing
@@ -655,7 +660,7 @@ def build_parser() -> argparse.ArgumentParser:
         "translations",
         help=_("write or update a plugin's translations of its own prose (data/locale/*.po)"),
     )
-    p.add_argument("plugin", help=_("the plugin's folder, or its data folder"))
+    p.add_argument("plugin", help=_("the installed plugin's name, its folder, or its data folder"))
     p.add_argument(
         "--into",
         default="da",

@@ -383,6 +383,9 @@ class PluginData:
     concepts: tuple[Concept, ...] = ()
     #: language -> {prose as written: its translation}, from ``locale/<language>.po``.
     translations: Mapping[str, Mapping[str, str]] = attrs.field(factory=dict)
+    #: The language the plugin's prose (readings, notes) is written in: ``prose_language``
+    #: in plugin.toml, English unless it says otherwise.
+    prose_language: str = "en"
 
 
 def load_translations(directory: Any, problems: list[Problem]) -> dict[str, dict[str, str]]:
@@ -488,7 +491,14 @@ def load_plugin_data(directory: Any) -> PluginData:
     meta_display = _display(meta_path) if root.name else "plugin.toml"
     meta = _read_toml(meta_path, meta_display)
     problems: list[Problem] = []
-    known_keys = {"municipality", "target_groups", "country_groups", "documents", "concepts"}
+    known_keys = {
+        "municipality",
+        "target_groups",
+        "country_groups",
+        "documents",
+        "concepts",
+        "prose_language",
+    }
     for key in sorted(set(meta) - known_keys):
         problems.append(Problem(key, unknown_key(key, sorted(known_keys)), meta_display))
     municipality: Municipality | None = None
@@ -570,6 +580,17 @@ def load_plugin_data(directory: Any) -> PluginData:
             )
         except DataFileError as exc:
             problems += exc.problems
+    prose_language = meta.get("prose_language", "en")
+    if prose_language not in LANGUAGES:
+        problems.append(
+            Problem(
+                "prose_language",
+                _("no language {value}; expected one of {languages}").format(
+                    value=repr(prose_language), languages=", ".join(LANGUAGES)
+                ),
+                meta_display,
+            )
+        )
     if problems:
         raise DataFileError(problems)
     assert municipality is not None
@@ -581,4 +602,5 @@ def load_plugin_data(directory: Any) -> PluginData:
         tuple(documents.values()),
         tuple(concepts),
         translations,
+        prose_language,
     )

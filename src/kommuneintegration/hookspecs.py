@@ -26,9 +26,11 @@ from kommuneintegration.countries import CountryGroup
 from kommuneintegration.models import Concept, Municipality, Strategy, TargetGroup
 from kommuneintegration.rules import EvaluationRule
 
-__all__ = ["PROJECT_NAME", "hookimpl", "hookspec"]
+__all__ = ["ENTRY_POINT_GROUP", "PROJECT_NAME", "hookimpl", "hookspec"]
 
 PROJECT_NAME = "kommuneintegration"
+#: The entry-point group an installed plugin registers under (``new-plugin`` writes it).
+ENTRY_POINT_GROUP = PROJECT_NAME
 hookspec = pluggy.HookspecMarker(PROJECT_NAME)
 hookimpl = pluggy.HookimplMarker(PROJECT_NAME)
 

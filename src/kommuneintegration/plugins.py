@@ -37,6 +37,7 @@ from kommuneintegration.contain import (
 from kommuneintegration.countries import CountryGroup, CountryGroupRegistry, builtin_groups
 from kommuneintegration.datafile import check_strategy
 from kommuneintegration.default_plugins import DEFAULT_PLUGINS
+from kommuneintegration.hookspecs import ENTRY_POINT_GROUP
 from kommuneintegration.i18n import LANGUAGES, N_, _
 from kommuneintegration.models import Concept, Municipality, Strategy, TargetGroup
 from kommuneintegration.municipalities import COUNTRY, official_municipalities
@@ -55,7 +56,6 @@ __all__ = [
     "get_host",
 ]
 
-ENTRY_POINT_GROUP: Final = "kommuneintegration"
 STRICT_ENV: Final = "KOMMUNEINTEGRATION_STRICT_PLUGINS"
 T = TypeVar("T")
 

@@ -283,17 +283,42 @@ def new_plugin(
 
 
 def plugin_data_folder(path: str | Path) -> Path:
-    """The folder holding ``plugin.toml``: ``path`` itself, or a package's ``src/*/data``."""
+    """The folder holding ``plugin.toml``: ``path`` itself, a package's ``src/*/data``, or
+    the data folder of the installed plugin of that name ("odense")."""
     root = Path(path)
     if (root / "plugin.toml").is_file():
         return root
     found = [p for p in sorted(root.glob("src/*/data")) if (p / "plugin.toml").is_file()]
-    if len(found) != 1:
-        raise ScaffoldError(
-            f"{root}: no plugin data here; give the plugin's folder (with src/<package>/data/"
-            "plugin.toml) or its data folder"
-        )
-    return found[0]
+    if len(found) == 1:
+        return found[0]
+    installed = _installed_data_folder(str(path))
+    if installed is not None:
+        return installed
+    raise ScaffoldError(
+        _(
+            "{path}: no plugin data here, and no installed plugin of that name; give the "
+            "plugin's name, its folder (with src/<package>/data/plugin.toml) or its data folder"
+        ).format(path=root)
+    )
+
+
+def _installed_data_folder(name: str) -> Path | None:
+    """The ``data`` folder of the installed plugin ``name``, found by its entry point."""
+    import importlib.metadata
+    import importlib.util
+
+    from kommuneintegration.hookspecs import ENTRY_POINT_GROUP
+
+    for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
+        if ep.name != name:
+            continue
+        spec = importlib.util.find_spec(ep.module.split(":")[0])
+        locations = list(spec.submodule_search_locations or []) if spec is not None else []
+        for location in locations:
+            data = Path(location) / "data"
+            if (data / "plugin.toml").is_file():
+                return data
+    return None
 
 
 def write_translations(path: str | Path, lang: str) -> tuple[Path, int, int]:
@@ -317,7 +342,30 @@ def write_translations(path: str | Path, lang: str) -> tuple[Path, int, int]:
         *prose_texts(loaded.documents),
     ]
     target = data / "locale" / f"{lang}.po"
+    if lang == loaded.prose_language:
+        raise SameLanguageError(lang, data)
     return target, *write_prose_catalogue(target, texts, lang, data.parent.name)
+
+
+class SameLanguageError(ScaffoldError):
+    """The prose is written in the language asked for: there is nothing to translate."""
+
+    def __init__(self, lang: str, data: Path) -> None:
+        self.lang = lang
+        other = next(code for code in ("da", "en") if code != lang)
+        super().__init__(
+            _(
+                "{data}: the plugin's prose is written in {lang} (prose_language in "
+                "plugin.toml), so there is nothing to translate into it; --into {other} "
+                "writes the other language's catalogue"
+            ).format(data=data, lang=lang, other=other)
+        )
+
+
+def _without_generator(po: bytes) -> bytes:
+    import re
+
+    return re.sub(rb'^"Generated-By: [^"\n]*\\n"\n', b"", po, count=1, flags=re.M)
 
 
 def write_prose_catalogue(
@@ -370,7 +418,11 @@ def write_prose_catalogue(
     write_po(out, catalog, width=100, omit_header=False, include_lineno=False)
     data = out.getvalue()
     target.parent.mkdir(parents=True, exist_ok=True)
-    if not (target.exists() and target.read_bytes() == data):  # an unchanged catalogue stays
+    # An unchanged catalogue stays as it is, byte for byte: the version of Babel that
+    # wrote it (its Generated-By line) is no change of the translations.
+    if not (
+        target.exists() and _without_generator(target.read_bytes()) == _without_generator(data)
+    ):
         with atomic_write(target, "wb") as handle:
             handle.write(data)
     untranslated = sum(1 for m in catalog if m.id and (not m.string or m.fuzzy))
