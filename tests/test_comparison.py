@@ -372,6 +372,14 @@ def test_data_frames_for_developers():
     assert dict(everything.dtypes) == dict(frame.dtypes)
     assert everything.comparable.isna().all()
     assert frame.comparable.dtype == pd.BooleanDtype()
+    # Keyed uniquely: every row is one figure, told apart by FIGURE_KEY (category too).
+    from kommuneintegration.comparison import FIGURE_KEY
+
+    for table in (frame, everything):
+        assert not table.duplicated(list(FIGURE_KEY)).any()
+    education = everything[everything.indicator == "highest-education"]
+    assert len(education) == 18
+    assert education.category.nunique() == 6  # six levels, three groups each
 
 
 @pytest.mark.installed_plugins

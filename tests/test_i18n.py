@@ -874,3 +874,16 @@ def test_every_option_of_every_command_says_what_it_does():
         if not action.help or action.help == argparse.SUPPRESS
     ]
     assert silent == []
+
+
+def test_a_short_register_row_is_refused_in_the_output_language(tmp_path, capsys):
+    from kommuneintegration.cli import main
+
+    header = "birth_country,citizenship,mother_birth_country,mother_citizenship,father_birth_country,father_citizenship"
+    short = tmp_path / "short.csv"
+    short.write_text("\n".join([header, *["DK,DK,DK,DK,DK,DK"] * 5, "DK,DK,DK"]) + "\n", "utf-8")
+    words = {"da": "en række har 3 kolonner, ikke 6", "en": "a row has 3 columns, not 6"}
+    for lang, expected in words.items():
+        out = tmp_path / f"out-{lang}.csv"
+        assert main(["--lang", lang, "classify", str(short), "--out", str(out)]) == 1
+        assert expected in capsys.readouterr().err

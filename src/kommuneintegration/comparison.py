@@ -50,6 +50,7 @@ from kommuneintegration.words import spellings
 __all__ = [
     "FIGURE_COLUMNS",
     "FIGURE_FIELDS",
+    "FIGURE_KEY",
     "ROW_FIELDS",
     "SCHEMA_VERSION",
     "BarometerBeside",
@@ -342,6 +343,19 @@ FIGURE_FIELDS: Final[tuple[tuple[str, type], ...]] = (
 )
 #: The names of :data:`FIGURE_FIELDS`, in order.
 FIGURE_COLUMNS: Final = tuple(name for name, _type in FIGURE_FIELDS)
+#: The fields that tell two figures apart: together, a key of both data frames (Aalborg's
+#: highest completed education has a row per level, told apart by ``category``).
+FIGURE_KEY: Final = (
+    "municipality",
+    "strategy",
+    "indicator",
+    "group",
+    "age_band",
+    "category",
+    "year",
+    "period",
+    "derived",
+)
 #: The fields a figure takes from its catalogue row rather than from itself.
 ROW_FIELDS: Final = ("catalogue", "comparable")
 #: The pandas dtype of each column: nullable, so missing stays missing (NA) whatever

@@ -506,7 +506,7 @@ def to_observations(
                 indicator=indicator,
                 value=value,
                 unit=table.unit,
-                provenance=Provenance(doc.key, f"query {query}", cited=doc),
+                provenance=Provenance(doc.key, _("query {query}").format(query=query), cited=doc),
                 group=origins[origin],
                 age_band=table.band(age_code),
                 year=_year(time),
@@ -544,7 +544,11 @@ def to_observations(
                     value=sum(values[c] for c in parts),
                     unit=table.unit,
                     provenance=Provenance(
-                        doc.key, f"sum of HERKOMST {' + '.join(parts)}, OMRÅDE={area}", cited=doc
+                        doc.key,
+                        _("sum of HERKOMST {codes}, OMRÅDE={area}").format(
+                            codes=" + ".join(parts), area=area
+                        ),
+                        cited=doc,
                     ),
                     group=group,
                     age_band=table.band(age_code),
@@ -552,7 +556,12 @@ def to_observations(
                     period=f"1. kvartal {_year(time)}" if table.quarter else "",
                     category=category,
                     note="; ".join(
-                        n for n in (f"the sum of DST's codes {', '.join(parts)}", footnote) if n
+                        n
+                        for n in (
+                            _("the sum of DST's codes {codes}").format(codes=", ".join(parts)),
+                            footnote,
+                        )
+                        if n
                     ),
                     series=series,
                     table=table.id,

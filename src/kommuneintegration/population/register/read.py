@@ -22,7 +22,7 @@ import numpy as np
 import numpy.typing as npt
 
 from kommuneintegration.errors import InputError
-from kommuneintegration.i18n import _
+from kommuneintegration.i18n import _, format_number
 from kommuneintegration.population.classification import COLUMNS
 
 T = TypeVar("T")
@@ -239,11 +239,20 @@ def _arrow_error(path: Path, encoding: str, exc: Exception, rows_read: int) -> I
     text = str(exc)
     if "UTF8" in text or "UTF-8" in text or "decode" in text.lower():
         return _encoding_error(path, encoding, exc)
-    if "Expected" in text and "columns" in text:
+    import re
+
+    counts = re.search(r"Expected (\d+) columns, got (\d+)", text)
+    if counts:
         # "CSV parse error: Expected 7 columns, got 6: <row>": the row is in the next batch.
-        detail = text.split(":", 2)[1].strip() if text.count(":") >= 2 else text
-        return InputError(f"{detail} (a row after line {rows_read + 1:,})", file=str(path))
-    return InputError(f"cannot read as CSV: {text}", file=str(path))
+        return InputError(
+            _("a row has {got} columns, not {expected} (a row after line {line})").format(
+                got=counts.group(2),
+                expected=counts.group(1),
+                line=format_number(rows_read + 1),
+            ),
+            file=str(path),
+        )
+    return InputError(_("cannot read as CSV: {error}").format(error=text), file=str(path))
 
 
 def parquet(
