@@ -138,3 +138,51 @@ def test_cities_come_in_the_order_asked_and_the_summary_counts_what_can_be_compa
     assert re.search(r"\b1 indicator is directly comparable\.", summary)
     derived = text[text.index("Derived figures") :]
     assert "<td>wage-employment" not in derived  # labels, not ids
+
+
+def test_a_bar_chart_wraps_labels_and_draws_a_bound_as_a_bound():
+    from kommuneintegration.render.svg import Bar, bar_chart
+
+    long = "København 2021: københavnere med baggrund i udvalgte MENAPT-lande og mere til"
+    svg = bar_chart(
+        [Bar(long, 55, "#0072B2", "55 %"), Bar("kort", 20, "#009E73", "op til 20 %", "at-most")],
+        axis_label="andel (%)",
+        alt="a chart",
+        bound_legend="skraveret: en grænse",
+    )
+    shown = " ".join(re.findall(r"<tspan[^>]*>([^<]*)</tspan>", svg))
+    assert long in shown  # wrapped over lines, every word there
+    assert "…" not in svg
+    assert "fill='url(#bound-hatch)'" in svg  # the bound is hatched and outlined ...
+    assert "skraveret: en grænse" in svg  # ... and the legend says what that means
+
+
+def test_a_line_chart_does_not_join_distant_years_with_a_solid_line():
+    from kommuneintegration.render.svg import Line, line_chart
+
+    svg = line_chart(
+        [Line("gruppe", ((2012, 26.0), (2020, 20.0)), "#333")],
+        axis_label="pp",
+        alt="a chart",
+        gap_label="prikket: år imellem",
+    )
+    assert "stroke-dasharray='2 5'" in svg
+    assert "stroke-width='2.2'" not in svg  # no solid segment across the eight years
+    assert "prikket: år imellem" in svg
+    solid = line_chart([Line("g", ((2020, 1.0), (2021, 2.0)), "#333")], axis_label="", alt="")
+    assert "stroke-width='2.2'" in solid
+
+
+@pytest.mark.installed_plugins
+def test_the_reports_charts_keep_one_unit_and_measure_each(tmp_path):
+    from helpers import run_cli
+
+    page = tmp_path / "r.html"
+    assert run_cli("report", "--out", str(page), "--lang", "en")[0] == 0
+    text = page.read_text("utf-8")
+    education = text[text.index("<h3>highest completed education") :]
+    education = education[: education.index("<h3>", 5)]
+    figure = education[education.index("<figure>") : education.index("</figure>")]
+    assert figure.count("<svg") == 2  # the country's share apart from Aalborg's distribution
+    assert "distribution by category" in figure
+    assert "class='bad'>declared but empty" not in text  # not red: it is no error

@@ -106,25 +106,51 @@ def _derived_series(d: DerivedFigure) -> tuple[Any, ...]:
     )
 
 
+def _chart_groups(
+    entries: Sequence[IndicatorEntry],
+) -> list[tuple[str, bool, list[IndicatorEntry]]]:
+    """One chart per unit, and a distribution (figures by category, each group summing to
+    100 %) apart from single shares: one measure and one unit on an axis."""
+    groups: dict[tuple[str, bool], list[IndicatorEntry]] = {}
+    for e in entries:
+        groups.setdefault((e.unit, bool(e.category)), []).append(e)
+    return [(unit, by_category, found) for (unit, by_category), found in groups.items()]
+
+
 def _bar_chart(row: CatalogueComparison, entries: Sequence[IndicatorEntry], summary: str) -> str:
-    bars = [
-        Bar(
-            _entry_label(e),
-            e.value,
-            colour_for(e.municipality),
-            f"{entry_value(e)}{'*' if e.derived else ''}",
-        )
-        for e in entries
-    ]
-    unit = unit_symbol(row.indicator.unit, words=True)
     label = pick(row.indicator.label, row.indicator.label_en)
-    alt = (
-        _("Bar chart of {indicator} ({unit}) by municipality and group: ").format(
-            indicator=label, unit=unit
+    charts = []
+    groups = _chart_groups(entries)
+    for unit_id, by_category, found in groups:
+        bars = [
+            Bar(
+                _entry_label(e),
+                e.value,
+                colour_for(e.municipality),
+                f"{entry_value(e)}{'*' if e.derived else ''}",
+                bound=e.bound,
+            )
+            for e in found
+        ]
+        unit = unit_symbol(unit_id, words=True)  # the figures' own unit, not the catalogue's
+        title = label + (" – " + _("distribution by category") if by_category else "")
+        alt = (
+            _("Bar chart of {indicator} ({unit}) by municipality and group: ").format(
+                indicator=title, unit=unit
+            )
+            + "; ".join(f"{b.label} {b.text}" for b in bars[:20])
+            + ("; ..." if len(bars) > 20 else "")
         )
-        + "; ".join(f"{b.label} {b.text}" for b in bars[:20])
-        + ("; ..." if len(bars) > 20 else "")
-    )
+        charts.append(
+            bar_chart(
+                bars,
+                axis_label=f"{title} ({unit})",
+                alt=alt,
+                bound_legend=_(
+                    "hatched: a bound the source states (up to, at least), not a measured figure"
+                ),
+            )
+        )
     verdict = _("comparable") if row.comparable else _("not directly comparable")
     caption = (
         "<span class='verdict'>"
@@ -133,6 +159,14 @@ def _bar_chart(row: CatalogueComparison, entries: Sequence[IndicatorEntry], summ
         )
         + "</span> "
         + (f"<span class='diff'>{_e(row.indicator.note)}</span> " if row.indicator.note else "")
+        + (
+            _(
+                "One chart per unit and measure: a distribution by category is apart from single shares."
+            )
+            + " "
+            if len(groups) > 1
+            else ""
+        )
         # The differences are listed once, above the chart: the caption points to them.
         + (_("What differs is listed above the chart.") + " " if row.differences else "")
         + (
@@ -143,7 +177,7 @@ def _bar_chart(row: CatalogueComparison, entries: Sequence[IndicatorEntry], summ
         + (f" {summary}" if summary else "")
         + f" {_sources([e.source for e in entries])}"
     )
-    return _figure(bar_chart(bars, axis_label=f"{label} ({unit})", alt=alt), caption)
+    return _figure("".join(charts), caption)
 
 
 def _series_charts(c: Comparison) -> list[str]:
@@ -203,12 +237,14 @@ def _series_charts(c: Comparison) -> list[str]:
                 + "."
             )
         caption += f" {_sources([str(o.provenance) for o in used])}"
+        units = {o.unit for o in used}  # the figures' own unit, not the indicator's
         svg = line_chart(
             lines,
             markers=markers,
-            axis_label=unit_symbol(indicator.unit, words=True),
+            axis_label=unit_symbol(units.pop() if len(units) == 1 else indicator.unit, words=True),
             alt=alt,
             marker_label=_("target"),
+            gap_label=_("dotted: figures years apart, not measured in between"),
         )
         charts.append(_figure(svg, caption))
     return charts
@@ -415,7 +451,8 @@ def _themes(c: Comparison) -> list[str]:
             detail = "<br>".join(
                 _e(label) for sid, label, _status in t.coverage.get(m.code, ()) if sid == s.id
             )
-            css = {"filled": "ok", "placeholder": "bad", "absent": "na"}[status]
+            # declared but empty is no error: amber, not red
+            css = {"filled": "ok", "placeholder": "decl", "absent": "na"}[status]
             word = {
                 "filled": _("covered"),
                 "placeholder": _("declared but empty"),

@@ -12,5 +12,5 @@ h1{font-size:1.7em}h2{border-bottom:2px solid #1f5f8b;padding-bottom:.2em;margin
 table{border-collapse:collapse;width:100%;margin:.8em 0;font-size:.92em}th,td{border:1px solid #ccd;padding:.3em .5em;text-align:left;vertical-align:top}
 th{background:#eef2f7}td.num{text-align:right;white-space:nowrap}.ok{background:#e3f4e6}.bad{background:#fbe3e0}.na{background:#f2f2f2}
 figure{margin:1em 0;padding:.5em;border:1px solid #dde}figcaption{font-size:.88em;color:#444;margin-top:.4em}
-nav{border:1px solid #dde;padding:.4em 1em;margin:1em 0;background:#fafbfd}.summary{font-size:1.05em}.verdict{font-weight:600}.diff{color:#8a4b00}.small{font-size:.85em;color:#555}svg{max-width:100%;height:auto}
+nav{border:1px solid #dde;padding:.4em 1em;margin:1em 0;background:#fafbfd}.summary{font-size:1.05em}.verdict{font-weight:600}.diff{color:#8a4b00}.small{font-size:.85em;color:#555}svg{max-width:100%;height:auto}figure svg{width:100%}.decl{background:#fff4d6}
 """

@@ -11,6 +11,7 @@ numbers, legends sit outside the data, each municipality keeps one colour
 from __future__ import annotations
 
 import html
+import itertools
 import math
 from collections.abc import Sequence
 from typing import Final
@@ -96,45 +97,89 @@ class Bar:
     value: float
     colour: str
     text: str
+    #: "at-most" or "at-least": a bound the source states ("op til 20"), drawn as a bound.
+    bound: str | None = None
 
 
-def bar_chart(bars: Sequence[Bar], *, axis_label: str, alt: str) -> str:
-    """Horizontal bars from a zero baseline, labelled with their values."""
-    label_width, plot_width, row = 440, 340, 24
-    width = label_width + plot_width + 110
-    height = row * len(bars) + 58
+#: How many characters of a label fit a line of the label column (at 12 px).
+_LABEL_CHARS: Final = 52
+
+
+def bar_chart(bars: Sequence[Bar], *, axis_label: str, alt: str, bound_legend: str = "") -> str:
+    """Horizontal bars from a zero baseline, labelled with their values.
+
+    A label is wrapped over as many lines as it needs, never cut; a bound (a figure
+    the source gives as "up to" or "at least") is an outlined, hatched bar, and
+    ``bound_legend`` says so under the axis.
+    """
+    label_width, plot_width, line = 360, 560, 15
+    width = label_width + plot_width + 90
+    wrapped = [_lines(b.label, _LABEL_CHARS) for b in bars]
+    heights = [max(24, 9 + line * len(w)) for w in wrapped]
+    legend = 22 if bound_legend and any(b.bound for b in bars) else 0
+    height = sum(heights) + 58 + legend
     low = min(0.0, *(b.value for b in bars))
     ticks = _ticks(max(0.0, *(b.value for b in bars)), low)
     top = ticks[-1]
     bottom = ticks[0]
+    plot_bottom = sum(heights) + 12
 
     def x(value: float) -> float:
         return label_width + (value - bottom) / (top - bottom or 1) * plot_width
 
-    body = []
+    body = [
+        "<defs><pattern id='bound-hatch' width='6' height='6' patternUnits='userSpaceOnUse' "
+        "patternTransform='rotate(45)'><line x1='0' y1='0' x2='0' y2='6' stroke='#555' "
+        "stroke-width='2' /></pattern></defs>"
+    ]
     for tick in ticks:
         body.append(
-            f"<line x1='{x(tick):.1f}' x2='{x(tick):.1f}' y1='8' y2='{height - 42}' stroke='#dde' />"
-            f"<text x='{x(tick):.1f}' y='{height - 28}' text-anchor='middle' fill='#444'>{_number(tick)}</text>"
+            f"<line x1='{x(tick):.1f}' x2='{x(tick):.1f}' y1='8' y2='{plot_bottom}' stroke='#dde' />"
+            f"<text x='{x(tick):.1f}' y='{plot_bottom + 16}' text-anchor='middle' fill='#444'>{_number(tick)}</text>"
         )
-    for i, bar in enumerate(bars):
-        y = 10 + i * row
+    y = 10
+    for bar, rows, row in zip(bars, wrapped, heights, strict=True):
         start, end = sorted((x(0), x(bar.value)))
-        # About 6.5 px a character at 12 px: a label fits its column, the whole is in <title>.
-        label = bar.label if len(bar.label) <= 62 else bar.label[:61] + "…"
-        body.append(
-            f"<text x='{label_width - 8}' y='{y + 15}' text-anchor='end' fill='#222' font-size='12'>"
-            f"<title>{_e(bar.label)}</title>{_e(label)}</text>"
-            f"<rect x='{start:.1f}' y='{y + 3}' width='{max(end - start, 0.5):.1f}' height='{row - 7}' "
-            f"fill='{bar.colour}'><title>{_e(bar.label)}: {_e(bar.text)}</title></rect>"
-            f"<text x='{end + 5:.1f}' y='{y + 15}' fill='#222'>{_e(bar.text)}</text>"
+        first = y + (row - line * len(rows)) / 2 + 11
+        text = "".join(
+            f"<tspan x='{label_width - 8}' y='{first + i * line:.1f}'>{_e(part)}</tspan>"
+            for i, part in enumerate(rows)
         )
+        fill = "url(#bound-hatch)" if bar.bound else bar.colour
+        outline = f" stroke='{bar.colour}' stroke-width='2'" if bar.bound else ""
+        body.append(
+            f"<text text-anchor='end' fill='#222' font-size='12'><title>{_e(bar.label)}</title>"
+            f"{text}</text>"
+            f"<rect x='{start:.1f}' y='{y + row / 2 - 8:.1f}' width='{max(end - start, 0.5):.1f}' "
+            f"height='16' fill='{fill}'{outline}><title>{_e(bar.label)}: {_e(bar.text)}</title></rect>"
+            f"<text x='{end + 5:.1f}' y='{y + row / 2 + 5:.1f}' fill='#222'>{_e(bar.text)}</text>"
+        )
+        y += row
     body.append(
-        f"<line x1='{x(0):.1f}' x2='{x(0):.1f}' y1='8' y2='{height - 42}' stroke='#333' />"
-        f"<text x='{label_width + plot_width / 2}' y='{height - 8}' text-anchor='middle' fill='#222'>"
-        f"{_e(axis_label)}</text>"
+        f"<line x1='{x(0):.1f}' x2='{x(0):.1f}' y1='8' y2='{plot_bottom}' stroke='#333' />"
+        f"<text x='{label_width + plot_width / 2}' y='{plot_bottom + 36}' text-anchor='middle' "
+        f"fill='#222'>{_e(axis_label)}</text>"
     )
+    if legend:
+        body.append(
+            f"<rect x='{label_width}' y='{height - 18}' width='22' height='12' "
+            "fill='url(#bound-hatch)' stroke='#555' stroke-width='1.5' />"
+            f"<text x='{label_width + 30}' y='{height - 8}' fill='#222'>{_e(bound_legend)}</text>"
+        )
     return _svg(width, height, alt, body)
+
+
+def _lines(text: str, width: int) -> list[str]:
+    """``text`` over as many lines of about ``width`` characters as it needs: never cut."""
+    words, rows, current = text.split(), [], ""
+    for word in words:
+        if current and len(current) + 1 + len(word) > width:
+            rows.append(current)
+            current = word
+        else:
+            current = f"{current} {word}".strip()
+    rows.append(current)
+    return rows
 
 
 @attrs.frozen
@@ -161,10 +206,13 @@ def line_chart(
     axis_label: str,
     alt: str,
     marker_label: str = "",
+    gap_label: str = "",
 ) -> str:
     """Values over whole years, from a zero baseline, legend to the right of the plot.
 
-    ``marker_label`` names the markers in the legend ("måltal"), in the caller's language.
+    ``marker_label`` names the markers in the legend ("måltal"), in the caller's language;
+    two figures years apart are joined by a faint dotted line, never a solid one, and
+    ``gap_label`` says so in the legend.
     """
     left, plot_width, plot_height, legend_width = 56, 430, 220, 340
     width, height = left + plot_width + 24 + legend_width, plot_height + 70
@@ -198,12 +246,23 @@ def line_chart(
         f"<text x='14' y='{14 + plot_height / 2}' transform='rotate(-90 14 {14 + plot_height / 2})' "
         f"text-anchor='middle' fill='#222'>{_e(axis_label)}</text>"
     )
+    gaps = False
     for line in lines:
-        path = " ".join(f"{x(yr):.1f},{y(v):.1f}" for yr, v in sorted(line.points))
+        points = sorted(line.points)
         dash = " stroke-dasharray='6 4'" if line.dashed else ""
-        body.append(
-            f"<polyline points='{path}' fill='none' stroke='{line.colour}' stroke-width='2.2'{dash} />"
-        )
+        for (y0, v0), (y1, v1) in itertools.pairwise(points):
+            if y1 - y0 > 1:  # years apart: not measured in between, so no solid line
+                gaps = True
+                body.append(
+                    f"<line x1='{x(y0):.1f}' y1='{y(v0):.1f}' x2='{x(y1):.1f}' y2='{y(v1):.1f}' "
+                    f"stroke='{line.colour}' stroke-width='1.2' stroke-dasharray='2 5' "
+                    "stroke-opacity='0.7' />"
+                )
+            else:
+                body.append(
+                    f"<line x1='{x(y0):.1f}' y1='{y(v0):.1f}' x2='{x(y1):.1f}' y2='{y(v1):.1f}' "
+                    f"stroke='{line.colour}' stroke-width='2.2'{dash} />"
+                )
         for yr, v in line.points:
             body.append(
                 f"<circle cx='{x(yr):.1f}' cy='{y(v):.1f}' r='3.5' fill='{line.colour}'>"
@@ -219,7 +278,7 @@ def line_chart(
     legend_x = left + plot_width + 24
     ly = 20
     for line in lines:
-        rows = _wrap(line.label, 42)
+        rows = _lines(line.label, 42)  # wrapped, never cut
         body.append(
             f"<line x1='{legend_x}' x2='{legend_x + 22}' y1='{ly - 4}' y2='{ly - 4}' stroke='{line.colour}' stroke-width='3'"
             + (" stroke-dasharray='6 4'" if line.dashed else "")
@@ -236,6 +295,20 @@ def line_chart(
             f"<line x1='{legend_x}' x2='{legend_x + 22}' y1='{ly - 4}' y2='{ly - 4}' stroke='#c0392b' stroke-width='3' />"
             f"<text x='{legend_x + 28}' y='{ly}' fill='#222'>{_e(marker_label)}</text>"
         )
+        ly += 21
+    if gaps and gap_label:
+        rows = _lines(gap_label, 42)
+        body.append(
+            f"<line x1='{legend_x}' x2='{legend_x + 22}' y1='{ly - 4}' y2='{ly - 4}' stroke='#555' "
+            "stroke-width='1.2' stroke-dasharray='2 5' />"
+            f"<text x='{legend_x + 28}' y='{ly}' fill='#222' font-size='12'>"
+            + "".join(
+                f"<tspan x='{legend_x + 28}' dy='{0 if i == 0 else 15}'>{_e(r)}</tspan>"
+                for i, r in enumerate(rows)
+            )
+            + "</text>"
+        )
+        ly += 15 * len(rows) + 6
     return _svg(width, max(height, ly + 24), alt, body)
 
 
