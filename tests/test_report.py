@@ -186,3 +186,19 @@ def test_the_reports_charts_keep_one_unit_and_measure_each(tmp_path):
     assert figure.count("<svg") == 2  # the country's share apart from Aalborg's distribution
     assert "distribution by category" in figure
     assert "class='bad'>declared but empty" not in text  # not red: it is no error
+
+
+@pytest.mark.installed_plugins
+def test_a_citys_development_chart_has_the_countrys_series_for_the_same_indicator(tmp_path):
+    from helpers import run_cli
+
+    page = tmp_path / "r.html"
+    assert run_cli("report", "--out", str(page), "--lang", "en")[0] == 0
+    text = page.read_text("utf-8")
+    development = text[text.index("Development (time series and targets)") :]
+    figures = re.findall(r"<figure>.*?</figure>", development, re.S)
+    city = [f for f in figures if "<strong>København:" in f or "<strong>Aarhus:" in f]
+    assert any("Whole country: " in f for f in city)
+    national = [f for f in figures if "<strong>Whole country:" in f]
+    assert national
+    assert all("Whole country: Whole country" not in f for f in national)

@@ -18,6 +18,7 @@ from kommuneintegration import __version__
 from kommuneintegration.derive import kind_label
 from kommuneintegration.i18n import _, format_number, language, ngettext, pick, written_in
 from kommuneintegration.models import TargetKind
+from kommuneintegration.municipalities import COUNTRY
 from kommuneintegration.render.common import (
     barometer_beside,
     barometer_cells,
@@ -187,12 +188,25 @@ def _series_charts(c: Comparison) -> list[str]:
     for view in c.series:
         if view.years > 1:
             by_indicator[(view.municipality, view.strategy, view.indicator)].append(view)
+    # The whole country's series of each catalogue indicator, to stand beside a city's.
+    national: dict[str, list[SeriesView]] = defaultdict(list)
+    for view in c.series:
+        if view.municipality == COUNTRY and view.years > 1:
+            cid = strategies[(view.municipality, view.strategy)].indicator(view.indicator).catalogue
+            if cid:
+                national[cid].append(view)
     charts: list[str] = []
     for (code, strategy_id, indicator_id), views in by_indicator.items():
         strategy = strategies[(code, strategy_id)]
         indicator = strategy.indicator(indicator_id)
         targets = [t for t in strategy.targets if t.indicator == indicator_id]
-        used = [o for view in views for o in view.points]
+        units = {o.unit for view in views for o in view.points}
+        beside = [
+            v
+            for v in national.get(indicator.catalogue or "", [])
+            if code != COUNTRY and {o.unit for o in v.points} == units
+        ]
+        used = [o for view in (*views, *beside) for o in view.points]
         title = f"{c.name(code)}: {pick(indicator.label, indicator.label_en)}"
         if len(views) > MAX_LINES:
             charts.append(_sparkline_table(title, views, code, used))
@@ -206,6 +220,15 @@ def _series_charts(c: Comparison) -> list[str]:
                 dashed=i % 2 == 1,
             )
             for i, (view, colour) in enumerate(zip(views, shades, strict=True))
+        ]
+        lines += [  # the country's series for the same indicator, in its own grey
+            Line(
+                f"{c.name(COUNTRY)}: {view.label}",
+                tuple((o.year, o.value) for o in view.points if o.year is not None),
+                colour_for(COUNTRY),
+                dashed=True,
+            )
+            for view in beside
         ]
         markers = [
             Marker(
