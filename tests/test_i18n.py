@@ -887,3 +887,21 @@ def test_a_short_register_row_is_refused_in_the_output_language(tmp_path, capsys
         out = tmp_path / f"out-{lang}.csv"
         assert main(["--lang", lang, "classify", str(short), "--out", str(out)]) == 1
         assert expected in capsys.readouterr().err
+
+
+@pytest.mark.installed_plugins
+def test_a_rejected_observation_row_says_why_in_danish(tmp_path, capsys):
+    from kommuneintegration.cli import main
+
+    bad = tmp_path / "obs.csv"
+    bad.write_text(
+        "municipality,indicator,group,age_band,year,value,unit,source\n"
+        "851,workforce-non-western,non-western,,2022,fem,%,x\n"
+        "851,workforce-non-western,non-western,18-1x,2022,5,%,x\n",
+        encoding="utf-8",
+    )
+    main(["--lang", "da", "evaluate", "-m", "851", "--observations", str(bad)], out=io.StringIO())
+    err = capsys.readouterr().err
+    assert "obs.csv, linje 2: value: forventede et tal som 5,4 eller 5.4" in err
+    assert "obs.csv, linje 3: age_band: en aldersgruppe skal se ud som '18-29'" in err
+    assert "expected" not in err

@@ -67,7 +67,7 @@ _id_validator = attrs.validators.matches_re(_ID)
 
 def _nonempty(_instance: Any, attribute: attrs.Attribute[Any], value: str) -> None:
     if not value.strip():
-        raise ValueError("must not be empty", attribute)
+        raise ValueError(_("must not be empty"), attribute)
 
 
 class LabelledEnum(enum.StrEnum):
@@ -313,7 +313,11 @@ class Period:
 
     def __attrs_post_init__(self) -> None:
         if self.end < self.start:
-            raise ValueError(f"period ends ({self.end}) before it starts ({self.start})")
+            raise ValueError(
+                _("period ends ({end}) before it starts ({start})").format(
+                    end=self.end, start=self.start
+                )
+            )
 
     @classmethod
     def parse(cls, value: str | int | Period) -> Period:
@@ -322,7 +326,11 @@ class Period:
         text = str(value).strip()
         match = re.fullmatch(r"(\d{4})(?:\s*[-–]\s*(\d{4}))?", text)
         if match is None:
-            raise ValueError(f"period must look like '2023-2026' or '2014', not {value!r}")
+            raise ValueError(
+                _("period must look like '2023-2026' or '2014', not {value}").format(
+                    value=repr(value)
+                )
+            )
         start = int(match.group(1))
         return cls(start, int(match.group(2) or start))
 
@@ -347,11 +355,13 @@ class AgeBand:
         text = str(value).strip().removesuffix(" år").removesuffix("år").strip()
         match = re.fullmatch(r"(\d{1,3})\s*(?:[-–]\s*(\d{1,3})|(\+))", text)
         if match is None:
-            raise ValueError(f"age band must look like '18-29' or '25+', not {value!r}")
+            raise ValueError(
+                _("age band must look like '18-29' or '25+', not {value}").format(value=repr(value))
+            )
         low = int(match.group(1))
         high = int(match.group(2)) if match.group(2) else None
         if high is not None and high < low:
-            raise ValueError(f"age band {value!r} ends before it starts")
+            raise ValueError(_("age band {value} ends before it starts").format(value=repr(value)))
         return cls(low, high)
 
     def __str__(self) -> str:
@@ -659,7 +669,9 @@ class Observation:
         this_year = datetime.date.today().year
         if isinstance(value, bool) or not isinstance(value, int) or not 1900 <= value <= this_year:
             raise ValueError(
-                f"an observation's year is from 1900 to this year ({this_year}), not {value!r}",
+                _("an observation's year is from 1900 to this year ({year}), not {value}").format(
+                    year=this_year, value=repr(value)
+                ),
                 attribute,
             )
 

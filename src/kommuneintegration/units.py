@@ -27,7 +27,7 @@ import re
 from typing import TYPE_CHECKING, Any, Final
 
 from kommuneintegration.errors import KommuneintegrationError
-from kommuneintegration.i18n import NP_, format_number, pgettext
+from kommuneintegration.i18n import NP_, _, format_number, pgettext
 from kommuneintegration.words import fold
 
 __all__ = [
@@ -144,7 +144,11 @@ def parse_unit(text: str) -> str:
         return _BY_TEXT[fold(text)]
     except KeyError:
         known = ", ".join(sorted(DIMENSIONS))
-        raise UnitError(f"unknown unit {text!r}; expected one of: {known}") from None
+        raise UnitError(
+            _("unknown unit {value}; expected one of: {known}").format(
+                value=repr(text), known=known
+            )
+        ) from None
 
 
 def dimension_of(quantity: Any) -> str:
@@ -353,7 +357,10 @@ def parse_decimal(text: str) -> float:
     cleaned = str(text).strip()
     if not _DECIMAL.fullmatch(cleaned):
         raise ValueError(
-            f"expected a number such as 5.4 or 5,4 (no exponents, underscores or words), got {text!r}"
+            _(
+                "expected a number such as 5.4 or 5,4 (no exponents, underscores or words), "
+                "got {value}"
+            ).format(value=repr(text))
         )
     return float(cleaned.replace(",", "."))
 
@@ -378,9 +385,15 @@ def parse_figure(text: str, unit: str) -> float:
             return float(cleaned.replace(".", ""))
         if _ONE_COMMA_GROUP.fullmatch(cleaned):
             raise ValueError(
-                f"{text!r} could be {cleaned.replace(',', '')} (a thousands comma) or "
-                f"{cleaned.replace(',', '.')} (a decimal comma); write a count without a "
-                "separator, or with Danish thousands points (100.826)"
+                _(
+                    "{value} could be {thousands} (a thousands comma) or {decimal} (a decimal "
+                    "comma); write a count without a separator, or with Danish thousands "
+                    "points (100.826)"
+                ).format(
+                    value=repr(text),
+                    thousands=cleaned.replace(",", ""),
+                    decimal=cleaned.replace(",", "."),
+                )
             )
     return parse_decimal(cleaned)
 
@@ -388,14 +401,28 @@ def parse_figure(text: str, unit: str) -> float:
 def check_figure(value: object, unit: str) -> float:
     """``value`` as a float if it can be a figure in ``unit``, else ValueError saying why."""
     if isinstance(value, bool) or not isinstance(value, int | float):
-        raise ValueError(f"expected a number, got {type(value).__name__} {value!r}")
+        raise ValueError(
+            _("expected a number, got {value}").format(value=f"{type(value).__name__} {value!r}")
+        )
     number = float(value)
     if not math.isfinite(number):
-        raise ValueError(f"expected a finite number, got {number!r}")
+        raise ValueError(_("expected a finite number, got {value}").format(value=repr(number)))
     low, high, whole = FIGURE_RANGES.get(unit, (-math.inf, math.inf, False))
     if not low <= number <= high:
-        shown = f"from {low:g} to {high:g}" if math.isfinite(high) else f"{low:g} or more"
-        raise ValueError(f"{number:g} is out of range for {unit}: a figure is {shown}")
+        shown = (
+            _("from {low} to {high}").format(low=f"{low:g}", high=f"{high:g}")
+            if math.isfinite(high)
+            else _("{low} or more").format(low=f"{low:g}")
+        )
+        raise ValueError(
+            _("{value} is out of range for {unit}: a figure is {range}").format(
+                value=f"{number:g}", unit=unit, range=shown
+            )
+        )
     if whole and not number.is_integer():
-        raise ValueError(f"{number:g} is not a whole number, as a figure in {unit} must be")
+        raise ValueError(
+            _("{value} is not a whole number, as a figure in {unit} must be").format(
+                value=f"{number:g}", unit=unit
+            )
+        )
     return number
