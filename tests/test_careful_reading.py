@@ -235,3 +235,42 @@ def test_figure_notes_reach_the_reader():
     assert "Alternative reading:" in shown
     markdown = run("compare", "-m", "101", "-f", "markdown")
     assert "nine years" in markdown
+
+
+# --- issue 25: the second careful reading ---------------------------------------------
+
+
+def test_aarhus_2007_summary_keeps_servicedifferentiering_in_danish(registry):
+    danish = registry.in_language("da")
+    doc = strategy(danish, "aarhus-2007")
+    assert "servicedifferentiering" in doc.summary
+    assert "serviceudvikling" not in doc.summary
+
+
+@pytest.mark.parametrize(
+    ("wrong", "right"),
+    [
+        ("summer til", "summerer til"),
+        ("højeste fuldførte", "højest fuldførte"),
+        ("erklæret, ikke udfyldt", "nævnt, men ikke udfyldt"),
+        ("af motoren", "af programmet"),
+        ("Uenige tal", None),
+        ("[mål, enhed]", "[opgørelse, enhed]"),
+        ("samme mål, gruppe", None),
+        ("pluginets betegnelse for en tabel", None),
+    ],
+)
+def test_danish_wording_as_a_municipal_analyst_writes_it(wrong, right, tmp_path):
+    """What the Danish output says, in every format that shows it."""
+    page = tmp_path / "r.html"
+    assert main(["--lang", "da", "report", "--out", str(page)], out=io.StringIO()) == 0
+    texts = [
+        run("--lang", "da", "compare"),
+        run("--lang", "da", "show", "851"),
+        run("--lang", "da", "evaluate"),
+        page.read_text("utf-8"),
+    ]
+    joined = " ".join(" ".join(t.split()) for t in texts)
+    assert wrong not in joined
+    if right is not None:
+        assert right in joined

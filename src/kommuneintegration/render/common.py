@@ -59,11 +59,7 @@ def target_wording(target: Target) -> str:
     if target.wording_is_quote:
         text = f"“{target.wording}”"
     else:
-        text = (
-            f"{target.wording} ("
-            + _("not a quotation: the plugin's label for a table of the source")
-            + ")"
-        )
+        text = f"{target.wording} (" + _("not a quotation: the plugin's own wording") + ")"
     if target.year is not None and target.year_inferred:
         text += (
             " ["
