@@ -274,3 +274,15 @@ def test_danish_wording_as_a_municipal_analyst_writes_it(wrong, right, tmp_path)
     assert wrong not in joined
     if right is not None:
         assert right in joined
+
+
+def test_aalborgs_strategy_is_the_councils_with_its_adoption_not_stated(registry):
+    doc = strategy(registry, "aalborg-2023")
+    assert doc.kind.value == "council-strategy"
+    assert doc.source.cited.status.value == "council-strategy"
+    out = " ".join(run("--lang", "da", "show", "851").split())
+    assert "rådets strategi, vedtagelse ikke oplyst" in out
+    assert "vedtaget politik" not in out
+    danish = strategy(registry.in_language("da"), "aalborg-2023")
+    assert danish.summary.startswith("Udarbejdet af Integrationsrådet, der rådgiver Byrådet.")
+    assert "Rådet vil udarbejde handleplaner i samarbejde med forvaltningerne" in danish.summary

@@ -107,9 +107,12 @@ class LabelledEnum(enum.StrEnum):
 
 
 class DocumentKind(LabelledEnum):
-    """What a document is: adopted policy, a draft, a political proposal, or statistics."""
+    """What a document is: adopted policy, an advisory council's strategy whose adoption the
+    document does not state, a draft, a political proposal, or statistics."""
 
     ADOPTED_POLICY = "adopted-policy"
+    #: Written by an advisory council (Aalborg's Integrationsråd), its adoption not stated.
+    COUNCIL_STRATEGY = "council-strategy"
     DRAFT = "draft"
     PROPOSAL = "proposal"
     STATISTICS = "statistics"
@@ -172,6 +175,9 @@ class ThemeStatus(LabelledEnum):
 _ENUM_LABELS: Final[dict[str, dict[str, str]]] = {
     "DocumentKind": {
         "adopted-policy": NP_("DocumentKind", "adopted policy"),
+        "council-strategy": NP_(
+            "DocumentKind", "an advisory council's strategy, adoption not stated"
+        ),
         "draft": NP_("DocumentKind", "draft"),
         "proposal": NP_("DocumentKind", "political proposal"),
         "statistics": NP_("DocumentKind", "statistics"),
@@ -272,7 +278,8 @@ class SourceDocument:
     seed: str = ""
 
     def citation(self) -> str:
-        """ "Aalborg Kommune, Integrationsrådet: Integrationsstrategi 2023-2026 (udateret, vedtaget politik)"."""
+        """ "Aalborg Kommune, Integrationsrådet: Integrationsstrategi 2023-2026 (udateret, rådets
+        strategi, vedtagelse ikke oplyst)"."""
         when = self.date or (str(self.year) if self.year is not None else _("undated"))
         text = f"{self.publisher}: {self.title} ({when}, {self.status.display})"
         return text + (f", {self.address}" if self.address else "")
