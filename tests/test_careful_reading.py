@@ -286,3 +286,28 @@ def test_aalborgs_strategy_is_the_councils_with_its_adoption_not_stated(registry
     danish = strategy(registry.in_language("da"), "aalborg-2023")
     assert danish.summary.startswith("Udarbejdet af Integrationsrådet, der rådgiver Byrådet.")
     assert "Rådet vil udarbejde handleplaner i samarbejde med forvaltningerne" in danish.summary
+
+
+def test_kobenhavn_2023_covers_medborgerskab_and_antidiscrimination(registry):
+    doc = strategy(registry, "kobenhavn-2023")
+    covered = {
+        topic for theme in doc.themes if theme.status.value == "filled" for topic in theme.topics
+    }
+    assert {"citizenship", "anti-discrimination"} <= covered
+    sections = {t.id: t.provenance.section for t in doc.themes}
+    assert "Pejlemærker for integration og medborgerskab" in sections["citizenship"]
+    assert "1. Beskæftigelsesområdet" in sections["anti-discrimination"]
+
+
+def test_the_markdown_theme_table_shows_each_document_apart():
+    out = run("--lang", "en", "compare", "-m", "751", "-m", "101", "-f", "markdown")
+    table = out[out.index("## Themes") : out.index("## Indicators")]
+    header = table.splitlines()[2]
+    assert header.count("Aarhus:") == 2
+    assert header.count("København:") == 2
+    health = next(line for line in table.splitlines() if line.startswith("| health"))
+    cells = [c.strip() for c in health.strip("|").split("|")][1:]
+    # København 2023's empty health area is not hidden behind 2011, nor the proposal's
+    # coverage put on Aarhus's policy
+    assert "declared but empty" in cells
+    assert len(set(cells)) > 1

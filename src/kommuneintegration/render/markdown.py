@@ -24,7 +24,7 @@ from kommuneintegration.render.text import as_of_note
 from kommuneintegration.words import escape_controls
 
 if TYPE_CHECKING:
-    from kommuneintegration.comparison import Comparison
+    from kommuneintegration.comparison import Comparison, ThemeCoverage
 
 
 #: Markdown's own signs in untrusted text: a backslash first (so "\\|" cannot undo the
@@ -46,6 +46,14 @@ def _row(*headings: str) -> str:
     return "| " + " | ".join(headings) + " |"
 
 
+def _document_status(theme: ThemeCoverage, code: str, strategy_id: str) -> str:
+    """How one document covers a topic: "filled", "placeholder" or "absent"."""
+    found = [c for c in theme.coverage.get(code, ()) if c[0] == strategy_id]
+    if any(status.value == "filled" for _sid, _label, status in found):
+        return "filled"
+    return "placeholder" if found else "absent"
+
+
 @written_in
 def comparison_to_markdown(c: Comparison) -> str:
     lines = ["# " + _("Integration strategies side by side"), ""]
@@ -62,17 +70,25 @@ def comparison_to_markdown(c: Comparison) -> str:
             f"| {_cell(doc.municipality.name)} | {_cell(s.title)} | {_cell(s.kind.display)} | {_cell(s.target_group_wording or '-')} | {_cell(definition)} |"
         )
     marks = {"filled": _("covered"), "placeholder": _("declared but empty"), "absent": "-"}
+    # One column per document, never per city: a proposal must not make a city's
+    # policy look as if it covered a theme, nor one document hide another's gaps.
     lines += [
         "",
         "## " + _("Themes"),
         "",
-        "| " + _("Theme") + " | " + " | ".join(_cell(m.name) for m in c.municipalities) + " |",
+        "| "
+        + _("Theme")
+        + " | "
+        + " | ".join(_cell(f"{d.municipality.name}: {d.strategy.title}") for d in c.documents)
+        + " |",
     ]
-    lines.append("|---|" + "---|" * len(c.municipalities))
+    lines.append("|---|" + "---|" * len(c.documents))
     for t in c.themes:
         lines.append(
             f"| {_cell(pick(t.topic.label, t.topic.label_en))} | "
-            + " | ".join(marks[t.status(m.code)] for m in c.municipalities)
+            + " | ".join(
+                marks[_document_status(t, d.municipality.code, d.strategy.id)] for d in c.documents
+            )
             + " |"
         )
     lines += ["", "## " + _("Indicators")]
