@@ -311,3 +311,25 @@ def test_the_markdown_theme_table_shows_each_document_apart():
     # coverage put on Aarhus's policy
     assert "declared but empty" in cells
     assert len(set(cells)) > 1
+
+
+@pytest.mark.parametrize(
+    ("code", "danish"),
+    [
+        ("101", "Københavns Kommune"),
+        ("400", "Bornholms Regionskommune"),
+        ("851", "Aalborg Kommune"),
+    ],
+)
+def test_each_municipality_by_its_official_name(code, danish, tmp_path):
+    from kommuneintegration.municipalities import official_municipalities
+
+    assert official_municipalities()[code].title() == danish
+    if code == "101":
+        assert run("--lang", "da", "show", "101").startswith("Københavns Kommune (101)")
+    if code == "400":  # a newcomer's plugin for Bornholm cites its publisher by that name
+        assert main(["new-plugin", "bornholm", "--code", "400", "--dir", str(tmp_path)]) == 0
+        meta = (
+            tmp_path / "bornholm" / "src" / "kommuneintegration_bornholm" / "data" / "plugin.toml"
+        )
+        assert 'publisher = "Bornholms Regionskommune"' in meta.read_text("utf-8")

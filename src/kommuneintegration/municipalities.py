@@ -15,7 +15,15 @@ from typing import Final
 
 import attrs
 
-__all__ = ["COUNTRY", "KOMMUNEGRUPPER", "OfficialMunicipality", "official_municipalities"]
+from kommuneintegration.i18n import N_, _, use_language
+
+__all__ = [
+    "COUNTRY",
+    "KOMMUNEGRUPPER",
+    "OFFICIAL_TITLES",
+    "OfficialMunicipality",
+    "official_municipalities",
+]
 
 #: Statistics Denmark's area code for the whole country (OMRÅDE "000", *Hele landet*).
 COUNTRY: Final = "000"
@@ -30,6 +38,15 @@ KOMMUNEGRUPPER: Final = {
 }
 
 
+#: The municipalities whose official name is not "<name> Kommune" (DST's short names are
+#: in kommuner.csv): København's is genitive, Bornholm is a regionskommune. Catalogue
+#: messages: the Danish catalogue holds "Københavns Kommune", "Bornholms Regionskommune".
+OFFICIAL_TITLES: Final = {
+    "101": N_("City of Copenhagen"),
+    "400": N_("Bornholm Regional Municipality"),
+}
+
+
 @attrs.frozen
 class OfficialMunicipality:
     """One municipality: DST code ("101"), name ("København") and kommunegruppe (1-5)."""
@@ -41,6 +58,17 @@ class OfficialMunicipality:
     @property
     def group_label(self) -> str:
         return KOMMUNEGRUPPER[self.group]
+
+    def title(self, lang: str | None = "da") -> str:
+        """The municipality's official name: "Aalborg Kommune", "Københavns Kommune",
+        "Bornholms Regionskommune" ("Aalborg Municipality" in English; ``None``: the
+        output language)."""
+        if lang is not None:
+            with use_language(lang):
+                return self.title(None)
+        if self.code in OFFICIAL_TITLES:
+            return _(OFFICIAL_TITLES[self.code])
+        return _("{name} Municipality").format(name=self.name)
 
 
 @functools.cache

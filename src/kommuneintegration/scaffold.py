@@ -31,6 +31,12 @@ class ScaffoldError(KommuneintegrationError, ValueError):
     """The plugin cannot be written (bad name or code, or the folder exists)."""
 
 
+def _title(v: dict[str, str]) -> str:
+    """The municipality's official name ("Københavns Kommune"), as its documents' publisher."""
+    official = official_municipalities().get(v["code"])
+    return official.title() if official is not None else f"{v['municipality']} Kommune"
+
+
 def _pyproject(v: dict[str, str]) -> str:
     return tomli_w.dumps(
         {
@@ -38,7 +44,7 @@ def _pyproject(v: dict[str, str]) -> str:
             "project": {
                 "name": f"kommuneintegration-{v['name']}",
                 "version": "0.1.0",
-                "description": f"{v['municipality']} Kommune ({v['code']}) for kommuneintegration.",
+                "description": f"{_title(v)} ({v['code']}) for kommuneintegration.",
                 "readme": "README.md",
                 "requires-python": ">=3.11",
                 "dependencies": ["kommuneintegration>=0.1"],
@@ -74,7 +80,7 @@ def _plugin_toml(v: dict[str, str]) -> str:
             "documents": [
                 {
                     "key": "eksempel-dokument",
-                    "publisher": f"{v['municipality']} Kommune",
+                    "publisher": _title(v),
                     "title": "EKSEMPEL: replace with the title of your municipality's document",
                     "status": "adopted-policy",
                     "year": 2024,

@@ -353,8 +353,9 @@ def _cited(provenance: Provenance) -> str:
 def strategies_to_text(municipality: Municipality, documents: Sequence[Document]) -> str:
     """One city's documents in full: ``kommuneintegration show CODE``."""
     # "Aalborg Kommune (851)", but "Hele landet (000)": only the 98 are a kommune.
-    if municipality.code in official_municipalities():
-        title = _("{name} Municipality").format(name=municipality.name)
+    official = official_municipalities()
+    if municipality.code in official:
+        title = official[municipality.code].title(None)
     else:
         title = municipality.name
     lines = [f"{title} ({municipality.code})"]
