@@ -258,6 +258,12 @@ def test_aarhus_2007_summary_keeps_servicedifferentiering_in_danish(registry):
         ("[mål, enhed]", "[opgørelse, enhed]"),
         ("samme mål, gruppe", None),
         ("pluginets betegnelse for en tabel", None),
+        ("bruger tal for", "vurderet på tal for"),
+        ("Dannet af kommuneintegration", "Udarbejdet med kommuneintegration"),
+        (
+            "Integrationsbarometerets bevægelse positiv",
+            "positiv bevægelse i Integrationsbarometeret",
+        ),
     ],
 )
 def test_danish_wording_as_a_municipal_analyst_writes_it(wrong, right, tmp_path):
