@@ -122,7 +122,7 @@ def test_bad_enum_and_unit_values(tmp_path):
     )
     found = problems(tmp_path, text)
     assert any(
-        p.startswith("kobenhavn/2023.toml: goals[1].kind: unknown GoalKind 'delmål'") for p in found
+        p.startswith("kobenhavn/2023.toml: goals[1].kind: unknown value 'delmål'") for p in found
     )
     assert any(
         p.startswith("kobenhavn/2023.toml: indicators[0].unit: unknown unit 'pp'") for p in found

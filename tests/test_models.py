@@ -41,7 +41,7 @@ def test_enums_accept_danish_labels_and_english_values(text, member):
 
 
 def test_enum_error_lists_options():
-    with pytest.raises(ValueError, match=r"unknown GoalKind 'målet'.*'main-goal' \(hovedmål\)"):
+    with pytest.raises(ValueError, match=r"unknown value 'målet'.*'main-goal' \(hovedmål\)"):
         GoalKind("målet")
 
 

@@ -103,7 +103,11 @@ class LabelledEnum(enum.StrEnum):
             ):
                 return member
         options = ", ".join(f"{m.value!r} ({m.label})" for m in cls)
-        raise ValueError(f"unknown {cls.__name__} {value!r}; expected one of {options}")
+        raise ValueError(
+            _("unknown value {value}; expected one of {options}").format(
+                value=repr(value), options=options
+            )
+        )
 
 
 class DocumentKind(LabelledEnum):
