@@ -72,6 +72,16 @@ def _warn(message: str) -> None:
     )
 
 
+def _warn_set_aside(n: int) -> None:
+    """Cached answers that no longer read back as checked: left out, and how to get them."""
+    _warn(
+        _(
+            "{n} stored Statbank answers do not read back as checked and are left out; "
+            "kommuneintegration fetch --refresh asks for them again"
+        ).format(n=n)
+    )
+
+
 def _note(message: str) -> None:
     """A note on stderr: what the output leaves out, and how to get it."""
     print(
@@ -269,12 +279,7 @@ def _barometer_inputs(registry: Registry, args: argparse.Namespace | None = None
     if beside:
         return None if inputs.empty else inputs
     if inputs.set_aside:
-        _warn(
-            _(
-                "{n} stored Statbank answers do not read back as checked and are left out; "
-                "kommuneintegration fetch --refresh asks for them again"
-            ).format(n=inputs.set_aside)
-        )
+        _warn_set_aside(inputs.set_aside)
     if inputs.empty:
         raise CommandError(
             _(
@@ -380,12 +385,7 @@ def _cached(args: argparse.Namespace, registry: Registry) -> Any:
         _warn(str(exc) + "; " + _("Statistics Denmark's figures are left out"))
         return None
     if fetched.set_aside:
-        _warn(
-            _(
-                "{n} stored Statbank answers do not read back as checked and are left out; "
-                "kommuneintegration fetch --refresh asks for them again"
-            ).format(n=fetched.set_aside)
-        )
+        _warn_set_aside(fetched.set_aside)
     if fetched.empty:
         from kommuneintegration.statbank.client import base_url, public_url
 

@@ -323,7 +323,7 @@ def barometer(
     )
     shown = indicators(inputs.groups)
     compute = _Computer(inputs)
-    characteristics = _characteristics(compute, official)
+    characteristics = _characteristics(compute)
     peers = {code: nearest(characteristics, code, k=k, weights=weights) for code in codes}
     rows: list[BarometerRow] = []
     notes: list[str] = []
@@ -345,6 +345,12 @@ def barometer(
         ranked = {c: v for c, v in values.items() if (at_latest[c][1] or 0) >= min_persons}
         ranks = _rank(ranked, indicator.better)
         country_value = compute.value(indicator, COUNTRY, latest)[0]
+        # once per indicator, not per row: each kommunegruppe's median and n, the sources
+        by_group: dict[int, list[float]] = {}
+        for c, v in values.items():
+            by_group.setdefault(official[c].group, []).append(v)
+        medians = {g: (statistics.median(vs), len(vs)) for g, vs in by_group.items()}
+        source = "; ".join(d.citation() for d in _sources(inputs, indicator.tables))
         for code in codes:
             rows.append(
                 _row(
@@ -361,7 +367,8 @@ def barometer(
                     country_value,
                     peers.get(code, ()),
                     min_persons,
-                    inputs,
+                    medians,
+                    source,
                 )
             )
     return Barometer(
@@ -381,9 +388,7 @@ def barometer(
     )
 
 
-def _characteristics(
-    compute: _Computer, official: Mapping[str, object]
-) -> dict[str, Characteristics]:
+def _characteristics(compute: _Computer) -> dict[str, Characteristics]:
     from kommuneintegration.barometer.indicators import NON_WESTERN_SHARE
 
     years = compute.years(NON_WESTERN_SHARE)
@@ -410,7 +415,8 @@ def _row(
     country_value: float | None,
     peers: Sequence[Peer],
     min_persons: int,
-    inputs: Inputs,
+    medians: Mapping[int, tuple[float, int]],
+    source: str,
 ) -> BarometerRow:
     official = official_municipalities()
     municipality = official[code]
@@ -450,9 +456,7 @@ def _row(
                     period=period
                 )
             )
-    group_codes = [c for c, m in official.items() if m.group == municipality.group]
-    in_group = [values[c] for c in group_codes if c in values]
-    median = statistics.median(in_group) if in_group else None
+    median, group_n = medians.get(municipality.group, (None, 0))
     return BarometerRow(
         municipality=code,
         name=municipality.name,
@@ -466,7 +470,7 @@ def _row(
         movement=movement,
         country_value=_rounded(country_value),
         group_median=_rounded(median),
-        group_n=len(in_group),
+        group_n=group_n,
         rank=None if small else ranks.get(code),
         ranked_n=ranked_n,
         persons=persons,
@@ -474,7 +478,7 @@ def _row(
         peers=tuple(
             PeerValue(p.code, official[p.code].name, _rounded(values.get(p.code))) for p in peers
         ),
-        source="; ".join(d.citation() for d in _sources(inputs, indicator.tables)),
+        source=source,
         note="; ".join(notes),
     )
 

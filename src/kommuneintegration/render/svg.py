@@ -66,14 +66,7 @@ def _ticks(high: float, low: float = 0.0, count: int = 5) -> list[float]:
 
 def _wrap(text: str, width: int, lines: int = 2) -> list[str]:
     """At most ``lines`` lines of about ``width`` characters; the last one cut with "…" if need be."""
-    words, rows, current = text.split(), [], ""
-    for word in words:
-        if current and len(current) + 1 + len(word) > width:
-            rows.append(current)
-            current = word
-        else:
-            current = f"{current} {word}".strip()
-    rows.append(current)
+    rows = _lines(text, width)
     if len(rows) > lines:
         rows = [*rows[: lines - 1], " ".join(rows[lines - 1 :])]
     return [r if len(r) <= width else r[: width - 1] + "…" for r in rows]
