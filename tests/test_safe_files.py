@@ -455,3 +455,24 @@ def test_a_register_without_its_columns_is_refused_in_the_output_language(tmp_pa
     err = capsys.readouterr().err
     assert "x.csv: mangler kolonne(r) birth_country, citizenship" in err
     assert "; fandt x" in err
+
+
+def test_no_output_overwrites_the_statbank_cache_it_read(tmp_path, monkeypatch):
+    """The cache is every command's input too: --out on it, or on a hard link to it, is refused."""
+    import os
+
+    from helpers import run_cli
+
+    from kommuneintegration.statbank.cache import Cache
+
+    monkeypatch.setenv("KOMMUNEINTEGRATION_CACHE_DIR", str(tmp_path / "cache"))
+    cache = Cache()
+    cache.folder.mkdir(parents=True)
+    cache.path.write_bytes(b"the cache")
+    link = tmp_path / "link.json"
+    os.link(cache.path, link)
+    for target in (cache.path, link):
+        code, _out, err = run_cli("compare", "-f", "json", "--out", str(target), "--no-statbank")
+        assert code == 1
+        assert "Statbank cache" in err
+    assert cache.path.read_bytes() == b"the cache"

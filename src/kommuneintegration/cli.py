@@ -323,6 +323,18 @@ def _write(args: argparse.Namespace, subject: str, value: Any, out: TextIO) -> N
                 format=chosen.id, extension=chosen.extension
             )
         )
+    if path is not None and path != "-":
+        # every command's inputs: a CSV of observations, and the Statbank cache it read
+        from kommuneintegration.safefile import check_paths
+        from kommuneintegration.statbank.cache import Cache
+
+        check_paths(
+            {
+                "--observations": getattr(args, "observations", None),
+                _("the Statbank cache"): Cache().path,
+            },
+            {"--out": path},
+        )
     rendered = chosen.render(subject, value)
     if path is None or path == "-":  # "-": the standard output, as a stream
         assert isinstance(rendered, str)
