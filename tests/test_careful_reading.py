@@ -2,9 +2,13 @@
 
 from __future__ import annotations
 
+import enum
 import io
 import json
+import re
+from collections.abc import Mapping
 
+import attrs
 import pytest
 
 from kommuneintegration import country_group, lookup
@@ -339,3 +343,93 @@ def test_each_municipality_by_its_official_name(code, danish, tmp_path):
             tmp_path / "bornholm" / "src" / "kommuneintegration_bornholm" / "data" / "plugin.toml"
         )
         assert 'publisher = "Bornholms Regionskommune"' in meta.read_text("utf-8")
+
+
+# One style of quotation marks: “…” around a source's words, none around a label.
+_SINGLE_QUOTED = re.compile(r"(?<![\w])'[^'\n]+'(?![\w])")
+_STRAIGHT_DOUBLE = re.compile(r'"[^"\n]+"')
+_MARKDOWN_EMPHASIS = re.compile(r"\*[^*\s][^*\n]*\*")
+
+
+def _strings(obj, path, seen):
+    """Every text in a registry's models, with the attribute path that leads to it."""
+    if id(obj) in seen or isinstance(obj, enum.Enum):
+        return
+    seen.add(id(obj))
+    if isinstance(obj, str):
+        yield path, obj
+    elif attrs.has(type(obj)):
+        for field in attrs.fields(type(obj)):
+            yield from _strings(getattr(obj, field.name), f"{path}.{field.name}", seen)
+    elif isinstance(obj, Mapping):
+        for key, value in obj.items():
+            yield from _strings(value, f"{path}[{key}]", seen)
+    elif isinstance(obj, (list, tuple, set, frozenset)):
+        for i, value in enumerate(obj):
+            yield from _strings(value, f"{path}[{i}]", seen)
+
+
+@pytest.mark.parametrize("lang", ["en", "da"])
+def test_plugin_prose_uses_one_style_of_quotation_marks(registry, lang):
+    localized = registry.in_language(lang)
+    texts = list(_strings(localized.target_groups, "target_groups", set()))
+    for _municipality, doc in localized.all_strategies():
+        texts += list(_strings(doc, doc.id, set()))
+    assert len(texts) > 500
+    for path, text in texts:
+        assert not _SINGLE_QUOTED.search(text), (path, text)
+        assert not _MARKDOWN_EMPHASIS.search(text), (path, text)
+        # a straight double quote survives only inside the source's own words (Aalborg's
+        # goal quotes its personnel policy "4 for fællesskab" so)
+        if _STRAIGHT_DOUBLE.search(text):
+            assert path.endswith(".text"), (path, text)
+            assert "4 for fællesskab" in text, (path, text)
+
+
+@pytest.mark.parametrize("lang", ["en", "da"])
+def test_outputs_quote_with_one_style_and_leave_labels_unquoted(lang):
+    outputs = [
+        run("--lang", lang, "compare", "--no-statbank"),
+        run("--lang", lang, "compare", "--no-statbank", "-f", "markdown"),
+        run("--lang", lang, "evaluate", "--no-statbank"),
+        *(run("--lang", lang, "show", code) for code in ("000", "101", "751", "851")),
+    ]
+    joined = "\n".join(" ".join(t.split()) for t in outputs)
+    assert not _SINGLE_QUOTED.findall(joined)
+    assert not _MARKDOWN_EMPHASIS.findall(joined.replace("**", ""))
+    assert "“" in joined
+    # the label of an indicator with no figure is named without quotation marks
+    word = "ingen tal for" if lang == "da" else "no observation of"
+    assert f"{word} Tryghedsindekset" in joined or f"{word} The safety index" in joined
+
+
+def test_the_barometers_group_is_not_shown_as_its_own_words(registry):
+    doc = strategy(registry, "danmark-integrationsbarometer-2022")
+    assert doc.target_group_wording == ""  # no document here holds those words
+    shown = " ".join(run("--lang", "da", "show", "000").split())
+    assert "“indvandrere og efterkommere med ikke-vestlig oprindelse”" not in shown
+
+
+def test_a_reading_quotes_one_sentence_not_two_spliced(registry):
+    reading = registry.target_groups["aarhus:etnisk-minoritet"].reading
+    sentence = "I Aarhus har ca. 15 % af borgerne en anden etnicitet end dansk"
+    assert f"“{sentence}”" in reading
+    assert "anden etnisk herkomst end dansk" not in reading
+    danish = registry.in_language("da").target_groups["aarhus:etnisk-minoritet"].reading
+    assert f"“{sentence}”" in danish
+
+
+def test_the_charter_quotation_has_no_markdown_asterisks(registry):
+    doc = strategy(registry, "kobenhavn-2011")
+    (charter,) = [n for n in doc.notes if "Charter" in n.provenance.quote]
+    assert "byer Charter for Integrating Cities, der" in charter.provenance.quote
+
+
+def test_hovedmaal_3_names_the_drafts_one_in_four_as_its_reference(evaluations):
+    kobenhavn = evaluations[("kobenhavn-2011", "hovedmaal-3-workforce")]
+    assert kobenhavn.status is Status.NOT_EVALUABLE
+    assert "as 25 % (2020), but no figure to set against it" in kobenhavn.reason
+    aalborg = evaluations[("aalborg-2023", "workforce-reflects-population")]
+    assert aalborg.reason.startswith("the sources do not give the reference (")
+    danish = " ".join(run("--lang", "da", "evaluate", "-m", "851", "--no-statbank").split())
+    assert "kilderne angiver ikke sammenligningsgrundlaget (" in danish

@@ -201,7 +201,10 @@ def test_quotes_and_figures_appear_in_the_seeds(registry):
     def squash(text):
         return re.sub(r"\s+", " ", text).strip()
 
-    texts = {p.name: squash(p.read_text(encoding="utf-8")) for p in SEEDS.glob("*.txt")}
+    # the seeds are Markdown renderings: their emphasis (*Charter ...*) is not the text
+    texts = {
+        p.name: squash(p.read_text(encoding="utf-8").replace("*", "")) for p in SEEDS.glob("*.txt")
+    }
     checked = 0
     for municipality, strategy in registry.all_strategies():
         if municipality.code == "000":

@@ -166,7 +166,7 @@ def test_direction_without_later_figure():
         ({"kind": "unspecified", "placeholder": "X %"}, "no target value set in the source (X %)"),
         (
             {"kind": "reference", "reference": "the labour force"},
-            "the reference (the labour force) has no figure in the sources",
+            "the sources do not give the reference (the labour force)",
         ),
         (
             {"kind": "direction", "direction": "increase", "indicator": None},

@@ -357,6 +357,26 @@ def _progress(series_: Mapping[str, list[Observation]]) -> str:
     )
 
 
+def _reference_reason(target: Target, context: RuleContext) -> str:
+    """Why a reference target is not assessed: its reference has no figure, or (where the
+    document does give one, as København's draft gives "1 ud af 4") the measure itself has none."""
+    given = sorted(
+        context.strategy.observations_of(target.reference_indicator or ""),
+        key=lambda o: o.year or 0,
+    )
+    if not given:
+        return _("the sources do not give the reference ({reference})").format(
+            reference=target.reference
+        )
+    figures = ", ".join(
+        figure(o.value, o.unit) + (f" ({o.year})" if o.year is not None else "") for o in given
+    )
+    return _(
+        "the document gives the reference ({reference}) as {figures}, but no figure to set "
+        "against it"
+    ).format(reference=target.reference, figures=figures)
+
+
 def _words(comparator: Comparator | None) -> str:
     return comparator.display if comparator else ""
 
@@ -412,11 +432,7 @@ def _default(
         )
     if target.kind is TargetKind.REFERENCE:
         return Evaluation(
-            Status.NOT_EVALUABLE,
-            _("the reference ({reference}) has no figure in the sources").format(
-                reference=target.reference
-            ),
-            progress=_progress(series_),
+            Status.NOT_EVALUABLE, _reference_reason(target, context), progress=_progress(series_)
         )
     if target.indicator is None:
         return Evaluation(Status.NOT_EVALUABLE, _("the source names no indicator for this target"))
@@ -428,11 +444,11 @@ def _default(
         )
         group = target.group or (context.indicator.target_group if context.indicator else None)
         reason = (
-            _("no observation of '{indicator}' for {group}").format(
+            _("no observation of {indicator} for {group}").format(
                 indicator=label, group=context.describe_group(group)
             )
             if group
-            else _("no observation of '{indicator}'").format(indicator=label)
+            else _("no observation of {indicator}").format(indicator=label)
         )
         if undated:
             reason += "; " + _("only figures without a year ({n})").format(n=len(undated))

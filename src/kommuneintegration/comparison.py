@@ -558,11 +558,9 @@ def differences(a: IndicatorEntry, b: IndicatorEntry) -> list[str]:
             versus.format(a=unit_symbol(a.unit, words=True), b=unit_symbol(b.unit, words=True))
         )
     if a.category != b.category:
+        # categories are labels ("Grundskole"), written without quotation marks
         found.append(
-            versus.format(
-                a=repr(a.category) if a.category else _("total"),
-                b=repr(b.category) if b.category else _("total"),
-            )
+            _("category {a} vs {b}").format(a=a.category or _("total"), b=b.category or _("total"))
         )
     return found
 

@@ -164,6 +164,7 @@ def check_strategy(
     for i, target in enumerate(strategy.targets):
         ref(f"targets[{i}].goal", target.goal, "goals")
         ref(f"targets[{i}].indicator", target.indicator, "indicators")
+        ref(f"targets[{i}].reference_indicator", target.reference_indicator, "indicators")
         group_ref(f"targets[{i}].group", target.group)
         target_indicator = indicators.get(target.indicator or "")
         if target_indicator is not None and target.unit is not None:

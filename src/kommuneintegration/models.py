@@ -604,6 +604,9 @@ class Target:
     year: int | None = None
     baseline_year: int | None = None
     reference: str = ""
+    #: The indicator whose figures in the same document give the reference value (the draft's
+    #: "1 ud af 4" for the labour force): shown beside the target's own missing figures.
+    reference_indicator: str | None = None
     placeholder: str = ""
     alternative_reading: str = ""
     alternative_unit: Unit | None = attrs.field(default=None, converter=_optional_unit)
