@@ -433,3 +433,51 @@ def test_hovedmaal_3_names_the_drafts_one_in_four_as_its_reference(evaluations):
     assert aalborg.reason.startswith("the sources do not give the reference (")
     danish = " ".join(run("--lang", "da", "evaluate", "-m", "851", "--no-statbank").split())
     assert "kilderne angiver ikke sammenligningsgrundlaget (" in danish
+
+
+def test_kobenhavn_2023_shows_that_it_contradicts_its_own_group(registry):
+    doc = strategy(registry, "kobenhavn-2023")
+    (note,) = [n for n in doc.notes if n.id == "both-backgrounds"]
+    assert note.provenance.quote == (
+        "Det gælder både københavnere med ikke-vestlig og vestlig baggrund."
+    )
+    assert "contradicts itself" in note.text
+    group = registry.target_groups["kobenhavn:etnisk-minoritet"]
+    assert group.country_group == "non-western"  # read by the definition ...
+    assert "contradicts this" in group.reading  # ... and the reading says it is a reading
+    assert "både københavnere med ikke-vestlig og vestlig baggrund" in " ".join(
+        run("--lang", "da", "show", "101").split()
+    )
+
+
+def test_the_one_in_four_note_claims_no_population_no_document_gives(registry):
+    (obs,) = strategy(registry, "kobenhavn-2011").observations_of("labour-force-share")
+    assert "16 %" not in obs.note
+    assert "2023 draft" not in obs.note
+    assert "no document here gives København's total population" in obs.note
+
+
+def test_flagship_projects_belong_to_their_area_not_to_one_main_goal(registry):
+    doc = strategy(registry, "kobenhavn-2011")
+    flagships = [i for i in doc.initiatives if i.title.startswith("Fyrtårnsprojekt")]
+    assert len(flagships) == 4
+    assert all(i.goal is None and i.theme for i in flagships)
+    danish = strategy(registry.in_language("da"), "kobenhavn-2011").summary
+    assert "fire indsatsområder" in danish
+    assert "fokusområder" not in danish
+    assert "Målopfyldelsen skulle følges op" in danish
+
+
+def test_each_statement_of_kobenhavn_2023_is_made_once(registry):
+    doc = strategy(registry, "kobenhavn-2023")
+    texts = [n.text for n in doc.notes]
+    assert sum("mentor" in t for t in texts) == 1
+    assert sum("three months" in t for t in texts) == 1
+    assert sum("first month" in t for t in texts) == 1
+
+
+def test_kobenhavns_need_based_group_is_read_as_analysts_write_it(registry):
+    danish = registry.in_language("da").target_groups["kobenhavn:integrationsbehov"]
+    assert danish.reading.endswith(
+        "som ikke fremgår af registrene; i registeropgørelser medtages hele gruppen."
+    )
