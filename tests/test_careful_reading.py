@@ -481,3 +481,114 @@ def test_kobenhavns_need_based_group_is_read_as_analysts_write_it(registry):
     assert danish.reading.endswith(
         "som ikke fremgår af registrene; i registeropgørelser medtages hele gruppen."
     )
+
+
+def test_figures_keep_the_precision_the_source_printed(registry):
+    doc = strategy(registry, "aalborg-2023")
+    assert {o.decimals for o in doc.observations} == {1}
+    assert doc.target("workforce-target-2019").decimals == 1
+    danish = " ".join(run("--lang", "da", "compare", "-m", "851", "--no-statbank").split())
+    for printed in ("39,0 %", "16,0 %", "5,0 %", "mindst 6,0 %"):
+        assert printed in danish, printed
+    assert " 39 % " not in danish
+    english = " ".join(run("--lang", "en", "evaluate", "-m", "851", "--no-statbank").split())
+    assert "5.0 % (2020)" in english
+    # a difference of two one-decimal figures keeps one decimal: 39,0 - 20,3 = 18,7
+    derived, _unused = derive_all(registry.all_strategies())
+    (school,) = [
+        d
+        for d in derived
+        if d.indicator == "highest-education"
+        and d.category == "Grundskole"
+        and d.group == "descendants"
+    ]
+    assert school.decimals == 1
+
+
+def test_october_is_the_month_of_2021_only(registry):
+    doc = strategy(registry, "aalborg-2023")
+    assert "staff (October)" not in doc.indicator("workforce-non-western").concept_note
+    assert "for 2021 only" in doc.indicator("workforce-non-western").concept_note
+    notes = {o.year: o.note for o in doc.observations_of("workforce-non-western")}
+    assert "Counted in October 2021" in notes[2021]
+    assert not [year for year, note in notes.items() if "October" in note and year != 2021]
+
+
+def test_table_2_is_read_as_the_employment_rate_and_says_so(registry):
+    note = strategy(registry, "aalborg-2023").indicator("employment-frequency").concept_note
+    assert "does not say which of the two rates it gives" in note
+    assert "Read here as the beskæftigelsesfrekvens" in note
+    danish = strategy(registry.in_language("da"), "aalborg-2023")
+    assert (
+        "Læst her som beskæftigelsesfrekvensen"
+        in danish.indicator("employment-frequency").concept_note
+    )
+
+
+def test_aalborgs_reference_group_is_not_the_employee_shares_group(registry):
+    reading = strategy(registry, "aalborg-2023").target("workforce-reflects-population").reading
+    assert "non-Western immigrants only (“ikke-vestlige indvandrere”)" in reading
+    assert "immigrants and descendants with non-Western background" in reading
+
+
+def test_the_95_percent_goal_is_the_action_plans(registry):
+    doc = strategy(registry, "aarhus-2007")
+    assert (
+        "separate action plan, “Handlingsplan for 95 % målsætning”"
+        in doc.goal("education-95").detail
+    )
+    assert "Handlingsplan for 95 % målsætning" in doc.target("youth-education-95").reading
+    danish = " ".join(run("--lang", "da", "evaluate", "-m", "751", "--no-statbank").split())
+    assert "særskilte “Handlingsplan for 95 % målsætning”" in danish
+
+
+def test_alternativet_names_its_target_group(registry):
+    doc = strategy(registry, "aarhus-2017-alternativet")
+    assert doc.target_group == "aarhus:flygtninge-indvandrere-migranter"
+    group = registry.target_groups[doc.target_group]
+    assert [o.name for o in group.origins] == ["IMMIGRANT"]
+    assert "Named, not defined" in group.reading
+    out = run("--lang", "da", "compare", "-m", "751", "--no-statbank")
+    block = out[out.index("Lokalpolitik for integration") :].split("\n", 3)
+    assert "ingen målgruppe" not in " ".join(block[:3])
+    assert "“flygtninge, indvandrere og migranter”" in " ".join(out.split())
+
+
+@pytest.mark.parametrize(
+    ("wrong", "right"),
+    [
+        ("intet af tallene", "ingen af tallene"),
+        ("læses som point", "læses som procentpoint"),
+        ("Fire af de ti ikke-vestlige grupper", "4 af de 10 ikke-vestlige oprindelseslandegrupper"),
+        ("andel af de ikke-vestlige grupper, der er 0-24 år", "andel 0-24-årige"),
+        ("0-24 år ikke angivet", "0-24-årige indvandrere og efterkommere"),
+        ("indvandrere 18-19 2022", "18-19-årige indvandrere 2022"),
+        ("(andel, frekvens", None),
+        ("andel af fleksjob", None),
+        ("andel ansatte i kommunen", None),
+    ],
+)
+def test_aarhus_and_catalogue_words_as_an_analyst_writes_them(wrong, right):
+    joined = " ".join(
+        " ".join(run("--lang", "da", *argv).split())
+        for argv in (
+            ("show", "751"),
+            ("show", "851"),
+            ("show", "101"),
+            ("compare", "--no-statbank"),
+        )
+    )
+    assert wrong not in joined
+    if right is not None:
+        assert right in joined
+
+
+def test_catalogue_labels_in_the_analysts_words(registry):
+    assert registry.in_language("da").concepts["flex-job-share"].label == (
+        "andel blandt ledige fleksjobvisiterede og fleksjobberettigede"
+    )
+    from kommuneintegration.catalogue import catalogue
+
+    labels = {key: indicator.label for key, indicator in catalogue().items()}
+    assert labels["flexjob-share"] == "andel blandt fleksjobvisiterede"
+    assert labels["municipal-workforce-share"] == "andel af kommunens ansatte"

@@ -154,7 +154,7 @@ def test_table_rows_stay_distinguishable_and_concepts_keep_their_meaning():
         for e in row["entries"]
         if e["category"]
     }
-    assert "andel af ledige på fleksjob og fleksjobberettigede" in labels
+    assert "andel blandt ledige fleksjobvisiterede og fleksjobberettigede" in labels
 
 
 def test_long_municipality_names_are_whole_in_the_table():

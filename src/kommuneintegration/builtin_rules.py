@@ -90,7 +90,7 @@ def _no_deadline_figure(target: Target, points: Sequence[Observation], goal: str
         "no figure for the deadline {deadline}; the latest before it is {value} in {year}{goal}"
     ).format(
         deadline=target.year,
-        value=figure(latest.value, latest.unit),
+        value=figure(latest.value, latest.unit, latest.decimals),
         year=latest.year,
         goal=(" " + _("against {goal}").format(goal=goal)) if goal else "",
     )
@@ -160,7 +160,9 @@ def _level(
 ) -> Evaluation:
     assert target.value is not None
     assert target.unit is not None
-    goal = f"{_words(target.comparator)} {figure(target.value, target.unit)}".strip()
+    goal = (
+        f"{_words(target.comparator)} {figure(target.value, target.unit, target.decimals)}".strip()
+    )
     closed = context.closed(target)
     parts: list[tuple[str, str, Status]] = []
     for label, every in series_.items():
@@ -187,7 +189,7 @@ def _level(
                 status = Status.MISSED if closed or at else Status.NOT_ON_TRACK
             when = (_("in {year}") if at else _("latest figure {year}")).format(year=latest.year)
             text = _("{value} {when} against {goal}: {verdict}").format(
-                value=figure(latest.value, latest.unit),
+                value=figure(latest.value, latest.unit, latest.decimals),
                 when=when,
                 goal=goal,
                 verdict=_gap(latest.value, target.value, target.comparator, target.unit),
@@ -198,7 +200,7 @@ def _level(
         elif reached:
             status = Status.ON_TRACK
             text = _("already {value} in {year}, target {goal} by {deadline}").format(
-                value=figure(latest.value, latest.unit),
+                value=figure(latest.value, latest.unit, latest.decimals),
                 year=latest.year,
                 goal=goal,
                 deadline=target.year,
@@ -226,7 +228,9 @@ def _level(
         else:
             status = Status.NOT_EVALUABLE
             text = _("one figure ({value} in {year}) below {goal}, no trend yet").format(
-                value=figure(latest.value, latest.unit), year=latest.year, goal=goal
+                value=figure(latest.value, latest.unit, latest.decimals),
+                year=latest.year,
+                goal=goal,
             )
         parts.append((label, text, status))
     return _verdict(parts, context, target, progress=_progress(series_))
@@ -369,7 +373,8 @@ def _reference_reason(target: Target, context: RuleContext) -> str:
             reference=target.reference
         )
     figures = ", ".join(
-        figure(o.value, o.unit) + (f" ({o.year})" if o.year is not None else "") for o in given
+        figure(o.value, o.unit, o.decimals) + (f" ({o.year})" if o.year is not None else "")
+        for o in given
     )
     return _(
         "the document gives the reference ({reference}) as {figures}, but no figure to set "

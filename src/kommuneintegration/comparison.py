@@ -105,6 +105,8 @@ class IndicatorEntry:
     concept_label: str = ""
     #: The figure's ``series`` tag (a Statbank table), "" for a document's own figures.
     series_tag: str = ""
+    #: The decimals the source printed ("39,0 %"), or ``None`` to show the digits as given.
+    decimals: int | None = None
 
     @property
     def when(self) -> str:
@@ -491,6 +493,7 @@ def _entry(
         note=obs.note,
         bound=obs.bound.value if obs.bound else None,
         series_tag=obs.series,
+        decimals=obs.decimals,
     )
 
 
@@ -523,12 +526,13 @@ def _derived_entry(
         category=fig.category,
         source="; ".join(fig.sources),
         derived=True,
+        decimals=fig.decimals,
         derivation=_("{reference} ({reference_group}) - {value} ({group}) = {difference}").format(
-            reference=format_value(ref.value, ref.unit),
+            reference=format_value(ref.value, ref.unit, decimals=ref.decimals),
             reference_group=describe(ref.group)[0],
-            value=format_value(grp.value, grp.unit),
+            value=format_value(grp.value, grp.unit, decimals=grp.decimals),
             group=group_label,
-            difference=format_value(fig.value, fig.unit, words=True),
+            difference=format_value(fig.value, fig.unit, words=True, decimals=fig.decimals),
         ),
     )
 

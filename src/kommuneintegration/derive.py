@@ -85,6 +85,12 @@ class DerivedFigure:
         return quantity(self.value, self.unit)
 
     @property
+    def decimals(self) -> int | None:
+        """As many decimals as the most precise figure it rests on printed (39,0 - 20,3 = 18,7)."""
+        printed = [o.decimals for o in self.inputs if o.decimals is not None]
+        return max(printed) if printed else None
+
+    @property
     def sources(self) -> tuple[str, ...]:
         """Each document the inputs come from, cited once with every place in it they stand."""
         places: dict[str, list[str]] = {}
@@ -96,7 +102,11 @@ class DerivedFigure:
 
     def describe(self) -> str:
         value = format_value(
-            round(self.value, 1), self.unit, words=True, signed=self.kind == "change"
+            round(self.value, 1),
+            self.unit,
+            words=True,
+            signed=self.kind == "change",
+            decimals=self.decimals,
         )
         text = value
         if self.relative is not None:
@@ -389,7 +399,7 @@ class Disagreement:
         """What disagrees, and which figure is used; ``group_label`` names the group in words."""
 
         def one(o: Observation) -> str:
-            return f"{format_value(o.value, o.unit)} ({o.provenance})"
+            return f"{format_value(o.value, o.unit, decimals=o.decimals)} ({o.provenance})"
 
         group = (group_label(self.group) if group_label else self.group) or ""
         who = " ".join(p for p in (group, self.age_band or "", str(self.year)) if p)

@@ -619,6 +619,11 @@ class Target:
     year_inferred: str = ""
     #: The document itself says the target has been reached (it may give no figure).
     reported_reached: bool = False
+    #: The decimals the source printed the target value with ("Måltal 2019: 6,0" has one).
+    decimals: int | None = attrs.field(
+        default=None,
+        validator=attrs.validators.optional([attrs.validators.ge(0), attrs.validators.le(6)]),
+    )
 
     def __attrs_post_init__(self) -> None:
         if self.value is not None and self.unit is None:
@@ -660,6 +665,11 @@ class Observation:
     period: str = ""
     category: str = ""
     note: str = ""
+    #: The decimals the source printed ("39,0%" has one): shown so, never shortened to "39 %".
+    decimals: int | None = attrs.field(
+        default=None,
+        validator=attrs.validators.optional([attrs.validators.ge(0), attrs.validators.le(6)]),
+    )
     #: "at-most" for a figure the source states as an upper bound ("op mod 20 %").
     bound: Comparator | None = attrs.field(default=None, converter=_optional_comparator)
     #: A series of its own, such as figures fetched from Statistics Denmark: changes and

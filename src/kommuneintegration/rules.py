@@ -150,9 +150,10 @@ class EvaluationRule:
 # --- the toolkit -----------------------------------------------------------------------------
 
 
-def figure(value: float, unit: str) -> str:
-    """A value with its unit, as the reasons write it ("5,4 %", "0,9 procentpoint")."""
-    return format_value(value, unit, words=True)
+def figure(value: float, unit: str, decimals: int | None = None) -> str:
+    """A value with its unit, as the reasons write it ("5,4 %", "0,9 procentpoint"), with the
+    decimals its source printed where it says ("5,0 %")."""
+    return format_value(value, unit, words=True, decimals=decimals)
 
 
 #: A series of more figures than this is summarised: its first, then its last two, and a count.
@@ -162,7 +163,7 @@ TRAIL_POINTS: Final = 4
 def trail(points: Sequence[Observation]) -> str:
     """ "4,3 % (2018) → 5,4 % (2021)": figures with their units and years; a long series (a
     Statbank table's 17 years) as its first figure, "…", its last two and how many there are."""
-    shown = [f"{figure(o.value, o.unit)} ({o.year})" for o in points]
+    shown = [f"{figure(o.value, o.unit, o.decimals)} ({o.year})" for o in points]
     if len(shown) <= TRAIL_POINTS:
         return " → ".join(shown)
     count = ngettext("{n} figure", "{n} figures", len(shown)).format(n=len(shown))

@@ -281,14 +281,17 @@ def format_value(
     signed: bool = False,
     bound: str | None = None,
     show_unit: bool = True,
+    decimals: int | None = None,
 ) -> str:
     """A figure with its unit in the current language: "6,3 %", "17 procentpoint", "100.826 pers."
+
+    ``decimals`` keeps the precision a source printed ("39,0 %", not "39 %").
 
     ``bound="at-most"`` marks an upper bound, as the source states it: "op til 20 %".
     ``show_unit=False`` leaves the unit to a table's heading.
     """
     symbol = unit_symbol(unit, words=words) if show_unit else ""
-    shown = f"{format_number(value, signed=signed)} {symbol}".strip()
+    shown = f"{format_number(value, signed=signed, decimals=decimals)} {symbol}".strip()
     if bound is None or bound not in _BOUND_WORDS:
         return shown
     bound_words = pgettext("bound", _BOUND_WORDS[bound])

@@ -71,7 +71,9 @@ def target_wording(target: Target) -> str:
 
 def entry_value(entry: IndicatorEntry, *, show_unit: bool = True) -> str:
     """ "17 procentpoint", "op til 20 procentpoint" for an upper bound ("up to 20 pp" in English)."""
-    return format_value(entry.value, entry.unit, bound=entry.bound, show_unit=show_unit)
+    return format_value(
+        entry.value, entry.unit, bound=entry.bound, show_unit=show_unit, decimals=entry.decimals
+    )
 
 
 def shared_unit(entries: Iterable[IndicatorEntry]) -> str | None:

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Final, NamedTuple
 
 from kommuneintegration.i18n import _, ngettext, period_label, pick, pinned, written_in
-from kommuneintegration.models import ThemeStatus
+from kommuneintegration.models import AgeBand, ThemeStatus
 from kommuneintegration.municipalities import official_municipalities
 from kommuneintegration.render.common import (
     barometer_beside,
@@ -67,6 +67,25 @@ def _no_year() -> str:
     return _("year not stated")
 
 
+def _no_year_aside() -> str:
+    """ "(årstal ikke angivet)": after an age band, a bare "år ikke angivet" would read as the age."""
+    return f"({_no_year()})"
+
+
+def _who(group: str, age: AgeBand | None) -> str:
+    """Whom a figure counts, as a sentence names them: "18-19-årige indvandrere" in Danish,
+    "immigrants aged 18-19" in English; "0-24 år" without a group."""
+    if age is None:
+        return group
+    if age.high is None:
+        if not group:
+            return _("aged {low} and over").format(low=age.low)
+        return _("{group} aged {low} and over").format(group=group, low=age.low)
+    if not group:
+        return _("aged {age}").format(age=age)
+    return _("{group} aged {age}").format(group=group, age=age)
+
+
 def _heading(title: str) -> list[str]:
     return ["", title, "=" * len(title)]
 
@@ -76,7 +95,8 @@ def _cut(text: str, width: int) -> str:
 
 
 def _when(e: IndicatorEntry) -> str:
-    return str(e.year) if e.year is not None else (e.period or _no_year())
+    # under the table's year heading, "ikke angivet" says it; the long form would be cut
+    return str(e.year) if e.year is not None else (e.period or _("not stated"))
 
 
 class _Widths(NamedTuple):
@@ -441,10 +461,10 @@ def strategies_to_text(municipality: Municipality, documents: Sequence[Document]
             (
                 _("Figures (observations)"),
                 [
-                    f"{o.indicator}: {format_value(o.value, o.unit, bound=o.bound)} "
-                    f"{doc.group_labels.get(o.group, o.group) if o.group else ''} "
-                    f"{o.age_band or ''} {o.category} "
-                    f"{o.year if o.year is not None else period_label(o.period) or _no_year()} "
+                    f"{o.indicator}: {format_value(o.value, o.unit, bound=o.bound, decimals=o.decimals)} "
+                    f"{_who(doc.group_labels.get(o.group, o.group) if o.group else '', o.age_band)} "
+                    f"{o.category} "
+                    f"{o.year if o.year is not None else period_label(o.period) or _no_year_aside()} "
                     f"[{cited.setdefault(_cited(o.provenance), len(cited) + 1)}, "
                     f"{o.provenance.locations}]" + (f" ‡ {o.note}" if o.note else "")
                     for o in s.observations
