@@ -592,3 +592,72 @@ def test_catalogue_labels_in_the_analysts_words(registry):
     labels = {key: indicator.label for key, indicator in catalogue().items()}
     assert labels["flexjob-share"] == "andel blandt fleksjobvisiterede"
     assert labels["municipal-workforce-share"] == "andel af kommunens ansatte"
+
+
+def test_national_3_1_and_3_3_count_their_own_populations(registry):
+    doc = strategy(registry, "danmark-integrationsbarometer-2022")
+    oral = registry.target_groups[doc.indicator("barometer-3-1").target_group]
+    assert [o.name for o in oral.origins] == ["IMMIGRANT"]  # no descendants
+    assert oral.country_group == "non-western"
+    assert "arrived in Denmark aged 0-12" in oral.restriction
+    programme = registry.target_groups[doc.indicator("barometer-3-3").target_group]
+    assert programme.label == "deltagere under integrationsprogrammet"
+    assert {o.group for o in doc.observations_of("barometer-3-3")} == {programme.id}
+
+
+def test_the_two_exam_indicators_are_told_apart_and_counted_in_percent(registry):
+    doc = strategy(registry, "danmark-integrationsbarometer-2022")
+    written, oral = doc.indicator("barometer-2-1"), doc.indicator("barometer-3-1")
+    assert written.catalogue == oral.catalogue == "exam-grade-share"
+    from kommuneintegration.catalogue import catalogue
+
+    assert catalogue()["exam-grade-share"].unit == "percent"
+    categories = {
+        o.indicator: o.category for o in doc.observations if o.indicator in (written.id, oral.id)
+    }
+    assert categories == {
+        "barometer-2-1": "skriftlig dansk og matematisk problemløsning",
+        "barometer-3-1": "mundtlig dansk og retskrivning",
+    }
+    danish = " ".join(run("--lang", "da", "compare", "--no-statbank").split())
+    assert "andel med mindst 2 ved 9. klasses prøve" in danish
+    assert "mundtlig dansk og retskrivning" in danish
+
+
+def test_national_goals_4_to_9_are_declared_with_their_figures(registry):
+    doc = strategy(registry, "danmark-integrationsbarometer-2022")
+    ids = {i.id for i in doc.indicators}
+    for number in ("4-1", "4-2", "4-3", "5-1", "6-1", "6-2", "6-3", "7", "8", "9"):
+        assert f"barometer-{number}" in ids
+    later = [o for o in doc.observations if o.indicator.split("-")[1] in "456789"]
+    # never dated as the 2022 report, and never cited as it
+    assert not [o for o in later if o.year == 2022]
+    assert not [
+        o for o in later if o.provenance.document == "integrationsbarometer-hele-landet-2022"
+    ]
+    figures = {(o.indicator, o.group, o.year, o.value, o.category) for o in later}
+    survey, danish = "danmark:survey-non-western", "danmark:survey-danish-origin"
+    assert ("barometer-4-1", survey, None, 46, "") in figures
+    assert ("barometer-4-1", survey, 2012, 48, "") in figures
+    assert ("barometer-4-1", danish, None, 33, "") in figures
+    assert ("barometer-4-3", survey, 2016, 66, "") in figures
+    assert ("barometer-5-1", survey, 2012, 45, "") in figures
+    assert ("barometer-6-1", survey, 2012, 26, "") in figures
+    assert ("barometer-7", "non-western", None, 13, "") in figures
+    assert ("barometer-9", "non-western", 2014, 5, "mænd") in figures
+    assert ("barometer-9", "danish-origin", 2014, 2, "mænd") in figures
+    assert ("barometer-9", "non-western", 2018, 3.5, "mænd") in figures
+    (release,) = [o for o in later if o.indicator == "barometer-9" and o.year == 2018]
+    assert release.provenance.cited.date == "13. december 2020"
+    for indicator in ("barometer-4-1", "barometer-5-1", "barometer-6-3"):
+        assert "not published per municipality" in doc.indicator(indicator).concept_note
+    for indicator in ("barometer-7", "barometer-9"):
+        assert "published per municipality" in doc.indicator(indicator).concept_note
+    assert "2010" in doc.goal("goal-9").detail  # the pages' disagreement, shown
+
+
+def test_a_goal_with_unassessed_indicators_has_no_movement(registry):
+    text = " ".join(run("--lang", "en", "evaluate", "-m", "000", "--no-statbank").split())
+    assert "Medborgerskab: not assessable (target-4-1 not assessable" in text
+    assert "no movement for the goal" in text
+    assert "only figures without a year (1)" in text

@@ -191,6 +191,7 @@ ENTRY_KEYS = {
     "concept",
     "concept_label",
     "value",
+    "series",
     "bound",
     "unit",
     "year",
@@ -346,7 +347,7 @@ def test_json_shape_and_content_of_the_bundled_cities():
     aarhus = next(m for m in data["municipalities"] if m["code"] == "751")
     assert {s["kind"] for s in aarhus["strategies"]} == {"adopted-policy", "proposal"}
     assert len([e for e in data["evaluations"] if e["municipality"] != "000"]) == 22
-    assert len([e for e in data["evaluations"] if e["municipality"] == "000"]) == 8
+    assert len([e for e in data["evaluations"] if e["municipality"] == "000"]) == 18
 
 
 @pytest.mark.installed_plugins

@@ -135,5 +135,6 @@ def test_bundled_documents_derived_figures():
         (2021, pytest.approx(0.9)),
     ]
     # Only the 2016 figure (footnote 1) has no Danish-origin partner; 2021's 60 % is stored
-    # once, in section 1 and footnote 1, and pairs with section 1's 77 %.
-    assert {(m.group, m.year) for m in missing} == {("non-western", 2016)}
+    # once, in section 1 and footnote 1, and pairs with section 1's 77 %. The barometer's
+    # goal 9 figure for 2018 (a press release of its own) has none either.
+    assert {(m.group, m.year) for m in missing} == {("non-western", 2016), ("non-western", 2018)}

@@ -461,7 +461,16 @@ def _default(
     if target.kind is TargetKind.LEVEL:
         return _level(target, series_, context)
     if target.kind is TargetKind.DIRECTION:
-        return _direction(target, series_, context)
+        result = _direction(target, series_, context)
+        if result.status is Status.NOT_EVALUABLE and undated:
+            # the goal pages give a latest figure without its year: say it is there
+            result = attrs.evolve(
+                result,
+                reason=result.reason
+                + "; "
+                + _("only figures without a year ({n})").format(n=len(undated)),
+            )
+        return result
     assert target.unit is not None
     result = _change(target, series_, target.unit, context)
     if target.alternative_unit is not None:
@@ -530,6 +539,9 @@ GOAL_CHOICES: Final = {
         "with two indicators, the goal moves only where both move alike; else unchanged"
     ),
     "no-majority": N_("three indicators moving three ways have no majority: unchanged"),
+    "incomplete": N_(
+        "not all of the goal's indicators could be assessed: no movement for the goal"
+    ),
 }
 
 

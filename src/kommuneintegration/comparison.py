@@ -335,6 +335,7 @@ FIGURE_FIELDS: Final[tuple[tuple[str, type], ...]] = (
     ("category", str),
     ("year", int),
     ("period", str),
+    ("series", str),
     ("value", float),
     ("bound", str),
     ("unit", str),
@@ -356,6 +357,7 @@ FIGURE_KEY: Final = (
     "category",
     "year",
     "period",
+    "series",
     "derived",
 )
 #: The fields a figure takes from its catalogue row rather than from itself.
@@ -389,6 +391,7 @@ def figure_record(
         "category": e.category,
         "year": e.year,
         "period": e.period,
+        "series": e.series_tag,
         "value": e.value,
         "bound": e.bound,
         "unit": e.unit,

@@ -358,8 +358,9 @@ class GoalMovement:
     strategy: Strategy
     goal: str
     text: str
+    #: "" where not all its indicators could be assessed (``choice`` is then "incomplete").
     movement: str
-    #: (target id, its movement), in the document's order.
+    #: (target id, its movement, "" where it could not be assessed), in the document's order.
     parts: tuple[tuple[str, str], ...]
     #: The library's named choice that decided it (``builtin_rules.GOAL_CHOICES``), or "".
     choice: str = ""
@@ -377,12 +378,18 @@ def goal_movements(rows: Iterable[TargetEvaluation]) -> list[GoalMovement]:
 
     grouped: dict[tuple[str, str, str], list[TargetEvaluation]] = {}
     for row in rows:
-        if row.evaluation.movement and row.target.goal:
+        barometer = row.evaluation.movement or row.target.rule == "barometer"
+        if barometer and row.target.goal:
             key = (row.municipality.code, row.strategy.id, row.target.goal)
             grouped.setdefault(key, []).append(row)
     found = []
     for (_code, _strategy, goal), members in grouped.items():
-        moves = [m.evaluation.movement for m in members][:3]
+        members = members[:3]
+        moves = [m.evaluation.movement for m in members if m.evaluation.movement]
+        if not moves:
+            continue
+        # one indicator of three is no majority: the goal moves only when all are assessed
+        complete = len(moves) == len(members)
         first = members[0]
         found.append(
             GoalMovement(
@@ -390,9 +397,9 @@ def goal_movements(rows: Iterable[TargetEvaluation]) -> list[GoalMovement]:
                 first.strategy,
                 goal,
                 first.strategy.goal(goal).text,
-                barometer_goal(moves),
-                tuple((m.target.id, m.evaluation.movement) for m in members[:3]),
-                goal_choice(moves),
+                barometer_goal(moves) if complete else "",
+                tuple((m.target.id, m.evaluation.movement) for m in members),
+                goal_choice(moves) if complete else "incomplete",
             )
         )
     return found

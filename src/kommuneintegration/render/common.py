@@ -313,9 +313,14 @@ def goal_movement_lines(rows: Iterable[TargetEvaluation]) -> list[str]:
 
     lines = []
     for goal in goal_movements(rows):
-        parts = ", ".join(f"{target} {movement_label(m)}" for target, m in goal.parts)
+        unknown = _("not assessable")
+        parts = ", ".join(
+            f"{target} {movement_label(m) if m else unknown}" for target, m in goal.parts
+        )
         line = _("{goal}: {movement} ({parts})").format(
-            goal=goal.text, movement=movement_label(goal.movement), parts=parts
+            goal=goal.text,
+            movement=movement_label(goal.movement) if goal.movement else unknown,
+            parts=parts,
         )
         if goal.choice:
             line += "; " + goal.choice_text
