@@ -661,3 +661,11 @@ def test_a_goal_with_unassessed_indicators_has_no_movement(registry):
     assert "Medborgerskab: not assessable (target-4-1 not assessable" in text
     assert "no movement for the goal" in text
     assert "only figures without a year (1)" in text
+
+
+def test_the_barometers_rule_in_the_analysts_danish():
+    shown = " ".join(run("--lang", "da", "show", "000").split())
+    assert "1 eller 3 ligeligt vægtede indikatorer" in shown
+    assert "±1 procentpoint" in shown
+    assert "ligeværdige" not in shown
+    assert "+/- 1" not in shown

@@ -64,3 +64,17 @@ def test_a_workbook_goes_to_a_file_only(capsys):
     code, _out, err = run("compare", "-f", "xlsx")
     assert code == 1
     assert "--out FILE.xlsx" in err
+
+
+@pytest.mark.installed_plugins
+@pytest.mark.parametrize("command", ["compare", "evaluate"])
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_every_heading_is_a_readers_word_not_a_key(tmp_path, command, lang):
+    path = tmp_path / "book.xlsx"
+    assert run(command, "-f", "xlsx", "--out", str(path), "--lang", lang)[0] == 0
+    for title, ws in sheets(path).items():
+        assert title[:1].isupper(), title
+        for heading, key in zip((c.value for c in ws[1]), (c.value for c in ws[2]), strict=True):
+            # the first row is for the reader, the second for a program
+            assert heading != key.replace("_", " "), (title, key)
+            assert heading[:1].isupper(), (title, heading)

@@ -112,7 +112,12 @@ def _write(sheets: Iterable[_Sheet]) -> bytes:
 
 
 def _columns(keys: Sequence[str], headings: Mapping[str, str]) -> list[tuple[str, str]]:
-    return [(k, headings.get(k, k.replace("_", " "))) for k in keys]
+    # headings borrowed from running text ("hele landet") begin with a capital, as the rest
+    return [(k, _capital(headings.get(k, k.replace("_", " ")))) for k in keys]
+
+
+def _capital(text: str) -> str:
+    return text[:1].upper() + text[1:]
 
 
 def _headings() -> dict[str, str]:
@@ -145,6 +150,51 @@ def _headings() -> dict[str, str]:
         "peers": _("peers"),
         "kommunegruppe": _("kommunegruppe"),
         "citation": _("Source"),
+        # the rest of the keys, so that no heading is left as a program's identifier
+        "address": _("Address"),
+        "alternative": _("Alternative reading"),
+        "as_of": _("Assessed as of"),
+        "barometer_indicator": _("Barometer indicator"),
+        "bound": _("Bound"),
+        "code": _("Code"),
+        "comparable": _("Comparable"),
+        "concept": _("Concept id"),
+        "concept_label": _("Concept"),
+        "date": _("Date"),
+        "derivation": _("Derivation"),
+        "derived": _("Derived"),
+        "differs": _("Differs"),
+        "distance": _("Distance"),
+        "document_kind": _("Document kind"),
+        "goal": _("Goal id"),
+        "group": _("Group id"),
+        "group_definition": _("Group definition"),
+        "group_n": _("Municipalities in the group"),
+        "indicator": _("Indicator id"),
+        "key": _("Key"),
+        "kind": _("Kind"),
+        "methods_disagree": _("Methods disagree"),
+        "non_western_share": _("Non-Western share"),
+        "period": _("Period"),
+        "persons": _("Persons"),
+        "population": _("Population"),
+        "progress_method": _("Second method"),
+        "progress_ratio": _("Ratio"),
+        "progress_reason": _("Second method's reason"),
+        "progress_status": _("Second method's status"),
+        "publisher": _("Publisher"),
+        "ranked_n": _("Municipalities ranked"),
+        "reported_reached": _("Reached by the document's word"),
+        "rule": _("Rule"),
+        "series": _("Series"),
+        "small": _("Too few persons"),
+        "status": _("Status id"),
+        "tables": _("Tables"),
+        "target": _("Target id"),
+        "title": _("Title"),
+        "wording": _("Wording"),
+        "wording_is_quote": _("Quotation"),
+        "year_inferred": _("Year inferred"),
     }
 
 
@@ -195,7 +245,7 @@ def comparison_to_xlsx(c: Comparison) -> bytes:
         _("Differences"),
         [
             ("catalogue", _("Indicator")),
-            ("comparable", _("comparable")),
+            ("comparable", _("Comparable")),
             ("difference", _("What differs")),
         ],
     )
@@ -244,7 +294,9 @@ def barometer_to_xlsx(b: Barometer) -> bytes:
         "kommunegruppe",
         "year",
     ]
-    peers = _Sheet(_("peers"), _columns(peer_keys, {**_headings(), "of": _("Municipality code")}))
+    peers = _Sheet(
+        _capital(_("peers")), _columns(peer_keys, {**_headings(), "of": _("Municipality code")})
+    )
     for code, found in data["peers"].items():
         for p in found:
             peers.add({"of": code, **p})
