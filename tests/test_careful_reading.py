@@ -669,3 +669,13 @@ def test_the_barometers_rule_in_the_analysts_danish():
     assert "±1 procentpoint" in shown
     assert "ligeværdige" not in shown
     assert "+/- 1" not in shown
+
+
+def test_reasons_name_an_age_band_as_an_analyst_does():
+    danish = " ".join(run("--lang", "da", "evaluate", "-m", "000", "--no-statbank").split())
+    assert "25-64-årige indvandrere og efterkommere fra ikke-vestlige lande: 26 (2012)" in danish
+    assert "ingen tal efter basisåret 2012; kun tal uden årstal (1)" in danish
+    assert "ingen observation" not in danish
+    assert "oprindelse, mundtlig dansk og retskrivning: 89 (2012)" in danish
+    english = " ".join(run("--lang", "en", "evaluate", "-m", "851", "--no-statbank").split())
+    assert "immigrants aged 18-19" in english

@@ -210,6 +210,22 @@ def period_label(text: str) -> str:
     return text
 
 
+def who(group: str, age: str = "") -> str:
+    """Whom a figure counts, as a sentence names them: "18-19-årige indvandrere" in Danish,
+    "immigrants aged 18-19" in English, "0-24 år" without a group; ``age`` is an age band as
+    written ("18-19", "25+")."""
+    if not age:
+        return group
+    if age.endswith("+"):
+        low = age.removesuffix("+")
+        if not group:
+            return _("aged {low} and over").format(low=low)
+        return _("{group} aged {low} and over").format(group=group, low=low)
+    if not group:
+        return _("aged {age}").format(age=age)
+    return _("{group} aged {age}").format(group=group, age=age)
+
+
 def hint(value: str, known: Iterable[str], *, list_known: bool = False) -> str:
     """ "; did you mean 'x'?" for the nearest known value, else "" (or the known values), in
     the output language."""

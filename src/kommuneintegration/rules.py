@@ -28,7 +28,7 @@ from typing import Final
 
 import attrs
 
-from kommuneintegration.i18n import _, format_number, ngettext
+from kommuneintegration.i18n import _, format_number, ngettext, who
 from kommuneintegration.models import (
     Comparator,
     Indicator,
@@ -187,7 +187,9 @@ def series(
     describe = context.describe_group if context is not None else _no_description
     named: dict[str, list[Observation]] = {}
     for (_indicator, group, age_band, category, tag), points in by_series(observations).items():
-        label = " ".join(p for p in (describe(group) if group else "", age_band, category) if p)
+        label = ", ".join(
+            p for p in (who(describe(group) if group else "", age_band), category) if p
+        )
         label = label or _("all")
         if tag:  # a series of its own, named with its source: never joined to another
             label += f" [{tag}]"

@@ -7,8 +7,8 @@ import textwrap
 from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Final, NamedTuple
 
-from kommuneintegration.i18n import _, ngettext, period_label, pick, pinned, written_in
-from kommuneintegration.models import AgeBand, ThemeStatus
+from kommuneintegration.i18n import _, ngettext, period_label, pick, pinned, who, written_in
+from kommuneintegration.models import ThemeStatus
 from kommuneintegration.municipalities import official_municipalities
 from kommuneintegration.render.common import (
     barometer_beside,
@@ -70,20 +70,6 @@ def _no_year() -> str:
 def _no_year_aside() -> str:
     """ "(årstal ikke angivet)": after an age band, a bare "år ikke angivet" would read as the age."""
     return f"({_no_year()})"
-
-
-def _who(group: str, age: AgeBand | None) -> str:
-    """Whom a figure counts, as a sentence names them: "18-19-årige indvandrere" in Danish,
-    "immigrants aged 18-19" in English; "0-24 år" without a group."""
-    if age is None:
-        return group
-    if age.high is None:
-        if not group:
-            return _("aged {low} and over").format(low=age.low)
-        return _("{group} aged {low} and over").format(group=group, low=age.low)
-    if not group:
-        return _("aged {age}").format(age=age)
-    return _("{group} aged {age}").format(group=group, age=age)
 
 
 def _heading(title: str) -> list[str]:
@@ -158,8 +144,8 @@ def _indicator_block(row: CatalogueComparison, c: Comparison) -> list[str]:
         lines += _entry_lines(e, value, number, widths)
     if any(e.derived for e in shown):
         lines.append("  * " + _("derived from the two figures it compares"))
-    for who, note in entry_notes(shown):
-        lines += _wrap(f"{who}: {note}", 4, "  ‡ ")
+    for whom, note in entry_notes(shown):
+        lines += _wrap(f"{whom}: {note}", 4, "  ‡ ")
     for note in row.differences:
         lines += _wrap(note, 4, "  - ")
     not_derived, more = capped(row.not_derived)
@@ -462,7 +448,7 @@ def strategies_to_text(municipality: Municipality, documents: Sequence[Document]
                 _("Figures (observations)"),
                 [
                     f"{o.indicator}: {format_value(o.value, o.unit, bound=o.bound, decimals=o.decimals)} "
-                    f"{_who(doc.group_labels.get(o.group, o.group) if o.group else '', o.age_band)} "
+                    f"{who(doc.group_labels.get(o.group, o.group) if o.group else '', str(o.age_band or ''))} "
                     f"{o.category} "
                     f"{o.year if o.year is not None else period_label(o.period) or _no_year_aside()} "
                     f"[{cited.setdefault(_cited(o.provenance), len(cited) + 1)}, "
