@@ -408,6 +408,8 @@ def test_the_barometers_group_is_not_shown_as_its_own_words(registry):
     assert doc.target_group_wording == ""  # no document here holds those words
     shown = " ".join(run("--lang", "da", "show", "000").split())
     assert "“indvandrere og efterkommere med ikke-vestlig oprindelse”" not in shown
+    # the built-in group is named once, not as "X = X"
+    assert "målgruppe: indvandrere og efterkommere fra ikke-vestlige lande Temaer" in shown
 
 
 def test_a_reading_quotes_one_sentence_not_two_spliced(registry):

@@ -63,6 +63,13 @@ def _no_period() -> str:
     return _("no period stated")
 
 
+def _group_equation(wording: str, label: str, definition: str) -> str:
+    """ "“the document's word” = what it counts"; a built-in group whose label is its
+    definition is named once, not as "X = X"."""
+    named = f"“{wording}”" if wording else label
+    return named if named == definition else f"{named} = {definition}"
+
+
 def _no_year() -> str:
     return _("year not stated")
 
@@ -171,8 +178,7 @@ def _target_groups(c: Comparison) -> list[str]:
         if group is None:
             lines += _wrap(_("no target group stated"), 4)
             continue
-        wording = f"“{s.target_group_wording}”" if s.target_group_wording else group.label
-        lines += _wrap(f"{wording} = {group.definition}", 4)
+        lines += _wrap(_group_equation(s.target_group_wording, group.label, group.definition), 4)
         if group.reading:
             lines += _wrap(_("reading: {reading}").format(reading=group.reading), 6)
     return lines
@@ -376,10 +382,9 @@ def strategies_to_text(municipality: Municipality, documents: Sequence[Document]
         if s.summary:
             lines += _wrap(s.summary, 2)
         if group:
-            wording = f"“{s.target_group_wording}”" if s.target_group_wording else group.label
             lines += _wrap(
-                _("target group: {wording} = {definition}").format(
-                    wording=wording, definition=group.definition
+                _("target group: {group}").format(
+                    group=_group_equation(s.target_group_wording, group.label, group.definition)
                 ),
                 2,
             )
