@@ -680,4 +680,4 @@ def test_reasons_name_an_age_band_as_an_analyst_does():
     assert "ingen observation" not in danish
     assert "oprindelse, mundtlig dansk og retskrivning: 89 (2012)" in danish
     english = " ".join(run("--lang", "en", "evaluate", "-m", "851", "--no-statbank").split())
-    assert "immigrants aged 18-19" in english
+    assert "18-19-year-old immigrants" in english

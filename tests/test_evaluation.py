@@ -345,8 +345,8 @@ def test_csv_observations_reject_bad_rows_keep_the_rest_and_evaluate_again():
         result.status is Status.ON_TRACK
     )  # both series with a 2026 figure rose; four have none yet
     assert "judged on 2 of 6 series" in result.reason
-    assert "immigrants aged 18-19: 38.8 % (2022) → 41 % (2026)" in result.reason
-    assert "descendants aged 18-19: 46.8 % (2022) → 49.5 % (2026)" in result.reason
+    assert "18-19-year-old immigrants: 38.8 % (2022) → 41 % (2026)" in result.reason
+    assert "18-19-year-old descendants: 46.8 % (2022) → 49.5 % (2026)" in result.reason
     assert "; should increase" in result.reason  # said once, for every series
     assert result.reason.count("should increase") == 1
     (new,) = [o for o in result.figures if o.year == 2026 and o.group == "immigrants"]

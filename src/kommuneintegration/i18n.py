@@ -212,18 +212,19 @@ def period_label(text: str) -> str:
 
 def who(group: str, age: str = "") -> str:
     """Whom a figure counts, as a sentence names them: "18-19-årige indvandrere" in Danish,
-    "immigrants aged 18-19" in English, "0-24 år" without a group; ``age`` is an age band as
-    written ("18-19", "25+")."""
+    "18-19-year-old immigrants" in English, "0-24 år" without a group; ``age`` is an age band
+    as written ("18-19", "25+"). The age comes first, so that it binds to the whole group
+    ("25-39-årige indvandrere (ankommet som 0-12-årige) og efterkommere ...")."""
     if not age:
         return group
     if age.endswith("+"):
         low = age.removesuffix("+")
         if not group:
             return _("aged {low} and over").format(low=low)
-        return _("{group} aged {low} and over").format(group=group, low=low)
+        return _("{group}, aged {low} and over").format(group=group, low=low)
     if not group:
         return _("aged {age}").format(age=age)
-    return _("{group} aged {age}").format(group=group, age=age)
+    return _("{age}-year-old {group}").format(group=group, age=age)
 
 
 def hint(value: str, known: Iterable[str], *, list_known: bool = False) -> str:

@@ -8,7 +8,7 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Final, NamedTuple
 
 from kommuneintegration.i18n import _, ngettext, period_label, pick, pinned, who, written_in
-from kommuneintegration.models import ThemeStatus
+from kommuneintegration.models import Observation, ThemeStatus
 from kommuneintegration.municipalities import official_municipalities
 from kommuneintegration.render.common import (
     barometer_beside,
@@ -61,6 +61,11 @@ def _wrap(text: str, indent: int = 2, first: str | None = None) -> list[str]:
 
 def _no_period() -> str:
     return _("no period stated")
+
+
+def _counted(group: str, o: Observation) -> str:
+    """ "18-19-årige indvandrere, Grundskole": whom a figure counts, then its category."""
+    return ", ".join(p for p in (who(group, str(o.age_band or "")), o.category) if p)
 
 
 def _group_equation(wording: str, label: str, definition: str) -> str:
@@ -453,8 +458,7 @@ def strategies_to_text(municipality: Municipality, documents: Sequence[Document]
                 _("Figures (observations)"),
                 [
                     f"{o.indicator}: {format_value(o.value, o.unit, bound=o.bound, decimals=o.decimals)} "
-                    f"{who(doc.group_labels.get(o.group, o.group) if o.group else '', str(o.age_band or ''))} "
-                    f"{o.category} "
+                    f"{_counted(doc.group_labels.get(o.group, o.group) if o.group else '', o)} "
                     f"{o.year if o.year is not None else period_label(o.period) or _no_year_aside()} "
                     f"[{cited.setdefault(_cited(o.provenance), len(cited) + 1)}, "
                     f"{o.provenance.locations}]" + (f" ‡ {o.note}" if o.note else "")
