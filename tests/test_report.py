@@ -17,6 +17,17 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "benchmarks"))
 from big_plugin import big_registry
 
 
+@pytest.fixture(scope="module")
+def english_report(tmp_path_factory):
+    """The bundled cities' report in English, as the command line writes it: made once for
+    the tests that read it."""
+    from helpers import run_cli
+
+    page = tmp_path_factory.mktemp("report") / "r.html"
+    assert run_cli("report", "--out", str(page), "--lang", "en")[0] == 0
+    return page.read_text("utf-8")
+
+
 def test_a_municipality_keeps_its_colour_whatever_else_is_installed():
     assert colour_for("851") == colour_for("851")
     assert colour_for("751") != colour_for("851")
@@ -123,16 +134,16 @@ def test_show_cites_each_document_once_as_a_numbered_note():
 
 
 @pytest.mark.installed_plugins
-def test_cities_come_in_the_order_asked_and_the_summary_counts_what_can_be_compared(tmp_path):
+def test_cities_come_in_the_order_asked_and_the_summary_counts_what_can_be_compared(
+    english_report,
+):
     from helpers import run_cli
 
     out = run_cli("compare", "-m", "851", "-m", "101", "--lang", "en")[1]
     assert out.index("Aalborg (851)") < out.index("København (101)")
     evaluation = run_cli("evaluate", "-m", "851", "-m", "101", "--lang", "en")[1]
     assert evaluation.index("Aalborg:") < evaluation.index("København:")
-    page = tmp_path / "r.html"
-    assert run_cli("report", "--out", str(page), "--lang", "en")[0] == 0
-    text = page.read_text("utf-8")
+    text = english_report
     summary = re.search(r"<p class='summary'>(.*?)</p>", text).group(1)
     assert "of them with figures from more than one place" in summary
     assert re.search(r"\b1 indicator is directly comparable\.", summary)
@@ -174,12 +185,8 @@ def test_a_line_chart_does_not_join_distant_years_with_a_solid_line():
 
 
 @pytest.mark.installed_plugins
-def test_the_reports_charts_keep_one_unit_and_measure_each(tmp_path):
-    from helpers import run_cli
-
-    page = tmp_path / "r.html"
-    assert run_cli("report", "--out", str(page), "--lang", "en")[0] == 0
-    text = page.read_text("utf-8")
+def test_the_reports_charts_keep_one_unit_and_measure_each(english_report):
+    text = english_report
     education = text[text.index("<h3>highest completed education") :]
     education = education[: education.index("<h3>", 5)]
     figure = education[education.index("<figure>") : education.index("</figure>")]
@@ -189,12 +196,10 @@ def test_the_reports_charts_keep_one_unit_and_measure_each(tmp_path):
 
 
 @pytest.mark.installed_plugins
-def test_a_citys_development_chart_has_the_countrys_series_for_the_same_indicator(tmp_path):
-    from helpers import run_cli
-
-    page = tmp_path / "r.html"
-    assert run_cli("report", "--out", str(page), "--lang", "en")[0] == 0
-    text = page.read_text("utf-8")
+def test_a_citys_development_chart_has_the_countrys_series_for_the_same_indicator(
+    english_report,
+):
+    text = english_report
     development = text[text.index("Development (time series and targets)") :]
     figures = re.findall(r"<figure>.*?</figure>", development, re.S)
     city = [f for f in figures if "<strong>København:" in f or "<strong>Aarhus:" in f]

@@ -30,6 +30,7 @@ from kommuneintegration.rules import (
     endpoints,
     figure,
     met,
+    observed,
     series,
     trail,
 )
@@ -90,7 +91,7 @@ def _no_deadline_figure(target: Target, points: Sequence[Observation], goal: str
         "no figure for the deadline {deadline}; the latest before it is {value} in {year}{goal}"
     ).format(
         deadline=target.year,
-        value=figure(latest.value, latest.unit, latest.decimals),
+        value=observed(latest),
         year=latest.year,
         goal=(" " + _("against {goal}").format(goal=goal)) if goal else "",
     )
@@ -189,7 +190,7 @@ def _level(
                 status = Status.MISSED if closed or at else Status.NOT_ON_TRACK
             when = (_("in {year}") if at else _("latest figure {year}")).format(year=latest.year)
             text = _("{value} {when} against {goal}: {verdict}").format(
-                value=figure(latest.value, latest.unit, latest.decimals),
+                value=observed(latest),
                 when=when,
                 goal=goal,
                 verdict=_gap(latest.value, target.value, target.comparator, target.unit),
@@ -200,7 +201,7 @@ def _level(
         elif reached:
             status = Status.ON_TRACK
             text = _("already {value} in {year}, target {goal} by {deadline}").format(
-                value=figure(latest.value, latest.unit, latest.decimals),
+                value=observed(latest),
                 year=latest.year,
                 goal=goal,
                 deadline=target.year,
@@ -228,7 +229,7 @@ def _level(
         else:
             status = Status.NOT_EVALUABLE
             text = _("one figure ({value} in {year}) below {goal}, no trend yet").format(
-                value=figure(latest.value, latest.unit, latest.decimals),
+                value=observed(latest),
                 year=latest.year,
                 goal=goal,
             )
@@ -372,10 +373,7 @@ def _reference_reason(target: Target, context: RuleContext) -> str:
         return _("the sources do not give the reference ({reference})").format(
             reference=target.reference
         )
-    figures = ", ".join(
-        figure(o.value, o.unit, o.decimals) + (f" ({o.year})" if o.year is not None else "")
-        for o in given
-    )
+    figures = ", ".join(observed(o) + (f" ({o.year})" if o.year is not None else "") for o in given)
     return _(
         "the document gives the reference ({reference}) as {figures}, but no figure to set "
         "against it"
@@ -427,6 +425,10 @@ def _default(
             + _("it gives no figure"),
         )
     undated = [o for o in observations if o.year is None]
+    # said where no dated figure can decide: the source does give one, without its year
+    undated_note = (
+        "; " + _("only figures without a year ({n})").format(n=len(undated)) if undated else ""
+    )
     if target.kind is TargetKind.UNSPECIFIED:
         return Evaluation(
             Status.NOT_EVALUABLE,
@@ -455,21 +457,14 @@ def _default(
             if group
             else _("no observation of {indicator}").format(indicator=label)
         )
-        if undated:
-            reason += "; " + _("only figures without a year ({n})").format(n=len(undated))
-        return Evaluation(Status.NOT_EVALUABLE, reason)
+        return Evaluation(Status.NOT_EVALUABLE, reason + undated_note)
     if target.kind is TargetKind.LEVEL:
         return _level(target, series_, context)
     if target.kind is TargetKind.DIRECTION:
         result = _direction(target, series_, context)
-        if result.status is Status.NOT_EVALUABLE and undated:
+        if result.status is Status.NOT_EVALUABLE and undated_note:
             # the goal pages give a latest figure without its year: say it is there
-            result = attrs.evolve(
-                result,
-                reason=result.reason
-                + "; "
-                + _("only figures without a year ({n})").format(n=len(undated)),
-            )
+            result = attrs.evolve(result, reason=result.reason + undated_note)
         return result
     assert target.unit is not None
     result = _change(target, series_, target.unit, context)

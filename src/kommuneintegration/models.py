@@ -384,6 +384,12 @@ class AgeBand:
         return self.low <= other.low and other_top <= top
 
 
+#: How many decimals a source may print a figure with ("39,0%" has one): 0 to 6, or not said.
+_printed_decimals: Final = attrs.validators.optional(
+    [attrs.validators.ge(0), attrs.validators.le(6)]
+)
+
+
 def _optional_age(value: str | AgeBand | None) -> AgeBand | None:
     return None if value is None else AgeBand.parse(value)
 
@@ -620,10 +626,7 @@ class Target:
     #: The document itself says the target has been reached (it may give no figure).
     reported_reached: bool = False
     #: The decimals the source printed the target value with ("Måltal 2019: 6,0" has one).
-    decimals: int | None = attrs.field(
-        default=None,
-        validator=attrs.validators.optional([attrs.validators.ge(0), attrs.validators.le(6)]),
-    )
+    decimals: int | None = attrs.field(default=None, validator=_printed_decimals)
 
     def __attrs_post_init__(self) -> None:
         if self.value is not None and self.unit is None:
@@ -666,10 +669,7 @@ class Observation:
     category: str = ""
     note: str = ""
     #: The decimals the source printed ("39,0%" has one): shown so, never shortened to "39 %".
-    decimals: int | None = attrs.field(
-        default=None,
-        validator=attrs.validators.optional([attrs.validators.ge(0), attrs.validators.le(6)]),
-    )
+    decimals: int | None = attrs.field(default=None, validator=_printed_decimals)
     #: "at-most" for a figure the source states as an upper bound ("op mod 20 %").
     bound: Comparator | None = attrs.field(default=None, converter=_optional_comparator)
     #: A series of its own, such as figures fetched from Statistics Denmark: changes and

@@ -54,6 +54,7 @@ __all__ = [
     "figure",
     "met",
     "methods_disagree",
+    "observed",
     "series",
     "trail",
 ]
@@ -156,6 +157,11 @@ def figure(value: float, unit: str, decimals: int | None = None) -> str:
     return format_value(value, unit, words=True, decimals=decimals)
 
 
+def observed(o: Observation) -> str:
+    """An observation's figure as the reasons write it, with the decimals its source printed."""
+    return figure(o.value, o.unit, o.decimals)
+
+
 #: A series of more figures than this is summarised: its first, then its last two, and a count.
 TRAIL_POINTS: Final = 4
 
@@ -163,7 +169,7 @@ TRAIL_POINTS: Final = 4
 def trail(points: Sequence[Observation]) -> str:
     """ "4,3 % (2018) → 5,4 % (2021)": figures with their units and years; a long series (a
     Statbank table's 17 years) as its first figure, "…", its last two and how many there are."""
-    shown = [f"{figure(o.value, o.unit, o.decimals)} ({o.year})" for o in points]
+    shown = [f"{observed(o)} ({o.year})" for o in points]
     if len(shown) <= TRAIL_POINTS:
         return " → ".join(shown)
     count = ngettext("{n} figure", "{n} figures", len(shown)).format(n=len(shown))

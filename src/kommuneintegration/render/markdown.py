@@ -46,6 +46,11 @@ def _row(*headings: str) -> str:
     return "| " + " | ".join(headings) + " |"
 
 
+def _head(*headings: str) -> list[str]:
+    """A table's heading row and its rule, with as many columns as headings."""
+    return [_row(*headings), "|" + "---|" * len(headings)]
+
+
 def _document_status(theme: ThemeCoverage, code: str, strategy_id: str) -> str:
     """How one document covers a topic: "filled", "placeholder" or "absent"."""
     found = [c for c in theme.coverage.get(code, ()) if c[0] == strategy_id]
@@ -60,8 +65,7 @@ def comparison_to_markdown(c: Comparison) -> str:
     lines += [
         "## " + _("Target groups"),
         "",
-        _row(_("Municipality"), _("Document"), _("Kind"), _("Target group"), _("Definition")),
-        "|---|---|---|---|---|",
+        *_head(_("Municipality"), _("Document"), _("Kind"), _("Target group"), _("Definition")),
     ]
     for doc in c.documents:
         s = doc.strategy
@@ -97,7 +101,7 @@ def comparison_to_markdown(c: Comparison) -> str:
         label = pick(row.indicator.label, row.indicator.label_en)
         lines += ["", f"### {_cell(label)}: {verdict}", ""]
         lines += [
-            _row(
+            *_head(
                 _("Municipality"),
                 _("Group"),
                 _("Age"),
@@ -106,7 +110,6 @@ def comparison_to_markdown(c: Comparison) -> str:
                 _("Concept"),
                 _("Source"),
             ),
-            "|---|---|---|---|---|---|---|",
         ]
         shown, summary = shown_entries(row.entries, "`kommuneintegration compare -f csv`")
         for e in shown:
@@ -127,8 +130,7 @@ def comparison_to_markdown(c: Comparison) -> str:
             "",
             "## " + _("Statistikbanken: the city, the whole country and its kommunegruppe"),
             "",
-            _row(*context_headings()),
-            "|---|---|---|---|---|---|---|---|",
+            *_head(*context_headings()),
         ]
         lines += [_row(*map(_cell, context_row(ctx, c, missing="-"))) for ctx in c.context]
     if c.barometer:
@@ -136,8 +138,7 @@ def comparison_to_markdown(c: Comparison) -> str:
             "",
             "## " + _("Integrationsbarometer from Statistics Denmark's figures"),
             "",
-            _row(*barometer_headings()),
-            "|" + "---|" * len(barometer_headings()),
+            *_head(*barometer_headings()),
         ]
         for b in c.barometer:
             lines.append(_row(*map(_cell, barometer_cells(b))))
@@ -159,8 +160,7 @@ def comparison_to_markdown(c: Comparison) -> str:
         "## " + _("Evaluation (targets against observations)"),
         "",
         *([_cell(as_of_note(c.evaluations)), ""] if as_of_note(c.evaluations) else []),
-        _row(_("Municipality"), _("Document"), _("Target"), _("Status"), _("Reason")),
-        "|---|---|---|---|---|",
+        *_head(_("Municipality"), _("Document"), _("Target"), _("Status"), _("Reason")),
     ]
     for r in c.evaluations:
         ev = r.evaluation
