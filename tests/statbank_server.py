@@ -15,24 +15,32 @@ recorded answers it names have it:
   (BULK with timeOrder), REQUEST-LIMIT (a non-streamed format over 1,000,000
   cells); an unknown endpoint is 404 REQUEST-NOTFOUND. Each refusal is also kept
   in ``refused``, so a test can assert that the client sent nothing DST refuses.
-- The cells: those tests/data/statbank/<TABLE>.bulk.csv names (made-up values
-  the tests read back, ".." for a suppressed cell), and every other cell of the
-  table computed from a hash of its codes (made up, the same every run; :func:`cell`
-  gives any one of them, so a test can compute a figure by hand). A place has one
-  made-up size for every table: FOLK1E's single years of age are about an 80th of
-  its group, FOLK1C's countries of origin a few per thousand of its residents. In
-  FOLK1E small islands (Læsø 825, Samsø 741, Fanø 563, Ærø 492) have no
-  descendants from Western countries, so those cells are 0 and BULK leaves them
-  out; RAS200's added bands are ".." before they begin (16-65 in 2020, 16-66 in
-  2022).
+- The tables: RAS200, FOLK1E and FOLK1C as before, and RAS201, LIGEUB1, KY038 and
+  STRAFNA6 (tests/data/statbank/make_tableinfo.py writes their tableinfo).
+- The cells: those tests/data/statbank/<TABLE>.bulk.csv names (made-up values the tests
+  read back, ".." for a suppressed cell), and every other cell computed from one synthetic
+  population of Denmark (tests/denmark.py: sizes, origins, ages, employment, education,
+  cash benefits and convictions per municipality, made up and the same every run), so that
+  the tables agree with each other as DST's do: RAS200's rates are RAS201's counts divided,
+  RAS201's persons are FOLK1E's on the 1st of January after, LIGEUB1's are FOLK1E's, the
+  whole country and the regions are the sums of their municipalities. **The named cells are
+  the only place where the tables do not agree.** :func:`cell` gives any cell, so a test can
+  compute a figure by hand. Small islands (Læsø 825, Samsø 741, Fanø 563, Ærø 492) have no
+  descendants from Western countries, so those cells are 0 and BULK leaves them out;
+  RAS200's added bands are ".." before they begin (16-65 in 2020, 16-66 in 2022).
 
-``fail_next`` makes the next answers fail with 503, to test retries.
+``fail_next`` makes the next answers fail with 503, to test retries; ``retired`` names
+tables answered as DST answers a table it no longer has (400 EXTRACT-NOTFOUND "Tabel
+findes ikke: X", for tableinfo and data alike); ``recode`` serves a table with some value
+codes changed ({table: {variable: {old: new}}}, texts unchanged) in its tableinfo, in the
+requests it accepts and in its answers, to test that a client reads codes by their texts.
 """
 
 from __future__ import annotations
 
+import copy
+import functools
 import gzip
-import hashlib
 import itertools
 import json
 import random
@@ -40,12 +48,13 @@ import threading
 import time
 from collections.abc import Callable
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
-from pathlib import Path
 from typing import Any
 
-DATA = Path(__file__).parent / "data" / "statbank"
-#: Municipalities with no descendants from Western countries in the stand-in: zero cells.
-SMALL = frozenset({"825", "741", "563", "492"})
+import denmark
+import numpy as np
+from denmark import DATA, SMALL
+
+__all__ = ["DATA", "SMALL", "StandIn", "cell", "named_cells", "tableinfo"]
 _STREAMED = frozenset({"BULK"})
 _FORMATS = frozenset({"BULK", "CSV", "JSON", "JSONSTAT", "XLSX", "PX", "TSV", "HTML5"})
 
@@ -55,24 +64,30 @@ def _error(code: str, message: str) -> str:
 
 
 def tableinfo(table: str) -> dict[str, Any] | None:
+    """The table's tableinfo as the fixture has it (a fresh copy), None for no such table."""
     path = DATA / f"{table.upper()}.tableinfo.json"
     if not path.is_file():
         return None
-    data = json.loads(path.read_text(encoding="utf-8"))
+    data = copy.deepcopy(denmark.tableinfo(table.upper()))
     data.pop("_comment", None)
     return data
 
 
 def named_cells(table: str) -> dict[tuple[str, ...], str]:
     """The cells the fixture names, keyed by the codes in the table's variable order."""
-    path = DATA / f"{table.upper()}.bulk.csv"
+    return dict(_named_cells(table.upper()))
+
+
+@functools.cache
+def _named_cells(table: str) -> dict[tuple[str, ...], str]:
+    path = DATA / f"{table}.bulk.csv"
     if not path.is_file():
         return {}
     lines = [
         line for line in path.read_text(encoding="utf-8").splitlines() if line and line[0] != "#"
     ]
     header = lines[0].split(";")
-    info = tableinfo(table) or {}
+    info = denmark.tableinfo(table)
     order = [v["id"].upper() for v in info.get("variables", [])]
     cells: dict[tuple[str, ...], str] = {}
     for line in lines[1:]:
@@ -81,52 +96,9 @@ def named_cells(table: str) -> dict[tuple[str, ...], str]:
     return cells
 
 
-#: FOLK1E's origins as shares of a place's residents.
-FOLK1E_SHARES = {"1": 0.84, "24": 0.03, "25": 0.07, "34": 0.005, "35": 0.03}
-
-
-def place_size(area: str, time: str) -> int:
-    """The number of residents of a made-up place, the same for every table and origin."""
-    if area == "000":
-        return 5_900_000
-    place = hashlib.sha256(f"FOLK1E{area}{time}".encode()).digest()
-    return 5_000 + int(int.from_bytes(place[:2], "big") / 65536 * 95_000)
-
-
 def computed_value(table: str, codes: dict[str, str]) -> str:
-    """A made-up cell as DST would print it (0 where a small place has no such persons)."""
-    origin = codes.get("HERKOMST", "")
-    area = codes.get("OMRÅDE", "")
-    if table.upper() == "FOLK1E" and area in SMALL and origin == "34":
-        return "0"
-    digest = hashlib.sha256(json.dumps(codes, sort_keys=True).encode()).digest()
-    unit = int.from_bytes(digest[:4], "big") / 2**32
-    if table.upper() == "RAS200":
-        year = int(codes.get("TID", "0")[:4] or 0)
-        if (codes.get("ALDER"), year < 2020) == ("16-65", True) or (
-            codes.get("ALDER") == "1666" and year < 2022
-        ):
-            return ".."  # the added bands start in 2020 and 2022
-        base = {"10": 78, "20": 58, "24": 66, "25": 54, "30": 62, "34": 70, "35": 60}.get(
-            origin, 75
-        )
-        if codes.get("BEREGNING") == "EFK":
-            base += 4
-        return f"{base + 10 * (unit - 0.5):.1f}".replace(".", ",")
-    if table.upper() == "FOLK1E":
-        size = place_size(area, codes.get("TID", ""))
-        if codes.get("ALDER") != "IALT":  # one year of age: about an 80th of the group
-            return str(int(size * FOLK1E_SHARES.get(origin, 0.01) * (0.5 + unit) / 80))
-        if origin == "TOT":  # the total is the sum of its parts, as in DST's table
-            return str(
-                sum(int(computed_value(table, {**codes, "HERKOMST": o})) for o in FOLK1E_SHARES)
-            )
-        return str(int(size * FOLK1E_SHARES.get(origin, 0.01) * (0.9 + 0.2 * unit)))
-    if table.upper() == "FOLK1C":  # one country of origin: a few per thousand residents
-        if codes.get("IELAND") == "5100":
-            return "0"  # immigrants and descendants have a country of origin abroad
-        return str(int(place_size(area, codes.get("TID", "")) * 0.0015 * unit))
-    return str(int(unit * 1000))
+    """A cell of the synthetic Denmark (tests/denmark.py) as DST would print it."""
+    return denmark.cell(table, codes)
 
 
 def cell(table: str, codes: dict[str, str]) -> str:
@@ -135,8 +107,39 @@ def cell(table: str, codes: dict[str, str]) -> str:
     from these."""
     info = tableinfo(table) or {}
     order = tuple(codes[v["id"].upper()] for v in info.get("variables", []))
-    named = named_cells(table).get(order)
+    named = _named_cells(table.upper()).get(order)
     return named if named is not None else computed_value(table, codes)
+
+
+def _is_zero(value: str) -> bool:
+    return value.replace(",", "").strip("0") == "" and value != ".."
+
+
+def _rows(
+    table: str, order: list[str], chosen: dict[str, list[str]]
+) -> list[tuple[tuple[str, ...], str]]:
+    """(codes, printed value) of every asked cell, the named cells over the model's, zeros
+    left out; a period's cells come from one array (:func:`denmark.grid`), not cell by cell."""
+    codes = denmark.variable_codes(table)
+    position = {var: {code: i for i, code in enumerate(codes[var])} for var in codes}
+    named = _named_cells(table.upper())
+    *others, period = order
+    out: list[tuple[tuple[str, ...], str]] = []
+    for when in chosen[period]:
+        grid = denmark.grid(table, when)
+        index = [[position[var][code] for code in chosen[var]] for var in others]
+        sub = grid[np.ix_(*index)].ravel()
+        values = sub.astype(str).tolist() if sub.dtype.kind in "iu" else sub.tolist()
+        for combination, value in zip(
+            itertools.product(*(chosen[v] for v in others)), values, strict=True
+        ):
+            key = (*combination, when)
+            if named:
+                value = named.get(key, value)
+            if value == "0" or _is_zero(value):
+                continue  # BULK leaves out the cells whose value is 0
+            out.append((key, value))
+    return out
 
 
 class StandIn:
@@ -155,6 +158,10 @@ class StandIn:
         self.drip = 0.0
         #: Send this many zero bytes gzip-compressed, with Content-Encoding: gzip (a bomb).
         self.gzip_bomb = 0
+        #: Tables answered as DST answers a table it no longer has.
+        self.retired: set[str] = set()
+        #: Value codes served changed: {table: {variable id: {fixture's code: served code}}}.
+        self.recode: dict[str, dict[str, dict[str, str]]] = {}
         self.server = ThreadingHTTPServer(("127.0.0.1", 0), self._handler())
         self.thread = threading.Thread(target=self.server.serve_forever, daemon=True)
 
@@ -197,8 +204,12 @@ class StandIn:
         if not table:
             return 400, _error("REQUEST-MISSING", "Der er ikke angivet nogen tabel-id."), "json"
         info = tableinfo(table)
-        if info is None:
+        if info is None or table.upper() in {t.upper() for t in self.retired}:
             return 400, _error("EXTRACT-NOTFOUND", f"Tabel findes ikke: {table}"), "json"
+        recode = self._recode(table)
+        for variable in info["variables"]:
+            for value in variable["values"]:
+                value["id"] = recode.get(variable["id"].upper(), {}).get(value["id"], value["id"])
         fmt = str(body.get("format", "")).upper()
         if endpoint == "tableinfo":
             if fmt and fmt != "JSON":
@@ -278,18 +289,26 @@ class StandIn:
             ).replace(",", ".")
             return 400, _error("REQUEST-LIMIT", message), "json"
         order = list(variables)
-        named = named_cells(table)
+        back = {var: {new: old for old, new in codes.items()} for var, codes in recode.items()}
+        asked = {
+            var: [back.get(var, {}).get(v, v) for v in values] for var, values in chosen.items()
+        }
+        shown = [recode.get(var, {}) for var in order]
         rows = []
-        for combination in itertools.product(*(chosen[c] for c in order)):
-            value = named.get(combination)
-            if value is None:
-                value = computed_value(table, dict(zip(order, combination, strict=True)))
-            if value.replace(",", "").strip("0") == "" and value != "..":
-                continue  # BULK leaves out the cells whose value is 0
+        for combination, value in _rows(table.upper(), order, asked):
+            if recode:
+                combination = tuple(m.get(c, c) for m, c in zip(shown, combination, strict=True))
             rows.append(";".join((*combination, value)))
         random.Random(len(rows)).shuffle(rows)  # BULK promises no order
         header = ";".join([*order, "INDHOLD"])
         return 200, "\r\n".join([header, *rows]) + "\r\n", "text"
+
+    def _recode(self, table: str) -> dict[str, dict[str, str]]:
+        """The codes changed in this table, by upper-case variable id."""
+        for name, variables in self.recode.items():
+            if name.upper() == table.upper():
+                return {var.upper(): dict(codes) for var, codes in variables.items()}
+        return {}
 
     def _handler(self) -> type[BaseHTTPRequestHandler]:
         stand_in = self

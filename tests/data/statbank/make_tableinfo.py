@@ -1,4 +1,4 @@
-"""Write the tableinfo of RAS200, FOLK1E and FOLK1C: ``python tests/data/statbank/make_tableinfo.py``.
+"""Write the tableinfo of the stand-in's tables: ``python tests/data/statbank/make_tableinfo.py``.
 
 The shape and every field are DST's as recorded from the live service (FOLK1A's
 tableinfo, 2025-10, in mikkelkrogsholm/dst-skills data/cache/tableinfo_folk1a.json:
@@ -12,6 +12,13 @@ The areas are the whole country, the five regions, the 98 municipalities of
 ../shared/data/kommuner.csv and Christiansø (411), as FOLK1A lists them. The
 update times, contacts and FOLK1E's documentation address (FOLK1A's, the same
 statistic) stand in for RAS200's and FOLK1E's own, which are not recorded.
+
+RAS201, LIGEUB1, KY038 and STRAFNA6 have the codes and texts ../shared/FACTS.md gives
+(section "Statbank: tables per municipality beyond RAS200, FOLK1E and FOLK1C", grade [W]:
+read from a warehouse of real answers, unverified): their titles, units and periods as
+recorded, their update times and contacts made up like the others'. STRAFNA6's footnote
+text is made up (the real one is not recorded); that it is mandatory is the stand-in's
+choice, so that a client has a mandatory footnote to show.
 """
 
 from __future__ import annotations
@@ -397,8 +404,214 @@ def folk1c() -> dict:
     }
 
 
+_CONTACTS = [{"name": "Statistikbanken", "phone": "+4539173917", "mail": "info@dst.dk"}]
+
+
+def _table(ident, text, description, unit, variables, *, footnote=None) -> dict:
+    return {
+        "id": ident,
+        "text": text,
+        "description": description,
+        "unit": unit,
+        "suppressedDataValue": "0",
+        "updated": "2025-09-30T08:00:00",
+        "active": True,
+        "contacts": _CONTACTS,
+        "documentation": None,
+        "footnote": footnote,
+        "variables": variables,
+    }
+
+
+def _years(first: int, last: int):
+    return _variable("Tid", "tid", [(str(y), str(y)) for y in range(first, last + 1)], time=True)
+
+
+def _bands(first: int, last: int) -> list[tuple[str, str]]:
+    return [(f"{a}-{a + 4}", f"{a}-{a + 4} år") for a in range(first, last, 5)]
+
+
+def ras201() -> dict:
+    ages = [("-15", "Under 16 år"), ("16-19", "16-19 år"), *_bands(20, 65)]
+    ages += [("65-66", "65-66 år"), ("67-", "67 år og derover")]
+    return _table(
+        "RAS201",
+        "Befolkningen (ultimo november)",
+        "Befolkningen (ultimo november) efter område, socioøkonomisk status, herkomst, alder, "
+        "køn og tid",
+        "Antal",
+        [
+            _area_variable(),
+            _variable(
+                "SOCIO",
+                "socioøkonomisk status",
+                [("0", "Beskæftigede"), ("50", "Arbejdsløse"), ("55", "Uden for arbejdsstyrken")],
+            ),
+            _variable(
+                "HERKOMST",
+                "herkomst",
+                [
+                    ("999", "Personer med dansk oprindelse"),
+                    ("24", "Indvandrere fra vestlige lande"),
+                    ("25", "Indvandrere fra ikke-vestlige lande"),
+                    ("34", "Efterkommere fra vestlige lande"),
+                    ("35", "Efterkommere fra ikke-vestlige lande"),
+                ],
+            ),
+            _variable("ALDER", "alder", ages),
+            _variable("KØN", "køn", [("M", "Mænd"), ("K", "Kvinder")]),
+            _years(2008, 2023),
+        ],
+    )
+
+
+def ligeub1() -> dict:
+    areas = [(a["id"], a["text"]) for a in _areas()]
+    education = [
+        ("TOT", "I alt"),
+        ("H10", "H10 Grundskole"),
+        ("H20", "H20 Gymnasiale uddannelser"),
+        ("H30", "H30 Erhvervsfaglige uddannelser"),
+        ("H35", "H35 Adgangsgivende uddannelsesforløb"),
+        ("H40", "H40 Korte videregående uddannelser, KVU"),
+        ("H50", "H50 Mellemlange videregående uddannelser, MVU"),
+        ("H60", "H60 Bacheloruddannelser, BACH"),
+        ("H70", "H70 Lange videregående uddannelser, LVU"),
+        ("H80", "H80 Ph.d. og forskeruddannelser"),
+        ("H90", "H90 Uoplyst mv."),
+    ]
+    return _table(
+        "LIGEUB1",
+        "Befolkningens højeste fuldførte uddannelse (15-69 år)",
+        "Befolkningens højeste fuldførte uddannelse (15-69 år) efter bopælsområde, herkomst, "
+        "højest fuldførte uddannelse, alder, køn og tid",
+        "Antal",
+        [
+            _variable("BOPOMR", "bopælsområde", areas, map_="Denmark_municipality_07"),
+            _variable(
+                "HERKOMST",
+                "herkomst",
+                [
+                    ("0", "I alt"),
+                    ("10", "Dansk oprindelse"),
+                    ("21", "Indvandrere i alt"),
+                    ("24", "Indvandrere fra vestlige lande"),
+                    ("25", "Indvandrere fra ikke-vestlige lande"),
+                    ("31", "Efterkommere i alt"),
+                    ("34", "Efterkommere fra vestlige lande"),
+                    ("35", "Efterkommere fra ikke-vestlige lande"),
+                ],
+            ),
+            _variable("HFUDD", "højest fuldførte uddannelse", education),
+            _variable("ALDER", "alder", [("TOT", "Alder i alt"), *_bands(15, 70)]),
+            _variable("KØN", "køn", [("TOT", "I alt"), ("M", "Mænd"), ("K", "Kvinder")]),
+            _years(2005, 2024),
+        ],
+    )
+
+
+def ky038() -> dict:
+    areas = [(a["id"], a["text"]) for a in _areas() if a["id"] != "411"]
+    areas.append(("997", "Udlandet"))
+    types = [
+        ("10000", "Ydelser i alt"),
+        ("10050", "Kontanthjælp i alt"),
+        ("10025", "Uddannelseshjælp i alt"),
+        ("10020", "Kontanthjælp og integrationsydelse til udlændinge m.fl. i alt"),
+        ("10060", "Løntilskud vedrørende kontant- og uddannelseshjælpsmodtagere m. fl. I alt"),
+        ("10070", "Kontant- og uddannelseshjælp under forrevalidering i alt"),
+        ("10040", "Revalideringsydelse i alt"),
+        ("10032", "Kontantydelse i alt (oktober 2015 -)"),
+        ("10035", "Arbejdsmarkedsydelse i alt (januar 2014 -)"),
+        ("10030", "Særlig uddannelsesydelse i alt ( -januar 2014)"),
+    ]
+    return _table(
+        "KY038",
+        "Kontanthjælp (helårsmodtagere)",
+        "Kontanthjælp (helårsmodtagere) efter område, ydelsestype, national oprindelse, "
+        "herkomst og tid",
+        "-",
+        [
+            _variable("OMRÅDE", "område", areas, map_="Denmark_municipality_07"),
+            _variable("YDELSESTYPE", "ydelsestype", types),
+            _variable(
+                "HERKOMST1",
+                "national oprindelse",
+                [
+                    ("TOT", "I alt"),
+                    ("1", "Personer med dansk oprindelse"),
+                    ("2", "Vestlige lande"),
+                    ("9", "Ikke vestlige lande"),
+                    ("000", "Uoplyst national oprindelse"),
+                ],
+            ),
+            _variable(
+                "HERKOMST",
+                "herkomst",
+                [
+                    ("0", "I alt"),
+                    ("10", "Dansk oprindelse"),
+                    ("20", "Indvandrere"),
+                    ("30", "Efterkommere"),
+                    ("40", "Uoplyst"),
+                ],
+            ),
+            _years(2007, 2024),
+        ],
+    )
+
+
+#: Made up: the real footnote of STRAFNA6 is not recorded.
+STRAFNA6_FOOTNOTE = (
+    "En person, der er fundet skyldig flere gange i løbet af året, tælles kun én gang."
+)
+
+
+def strafna6() -> dict:
+    areas = [(a["id"], a["text"]) for a in _areas() if a["id"] != "411"]
+    return _table(
+        "STRAFNA6",
+        "Skyldige personer",
+        "Skyldige personer efter område, køn, alder, national oprindelse og tid",
+        "Antal",
+        [
+            _variable("OMRÅDE", "område", areas, map_="Denmark_municipality_07"),
+            _variable("KØN", "køn", [("M", "Mænd"), ("K", "Kvinder")]),
+            _variable(
+                "ALDER",
+                "alder",
+                [
+                    ("TOT", "Alder i alt"),
+                    ("15-29", "15-29 år"),
+                    ("30-49", "30-49 år"),
+                    ("50-79", "50-79 år"),
+                ],
+            ),
+            _variable(
+                "HERKOMST1",
+                "national oprindelse",
+                [
+                    ("1", "Personer med dansk oprindelse"),
+                    ("6", "Personer med udenlandsk oprindelse"),
+                ],
+            ),
+            _years(2005, 2023),
+        ],
+        footnote={"text": STRAFNA6_FOOTNOTE, "mandatory": True},
+    )
+
+
 def main() -> None:
-    for name, data in (("RAS200", ras200()), ("FOLK1E", folk1e()), ("FOLK1C", folk1c())):
+    tables = {
+        "RAS200": ras200(),
+        "FOLK1E": folk1e(),
+        "FOLK1C": folk1c(),
+        "RAS201": ras201(),
+        "LIGEUB1": ligeub1(),
+        "KY038": ky038(),
+        "STRAFNA6": strafna6(),
+    }
+    for name, data in tables.items():
         data = {"_comment": __doc__.split("\n\n", 1)[1].replace("\n", " ").strip(), **data}
         (HERE / f"{name}.tableinfo.json").write_text(
             json.dumps(data, ensure_ascii=False, indent=1) + "\n", encoding="utf-8"
