@@ -469,7 +469,9 @@ def employment_probability(year: int) -> np.ndarray:
         + np.stack([np.zeros(5), _WOMEN_EFFECT], axis=1)[None, :, :, None]
         + (local_effect() + noise)[:, None, None, None]
     )
-    return 1 / (1 + np.exp(-logit))
+    out = 1 / (1 + np.exp(-logit))
+    out.flags.writeable = False
+    return out
 
 
 @functools.lru_cache(maxsize=64)
@@ -881,11 +883,11 @@ def _folk1c(time: str) -> np.ndarray:
     area = _by_area(codes["OMRÅDE"], out).astype(np.int32)
     order_h = [{"TOT": 0, "5": 1, "4": 2, "3": 3}[c] for c in codes["HERKOMST"]]
     order_s = [{"TOT": 0, "1": 1, "2": 2}[c] for c in codes["KØN"]]
-    order_b = [0 if c == "IALT" else 1 + list(bands_codes(codes)).index(c) for c in codes["ALDER"]]
+    order_b = [0 if c == "IALT" else 1 + list(_band_codes(codes)).index(c) for c in codes["ALDER"]]
     return area[:, order_s][:, :, order_b][:, :, :, order_h]
 
 
-def bands_codes(codes: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
+def _band_codes(codes: dict[str, tuple[str, ...]]) -> tuple[str, ...]:
     return tuple(c for c in codes["ALDER"] if c != "IALT")
 
 
