@@ -80,3 +80,12 @@ def run_cli(*argv: str) -> tuple[int, str, str]:
     finally:
         sys.stderr = old
     return code, out.getvalue(), err.getvalue()
+
+
+def fetch_cities(registry: Any, codes: list[str], **kwargs: Any) -> Any:
+    """What ``kommuneintegration fetch -m CODE`` asks for the cities and their panel (the
+    barometer's own requests left out), through the statbank's fetch."""
+    from kommuneintegration.cityfetch import plan
+    from kommuneintegration.statbank import fetch, request_areas
+
+    return fetch(plan(registry, codes, request_areas(False, codes)), **kwargs)

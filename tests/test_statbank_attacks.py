@@ -11,12 +11,13 @@ import json
 import sqlite3
 
 import pytest
+from helpers import fetch_cities
 from helpers import run_cli as run
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 from statbank_server import StandIn
 
-from kommuneintegration.statbank import cached, fetch
+from kommuneintegration.cityfetch import stored as cached
 from kommuneintegration.statbank.cache import Cache, CacheError
 from kommuneintegration.statbank.client import StatbankClient, StatbankError, public_url
 
@@ -42,11 +43,14 @@ def _stored(stand_in):
     return sorted((a.table, a.query, a.body) for a in Cache().answers(origin))
 
 
-def _data(transform):
-    """A tamper hook that changes only data answers' bodies."""
+def _data(transform, header="OMRÅDE;HERKOMST;ALDER;KØN;BEREGNING;TID"):
+    """A tamper hook that changes only the data answers of one table (RAS200's, by its
+    header); ``header=""`` changes every data answer."""
 
     def tamper(endpoint, status, body, kind):
-        return (status, transform(body), kind) if endpoint == "data" else (status, body, kind)
+        if endpoint == "data" and body.startswith(header):
+            return (status, transform(body), kind)
+        return (status, body, kind)
 
     return tamper
 
@@ -78,10 +82,22 @@ def test_a_hostile_answer_is_refused_and_replaces_nothing(stand_in, case):
     assert run("fetch", "-m", "851")[0] == 0
     before = _stored(stand_in)
     stand_in.tamper = _data(HOSTILE[case])
+    code, out, err = run("fetch", "-m", "851", "--refresh")
+    # RAS200 is refused, named with its reason on one line; every other table is fetched
+    assert code == 3, (case, err)
+    (line,) = [line for line in out.splitlines() if line.strip().startswith("RAS200 not fetched")]
+    assert "without its figures" in line
+    assert _stored(stand_in) == before  # a refresh that failed replaces nothing
+    assert cached(_registry()).observations["851"]  # the good figures are still used
+
+
+def test_when_every_table_is_refused_nothing_is_fetched_and_fetch_fails_in_one_line(stand_in):
+    assert run("fetch", "-m", "851")[0] == 0
+    before = _stored(stand_in)
+    stand_in.tamper = _data(HOSTILE["truncated mid-row"], header="")
     code, _out, err = run("fetch", "-m", "851", "--refresh")
-    assert code == 1, case
-    assert err.count("\n") == 1, err  # one line
-    assert "RAS200" in err
+    assert code == 1
+    assert err.count("\n") == 1, err
     assert _stored(stand_in) == before
     assert cached(_registry()).observations["851"]  # the good figures are still used
 
@@ -102,11 +118,12 @@ def test_a_folk1e_total_smaller_than_its_parts_is_refused_with_the_cell(stand_in
         return (status, shrink(body) if table else body, kind)
 
     stand_in.tamper = tamper
-    code, _out, err = run("fetch", "-m", "851")
-    assert code == 1
-    assert "FOLK1E, OMRÅDE=851" in err
-    assert "smaller than the sum of its parts" in err
-    assert _stored(stand_in) == []  # nothing stored at all: one transaction
+    code, out, err = run("fetch", "-m", "851")
+    assert code == 3, err  # FOLK1E refused, the other tables fetched
+    assert "FOLK1E, OMRÅDE=851" in out
+    assert "smaller than the sum of its parts" in out
+    assert [a for a in _stored(stand_in) if a[0] == "FOLK1E"] == []  # none of FOLK1E stored
+    assert {a[0] for a in _stored(stand_in)} >= {"RAS200", "RAS201"}
     code, _out, _err = run("compare", "-m", "851")
     assert code == 0
 
@@ -255,7 +272,7 @@ def test_random_answers_never_corrupt_the_cache(stand_in, mode, junk):
     cache = Cache()
     client = StatbankClient(stand_in.url, retries=0)
     stand_in.tamper = None
-    fetch(registry, ["851"], cache=cache, client=client)
+    fetch_cities(registry, ["851"], cache=cache, client=client)
     before = _stored(stand_in)
     text = ";".join(junk)
 
@@ -269,7 +286,7 @@ def test_random_answers_never_corrupt_the_cache(stand_in, mode, junk):
     stand_in.tamper = _data(hostile)
     failure = ""
     try:
-        fetch(registry, ["851"], cache=cache, client=client, refresh=True)
+        fetch_cities(registry, ["851"], cache=cache, client=client, refresh=True)
     except StatbankError as exc:  # a junk answer that reads back as checked may be stored
         failure = str(exc)
     assert "\n" not in failure

@@ -239,7 +239,9 @@ def _barometer(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: T
         weights=parse_weights(args.peer_weights or ""),
         min_persons=args.min_persons,
     )
-    _emit(args, "barometer", result, out)
+    import attrs
+
+    _emit(args, "barometer", attrs.evolve(result, by_year=args.years), out)
     return 0
 
 
@@ -387,12 +389,12 @@ def _cached(args: argparse.Namespace, registry: Registry) -> Any:
     """Statistics Denmark's figures from the local cache (no network), unless --no-statbank."""
     if getattr(args, "no_statbank", False):
         return None
-    from kommuneintegration.statbank import cached
+    from kommuneintegration.cityfetch import stored
     from kommuneintegration.statbank.cache import Cache, CacheError
 
     try:
         # compare and report show the panel's latest figures; evaluate does not use it
-        fetched = cached(registry, panel="latest")
+        fetched = stored(registry, panel="latest")
     except CacheError as exc:
         _warn(str(exc) + "; " + _("Statistics Denmark's figures are left out"))
         return None
@@ -413,8 +415,17 @@ def _cached(args: argparse.Namespace, registry: Registry) -> Any:
     return fetched
 
 
+#: fetch's exit status when some tables were refused and the others fetched and stored
+#: (docs/statbank.md); nothing fetched at all is an error (1).
+EXIT_SOME_REFUSED: Final = 3
+
+
 def _fetch(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextIO) -> int:
-    from kommuneintegration.statbank import COUNTRY, fetch
+    from kommuneintegration.barometer import barometer_groups
+    from kommuneintegration.barometer.fetching import requests as barometer_requests
+    from kommuneintegration.barometer.indicators import indicators
+    from kommuneintegration.cityfetch import plan
+    from kommuneintegration.statbank import COUNTRY, fetch, request_areas
 
     _host, registry = _registry(hosts)
     if args.municipality:
@@ -433,13 +444,17 @@ def _fetch(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextI
                 flush=True,
             )
 
+    areas = request_areas(args.all, codes)
+    groups = barometer_groups(registry.country_groups)
+    requests = [
+        *plan(registry, codes, areas),
+        *barometer_requests(indicators(groups), areas, groups),
+    ]
     report = fetch(
-        registry,
-        codes,
+        requests,
         since=args.since,
         offline=args.offline,
         refresh=args.refresh,
-        all_municipalities=args.all,
         progress=progress,
     )
     who = _("all 98 municipalities") if args.all else ", ".join(codes) or _("no city")
@@ -448,7 +463,7 @@ def _fetch(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextI
         _("Fetched for {who} and the whole country (000):").format(who=who)
         + f"\n{escape_controls(report.text())}\n"
     )
-    return 0
+    return EXIT_SOME_REFUSED if report.refused else 0
 
 
 def _classify(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextIO) -> int:
@@ -765,6 +780,11 @@ def build_parser() -> argparse.ArgumentParser:
         default=100,
         metavar="N",
         help=_("a group of fewer persons is marked, not ranked (default 100)"),
+    )
+    p.add_argument(
+        "--years",
+        action="store_true",
+        help=_("CSV: one row per year of each series (default: the series in one column)"),
     )
     _format_option(p, "barometer")
     _out_option(p)

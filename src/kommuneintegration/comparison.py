@@ -26,6 +26,7 @@ import attrs
 
 from kommuneintegration.barometer import BarometerRow, Inputs
 from kommuneintegration.catalogue import CatalogueIndicator, Topic, catalogue, topics
+from kommuneintegration.cityfetch import city_bands
 from kommuneintegration.derive import (
     REFERENCE_GROUP,
     DerivedFigure,
@@ -42,7 +43,7 @@ from kommuneintegration.models import Indicator, Municipality, Observation, Stra
 from kommuneintegration.municipalities import COUNTRY
 from kommuneintegration.registry import Registry
 from kommuneintegration.series import SeriesKey, by_series
-from kommuneintegration.statbank import Fetched, city_bands
+from kommuneintegration.statbank import Fetched
 from kommuneintegration.statbank.context import ContextRow, context_rows
 from kommuneintegration.units import format_value, unit_symbol
 from kommuneintegration.words import spellings
@@ -817,6 +818,8 @@ def _barometer_beside(
             )
     beside = []
     for row in result.rows:
+        if row.indicator.sex:
+            continue  # men and women apart are the barometer's own output, not compare's
         targets = tuple(
             e
             for e in evaluations

@@ -10,6 +10,8 @@ from __future__ import annotations
 import csv
 import functools
 import io
+import statistics
+from collections.abc import Mapping
 from importlib import resources
 from typing import Final
 
@@ -21,7 +23,9 @@ __all__ = [
     "COUNTRY",
     "KOMMUNEGRUPPER",
     "OFFICIAL_TITLES",
+    "Beside",
     "OfficialMunicipality",
+    "beside",
     "official_municipalities",
 ]
 
@@ -81,3 +85,36 @@ def official_municipalities() -> dict[str, OfficialMunicipality]:
         for row in csv.DictReader(io.StringIO("\n".join(lines)), delimiter=";")
     }
     return dict(sorted(found.items()))
+
+
+@attrs.frozen
+class Beside:
+    """What a municipality's figure is set beside: the whole country and its kommunegruppe's
+    median (with how many municipalities it rests on). One home for compare's Statbank rows
+    and the barometer."""
+
+    country: float | None
+    medians: dict[int, tuple[float, int]]
+
+    def median(self, code: str) -> tuple[float | None, int]:
+        """The median of ``code``'s kommunegruppe and its n; (None, 0) for none."""
+        municipality = official_municipalities().get(code)
+        if municipality is None:
+            return None, 0
+        median, n = self.medians.get(municipality.group, (None, 0))
+        return median, n
+
+
+def beside(values: Mapping[str, float]) -> Beside:
+    """The country's value (code 000) and each kommunegruppe's median over the municipalities
+    of ``values`` (area code -> figure). The median is over the figures as computed; a reader
+    sees it rounded as the figures are (one decimal), never rounded twice."""
+    official = official_municipalities()
+    by_group: dict[int, list[float]] = {}
+    for code, value in values.items():
+        if code in official:
+            by_group.setdefault(official[code].group, []).append(value)
+    return Beside(
+        values.get(COUNTRY),
+        {g: (statistics.median(vs), len(vs)) for g, vs in by_group.items()},
+    )

@@ -1,14 +1,15 @@
 """Every municipality's barometer, from Statistics Denmark's figures in the local cache.
 
-For any of the 98 municipalities, plugin or not: per indicator
-(:mod:`.indicators`) the latest value and its year, the baseline (2012 where the
-cache has it, else its first year, said so), the movement by the
-Integrationsbarometer's rounded rule, the whole country's value, the
-kommunegruppe's median with its n, the rank among the municipalities, and the
-peers (:mod:`.peers`) with their values. It reads what ``kommuneintegration
-fetch`` stored (RAS200 and FOLK1E of the panel, the weights and the countries of
-origin of :mod:`kommuneintegration.statbank.barometer_inputs`); it never
-touches the network.
+For any of the 98 municipalities, plugin or not, and for every indicator
+(:mod:`.indicators`, one record each): the value of every year the tables hold,
+the latest value, the baseline (2012 where the cache has it, else its first
+comparable year, said so), the movement by the Integrationsbarometer's rounded
+rule, the whole country's value and the kommunegruppe's median beside each year
+(:func:`kommuneintegration.municipalities.beside`, the same computation as
+compare's Statbank rows), the rank among the municipalities where the indicator
+is ranked, and the peers (:mod:`.peers`) with their values. It reads what
+``kommuneintegration fetch`` stored, through the statbank's one reader of
+stored answers; it never touches the network.
 
 Small numbers are marked, not ranked: a municipality whose group counts fewer
 than ``min_persons`` (default :data:`MIN_PERSONS`) persons keeps its value, with
@@ -18,13 +19,19 @@ municipalities with a value, marked or not.
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Iterable, Mapping, Sequence
 from typing import Final
 
 import attrs
 
-from kommuneintegration.barometer.indicators import BarometerIndicator, indicators
+from kommuneintegration.barometer.formula import Part, Rate, Resolved, resolve
+from kommuneintegration.barometer.indicators import (
+    NON_WESTERN_SHARE,
+    NOT_AVAILABLE,
+    BarometerIndicator,
+    NotAvailable,
+    indicators,
+)
 from kommuneintegration.barometer.peers import (
     DEFAULT_PEERS,
     DEFAULT_WEIGHTS,
@@ -33,41 +40,36 @@ from kommuneintegration.barometer.peers import (
     nearest,
 )
 from kommuneintegration.builtin_rules import barometer_movement
-from kommuneintegration.countries import CountryGroup, CountryGroupRegistry
+from kommuneintegration.countries import CountryGroup, CountryGroupRegistry, builtin_groups
 from kommuneintegration.errors import UnknownMunicipalityError
 from kommuneintegration.i18n import _, language
 from kommuneintegration.models import SourceDocument
-from kommuneintegration.municipalities import COUNTRY, official_municipalities
-from kommuneintegration.statbank.barometer_inputs import (
-    BASELINE_YEAR,
-    COUNTRIES,
-    WEIGHT_AGES,
-    WEIGHTS,
-    Cells,
-    barometer_groups,
-    baseline_year,
-    ieland_countries,
-    read_cells,
-)
+from kommuneintegration.municipalities import COUNTRY, Beside, beside, official_municipalities
 from kommuneintegration.statbank.cache import Cache
+from kommuneintegration.statbank.cells import Cells, read_cells
 from kommuneintegration.statbank.client import base_url, public_url
 from kommuneintegration.statbank.tables import document
 from kommuneintegration.words import fold, spellings
 
 __all__ = [
+    "BASELINE_YEAR",
     "MIN_PERSONS",
     "Barometer",
     "BarometerRow",
     "Inputs",
     "PeerValue",
+    "Point",
     "barometer",
+    "barometer_groups",
+    "baseline_year",
     "find_municipality",
     "load_inputs",
 ]
 
 #: Below this many persons in a group, a municipality's figure is marked and not ranked.
 MIN_PERSONS: Final = 100
-_PANEL: Final = "panel"
+#: The barometer's baseline (integrationsbarometer.dk, "Barometerbevægelser").
+BASELINE_YEAR: Final = 2012
 
 
 @attrs.frozen
@@ -77,6 +79,20 @@ class PeerValue:
     code: str
     name: str
     value: float | None
+
+
+@attrs.frozen
+class Point:
+    """One year of a municipality's series, beside the country and its kommunegruppe."""
+
+    year: int
+    value: float | None
+    persons: float | None
+    reference: float | None
+    country: float | None
+    group_median: float | None
+    #: False before a break in the series (RAS before 2009): shown, never compared.
+    comparable: bool = True
 
 
 @attrs.frozen
@@ -106,27 +122,26 @@ class BarometerRow:
     peers: tuple[PeerValue, ...]
     source: str
     note: str = ""
+    #: The same figure for persons of Danish origin, where the indicator has one.
+    reference_value: float | None = None
+    #: Every year the cache holds, oldest first.
+    series: tuple[Point, ...] = ()
 
 
 @attrs.frozen
 class Inputs:
-    """The cached cells the barometer reads, and the documents they come from."""
+    """The cached cells the barometer reads, by table, and what it shows them for."""
 
-    ras200: Cells
-    folk1e: Cells
-    weights: Cells
-    countries: Cells
+    cells: Mapping[str, Cells]
     groups: tuple[CountryGroup, ...]
-    #: IELAND code -> the library's country.
-    country_of: Mapping[str, str]
+    #: Stored answers that did not read back as checked and were left out.
+    set_aside: int = 0
+    #: A country group's id -> the plugin that defines it (its city's name).
+    owners: Mapping[str, str] = attrs.field(factory=dict)
 
     @property
     def empty(self) -> bool:
-        return not (self.ras200.values or self.folk1e.values)
-
-    @property
-    def set_aside(self) -> int:
-        return sum(c.set_aside for c in (self.ras200, self.folk1e, self.weights, self.countries))
+        return all(c.empty for c in self.cells.values())
 
 
 @attrs.frozen
@@ -150,6 +165,10 @@ class Barometer:
     language: str
     #: Municipalities a page highlights (``report --all -m 461``).
     highlight: tuple[str, ...] = ()
+    #: The barometer's indicators that no table gives per municipality, with the reason.
+    not_available: tuple[NotAvailable, ...] = NOT_AVAILABLE
+    #: CSV: one row per year of each series instead of one per row (``--years``).
+    by_year: bool = False
 
     def name(self, code: str) -> str:
         official = official_municipalities()
@@ -182,109 +201,128 @@ def find_municipality(text: str) -> str:
     )
 
 
-def load_inputs(cache: Cache | None = None, groups: CountryGroupRegistry | None = None) -> Inputs:
-    """What the cache holds for the barometer, read back as checked."""
+def barometer_groups(groups: CountryGroupRegistry | None = None) -> list[CountryGroup]:
+    """The country groups the barometer counts from FOLK1C: MENAPT, then every group a
+    plugin defines (the built-in Western, non-Western and EU are FOLK1E's or too broad)."""
+    groups = groups if groups is not None else builtin_groups()
+    builtin = set(builtin_groups().ids())
+    return [groups.get("menapt"), *(g for g in groups if g.id not in builtin)]
+
+
+def baseline_year(
+    years: Iterable[int], since: int | None = None, comparable_from: int | None = None
+) -> int | None:
+    """2012 where the years include it (and ``since`` allows it), else the first year there is
+    (never one before a break in the series)."""
+    first = max(since or 0, comparable_from or 0)
+    held = sorted(y for y in years if y >= first)
+    if not held:
+        return None
+    wanted = max(BASELINE_YEAR, since or 0)
+    return wanted if wanted in held else held[0]
+
+
+def load_inputs(
+    cache: Cache | None = None,
+    groups: CountryGroupRegistry | None = None,
+    owners: Mapping[str, str] | None = None,
+) -> Inputs:
+    """What the cache holds for the barometer's tables, read back as checked."""
     cache = cache or Cache()
     origin = public_url(base_url())
-    countries = read_cells(cache, origin, "FOLK1C", [COUNTRIES])
-    mapped = ieland_countries(countries.info)[0] if countries.info else {}
-    return Inputs(
-        ras200=read_cells(cache, origin, "RAS200", [_PANEL]),
-        folk1e=read_cells(cache, origin, "FOLK1E", [_PANEL]),
-        weights=read_cells(cache, origin, "FOLK1E", [WEIGHTS]),
-        countries=countries,
-        groups=tuple(barometer_groups(groups)),
-        country_of=mapped,
-    )
+    chosen = tuple(barometer_groups(groups))
+    tables = {t for i in indicators(chosen) for t in i.tables}
+    cells, set_aside = read_cells(cache, origin, sorted(tables))
+    return Inputs(cells, chosen, set_aside, dict(owners or {}))
 
 
-def _years(cells: Cells) -> list[int]:
-    return sorted({int(t[:4]) for t in cells.times if t[:4].isdigit()})
+@attrs.frozen
+class _Figure:
+    value: float | None
+    persons: float | None
+    reference: float | None
 
 
 class _Computer:
-    """The figures of every area for one year, from the cells; ``None`` where one is missing."""
+    """The figures of every area and year, from the cells; remembered, as gaps and rates share
+    their parts."""
 
     def __init__(self, inputs: Inputs) -> None:
         self.inputs = inputs
-        self.weight_periods = set(inputs.weights.times)
+        self.resolved: dict[int, Resolved | tuple[str, str]] = {}
+        self.fractions: dict[tuple[int, str, int], tuple[float, float] | None] = {}
+        self.times: dict[str, frozenset[str]] = {}
 
-    def weight_period(self, year: int) -> str | None:
-        for period in (f"{year + 1}K1", f"{year}K1"):
-            if period in self.weight_periods:
-                return period
+    def lacking(self, indicator: BarometerIndicator) -> str | None:
+        """Why the indicator cannot be computed from the stored tables, or None."""
+        for part in indicator.rate.parts:
+            cells = self.inputs.cells.get(part.table)
+            if cells is None or cells.info is None or cells.empty:
+                return _("the cache has no figures of {table}").format(table=part.table)
+            found = self._resolve(part, cells)
+            if isinstance(found, tuple):
+                variable, text = found
+                return _("{table} has no value {text!r} of {variable}").format(
+                    table=part.table, text=text, variable=variable
+                )
         return None
 
-    def persons(self, area: str, origin: str, period: str) -> float | None:
-        total = 0.0
-        for age in WEIGHT_AGES:
-            value = self.inputs.weights.get(area, origin, period, age=age)
-            if value is None:
-                return None
-            total += value
-        return total
-
-    def employment(self, area: str, year: int) -> tuple[float | None, float | None, str]:
-        """(the combined rate, the persons it rests on, the weights' period)."""
-        ras = self.inputs.ras200
-        period = self.weight_period(year)
-        immigrants = ras.get(area, "25", str(year), age="16-64")
-        descendants = ras.get(area, "35", str(year), age="16-64")
-        if period is None or immigrants is None or descendants is None:
-            return None, None, period or ""
-        n_imm = self.persons(area, "25", period)
-        n_desc = self.persons(area, "35", period)
-        if n_imm is None or n_desc is None or n_imm + n_desc <= 0:
-            return None, None, period
-        rate = (immigrants * n_imm + descendants * n_desc) / (n_imm + n_desc)
-        return rate, n_imm + n_desc, period
-
-    def value(
-        self, indicator: BarometerIndicator, area: str, year: int
-    ) -> tuple[float | None, float | None]:
-        """(the value, the persons it rests on)."""
-        if indicator.id == "employment-rate":
-            rate, persons, _period = self.employment(area, year)
-            return rate, persons
-        if indicator.id == "employment-gap":
-            rate, persons, _period = self.employment(area, year)
-            danish = self.inputs.ras200.get(area, "10", str(year), age="16-64")
-            if rate is None or danish is None:
-                return None, persons
-            return danish - rate, persons
-        period = f"{year}K1"
-        folk = self.inputs.folk1e
-        total = folk.get(area, "TOT", period)
-        if not total:
-            return None, None
-        if indicator.country_group:
-            group = next(g for g in self.inputs.groups if g.id == indicator.country_group)
-            codes = [c for c, country in self.inputs.country_of.items() if country in group]
-            count = 0.0
-            for code in codes:
-                for origin in ("4", "3"):
-                    cell = self.inputs.countries.get(area, origin, period, country=code)
-                    if cell is None:
-                        return None, None
-                    count += cell
-            return 100 * count / total, count
-        parts = [folk.get(area, origin, period) for origin in ("25", "35")]
-        if any(p is None for p in parts):
-            return None, None
-        count = sum(p for p in parts if p is not None)
-        return 100 * count / total, count
+    def _resolve(self, part: Part, cells: Cells) -> Resolved | tuple[str, str]:
+        if id(part) not in self.resolved:
+            self.resolved[id(part)] = resolve(part, cells)
+        return self.resolved[id(part)]
 
     def years(self, indicator: BarometerIndicator) -> list[int]:
-        if indicator.id in ("employment-rate", "employment-gap"):
-            return [y for y in _years(self.inputs.ras200) if self.weight_period(y)]
-        if indicator.country_group:
-            return _years(self.inputs.countries)
-        return [y for y in _years(self.inputs.folk1e) if f"{y}K1" in self.inputs.folk1e.times]
+        """The years every part of the rate has cells for."""
+        years: set[int] | None = None
+        for part in indicator.rate.parts:
+            if part.table not in self.times:
+                self.times[part.table] = frozenset(self.inputs.cells[part.table].times())
+            held = {y for t in self.times[part.table] if (y := part.year_of(t)) is not None}
+            years = held if years is None else years & held
+        return sorted(years or ())
+
+    def fraction(self, rate: Rate, area: str, year: int) -> tuple[float, float] | None:
+        """(numerator, denominator), or None where a cell is missing."""
+        key = (id(rate), area, year)
+        if key in self.fractions:
+            return self.fractions[key]
+        sums: list[float] = []
+        for parts in (rate.numerator, rate.denominator):
+            total = 0.0
+            for part in parts:
+                cells = self.inputs.cells.get(part.table)
+                found = self._resolve(part, cells) if cells is not None else None
+                value = found.total(area, part.time(year)) if isinstance(found, Resolved) else None
+                if value is None:
+                    self.fractions[key] = None
+                    return None
+                total += value
+            sums.append(total)
+        result = (sums[0], sums[1]) if sums[1] > 0 and sums[0] <= sums[1] else None
+        self.fractions[key] = result
+        return result
+
+    def figure(self, indicator: BarometerIndicator, area: str, year: int) -> _Figure:
+        own = self.fraction(indicator.rate, area, year)
+        ref = self.fraction(indicator.reference, area, year) if indicator.reference else None
+        rate = 100 * own[0] / own[1] if own else None
+        reference = 100 * ref[0] / ref[1] if ref else None
+        persons = own[1] if own else None
+        if not indicator.gap:
+            return _Figure(rate, persons, reference)
+        if rate is None or reference is None:
+            return _Figure(None, persons, reference)
+        value = reference - rate if indicator.gap == "reference-minus" else rate - reference
+        return _Figure(value, persons, reference)
 
 
 def _rank(values: Mapping[str, float], better: str) -> dict[str, int]:
-    """Competition ranking ("1224"), best first; with no better direction, largest first."""
-    ordered = sorted(values.items(), key=lambda kv: (kv[1] if better == "lower" else -kv[1], kv[0]))
+    """Competition ranking ("1224"), best first, on the figures as shown (one decimal)."""
+    ordered = sorted(
+        values.items(),
+        key=lambda kv: (round(kv[1], 1) if better == "lower" else -round(kv[1], 1), kv[0]),
+    )
     ranks: dict[str, int] = {}
     for position, (code, value) in enumerate(ordered, 1):
         previous = ordered[position - 2] if position > 1 else None
@@ -295,6 +333,14 @@ def _rank(values: Mapping[str, float], better: str) -> dict[str, int]:
 
 def _rounded(value: float | None) -> float | None:
     return None if value is None else round(value, 1)
+
+
+@attrs.frozen
+class _Settings:
+    codes: tuple[str, ...]
+    since: int | None
+    min_persons: int
+    peers: Mapping[str, tuple[Peer, ...]]
 
 
 def barometer(
@@ -312,7 +358,7 @@ def barometer(
 
     ``since`` is the baseline year asked for (default 2012): where the cache does
     not hold it, the first year it holds after it is the baseline, and the row
-    says so.
+    says so. Every year the cache holds is in each row's series.
     """
     inputs = inputs if inputs is not None else load_inputs(groups=groups)
     official = official_municipalities()
@@ -321,108 +367,146 @@ def barometer(
         if municipalities is None
         else tuple(dict.fromkeys(find_municipality(m) for m in municipalities))
     )
-    shown = indicators(inputs.groups)
     compute = _Computer(inputs)
     characteristics = _characteristics(compute)
-    peers = {code: nearest(characteristics, code, k=k, weights=weights) for code in codes}
+    settings = _Settings(
+        codes,
+        since,
+        min_persons,
+        {code: nearest(characteristics, code, k=k, weights=weights) for code in codes},
+    )
     rows: list[BarometerRow] = []
     notes: list[str] = []
+    shown: list[BarometerIndicator] = []
     covered: set[str] = set()
-    for indicator in shown:
-        years = compute.years(indicator)
+    for indicator in indicators(inputs.groups, inputs.owners):
+        why = compute.lacking(indicator)
+        years = compute.years(indicator) if why is None else []
         if not years:
             notes.append(
-                _("no figures in the cache for {indicator}; kommuneintegration fetch --all").format(
-                    indicator=indicator.shown_label()
+                _("{indicator}: left out, {why}; kommuneintegration fetch --all").format(
+                    indicator=indicator.shown_label(),
+                    why=why or _("the cache has no year of all its tables"),
                 )
             )
             continue
-        latest = years[-1]
-        base = baseline_year(years, since)
-        at_latest = {c: compute.value(indicator, c, latest) for c in official}
-        values = {c: v for c, (v, _n) in at_latest.items() if v is not None}
-        covered |= set(values)
-        ranked = {c: v for c, v in values.items() if (at_latest[c][1] or 0) >= min_persons}
-        ranks = _rank(ranked, indicator.better)
-        country_value = compute.value(indicator, COUNTRY, latest)[0]
-        # once per indicator, not per row: each kommunegruppe's median and n, the sources
-        by_group: dict[int, list[float]] = {}
-        for c, v in values.items():
-            by_group.setdefault(official[c].group, []).append(v)
-        medians = {g: (statistics.median(vs), len(vs)) for g, vs in by_group.items()}
-        source = "; ".join(d.citation() for d in _sources(inputs, indicator.tables))
-        for code in codes:
-            rows.append(
-                _row(
-                    indicator,
-                    code,
-                    latest,
-                    base,
-                    since,
-                    compute,
-                    values,
-                    at_latest.get(code, (None, None))[1],
-                    ranks,
-                    len(ranked),
-                    country_value,
-                    peers.get(code, ()),
-                    min_persons,
-                    medians,
-                    source,
-                )
-            )
+        shown.append(indicator)
+        found, reached = _indicator_rows(indicator, years, compute, inputs, settings)
+        rows += found
+        covered |= reached
     return Barometer(
         rows=tuple(rows),
         municipalities=codes,
-        indicators=shown,
-        peers=peers,
+        indicators=tuple(shown),
+        peers=settings.peers,
         covered=len(covered),
         since=since,
         k=k,
         weights=dict(weights),
         min_persons=min_persons,
-        sources=_sources(inputs),
+        sources=_sources(inputs, {t for i in shown for t in i.tables}),
         notes=tuple(notes),
         language=language(),
         highlight=tuple(dict.fromkeys(find_municipality(m) for m in highlight)),
     )
 
 
-def _characteristics(compute: _Computer) -> dict[str, Characteristics]:
-    from kommuneintegration.barometer.indicators import NON_WESTERN_SHARE
+def _indicator_rows(
+    indicator: BarometerIndicator,
+    years: Sequence[int],
+    compute: _Computer,
+    inputs: Inputs,
+    settings: _Settings,
+) -> tuple[list[BarometerRow], set[str]]:
+    """The rows of one indicator: every year's figures of every area computed once."""
+    official = official_municipalities()
+    areas = (COUNTRY, *official)
+    by_year = {y: {a: compute.figure(indicator, a, y) for a in areas} for y in years}
+    around = {
+        y: beside({a: f.value for a, f in figures.items() if f.value is not None})
+        for y, figures in by_year.items()
+    }
+    latest = years[-1]
+    at_latest = by_year[latest]
+    values = {c: f.value for c, f in at_latest.items() if c != COUNTRY and f.value is not None}
+    ranked = (
+        {c: v for c, v in values.items() if (at_latest[c].persons or 0) >= settings.min_persons}
+        if indicator.ranked
+        else {}
+    )
+    ranks = _rank(ranked, indicator.better)
+    base = baseline_year(years, settings.since, indicator.comparable_from)
+    source = "; ".join(d.citation() for d in _sources(inputs, set(indicator.tables)))
+    footnote = "; ".join(
+        f"{t}: {inputs.cells[t].info.footnote}"  # type: ignore[union-attr]
+        for t in indicator.tables
+        if inputs.cells[t].info is not None
+        and inputs.cells[t].info.footnote_mandatory  # type: ignore[union-attr]
+        and inputs.cells[t].info.footnote  # type: ignore[union-attr]
+    )
+    rows = [
+        _row(
+            indicator,
+            code,
+            years,
+            base,
+            by_year,
+            around,
+            ranks,
+            len(ranked),
+            settings,
+            source,
+            footnote,
+        )
+        for code in settings.codes
+    ]
+    return rows, set(values)
 
-    years = compute.years(NON_WESTERN_SHARE)
-    year = years[-1] if years else None
-    found: dict[str, Characteristics] = {}
-    for code, municipality in official_municipalities().items():
-        population = compute.inputs.folk1e.get(code, "TOT", f"{year}K1") if year else None
-        share = compute.value(NON_WESTERN_SHARE, code, year)[0] if year else None
-        found[code] = Characteristics(code, population, _rounded(share), municipality.group, year)
-    return found
+
+def _series(
+    indicator: BarometerIndicator,
+    code: str,
+    years: Sequence[int],
+    by_year: Mapping[int, Mapping[str, _Figure]],
+    around: Mapping[int, Beside],
+) -> tuple[Point, ...]:
+    points = []
+    for year in years:
+        figure = by_year[year].get(code, _Figure(None, None, None))
+        median, _n = around[year].median(code)
+        points.append(
+            Point(
+                year=year,
+                value=_rounded(figure.value),
+                persons=figure.persons,
+                reference=_rounded(figure.reference),
+                country=_rounded(around[year].country),
+                group_median=_rounded(median),
+                comparable=indicator.comparable_from is None or year >= indicator.comparable_from,
+            )
+        )
+    return tuple(points)
 
 
 def _row(
     indicator: BarometerIndicator,
     code: str,
-    latest: int,
+    years: Sequence[int],
     base: int | None,
-    since: int | None,
-    compute: _Computer,
-    values: Mapping[str, float],
-    persons: float | None,
+    by_year: Mapping[int, Mapping[str, _Figure]],
+    around: Mapping[int, Beside],
     ranks: Mapping[str, int],
     ranked_n: int,
-    country_value: float | None,
-    peers: Sequence[Peer],
-    min_persons: int,
-    medians: Mapping[int, tuple[float, int]],
+    settings: _Settings,
     source: str,
+    footnote: str,
 ) -> BarometerRow:
     official = official_municipalities()
     municipality = official[code]
-    value = values.get(code)
+    latest = years[-1]
+    figure = by_year[latest][code]
     notes: list[str] = []
-    wanted_base = max(BASELINE_YEAR, since or 0)
+    wanted_base = max(BASELINE_YEAR, settings.since or 0)
     if base is not None and base >= latest:
         base = None  # the latest figure is no baseline for itself
         notes.append(
@@ -437,57 +521,69 @@ def _row(
                 year=base, wanted=wanted_base
             )
         )
-    base_value = compute.value(indicator, code, base)[0] if base is not None else None
+    base_value = by_year[base][code].value if base is not None else None
     movement = None
-    if indicator.better and value is not None and base_value is not None and base != latest:
+    if indicator.better and figure.value is not None and base_value is not None:
         movement = barometer_movement(
-            base_value, value, higher_is_better=indicator.better == "higher"
+            base_value, figure.value, higher_is_better=indicator.better == "higher"
         )
-    small = persons is not None and persons < min_persons
-    if small:
+    small = figure.persons is not None and figure.persons < settings.min_persons
+    if small and indicator.ranked:
         notes.append(
-            _("fewer than {n} persons in the group: marked, not ranked").format(n=min_persons)
-        )
-    if indicator.id in ("employment-rate", "employment-gap"):
-        period = compute.weight_period(latest)
-        if period and period != f"{latest + 1}K1":
-            notes.append(
-                _("weighted by FOLK1E {period}: the 1st of January after is not published").format(
-                    period=period
-                )
+            _("fewer than {n} persons in the group: marked, not ranked").format(
+                n=settings.min_persons
             )
-    median, group_n = medians.get(municipality.group, (None, 0))
+        )
+    if footnote:
+        notes.append(footnote)
+    median, group_n = around[latest].median(code)
+    at_latest = by_year[latest]
     return BarometerRow(
         municipality=code,
         name=municipality.name,
         kommunegruppe=municipality.group,
         kommunegruppe_name=municipality.group_label,
         indicator=indicator,
-        value=_rounded(value),
-        year=latest if value is not None else None,
+        value=_rounded(figure.value),
+        year=latest if figure.value is not None else None,
         baseline_value=_rounded(base_value),
         baseline_year=base if base_value is not None else None,
         movement=movement,
-        country_value=_rounded(country_value),
+        country_value=_rounded(around[latest].country),
         group_median=_rounded(median),
         group_n=group_n,
         rank=None if small else ranks.get(code),
         ranked_n=ranked_n,
-        persons=persons,
-        small=small,
+        persons=figure.persons,
+        small=small and indicator.ranked,
         peers=tuple(
-            PeerValue(p.code, official[p.code].name, _rounded(values.get(p.code))) for p in peers
+            PeerValue(p.code, official[p.code].name, _rounded(at_latest[p.code].value))
+            for p in settings.peers.get(code, ())
         ),
         source=source,
         note="; ".join(notes),
+        reference_value=_rounded(figure.reference),
+        series=_series(indicator, code, years, by_year, around),
     )
 
 
-def _sources(inputs: Inputs, tables: Sequence[str] | None = None) -> tuple[SourceDocument, ...]:
+def _characteristics(compute: _Computer) -> dict[str, Characteristics]:
+    """Residents and the non-Western share of the latest year, and the kommunegruppe."""
+    years = compute.years(NON_WESTERN_SHARE) if compute.lacking(NON_WESTERN_SHARE) is None else []
+    year = years[-1] if years else None
+    found: dict[str, Characteristics] = {}
+    for code, municipality in official_municipalities().items():
+        fraction = compute.fraction(NON_WESTERN_SHARE.rate, code, year) if year else None
+        population = fraction[1] if fraction else None
+        share = 100 * fraction[0] / fraction[1] if fraction else None
+        found[code] = Characteristics(code, population, _rounded(share), municipality.group, year)
+    return found
+
+
+def _sources(inputs: Inputs, tables: set[str]) -> tuple[SourceDocument, ...]:
     address = public_url(base_url())
-    found: list[SourceDocument] = []
-    for cells in (inputs.ras200, inputs.folk1e, inputs.countries):
-        if cells.info is None or (tables is not None and cells.info.id not in tables):
-            continue
-        found.append(document(cells.info, address))
-    return tuple(found)
+    return tuple(
+        document(cells.info, address)
+        for table, cells in sorted(inputs.cells.items())
+        if table in tables and cells.info is not None
+    )

@@ -39,6 +39,7 @@ __all__ = [
     "rank_text",
     "row_record",
     "value_text",
+    "year_records",
 ]
 
 #: The barometer's JSON version: a new key is a minor change, a changed one a major.
@@ -54,10 +55,12 @@ JSON_ROW_FIELDS: Final = (
     "kommunegruppe",
     "indicator",
     "group",
+    "sex",
     "label",
     "unit",
     "value",
     "year",
+    "reference_value",
     "baseline_value",
     "baseline_year",
     "movement",
@@ -70,8 +73,29 @@ JSON_ROW_FIELDS: Final = (
     "small",
     "peers",
     "barometer_indicator",
+    "barometer_goal",
+    "ranked",
     "source",
     "note",
+    "series",
+)
+
+#: The keys of one year of a series (a JSON row's ``series``; a CSV row with ``--years``).
+YEAR_FIELDS: Final = (
+    "municipality",
+    "name",
+    "indicator",
+    "group",
+    "sex",
+    "label",
+    "unit",
+    "year",
+    "value",
+    "persons",
+    "reference_value",
+    "country_value",
+    "group_median",
+    "comparable",
 )
 
 
@@ -83,10 +107,12 @@ def row_record(row: BarometerRow) -> dict[str, Any]:
         "kommunegruppe": row.kommunegruppe_name,
         "indicator": row.indicator.id,
         "group": row.indicator.group,
+        "sex": row.indicator.sex or None,
         "label": row.indicator.shown_label(),
         "unit": row.indicator.unit,
         "value": row.value,
         "year": row.year,
+        "reference_value": row.reference_value,
         "baseline_value": row.baseline_value,
         "baseline_year": row.baseline_year,
         "movement": row.movement,
@@ -99,9 +125,37 @@ def row_record(row: BarometerRow) -> dict[str, Any]:
         "small": row.small,
         "peers": [{"code": p.code, "name": p.name, "value": p.value} for p in row.peers],
         "barometer_indicator": row.indicator.barometer or None,
+        "barometer_goal": row.indicator.shown_goal() or None,
+        "ranked": row.indicator.ranked,
         "source": row.source,
         "note": row.note,
+        "series": [
+            {
+                "year": p.year,
+                "value": p.value,
+                "persons": p.persons,
+                "reference_value": p.reference,
+                "country_value": p.country,
+                "group_median": p.group_median,
+                "comparable": p.comparable,
+            }
+            for p in row.series
+        ],
     }
+
+
+def year_records(row: BarometerRow) -> list[dict[str, Any]]:
+    """One record per year of the row's series (CSV with ``--years``, the workbook's years)."""
+    head = {
+        "municipality": row.municipality,
+        "name": row.name,
+        "indicator": row.indicator.id,
+        "group": row.indicator.group,
+        "sex": row.indicator.sex or None,
+        "label": row.indicator.shown_label(),
+        "unit": row.indicator.unit,
+    }
+    return [{**head, **point} for point in row_record(row)["series"]]
 
 
 def value_text(value: float | None, unit: str) -> str:
@@ -118,6 +172,8 @@ def movement_text(row: BarometerRow) -> str:
 
 
 def rank_text(row: BarometerRow) -> str:
+    if not row.indicator.ranked:
+        return _("not ranked")
     if row.small:
         return _("few")
     if row.rank is None:
@@ -219,6 +275,51 @@ def _table_lines(b: Barometer, indicator: BarometerIndicator, number: int) -> li
     return lines
 
 
+#: More municipalities than this: every year is in JSON and CSV (--years), not in text.
+_YEARS_SHOWN: Final = 4
+
+
+def _year_table(b: Barometer, indicator: BarometerIndicator) -> list[list[str]] | None:
+    """Every year: the whole country, each municipality asked, and each kommunegruppe's
+    median; None where there are too many municipalities for a page's width."""
+    rows = _rows_of(b, indicator)
+    if not rows or len(rows) > _YEARS_SHOWN or len(rows[0].series) < 2:
+        return None
+    groups = list(dict.fromkeys(r.kommunegruppe for r in rows))
+    head = [_("Year"), _("the whole country"), *(r.name for r in rows)]
+    head += [_("median, {group}").format(group=KOMMUNEGRUPPER[g]) for g in groups]
+    table = [head]
+    for i, point in enumerate(rows[0].series):
+        median = {r.kommunegruppe: r.series[i].group_median for r in rows}
+        table.append(
+            [
+                f"{point.year}{'' if point.comparable else '*'}",
+                number_text(point.country),
+                *(number_text(r.series[i].value) for r in rows),
+                *(number_text(median[g]) for g in groups),
+            ]
+        )
+    return table
+
+
+def _year_lines(b: Barometer, indicator: BarometerIndicator) -> list[str]:
+    table = _year_table(b, indicator)
+    if table is None:
+        return []
+    lines = ["", *_columns(table, [False] + [True] * (len(table[0]) - 1))]
+    if any(cell[0].endswith("*") for cell in table[1:]):
+        lines += _wrap(_("* before a break in the series: shown, not compared with later years"), 2)
+    return lines
+
+
+def _not_available_lines(b: Barometer) -> list[str]:
+    title = _("What the Statbank cannot give per municipality")
+    lines = ["", title, "-" * len(title)]
+    for item in b.not_available:
+        lines += _wrap(f"{item.barometer} {item.shown_label()}: {item.shown_reason()}", 4, "  - ")
+    return lines
+
+
 def _mark(i: int) -> str:
     return "‡" * i if i <= 3 else f"‡{i}"
 
@@ -292,7 +393,11 @@ def barometer_to_text(b: Barometer) -> str:
         lines = _intro(b)
         for number, indicator in enumerate(b.indicators, 1):
             lines += _table_lines(b, indicator, number)
+            lines += _year_lines(b, indicator)
+        if len(b.municipalities) > _YEARS_SHOWN:
+            lines += ["", *_wrap(_("Every year of every row: -f json, or -f csv --years."), 0)]
         lines += _peer_lines(b)
+        lines += _not_available_lines(b)
         lines += _footnotes(b)
         return escape_controls("\n".join(lines)) + "\n"
 
@@ -341,6 +446,16 @@ def barometer_to_markdown(b: Barometer) -> str:
                     ", ".join(p.name for p in row.peers),
                 ]
                 out.append("| " + " | ".join(_md(c) for c in cells) + " |")
+            years = _year_table(b, indicator)
+            if years is not None:
+                out += ["", "| " + " | ".join(_md(c) for c in years[0]) + " |"]
+                out.append("|" + "---|" * len(years[0]))
+                out += ["| " + " | ".join(_md(c) for c in row) + " |" for row in years[1:]]
+        out += ["", "## " + _("What the Statbank cannot give per municipality"), ""]
+        out += [
+            f"- {_md(i.barometer)} {_md(i.shown_label())}: {_md(i.shown_reason())}"
+            for i in b.not_available
+        ]
         out += ["", "## " + _("What each figure counts"), ""]
         for number, indicator in enumerate(b.indicators, 1):
             out.append(
@@ -367,10 +482,14 @@ def barometer_to_dict(b: Barometer) -> dict[str, Any]:
                 {
                     "indicator": i.id,
                     "group": i.group,
+                    "sex": i.sex or None,
                     "label": i.shown_label(),
                     "unit": i.unit,
                     "better": i.better or None,
+                    "ranked": i.ranked,
                     "barometer_indicator": i.barometer or None,
+                    "barometer_goal": i.shown_goal() or None,
+                    "comparable_from": i.comparable_from,
                     "population": i.shown_population(),
                     "differs": i.shown_differs(),
                     "tables": list(i.tables),
@@ -393,6 +512,14 @@ def barometer_to_dict(b: Barometer) -> dict[str, Any]:
                 ]
                 for code, peers in b.peers.items()
             },
+            "not_available": [
+                {
+                    "barometer_indicator": i.barometer,
+                    "label": i.shown_label(),
+                    "reason": i.shown_reason(),
+                }
+                for i in b.not_available
+            ],
             "notes": list(b.notes),
             "sources": [
                 {
@@ -412,10 +539,19 @@ def barometer_to_json(b: Barometer) -> str:
 
 
 def _csv_rows(b: Barometer) -> Iterator[Sequence[object]]:
+    if b.by_year:
+        yield YEAR_FIELDS
+        for row in b.rows:
+            for record in year_records(row):
+                yield [csv_cell(record[name]) for name in YEAR_FIELDS]
+        return
     yield JSON_ROW_FIELDS
     for row in b.rows:
         record = row_record(row)
         record["peers"] = " ".join(p["code"] for p in record["peers"])
+        record["series"] = " ".join(
+            f"{p['year']}={'' if p['value'] is None else p['value']}" for p in record["series"]
+        )
         yield [csv_cell(record[name]) for name in JSON_ROW_FIELDS]
 
 

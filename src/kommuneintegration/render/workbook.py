@@ -155,6 +155,11 @@ def _headings() -> dict[str, str]:
         "alternative": _("Alternative reading"),
         "as_of": _("Assessed as of"),
         "barometer_indicator": _("Barometer indicator"),
+        "barometer_goal": _("Barometer goal"),
+        "comparable_from": _("Comparable from"),
+        "ranked": _("Ranked"),
+        "reference_value": _("Persons of Danish origin"),
+        "sex": _("Sex"),
         "bound": _("Bound"),
         "code": _("Code"),
         "comparable": _("Comparable"),
@@ -278,12 +283,22 @@ def evaluations_to_xlsx(rows: Sequence[TargetEvaluation]) -> bytes:
 @written_in
 def barometer_to_xlsx(b: Barometer) -> bytes:
     """The barometer's rows, each municipality's peers, the indicators and the sources."""
-    from kommuneintegration.render.barometer import JSON_ROW_FIELDS, barometer_to_dict
+    from kommuneintegration.render.barometer import (
+        JSON_ROW_FIELDS,
+        YEAR_FIELDS,
+        barometer_to_dict,
+        year_records,
+    )
 
     data = barometer_to_dict(b)
-    rows = _Sheet(_("Barometer"), _columns(JSON_ROW_FIELDS, _headings()))
+    fields = [f for f in JSON_ROW_FIELDS if f != "series"]
+    rows = _Sheet(_("Barometer"), _columns(fields, _headings()))
     for record in data["rows"]:
         rows.add({**record, "peers": " ".join(p["code"] for p in record["peers"])})
+    years = _Sheet(_("Every year"), _columns(YEAR_FIELDS, _headings()))
+    for row in b.rows:
+        for year_record in year_records(row):
+            years.add(year_record)
     peer_keys = [
         "of",
         "code",
@@ -314,4 +329,4 @@ def barometer_to_xlsx(b: Barometer) -> bytes:
     for i in data["indicators"]:
         indicators.add(i)
     with use_language(b.language):
-        return _write([rows, peers, indicators, _sources_sheet(b.sources)])
+        return _write([rows, years, peers, indicators, _sources_sheet(b.sources)])

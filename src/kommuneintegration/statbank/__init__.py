@@ -1,51 +1,46 @@
-"""Outcome data from Statistics Denmark: fetch what the plugins' indicators need, cache it, use it.
+"""Outcome data from Statistics Denmark: fetch what is asked for, cache it, read it back.
 
-A plugin declares that an indicator is measured by a Statbank table
-(``statbank = "RAS200"`` on the indicator); :func:`fetch` asks the table for
-that city's figures by origin and age band, and for a panel of context
-figures (RAS200's broad age band and FOLK1E's population by origin) for the
-city and the whole country (code 000), or for all 98 municipalities. Answers
-go to the local cache (:mod:`.cache`); :func:`cached` turns what the cache
-holds into observations, which evaluation and comparison use like any other,
-each in a series of its own and with the table, its update time and the query
-as provenance. Nothing here reaches the network unless :func:`fetch` is asked
-to.
+The statbank package knows tables, requests, answers and the cache, and
+nothing of plugins or strategies: what to fetch is planned by its consumers
+(:mod:`kommuneintegration.cityfetch` for the cities' own indicators and the
+context panel, :mod:`kommuneintegration.barometer.fetching` for the barometer)
+and handed to :func:`fetch` as :class:`Request` records. Every request is
+built from the table's own ``tableinfo``, every answer is read back against its
+request before anything is stored, and one table's refusal costs only the
+figures that need that table: the others are fetched, stored and used, and the
+report names the table and what lacks it (:attr:`FetchReport.refused`).
+:func:`cached` turns what the cache holds into observations, read by the one
+reader of stored answers (:mod:`.cells`). Nothing here reaches the network
+unless :func:`fetch` is asked to.
 """
 
 from __future__ import annotations
 
-import json
-from collections.abc import Callable, Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Final, TypeVar
 
 import attrs
 
-from kommuneintegration.countries import country_name
-from kommuneintegration.i18n import _, format_number, language, pick
+from kommuneintegration.i18n import _, format_number, ngettext
 from kommuneintegration.models import Observation
-from kommuneintegration.municipalities import COUNTRY, official_municipalities
-from kommuneintegration.registry import Registry
+from kommuneintegration.municipalities import COUNTRY
 from kommuneintegration.series import CellKey, cell_key
-from kommuneintegration.statbank.barometer_inputs import (
-    COUNTRIES,
-    INPUT_TABLES,
-    WEIGHTS,
-    barometer_groups,
-    ieland_countries,
-    input_query,
-    read_input,
-)
 from kommuneintegration.statbank.cache import Cache, CacheError, canonical
+from kommuneintegration.statbank.cells import (
+    StoredAnswer,
+    dense_form,
+    digest,
+    read_answer,
+    read_stored,
+)
 from kommuneintegration.statbank.client import (
     StatbankClient,
     base_url,
-    bulk_table,
     data_request,
     parse_tableinfo,
     public_url,
 )
 from kommuneintegration.statbank.errors import (
-    AnswerError,
     NetworkError,
     NothingToFetchError,
     StatbankError,
@@ -54,25 +49,23 @@ from kommuneintegration.statbank.errors import (
 from kommuneintegration.statbank.tables import (
     TABLES,
     Row,
-    Table,
+    Select,
     TableInfo,
-    checked_cells,
+    select_query,
     to_observations,
 )
 
 __all__ = [
-    "COUNTRIES",
     "COUNTRY",
     "PANEL",
-    "WEIGHTS",
+    "PANEL_TABLES",
     "FetchReport",
     "Fetched",
     "Request",
+    "Select",
     "StatbankError",
     "cached",
-    "city_bands",
     "fetch",
-    "plan",
 ]
 
 #: What the panel of context figures is stored as, instead of a plugin's indicator id.
@@ -83,12 +76,41 @@ PANEL_TABLES: Final = tuple(t.id for t in TABLES.values() if t.panel_groups)
 
 @attrs.frozen
 class Request:
-    """One data request: a table, for one indicator id (or the panel), some areas and ages."""
+    """One data request: a table, stored under ``indicator`` (a plugin's indicator id, the
+    panel, or a consumer's own key), for some areas.
+
+    A request of the tables the library describes (:data:`~.tables.TABLES`) asks
+    their origins and ``ages``; a request with ``select`` picks each variable's
+    values itself (by code, by text or all), the time variable's periods of
+    ``quarter`` ("K1") or every one. ``needed_by`` names, in the output language,
+    what lacks the figures when the table refuses; ``describe`` turns the table's
+    description into notes for the report (countries a group names that the table
+    lacks, say).
+    """
 
     table: str
     indicator: str
     areas: tuple[str, ...]
     ages: tuple[str, ...] = ()
+    select: Mapping[str, Select] | None = attrs.field(default=None, eq=False)
+    quarter: str = ""
+    needed_by: tuple[str, ...] = attrs.field(default=(), eq=False)
+    describe: Callable[[TableInfo], list[str]] | None = attrs.field(default=None, eq=False)
+
+    def variables(
+        self, info: TableInfo, since: int | None
+    ) -> tuple[dict[str, list[str]], list[str]]:
+        """The request's variables from ``tableinfo``, and notes of values the table lacks."""
+        if self.select is None:
+            return TABLES[self.table].query(info, self.areas, since, self.ages), []
+        selected = select_query(info, self.select, self.areas, since=since, quarter=self.quarter)
+        notes = [
+            _("{table} has no value {text!r} of {variable}: {what} left out").format(
+                table=info.id, text=text, variable=variable, what=", ".join(self.needed_by) or "-"
+            )
+            for variable, text in selected.missing
+        ]
+        return selected.variables, notes
 
 
 @attrs.frozen
@@ -105,6 +127,13 @@ class FetchReport:
     notes: tuple[str, ...] = ()
     #: Requests not sent because the table cannot answer them as asked.
     skipped: int = 0
+    #: Tables the Statbank refused or answered wrongly: table -> why. Their figures are
+    #: missing; every other table's were fetched and stored.
+    refused: Mapping[str, str] = attrs.field(factory=dict)
+    #: Table -> what lacks its figures (the requests' ``needed_by``).
+    lacking: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
+    #: Cells asked for, per table (every combination of the values asked).
+    cells: Mapping[str, int] = attrs.field(factory=dict)
 
     def text(self) -> str:
         line = _("{requests} requests ({cached} from the cache), {figures} figures").format(
@@ -113,10 +142,32 @@ class FetchReport:
         if self.suppressed:
             line += ", " + _("{n} suppressed cells ('..') left out").format(n=self.suppressed)
         lines = [line]
+        if self.cells:
+            lines.append(
+                "  "
+                + ngettext(
+                    "{n} cell asked for: {tables}",
+                    "{n} cells asked for: {tables}",
+                    sum(self.cells.values()),
+                ).format(
+                    n=format_number(sum(self.cells.values())),
+                    tables=", ".join(
+                        f"{t} {format_number(n)}" for t, n in sorted(self.cells.items())
+                    ),
+                )
+            )
         lines += [
             "  " + _("{table}: updated {when}").format(table=t, when=u)
             for t, u in sorted(self.tables.items())
         ]
+        for table, why in sorted(self.refused.items()):
+            lacking = ", ".join(self.lacking.get(table, ())) or "-"
+            lines.append(
+                "  "
+                + _("{table} not fetched: {why}; without its figures: {lacking}").format(
+                    table=table, why=why, lacking=lacking
+                )
+            )
         lines += [f"  - {note}" for note in self.notes]
         return "\n".join(lines)
 
@@ -135,79 +186,63 @@ class Fetched:
         return not self.observations and not self.panel
 
 
-def _ages(registry: Registry, code: str, indicator_id: str) -> tuple[str, ...]:
-    """The age bands a city's documents use for an indicator: asked for, so figures line up."""
-    bands: list[str] = []
-    for strategy in registry.strategies.get(code, ()):
-        for ind in strategy.indicators:
-            if ind.id != indicator_id:
-                continue
-            bands += [str(ind.age_band)] if ind.age_band else []
-            bands += [str(o.age_band) for o in strategy.observations_of(ind.id) if o.age_band]
-            bands += [
-                str(t.age_band) for t in strategy.targets if t.indicator == ind.id and t.age_band
-            ]
-    return tuple(dict.fromkeys(bands))
+@attrs.define
+class _Run:
+    """The state of one fetch: what was read, refused and found so far."""
 
+    cache: Cache
+    client: StatbankClient | None
+    origin: str
+    refresh: bool
+    since: int | None
+    infos: dict[str, tuple[TableInfo, str]] = attrs.field(factory=dict)
+    new_infos: dict[str, tuple[str, str]] = attrs.field(factory=dict)
+    new_answers: list[tuple[str, str, str, str, str]] = attrs.field(factory=list)
+    dense: dict[tuple[str, str, str], tuple[str, str, bytes]] = attrs.field(factory=dict)
+    notes: list[str] = attrs.field(factory=list)
+    refused: dict[str, str] = attrs.field(factory=dict)
+    lacking: dict[str, list[str]] = attrs.field(factory=dict)
+    cells: dict[str, int] = attrs.field(factory=dict)
+    first_error: StatbankError | None = None
+    from_cache: int = 0
+    figures: int = 0
+    suppressed: int = 0
+    skipped: int = 0
+    held: int = 0
 
-def city_bands(registry: Registry, code: str) -> tuple[str, ...]:
-    """The age bands a city's documents use for its indicators measured by a Statbank table:
-    what its panel rows show (see :mod:`.context`)."""
-    bands: list[str] = []
-    for strategy in registry.strategies.get(code, ()):
-        for ind in strategy.indicators:
-            if ind.statbank:
-                bands += _ages(registry, code, ind.id)
-    return tuple(dict.fromkeys(bands))
-
-
-def plan(
-    registry: Registry, codes: Iterable[str], *, all_municipalities: bool = False
-) -> list[Request]:
-    """The requests a fetch makes: the plugins' declared indicators, then the context panel.
-
-    The panel asks each table for its broad bands and the bands the cities' own
-    documents use for an indicator of that table, so the city's band can be shown.
-    """
-    codes = [c for c in dict.fromkeys(codes) if c != COUNTRY]
-    requests: list[Request] = []
-    for code in codes:
-        for strategy in registry.strategies.get(code, ()):
-            for ind in strategy.indicators:
-                if ind.statbank and ind.statbank in TABLES:
-                    request = Request(ind.statbank, ind.id, (code,), _ages(registry, code, ind.id))
-                    if request not in requests:
-                        requests.append(request)
-    areas = tuple(official_municipalities()) if all_municipalities else tuple(codes)
-    for table in PANEL_TABLES:
-        bands = tuple(dict.fromkeys(b for r in requests if r.table == table for b in r.ages))
-        requests.append(Request(table, PANEL, (COUNTRY, *areas), bands))
-    # The barometer's weights and countries of origin (see .barometer_inputs).
-    for indicator, spec in INPUT_TABLES.items():
-        requests.append(Request(spec.id, indicator, (COUNTRY, *areas)))
-    return requests
+    def refuse(self, request: Request, exc: StatbankError) -> None:
+        """One table's failure: noted, its requests' figures missing, the others go on."""
+        self.refused.setdefault(request.table, str(exc))
+        self.lacking.setdefault(request.table, [])
+        for what in request.needed_by or (request.indicator,):
+            if what not in self.lacking[request.table]:
+                self.lacking[request.table].append(what)
+        if self.first_error is None:
+            self.first_error = exc
 
 
 def fetch(
-    registry: Registry,
-    codes: Iterable[str],
+    requests: Sequence[Request],
     *,
     since: int | None = None,
     offline: bool = False,
     refresh: bool = False,
-    all_municipalities: bool = False,
     client: StatbankClient | None = None,
     cache: Cache | None = None,
     progress: Callable[[int, int, str], None] | None = None,
 ) -> FetchReport:
-    """Fetch and cache what the plugins' indicators and the panel need.
+    """Fetch and cache what ``requests`` ask for.
 
     Every request is built from the table's own ``tableinfo`` and checked
     before it is sent; one the table cannot answer is not sent and the report
     says why. Every answer is read back against its request before anything is
-    stored. ``offline`` never touches the network: every answer must be in the
-    cache. ``refresh`` asks again even for cached answers. All answers are stored
-    in one transaction at the end, so a failure leaves the cache as it was.
+    stored. A table the Statbank refuses (retired, renamed, an answer not as
+    documented) costs only its own requests: the report names it
+    (:attr:`FetchReport.refused`) and the others are stored. When nothing at all
+    could be fetched or read from the cache, the first failure is raised.
+    ``offline`` never touches the network: every answer must be in the cache.
+    ``refresh`` asks again even for cached answers. All answers are stored in
+    one transaction at the end.
     """
     if offline and refresh:
         raise ValueError("--offline and --refresh exclude each other")
@@ -224,85 +259,115 @@ def fetch(
                 path=moved
             )
         )
-    requests = plan(registry, codes, all_municipalities=all_municipalities)
     client = None if offline else (client or StatbankClient())
     origin = client.public_base if client is not None else public_url(base_url())
-    infos: dict[str, tuple[TableInfo, str]] = {}
-    new_infos: dict[str, tuple[str, str]] = {}
-    new_answers: list[tuple[str, str, str, str, str]] = []
-    from_cache = figures = suppressed = skipped = 0
+    run = _Run(cache, client, origin, refresh, since, notes=notes)
     for number, request in enumerate(requests, 1):
         if progress is not None:
             progress(number, len(requests), f"{request.table} {request.indicator}")
-        if request.table not in infos:
-            infos[request.table] = _tableinfo(
-                request.table, cache, client, origin, refresh=refresh, new=new_infos, notes=notes
-            )
-        info = infos[request.table][0]
-        table = INPUT_TABLES.get(request.indicator) or TABLES[request.table]
+        if request.table in run.refused:
+            run.refuse(request, StatbankError(run.refused[request.table]))
+            continue
         try:
-            if request.indicator in INPUT_TABLES:
-                if "RAS200" not in infos:
-                    infos["RAS200"] = _tableinfo(
-                        "RAS200", cache, client, origin, refresh=refresh, new=new_infos, notes=notes
-                    )
-                variables = _input_query(request, info, infos["RAS200"][0], since, registry, notes)
-            else:
-                variables = table.query(info, request.areas, since, request.ages)
-        except NothingToFetchError as exc:
-            notes.append(_("nothing to fetch: {reason}").format(reason=exc))
-            skipped += 1
-            continue
-        except UnbuildableRequestError as exc:
-            notes.append(_("not asked: {reason}").format(reason=exc))
-            skipped += 1
-            continue
-        query = canonical(data_request(request.table, variables))
-        stored_answer = cache.answer(request.table, query, request.indicator, origin)
-        if stored_answer is not None and (offline or not refresh):
-            body = stored_answer.body
-            from_cache += 1
-        elif client is None:
-            raise StatbankError(
-                _(
-                    "--offline: no answer for {table} ({indicator}) with these municipalities "
-                    "and years; {state}; run fetch without --offline first"
-                ).format(
-                    table=request.table, indicator=request.indicator, state=cache.state(origin)
-                )
-            )
-        else:
-            body = _online(client, cache, origin, client.data, request.table, variables)
-        if request.indicator in INPUT_TABLES:
-            cells = read_input(info, body, variables, counts=True)
-            count = sum(v is not None for v in cells.values())
-            hidden = len(cells) - count
-        else:
-            found, hidden = _read(table, info, body, variables, request.indicator, origin)
-            count = sum(len(v) for v in found.values())
-        if count and (stored_answer is None or (refresh and client is not None)):
-            new_answers.append((request.table, query, request.indicator, info.updated, body))
-        if not count:
-            notes.append(
-                _("{table} gave no figures for {what}").format(
-                    table=request.table, what=", ".join(request.areas)
-                )
-            )
-        figures += count
-        suppressed += hidden
-    for table_id, (info, _raw) in infos.items():
+            _one(run, request)
+        except NetworkError as exc:
+            if run.client is not None and not run.held and not run.new_answers:
+                raise  # nothing reached: the network, not one table
+            run.refuse(request, exc)
+        except StatbankError as exc:
+            run.refuse(request, exc)
+    for table_id, (info, _raw) in run.infos.items():
         if info.footnote and info.footnote_mandatory:
-            notes.append(f"{table_id}: {info.footnote}")
-    cache.store(origin, new_infos, new_answers)
+            run.notes.append(f"{table_id}: {info.footnote}")
+    if run.first_error is not None and not run.held and not run.new_answers:
+        raise run.first_error
+    cache.store(origin, run.new_infos, run.new_answers, run.dense)
     return FetchReport(
         requests=len(requests),
-        from_cache=from_cache,
-        figures=figures,
-        suppressed=suppressed,
-        tables={t: i.updated for t, (i, _) in infos.items()},
-        notes=tuple(dict.fromkeys(notes)),
-        skipped=skipped,
+        from_cache=run.from_cache,
+        figures=run.figures,
+        suppressed=run.suppressed,
+        tables={t: i.updated for t, (i, _) in run.infos.items()},
+        notes=tuple(dict.fromkeys(run.notes)),
+        skipped=run.skipped,
+        refused=dict(run.refused),
+        lacking={t: tuple(v) for t, v in run.lacking.items()},
+        cells=dict(run.cells),
     )
+
+
+def _one(run: _Run, request: Request) -> None:
+    """One request: its table's description, the query, the answer (cached or asked), checked."""
+    if request.table not in run.infos:
+        run.infos[request.table] = _tableinfo(
+            request.table,
+            run.cache,
+            run.client,
+            run.origin,
+            refresh=run.refresh,
+            new=run.new_infos,
+            notes=run.notes,
+        )
+        if request.describe is not None:
+            run.notes += request.describe(run.infos[request.table][0])
+    info = run.infos[request.table][0]
+    try:
+        variables, missing = request.variables(info, run.since)
+    except NothingToFetchError as exc:
+        run.notes.append(_("nothing to fetch: {reason}").format(reason=exc))
+        run.skipped += 1
+        return
+    except UnbuildableRequestError as exc:
+        run.notes.append(_("not asked: {reason}").format(reason=exc))
+        run.skipped += 1
+        return
+    run.notes += missing
+    cells = 1
+    for values in variables.values():
+        cells *= len(values)
+    run.cells[request.table] = run.cells.get(request.table, 0) + cells
+    query = canonical(data_request(request.table, variables))
+    stored = run.cache.answer(request.table, query, request.indicator, run.origin)
+    if stored is not None and (run.client is None or not run.refresh):
+        body = stored.body
+        run.from_cache += 1
+    elif run.client is None:
+        raise StatbankError(
+            _(
+                "--offline: no answer for {table} ({indicator}) with these municipalities "
+                "and years; {state}; run fetch without --offline first"
+            ).format(
+                table=request.table, indicator=request.indicator, state=run.cache.state(run.origin)
+            )
+        )
+    else:
+        body = _online(run.client, run.cache, run.origin, run.client.data, request.table, variables)
+    answer = read_answer(info, body, variables)
+    values = [v.strip() for v in answer.cells.values()]
+    count = sum(v not in ("..", "...", "-") for v in values)
+    if request.select is None and request.table in TABLES:
+        found, hidden = _observations(answer, request.indicator, run.origin)
+        count = sum(len(v) for v in found.values())
+    else:
+        hidden = len(values) - count
+    if count and (stored is None or (run.refresh and run.client is not None)):
+        run.new_answers.append((request.table, query, request.indicator, info.updated, body))
+        axes, numbers = dense_form(answer, info, variables)
+        run.dense[(request.table, query, request.indicator)] = (
+            digest(body, axes, numbers),
+            axes,
+            numbers,
+        )
+    if stored is not None or count:
+        run.held += 1
+    if not count:
+        run.notes.append(
+            _("{table} gave no figures for {what}").format(
+                table=request.table, what=", ".join(request.areas)
+            )
+        )
+    run.figures += count
+    run.suppressed += hidden
 
 
 T = TypeVar("T")
@@ -325,45 +390,6 @@ def _online(
             else _("{state}, so --offline cannot help either").format(state=cache.state(origin))
         )
         raise NetworkError(f"{exc}; {advice}") from None
-
-
-def _input_query(
-    request: Request,
-    info: TableInfo,
-    ras200: TableInfo,
-    since: int | None,
-    registry: Registry,
-    notes: list[str],
-) -> dict[str, list[str]]:
-    """The barometer's weights or countries request; notes the countries FOLK1C cannot give."""
-    years = [int(t) for t in ras200.variables.get(ras200.time, ()) if t.isdigit()]
-    groups = barometer_groups(registry.country_groups)
-    if request.indicator == COUNTRIES:
-        mapped, unmapped = ieland_countries(info)
-        if unmapped:
-            notes.append(
-                _(
-                    "{table}: {n} countries of origin name no country the library knows and "
-                    "are in no country group: {names}"
-                ).format(table=info.id, n=len(unmapped), names="; ".join(unmapped))
-            )
-        held = set(mapped.values())
-        for group in groups:
-            absent = sorted(group.members - held)
-            if absent:
-                notes.append(
-                    _(
-                        "{table} lists no country of origin {countries} of the group {group}: "
-                        "they are not counted"
-                    ).format(
-                        table=info.id,
-                        group=pick(group.label, group.label_en or group.label),
-                        countries="; ".join(country_name(c, language()) for c in absent),
-                    )
-                )
-    return input_query(
-        request.indicator, info, request.areas, ras200_years=years, since=since, groups=groups
-    )
 
 
 def _tableinfo(
@@ -402,32 +428,25 @@ def _tableinfo(
     return info, raw
 
 
-def _read(
-    table: Table,
-    info: TableInfo,
-    body: str,
-    variables: Mapping[str, list[str]],
-    indicator: str,
-    origin: str,
-    *,
-    latest_only: bool = False,
+def _observations(
+    answer: StoredAnswer, indicator: str, origin: str, *, latest_only: bool = False
 ) -> tuple[dict[str, list[Observation]], int]:
-    """An answer read back against its request: checked cells, the left-out zeros, observations
-    (``latest_only``: of its latest period only, once the whole answer is checked)."""
-    header, cells = bulk_table(body, table.id)
-    if not cells:  # no cell at all: never read as a table of zeros
+    """A checked answer of a described table as observations (``latest_only``: of its latest
+    period only)."""
+    if not answer.cells:  # no cell at all: never read as a table of zeros
         return {}, 0
-    names, checked = checked_cells(info, header, cells, variables)
+    names = list(answer.names)
+    checked = answer.cells
     if latest_only and "TID" in names:
         at = names.index("TID")
         newest = max(key[at] for key in checked)
         checked = {k: v for k, v in checked.items() if k[at] == newest}
     rows = [Row(dict(zip(names, key, strict=True)), content) for key, content in checked.items()]
-    return to_observations(table, info, rows, indicator, origin)
+    return to_observations(TABLES[answer.table], answer.info, rows, indicator, origin)
 
 
 def cached(
-    registry: Registry | None = None,
+    keep: Callable[[str, str], bool] | None = None,
     *,
     cache: Cache | None = None,
     municipalities: Iterable[str] | None = None,
@@ -436,60 +455,40 @@ def cached(
     """Observations from the cache, newest answer per request; no network.
 
     Only answers from the Statbank address in use now (``public_url(base_url())``)
-    are read, and each is cited from there. Figures for a plugin's indicator are
-    kept only while that city still declares the indicator (with ``registry``);
-    the panel is kept whole. An answer that no longer reads back as checked is set
-    aside and counted (``Fetched.set_aside``), never the cause of a failure.
-    ``panel="latest"`` keeps only each panel answer's latest period: what the context
-    rows of compare and report show, at a seventeenth of the cost for all 98.
-    Raises :class:`~kommuneintegration.statbank.cache.CacheError` for a file that
-    cannot be read at all.
+    are read, by the one reader of stored answers (:func:`.cells.read_stored`), and
+    each is cited from there. Figures stored for an indicator are kept only where
+    ``keep(municipality, indicator)`` says so (the cities' planner keeps those a city
+    still declares); the panel is kept whole. An answer that no longer reads back as
+    checked is set aside and counted (``Fetched.set_aside``), never the cause of a
+    failure. ``panel="latest"`` keeps only each panel answer's latest period: what the
+    context rows of compare and report show. Raises
+    :class:`~kommuneintegration.statbank.cache.CacheError` for a file that cannot be
+    read at all.
     """
     cache = cache or Cache()
     origin = public_url(base_url())
     wanted = set(municipalities) if municipalities is not None else None
-    latest: dict[tuple[str, str, str], Any] = {}
-    set_aside = 0
-    for answer in cache.answers(origin):  # oldest first: a newer answer to the same request wins
-        try:
-            request = json.loads(answer.query)
-            areas = next(
-                (tuple(v["values"]) for v in request["variables"] if v["code"] == "OMRÅDE"), ()
-            )
-        except (ValueError, KeyError, TypeError, StopIteration):
-            set_aside += 1
-            continue
-        latest[(answer.table, answer.indicator, ",".join(areas))] = answer
+    answers, set_aside = read_stored(cache, origin, TABLES)
+    latest: dict[tuple[str, str, tuple[str, ...]], StoredAnswer] = {}
+    for answer in answers:  # oldest first: a newer answer to the same request wins
+        latest[(answer.table, answer.indicator, answer.areas)] = answer
     observations: dict[str, list[Observation]] = {}
     panel_cells: dict[str, dict[CellKey, Observation]] = {}
-    infos: dict[str, TableInfo] = {}
-    for (table_id, indicator, _period), answer in latest.items():
-        if indicator in INPUT_TABLES:  # the barometer's, read by kommuneintegration.barometer
+    for (_table, indicator, _areas), answer in latest.items():
+        if indicator != PANEL and not _is_city_indicator(indicator):
             continue
         try:
-            if table_id not in infos:
-                stored = cache.tableinfo(table_id, origin)
-                if stored is None or table_id not in TABLES:
-                    raise AnswerError(f"no description of {table_id}")
-                infos[table_id] = parse_tableinfo(stored[1], table_id)
-            asked = {v["code"]: list(v["values"]) for v in json.loads(answer.query)["variables"]}
-            found, _hidden = _read(
-                TABLES[table_id],
-                infos[table_id],
-                answer.body,
-                asked,
-                indicator,
-                origin,
-                latest_only=indicator == PANEL and panel == "latest",
+            found, _hidden = _observations(
+                answer, indicator, origin, latest_only=indicator == PANEL and panel == "latest"
             )
-        except (StatbankError, ValueError, KeyError, TypeError):
-            set_aside += 1  # stored before it was checked, or damaged since: not used
+        except (StatbankError, ValueError):
+            set_aside += 1  # read back, but not as figures: not used
             continue
         for code, points in found.items():
             if indicator == PANEL:
                 for obs in points:  # a newer answer for the same cell replaces an older one
                     panel_cells.setdefault(code, {})[cell_key(obs)] = obs
-            elif (wanted is None or code in wanted) and _declares(registry, code, indicator):
+            elif (wanted is None or code in wanted) and (keep is None or keep(code, indicator)):
                 observations.setdefault(code, []).extend(points)
     return Fetched(
         {k: tuple(v) for k, v in observations.items()},
@@ -498,11 +497,15 @@ def cached(
     )
 
 
-def _declares(registry: Registry | None, code: str, indicator: str) -> bool:
-    if registry is None:
-        return True
-    return any(
-        i.id == indicator and i.statbank
-        for s in registry.strategies.get(code, ())
-        for i in s.indicators
-    )
+def _is_city_indicator(indicator: str) -> bool:
+    """Answers stored for another consumer's own key (the barometer's "barometer:…") are not
+    a city's figures."""
+    return ":" not in indicator
+
+
+def request_areas(all_municipalities: bool, codes: Iterable[str]) -> tuple[str, ...]:
+    """The areas of a context request: the whole country and the cities, or all 98."""
+    from kommuneintegration.municipalities import official_municipalities
+
+    areas = tuple(official_municipalities()) if all_municipalities else tuple(codes)
+    return (COUNTRY, *(a for a in dict.fromkeys(areas) if a != COUNTRY))

@@ -43,6 +43,17 @@ CREATE TABLE IF NOT EXISTS answer (
     PRIMARY KEY (origin, table_id, query, indicator)
 );
 """
+#: The checked numbers of an answer, beside it: what the barometer reads of a million cells
+#: without parsing them again. Derived from the answer when it was checked, and used only
+#: while ``digest`` (of the answer's body and these bytes) still matches; added to a cache of
+#: schema 2 when it is next written, so an older file stays readable.
+_DENSE: Final = """
+CREATE TABLE IF NOT EXISTS dense (
+    origin TEXT NOT NULL, table_id TEXT NOT NULL, query TEXT NOT NULL, indicator TEXT NOT NULL,
+    digest TEXT NOT NULL, axes TEXT NOT NULL, cells BLOB NOT NULL,
+    PRIMARY KEY (origin, table_id, query, indicator)
+);
+"""
 
 
 class CacheError(StatbankError):
@@ -113,6 +124,8 @@ class Cache:
                 connection.execute(f"PRAGMA user_version = {SCHEMA_VERSION}")
             elif version != SCHEMA_VERSION:
                 raise CacheError(self.path, _("schema version {version}").format(version=version))
+            if write:
+                connection.executescript(_DENSE)
             yield connection
         except sqlite3.Error as exc:
             raise CacheError(self.path, str(exc)) from None
@@ -164,9 +177,11 @@ class Cache:
         origin: str,
         tableinfo: Mapping[str, tuple[str, str]],
         answers: list[tuple[str, str, str, str, str]],
+        dense: Mapping[tuple[str, str, str], tuple[str, str, bytes]] | None = None,
     ) -> None:
         """Store checked table descriptions and answers (table, query, indicator, updated,
-        body) from ``origin``, all in one transaction: all or nothing."""
+        body) from ``origin``, all in one transaction: all or nothing. ``dense`` gives an
+        answer's checked numbers ((table, query, indicator) -> (digest, axes, bytes))."""
         if not tableinfo and not answers:
             return
         now = time.time()
@@ -179,6 +194,34 @@ class Cache:
                 "INSERT OR REPLACE INTO answer VALUES (?, ?, ?, ?, ?, ?, ?)",
                 [(origin, *a, now) for a in answers],
             )
+            stored = {(a[0], a[1], a[2]) for a in answers}
+            db.executemany(
+                "DELETE FROM dense WHERE origin = ? AND table_id = ? AND query = ?"
+                " AND indicator = ?",
+                [(origin, *key) for key in stored],
+            )
+            db.executemany(
+                "INSERT OR REPLACE INTO dense VALUES (?, ?, ?, ?, ?, ?, ?)",
+                [(origin, *key, *value) for key, value in (dense or {}).items() if key in stored],
+            )
+
+    def dense(self, origin: str) -> dict[tuple[str, str, str], tuple[str, str, bytes]]:
+        """The checked numbers stored beside the answers from ``origin``: (table, query,
+        indicator) -> (digest, axes, bytes); none in a file written before they were."""
+        if not self.exists():
+            return {}
+        with self._db() as db:
+            known = db.execute(
+                "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'dense'"
+            ).fetchone()[0]
+            if not known:
+                return {}
+            rows = db.execute(
+                "SELECT table_id, query, indicator, digest, axes, cells FROM dense"
+                " WHERE origin = ?",
+                (origin,),
+            ).fetchall()
+        return {(str(t), str(q), str(i)): (str(d), str(a), bytes(c)) for t, q, i, d, a, c in rows}
 
     def count(self, origin: str | None = None) -> int:
         """How many answers the file holds (from ``origin``, or from anywhere); 0 without a file."""

@@ -13,14 +13,13 @@ first broad band (RAS200: 16-64, which runs through the latest year).
 
 from __future__ import annotations
 
-import statistics
 from collections.abc import Iterable, Mapping, Sequence
 
 import attrs
 
 from kommuneintegration.i18n import _
 from kommuneintegration.models import Municipality, Observation
-from kommuneintegration.municipalities import COUNTRY, official_municipalities
+from kommuneintegration.municipalities import COUNTRY, beside, official_municipalities
 from kommuneintegration.statbank.tables import TABLES, Table
 
 __all__ = ["ContextRow", "context_rows"]
@@ -128,8 +127,9 @@ def _row(
             and o.year == hit.year
         )
 
-    country = next((o.value for o in shown.get(COUNTRY, ()) if same(o)), None)
-    values = [o.value for c in peers for o in shown[c] if same(o)]
+    values = {c: o.value for c in (COUNTRY, *peers) for o in shown.get(c, ()) if same(o)}
+    around = beside(values)
+    median, n = around.median(city.code)
     municipality = official_municipalities()[city.code]
     return ContextRow(
         municipality=city.code,
@@ -139,10 +139,10 @@ def _row(
         year=hit.year or 0,
         unit=hit.unit,
         value=hit.value,
-        country=country,
+        country=around.country,
         group_name=municipality.group_label,
-        group_median=round(statistics.median(values), 1) if values else None,
-        group_size=len(values),
+        group_median=round(median, 1) if median is not None else None,
+        group_size=n,
         source=str(
             hit.provenance.cited.citation() if hit.provenance.cited else hit.provenance.document
         ),

@@ -22,7 +22,7 @@ import functools
 import itertools
 import math
 import re
-from collections.abc import Iterable, Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
 from typing import Final
 
 import attrs
@@ -39,11 +39,14 @@ from kommuneintegration.words import fold
 __all__ = [
     "TABLES",
     "Row",
+    "Select",
+    "Selected",
     "Table",
     "TableInfo",
     "checked_cells",
     "checked_rows",
     "document",
+    "expand",
     "number",
     "to_observations",
 ]
@@ -261,6 +264,120 @@ def _why_empty(
     ).format(table=table.id, variable=variable)
 
 
+@attrs.frozen
+class Select:
+    """Which values of one variable a request wants: by code where DST's code is recorded,
+    by text where it is not (read from the table's own ``tableinfo``), or every value.
+
+    ``texts`` are matched whole, without regard to case; a text the table lacks is
+    named (:attr:`Selected.missing`), never guessed. ``match`` picks the values
+    whose text it accepts (the barometer's countries of origin of a group).
+    """
+
+    codes: tuple[str, ...] = ()
+    texts: tuple[str, ...] = ()
+    every: bool = False
+    match: Callable[[str], bool] | None = attrs.field(default=None, eq=False)
+
+    def resolve(self, info: TableInfo, variable: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
+        """(the codes this table has for it, the texts it lacks)."""
+        offered = info.variables.get(variable, ())
+        if self.every:
+            return tuple(offered), ()
+        codes = [c for c in self.codes if c in offered]
+        missing = [c for c in self.codes if c not in offered]
+        for text in self.texts:
+            code = info.code_for(variable, text)
+            if code is None:
+                missing.append(text)
+            else:
+                codes.append(code)
+        if self.match is not None:
+            labels = info.labels.get(variable, {})
+            codes += [c for c in offered if self.match(labels.get(c, ""))]
+        return tuple(dict.fromkeys(codes)), tuple(missing)
+
+
+@attrs.frozen
+class Selected:
+    """A request's variables resolved against ``tableinfo``, and the values the table lacks."""
+
+    variables: dict[str, list[str]]
+    #: (variable, text or code) the table does not have.
+    missing: tuple[tuple[str, str], ...] = ()
+
+    @property
+    def cells(self) -> int:
+        return math.prod(len(v) for v in self.variables.values())
+
+
+def select_query(
+    info: TableInfo,
+    select: Mapping[str, Select],
+    areas: Iterable[str],
+    *,
+    since: int | None = None,
+    quarter: str = "",
+) -> Selected:
+    """A data request from picked values: the area variable (OMRÅDE or BOPOMR) gets ``areas``,
+    the time variable every period from ``since`` on (of ``quarter`` only, "K1"), each picked
+    variable its values, and any other its total (found by text).
+
+    Raises :class:`UnbuildableRequestError` when a variable ends with no value at all, and
+    :class:`NothingToFetchError` when no period is left.
+    """
+    wanted: dict[str, list[str]] = {}
+    missing: list[tuple[str, str]] = []
+    picks = {k.upper(): v for k, v in select.items()}
+    for variable, offered in info.variables.items():
+        key = variable.upper()
+        if variable == info.time or key == "TID":
+            times = [t for t in offered if _year(t) >= (since or 0)]
+            times = [t for t in times if t.endswith(quarter)] if quarter else times
+            if not times:
+                raise NothingToFetchError(
+                    _("{table} has no period from {since} on (it runs {first}-{last})").format(
+                        table=info.id,
+                        since=since,
+                        first=offered[0] if offered else "?",
+                        last=offered[-1] if offered else "?",
+                    )
+                )
+            wanted[variable] = times
+        elif key in picks:
+            codes, lacking = picks[key].resolve(info, variable)
+            missing += [(variable, t) for t in lacking]
+            wanted[variable] = list(codes)
+        elif key in AREA_VARIABLES:
+            wanted[variable] = [a for a in dict.fromkeys(areas) if a in offered]
+        else:
+            wanted[variable] = _total_or_empty(info, variable)
+        if not wanted[variable]:
+            lacking_texts = ", ".join(repr(t) for v, t in missing if v == variable)
+            raise UnbuildableRequestError(
+                _("{table} has none of the values asked for {variable} ({values})").format(
+                    table=info.id, variable=variable, values=lacking_texts or "-"
+                )
+                if key in picks
+                else _why_empty_select(info, variable, areas)
+            )
+    return Selected(wanted, tuple(missing))
+
+
+def _why_empty_select(info: TableInfo, variable: str, areas: Iterable[str]) -> str:
+    if variable.upper() in AREA_VARIABLES:
+        return _("{table} has none of the areas asked for ({areas})").format(
+            table=info.id, areas=", ".join(areas)
+        )
+    return _(
+        "{table} has a variable {variable} with no total, and the library cannot choose for it"
+    ).format(table=info.id, variable=variable)
+
+
+#: The variables that name an area: OMRÅDE in most tables, BOPOMR (residence) in education's.
+AREA_VARIABLES: Final = frozenset({"OMRÅDE", "BOPOMR"})
+
+
 def _year(time_code: str) -> int:
     match = re.match(r"(\d{4})", time_code)
     return int(match.group(1)) if match else 0
@@ -366,7 +483,7 @@ def document(info: TableInfo, address: str = PUBLIC_ADDRESS) -> SourceDocument:
     )
 
 
-def _expand(info: TableInfo, asked: Mapping[str, Sequence[str]]) -> dict[str, tuple[str, ...]]:
+def expand(info: TableInfo, asked: Mapping[str, Sequence[str]]) -> dict[str, tuple[str, ...]]:
     """The codes asked for, "*" read as every value the table has; keyed by upper-case id."""
     return {
         k.upper(): tuple(info.variables.get(k, ())) if ALL in v else tuple(v)
@@ -409,7 +526,7 @@ def checked_cells(
     combination asked for and absent is the table's ``suppressedDataValue`` (BULK
     leaves out the zeros).
     """
-    expanded = _expand(info, asked)
+    expanded = expand(info, asked)
     names = list(expanded)
     upper = [h.upper() for h in header]
     _columns_error(info, 1, names, set(upper))
@@ -444,7 +561,7 @@ def checked_rows(
     info: TableInfo, rows: Sequence[Row], asked: Mapping[str, Sequence[str]]
 ) -> list[Row]:
     """The answer's cells as rows, checked as :func:`checked_cells` checks them."""
-    names = [k.upper() for k in _expand(info, asked)]
+    names = [k.upper() for k in expand(info, asked)]
     plain: list[list[str]] = []
     for number, row in enumerate(rows, 1):
         codes = {k.upper(): v for k, v in row.codes.items()}
