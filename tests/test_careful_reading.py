@@ -681,3 +681,22 @@ def test_reasons_name_an_age_band_as_an_analyst_does():
     assert "oprindelse, mundtlig dansk og retskrivning: 89 (2012)" in danish
     english = " ".join(run("--lang", "en", "evaluate", "-m", "851", "--no-statbank").split())
     assert "18-19-year-old immigrants" in english
+
+
+# --- issue 36: faithful and in good Danish ------------------------------------------------
+
+
+def test_a_policy_counts_from_its_own_adoption_not_from_the_paper_citing_it(registry):
+    policy = strategy(registry, "aarhus-2007")
+    assert policy.adopted == "2007-06-13"
+    assert policy.source.cited.year == 2017  # the summary that cites it is of 2017 ...
+    assert policy.in_force_from() == (2007, False)  # ... the policy counts from its adoption
+    danish = " ".join(run("--lang", "da", "evaluate", "--as-of", "2010", "-m", "751", "--no-statbank").split())
+    policy_part = danish[danish.index("Aarhus Kommunes Integrationspolitik") :]
+    assert "gjaldt endnu ikke i 2010" not in policy_part
+    before = " ".join(run("--lang", "da", "evaluate", "--as-of", "2006", "-m", "751", "--no-statbank").split())
+    policy_part = before[before.index("Aarhus Kommunes Integrationspolitik") :]
+    assert "dokumentet gjaldt endnu ikke i 2006: det gælder fra 2007" in policy_part
+    # Alternativet's own paper still counts from its own year
+    proposal = strategy(registry, "aarhus-2017-alternativet")
+    assert proposal.in_force_from() == (2017, False)
