@@ -537,6 +537,7 @@ GOAL_CHOICES: Final = {
     "incomplete": N_(
         "not all of the goal's indicators could be assessed: no movement for the goal"
     ),
+    "none": N_("none of the goal's indicators could be assessed: no movement for the goal"),
 }
 
 

@@ -358,7 +358,8 @@ class GoalMovement:
     strategy: Strategy
     goal: str
     text: str
-    #: "" where not all its indicators could be assessed (``choice`` is then "incomplete").
+    #: "" where not all its indicators could be assessed (``choice`` is then "incomplete", or
+    #: "none" where none of them could: such a goal is listed too, never left out).
     movement: str
     #: (target id, its movement, "" where it could not be assessed), in the document's order.
     parts: tuple[tuple[str, str], ...]
@@ -386,10 +387,12 @@ def goal_movements(rows: Iterable[TargetEvaluation]) -> list[GoalMovement]:
     for (_code, _strategy, goal), members in grouped.items():
         members = members[:3]
         moves = [m.evaluation.movement for m in members if m.evaluation.movement]
-        if not moves:
-            continue
         # one indicator of three is no majority: the goal moves only when all are assessed
-        complete = len(moves) == len(members)
+        complete = bool(moves) and len(moves) == len(members)
+        if complete:
+            choice = goal_choice(moves)
+        else:
+            choice = "incomplete" if moves else "none"
         first = members[0]
         found.append(
             GoalMovement(
@@ -399,7 +402,7 @@ def goal_movements(rows: Iterable[TargetEvaluation]) -> list[GoalMovement]:
                 first.strategy.goal(goal).text,
                 barometer_goal(moves) if complete else "",
                 tuple((m.target.id, m.evaluation.movement) for m in members),
-                goal_choice(moves) if complete else "incomplete",
+                choice,
             )
         )
     return found
