@@ -696,7 +696,10 @@ def test_reasons_name_an_age_band_as_an_analyst_does():
     from kommuneintegration.evaluation import evaluate_target
     from kommuneintegration.i18n import use_language
 
-    figures = [obs("rate", 48, group="non-western", year=2012), obs("rate", 46, group="non-western")]
+    figures = [
+        obs("rate", 48, group="non-western", year=2012),
+        obs("rate", 46, group="non-western"),
+    ]
     goal = target(kind="direction", direction="increase", baseline_year=2012, rule="barometer")
     doc = make_strategy(observations=figures, targets=[goal])
     with use_language("da"):
@@ -716,10 +719,14 @@ def test_a_policy_counts_from_its_own_adoption_not_from_the_paper_citing_it(regi
     assert policy.adopted == "2007-06-13"
     assert policy.source.cited.year == 2017  # the summary that cites it is of 2017 ...
     assert policy.in_force_from() == (2007, False)  # ... the policy counts from its adoption
-    danish = " ".join(run("--lang", "da", "evaluate", "--as-of", "2010", "-m", "751", "--no-statbank").split())
+    danish = " ".join(
+        run("--lang", "da", "evaluate", "--as-of", "2010", "-m", "751", "--no-statbank").split()
+    )
     policy_part = danish[danish.index("Aarhus Kommunes Integrationspolitik") :]
     assert "gjaldt endnu ikke i 2010" not in policy_part
-    before = " ".join(run("--lang", "da", "evaluate", "--as-of", "2006", "-m", "751", "--no-statbank").split())
+    before = " ".join(
+        run("--lang", "da", "evaluate", "--as-of", "2006", "-m", "751", "--no-statbank").split()
+    )
     policy_part = before[before.index("Aarhus Kommunes Integrationspolitik") :]
     assert "dokumentet gjaldt endnu ikke i 2006: det gælder fra 2007" in policy_part
     # Alternativet's own paper still counts from its own year
@@ -764,3 +771,25 @@ def test_national_goals_4_to_6_are_dated_by_their_pages_and_every_goal_is_listed
     danish = " ".join(run("--lang", "da", "evaluate", "-m", "000", "--no-statbank").split())
     assert "Kriminalitet: kan ikke vurderes (" in danish
     assert "ingen af målets indikatorer kan vurderes: ingen bevægelse for målet" in danish
+
+
+def test_hovedmaal_3_says_its_reference_counts_another_group_and_year(registry, evaluations):
+    target = strategy(registry, "kobenhavn-2011").target("hovedmaal-3-workforce")
+    (reference,) = strategy(registry, "kobenhavn-2011").observations_of("labour-force-share")
+    group = registry.target_groups[target.group]
+    assert (
+        group.country_group
+        == "non-western"
+        != registry.target_groups[reference.group].country_group
+    )
+    assert reference.year != target.year
+    reason = evaluations[("kobenhavn-2011", "hovedmaal-3-workforce")].reason
+    assert "not the same group" in reason
+    assert "the reference is for 2020, the target for 2014: not the same year" in reason
+    assert "a projection" in reason
+    danish = " ".join(run("--lang", "da", "evaluate", "-m", "101", "--no-statbank").split())
+    assert (
+        "sammenligningsgrundlaget omfatter indvandrere og efterkommere uanset oprindelsesland, "
+        "målgruppen er indvandrere og efterkommere fra ikke-vestlige lande: ikke samme gruppe"
+    ) in danish
+    assert "sammenligningsgrundlaget gælder 2020, målet 2014: ikke samme år" in danish

@@ -120,6 +120,15 @@ def _group_words(registry: Registry) -> Callable[[str | None], str]:
     return describe
 
 
+def _group_definitions(registry: Registry) -> Callable[[str | None], str]:
+    """A read-only view for rules: a group's definition in plain words, in the output language."""
+
+    def define(group_id: str | None) -> str:
+        return registry.describe_group(group_id)[1] if group_id else ""
+
+    return define
+
+
 def _indicator(strategy: Strategy, target: Target) -> Indicator | None:
     return strategy.indicator(target.indicator) if target.indicator else None
 
@@ -278,6 +287,7 @@ def evaluate_target(
         strategy,
         _indicator(strategy, target),
         describe_group=_group_words(registry),
+        define_group=_group_definitions(registry),
         as_of=as_of,
     )
     if as_of is not None:
