@@ -603,7 +603,7 @@ def test_national_3_1_and_3_3_count_their_own_populations(registry):
     assert oral.country_group == "non-western"
     assert "arrived in Denmark aged 0-12" in oral.restriction
     programme = registry.target_groups[doc.indicator("barometer-3-3").target_group]
-    assert programme.label == "deltagere under integrationsprogrammet"
+    assert programme.label == "kursister omfattet af integrationslovens program"
     assert {o.group for o in doc.observations_of("barometer-3-3")} == {programme.id}
 
 
@@ -622,7 +622,7 @@ def test_the_two_exam_indicators_are_told_apart_and_counted_in_percent(registry)
         "barometer-3-1": "mundtlig dansk og retskrivning",
     }
     danish = " ".join(run("--lang", "da", "compare", "--no-statbank").split())
-    assert "andel med mindst 2 ved 9. klasses prøve" in danish
+    assert "andel med mindst 2 ved 9. klasses afgangsprøve" in danish
     assert "mundtlig dansk og retskrivning" in danish
 
 
@@ -793,3 +793,48 @@ def test_hovedmaal_3_says_its_reference_counts_another_group_and_year(registry, 
         "målgruppen er indvandrere og efterkommere fra ikke-vestlige lande: ikke samme gruppe"
     ) in danish
     assert "sammenligningsgrundlaget gælder 2020, målet 2014: ikke samme år" in danish
+
+
+@pytest.mark.parametrize(
+    ("wrong", "right"),
+    [
+        ("Beskæftigelse: positiv", "Arbejde: positiv"),
+        ("9. klasses prøve", "9. klasses afgangsprøve"),
+        (
+            "deltagere under integrationsprogrammet",
+            "kursister omfattet af integrationslovens program",
+        ),
+        ("ankommet som 0-12-årige)", "ankommet som 0-12-årig)"),
+        ("1.1 Beskæftigelsesgab mellem", "1.1 Beskæftigelsesgabet mellem"),
+    ],
+)
+def test_official_names_in_danish(wrong, right):
+    joined = " ".join(
+        " ".join(run("--lang", "da", *argv).split())
+        for argv in (
+            ("show", "000"),
+            ("evaluate", "-m", "000", "--no-statbank"),
+            ("compare", "--no-statbank"),
+        )
+    )
+    assert wrong not in joined
+    if right is not None:
+        assert right in joined
+
+
+def test_official_names_for_a_municipality_the_employment_rate_and_menapt(registry):
+    from kommuneintegration.i18n import _, use_language
+
+    with use_language("da"):
+        assert _("the city") == "kommunen"
+        assert _("no city") == "ingen kommune"
+        assert "en kommune fra" in _(
+            "a city of the installed plugins, code or name; repeat for more"
+        )
+        assert "efter kommune og gruppe" in _("{indicator} by city and group: {verdict}.")
+    english = " ".join(run("--lang", "en", "compare", "--no-statbank").split())
+    assert "employment frequency" not in english
+    assert "employment rate" in english
+    menapt = registry.country_groups.get("menapt")
+    assert "Mellemøsten, Nordafrika, Pakistan og Tyrkiet" in menapt.label
+    assert "Middle East, North Africa, Pakistan, Turkey" in menapt.label_en

@@ -399,10 +399,8 @@ def goal_movements(rows: Iterable[TargetEvaluation]) -> list[GoalMovement]:
         moves = [m.evaluation.movement for m in members if m.evaluation.movement]
         # one indicator of three is no majority: the goal moves only when all are assessed
         complete = bool(moves) and len(moves) == len(members)
-        if complete:
-            choice = goal_choice(moves)
-        else:
-            choice = "incomplete" if moves else "none"
+        partly = "incomplete" if moves else "none"
+        choice = goal_choice(moves) if complete else partly
         first = members[0]
         found.append(
             GoalMovement(
