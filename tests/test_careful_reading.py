@@ -838,3 +838,23 @@ def test_official_names_for_a_municipality_the_employment_rate_and_menapt(regist
     menapt = registry.country_groups.get("menapt")
     assert "Mellemøsten, Nordafrika, Pakistan og Tyrkiet" in menapt.label
     assert "Middle East, North Africa, Pakistan, Turkey" in menapt.label_en
+
+
+def test_the_summary_counts_the_whole_country_apart_and_does_not_contradict_itself():
+    from kommuneintegration.i18n import use_language
+    from kommuneintegration.plugins import get_host
+    from kommuneintegration.render.html import comparison_to_html
+
+    with use_language("da"):
+        comparison = compare(get_host().registry())
+        page = comparison_to_html(comparison)
+    kommuner = [m for m in comparison.municipalities if m.code != "000"]
+    assert len(kommuner) < len(comparison.municipalities)  # the national plugin is loaded
+    summary = re.search(r"<p class='summary'>(.*?)</p>", page).group(1)
+    assert f"{len(kommuner)} kommuner og hele landet, " in summary
+    assert f"{len(comparison.municipalities)} kommuner" not in summary
+    assert "mål vurderet" not in summary  # "vurderet: ... kan ikke vurderes" contradicts itself
+    assert f"{len(comparison.evaluations)} mål: " in summary
+    with use_language("en"):
+        english = comparison_to_html(compare(get_host().registry()))
+    assert f"{len(kommuner)} municipalities and the whole country, " in english
