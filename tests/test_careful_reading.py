@@ -858,3 +858,21 @@ def test_the_summary_counts_the_whole_country_apart_and_does_not_contradict_itse
     with use_language("en"):
         english = comparison_to_html(compare(get_host().registry()))
     assert f"{len(kommuner)} municipalities and the whole country, " in english
+
+
+def test_danish_phrasings_of_the_core_catalogue():
+    from kommuneintegration.i18n import _, use_language
+
+    with use_language("da"):
+        assert _("(undated: the start of its period)") == "(udateret: periodens første år)"
+        assert _("dotted: figures years apart, not measured in between").startswith("stiplet:")
+        growth = _(
+            "{method}: growth {observed} a year from {t0} to {t} against {required} a year "
+            "needed by {deadline}, a ratio of {ratio}"
+        )
+        assert "der skal til for at nå målet i {deadline}" in growth
+        assert "inden" not in growth
+    # a target none of whose series has a usable figure says so plainly
+    danish = " ".join(run("--lang", "da", "evaluate", "-m", "000", "--no-statbank").split())
+    assert "ingen af serierne har brugbare tal" in danish
+    assert "vurderet på 0 af" not in danish

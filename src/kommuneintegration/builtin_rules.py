@@ -56,7 +56,9 @@ def _judged_on(statuses: Sequence[Status]) -> str:
         return ""
     judged = sum(1 for s in statuses if s is not Status.NOT_EVALUABLE)
     text = "; " + _("every series must meet the target")
-    if judged < len(statuses):
+    if judged == 0:
+        text += "; " + _("none of the series has usable figures")
+    elif judged < len(statuses):
         text += "; " + _(
             "judged on {judged} of {total} series, the others have no usable figures"
         ).format(judged=judged, total=len(statuses))
