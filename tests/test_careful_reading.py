@@ -603,7 +603,7 @@ def test_national_3_1_and_3_3_count_their_own_populations(registry):
     assert oral.country_group == "non-western"
     assert "arrived in Denmark aged 0-12" in oral.restriction
     programme = registry.target_groups[doc.indicator("barometer-3-3").target_group]
-    assert programme.label == "deltagere under integrationsprogrammet"
+    assert programme.label == "kursister omfattet af integrationslovens program"
     assert {o.group for o in doc.observations_of("barometer-3-3")} == {programme.id}
 
 
@@ -622,7 +622,7 @@ def test_the_two_exam_indicators_are_told_apart_and_counted_in_percent(registry)
         "barometer-3-1": "mundtlig dansk og retskrivning",
     }
     danish = " ".join(run("--lang", "da", "compare", "--no-statbank").split())
-    assert "andel med mindst 2 ved 9. klasses prøve" in danish
+    assert "andel med mindst 2 ved 9. klasses afgangsprøve" in danish
     assert "mundtlig dansk og retskrivning" in danish
 
 
@@ -632,14 +632,19 @@ def test_national_goals_4_to_9_are_declared_with_their_figures(registry):
     for number in ("4-1", "4-2", "4-3", "5-1", "6-1", "6-2", "6-3", "7", "8", "9"):
         assert f"barometer-{number}" in ids
     later = [o for o in doc.observations if o.indicator.split("-")[1] in "456789"]
-    # never dated as the 2022 report, and never cited as it
-    assert not [o for o in later if o.year == 2022]
+    # never dated as the 2022 report, and never cited as it: a 2022 figure only where a
+    # page of its own gives that year (issue 36)
+    assert not [
+        o
+        for o in later
+        if o.year == 2022 and o.provenance.document != "integrationsbarometer-10-aar"
+    ]
     assert not [
         o for o in later if o.provenance.document == "integrationsbarometer-hele-landet-2022"
     ]
     figures = {(o.indicator, o.group, o.year, o.value, o.category) for o in later}
     survey, danish = "danmark:survey-non-western", "danmark:survey-danish-origin"
-    assert ("barometer-4-1", survey, None, 46, "") in figures
+    assert ("barometer-4-1", survey, 2016, 46, "") in figures
     assert ("barometer-4-1", survey, 2012, 48, "") in figures
     assert ("barometer-4-1", danish, None, 33, "") in figures
     assert ("barometer-4-3", survey, 2016, 66, "") in figures
@@ -659,10 +664,17 @@ def test_national_goals_4_to_9_are_declared_with_their_figures(registry):
 
 
 def test_a_goal_with_unassessed_indicators_has_no_movement(registry):
+    from kommuneintegration.evaluation import goal_movements
+
     text = " ".join(run("--lang", "en", "evaluate", "-m", "000", "--no-statbank").split())
-    assert "Medborgerskab: not assessable (target-4-1 not assessable" in text
+    assert "Forsørgelse: not assessable (target-7 not assessable)" in text
     assert "no movement for the goal" in text
     assert "only figures without a year (1)" in text
+    # one indicator of three left unassessed: the goal has no movement either
+    rows = [r for r in evaluate_all(registry) if r.target.goal == "goal-4"]
+    rows[0] = attrs.evolve(rows[0], evaluation=attrs.evolve(rows[0].evaluation, movement=""))
+    (goal,) = goal_movements(rows)
+    assert (goal.movement, goal.choice) == ("", "incomplete")
 
 
 def test_the_barometers_rule_in_the_analysts_danish():
@@ -676,8 +688,191 @@ def test_the_barometers_rule_in_the_analysts_danish():
 def test_reasons_name_an_age_band_as_an_analyst_does():
     danish = " ".join(run("--lang", "da", "evaluate", "-m", "000", "--no-statbank").split())
     assert "25-64-årige indvandrere og efterkommere fra ikke-vestlige lande: 26 (2012)" in danish
-    assert "ingen tal efter basisåret 2012; kun tal uden årstal (1)" in danish
+    # goals 4-6's figures are dated now (issue 36): a baseline with only an undated figure
+    # after it is invented here
+    from helpers import make_strategy, obs
+    from test_evaluation import registry_with, target
+
+    from kommuneintegration.evaluation import evaluate_target
+    from kommuneintegration.i18n import use_language
+
+    figures = [
+        obs("rate", 48, group="non-western", year=2012),
+        obs("rate", 46, group="non-western"),
+    ]
+    goal = target(kind="direction", direction="increase", baseline_year=2012, rule="barometer")
+    doc = make_strategy(observations=figures, targets=[goal])
+    with use_language("da"):
+        (result,) = [evaluate_target(t, doc, registry_with(doc)) for t in doc.targets]
+    assert "ingen tal efter basisåret 2012; kun tal uden årstal (1)" in result.reason
     assert "ingen observation" not in danish
     assert "oprindelse, mundtlig dansk og retskrivning: 89 (2012)" in danish
     english = " ".join(run("--lang", "en", "evaluate", "-m", "851", "--no-statbank").split())
     assert "18-19-year-old immigrants" in english
+
+
+# --- issue 36: faithful and in good Danish ------------------------------------------------
+
+
+def test_a_policy_counts_from_its_own_adoption_not_from_the_paper_citing_it(registry):
+    policy = strategy(registry, "aarhus-2007")
+    assert policy.adopted == "2007-06-13"
+    assert policy.source.cited.year == 2017  # the summary that cites it is of 2017 ...
+    assert policy.in_force_from() == (2007, False)  # ... the policy counts from its adoption
+    danish = " ".join(
+        run("--lang", "da", "evaluate", "--as-of", "2010", "-m", "751", "--no-statbank").split()
+    )
+    policy_part = danish[danish.index("Aarhus Kommunes Integrationspolitik") :]
+    assert "gjaldt endnu ikke i 2010" not in policy_part
+    before = " ".join(
+        run("--lang", "da", "evaluate", "--as-of", "2006", "-m", "751", "--no-statbank").split()
+    )
+    policy_part = before[before.index("Aarhus Kommunes Integrationspolitik") :]
+    assert "dokumentet gjaldt endnu ikke i 2006: det gælder fra 2007" in policy_part
+    # Alternativet's own paper still counts from its own year
+    proposal = strategy(registry, "aarhus-2017-alternativet")
+    assert proposal.in_force_from() == (2017, False)
+
+
+def test_national_goals_4_to_6_are_dated_by_their_pages_and_every_goal_is_listed(
+    registry, evaluations
+):
+    doc = strategy(registry, "danmark-integrationsbarometer-2022")
+    survey = "danmark:survey-non-western"
+    for indicator in ("4-1", "4-2", "5-1", "6-1", "6-2", "6-3"):
+        page = [
+            o
+            for o in doc.observations_of(f"barometer-{indicator}")
+            if o.group == survey and o.provenance.document == "integrationsbarometer-maalsider"
+        ]
+        # the goal page's development runs from 2012 to 2016: its two figures are dated
+        assert sorted(o.year for o in page) == [2012, 2016], indicator
+        assert "“Fra 2012 til 2016”" in next(o.note for o in page if o.year == 2016)
+        result = evaluations[("danmark-integrationsbarometer-2022", f"target-{indicator}")]
+        assert result.status is not Status.NOT_EVALUABLE, indicator
+    # 4.2 in 2022, from the page of the barometer's tenth year, in its words
+    (tenth,) = [o for o in doc.observations_of("barometer-4-2") if o.year == 2022]
+    assert (tenth.value, tenth.group) == (47, survey)
+    assert tenth.provenance.quote == "er faldet fra 54 pct. i 2012 til 47 pct. i 2022"
+    assert tenth.provenance.cited.title == "Integrationsbarometret fylder 10 år"
+    # 6.1's 16 % names its release
+    (release,) = [o for o in doc.observations_of("barometer-6-1") if o.value == 16]
+    assert release.provenance.cited.date == "20. juni 2020"
+    assert "uim.dk" in release.provenance.cited.address
+    # the movements per goal: medborgerskab moved negatively, as the tenth-year page says,
+    # and the goals none of whose indicators could be assessed are listed, not left out
+    data = json.loads(run("--lang", "da", "compare", "-m", "000", "--no-statbank", "-f", "json"))
+    goals = {g["goal"]: g for g in data["goal_movements"]}
+    assert goals["goal-4"]["movement"] == "negative"
+    assert set(goals) == {f"goal-{n}" for n in range(1, 10)}
+    for number in (7, 8, 9):
+        assert goals[f"goal-{number}"]["movement"] == ""
+        assert goals[f"goal-{number}"]["choice"] == "none"
+    danish = " ".join(run("--lang", "da", "evaluate", "-m", "000", "--no-statbank").split())
+    assert "Kriminalitet: kan ikke vurderes (" in danish
+    assert "ingen af målets indikatorer kan vurderes: ingen bevægelse for målet" in danish
+
+
+def test_hovedmaal_3_says_its_reference_counts_another_group_and_year(registry, evaluations):
+    target = strategy(registry, "kobenhavn-2011").target("hovedmaal-3-workforce")
+    (reference,) = strategy(registry, "kobenhavn-2011").observations_of("labour-force-share")
+    group = registry.target_groups[target.group]
+    assert (
+        group.country_group
+        == "non-western"
+        != registry.target_groups[reference.group].country_group
+    )
+    assert reference.year != target.year
+    reason = evaluations[("kobenhavn-2011", "hovedmaal-3-workforce")].reason
+    assert "not the same group" in reason
+    assert "the reference is for 2020, the target for 2014: not the same year" in reason
+    assert "a projection" in reason
+    danish = " ".join(run("--lang", "da", "evaluate", "-m", "101", "--no-statbank").split())
+    assert (
+        "sammenligningsgrundlaget omfatter indvandrere og efterkommere uanset oprindelsesland, "
+        "målgruppen er indvandrere og efterkommere fra ikke-vestlige lande: ikke samme gruppe"
+    ) in danish
+    assert "sammenligningsgrundlaget gælder 2020, målet 2014: ikke samme år" in danish
+
+
+@pytest.mark.parametrize(
+    ("wrong", "right"),
+    [
+        ("Beskæftigelse: positiv", "Arbejde: positiv"),
+        ("9. klasses prøve", "9. klasses afgangsprøve"),
+        (
+            "deltagere under integrationsprogrammet",
+            "kursister omfattet af integrationslovens program",
+        ),
+        ("ankommet som 0-12-årige)", "ankommet som 0-12-årig)"),
+        ("1.1 Beskæftigelsesgab mellem", "1.1 Beskæftigelsesgabet mellem"),
+    ],
+)
+def test_official_names_in_danish(wrong, right):
+    joined = " ".join(
+        " ".join(run("--lang", "da", *argv).split())
+        for argv in (
+            ("show", "000"),
+            ("evaluate", "-m", "000", "--no-statbank"),
+            ("compare", "--no-statbank"),
+        )
+    )
+    assert wrong not in joined
+    if right is not None:
+        assert right in joined
+
+
+def test_official_names_for_a_municipality_the_employment_rate_and_menapt(registry):
+    from kommuneintegration.i18n import _, use_language
+
+    with use_language("da"):
+        assert _("the city") == "kommunen"
+        assert _("no city") == "ingen kommune"
+        assert "en kommune fra" in _(
+            "a city of the installed plugins, code or name; repeat for more"
+        )
+        assert "efter kommune og gruppe" in _("{indicator} by city and group: {verdict}.")
+    english = " ".join(run("--lang", "en", "compare", "--no-statbank").split())
+    assert "employment frequency" not in english
+    assert "employment rate" in english
+    menapt = registry.country_groups.get("menapt")
+    assert "Mellemøsten, Nordafrika, Pakistan og Tyrkiet" in menapt.label
+    assert "Middle East, North Africa, Pakistan, Turkey" in menapt.label_en
+
+
+def test_the_summary_counts_the_whole_country_apart_and_does_not_contradict_itself():
+    from kommuneintegration.i18n import use_language
+    from kommuneintegration.plugins import get_host
+    from kommuneintegration.render.html import comparison_to_html
+
+    with use_language("da"):
+        comparison = compare(get_host().registry())
+        page = comparison_to_html(comparison)
+    kommuner = [m for m in comparison.municipalities if m.code != "000"]
+    assert len(kommuner) < len(comparison.municipalities)  # the national plugin is loaded
+    summary = re.search(r"<p class='summary'>(.*?)</p>", page).group(1)
+    assert f"{len(kommuner)} kommuner og hele landet, " in summary
+    assert f"{len(comparison.municipalities)} kommuner" not in summary
+    assert "mål vurderet" not in summary  # "vurderet: ... kan ikke vurderes" contradicts itself
+    assert f"{len(comparison.evaluations)} mål: " in summary
+    with use_language("en"):
+        english = comparison_to_html(compare(get_host().registry()))
+    assert f"{len(kommuner)} municipalities and the whole country, " in english
+
+
+def test_danish_phrasings_of_the_core_catalogue():
+    from kommuneintegration.i18n import _, use_language
+
+    with use_language("da"):
+        assert _("(undated: the start of its period)") == "(udateret: periodens første år)"
+        assert _("dotted: figures years apart, not measured in between").startswith("stiplet:")
+        growth = _(
+            "{method}: growth {observed} a year from {t0} to {t} against {required} a year "
+            "needed by {deadline}, a ratio of {ratio}"
+        )
+        assert "der skal til for at nå målet i {deadline}" in growth
+        assert "inden" not in growth
+    # a target none of whose series has a usable figure says so plainly
+    danish = " ".join(run("--lang", "da", "evaluate", "-m", "000", "--no-statbank").split())
+    assert "ingen af serierne har brugbare tal" in danish
+    assert "vurderet på 0 af" not in danish

@@ -88,7 +88,8 @@ def test_every_difference_in_plain_words():
     result = row(compare(registry), "employment-rate")
     assert not result.comparable
     assert result.differences == (
-        "Odense vs Vejle: employment rate vs wage-earner employment; immigrants and descendants of any origin vs "
+        "Odense vs Vejle: employment rate (statistic not stated) vs wage-earner employment; "
+        "immigrants and descendants of any origin vs "
         "immigrants and descendants from non-Western countries; age 18-29 vs 16-64; 2022 vs 2021",
     )
 
@@ -333,7 +334,7 @@ def test_json_shape_and_content_of_the_bundled_cities():
         if e["municipality"] == "101" and e["derived"]
     }
     assert kbh == {("non-western", 17.0), ("kobenhavn:udvalgte-menapt", 22.0)}
-    assert any("wage-earner employment vs employment frequency" in d for d in gap["differences"])
+    assert any("wage-earner employment vs employment rate" in d for d in gap["differences"])
     rate = next(i for i in data["indicators"] if i["id"] == "employment-rate")
     assert rate["comparable"] is False
     assert any("age not stated vs 16-64" in d and "2021 vs 2008" in d for d in rate["differences"])

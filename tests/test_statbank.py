@@ -384,7 +384,7 @@ def test_compare_puts_aalborg_beside_the_country_and_its_kommunegruppe(stand_in,
     assert "Aalborg (Storbykommuner), RAS200 2024, age 25-29" in out
     assert stand_in.refused == []
     danish = run("compare", "-m", "851", "--lang", "da")[1]
-    assert "Statistikbanken: byen, hele landet og kommunegruppen" in danish
+    assert "Statistikbanken: kommunen, hele landet og kommunegruppen" in danish
     assert "Aalborg (Storbykommuner), RAS200 2024, alder 18-19" in danish
     # Markdown and HTML write the same table: every row states city, table, group and year.
     markdown = run("compare", "-m", "851", "-f", "markdown")[1]

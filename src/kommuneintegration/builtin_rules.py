@@ -56,7 +56,9 @@ def _judged_on(statuses: Sequence[Status]) -> str:
         return ""
     judged = sum(1 for s in statuses if s is not Status.NOT_EVALUABLE)
     text = "; " + _("every series must meet the target")
-    if judged < len(statuses):
+    if judged == 0:
+        text += "; " + _("none of the series has usable figures")
+    elif judged < len(statuses):
         text += "; " + _(
             "judged on {judged} of {total} series, the others have no usable figures"
         ).format(judged=judged, total=len(statuses))
@@ -374,10 +376,31 @@ def _reference_reason(target: Target, context: RuleContext) -> str:
             reference=target.reference
         )
     figures = ", ".join(observed(o) + (f" ({o.year})" if o.year is not None else "") for o in given)
-    return _(
+    reason = _(
         "the document gives the reference ({reference}) as {figures}, but no figure to set "
         "against it"
     ).format(reference=target.reference, figures=figures)
+    # The reference may count another group, or another year, than the target names: say so.
+    others = sorted({o.group for o in given if o.group and o.group != target.group})
+    if others and target.group:
+        reason += "; " + _(
+            "the reference counts {groups}, the target group is {group}: not the same group"
+        ).format(
+            groups=", ".join(context.define_group(g) for g in others),
+            group=context.define_group(target.group),
+        )
+    years = sorted({o.year for o in given if o.year is not None and o.year != target.year})
+    if years and target.year is not None:
+        start, _inferred = context.strategy.in_force_from()
+        later = [y for y in years if start is not None and y > start]
+        reason += "; " + _(
+            "the reference is for {years}, the target for {year}: not the same year"
+        ).format(years=", ".join(str(y) for y in years), year=target.year)
+        if later:
+            reason += " " + _("({years} lies after the document was written: a projection)").format(
+                years=", ".join(str(y) for y in later)
+            )
+    return reason
 
 
 def _words(comparator: Comparator | None) -> str:
@@ -537,6 +560,7 @@ GOAL_CHOICES: Final = {
     "incomplete": N_(
         "not all of the goal's indicators could be assessed: no movement for the goal"
     ),
+    "none": N_("none of the goal's indicators could be assessed: no movement for the goal"),
 }
 
 

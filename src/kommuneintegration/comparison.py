@@ -3,7 +3,7 @@
 For each catalogue indicator the comparison lines up every city's figures (and
 the derived ones), then judges comparability: comparable when measure, target
 group, age band and year match; otherwise each difference is listed in plain
-words ("age 18-29 vs 16-64", "2022 vs 2021", "employment frequency vs
+words ("age 18-29 vs 16-64", "2022 vs 2021", "employment rate vs
 wage-earner employment"). Beside them: which themes each strategy covers
 (including declared but empty sections), how each city defines its target
 group, and every target's evaluation.

@@ -120,6 +120,15 @@ def _group_words(registry: Registry) -> Callable[[str | None], str]:
     return describe
 
 
+def _group_definitions(registry: Registry) -> Callable[[str | None], str]:
+    """A read-only view for rules: a group's definition in plain words, in the output language."""
+
+    def define(group_id: str | None) -> str:
+        return registry.describe_group(group_id)[1] if group_id else ""
+
+    return define
+
+
 def _indicator(strategy: Strategy, target: Target) -> Indicator | None:
     return strategy.indicator(target.indicator) if target.indicator else None
 
@@ -278,6 +287,7 @@ def evaluate_target(
         strategy,
         _indicator(strategy, target),
         describe_group=_group_words(registry),
+        define_group=_group_definitions(registry),
         as_of=as_of,
     )
     if as_of is not None:
@@ -358,7 +368,8 @@ class GoalMovement:
     strategy: Strategy
     goal: str
     text: str
-    #: "" where not all its indicators could be assessed (``choice`` is then "incomplete").
+    #: "" where not all its indicators could be assessed (``choice`` is then "incomplete", or
+    #: "none" where none of them could: such a goal is listed too, never left out).
     movement: str
     #: (target id, its movement, "" where it could not be assessed), in the document's order.
     parts: tuple[tuple[str, str], ...]
@@ -386,10 +397,10 @@ def goal_movements(rows: Iterable[TargetEvaluation]) -> list[GoalMovement]:
     for (_code, _strategy, goal), members in grouped.items():
         members = members[:3]
         moves = [m.evaluation.movement for m in members if m.evaluation.movement]
-        if not moves:
-            continue
         # one indicator of three is no majority: the goal moves only when all are assessed
-        complete = len(moves) == len(members)
+        complete = bool(moves) and len(moves) == len(members)
+        partly = "incomplete" if moves else "none"
+        choice = goal_choice(moves) if complete else partly
         first = members[0]
         found.append(
             GoalMovement(
@@ -399,7 +410,7 @@ def goal_movements(rows: Iterable[TargetEvaluation]) -> list[GoalMovement]:
                 first.strategy.goal(goal).text,
                 barometer_goal(moves) if complete else "",
                 tuple((m.target.id, m.evaluation.movement) for m in members),
-                goal_choice(moves) if complete else "incomplete",
+                choice,
             )
         )
     return found

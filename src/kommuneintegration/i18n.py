@@ -214,7 +214,7 @@ def who(group: str, age: str = "") -> str:
     """Whom a figure counts, as a sentence names them: "18-19-årige indvandrere" in Danish,
     "18-19-year-old immigrants" in English, "0-24 år" without a group; ``age`` is an age band
     as written ("18-19", "25+"). The age comes first, so that it binds to the whole group
-    ("25-39-årige indvandrere (ankommet som 0-12-årige) og efterkommere ...")."""
+    ("25-39-årige indvandrere (ankommet som 0-12-årig) og efterkommere ...")."""
     if not age:
         return group
     if age.endswith("+"):

@@ -754,10 +754,17 @@ class Strategy:
     def in_force_from(self) -> tuple[int | None, bool]:
         """The year the document counts from, and whether that year is inferred.
 
-        Its own date where the document gives one (adopted, written or
-        published); an undated document counts from the start of its period, and
-        says that this is inferred.
+        Its own date where the document gives one: the date it was adopted
+        (``adopted``, "2007-06-13" or "13. juni 2007"), else the date of the
+        document it is read from, which is then the document itself; an undated
+        document counts from the start of its period, and says that this is
+        inferred. A policy known only through a later document's summary (Aarhus
+        2007, summarised in 2017) counts from its own adoption, never from the
+        year of the document that cites it.
         """
+        adopted = re.search(r"\b(\d{4})\b", self.adopted)
+        if adopted is not None:
+            return int(adopted.group(1)), False
         cited = self.source.cited
         if cited is not None and cited.year is not None:
             return cited.year, False

@@ -124,6 +124,9 @@ class RuleContext:
     #: The year the evaluation is made as of, when it is not today (``--as-of``).
     as_of: int | None = None
     describe_group: Callable[[str | None], str] = _no_description
+    #: A target group's definition in plain words ("indvandrere og efterkommere fra
+    #: ikke-vestlige lande"), in the output language: whom it counts, beyond its label.
+    define_group: Callable[[str | None], str] = _no_description
 
     def closed(self, target: Target) -> bool:
         """Whether the target's deadline has passed by the evaluation's year."""

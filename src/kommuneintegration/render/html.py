@@ -717,12 +717,17 @@ def _summary(c: Comparison) -> str:
     comparable = sum(1 for row in c.indicators if row.comparable)
     # an indicator with figures from one place only has nothing to be compared with
     shared = sum(1 for row in c.indicators if len({e.municipality for e in row.entries}) > 1)
+    # the whole country (code 000) is no kommune: it is named apart
+    kommuner = sum(1 for m in c.municipalities if m.code != COUNTRY)
+    places = ngettext("{n} municipality", "{n} municipalities", kommuner).format(n=kommuner)
+    if len(c.municipalities) > kommuner:
+        places = _("{places} and the whole country").format(places=places)
     text = _(
-        "{municipalities} municipalities and {documents} documents; {indicators} shared "
+        "{places}, {documents} documents; {indicators} shared "
         "indicators with figures, {shared} of them with figures from more than one place; "
-        "{targets} targets evaluated: {statuses}."
+        "{targets} targets: {statuses}."
     ).format(
-        municipalities=len(c.municipalities),
+        places=places,
         documents=len(c.documents),
         indicators=len(c.indicators),
         shared=shared,
