@@ -7,8 +7,11 @@ all 98 municipalities as DST answers), runs ``fetch --all`` into a temporary
 cache, and prints, each against its named baseline (issue 23's targets in
 brackets):
 
+0. ``fetch --all``: its time and how many cells it asks each table for (the cells
+   the barometer's formulas and the panel read, no more).
 1. ``barometer --all`` from the cache against ``compare`` on the bundled plugins
-   with the same cache, each a whole command in a fresh process [at most 3x].
+   with the same cache, each a whole command in a fresh process [at most 3x, issue
+   31: the barometer reads each answer's checked numbers stored beside it].
 2. ``compare``'s text with all 98 fetched against the same with only the plugin
    cities fetched [bounded: the same length; the municipalities fetched change the
    medians and ranks, not the number of lines], and against ``--no-statbank``.
@@ -62,8 +65,10 @@ def main() -> None:
             "KOMMUNEINTEGRATION_LANG": "en",
         }
         start = time.perf_counter()
-        command("fetch", "--all", env=env)
+        fetched = command("fetch", "--all", env=env).stdout
         print(f"fetch --all from the stand-in: {time.perf_counter() - start:.1f} s")
+        # what the indicators' formulas need, and no more (issue 31)
+        print("  " + next(line.strip() for line in fetched.splitlines() if "cells asked" in line))
         barometer = best("barometer", "--all", env=env)
         compare = best("compare", env=env)
         print("1. barometer --all against compare, both with all 98 municipalities in the cache")

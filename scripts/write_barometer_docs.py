@@ -65,7 +65,10 @@ def not_available_table() -> str:
 
 def page(text: str) -> str:
     """``text`` with both generated tables written anew."""
-    for name, table in (("indicators", indicator_table()), ("not-available", not_available_table())):
+    for name, table in (
+        ("indicators", indicator_table()),
+        ("not-available", not_available_table()),
+    ):
         text = re.sub(
             rf"(<!-- {name} -->\n).*?(<!-- /{name} -->)",
             lambda m, t=table: m.group(1) + t + "\n" + m.group(2),

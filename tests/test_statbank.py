@@ -345,9 +345,10 @@ def test_the_same_works_offline_from_the_cache(stand_in):
     assert stand_in.requests == []  # not one request
     # RAS200 for Aalborg's indicator, the panel's RAS200 and FOLK1E, and the barometer's
     # tables: every one of them answered from the cache.
-    import re
 
-    asked, from_cache = map(int, re.search(r"(\d+) requests \((\d+) from the cache\)", out).groups())
+    asked, from_cache = map(
+        int, re.search(r"(\d+) requests \((\d+) from the cache\)", out).groups()
+    )
     assert asked == from_cache >= 8
     code, out, _ = run("evaluate", "-m", "851")
     assert "Statistikbanken RAS200" in out
@@ -422,9 +423,7 @@ def test_fetch_all_asks_once_per_table_for_all_98(stand_in):
     # a few requests per table (the panel's, the barometer's), never one per municipality
     assert max(tables.count(t) for t in set(tables)) <= 3
     for request in asked:
-        areas = next(
-            v["values"] for v in request["variables"] if v["code"] in ("OMRÅDE", "BOPOMR")
-        )
+        areas = next(v["values"] for v in request["variables"] if v["code"] in ("OMRÅDE", "BOPOMR"))
         assert request["format"] == "BULK"
         # a city's own indicator for the city; everything else for the 98 and the country
         assert len(set(areas)) == 99 or areas == ["851"]

@@ -468,15 +468,15 @@ def cached(
     cache = cache or Cache()
     origin = public_url(base_url())
     wanted = set(municipalities) if municipalities is not None else None
-    answers, set_aside = read_stored(cache, origin, TABLES)
+    answers, set_aside = read_stored(
+        cache, origin, TABLES, lambda i: i == PANEL or _is_city_indicator(i)
+    )
     latest: dict[tuple[str, str, tuple[str, ...]], StoredAnswer] = {}
     for answer in answers:  # oldest first: a newer answer to the same request wins
         latest[(answer.table, answer.indicator, answer.areas)] = answer
     observations: dict[str, list[Observation]] = {}
     panel_cells: dict[str, dict[CellKey, Observation]] = {}
     for (_table, indicator, _areas), answer in latest.items():
-        if indicator != PANEL and not _is_city_indicator(indicator):
-            continue
         try:
             found, _hidden = _observations(
                 answer, indicator, origin, latest_only=indicator == PANEL and panel == "latest"

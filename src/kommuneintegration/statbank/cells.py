@@ -138,16 +138,22 @@ def _where(names: Sequence[str], codes: Sequence[str]) -> str:
 
 
 def read_stored(
-    cache: Cache, origin: str, tables: Iterable[str] | None = None
+    cache: Cache,
+    origin: str,
+    tables: Iterable[str] | None = None,
+    indicators: Callable[[str], bool] | None = None,
 ) -> tuple[list[StoredAnswer], int]:
-    """Every stored answer from ``origin`` (of ``tables``, or of all), oldest first, read back
-    as checked; and how many were set aside because they no longer read back so."""
+    """Every stored answer from ``origin`` (of ``tables``, or of all; stored for the indicators
+    ``indicators`` accepts, or for any), oldest first, read back as checked; and how many were
+    set aside because they no longer read back so."""
     wanted = {t.upper() for t in tables} if tables is not None else None
     infos: dict[str, TableInfo | None] = {}
     found: list[StoredAnswer] = []
     set_aside = 0
     for answer in cache.answers(origin):
         if wanted is not None and answer.table.upper() not in wanted:
+            continue
+        if indicators is not None and not indicators(answer.indicator):
             continue
         if answer.table not in infos:
             infos[answer.table] = _stored_info(cache, origin, answer.table)
