@@ -242,3 +242,84 @@ def test_markdown_of_a_whole_comparison_keeps_its_columns(hostile):
         if len(lines) > 2:
             width = _unescaped_pipes(lines[0])
             assert all(_unescaped_pipes(line) == width for line in lines), block
+
+
+# --- issue 35, class 1: an output never lands on a stream's file, an input or the cache ------
+
+
+def _cli(*argv, stdout=None, env=None):
+    import os
+    import subprocess
+    import sys
+
+    return subprocess.run(
+        [sys.executable, "-m", "kommuneintegration", *argv],
+        stdout=stdout if stdout is not None else subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
+
+
+@pytest.mark.installed_plugins
+@pytest.mark.parametrize("stream", ["/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"])
+def test_out_to_the_standard_output_appends_to_the_log_behind_it(tmp_path, stream):
+    log = tmp_path / "log"
+    log.write_text("earlier lines\n", encoding="utf-8")
+    with open(log, "a", encoding="utf-8") as handle:
+        done = _cli("compare", "-f", "json", "--no-statbank", "--out", stream, stdout=handle)
+    assert done.returncode == 0, done.stderr
+    text = log.read_text(encoding="utf-8")
+    assert text.startswith("earlier lines\n")  # appended, not replaced
+    assert json.loads(text.removeprefix("earlier lines\n"))["municipalities"]
+    assert log.is_file()
+    assert not log.is_symlink()
+
+
+@pytest.mark.parametrize("stream", ["/dev/fd/2", "/proc/self/fd/2", "/dev/stderr"])
+def test_out_to_another_descriptor_is_refused_and_its_file_kept(tmp_path, stream):
+    errors = tmp_path / "errors"
+    errors.write_text("kept\n", encoding="utf-8")
+    done = _cli("synthesize", "-n", "3", "--out", stream, env={"PYTHONUNBUFFERED": "1"})
+    assert done.returncode == 1
+    assert "stream of this process" in done.stderr
+    assert errors.read_text(encoding="utf-8") == "kept\n"
+
+
+@pytest.mark.installed_plugins
+@pytest.mark.parametrize("how", ["path", "hardlink", "new-file"])
+def test_no_output_lands_on_a_plugin_s_own_data(tmp_path, how):
+    import importlib
+    import os
+    from pathlib import Path
+
+    package = Path(importlib.import_module("kommuneintegration_aalborg").__file__).parent
+    data = package / "data" / "plugin.toml"
+    before = data.read_bytes()
+    if how == "path":
+        target = data
+    elif how == "hardlink":
+        target = tmp_path / "innocent.csv"
+        os.link(data, target)
+    else:
+        target = package / "data" / "strategies" / "extra.toml"
+    code, _out, err = run("compare", "-f", "csv", "--no-statbank", "--out", str(target))
+    assert code == 1
+    assert "aalborg" in err
+    assert "reads" in err
+    assert data.read_bytes() == before
+    if how == "new-file":
+        assert not target.exists()
+
+
+@pytest.mark.installed_plugins
+@pytest.mark.parametrize("suffix", ["", "-journal", "-wal"])
+def test_no_output_lands_on_the_cache_s_own_files(tmp_path, monkeypatch, suffix):
+    monkeypatch.setenv("KOMMUNEINTEGRATION_CACHE_DIR", str(tmp_path))
+    target = tmp_path / f"statbank.sqlite{suffix}"
+    code, _out, err = run("compare", "-f", "csv", "--no-statbank", "--out", str(target))
+    assert code == 1
+    assert "Statbank cache" in err
+    assert "same file" in err
+    assert not target.exists()

@@ -203,9 +203,9 @@ def _show(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextIO
 
 def _report(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextIO) -> int:
     from kommuneintegration.comparison import compare
-    from kommuneintegration.safefile import check_paths
 
-    check_paths({"--observations": args.observations}, {"--out": args.out})
+    if args.out is not None and args.out != "-" and not _to_stdout(args.out):
+        _check_outputs(args, {"--out": args.out})
     host, registry = _registry(hosts)
     if args.all:
         from kommuneintegration.barometer import barometer
@@ -311,6 +311,8 @@ def _write(args: argparse.Namespace, subject: str, value: Any, out: TextIO) -> N
 
     chosen = output_format(getattr(args, "format", None) or formats_for(subject)[0].id, subject)
     path = getattr(args, "out", None)
+    if path is not None and path != "-" and _to_stdout(path):
+        path = "-"  # --out /dev/stdout >> log: a stream, appended to, never replaced
     if chosen.binary and not path:
         raise CommandError(
             _("the {format} format is written to a file: add --out FILE{extension}").format(
@@ -324,17 +326,7 @@ def _write(args: argparse.Namespace, subject: str, value: Any, out: TextIO) -> N
             )
         )
     if path is not None and path != "-":
-        # every command's inputs: a CSV of observations, and the Statbank cache it read
-        from kommuneintegration.safefile import check_paths
-        from kommuneintegration.statbank.cache import Cache
-
-        check_paths(
-            {
-                "--observations": getattr(args, "observations", None),
-                _("the Statbank cache"): Cache().path,
-            },
-            {"--out": path},
-        )
+        _check_outputs(args, {"--out": path})
     rendered = chosen.render(subject, value)
     if path is None or path == "-":  # "-": the standard output, as a stream
         assert isinstance(rendered, str)
@@ -346,6 +338,32 @@ def _write(args: argparse.Namespace, subject: str, value: Any, out: TextIO) -> N
     else:
         write_text(path, rendered)
     out.write(_("Wrote {path}").format(path=path) + "\n")
+
+
+def _to_stdout(path: str) -> bool:
+    from kommuneintegration.safefile import stream_descriptor
+
+    return stream_descriptor(path) == 1
+
+
+def _check_outputs(
+    args: argparse.Namespace, outputs: dict[str, Any], inputs: dict[str, Any] | None = None
+) -> None:
+    """Refuse, before anything is written, an output onto anything the command reads: its
+    inputs, the Statbank cache's files (its journal too) and the installed plugins' folders."""
+    from kommuneintegration.safefile import check_inside, check_paths
+    from kommuneintegration.statbank.cache import Cache
+
+    cache = Cache().path
+    read = {"--observations": getattr(args, "observations", None), **(inputs or {})}
+    read[_("the Statbank cache")] = cache
+    for suffix in ("-journal", "-wal", "-shm"):
+        read[_("the Statbank cache's own file")] = cache.with_name(cache.name + suffix)
+        check_paths(read, outputs)
+    check_paths(read, outputs)
+    host = getattr(args, "loaded_host", None)
+    if host is not None:
+        check_inside(outputs, host.plugin_folders())
 
 
 def _check_encoding(out: TextIO, text: str) -> None:
@@ -453,10 +471,12 @@ def _fetch(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextI
 
 def _classify(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextIO) -> int:
     from kommuneintegration.population.register import classify_file, write_summary
-    from kommuneintegration.safefile import check_paths, input_path
+    from kommuneintegration.safefile import input_path
 
     input_path(args.input, _("the input"))
-    check_paths({_("the input"): args.input}, {"--out": args.out, "--summary": args.summary})
+    _check_outputs(
+        args, {"--out": args.out, "--summary": args.summary}, {_("the input"): args.input}
+    )
     summary = classify_file(
         args.input,
         args.out,
@@ -473,7 +493,6 @@ def _classify(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: Te
 
 def _synthesize(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextIO) -> int:
     from kommuneintegration.population.synthetic import synthesize
-    from kommuneintegration.safefile import check_paths
 
     if not 0 <= args.rows <= MAX_ROWS:
         raise CommandError(
@@ -487,7 +506,7 @@ def _synthesize(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: 
                 limit=format_number(2**32 - 1), value=args.seed
             )
         )
-    check_paths({}, {"--out": args.out})
+    _check_outputs(args, {"--out": args.out})
     path = synthesize(args.rows, seed=args.seed).write(args.out)
     out.write(
         _("Wrote {rows} synthetic residents (seed {seed}) to {path}").format(
@@ -912,6 +931,7 @@ def main(
 
         if not loaded:
             loaded.append(PluginHost(strict=True) if args.strict else get_host())
+        args.loaded_host = loaded[0]  # whose folders no output may land in
         return loaded[0]
 
     try:
