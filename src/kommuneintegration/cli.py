@@ -916,6 +916,10 @@ def main(
         parser = build_parser()  # argparse looks its titles up again: not in our catalogue
         with _argparse_speaks():
             args = parser.parse_args(argv)
+    if out is None and argv is None:  # the program itself: plugins cannot reach its output
+        from kommuneintegration.contain import private_stdout
+
+        out = private_stdout()
     out = out if out is not None else sys.stdout
     if out is None:  # started with its standard output closed
         print(
@@ -937,7 +941,18 @@ def main(
     try:
         with use_language(args.lang), watch_interrupts():
             handler: Handler = args.handler
-            return handler(args, hosts, out)
+            code = handler(args, hosts, out)
+            try:
+                out.flush()
+            except BrokenPipeError:
+                raise
+            except OSError as exc:
+                raise CommandError(
+                    _("the standard output could not be written ({error})").format(
+                        error=exc.strerror or exc
+                    )
+                ) from None
+            return code
     except LanguageError as exc:
         with use_language(parsing), _argparse_speaks():
             parser.error(str(exc))
