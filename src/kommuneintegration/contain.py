@@ -204,9 +204,10 @@ def private_stdout() -> TextIO | None:
     else is printed lands there, never inside a JSON document. None when the standard
     output is not the process's own (a test's buffer) or cannot be duplicated.
     """
-    if sys.stdout is None or sys.stdout is not sys.__stdout__:
+    stream: TextIO | None = sys.stdout
+    if stream is None or stream is not sys.__stdout__:
         return None
-    stream: TextIO = sys.stdout
+    assert stream is not None
     try:
         if stream.fileno() != 1:
             return None
