@@ -323,3 +323,46 @@ def test_no_output_lands_on_the_cache_s_own_files(tmp_path, monkeypatch, suffix)
     assert "Statbank cache" in err
     assert "same file" in err
     assert not target.exists()
+
+
+# --- issue 35, class 6: files and options bounded -------------------------------------------
+
+
+@pytest.mark.installed_plugins
+def test_a_huge_csv_header_is_read_in_linear_time(registry, tmp_path):
+    import time
+
+    header = HEADER.rstrip("\n") + ";" + ";".join(f"extra{i}" for i in range(30_000)) + "\n"
+    assert len(header) > 240_000
+    started = time.monotonic()
+    loaded = read_observations(io.StringIO(header + "851;x;y;;2020;5;percent;s\n"), registry)
+    assert time.monotonic() - started < 10  # csv.Sniffer took minutes here
+    assert loaded.rows == 1
+
+
+def test_the_delimiter_is_the_one_found_most_outside_quotes():
+    from kommuneintegration.words import delimiter_of
+
+    assert delimiter_of("a;b;c") == ";"
+    assert delimiter_of('"x,y,z";b;c') == ";"  # commas inside quotes do not count
+    assert delimiter_of("a\tb\tc") == "\t"
+    assert delimiter_of("single") == ","
+
+
+@pytest.mark.installed_plugins
+def test_an_rfc_4180_row_with_doubled_quotes_is_read(registry):
+    text = HEADER + '851;workforce-non-western;non-western;;2020;5,4;%;"Tabel ""1"", s. 3"\n'
+    loaded = read_observations(io.StringIO(text), registry)
+    assert not loaded.errors, loaded.errors
+    (figure,) = loaded.observations["851"]
+    assert 'Tabel "1", s. 3' in str(figure.provenance)
+
+
+@pytest.mark.installed_plugins
+@pytest.mark.parametrize("weight", ["1e308", "1001", "inf", "nan", "-1"])
+def test_peer_weights_are_finite_and_bounded(weight):
+    code, out, err = run("barometer", "-m", "461", "--peer-weights", f"population={weight}")
+    assert code == 1
+    assert "--peer-weights" in err
+    assert "Infinity" not in out
+    assert err.count("\n") == 1  # one line, no XlsxWriter or JSON message

@@ -286,3 +286,41 @@ def test_the_cache_check_sees_a_damaged_file(tmp_path):
     cache.path.write_bytes(b"garbage" * 50)
     with pytest.raises(CacheError, match="cannot be read"):
         cache.check()
+
+
+# --- issue 35 -----------------------------------------------------------------------------------
+
+
+def test_a_server_that_drips_its_headers_is_cut_off_by_the_same_deadline():
+    import socket
+    import threading
+    import time
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def drip():
+        connection, _ = listener.accept()
+        with connection:
+            connection.recv(65536)
+            head = b"HTTP/1.1 200 OK\r\n" + b"X-Slow: " + b"a" * 10_000
+            for i in range(len(head)):
+                if stop.is_set():
+                    return
+                try:
+                    connection.sendall(head[i : i + 1])
+                except OSError:
+                    return
+                time.sleep(0.02)  # each read is quick: only the whole exchange is slow
+
+    threading.Thread(target=drip, daemon=True).start()
+    client = StatbankClient(f"http://127.0.0.1:{listener.getsockname()[1]}/v1", retries=0)
+    client.deadline = 0.5
+    started = time.monotonic()
+    try:
+        with pytest.raises(StatbankError, match=r"took more than 0\.5 s to answer"):
+            client.tableinfo("RAS200")
+    finally:
+        stop.set()
+        listener.close()
+    assert time.monotonic() - started < 5

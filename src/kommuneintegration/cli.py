@@ -230,17 +230,32 @@ def _barometer(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: T
     from kommuneintegration.barometer import barometer
     from kommuneintegration.barometer.peers import parse_weights
 
+    weights = _bounded(parse_weights(args.peer_weights or ""))
     _host, registry = _registry(hosts)
     result = barometer(
         _barometer_codes(args, registry),
         inputs=_barometer_inputs(registry),
         since=args.since,
         k=args.peers,
-        weights=parse_weights(args.peer_weights or ""),
+        weights=weights,
         min_persons=args.min_persons,
     )
     _emit(args, "barometer", result, out)
     return 0
+
+
+def _bounded(weights: dict[str, float]) -> dict[str, float]:
+    """--peer-weights: finite numbers from 0 to MAX_PEER_WEIGHT, so no distance overflows."""
+    from kommuneintegration.limits import MAX_PEER_WEIGHT
+
+    for name, weight in weights.items():
+        if not 0 <= weight <= MAX_PEER_WEIGHT:
+            raise CommandError(
+                _("--peer-weights {name}={value}: a weight is a number from 0 to {limit}").format(
+                    name=name, value=f"{weight:g}", limit=MAX_PEER_WEIGHT
+                )
+            )
+    return weights
 
 
 def _barometer_codes(args: argparse.Namespace, registry: Registry) -> list[str] | None:
