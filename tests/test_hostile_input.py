@@ -366,3 +366,72 @@ def test_peer_weights_are_finite_and_bounded(weight):
     assert "--peer-weights" in err
     assert "Infinity" not in out
     assert err.count("\n") == 1  # one line, no XlsxWriter or JSON message
+
+
+# --- issue 35, class 4: texts from outside are data -----------------------------------------
+
+
+@pytest.mark.parametrize("engine", ["python", "pyarrow"])
+def test_classify_csv_neutralises_formula_cells_but_keeps_signed_numbers(tmp_path, engine):
+    import csv as csv_module
+
+    from kommuneintegration.population.classification import COLUMNS
+    from kommuneintegration.population.register import classify_file
+
+    src = tmp_path / "in.csv"
+    with src.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv_module.writer(handle)
+        writer.writerow([*COLUMNS, "note", "=head"])
+        writer.writerow(["DK"] * 6 + ["=1+2+cmd|' /C calc'!A0", "@SUM(1)"])
+        writer.writerow(["DK"] * 6 + ["-0.9", "+5"])
+        writer.writerow(["DK"] * 6 + ["-abc", "\tx"])
+    out = tmp_path / "out.csv"
+    classify_file(src, out, engine=engine)
+    rows = list(csv_module.reader(out.open(encoding="utf-8", newline="")))
+    cells = [cell for row in rows for cell in row]
+    for cell in cells:  # nothing a spreadsheet would run
+        if cell.startswith(("=", "+", "-", "@", "\t", "\r")):
+            float(cell)  # only a number may begin with a sign
+    assert "'=1+2+cmd|' /C calc'!A0" in cells
+    assert "'@SUM(1)" in cells
+    assert "'=head" in rows[0]
+    assert rows[2][6:8] == ["-0.9", "+5"]  # numbers stay numbers
+    assert rows[3][6] == "'-abc"
+
+
+@pytest.mark.parametrize(
+    "render",
+    ["markdown", "html"],
+)
+def test_statbank_and_plugin_text_is_inert_in_markdown_and_html(render):
+    from kommuneintegration.render.cells import markdown_text
+    from kommuneintegration.render.html import _e
+
+    hostile = "<script>alert(1)</script><img src=x onerror=alert(2)>\x1b[2J|[x](javascript:1)"
+    shown = markdown_text(hostile) if render == "markdown" else _e(hostile)
+    assert "<script>" not in shown
+    assert "<img" not in shown
+    assert "\x1b" not in shown
+    assert "\\x1b" in shown  # visible, not acted on
+    if render == "markdown":
+        assert "|" not in shown.replace("\\|", "")
+        assert "](" not in shown.replace("\\](", "")
+
+
+def test_the_barometer_markdown_escapes_what_it_shows():
+    from kommuneintegration.render.barometer import _md
+
+    shown = _md("<img src=x onerror=alert(1)>|\x1b[2J")
+    assert shown == "&lt;img src=x onerror=alert(1)&gt;\\|\\\\x1b\\[2J"
+
+
+def test_a_long_text_in_a_workbook_cell_is_cut_with_a_mark_and_a_warning():
+    from kommuneintegration.render.workbook import CELL_LIMIT, CutTextWarning, _fitted
+
+    with pytest.warns(
+        CutTextWarning, match=r"row 7, column Reason: a text of 40.000 characters was cut"
+    ):
+        cut = _fitted("x" * 40_000, "Sheet", 7, "Reason")
+    assert len(cut) <= CELL_LIMIT
+    assert cut.endswith(("(cut: 40,000 characters in all)", "(cut: 40.000 characters in all)"))
+    assert "[…]" in cut

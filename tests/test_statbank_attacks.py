@@ -324,3 +324,23 @@ def test_a_server_that_drips_its_headers_is_cut_off_by_the_same_deadline():
         stop.set()
         listener.close()
     assert time.monotonic() - started < 5
+
+
+def test_a_value_text_given_twice_in_a_variable_is_refused_with_the_text(stand_in):
+    def twice(endpoint, status, body, kind):
+        if endpoint != "tableinfo":
+            return status, body, kind
+        info = json.loads(body)
+        for variable in info["variables"]:
+            values = variable["values"]
+            if len(values) > 2 and not variable.get("time"):
+                values[2]["text"] = " " + values[1]["text"].upper()  # the same text, disguised
+                break
+        return status, json.dumps(info, ensure_ascii=False), kind
+
+    stand_in.tamper = twice
+    code, _out, err = run("fetch", "-m", "851")
+    assert code == 1
+    assert "same text" in err
+    assert err.count("\n") == 1
+    assert _stored(stand_in) == []  # nothing of it stored

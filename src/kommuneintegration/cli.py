@@ -342,7 +342,18 @@ def _write(args: argparse.Namespace, subject: str, value: Any, out: TextIO) -> N
         )
     if path is not None and path != "-":
         _check_outputs(args, {"--out": path})
-    rendered = chosen.render(subject, value)
+    import warnings
+
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        rendered = chosen.render(subject, value)
+    for warning in said:  # a renderer's word on what it had to change (a text cut short)
+        if warning.category.__module__.startswith("kommuneintegration"):
+            _warn(str(warning.message))
+        else:
+            warnings.showwarning(
+                warning.message, warning.category, warning.filename, warning.lineno
+            )
     if path is None or path == "-":  # "-": the standard output, as a stream
         assert isinstance(rendered, str)
         _check_encoding(out, rendered)

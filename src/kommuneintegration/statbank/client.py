@@ -294,6 +294,7 @@ def parse_tableinfo(text: str, table: str = "?") -> TableInfo:
             values = v.get("values", ())
             variables[ident] = tuple(str(value["id"]) for value in values)
             labels[ident] = {str(value["id"]): str(value.get("text", "")) for value in values}
+            _unique_texts(table, ident, labels[ident])
             if v.get("time"):
                 time = ident
         footnote = data.get("footnote") or {}
@@ -329,6 +330,24 @@ def parse_tableinfo(text: str, table: str = "?") -> TableInfo:
             _("the Statbank's description of {table} names no variables").format(table=table)
         )
     return info
+
+
+def _unique_texts(table: str, variable: str, texts: Mapping[str, str]) -> None:
+    """Two values of one variable with the same text (a country twice in FOLK1C) would be
+    counted twice wherever values are chosen by their text: refused, the text named."""
+    seen: dict[str, str] = {}
+    for code, text in texts.items():
+        key = " ".join(text.split()).casefold()
+        if key and key in seen:
+            raise AnswerError(
+                _(
+                    "the Statbank's description of {table} gives two values of {variable} the "
+                    "same text {text} ({first} and {second}); not used"
+                ).format(
+                    table=table, variable=variable, text=repr(text), first=seen[key], second=code
+                )
+            )
+        seen[key] = code
 
 
 def bulk_table(text: str, table: str = "") -> tuple[list[str], list[list[str]]]:
