@@ -435,3 +435,31 @@ def test_a_long_text_in_a_workbook_cell_is_cut_with_a_mark_and_a_warning():
     assert len(cut) <= CELL_LIMIT
     assert cut.endswith(("(cut: 40,000 characters in all)", "(cut: 40.000 characters in all)"))
     assert "[…]" in cut
+
+
+# --- issue 35, class 7: clear lines ------------------------------------------------------------
+
+
+def test_new_plugin_makes_a_dir_not_there_yet_with_normal_permissions(tmp_path):
+    import os
+    import stat
+
+    where = tmp_path / "not" / "there"
+    code, _out, err = run("new-plugin", "odense", "--code", "461", "--dir", str(where))
+    assert code == 0, err
+    assert "Errno" not in err
+    umask = os.umask(0)
+    os.umask(umask)
+    for folder in (where / "odense", where / "odense" / "src" / "kommuneintegration_odense"):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o777 & ~umask  # not private (0700)
+    assert not [p for p in where.iterdir() if p.name.startswith(".")]  # no staging left
+
+
+def test_new_plugin_into_a_file_is_one_line_naming_it(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    code, _out, err = run("new-plugin", "odense", "--code", "461", "--dir", str(blocker / "sub"))
+    assert code == 1
+    assert str(blocker) in err
+    assert "Errno" not in err
+    assert err.count("\n") == 1

@@ -344,3 +344,59 @@ def test_a_value_text_given_twice_in_a_variable_is_refused_with_the_text(stand_i
     assert "same text" in err
     assert err.count("\n") == 1
     assert _stored(stand_in) == []  # nothing of it stored
+
+
+def test_a_locked_cache_is_said_to_be_locked_and_never_renamed_or_replaced(stand_in, tmp_path):
+    code, _out, err = run("fetch", "-m", "851")
+    assert code == 0, err
+    cache = Cache()
+    before = _stored(stand_in)
+    holder = sqlite3.connect(cache.path)
+    holder.execute("BEGIN EXCLUSIVE")  # another program is writing to it
+    try:
+        code, _out, err = run("fetch", "-m", "851", "--refresh")
+    finally:
+        holder.rollback()
+        holder.close()
+    assert code == 1
+    assert "is locked" in err
+    assert "unreadable" not in err
+    assert err.count("\n") == 1
+    assert [p.name for p in cache.folder.iterdir() if "unreadable" in p.name] == []
+    assert _stored(stand_in) == before  # the same file, whole
+
+
+def test_a_cache_folder_that_cannot_be_written_is_said_as_such(stand_in, tmp_path, monkeypatch):
+    import os
+
+    if os.geteuid() == 0:
+        pytest.skip("root writes into read-only folders")
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    folder.chmod(0o555)
+    monkeypatch.setenv("KOMMUNEINTEGRATION_CACHE_DIR", str(folder / "cache"))
+    try:
+        code, _out, err = run("fetch", "-m", "851")
+    finally:
+        folder.chmod(0o755)
+    assert code == 1
+    assert "read-only" in err
+    assert "KOMMUNEINTEGRATION_CACHE_DIR" in err
+
+
+@pytest.mark.parametrize(
+    ("error", "kind"),
+    [
+        (sqlite3.OperationalError("database is locked"), "locked"),
+        (sqlite3.OperationalError("attempt to write a readonly database"), "read-only"),
+        (sqlite3.OperationalError("database or disk is full"), "full"),
+        (OSError(28, "No space left on device"), "full"),
+        (sqlite3.DatabaseError("file is not a database"), "damaged"),
+    ],
+)
+def test_cache_errors_are_said_as_what_they_are(error, kind, tmp_path):
+    from kommuneintegration.statbank.cache import _kind
+
+    assert _kind(error) == kind
+    message = str(CacheError(tmp_path / "statbank.sqlite", str(error), kind))
+    assert ("fetch --refresh writes it anew" in message) == (kind == "damaged")
