@@ -76,7 +76,7 @@ def _text(value: Any) -> str:
 CELL_LIMIT: Final = 32_767
 
 
-class CutTextWarning(UserWarning):
+class CutTextWarning(KommuneintegrationError, UserWarning):  # noqa: N818  a warning
     """A text longer than a workbook cell holds was cut, with a visible mark."""
 
 
