@@ -242,3 +242,224 @@ def test_markdown_of_a_whole_comparison_keeps_its_columns(hostile):
         if len(lines) > 2:
             width = _unescaped_pipes(lines[0])
             assert all(_unescaped_pipes(line) == width for line in lines), block
+
+
+# --- issue 35, class 1: an output never lands on a stream's file, an input or the cache ------
+
+
+def _cli(*argv, stdout=None, env=None):
+    import os
+    import subprocess
+    import sys
+
+    return subprocess.run(
+        [sys.executable, "-m", "kommuneintegration", *argv],
+        stdout=stdout if stdout is not None else subprocess.PIPE,
+        stderr=subprocess.PIPE,
+        text=True,
+        env={**os.environ, **(env or {})},
+        check=False,
+    )
+
+
+@pytest.mark.installed_plugins
+@pytest.mark.parametrize("stream", ["/dev/stdout", "/dev/fd/1", "/proc/self/fd/1"])
+def test_out_to_the_standard_output_appends_to_the_log_behind_it(tmp_path, stream):
+    log = tmp_path / "log"
+    log.write_text("earlier lines\n", encoding="utf-8")
+    with open(log, "a", encoding="utf-8") as handle:
+        done = _cli("compare", "-f", "json", "--no-statbank", "--out", stream, stdout=handle)
+    assert done.returncode == 0, done.stderr
+    text = log.read_text(encoding="utf-8")
+    assert text.startswith("earlier lines\n")  # appended, not replaced
+    assert json.loads(text.removeprefix("earlier lines\n"))["municipalities"]
+    assert log.is_file()
+    assert not log.is_symlink()
+
+
+@pytest.mark.parametrize("stream", ["/dev/fd/2", "/proc/self/fd/2", "/dev/stderr"])
+def test_out_to_another_descriptor_is_refused_and_its_file_kept(tmp_path, stream):
+    errors = tmp_path / "errors"
+    errors.write_text("kept\n", encoding="utf-8")
+    done = _cli("synthesize", "-n", "3", "--out", stream, env={"PYTHONUNBUFFERED": "1"})
+    assert done.returncode == 1
+    assert "stream of this process" in done.stderr
+    assert errors.read_text(encoding="utf-8") == "kept\n"
+
+
+@pytest.mark.installed_plugins
+@pytest.mark.parametrize("how", ["path", "hardlink", "new-file"])
+def test_no_output_lands_on_a_plugin_s_own_data(tmp_path, how):
+    import importlib
+    import os
+    from pathlib import Path
+
+    package = Path(importlib.import_module("kommuneintegration_aalborg").__file__).parent
+    data = package / "data" / "plugin.toml"
+    before = data.read_bytes()
+    if how == "path":
+        target = data
+    elif how == "hardlink":
+        target = tmp_path / "innocent.csv"
+        os.link(data, target)
+    else:
+        target = package / "data" / "strategies" / "extra.toml"
+    code, _out, err = run("compare", "-f", "csv", "--no-statbank", "--out", str(target))
+    assert code == 1
+    assert "aalborg" in err
+    assert "reads" in err
+    assert data.read_bytes() == before
+    if how == "new-file":
+        assert not target.exists()
+
+
+@pytest.mark.installed_plugins
+@pytest.mark.parametrize("suffix", ["", "-journal", "-wal"])
+def test_no_output_lands_on_the_cache_s_own_files(tmp_path, monkeypatch, suffix):
+    monkeypatch.setenv("KOMMUNEINTEGRATION_CACHE_DIR", str(tmp_path))
+    target = tmp_path / f"statbank.sqlite{suffix}"
+    code, _out, err = run("compare", "-f", "csv", "--no-statbank", "--out", str(target))
+    assert code == 1
+    assert "Statbank cache" in err
+    assert "same file" in err
+    assert not target.exists()
+
+
+# --- issue 35, class 6: files and options bounded -------------------------------------------
+
+
+@pytest.mark.installed_plugins
+def test_a_huge_csv_header_is_read_in_linear_time(registry, tmp_path):
+    import time
+
+    header = HEADER.rstrip("\n") + ";" + ";".join(f"extra{i}" for i in range(30_000)) + "\n"
+    assert len(header) > 240_000
+    started = time.monotonic()
+    loaded = read_observations(io.StringIO(header + "851;x;y;;2020;5;percent;s\n"), registry)
+    assert time.monotonic() - started < 10  # csv.Sniffer took minutes here
+    assert loaded.rows == 1
+
+
+def test_the_delimiter_is_the_one_found_most_outside_quotes():
+    from kommuneintegration.words import delimiter_of
+
+    assert delimiter_of("a;b;c") == ";"
+    assert delimiter_of('"x,y,z";b;c') == ";"  # commas inside quotes do not count
+    assert delimiter_of("a\tb\tc") == "\t"
+    assert delimiter_of("single") == ","
+
+
+@pytest.mark.installed_plugins
+def test_an_rfc_4180_row_with_doubled_quotes_is_read(registry):
+    text = HEADER + '851;workforce-non-western;non-western;;2020;5,4;%;"Tabel ""1"", s. 3"\n'
+    loaded = read_observations(io.StringIO(text), registry)
+    assert not loaded.errors, loaded.errors
+    (figure,) = loaded.observations["851"]
+    assert 'Tabel "1", s. 3' in str(figure.provenance)
+
+
+@pytest.mark.installed_plugins
+@pytest.mark.parametrize("weight", ["1e308", "1001", "inf", "nan", "-1"])
+def test_peer_weights_are_finite_and_bounded(weight):
+    code, out, err = run("barometer", "-m", "461", "--peer-weights", f"population={weight}")
+    assert code == 1
+    assert "--peer-weights" in err
+    assert "Infinity" not in out
+    assert err.count("\n") == 1  # one line, no XlsxWriter or JSON message
+
+
+# --- issue 35, class 4: texts from outside are data -----------------------------------------
+
+
+@pytest.mark.parametrize("engine", ["python", "pyarrow"])
+def test_classify_csv_neutralises_formula_cells_but_keeps_signed_numbers(tmp_path, engine):
+    import csv as csv_module
+
+    from kommuneintegration.population.classification import COLUMNS
+    from kommuneintegration.population.register import classify_file
+
+    src = tmp_path / "in.csv"
+    with src.open("w", encoding="utf-8", newline="") as handle:
+        writer = csv_module.writer(handle)
+        writer.writerow([*COLUMNS, "note", "=head"])
+        writer.writerow(["DK"] * 6 + ["=1+2+cmd|' /C calc'!A0", "@SUM(1)"])
+        writer.writerow(["DK"] * 6 + ["-0.9", "+5"])
+        writer.writerow(["DK"] * 6 + ["-abc", "\tx"])
+    out = tmp_path / "out.csv"
+    classify_file(src, out, engine=engine)
+    rows = list(csv_module.reader(out.open(encoding="utf-8", newline="")))
+    cells = [cell for row in rows for cell in row]
+    for cell in cells:  # nothing a spreadsheet would run
+        if cell.startswith(("=", "+", "-", "@", "\t", "\r")):
+            float(cell)  # only a number may begin with a sign
+    assert "'=1+2+cmd|' /C calc'!A0" in cells
+    assert "'@SUM(1)" in cells
+    assert "'=head" in rows[0]
+    assert rows[2][6:8] == ["-0.9", "+5"]  # numbers stay numbers
+    assert rows[3][6] == "'-abc"
+
+
+@pytest.mark.parametrize(
+    "render",
+    ["markdown", "html"],
+)
+def test_statbank_and_plugin_text_is_inert_in_markdown_and_html(render):
+    from kommuneintegration.render.cells import markdown_text
+    from kommuneintegration.render.html import _e
+
+    hostile = "<script>alert(1)</script><img src=x onerror=alert(2)>\x1b[2J|[x](javascript:1)"
+    shown = markdown_text(hostile) if render == "markdown" else _e(hostile)
+    assert "<script>" not in shown
+    assert "<img" not in shown
+    assert "\x1b" not in shown
+    assert "\\x1b" in shown  # visible, not acted on
+    if render == "markdown":
+        assert "|" not in shown.replace("\\|", "")
+        assert "](" not in shown.replace("\\](", "")
+
+
+def test_the_barometer_markdown_escapes_what_it_shows():
+    from kommuneintegration.render.barometer import _md
+
+    shown = _md("<img src=x onerror=alert(1)>|\x1b[2J")
+    assert shown == "&lt;img src=x onerror=alert(1)&gt;\\|\\\\x1b\\[2J"
+
+
+def test_a_long_text_in_a_workbook_cell_is_cut_with_a_mark_and_a_warning():
+    from kommuneintegration.render.workbook import CELL_LIMIT, CutTextWarning, _fitted
+
+    with pytest.warns(
+        CutTextWarning, match=r"row 7, column Reason: a text of 40.000 characters was cut"
+    ):
+        cut = _fitted("x" * 40_000, "Sheet", 7, "Reason")
+    assert len(cut) <= CELL_LIMIT
+    assert cut.endswith(("(cut: 40,000 characters in all)", "(cut: 40.000 characters in all)"))
+    assert "[…]" in cut
+
+
+# --- issue 35, class 7: clear lines ------------------------------------------------------------
+
+
+def test_new_plugin_makes_a_dir_not_there_yet_with_normal_permissions(tmp_path):
+    import os
+    import stat
+
+    where = tmp_path / "not" / "there"
+    code, _out, err = run("new-plugin", "odense", "--code", "461", "--dir", str(where))
+    assert code == 0, err
+    assert "Errno" not in err
+    umask = os.umask(0)
+    os.umask(umask)
+    for folder in (where / "odense", where / "odense" / "src" / "kommuneintegration_odense"):
+        assert stat.S_IMODE(folder.stat().st_mode) == 0o777 & ~umask  # not private (0700)
+    assert not [p for p in where.iterdir() if p.name.startswith(".")]  # no staging left
+
+
+def test_new_plugin_into_a_file_is_one_line_naming_it(tmp_path):
+    blocker = tmp_path / "file"
+    blocker.write_text("x", encoding="utf-8")
+    code, _out, err = run("new-plugin", "odense", "--code", "461", "--dir", str(blocker / "sub"))
+    assert code == 1
+    assert str(blocker) in err
+    assert "Errno" not in err
+    assert err.count("\n") == 1

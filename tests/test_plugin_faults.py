@@ -202,3 +202,167 @@ def test_a_target_group_changed_after_its_hook_is_left_out_with_its_plugin():
     assert "odense:ny" not in registry.target_groups
     assert registry.municipalities["630"].name == "Vejle"
     assert evaluate_all(registry, municipalities=["630"])
+
+
+# --- issue 35, class 5 ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("bad", [float("nan"), float("inf"), float("-inf")])
+def test_a_rule_returning_a_figure_that_is_no_number_is_that_rules_fault(bad):
+    import json
+
+    from kommuneintegration.render.jsonout import evaluations_to_json
+    from kommuneintegration.rules import Progress, ProgressStatus
+
+    def rule(t, o, c):
+        return Evaluation(
+            Status.ON_TRACK, "fine", distance=Progress(ProgressStatus.ON_TRACK, bad, "why")
+        )
+
+    s = make_strategy(
+        observations=[obs("rate", 50, group="non-western", year=2020)],
+        targets=[
+            target(id="bad", kind="unspecified", rule="odense:bad"),
+            target(id="fine", kind="unspecified"),
+        ],
+    )
+    registry = registry_with(s, [EvaluationRule("odense:bad", "faulty", rule)])
+    rows = evaluate_all(registry)
+    by_id = {r.target.id: r.evaluation for r in rows}
+    assert by_id["bad"].status is Status.RULE_ERROR
+    assert "not a finite number" in by_id["bad"].reason
+    assert by_id["fine"].status is Status.NOT_EVALUABLE
+    document = json.loads(evaluations_to_json(rows))  # strict JSON: the run did not fall
+    assert "rule-error" in json.dumps(document)
+
+
+def _installed(tmp_path, dist, entry_points, modules):
+    """A distribution on a PYTHONPATH folder: its metadata, entry points and modules."""
+    info = tmp_path / f"{dist.replace('-', '_')}-0.1.dist-info"
+    info.mkdir()
+    (info / "METADATA").write_text(
+        f"Metadata-Version: 2.1\nName: {dist}\nVersion: 0.1\n", encoding="utf-8"
+    )
+    lines = "".join(f"{name} = {target}\n" for name, target in entry_points.items())
+    (info / "entry_points.txt").write_text(f"[kommuneintegration]\n{lines}", encoding="utf-8")
+    for name, code in modules.items():
+        (tmp_path / f"{name}.py").write_text(code, encoding="utf-8")
+    return tmp_path
+
+
+def _program(path, *argv):
+    import os
+    import subprocess
+    import sys
+
+    env = {
+        **os.environ,
+        "PYTHONPATH": os.pathsep.join([str(path), os.environ.get("PYTHONPATH", "")]),
+    }
+    return subprocess.run(
+        [sys.executable, "-m", "kommuneintegration", "--lang", "en", *argv],
+        capture_output=True,
+        text=True,
+        env=env,
+        check=False,
+        timeout=120,
+    )
+
+
+LEAKY = """
+import atexit, os, sys, threading, time
+
+def chatter():
+    for _ in range(200):
+        print("THREAD-LEAK", flush=True)
+        try:
+            os.write(1, b"FD-LEAK\\n")
+        except OSError:
+            pass
+        time.sleep(0.01)
+
+threading.Thread(target=chatter, daemon=True).start()
+atexit.register(lambda: print("ATEXIT-LEAK", flush=True))
+"""
+
+
+@pytest.mark.installed_plugins
+def test_output_of_plugin_threads_and_atexit_handlers_never_reaches_stdout(tmp_path):
+    import json
+
+    path = _installed(tmp_path, "leaky-plugin", {"leaky": "leaky_plugin"}, {"leaky_plugin": LEAKY})
+    done = _program(path, "evaluate", "-f", "json", "--no-statbank")
+    assert done.returncode == 0, done.stderr
+    assert "LEAK" not in done.stdout
+    assert json.loads(done.stdout)  # the whole output is one JSON document
+    assert "ATEXIT-LEAK" in done.stderr  # said, where it cannot spoil the output
+
+
+@pytest.mark.installed_plugins
+def test_a_plugin_name_claimed_by_two_distributions_is_refused_for_both(tmp_path):
+    forged = "raise SystemExit('the forged plugin was imported')\n"
+    path = _installed(tmp_path, "kommuneintegration-zz", {"aalborg": "forged"}, {"forged": forged})
+    listed = _program(path, "plugins")
+    assert "kommuneintegration-zz" in listed.stderr + listed.stdout
+    assert "claimed by the distributions" in listed.stderr + listed.stdout
+    compared = _program(path, "compare", "-f", "json", "--no-statbank")
+    assert "forged plugin" not in compared.stderr
+    assert "claimed by the distributions" in compared.stderr
+    import json
+
+    cities = {m["code"] for m in json.loads(compared.stdout)["municipalities"]}
+    assert "851" not in cities  # Aalborg: neither the real nor the forged one wins
+    assert "751" in cities  # the other cities are compared
+
+
+@pytest.mark.installed_plugins
+def test_a_keyboard_interrupt_raised_at_a_plugins_import_is_that_plugins_fault(tmp_path):
+    path = _installed(
+        tmp_path, "interrupting", {"interrupting": "interrupting"},
+        {"interrupting": "raise KeyboardInterrupt\n"},
+    )  # fmt: skip
+    done = _program(path, "compare", "-f", "json", "--no-statbank")
+    assert done.returncode == 0, done.stderr
+    assert "interrupted" not in done.stderr.split("KeyboardInterrupt")[0]
+    assert "interrupting" in done.stderr
+    assert "KeyboardInterrupt raised by the plugin's code" in done.stderr
+
+
+STUCK = """
+import re, time
+from kommuneintegration.contain import time_limit, watch_interrupts, PluginTimeoutError
+
+def swallowing():
+    while True:
+        try:
+            time.sleep(0.05)
+        except PluginTimeoutError:
+            pass
+
+def in_c_code():
+    re.match(r"(a+)+$", "a" * 64 + "b")  # holds the interpreter for ages
+
+with watch_interrupts(), time_limit(0.3):
+    {what}()
+print("never here")
+"""
+
+
+@pytest.mark.parametrize("what", ["swallowing", "in_c_code"])
+def test_plugin_code_the_time_limit_cannot_stop_ends_the_command_line(what):
+    import subprocess
+    import sys
+
+    started = time.monotonic()
+    done = subprocess.run(
+        [sys.executable, "-c", STUCK.replace("{what}", what)],
+        capture_output=True,
+        text=True,
+        timeout=60,
+        check=False,
+    )
+    assert time.monotonic() - started < 30
+    assert done.returncode == 1
+    assert "never here" not in done.stdout
+    assert "Timeout" in done.stderr  # where it was stuck
+    assert what in done.stderr

@@ -139,8 +139,9 @@ def test_a_failure_half_way_leaves_no_half_written_package(tmp_path, monkeypatch
         real(path, text)
 
     monkeypatch.setattr(scaffold, "write_text", failing)
-    with pytest.raises(OSError, match="No space left"):
-        new_plugin("odense", "461", tmp_path)
+    with pytest.raises(scaffold.ScaffoldError, match="No space left") as raised:
+        new_plugin("odense", "461", tmp_path)  # one line naming the folder, not [Errno 28]
+    assert str(tmp_path / "odense") in str(raised.value)
     assert list(tmp_path.iterdir()) == []  # neither the package nor its staging folder
 
 

@@ -303,3 +303,117 @@ def test_the_cache_check_sees_a_damaged_file(tmp_path):
     cache.path.write_bytes(b"garbage" * 50)
     with pytest.raises(CacheError, match="cannot be read"):
         cache.check()
+
+
+# --- issue 35 -----------------------------------------------------------------------------------
+
+
+def test_a_server_that_drips_its_headers_is_cut_off_by_the_same_deadline():
+    import socket
+    import threading
+    import time
+
+    listener = socket.create_server(("127.0.0.1", 0))
+    stop = threading.Event()
+
+    def drip():
+        connection, _ = listener.accept()
+        with connection:
+            connection.recv(65536)
+            head = b"HTTP/1.1 200 OK\r\n" + b"X-Slow: " + b"a" * 10_000
+            for i in range(len(head)):
+                if stop.is_set():
+                    return
+                try:
+                    connection.sendall(head[i : i + 1])
+                except OSError:
+                    return
+                time.sleep(0.02)  # each read is quick: only the whole exchange is slow
+
+    threading.Thread(target=drip, daemon=True).start()
+    client = StatbankClient(f"http://127.0.0.1:{listener.getsockname()[1]}/v1", retries=0)
+    client.deadline = 0.5
+    started = time.monotonic()
+    try:
+        with pytest.raises(StatbankError, match=r"took more than 0\.5 s to answer"):
+            client.tableinfo("RAS200")
+    finally:
+        stop.set()
+        listener.close()
+    assert time.monotonic() - started < 5
+
+
+def test_a_value_text_given_twice_in_a_variable_is_refused_with_the_text(stand_in):
+    def twice(endpoint, status, body, kind):
+        if endpoint != "tableinfo":
+            return status, body, kind
+        info = json.loads(body)
+        for variable in info["variables"]:
+            values = variable["values"]
+            if len(values) > 2 and not variable.get("time"):
+                values[2]["text"] = " " + values[1]["text"].upper()  # the same text, disguised
+                break
+        return status, json.dumps(info, ensure_ascii=False), kind
+
+    stand_in.tamper = twice
+    code, _out, err = run("fetch", "-m", "851")
+    assert code == 1
+    assert "same text" in err
+    assert err.count("\n") == 1
+    assert _stored(stand_in) == []  # nothing of it stored
+
+
+def test_a_locked_cache_is_said_to_be_locked_and_never_renamed_or_replaced(stand_in, tmp_path):
+    code, _out, err = run("fetch", "-m", "851")
+    assert code == 0, err
+    cache = Cache()
+    before = _stored(stand_in)
+    holder = sqlite3.connect(cache.path)
+    holder.execute("BEGIN EXCLUSIVE")  # another program is writing to it
+    try:
+        code, _out, err = run("fetch", "-m", "851", "--refresh")
+    finally:
+        holder.rollback()
+        holder.close()
+    assert code == 1
+    assert "is locked" in err
+    assert "unreadable" not in err
+    assert err.count("\n") == 1
+    assert [p.name for p in cache.folder.iterdir() if "unreadable" in p.name] == []
+    assert _stored(stand_in) == before  # the same file, whole
+
+
+def test_a_cache_folder_that_cannot_be_written_is_said_as_such(stand_in, tmp_path, monkeypatch):
+    import os
+
+    if os.geteuid() == 0:
+        pytest.skip("root writes into read-only folders")
+    folder = tmp_path / "read-only"
+    folder.mkdir()
+    folder.chmod(0o555)
+    monkeypatch.setenv("KOMMUNEINTEGRATION_CACHE_DIR", str(folder / "cache"))
+    try:
+        code, _out, err = run("fetch", "-m", "851")
+    finally:
+        folder.chmod(0o755)
+    assert code == 1
+    assert "read-only" in err
+    assert "KOMMUNEINTEGRATION_CACHE_DIR" in err
+
+
+@pytest.mark.parametrize(
+    ("error", "kind"),
+    [
+        (sqlite3.OperationalError("database is locked"), "locked"),
+        (sqlite3.OperationalError("attempt to write a readonly database"), "read-only"),
+        (sqlite3.OperationalError("database or disk is full"), "full"),
+        (OSError(28, "No space left on device"), "full"),
+        (sqlite3.DatabaseError("file is not a database"), "damaged"),
+    ],
+)
+def test_cache_errors_are_said_as_what_they_are(error, kind, tmp_path):
+    from kommuneintegration.statbank.cache import _kind
+
+    assert _kind(error) == kind
+    message = str(CacheError(tmp_path / "statbank.sqlite", str(error), kind))
+    assert ("fetch --refresh writes it anew" in message) == (kind == "damaged")

@@ -203,9 +203,9 @@ def _show(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextIO
 
 def _report(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextIO) -> int:
     from kommuneintegration.comparison import compare
-    from kommuneintegration.safefile import check_paths
 
-    check_paths({"--observations": args.observations}, {"--out": args.out})
+    if args.out is not None and args.out != "-" and not _to_stdout(args.out):
+        _check_outputs(args, {"--out": args.out})
     host, registry = _registry(hosts)
     if args.all:
         from kommuneintegration.barometer import barometer
@@ -230,19 +230,34 @@ def _barometer(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: T
     from kommuneintegration.barometer import barometer
     from kommuneintegration.barometer.peers import parse_weights
 
+    weights = _bounded(parse_weights(args.peer_weights or ""))
     _host, registry = _registry(hosts)
     result = barometer(
         _barometer_codes(args, registry),
         inputs=_barometer_inputs(registry),
         since=args.since,
         k=args.peers,
-        weights=parse_weights(args.peer_weights or ""),
+        weights=weights,
         min_persons=args.min_persons,
     )
     import attrs
 
     _emit(args, "barometer", attrs.evolve(result, by_year=args.years), out)
     return 0
+
+
+def _bounded(weights: dict[str, float]) -> dict[str, float]:
+    """--peer-weights: finite numbers from 0 to MAX_PEER_WEIGHT, so no distance overflows."""
+    from kommuneintegration.limits import MAX_PEER_WEIGHT
+
+    for name, weight in weights.items():
+        if not 0 <= weight <= MAX_PEER_WEIGHT:
+            raise CommandError(
+                _("--peer-weights {name}={value}: a weight is a number from 0 to {limit}").format(
+                    name=name, value=f"{weight:g}", limit=MAX_PEER_WEIGHT
+                )
+            )
+    return weights
 
 
 def _barometer_codes(args: argparse.Namespace, registry: Registry) -> list[str] | None:
@@ -313,6 +328,8 @@ def _write(args: argparse.Namespace, subject: str, value: Any, out: TextIO) -> N
 
     chosen = output_format(getattr(args, "format", None) or formats_for(subject)[0].id, subject)
     path = getattr(args, "out", None)
+    if path is not None and path != "-" and _to_stdout(path):
+        path = "-"  # --out /dev/stdout >> log: a stream, appended to, never replaced
     if chosen.binary and not path:
         raise CommandError(
             _("the {format} format is written to a file: add --out FILE{extension}").format(
@@ -326,18 +343,19 @@ def _write(args: argparse.Namespace, subject: str, value: Any, out: TextIO) -> N
             )
         )
     if path is not None and path != "-":
-        # every command's inputs: a CSV of observations, and the Statbank cache it read
-        from kommuneintegration.safefile import check_paths
-        from kommuneintegration.statbank.cache import Cache
+        _check_outputs(args, {"--out": path})
+    import warnings
 
-        check_paths(
-            {
-                "--observations": getattr(args, "observations", None),
-                _("the Statbank cache"): Cache().path,
-            },
-            {"--out": path},
-        )
-    rendered = chosen.render(subject, value)
+    with warnings.catch_warnings(record=True) as said:
+        warnings.simplefilter("always")
+        rendered = chosen.render(subject, value)
+    for warning in said:  # a renderer's word on what it had to change (a text cut short)
+        if warning.category.__module__.startswith("kommuneintegration"):
+            _warn(str(warning.message))
+        else:
+            warnings.showwarning(
+                warning.message, warning.category, warning.filename, warning.lineno
+            )
     if path is None or path == "-":  # "-": the standard output, as a stream
         assert isinstance(rendered, str)
         _check_encoding(out, rendered)
@@ -348,6 +366,32 @@ def _write(args: argparse.Namespace, subject: str, value: Any, out: TextIO) -> N
     else:
         write_text(path, rendered)
     out.write(_("Wrote {path}").format(path=path) + "\n")
+
+
+def _to_stdout(path: str) -> bool:
+    from kommuneintegration.safefile import stream_descriptor
+
+    return stream_descriptor(path) == 1
+
+
+def _check_outputs(
+    args: argparse.Namespace, outputs: dict[str, Any], inputs: dict[str, Any] | None = None
+) -> None:
+    """Refuse, before anything is written, an output onto anything the command reads: its
+    inputs, the Statbank cache's files (its journal too) and the installed plugins' folders."""
+    from kommuneintegration.safefile import check_inside, check_paths
+    from kommuneintegration.statbank.cache import Cache
+
+    cache = Cache().path
+    read = {"--observations": getattr(args, "observations", None), **(inputs or {})}
+    read[_("the Statbank cache")] = cache
+    for suffix in ("-journal", "-wal", "-shm"):
+        read[_("the Statbank cache's own file")] = cache.with_name(cache.name + suffix)
+        check_paths(read, outputs)
+    check_paths(read, outputs)
+    host = getattr(args, "loaded_host", None)
+    if host is not None:
+        check_inside(outputs, host.plugin_folders())
 
 
 def _check_encoding(out: TextIO, text: str) -> None:
@@ -468,10 +512,12 @@ def _fetch(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextI
 
 def _classify(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextIO) -> int:
     from kommuneintegration.population.register import classify_file, write_summary
-    from kommuneintegration.safefile import check_paths, input_path
+    from kommuneintegration.safefile import input_path
 
     input_path(args.input, _("the input"))
-    check_paths({_("the input"): args.input}, {"--out": args.out, "--summary": args.summary})
+    _check_outputs(
+        args, {"--out": args.out, "--summary": args.summary}, {_("the input"): args.input}
+    )
     summary = classify_file(
         args.input,
         args.out,
@@ -488,7 +534,6 @@ def _classify(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: Te
 
 def _synthesize(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextIO) -> int:
     from kommuneintegration.population.synthetic import synthesize
-    from kommuneintegration.safefile import check_paths
 
     if not 0 <= args.rows <= MAX_ROWS:
         raise CommandError(
@@ -502,7 +547,7 @@ def _synthesize(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: 
                 limit=format_number(2**32 - 1), value=args.seed
             )
         )
-    check_paths({}, {"--out": args.out})
+    _check_outputs(args, {"--out": args.out})
     path = synthesize(args.rows, seed=args.seed).write(args.out)
     out.write(
         _("Wrote {rows} synthetic residents (seed {seed}) to {path}").format(
@@ -917,6 +962,10 @@ def main(
         parser = build_parser()  # argparse looks its titles up again: not in our catalogue
         with _argparse_speaks():
             args = parser.parse_args(argv)
+    if out is None and argv is None:  # the program itself: plugins cannot reach its output
+        from kommuneintegration.contain import private_stdout
+
+        out = private_stdout()
     out = out if out is not None else sys.stdout
     if out is None:  # started with its standard output closed
         print(
@@ -932,12 +981,24 @@ def main(
 
         if not loaded:
             loaded.append(PluginHost(strict=True) if args.strict else get_host())
+        args.loaded_host = loaded[0]  # whose folders no output may land in
         return loaded[0]
 
     try:
         with use_language(args.lang), watch_interrupts():
             handler: Handler = args.handler
-            return handler(args, hosts, out)
+            code = handler(args, hosts, out)
+            try:
+                out.flush()
+            except BrokenPipeError:
+                raise
+            except OSError as exc:
+                raise CommandError(
+                    _("the standard output could not be written ({error})").format(
+                        error=exc.strerror or exc
+                    )
+                ) from None
+            return code
     except LanguageError as exc:
         with use_language(parsing), _argparse_speaks():
             parser.error(str(exc))

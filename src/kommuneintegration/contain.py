@@ -22,7 +22,7 @@ import signal
 import sys
 import threading
 from collections.abc import Iterator
-from typing import Any, Final
+from typing import Any, Final, TextIO
 
 from kommuneintegration.errors import KommuneintegrationError
 
@@ -32,6 +32,7 @@ __all__ = [
     "contained_output",
     "plugin_interrupt",
     "plugin_seconds",
+    "private_stdout",
     "safe_text",
     "time_limit",
     "watch_interrupts",
@@ -40,9 +41,15 @@ __all__ = [
 #: Set when the user pressed Ctrl-C (the handler :func:`watch_interrupts` installs).
 INTERRUPTED: Final = threading.Event()
 _WATCHING: Final = threading.Event()
+#: The command line's own standard error (a duplicate, while it runs): plugin code has its
+#: descriptor 2 pointed elsewhere, but the watchdog's last words must reach the user.
+_STDERR: Final[list[int]] = []
 #: The environment variable that sets the time limit of plugin code, in seconds.
 TIMEOUT_ENV: Final = "KOMMUNEINTEGRATION_PLUGIN_TIMEOUT"
 _DEFAULT_SECONDS: Final = 30.0
+#: How long past its limit plugin code that the limit cannot stop may run before the
+#: command line ends the program (at most the limit itself again).
+_GRACE_SECONDS: Final = 5.0
 
 
 class PluginTimeoutError(KommuneintegrationError):
@@ -73,9 +80,23 @@ def time_limit(seconds: float | None = None) -> Iterator[None]:
 
     previous = signal.signal(signal.SIGALRM, expired)
     signal.setitimer(signal.ITIMER_REAL, limit)
+    hard = _WATCHING.is_set() and bool(_STDERR)
+    if hard:
+        # What the signal cannot stop (code stuck in C, holding the interpreter, or a plugin
+        # that swallows PluginTimeoutError) ends the program: faulthandler's watchdog runs
+        # without the interpreter, prints where the code was stuck and exits with status 1.
+        import faulthandler
+
+        faulthandler.dump_traceback_later(
+            limit + min(limit, _GRACE_SECONDS), exit=True, file=_STDERR[0]
+        )
     try:
         yield
     finally:
+        if hard:
+            import faulthandler
+
+            faulthandler.cancel_dump_traceback_later()
         signal.setitimer(signal.ITIMER_REAL, 0)
         signal.signal(signal.SIGALRM, previous)
 
@@ -156,13 +177,55 @@ def watch_interrupts() -> Iterator[None]:
     previous = signal.signal(signal.SIGINT, pressed)
     INTERRUPTED.clear()
     _WATCHING.set()
+    with contextlib.suppress(OSError):
+        _STDERR.append(os.dup(2))
     try:
         yield
     finally:
         _WATCHING.clear()
+        while _STDERR:
+            with contextlib.suppress(OSError):
+                os.close(_STDERR.pop())
         signal.signal(signal.SIGINT, previous)
 
 
 def plugin_interrupt() -> bool:
     """Whether a KeyboardInterrupt just caught came from plugin code, not from the user."""
     return _WATCHING.is_set() and not INTERRUPTED.is_set()
+
+
+def private_stdout() -> TextIO | None:
+    """The command's own standard output, on a private descriptor, for the program only.
+
+    Plugin code can outlive its hooks: a thread it started prints later, an atexit
+    handler prints as the process ends, or it writes to or closes descriptor 1. So the
+    command line writes its output through a duplicate of descriptor 1 that no plugin
+    knows of, and points descriptor 1 and ``sys.stdout`` at the standard error: whatever
+    else is printed lands there, never inside a JSON document. None when the standard
+    output is not the process's own (a test's buffer) or cannot be duplicated.
+    """
+    stream: TextIO | None = sys.stdout
+    if stream is None or stream is not sys.__stdout__:
+        return None
+    assert stream is not None
+    try:
+        if stream.fileno() != 1:
+            return None
+        stream.flush()
+        private = os.dup(1)  # not inherited by child processes
+    except (OSError, ValueError, io.UnsupportedOperation):
+        return None
+    out = open(  # noqa: SIM115  open for the rest of the process
+        private,
+        "w",
+        encoding=stream.encoding,
+        errors=stream.errors,
+        closefd=True,
+    )
+    try:
+        os.dup2(2, 1)
+    except OSError:
+        with contextlib.suppress(OSError):
+            os.close(1)
+    sys.stdout = sys.stderr
+    return out

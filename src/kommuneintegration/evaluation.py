@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import datetime
+import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Final
 
@@ -24,7 +25,7 @@ from kommuneintegration.errors import InputError
 from kommuneintegration.i18n import _, language, pick, pinned
 from kommuneintegration.models import Indicator, Municipality, Observation, Strategy, Target
 from kommuneintegration.registry import Registry
-from kommuneintegration.rules import Evaluation, Progress, RuleContext, Status
+from kommuneintegration.rules import Evaluation, Progress, ProgressStatus, RuleContext, Status
 
 __all__ = [
     "DEFAULT_RULE_NAME",
@@ -219,9 +220,25 @@ def _wrong_field(result: Evaluation) -> str:
         isinstance(o, Observation) for o in result.figures
     ):
         return "figures are not observations"
+    for figure in result.figures:
+        if not _finite(figure.value):
+            return f"figure {figure.indicator} is {_repr(figure.value)}, not a finite number"
     if result.distance is not None and not isinstance(result.distance, Progress):
         return f"distance is {type(result.distance).__name__}"
+    if result.distance is not None:
+        distance = result.distance
+        if not isinstance(distance.status, ProgressStatus):
+            return f"distance.status is {type(distance.status).__name__}"
+        if not isinstance(distance.reason, str) or not isinstance(distance.method, str):
+            return "distance.reason is not text"
+        if distance.ratio is not None and not _finite(distance.ratio):
+            return f"distance.ratio is {_repr(distance.ratio)}, not a finite number"
     return ""
+
+
+def _finite(value: object) -> bool:
+    """A real, finite number: NaN or infinity from a rule would break JSON and every sum."""
+    return isinstance(value, int | float) and not isinstance(value, bool) and math.isfinite(value)
 
 
 def _plain(result: Evaluation) -> Evaluation:
@@ -238,6 +255,14 @@ def _plain(result: Evaluation) -> Evaluation:
         reading=text(result.reading),
         alternative=text(result.alternative),
         movement=text(result.movement),
+        distance=None
+        if result.distance is None
+        else Progress(
+            ProgressStatus(result.distance.status),
+            None if result.distance.ratio is None else float(result.distance.ratio),
+            text(result.distance.reason),
+            text(result.distance.method),
+        ),
     )
 
 

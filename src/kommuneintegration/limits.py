@@ -10,6 +10,7 @@ __all__ = [
     "DEFAULT_CHUNK_ROWS",
     "MAX_CHUNK_ROWS",
     "MAX_OBSERVATIONS_BYTES",
+    "MAX_PEER_WEIGHT",
     "MAX_PLURAL_FORMS",
     "MAX_ROWS",
     "MAX_TRANSLATION_BYTES",
@@ -31,3 +32,7 @@ MAX_PLURAL_FORMS: Final = 6
 
 #: The largest ``--observations`` CSV file that is read.
 MAX_OBSERVATIONS_BYTES: Final = 64 * 1024 * 1024
+
+#: The largest weight ``--peer-weights`` gives one variable: a larger one only makes the
+#: others count for nothing, and 1e308 overflows every distance to infinity.
+MAX_PEER_WEIGHT: Final = 1000

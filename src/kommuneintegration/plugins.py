@@ -98,17 +98,44 @@ class PluginHost:
 
     def load_entrypoints(self, group: str = ENTRY_POINT_GROUP) -> None:
         """Load each entry point on its own; a failure is recorded (or raised if strict)."""
-        for ep in sorted(importlib.metadata.entry_points(group=group), key=lambda e: e.name):
+        points = sorted(importlib.metadata.entry_points(group=group), key=lambda e: e.name)
+        claimed: dict[str, set[str]] = {}
+        for ep in points:
+            claimed.setdefault(ep.name, set()).add(ep.dist.name if ep.dist is not None else "?")
+        for ep in points:
             if self.pm.get_plugin(ep.name) is not None or self.pm.is_blocked(ep.name):
                 continue
             dist = ep.dist.name if ep.dist is not None else "?"
             version = ep.dist.version if ep.dist is not None else "?"
+            if len(claimed[ep.name]) > 1:
+                # Two distributions answer to one name: neither wins in silence.
+                problem = PluginProblem(
+                    ep.name,
+                    _(
+                        "the plugin name {name} is claimed by the distributions {who}: none of "
+                        "them is loaded until all but one are uninstalled"
+                    ).format(name=repr(ep.name), who=_(" and ").join(sorted(claimed[ep.name]))),
+                    dist,
+                )
+                if self.strict:
+                    raise PluginError([problem])
+                if not any(p.plugin == ep.name for p in self.load_problems):
+                    self.load_problems.append(problem)
+                    self._distributions[ep.name] = (", ".join(sorted(claimed[ep.name])), "")
+                continue
             try:
                 with contained_output():
                     plugin = ep.load()
                 self.pm.register(plugin, name=ep.name)
             except KeyboardInterrupt:
-                raise
+                if not plugin_interrupt():
+                    raise
+                problem = PluginProblem(
+                    ep.name, _("KeyboardInterrupt raised by the plugin's code"), dist
+                )
+                if self.strict:
+                    raise PluginError([problem]) from None
+                self.load_problems.append(problem)
             except BaseException as exc:
                 problem = PluginProblem(
                     ep.name,
@@ -147,6 +174,29 @@ class PluginHost:
     def unregister(self, name: str) -> None:
         self.pm.unregister(name=name)
         self._registry = None
+
+    def plugin_folders(self) -> dict[str, str]:
+        """The folder (or single file) of each installed plugin's code and data, by a label
+        naming it: what the commands read, so that no output may land there."""
+        import sys
+        import types
+
+        folders: dict[str, str] = {}
+        for name in self.plugin_names():
+            plugin = self.pm.get_plugin(name)
+            module_name = (
+                plugin.__name__
+                if isinstance(plugin, types.ModuleType)
+                else getattr(plugin, "package", None) or type(plugin).__module__
+            )
+            top = sys.modules.get(str(module_name).split(".")[0])
+            places = list(getattr(top, "__path__", None) or [])
+            if not places and getattr(top, "__file__", None):
+                places = [top.__file__]  # type: ignore[union-attr]
+            for place in places:
+                if place and os.path.exists(place):
+                    folders[_("the plugin {name}'s folder").format(name=name)] = str(place)
+        return folders
 
     def _dist(self, name: str) -> str:
         return self._distributions.get(name, ("", ""))[0]

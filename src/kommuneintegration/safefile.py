@@ -27,10 +27,12 @@ __all__ = [
     "SameFileError",
     "atomic_path",
     "atomic_write",
+    "check_inside",
     "check_paths",
     "file_format",
     "input_path",
     "output_path",
+    "stream_descriptor",
     "write_bytes",
     "write_text",
 ]
@@ -129,6 +131,13 @@ def output_path(raw: str | os.PathLike[str]) -> Path:
         )
     target = Path(name)
     try:
+        if _names_descriptor(name):
+            raise SameFileError(
+                _(
+                    "{name}: is a stream of this process (/proc), not a file; give '-' for "
+                    "the standard output where the command offers it, or a file name"
+                ).format(name=name)
+            )
         if target.is_symlink():
             if _through_proc(target):
                 raise SameFileError(
@@ -211,6 +220,72 @@ def input_path(raw: str | os.PathLike[str], option: str, *, max_bytes: int | Non
     return Path(name)
 
 
+#: Folders whose entries are descriptors of a process, not files: writing "there" reaches
+#: whatever the descriptor is open on (the log ``>> log`` appends to), and replacing the name
+#: would replace that file.
+_DESCRIPTOR_FOLDERS: tuple[str, ...] = ("/proc/", "/dev/fd/")
+
+
+def _names_descriptor(name: str, depth: int = 0) -> bool:
+    """Whether ``name`` reaches a descriptor of a process, by any spelling: ``/dev/fd/1``,
+    ``/proc/self/fd/1``, ``/dev/stdout``, or a symlink (or a folder symlink) leading there."""
+    if depth > 40:
+        return False
+    absolute = os.path.abspath(name)
+    folder = os.path.realpath(os.path.dirname(absolute))
+    for place in (absolute, os.path.join(folder, os.path.basename(absolute))):
+        if place.startswith(_DESCRIPTOR_FOLDERS) or place in ("/dev/stdout", "/dev/stderr"):
+            return True
+    try:
+        link = os.readlink(absolute)
+    except OSError:
+        return False
+    return _names_descriptor(os.path.join(os.path.dirname(absolute), link), depth + 1)
+
+
+def stream_descriptor(raw: str | os.PathLike[str]) -> int | None:
+    """The descriptor number an output path names, when it names one of this process's
+    (``/dev/stdout`` -> 1, ``/dev/fd/2``, ``/proc/self/fd/1``, ``/proc/<this pid>/fd/1``,
+    or a symlink to one), else None. Such an output is written as a stream, never replaced."""
+    name = os.fspath(raw)
+    if not _names_descriptor(name):
+        return None
+    seen = 0
+    current = os.path.abspath(name)
+    while seen < 40:
+        spelled = os.path.join(
+            os.path.realpath(os.path.dirname(current)), os.path.basename(current)
+        )
+        for form in (current, spelled):
+            number = _descriptor_number(form)
+            if number is not None:
+                return number
+        try:
+            link = os.readlink(current)
+        except OSError:
+            return None
+        current = os.path.join(os.path.dirname(current), link)
+        seen += 1
+    return None
+
+
+def _descriptor_number(path: str) -> int | None:
+    named = {"/dev/stdin": 0, "/dev/stdout": 1, "/dev/stderr": 2}
+    if path in named:
+        return named[path]
+    parts = path.split("/")
+    own = {"self", "thread-self", str(os.getpid())}
+    if len(parts) == 4 and parts[1] == "dev" and parts[2] == "fd":
+        number = parts[3]
+    elif len(parts) == 5 and parts[1] == "proc" and parts[2] in own and parts[3] == "fd":
+        number = parts[4]
+    elif len(parts) == 7 and parts[1] == "proc" and parts[3] == "task" and parts[5] == "fd":
+        number = parts[6] if parts[2] in own else ""
+    else:
+        return None
+    return int(number) if number.isdigit() else None
+
+
 def _through_proc(link: Path) -> bool:
     """Whether a chain of symlinks passes through /proc (/dev/stdout -> /proc/self/fd/1):
     such a link names a stream of the process, whatever file it leads to now."""
@@ -285,3 +360,49 @@ def check_paths(
                         second_path=outs[second],
                     )
                 )
+
+
+def check_inside(
+    outputs: Mapping[str, str | os.PathLike[str] | None],
+    folders: Mapping[str, str | os.PathLike[str]],
+) -> None:
+    """Refuse an output that would land inside a folder a command reads from (a plugin's
+    data folder: a new file there is read as the plugin's own next time)."""
+    for out_name, raw in outputs.items():
+        if raw is None:
+            continue
+        where = os.path.realpath(os.fspath(raw))
+        for label, folder in folders.items():
+            root = os.path.realpath(os.fspath(folder))
+            if where == root or where.startswith(root.rstrip(os.sep) + os.sep):
+                raise SameFileError(
+                    _(
+                        "{output} {out} is inside {input} {src}, which this command reads: "
+                        "it would change its input; choose another output"
+                    ).format(output=out_name, out=raw, input=label, src=folder)
+                )
+        try:
+            info = os.stat(where)
+        except OSError:
+            continue  # not there yet: no other name can lead to it
+        for label, folder in folders.items():
+            for found in _files_under(folder):
+                if (found.st_dev, found.st_ino) == (info.st_dev, info.st_ino):
+                    raise SameFileError(
+                        _(
+                            "{output} {out} is the same file as one in {input} {src} (a hard "
+                            "link), which this command reads; choose another output"
+                        ).format(output=out_name, out=raw, input=label, src=folder)
+                    )
+
+
+def _files_under(folder: str | os.PathLike[str], limit: int = 20_000) -> Iterator[os.stat_result]:
+    """The stat of every file under ``folder`` (at most ``limit``), symlinks not followed."""
+    seen = 0
+    for root, _dirs, names in os.walk(folder):
+        for name in names:
+            seen += 1
+            if seen > limit:
+                return
+            with contextlib.suppress(OSError):
+                yield os.stat(os.path.join(root, name), follow_symlinks=False)

@@ -274,14 +274,41 @@ def new_plugin(
         target / "tests" / f"test_{name}.py": _test(values),
     }
     # Written into a folder beside the target, renamed into place when whole: a failure
-    # half-way leaves no half-written package.
-    staging = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=target.parent))
+    # half-way leaves no half-written package. A --dir not there yet is made.
     try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        staging = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=target.parent))
+    except FileExistsError:
+        raise ScaffoldError(
+            _("--dir {path}: is a file, not a folder; choose a folder").format(path=target.parent)
+        ) from None
+    except OSError as exc:
+        raise ScaffoldError(
+            _("--dir {path}: the folder cannot be written ({error})").format(
+                path=target.parent, error=exc.strerror or exc
+            )
+        ) from None
+    try:
+        # mkdtemp makes its folder private (0700): the package gets the user's normal
+        # permissions, as a folder made with mkdir would.
+        umask = os.umask(0)
+        os.umask(umask)
+        os.chmod(staging, 0o777 & ~umask)
         for path, text in files.items():
             staged = staging / path.relative_to(target)
             staged.parent.mkdir(parents=True, exist_ok=True)
             write_text(staged, text)
         os.rename(staging, target)
+    except FileExistsError:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise ScaffoldError(
+            _("{path} already exists; choose another --dir or name").format(path=target)
+        ) from None
+    except OSError as exc:
+        shutil.rmtree(staging, ignore_errors=True)
+        raise ScaffoldError(
+            _("{path}: cannot be written ({error})").format(path=target, error=exc.strerror or exc)
+        ) from None
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise

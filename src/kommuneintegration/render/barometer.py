@@ -20,7 +20,7 @@ from kommuneintegration import __version__
 from kommuneintegration.builtin_rules import movement_label
 from kommuneintegration.i18n import _, format_number, use_language
 from kommuneintegration.municipalities import KOMMUNEGRUPPER
-from kommuneintegration.render.cells import csv_cell
+from kommuneintegration.render.cells import csv_cell, markdown_text
 from kommuneintegration.units import unit_symbol
 from kommuneintegration.words import escape_controls
 
@@ -403,7 +403,8 @@ def barometer_to_text(b: Barometer) -> str:
 
 
 def _md(text: object) -> str:
-    return str(text).replace("|", "\\|").replace("\n", " ")
+    """Text from the Statbank or a plugin, made inert in Markdown (HTML and signs escaped)."""
+    return markdown_text(text)
 
 
 def barometer_to_markdown(b: Barometer) -> str:

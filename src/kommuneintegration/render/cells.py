@@ -5,11 +5,28 @@ Its own small module, so the barometer's CSV does not load the comparison's.
 
 from __future__ import annotations
 
+import html
+from typing import Final
+
 from kommuneintegration.words import escape_controls
 
-__all__ = ["csv_cell", "safe_text"]
+__all__ = ["csv_cell", "markdown_text", "safe_text"]
 
 _FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+#: Markdown's own signs in untrusted text: a backslash first (so "\\|" cannot undo the
+#: escape of its pipe), the pipe that ends a cell, and the brackets and "!" of a link or
+#: an image, so that data never becomes a link, an image or a cell of its own.
+_MARKDOWN_SIGNS: Final = str.maketrans(
+    {"\\": "\\\\", "|": "\\|", "[": "\\[", "]": "\\]", "!": "\\!"}
+)
+
+
+def markdown_text(text: object) -> str:
+    """Untrusted text (the Statbank's, a plugin's) in Markdown: HTML escaped (no ``<script>``,
+    no ``<img onerror>``), Markdown's signs escaped, one line, control characters visible."""
+    escaped = html.escape(escape_controls(str(text)), quote=False)
+    return " ".join(escaped.translate(_MARKDOWN_SIGNS).split())
 
 
 def safe_text(cell: object) -> object:

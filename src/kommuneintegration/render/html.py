@@ -46,6 +46,7 @@ from kommuneintegration.render.svg import (
     sparkline,
 )
 from kommuneintegration.units import format_value, unit_symbol
+from kommuneintegration.words import escape_controls
 
 if TYPE_CHECKING:
     from kommuneintegration.comparison import (
@@ -71,7 +72,8 @@ _STATUS_CLASS: Final = {
 
 
 def _e(value: object) -> str:
-    return html.escape(str(value), quote=True)
+    """Untrusted text made inert: HTML escaped, control characters (ESC) visible."""
+    return html.escape(escape_controls(str(value)), quote=True)
 
 
 def _figure(svg: str, caption: str) -> str:

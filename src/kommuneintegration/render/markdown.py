@@ -2,10 +2,10 @@
 
 from __future__ import annotations
 
-import html
-from typing import TYPE_CHECKING, Final
+from typing import TYPE_CHECKING
 
 from kommuneintegration.i18n import _, pick, written_in
+from kommuneintegration.render.cells import markdown_text
 from kommuneintegration.render.common import (
     barometer_beside,
     barometer_cells,
@@ -21,25 +21,15 @@ from kommuneintegration.render.common import (
     target_wording,
 )
 from kommuneintegration.render.text import as_of_note
-from kommuneintegration.words import escape_controls
 
 if TYPE_CHECKING:
     from kommuneintegration.comparison import Comparison, ThemeCoverage
 
 
-#: Markdown's own signs in untrusted text: a backslash first (so "\\|" cannot undo the
-#: escape of its pipe), the pipe that ends a cell, and the brackets and "!" of a link or
-#: an image, so that data never becomes a link, an image or a cell of its own.
-_MARKDOWN_SIGNS: Final = str.maketrans(
-    {"\\": "\\\\", "|": "\\|", "[": "\\[", "]": "\\]", "!": "\\!"}
-)
-
-
 def _cell(text: object) -> str:
     """Untrusted text in a table cell: HTML escaped, Markdown's signs escaped, one line,
     controls visible."""
-    escaped = html.escape(escape_controls(str(text)), quote=False)
-    return " ".join(escaped.translate(_MARKDOWN_SIGNS).split())
+    return markdown_text(text)
 
 
 def _row(*headings: str) -> str:

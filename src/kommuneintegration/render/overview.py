@@ -20,6 +20,7 @@ from kommuneintegration.render.barometer import movement_text, rank_text, value_
 from kommuneintegration.render.page import CSS
 from kommuneintegration.render.svg import GROUP_COLOURS, Dot, dot_plot
 from kommuneintegration.units import unit_symbol
+from kommuneintegration.words import escape_controls
 
 if TYPE_CHECKING:
     from kommuneintegration.barometer import Barometer, BarometerRow
@@ -60,7 +61,8 @@ _EXTRA_CSS: Final = (
 
 
 def _e(value: object) -> str:
-    return html.escape(str(value), quote=True)
+    """Untrusted text made inert: HTML escaped, control characters (ESC) visible."""
+    return html.escape(escape_controls(str(value)), quote=True)
 
 
 def _cell(text: str, sort: object = None, *, num: bool = False) -> str:

@@ -19,6 +19,7 @@ from typing import Final
 import attrs
 
 from kommuneintegration.i18n import format_number
+from kommuneintegration.words import escape_controls
 
 __all__ = [
     "Bar",
@@ -46,7 +47,8 @@ def colour_for(code: str) -> str:
 
 
 def _e(text: object) -> str:
-    return html.escape(str(text), quote=True)
+    """Untrusted text made inert: HTML escaped, control characters (ESC) visible."""
+    return html.escape(escape_controls(str(text)), quote=True)
 
 
 def _ticks(high: float, low: float = 0.0, count: int = 5) -> list[float]:

@@ -17,11 +17,12 @@ Needs XlsxWriter: ``pip install "kommuneintegration[xlsx]"``.
 from __future__ import annotations
 
 import io
+import warnings
 from collections.abc import Iterable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
 from kommuneintegration.errors import KommuneintegrationError
-from kommuneintegration.i18n import _, use_language, written_in
+from kommuneintegration.i18n import _, format_number, use_language, written_in
 from kommuneintegration.words import escape_controls
 
 if TYPE_CHECKING:
@@ -71,6 +72,37 @@ def _text(value: Any) -> str:
     return escape_controls(str(value))
 
 
+#: The most characters a workbook cell holds (Excel's limit; XlsxWriter cuts silently).
+CELL_LIMIT: Final = 32_767
+
+
+class CutTextWarning(KommuneintegrationError, UserWarning):  # noqa: N818  a warning
+    """A text longer than a workbook cell holds was cut, with a visible mark."""
+
+
+def _fitted(text: str, sheet: str, row: int, column: str) -> str:
+    """``text``, or its beginning with a visible mark when it is longer than a cell holds:
+    never cut without a word (a warning names the sheet, row and column)."""
+    if len(text) <= CELL_LIMIT:
+        return text
+    mark = " […] " + _("(cut: {n} characters in all)").format(n=format_number(len(text)))
+    warnings.warn(
+        _(
+            "the workbook's sheet {sheet}, row {row}, column {column}: a text of {n} characters "
+            "was cut to the {limit} a cell holds, marked '[…]'; the JSON format holds it whole"
+        ).format(
+            sheet=sheet,
+            row=row,
+            column=column,
+            n=format_number(len(text)),
+            limit=format_number(CELL_LIMIT),
+        ),
+        CutTextWarning,
+        stacklevel=2,
+    )
+    return text[: CELL_LIMIT - len(mark)] + mark
+
+
 def _write(sheets: Iterable[_Sheet]) -> bytes:
     xlsxwriter = _xlsxwriter()
     buffer = io.BytesIO()
@@ -88,6 +120,10 @@ def _write(sheets: Iterable[_Sheet]) -> bytes:
         for col, (name, heading) in enumerate(sheet.columns):
             ws.write_string(0, col, heading, head)
             ws.write_string(1, col, name, key)
+
+        def heading_of(col: int, sheet: _Sheet = sheet) -> str:
+            return sheet.columns[col][1]
+
         for r, row in enumerate(sheet.rows, 2):
             for col, value in enumerate(row):
                 name = sheet.columns[col][0]
@@ -99,7 +135,7 @@ def _write(sheets: Iterable[_Sheet]) -> bytes:
                     ws.write_number(r, col, value, whole if name in _WHOLE else decimal)
                     widths[col] = max(widths[col], len(f"{value:g}"))
                 else:
-                    text = _text(value)
+                    text = _fitted(_text(value), sheet.title, r + 1, heading_of(col))
                     ws.write_string(r, col, text, wrapped)
                     widths[col] = max(widths[col], min(len(text), _WIDTHS[1]))
         for col, width in enumerate(widths):

@@ -59,14 +59,56 @@ CREATE TABLE IF NOT EXISTS dense (
 class CacheError(StatbankError):
     """The cache file cannot be read: damaged, truncated or of another schema. Names the way out."""
 
-    def __init__(self, path: Path, why: str) -> None:
+    def __init__(self, path: Path, why: str, kind: str = "damaged") -> None:
         self.path = path
-        super().__init__(
-            _(
+        #: "damaged" (set aside by fetch --refresh), or "locked", "read-only", "full": a
+        #: sound file that cannot be used now, never renamed or replaced.
+        self.kind = kind
+        if kind == "locked":
+            message = _(
+                "the Statbank cache {path} is locked: another kommuneintegration (or another "
+                "program) is writing to it; wait until it has finished and run the command "
+                "again (--no-statbank works without it meanwhile)"
+            ).format(path=path)
+        elif kind == "read-only":
+            message = _(
+                "the Statbank cache {path} cannot be written: the file or its folder is "
+                "read-only ({why}); give a folder you may write with {variable}"
+            ).format(path=path, why=why, variable=CACHE_ENV)
+        elif kind == "full":
+            message = _(
+                "the Statbank cache {path} cannot be written: the disk is full; free some "
+                "space and run the command again"
+            ).format(path=path)
+        else:
+            message = _(
                 "the Statbank cache {path} cannot be read ({why}); the commands work without "
                 "it with --no-statbank, and kommuneintegration fetch --refresh writes it anew"
             ).format(path=path, why=why)
-        )
+        super().__init__(message)
+
+
+def _kind(exc: BaseException) -> str:
+    """What a SQLite or file error says of the cache: locked, read-only, full or damaged."""
+    import errno
+
+    if isinstance(exc, OSError):
+        if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+            return "full"
+        if exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+            return "read-only"
+        return "damaged"
+    text = str(exc).lower()
+    code = getattr(exc, "sqlite_errorcode", None)
+    if code in (sqlite3.SQLITE_BUSY, sqlite3.SQLITE_LOCKED) or "locked" in text or "busy" in text:
+        return "locked"
+    if code == sqlite3.SQLITE_FULL or "disk is full" in text:
+        return "full"
+    if code in (sqlite3.SQLITE_READONLY, sqlite3.SQLITE_PERM, sqlite3.SQLITE_CANTOPEN) or (
+        "readonly" in text or "unable to open" in text
+    ):
+        return "read-only"
+    return "damaged"
 
 
 def cache_dir() -> Path:
@@ -108,12 +150,13 @@ class Cache:
     @contextlib.contextmanager
     def _db(self, *, write: bool = False) -> Iterator[sqlite3.Connection]:
         """A connection to a cache whose schema is checked; any SQLite fault is a CacheError."""
-        if write:
-            self.folder.mkdir(parents=True, exist_ok=True)
         try:
+            if write:
+                self.folder.mkdir(parents=True, exist_ok=True)
             connection = sqlite3.connect(self.path)
-        except sqlite3.Error as exc:
-            raise CacheError(self.path, str(exc)) from None
+        except (sqlite3.Error, OSError) as exc:
+            why = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+            raise CacheError(self.path, why, _kind(exc)) from None
         try:
             version = connection.execute("PRAGMA user_version").fetchone()[0]
             if version == 0 and write:
@@ -128,7 +171,7 @@ class Cache:
                 connection.executescript(_DENSE)
             yield connection
         except sqlite3.Error as exc:
-            raise CacheError(self.path, str(exc)) from None
+            raise CacheError(self.path, str(exc), _kind(exc)) from None
         finally:
             connection.close()
 
@@ -144,8 +187,16 @@ class Cache:
     def set_aside(self) -> Path:
         """Rename a file that cannot be read beside itself (kept, never deleted); a new one
         is written by the next store."""
+        try:
+            self.check()
+        except CacheError as exc:
+            if exc.kind != "damaged":  # locked, read-only or full: sound, never replaced
+                raise
         target = self.path.with_name(f"{self.path.name}.unreadable-{int(time.time())}")
-        os.replace(self.path, target)
+        try:
+            os.replace(self.path, target)
+        except OSError as exc:
+            raise CacheError(self.path, exc.strerror or str(exc), _kind(exc)) from None
         return target
 
     def tableinfo(self, table: str, origin: str) -> tuple[str, str] | None:

@@ -10,6 +10,7 @@ dead network become one :class:`StatbankError` line.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import io
 import json
@@ -101,6 +102,46 @@ class StatbankClient:
         raise NetworkError(last + " " + _("(after {n} tries)").format(n=self.retries + 1))
 
     def _send(self, url: str, body: Mapping[str, Any]) -> Any:
+        """POST within the whole exchange's deadline, headers included.
+
+        requests' timeout bounds each read, so a server that drips its status line and
+        headers a byte at a time would hold the call for ever: the request runs on a
+        helper thread that the deadline abandons (its connection closed), and the body
+        is then read against the same clock.
+        """
+        import threading
+
+        started = time.monotonic()
+        outcome: dict[str, Any] = {}
+
+        def exchange() -> None:
+            try:
+                outcome["answer"] = self._send_hops(url, body)
+            except BaseException as exc:  # handed to the caller's thread
+                outcome["error"] = exc
+
+        worker = threading.Thread(target=exchange, name="statbank-request", daemon=True)
+        worker.start()
+        worker.join(self.deadline)
+        if worker.is_alive():
+            session, self._session = self._session, None
+            with contextlib.suppress(Exception):
+                session.close()
+            raise self._late()
+        if "error" in outcome:
+            raise outcome["error"]
+        answer = outcome["answer"]
+        answer.started = started
+        return answer
+
+    def _late(self) -> StatbankError:
+        return StatbankError(
+            _(
+                "the Statbank at {address} took more than {seconds} s to answer; try again later"
+            ).format(address=self.public_base, seconds=format_number(self.deadline))
+        )
+
+    def _send_hops(self, url: str, body: Mapping[str, Any]) -> Any:
         """POST, following a redirect only to https on the same host (DST answers http:// with
         301 to https://, and a redirected POST would lose its body): the body is sent again."""
         from urllib.parse import urlsplit
@@ -109,7 +150,6 @@ class StatbankClient:
             answer = self._session.post(
                 url, json=dict(body), timeout=self.timeout, allow_redirects=False, stream=True
             )
-            answer.started = time.monotonic()
             if answer.status_code not in (301, 302, 303, 307, 308):
                 return answer
             target = urlsplit(answer.headers.get("Location", ""))
@@ -148,12 +188,7 @@ class StatbankClient:
         try:
             while True:
                 if time.monotonic() - started > self.deadline:
-                    raise StatbankError(
-                        _(
-                            "the Statbank at {address} took more than {seconds} s to answer; "
-                            "try again later"
-                        ).format(address=self.public_base, seconds=format_number(self.deadline))
-                    )
+                    raise self._late()
                 chunk = raw.read1(65536, decode_content=False)
                 if not chunk:
                     break
@@ -259,6 +294,7 @@ def parse_tableinfo(text: str, table: str = "?") -> TableInfo:
             values = v.get("values", ())
             variables[ident] = tuple(str(value["id"]) for value in values)
             labels[ident] = {str(value["id"]): str(value.get("text", "")) for value in values}
+            _unique_texts(table, ident, labels[ident])
             if v.get("time"):
                 time = ident
         footnote = data.get("footnote") or {}
@@ -294,6 +330,24 @@ def parse_tableinfo(text: str, table: str = "?") -> TableInfo:
             _("the Statbank's description of {table} names no variables").format(table=table)
         )
     return info
+
+
+def _unique_texts(table: str, variable: str, texts: Mapping[str, str]) -> None:
+    """Two values of one variable with the same text (a country twice in FOLK1C) would be
+    counted twice wherever values are chosen by their text: refused, the text named."""
+    seen: dict[str, str] = {}
+    for code, text in texts.items():
+        key = " ".join(text.split()).casefold()
+        if key and key in seen:
+            raise AnswerError(
+                _(
+                    "the Statbank's description of {table} gives two values of {variable} the "
+                    "same text {text} ({first} and {second}); not used"
+                ).format(
+                    table=table, variable=variable, text=repr(text), first=seen[key], second=code
+                )
+            )
+        seen[key] = code
 
 
 def bulk_table(text: str, table: str = "") -> tuple[list[str], list[list[str]]]:

@@ -24,6 +24,7 @@ import numpy.typing as npt
 from kommuneintegration.errors import InputError
 from kommuneintegration.i18n import _, format_number
 from kommuneintegration.population.classification import COLUMNS
+from kommuneintegration.words import HEADER_SCAN_CHARS, delimiter_of
 
 T = TypeVar("T")
 
@@ -68,7 +69,7 @@ def header(path: Path, encoding: str = "utf-8") -> tuple[list[str], str]:
     """The column names (stripped) and the delimiter of a CSV file, checked."""
     try:
         with path.open("r", encoding=_python_encoding(encoding), newline="") as handle:
-            first = handle.readline()
+            first = handle.readline(HEADER_SCAN_CHARS + 1)
     except UnicodeDecodeError as exc:
         raise _encoding_error(path, encoding, exc) from None
     except LookupError:
@@ -82,10 +83,15 @@ def header(path: Path, encoding: str = "utf-8") -> tuple[list[str], str]:
             ),
             file=str(path),
         )
-    try:
-        delimiter = csv.Sniffer().sniff(first, delimiters=",;\t").delimiter
-    except csv.Error:
-        delimiter = ","
+    if len(first) > HEADER_SCAN_CHARS:
+        raise InputError(
+            _("the header line is longer than {limit} characters; is this a register file?").format(
+                limit=format_number(HEADER_SCAN_CHARS)
+            ),
+            file=str(path),
+            line=1,
+        )
+    delimiter = delimiter_of(first)
     names = [n.strip() for n in next(csv.reader([first], delimiter=delimiter))]
     _check_unique(names, path, 1)
     return names, delimiter

@@ -152,9 +152,9 @@ class Writer:
             self.csv_writer = csv.writer(self.handle, lineterminator="\n")
         names = list(batch)
         if not self.wrote_header:
-            self.csv_writer.writerow([*names, *ADDED])
+            self.csv_writer.writerow([_inert(n) for n in [*names, *ADDED]])
             self.wrote_header = True
-        columns = [batch[n].tolist() for n in names]
+        columns = [_inert_list(batch[n].tolist()) for n in names]
         columns += [
             result.origin.tolist(),
             _LABELS[result.origin].tolist(),
@@ -237,7 +237,9 @@ class _MinimalCsv:
     def write_table(self, table: Any) -> None:
         if self.first:  # the header through the csv module, which quotes only where needed
             header = io.StringIO()
-            csv.writer(header, lineterminator="\n").writerow(table.column_names)
+            csv.writer(header, lineterminator="\n").writerow(
+                [_inert(n) for n in table.column_names]
+            )
             self.handle.write(header.getvalue().encode("utf-8"))
             self.first = False
         self.pending.append(self.pool.submit(_csv_bytes, table))
@@ -262,6 +264,7 @@ def _csv_bytes(table: Any) -> Any:
     import pyarrow as pa
     import pyarrow.csv as pacsv
 
+    table = _without_formulas(table)
     quoting = "needed" if _needs_quotes(table) else "none"
     sink = pa.BufferOutputStream()
     pacsv.write_csv(
@@ -271,6 +274,62 @@ def _csv_bytes(table: Any) -> Any:
 
 
 _SPECIAL_BYTES: Final = (34, 44, 10, 13)  # " , \n \r
+
+#: The first characters of a cell a spreadsheet runs as a formula (OWASP, CSV injection).
+_FORMULA_STARTS: Final = ("=", "+", "-", "@", "\t", "\r")
+_FORMULA_BYTES: Final = np.array([ord(c) for c in _FORMULA_STARTS], dtype=np.uint8)
+_NUMBER: Final = r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?$"
+
+
+def _inert(cell: Any) -> Any:
+    """A text cell that a spreadsheet would run as a formula, with a leading quote; a number
+    written with a sign ("-0.9") stays a number."""
+    if not isinstance(cell, str) or not cell.startswith(_FORMULA_STARTS):
+        return cell
+    import re
+
+    return cell if re.match(_NUMBER, cell) else "'" + cell
+
+
+def _inert_list(cells: list[Any]) -> list[Any]:
+    if not any(isinstance(c, str) and c.startswith(_FORMULA_STARTS) for c in cells):
+        return cells
+    return [_inert(c) for c in cells]
+
+
+def _starts_a_formula(array: Any) -> bool:
+    """Whether any value of an Arrow string array begins with a formula's sign (read on its
+    buffers: one look at each value's first byte)."""
+    offsets_buffer, data = array.buffers()[1], array.buffers()[2]
+    if data is None or not data.size or not len(array):
+        return False
+    kind: type[np.integer[Any]] = np.int64 if array.type == "large_string" else np.int32
+    offsets = np.frombuffer(offsets_buffer, dtype=kind)[
+        array.offset : array.offset + len(array) + 1
+    ]
+    starts = offsets[:-1][offsets[1:] > offsets[:-1]]
+    raw = np.frombuffer(data, dtype=np.uint8)
+    return bool(np.isin(raw[starts], _FORMULA_BYTES).any())
+
+
+def _without_formulas(table: Any) -> Any:
+    """The chunk with every text cell a spreadsheet would run as a formula made inert."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    for i, column in enumerate(table.columns):
+        kind = column.type
+        if not (pa.types.is_string(kind) or pa.types.is_large_string(kind)):
+            continue
+        if not any(_starts_a_formula(chunk) for chunk in column.chunks):
+            continue
+        risky = pc.and_(
+            pc.match_substring_regex(column, r"^[=+\-@\t\r]"),
+            pc.invert(pc.match_substring_regex(column, _NUMBER)),
+        )
+        quoted = pc.binary_join_element_wise(pa.scalar("'", kind), column, pa.scalar("", kind))
+        table = table.set_column(i, table.field(i), pc.if_else(risky, quoted, column))
+    return table
 
 
 def _has_special(array: Any) -> bool:
