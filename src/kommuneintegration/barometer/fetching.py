@@ -27,8 +27,8 @@ _Selection = dict[str, Select]
 
 
 def _union(a: Select, b: Select) -> Select:
-    if a.every or b.every:
-        return Select(every=True)
+    """Both selections' values; every value where either asks for all (its texts kept, so
+    that a text the table lacks is still named)."""
     match_a, match_b = a.match, b.match
     match: Callable[[str], bool] | None
     if match_a is not None and match_b is not None:
@@ -41,12 +41,32 @@ def _union(a: Select, b: Select) -> Select:
     return Select(
         codes=tuple(dict.fromkeys((*a.codes, *b.codes))),
         texts=tuple(dict.fromkeys((*a.texts, *b.texts))),
+        every=a.every or b.every,
         match=match,
     )
 
 
 def _same(a: Select, b: Select) -> bool:
+    """Whether two selections ask for the same cells (all values, whatever texts they name)."""
+    if a.every and b.every:
+        return True
     return (a.codes, a.texts, a.every, a.match) == (b.codes, b.texts, b.every, b.match)
+
+
+def _within(b: Select, a: Select) -> bool:
+    """Whether every value ``b`` asks for is one ``a`` asks for."""
+    if a.every:
+        return True
+    return (
+        not b.every
+        and set(b.codes) <= set(a.codes)
+        and set(b.texts) <= set(a.texts)
+        and (b.match is None or b.match is a.match)
+    )
+
+
+def _covers(a: _Selection, b: _Selection) -> bool:
+    return set(a) == set(b) and all(_within(b[v], a[v]) for v in a)
 
 
 def _merged(selections: Sequence[_Selection]) -> list[_Selection]:
@@ -61,6 +81,11 @@ def _merged(selections: Sequence[_Selection]) -> list[_Selection]:
                 a, b = pending[i], pending[j]
                 if set(a) != set(b):
                     continue
+                if _covers(a, b) or _covers(b, a):  # one asks for all the other's cells
+                    pending[i] = a if _covers(a, b) else b
+                    del pending[j]
+                    merged = True
+                    break
                 differ = [v for v in a if not _same(a[v], b[v])]
                 if len(differ) <= 1:
                     for v in differ:

@@ -208,7 +208,8 @@ def _intro(b: Barometer) -> list[str]:
     )
     if b.covered < 98:
         lines += _wrap(_("kommuneintegration fetch --all fetches all 98 municipalities."), 0)
-    lines += [f"  - {n}" for n in b.notes]
+    for note in b.notes:
+        lines += _wrap(note, 4, "  - ")
     return lines
 
 

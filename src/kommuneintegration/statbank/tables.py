@@ -282,8 +282,6 @@ class Select:
     def resolve(self, info: TableInfo, variable: str) -> tuple[tuple[str, ...], tuple[str, ...]]:
         """(the codes this table has for it, the texts it lacks)."""
         offered = info.variables.get(variable, ())
-        if self.every:
-            return tuple(offered), ()
         codes = [c for c in self.codes if c in offered]
         missing = [c for c in self.codes if c not in offered]
         for text in self.texts:
@@ -295,6 +293,8 @@ class Select:
         if self.match is not None:
             labels = info.labels.get(variable, {})
             codes += [c for c in offered if self.match(labels.get(c, ""))]
+        if self.every:  # all values; a text it also names and the table lacks is still said
+            return tuple(offered), tuple(missing)
         return tuple(dict.fromkeys(codes)), tuple(missing)
 
 
