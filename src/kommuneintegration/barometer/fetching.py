@@ -82,7 +82,8 @@ def _merged(selections: Sequence[_Selection]) -> list[_Selection]:
                 if set(a) != set(b):
                     continue
                 if _covers(a, b) or _covers(b, a):  # one asks for all the other's cells
-                    pending[i] = a if _covers(a, b) else b
+                    # the union asks no more cells, and keeps every text to name if lacking
+                    pending[i] = {v: _union(a[v], b[v]) for v in a}
                     del pending[j]
                     merged = True
                     break
