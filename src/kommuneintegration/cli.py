@@ -239,6 +239,7 @@ def _barometer(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: T
         k=args.peers,
         weights=weights,
         min_persons=args.min_persons,
+        country_groups=args.group or (),
     )
     import attrs
 
@@ -276,6 +277,20 @@ def _barometer_codes(args: argparse.Namespace, registry: Registry) -> list[str] 
     return cities
 
 
+def _group_owners(registry: Registry) -> dict[str, list[str]]:
+    """A plugin's country group -> the municipalities its plugin supplies (its city)."""
+    found: dict[str, list[str]] = {}
+    for group in registry.country_groups:
+        plugin = registry.owners.get(f"group:{group.id}")
+        if plugin:
+            found[group.id] = [
+                code
+                for code, owner in registry.owners.items()
+                if owner == plugin and code in registry.municipalities
+            ]
+    return found
+
+
 def _barometer_inputs(registry: Registry, args: argparse.Namespace | None = None) -> Any:
     """The cache's figures for the barometer. For barometer and report --all (no ``args``) a
     clear error when it holds none; beside compare and report, ``None`` then, or with
@@ -288,7 +303,7 @@ def _barometer_inputs(registry: Registry, args: argparse.Namespace | None = None
         return None
     cache = Cache()
     try:
-        inputs = load_inputs(cache, registry.country_groups)
+        inputs = load_inputs(cache, registry.country_groups, _group_owners(registry))
     except CacheError:
         if beside:
             return None  # _cached has said so
@@ -825,6 +840,15 @@ def build_parser() -> argparse.ArgumentParser:
         default=100,
         metavar="N",
         help=_("a group of fewer persons is marked, not ranked (default 100)"),
+    )
+    p.add_argument(
+        "--group",
+        action="append",
+        metavar="ID",
+        help=_(
+            "a plugin's own country group (e.g. kobenhavn:udvalgte-menapt) for every "
+            "municipality asked; it is shown for its own city anyway"
+        ),
     )
     p.add_argument(
         "--years",

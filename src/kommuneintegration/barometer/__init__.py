@@ -24,14 +24,17 @@ from typing import Final
 
 import attrs
 
+from kommuneintegration.barometer.fairness import Line, indirect, trend
 from kommuneintegration.barometer.formula import Part, Rate, Resolved, resolve
 from kommuneintegration.barometer.indicators import (
+    EMPLOYMENT_RATE,
     NON_WESTERN_SHARE,
     NOT_AVAILABLE,
     BarometerIndicator,
     NotAvailable,
     indicators,
 )
+from kommuneintegration.barometer.judged import Counted, Judgement, judge
 from kommuneintegration.barometer.peers import (
     DEFAULT_PEERS,
     DEFAULT_WEIGHTS,
@@ -74,11 +77,15 @@ BASELINE_YEAR: Final = 2012
 
 @attrs.frozen
 class PeerValue:
-    """A peer's value of the same indicator and year, for the row."""
+    """A peer's value of the same indicator and year, for the row, and what its make-up and
+    labour market lead one to expect of it."""
 
     code: str
     name: str
     value: float | None
+    expected: float | None = None
+    expected_labour_market: float | None = None
+    distance: float | None = None
 
 
 @attrs.frozen
@@ -126,6 +133,10 @@ class BarometerRow:
     reference_value: float | None = None
     #: Every year the cache holds, oldest first.
     series: tuple[Point, ...] = ()
+    #: The latest figure's 95 % interval, expected values, and what chance allows (.judged).
+    judged: Judgement = attrs.field(factory=Judgement)
+    #: The chi-squared test for trend over the latest five comparable years (.fairness).
+    trend: str = "not-calculated"
 
 
 @attrs.frozen
@@ -136,8 +147,8 @@ class Inputs:
     groups: tuple[CountryGroup, ...]
     #: Stored answers that did not read back as checked and were left out.
     set_aside: int = 0
-    #: A country group's id -> the plugin that defines it (its city's name).
-    owners: Mapping[str, str] = attrs.field(factory=dict)
+    #: A plugin's country group's id -> the municipalities whose plugin defines it.
+    owners: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
 
     @property
     def empty(self) -> bool:
@@ -169,6 +180,8 @@ class Barometer:
     not_available: tuple[NotAvailable, ...] = NOT_AVAILABLE
     #: CSV: one row per year of each series instead of one per row (``--years``).
     by_year: bool = False
+    #: Per indicator (its key): the least-squares line of the labour-market expectation.
+    fits: Mapping[str, Line | None] = attrs.field(factory=dict)
 
     def name(self, code: str) -> str:
         official = official_municipalities()
@@ -225,7 +238,7 @@ def baseline_year(
 def load_inputs(
     cache: Cache | None = None,
     groups: CountryGroupRegistry | None = None,
-    owners: Mapping[str, str] | None = None,
+    owners: Mapping[str, Sequence[str]] | None = None,
 ) -> Inputs:
     """What the cache holds for the barometer's tables, read back as checked."""
     cache = cache or Cache()
@@ -233,14 +246,7 @@ def load_inputs(
     chosen = tuple(barometer_groups(groups))
     tables = {t for i in indicators(chosen) for t in i.tables}
     cells, set_aside = read_cells(cache, origin, sorted(tables))
-    return Inputs(cells, chosen, set_aside, dict(owners or {}))
-
-
-@attrs.frozen
-class _Figure:
-    value: float | None
-    persons: float | None
-    reference: float | None
+    return Inputs(cells, chosen, set_aside, {g: tuple(c) for g, c in (owners or {}).items()})
 
 
 class _Computer:
@@ -303,18 +309,75 @@ class _Computer:
         self.fractions[key] = result
         return result
 
-    def figure(self, indicator: BarometerIndicator, area: str, year: int) -> _Figure:
+    def figure(self, indicator: BarometerIndicator, area: str, year: int) -> Counted:
         own = self.fraction(indicator.rate, area, year)
         ref = self.fraction(indicator.reference, area, year) if indicator.reference else None
         rate = 100 * own[0] / own[1] if own else None
         reference = 100 * ref[0] / ref[1] if ref else None
-        persons = own[1] if own else None
+        counted = Counted(
+            rate,
+            persons=own[1] if own else None,
+            count=own[0] if own else None,
+            reference=reference,
+            reference_persons=ref[1] if ref else None,
+            reference_count=ref[0] if ref else None,
+        )
         if not indicator.gap:
-            return _Figure(rate, persons, reference)
+            return counted
         if rate is None or reference is None:
-            return _Figure(None, persons, reference)
-        value = reference - rate if indicator.gap == "reference-minus" else rate - reference
-        return _Figure(value, persons, reference)
+            return attrs.evolve(counted, value=None)
+        return attrs.evolve(counted, value=_gap(indicator, reference, rate))
+
+    def expected(self, indicator: BarometerIndicator, area: str, year: int) -> float | None:
+        """What the area's make-up leads one to expect: the whole country's rate in each
+        stratum (:attr:`BarometerIndicator.strata`) applied to the area's own persons
+        (indirect standardisation); with no strata, the country's own figure."""
+        rate = self._expected_rate(indicator, indicator.rate, area, year)
+        if not indicator.gap:
+            return rate
+        if indicator.reference is None:
+            return None
+        reference = self._expected_rate(indicator, indicator.reference, area, year)
+        if rate is None or reference is None:
+            return None
+        return _gap(indicator, reference, rate)
+
+    def _expected_rate(
+        self, indicator: BarometerIndicator, rate: Rate, area: str, year: int
+    ) -> float | None:
+        whole = self.fraction(rate, COUNTRY, year)
+        if not indicator.strata:
+            return 100 * whole[0] / whole[1] if whole else None
+        country = self._strata(indicator, rate, COUNTRY, year)
+        own = self._strata(indicator, rate, area, year)
+        if country is None or own is None:
+            return None
+        rates = {s: country[0].get(s, 0.0) / n for s, n in country[1].items() if n > 0}
+        return indirect(own[1], rates)
+
+    def _strata(
+        self, indicator: BarometerIndicator, rate: Rate, area: str, year: int
+    ) -> tuple[dict[tuple[str, ...], float], dict[tuple[str, ...], float]] | None:
+        """(numerator, denominator) by stratum, for a rate of one part over one part."""
+        sums = []
+        for parts in (rate.numerator, rate.denominator):
+            if len(parts) != 1:
+                return None
+            part = parts[0]
+            cells = self.inputs.cells.get(part.table)
+            found = self._resolve(part, cells) if cells is not None else None
+            if not isinstance(found, Resolved):
+                return None
+            by = found.by_stratum(area, part.time(year), indicator.strata)
+            if by is None:
+                return None
+            sums.append(by)
+        return sums[0], sums[1]
+
+
+def _gap(indicator: BarometerIndicator, reference: float, rate: float) -> float:
+    """A gap in percentage points, in the indicator's own order."""
+    return reference - rate if indicator.gap == "reference-minus" else rate - reference
 
 
 def _rank(values: Mapping[str, float], better: str) -> dict[str, int]:
@@ -341,6 +404,9 @@ class _Settings:
     since: int | None
     min_persons: int
     peers: Mapping[str, tuple[Peer, ...]]
+    characteristics: Mapping[str, Characteristics]
+    k: int
+    weights: Mapping[str, float]
 
 
 def barometer(
@@ -353,12 +419,15 @@ def barometer(
     min_persons: int = MIN_PERSONS,
     groups: CountryGroupRegistry | None = None,
     highlight: Iterable[str] = (),
+    country_groups: Iterable[str] = (),
 ) -> Barometer:
     """The barometer of ``municipalities`` (codes or names; all 98 when ``None``).
 
     ``since`` is the baseline year asked for (default 2012): where the cache does
     not hold it, the first year it holds after it is the baseline, and the row
-    says so. Every year the cache holds is in each row's series.
+    says so. Every year the cache holds is in each row's series. A plugin's own
+    country group (København's *udvalgte MENAPT-lande*) is shown where its city is
+    among ``municipalities``, or where ``country_groups`` names it.
     """
     inputs = inputs if inputs is not None else load_inputs(groups=groups)
     official = official_municipalities()
@@ -374,12 +443,25 @@ def barometer(
         since,
         min_persons,
         {code: nearest(characteristics, code, k=k, weights=weights) for code in codes},
+        characteristics,
+        k,
+        weights,
     )
+    fits: dict[str, Line | None] = {}
     rows: list[BarometerRow] = []
     notes: list[str] = []
     shown: list[BarometerIndicator] = []
     covered: set[str] = set()
+    # A plugin's own country group is its city's: shown for its city (asked for, or
+    # highlighted on the page of all 98), or for everyone when asked for by name (--group).
+    asked_groups = set(country_groups)
+    cities = set(codes) if municipalities is not None else {find_municipality(m) for m in highlight}
     for indicator in indicators(inputs.groups, inputs.owners):
+        shown_for = settings.codes
+        if indicator.owners and indicator.country_group not in asked_groups:
+            if not set(indicator.owners) & cities:
+                continue
+            shown_for = tuple(c for c in codes if c in indicator.owners)
         why = compute.lacking(indicator)
         years = compute.years(indicator) if why is None else []
         if not years:
@@ -391,7 +473,9 @@ def barometer(
             )
             continue
         shown.append(indicator)
-        found, reached = _indicator_rows(indicator, years, compute, inputs, settings)
+        found, reached, fits[indicator.key] = _indicator_rows(
+            indicator, years, compute, inputs, attrs.evolve(settings, codes=shown_for)
+        )
         rows += found
         covered |= reached
     return Barometer(
@@ -408,6 +492,7 @@ def barometer(
         notes=tuple(notes),
         language=language(),
         highlight=tuple(dict.fromkeys(find_municipality(m) for m in highlight)),
+        fits=fits,
     )
 
 
@@ -417,8 +502,9 @@ def _indicator_rows(
     compute: _Computer,
     inputs: Inputs,
     settings: _Settings,
-) -> tuple[list[BarometerRow], set[str]]:
-    """The rows of one indicator: every year's figures of every area computed once."""
+) -> tuple[list[BarometerRow], set[str], Line | None]:
+    """The rows of one indicator: every year's figures of every area computed once, the
+    latest year judged once for all 98."""
     official = official_municipalities()
     areas = (COUNTRY, *official)
     by_year = {y: {a: compute.figure(indicator, a, y) for a in areas} for y in years}
@@ -435,44 +521,91 @@ def _indicator_rows(
         else {}
     )
     ranks = _rank(ranked, indicator.better)
-    base = baseline_year(years, settings.since, indicator.comparable_from)
-    source = "; ".join(d.citation() for d in _sources(inputs, set(indicator.tables)))
-    footnote = "; ".join(
-        f"{t}: {inputs.cells[t].info.footnote}"  # type: ignore[union-attr]
-        for t in indicator.tables
-        if inputs.cells[t].info is not None
-        and inputs.cells[t].info.footnote_mandatory  # type: ignore[union-attr]
-        and inputs.cells[t].info.footnote  # type: ignore[union-attr]
+    expected = {c: compute.expected(indicator, c, latest) for c in official}
+    judged, line = judge(indicator, at_latest, expected, around[latest], ranked, ranks)
+    peers = _indicator_peers(indicator, settings, compute, expected, latest)
+    table = _Table(
+        indicator,
+        years,
+        baseline_year(years, settings.since, indicator.comparable_from),
+        by_year,
+        around,
+        ranks,
+        len(ranked),
+        judged,
+        peers,
+        "; ".join(d.citation() for d in _sources(inputs, set(indicator.tables))),
+        _footnote(inputs, indicator),
     )
-    rows = [
-        _row(
-            indicator,
-            code,
-            years,
-            base,
-            by_year,
-            around,
-            ranks,
-            len(ranked),
-            settings,
-            source,
-            footnote,
+    return [_row(table, code, settings) for code in settings.codes], set(values), line
+
+
+@attrs.frozen
+class _Table:
+    """One indicator's figures of every area and year, judged: what each of its rows reads."""
+
+    indicator: BarometerIndicator
+    years: Sequence[int]
+    base: int | None
+    by_year: Mapping[int, Mapping[str, Counted]]
+    around: Mapping[int, Beside]
+    ranks: Mapping[str, int]
+    ranked_n: int
+    judged: Mapping[str, Judgement]
+    peers: Mapping[str, tuple[PeerValue, ...]]
+    source: str
+    footnote: str
+
+
+def _footnote(inputs: Inputs, indicator: BarometerIndicator) -> str:
+    """The mandatory footnotes of the indicator's tables, which go with its figures."""
+    notes = []
+    for table in indicator.tables:
+        info = inputs.cells[table].info
+        if info is not None and info.footnote_mandatory and info.footnote:
+            notes.append(f"{table}: {info.footnote}")
+    return "; ".join(notes)
+
+
+def _indicator_peers(
+    indicator: BarometerIndicator,
+    settings: _Settings,
+    compute: _Computer,
+    expected: Mapping[str, float | None],
+    year: int,
+) -> dict[str, tuple[PeerValue, ...]]:
+    """Each municipality's nearest for this indicator: the general characteristics and what
+    its make-up leads one to expect of this indicator (:mod:`.peers`)."""
+    characteristics = {
+        code: attrs.evolve(ch, make_up=_rounded(expected.get(code)))
+        for code, ch in settings.characteristics.items()
+    }
+    official = official_municipalities()
+    found: dict[str, tuple[PeerValue, ...]] = {}
+    for code in settings.codes:
+        found[code] = tuple(
+            PeerValue(
+                p.code,
+                official[p.code].name,
+                _rounded(compute.figure(indicator, p.code, year).value),
+                _rounded(expected.get(p.code)),
+                distance=p.distance,
+            )
+            for p in nearest(characteristics, code, k=settings.k, weights=settings.weights)
         )
-        for code in settings.codes
-    ]
-    return rows, set(values)
+    return found
 
 
 def _series(
     indicator: BarometerIndicator,
     code: str,
     years: Sequence[int],
-    by_year: Mapping[int, Mapping[str, _Figure]],
+    by_year: Mapping[int, Mapping[str, Counted]],
     around: Mapping[int, Beside],
 ) -> tuple[Point, ...]:
     points = []
     for year in years:
-        figure = by_year[year].get(code, _Figure(None, None, None))
+        figure = by_year[year].get(code, Counted(None, None, None))
         median, _n = around[year].median(code)
         points.append(
             Point(
@@ -488,24 +621,14 @@ def _series(
     return tuple(points)
 
 
-def _row(
-    indicator: BarometerIndicator,
-    code: str,
-    years: Sequence[int],
-    base: int | None,
-    by_year: Mapping[int, Mapping[str, _Figure]],
-    around: Mapping[int, Beside],
-    ranks: Mapping[str, int],
-    ranked_n: int,
-    settings: _Settings,
-    source: str,
-    footnote: str,
-) -> BarometerRow:
+def _row(table: _Table, code: str, settings: _Settings) -> BarometerRow:
+    indicator = table.indicator
     official = official_municipalities()
     municipality = official[code]
-    latest = years[-1]
-    figure = by_year[latest][code]
+    latest = table.years[-1]
+    figure = table.by_year[latest][code]
     notes: list[str] = []
+    base = table.base
     wanted_base = max(BASELINE_YEAR, settings.since or 0)
     if base is not None and base >= latest:
         base = None  # the latest figure is no baseline for itself
@@ -521,7 +644,7 @@ def _row(
                 year=base, wanted=wanted_base
             )
         )
-    base_value = by_year[base][code].value if base is not None else None
+    base_value = table.by_year[base][code].value if base is not None else None
     movement = None
     if indicator.better and figure.value is not None and base_value is not None:
         movement = barometer_movement(
@@ -534,10 +657,9 @@ def _row(
                 n=settings.min_persons
             )
         )
-    if footnote:
-        notes.append(footnote)
-    median, group_n = around[latest].median(code)
-    at_latest = by_year[latest]
+    if table.footnote:
+        notes.append(table.footnote)
+    median, group_n = table.around[latest].median(code)
     return BarometerRow(
         municipality=code,
         name=municipality.name,
@@ -549,34 +671,76 @@ def _row(
         baseline_value=_rounded(base_value),
         baseline_year=base if base_value is not None else None,
         movement=movement,
-        country_value=_rounded(around[latest].country),
+        country_value=_rounded(table.around[latest].country),
         group_median=_rounded(median),
         group_n=group_n,
-        rank=None if small else ranks.get(code),
-        ranked_n=ranked_n,
+        rank=None if small else table.ranks.get(code),
+        ranked_n=table.ranked_n,
         persons=figure.persons,
         small=small and indicator.ranked,
-        peers=tuple(
-            PeerValue(p.code, official[p.code].name, _rounded(at_latest[p.code].value))
-            for p in settings.peers.get(code, ())
-        ),
-        source=source,
+        peers=table.peers.get(code, ()),
+        source=table.source,
         note="; ".join(notes),
         reference_value=_rounded(figure.reference),
-        series=_series(indicator, code, years, by_year, around),
+        series=_series(indicator, code, table.years, table.by_year, table.around),
+        judged=_shown(table.judged.get(code, Judgement())),
+        trend=_trend(indicator, code, table.years, table.by_year),
     )
 
 
+def _shown(judged: Judgement) -> Judgement:
+    """The judgement's figures with one decimal, as every figure is shown."""
+    return attrs.evolve(
+        judged,
+        low=_rounded(judged.low),
+        high=_rounded(judged.high),
+        expected=_rounded(judged.expected),
+        expected_labour_market=_rounded(judged.expected_labour_market),
+    )
+
+
+def _trend(
+    indicator: BarometerIndicator,
+    code: str,
+    years: Sequence[int],
+    by_year: Mapping[int, Mapping[str, Counted]],
+) -> str:
+    """The test for trend over the comparable years of a rate (not of a gap: no counts)."""
+    if indicator.gap:
+        return "not-calculated"
+    points = [
+        (year, f.count, f.persons)
+        for year in years
+        if indicator.comparable_from is None or year >= indicator.comparable_from
+        if (f := by_year[year][code]).count is not None and f.persons is not None
+    ]
+    return trend(points)
+
+
+def _latest_year(compute: _Computer, indicator: BarometerIndicator) -> int | None:
+    years = compute.years(indicator) if compute.lacking(indicator) is None else []
+    return years[-1] if years else None
+
+
 def _characteristics(compute: _Computer) -> dict[str, Characteristics]:
-    """Residents and the non-Western share of the latest year, and the kommunegruppe."""
-    years = compute.years(NON_WESTERN_SHARE) if compute.lacking(NON_WESTERN_SHARE) is None else []
-    year = years[-1] if years else None
+    """Residents and the non-Western share of the latest year, the kommunegruppe, and the local
+    labour market: the employment rate of persons of Danish origin aged 25-64 (RAS201)."""
+    year = _latest_year(compute, NON_WESTERN_SHARE)
+    work = _latest_year(compute, EMPLOYMENT_RATE)
     found: dict[str, Characteristics] = {}
     for code, municipality in official_municipalities().items():
         fraction = compute.fraction(NON_WESTERN_SHARE.rate, code, year) if year else None
         population = fraction[1] if fraction else None
         share = 100 * fraction[0] / fraction[1] if fraction else None
-        found[code] = Characteristics(code, population, _rounded(share), municipality.group, year)
+        market = compute.figure(EMPLOYMENT_RATE, code, work).reference if work else None
+        found[code] = Characteristics(
+            code,
+            population,
+            _rounded(share),
+            municipality.group,
+            year,
+            labour_market=_rounded(market),
+        )
     return found
 
 

@@ -123,7 +123,7 @@ def least_squares(points: Sequence[tuple[float, float]]) -> Line | None:
 
 
 def trend(points: Sequence[tuple[int, float, float]]) -> str:
-    """"increasing", "decreasing", "no-change" or "not-calculated" for (year, successes,
+    """ "increasing", "decreasing", "no-change" or "not-calculated" for (year, successes,
     trials) points: the chi-squared test for trend over the latest :data:`TREND_POINTS`
     years, at the 0.1 % level."""
     latest = sorted(points)[-TREND_POINTS:]
@@ -146,7 +146,7 @@ def trend(points: Sequence[tuple[int, float, float]]) -> str:
 
 
 def against(interval: tuple[float, float] | None, other: float | None) -> str | None:
-    """"higher", "lower" or "similar": whether the interval lies wholly above or below another
+    """ "higher", "lower" or "similar": whether the interval lies wholly above or below another
     figure, or holds it; None where either is missing."""
     if interval is None or other is None:
         return None

@@ -88,6 +88,16 @@ class _InBlock:
     area_stride: int
     times: Mapping[str, int]
     time_stride: int
+    #: The variables picked, and each offset's codes of them (for sums by stratum).
+    names: tuple[str, ...] = ()
+    combos: tuple[tuple[str, ...], ...] = ()
+
+    def base(self, area: str, time: str) -> int | None:
+        a = self.areas.get(area)
+        t = self.times.get(time)
+        if a is None or t is None:
+            return None
+        return a * self.area_stride + t * self.time_stride
 
 
 @attrs.frozen
@@ -99,14 +109,34 @@ class Resolved:
     def total(self, area: str, time: str) -> float | None:
         """The sum; None when a cell is missing (".." or not held)."""
         for block in self.found:
-            a = block.areas.get(area)
-            t = block.times.get(time)
-            if a is None or t is None:
+            base = block.base(area, time)
+            if base is None:
                 continue
-            base = a * block.area_stride + t * block.time_stride
             values = block.values
             total = math.fsum(values[base + o] for o in block.offsets)
             return None if math.isnan(total) else total
+        return None
+
+    def by_stratum(
+        self, area: str, time: str, strata: Sequence[str]
+    ) -> dict[tuple[str, ...], float] | None:
+        """The sums by the codes of ``strata`` (variables picked by the part); None when a cell
+        is missing or a stratum variable is not among the part's."""
+        for block in self.found:
+            base = block.base(area, time)
+            if base is None:
+                continue
+            if any(s not in block.names for s in strata):
+                return None
+            at = [block.names.index(s) for s in strata]
+            sums: dict[tuple[str, ...], float] = {}
+            for offset, combo in zip(block.offsets, block.combos, strict=True):
+                value = block.values[base + offset]
+                if math.isnan(value):
+                    return None
+                key = tuple(combo[i] for i in at)
+                sums[key] = sums.get(key, 0.0) + value
+            return sums
         return None
 
 
@@ -147,19 +177,27 @@ def _in_block(
     a, t = block.axis(area), block.axis(time)
     if a < 0 or t < 0 or set(wanted) != set(block.names) - {area, time}:
         return None
-    choices: list[list[int]] = []
+    choices: list[list[tuple[int, str]]] = []
     for name, codes in wanted.items():
         at = block.axis(name)
         positions = [block.positions[at].get(c) for c in codes]
         if any(p is None for p in positions):
             return None
-        choices.append([p * block.strides[at] for p in positions if p is not None])
-    offsets = tuple(sum(c) for c in itertools.product(*choices))
+        choices.append(
+            [
+                (p * block.strides[at], c)
+                for p, c in zip(positions, codes, strict=True)
+                if p is not None
+            ]
+        )
+    combinations = list(itertools.product(*choices))
     return _InBlock(
         block.values,
-        offsets,
+        tuple(sum(o for o, _c in combo) for combo in combinations),
         block.positions[a],
         block.strides[a],
         block.positions[t],
         block.strides[t],
+        tuple(wanted),
+        tuple(tuple(c for _o, c in combo) for combo in combinations),
     )

@@ -19,15 +19,16 @@ The barometer's indicators that no table gives per municipality are listed in
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Final
 
 import attrs
 
 from kommuneintegration.barometer.formula import EVERY, Part, Rate, pick, texts
-from kommuneintegration.countries import CountryGroup, UnknownCountryError, lookup
+from kommuneintegration.countries import CountryGroup, UnknownCountryError, country_name, lookup
 from kommuneintegration.i18n import N_, _
 from kommuneintegration.i18n import pick as pick_language
+from kommuneintegration.municipalities import official_municipalities
 from kommuneintegration.statbank.tables import Select
 
 __all__ = [
@@ -69,6 +70,10 @@ class BarometerIndicator:
     gap: str = ""
     #: "", "men" or "women".
     sex: str = ""
+    #: The variables whose values are strata of the expected value's indirect
+    #: standardisation (upper-case ids, picked alike by numerator and denominator); none:
+    #: the expected value is the whole country's figure.
+    strata: tuple[str, ...] = ()
     #: Whether municipalities are placed by it: never for the make-up of a population.
     ranked: bool = True
     #: The barometer's goal (a catalogue message: "Work" is "Arbejde").
@@ -76,9 +81,10 @@ class BarometerIndicator:
     #: The first year comparable with the later ones (RAS changed its method in 2009).
     comparable_from: int | None = None
     label_en: str = ""
-    #: For a country group's share: the group's id and the plugin that defines it ("" built in).
+    #: For a country group's share: the group's id, and the municipalities whose plugin
+    #: defines it (none for a built-in group): shown for them, or when asked for.
     country_group: str = ""
-    owner: str = ""
+    owners: tuple[str, ...] = ()
 
     @property
     def key(self) -> str:
@@ -278,6 +284,7 @@ def _work(sex: str) -> tuple[BarometerIndicator, BarometerIndicator]:
         rate=_employment(_NON_WESTERN_RAS201, sex),
         reference=_employment(_DANISH_RAS201, sex),
         sex=sex,
+        strata=("HERKOMST", "ALDER", "KØN"),
         comparable_from=_RAS_BREAK,
     )
     gap = attrs.evolve(
@@ -318,6 +325,7 @@ YOUTH_EDUCATION: Final = BarometerIndicator(
     ),
     rate=_education(_NON_WESTERN_LIGEUB1, _YOUTH_OR_MORE, texts("20-24 år")),
     reference=_education(_DANISH_LIGEUB1, _YOUTH_OR_MORE, texts("20-24 år")),
+    strata=("HERKOMST", "ALDER"),
 )
 
 HIGHER_EDUCATION: Final = BarometerIndicator(
@@ -340,6 +348,7 @@ HIGHER_EDUCATION: Final = BarometerIndicator(
     ),
     rate=_education(_NON_WESTERN_LIGEUB1, _HIGHER, texts("25-29 år", "30-34 år", "35-39 år")),
     reference=_education(_DANISH_LIGEUB1, _HIGHER, texts("25-29 år", "30-34 år", "35-39 år")),
+    strata=("HERKOMST", "ALDER"),
 )
 
 CASH_BENEFITS: Final = BarometerIndicator(
@@ -448,15 +457,27 @@ def _in_group(group: CountryGroup) -> Select:
     return Select(match=names_a_member)
 
 
-def _group_indicator(group: CountryGroup, owner: str) -> BarometerIndicator:
+def _group_label(group: CountryGroup, owners: Sequence[str], lang: str) -> str:
+    """A plugin's group named as its city's, with its countries: "udvalgte MENAPT-lande
+    (Københavns Kommune: Afghanistan, Irak, ...)"; a built-in group by its label."""
+    label = group.label if lang == "da" else (group.label_en or group.label)
+    if not owners:
+        return label
+    official = official_municipalities()
+    cities = ", ".join(official[c].title(lang) for c in owners if c in official)
+    countries = ", ".join(sorted(country_name(c, lang) for c in group.members))
+    return f"{label} ({cities}: {countries})"
+
+
+def _group_indicator(group: CountryGroup, owners: Sequence[str]) -> BarometerIndicator:
     return BarometerIndicator(
         id="population-share-by-origin",
         group=group.id,
         unit="percent",
         better="",
         barometer="",
-        label=group.label,
-        label_en=group.label_en or group.label,
+        label=_group_label(group, owners, "da"),
+        label_en=_group_label(group, owners, "en"),
         population=_GROUP_POPULATION,
         differs=_GROUP_DIFFERS,
         rate=Rate(
@@ -471,7 +492,7 @@ def _group_indicator(group: CountryGroup, owner: str) -> BarometerIndicator:
         ),
         ranked=False,
         country_group=group.id,
-        owner=owner,
+        owners=tuple(owners),
     )
 
 
@@ -529,12 +550,12 @@ NOT_AVAILABLE: Final = (
 
 
 def indicators(
-    groups: Iterable[CountryGroup], owners: Mapping[str, str] | None = None
+    groups: Iterable[CountryGroup], owners: Mapping[str, Sequence[str]] | None = None
 ) -> tuple[BarometerIndicator, ...]:
     """The barometer's indicators in the order shown: the register indicators by goal, then the
     population's make-up (non-Western, then each country group asked for)."""
     return (
         *BAROMETER_INDICATORS,
         NON_WESTERN_SHARE,
-        *(_group_indicator(g, (owners or {}).get(g.id, "")) for g in groups),
+        *(_group_indicator(g, (owners or {}).get(g.id, ())) for g in groups),
     )

@@ -1,17 +1,23 @@
 """The municipalities most like one another, by a documented distance that a user may weigh.
 
-Three characteristics describe a municipality: its number of residents (on a
-log scale, so København is not a world apart), the share of non-Western
-immigrants and descendants among them (both from FOLK1E, the latest 1st of
-January) and its kommunegruppe (DST's KOMMUNEGRUPPER v1:2018). The two numbers
-are standardised over the municipalities that have them (the mean subtracted,
-divided by the standard deviation), so one step is one standard deviation; a
-different kommunegruppe counts as one such step. The distance is
+Five characteristics describe a municipality: its number of residents (on a log
+scale, so København is not a world apart), the share of non-Western immigrants
+and descendants among them (both from FOLK1E, the latest 1st of January), its
+kommunegruppe (DST's KOMMUNEGRUPPER v1:2018), its local labour market (the
+employment rate of persons of Danish origin aged 25-64, RAS201) and, for each
+indicator apart, its make-up (the figure the indicator's indirect
+standardisation expects of it: what its age, sex and immigrant/descendant mix
+alone would give). The numbers are standardised over the municipalities that
+have them (the mean subtracted, divided by the standard deviation), so one step
+is one standard deviation; a different kommunegruppe counts as one such step.
+The distance is
 
-    sqrt(w_p * dz_population² + w_s * dz_share² + w_g * [other kommunegruppe])
+    sqrt(w_p * dz_population² + w_s * dz_share² + w_g * [other kommunegruppe]
+         + w_l * dz_labour_market² + w_m * dz_make_up²)
 
-with the weights 1, 1, 1 unless told otherwise (``--peer-weights``). The k
-nearest (default 5) are a municipality's peers; ties go to the lower code.
+with every weight 1 unless told otherwise (``--peer-weights``); a characteristic
+a municipality lacks (no make-up for the population's own shares) adds nothing.
+The k nearest (default 5) are a municipality's peers; ties go to the lower code.
 """
 
 from __future__ import annotations
@@ -38,7 +44,13 @@ __all__ = [
 
 DEFAULT_PEERS: Final = 5
 #: The characteristics' names, as ``--peer-weights`` takes them.
-WEIGHT_NAMES: Final = ("population", "non-western-share", "kommunegruppe")
+WEIGHT_NAMES: Final = (
+    "population",
+    "non-western-share",
+    "kommunegruppe",
+    "labour-market",
+    "make-up",
+)
 DEFAULT_WEIGHTS: Final[Mapping[str, float]] = dict.fromkeys(WEIGHT_NAMES, 1.0)
 
 
@@ -51,6 +63,10 @@ class Characteristics:
     non_western_share: float | None
     kommunegruppe: int
     year: int | None
+    #: The employment rate of persons of Danish origin aged 25-64 (the local labour market).
+    labour_market: float | None = None
+    #: What the make-up alone leads one to expect of the indicator at hand.
+    make_up: float | None = None
 
 
 @attrs.frozen
@@ -117,8 +133,17 @@ def nearest(
         return ()
     size = _standardised({c: math.log(ch.population or 1) for c, ch in usable.items()})
     share = _standardised({c: ch.non_western_share or 0.0 for c, ch in usable.items()})
+    market = _standardised(
+        {c: ch.labour_market for c, ch in usable.items() if ch.labour_market is not None}
+    )
+    make_up = _standardised({c: ch.make_up for c, ch in usable.items() if ch.make_up is not None})
     me = usable[code]
     w = {**DEFAULT_WEIGHTS, **weights}
+
+    def term(values: Mapping[str, float], other: str) -> float:
+        if code not in values or other not in values:
+            return 0.0
+        return (values[other] - values[code]) ** 2
 
     def distance(other: str) -> float:
         ch = usable[other]
@@ -126,6 +151,8 @@ def nearest(
             w["population"] * (size[other] - size[code]) ** 2
             + w["non-western-share"] * (share[other] - share[code]) ** 2
             + w["kommunegruppe"] * (ch.kommunegruppe != me.kommunegruppe)
+            + w["labour-market"] * term(market, other)
+            + w["make-up"] * term(make_up, other)
         )
 
     ranked = sorted((distance(c), c) for c in usable if c != code)

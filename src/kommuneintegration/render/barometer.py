@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from kommuneintegration import __version__
 from kommuneintegration.builtin_rules import movement_label
-from kommuneintegration.i18n import _, format_number, use_language
+from kommuneintegration.i18n import N_, _, format_number, use_language
 from kommuneintegration.municipalities import KOMMUNEGRUPPER
 from kommuneintegration.render.cells import csv_cell, markdown_text
 from kommuneintegration.units import unit_symbol
@@ -68,9 +68,23 @@ JSON_ROW_FIELDS: Final = (
     "group_median",
     "group_n",
     "rank",
+    "rank_shared",
+    "rank_low",
+    "rank_high",
     "ranked_n",
     "persons",
     "small",
+    "low",
+    "high",
+    "expected",
+    "actual_minus_expected",
+    "expected_labour_market",
+    "actual_minus_expected_labour_market",
+    "against_country",
+    "against_group",
+    "against_expected",
+    "against_expected_labour_market",
+    "trend",
     "peers",
     "barometer_indicator",
     "barometer_goal",
@@ -123,7 +137,30 @@ def row_record(row: BarometerRow) -> dict[str, Any]:
         "ranked_n": row.ranked_n,
         "persons": row.persons,
         "small": row.small,
-        "peers": [{"code": p.code, "name": p.name, "value": p.value} for p in row.peers],
+        "rank_shared": row.judged.rank_shared,
+        "rank_low": row.judged.rank_low,
+        "rank_high": row.judged.rank_high,
+        "low": row.judged.low,
+        "high": row.judged.high,
+        "expected": row.judged.expected,
+        "actual_minus_expected": _minus(row.value, row.judged.expected),
+        "expected_labour_market": row.judged.expected_labour_market,
+        "actual_minus_expected_labour_market": _minus(row.value, row.judged.expected_labour_market),
+        "against_country": row.judged.against_country,
+        "against_group": row.judged.against_group,
+        "against_expected": row.judged.against_expected,
+        "against_expected_labour_market": row.judged.against_expected_labour_market,
+        "trend": row.trend,
+        "peers": [
+            {
+                "code": p.code,
+                "name": p.name,
+                "value": p.value,
+                "expected": p.expected,
+                "distance": p.distance,
+            }
+            for p in row.peers
+        ],
         "barometer_indicator": row.indicator.barometer or None,
         "barometer_goal": row.indicator.shown_goal() or None,
         "ranked": row.indicator.ranked,
@@ -142,6 +179,11 @@ def row_record(row: BarometerRow) -> dict[str, Any]:
             for p in row.series
         ],
     }
+
+
+def _minus(value: float | None, other: float | None) -> float | None:
+    """A difference of two shown figures, as shown (one decimal)."""
+    return None if value is None or other is None else round(value - other, 1)
 
 
 def year_records(row: BarometerRow) -> list[dict[str, Any]]:
@@ -172,13 +214,52 @@ def movement_text(row: BarometerRow) -> str:
 
 
 def rank_text(row: BarometerRow) -> str:
+    """ "41/94", "41=/94" for a place shared with another municipality."""
     if not row.indicator.ranked:
         return _("not ranked")
     if row.small:
         return _("few")
     if row.rank is None:
         return "–"
-    return f"{row.rank}/{row.ranked_n}"
+    return f"{row.rank}{'=' if row.judged.rank_shared else ''}/{row.ranked_n}"
+
+
+def range_text(row: BarometerRow) -> str:
+    """The places the intervals allow: "30-55"."""
+    if row.judged.rank_low is None or row.judged.rank_high is None:
+        return "–"
+    if row.judged.rank_low == row.judged.rank_high:
+        return str(row.judged.rank_low)
+    return f"{row.judged.rank_low}-{row.judged.rank_high}"
+
+
+def interval_text(row: BarometerRow) -> str:
+    if row.judged.low is None or row.judged.high is None:
+        return "–"
+    return f"{number_text(row.judged.low)}-{number_text(row.judged.high)}"
+
+
+#: How a difference the interval excludes is said; "similar" is said as "–".
+_AGAINST: Final = {"higher": N_("higher"), "lower": N_("lower"), "similar": N_("similar")}
+_TRENDS: Final = {
+    "increasing": N_("increasing"),
+    "decreasing": N_("decreasing"),
+    "no-change": N_("no significant change"),
+    "not-calculated": N_("not calculated"),
+}
+
+
+def against_text(value: str | None) -> str:
+    return _(_AGAINST[value]) if value in _AGAINST else "–"
+
+
+def trend_text(row: BarometerRow) -> str:
+    """The trend, and whether it is for the better where the indicator has a direction."""
+    words = _(_TRENDS.get(row.trend, _TRENDS["not-calculated"]))
+    if row.trend in ("increasing", "decreasing") and row.indicator.better:
+        better = (row.trend == "increasing") == (row.indicator.better == "higher")
+        words += ", " + (_("getting better") if better else _("getting worse"))
+    return words
 
 
 def _rows_of(b: Barometer, indicator: BarometerIndicator) -> list[BarometerRow]:
@@ -273,7 +354,48 @@ def _table_lines(b: Barometer, indicator: BarometerIndicator, number: int) -> li
     lines += _columns(table, [False, True, True, False, True, True])
     for note, i in notes.items():
         lines += _wrap(note, 4, f"  {_mark(i)} ")
-    return lines
+    return lines + (_fair_lines(rows) if indicator.ranked else [])
+
+
+def _beside(value: float | None, word: str | None) -> str:
+    """An expected value and whether the figure differs from it beyond chance."""
+    if value is None:
+        return "–"
+    if word in ("higher", "lower"):
+        return f"{number_text(value)} ({against_text(word)})"
+    return f"{number_text(value)} (≈)"
+
+
+def _fair_lines(rows: Sequence[BarometerRow]) -> list[str]:
+    """Each row against chance: its interval, what is expected of it and the places it could
+    take; then each one's trend (docs/barometer.md, "A fair comparison")."""
+    table = [
+        [
+            _("Municipality"),
+            _("95 % interval"),
+            _("expected"),
+            _("expected, labour market"),
+            _("places"),
+        ]
+    ]
+    for row in rows:
+        table.append(
+            [
+                row.name,
+                interval_text(row),
+                _beside(row.judged.expected, row.judged.against_expected),
+                _beside(
+                    row.judged.expected_labour_market, row.judged.against_expected_labour_market
+                ),
+                range_text(row),
+            ]
+        )
+    trends = "; ".join(f"{row.name} {trend_text(row)}" for row in rows)
+    return [
+        "",
+        *_columns(table, [False, True, True, True, True]),
+        *_wrap(_("trend, the latest five years: {trends}").format(trends=trends), 4, "  "),
+    ]
 
 
 #: More municipalities than this: every year is in JSON and CSV (--years), not in text.
@@ -307,6 +429,9 @@ def _year_lines(b: Barometer, indicator: BarometerIndicator) -> list[str]:
     table = _year_table(b, indicator)
     if table is None:
         return []
+    shown = len(_rows_of(b, indicator)) + 2
+    if len(_columns(table, [False] * len(table[0]))[0]) > WIDTH:
+        table = [row[:shown] for row in table]  # the medians do not fit beside: left out
     lines = ["", *_columns(table, [False] + [True] * (len(table[0]) - 1))]
     if any(cell[0].endswith("*") for cell in table[1:]):
         lines += _wrap(_("* before a break in the series: shown, not compared with later years"), 2)
@@ -336,26 +461,37 @@ def _peer_lines(b: Barometer) -> list[str]:
         if not peers:
             lines += _wrap(_("no peers: the cache has no population figures for it"), 2)
             continue
-        table = [["", _("residents"), _("non-Western share"), _("kommunegruppe"), _("distance")]]
+        table = [
+            [
+                "",
+                _("residents"),
+                _("non-Western"),
+                _("labour market"),
+                _("group"),
+                _("distance"),
+            ]
+        ]
         for peer in peers:
             ch = peer.characteristics
             table.append(
                 [
-                    f"{b.name(peer.code)} ({peer.code})",
+                    b.name(peer.code),
                     format_number(ch.population) if ch.population is not None else "–",
                     value_text(ch.non_western_share, "percent"),
-                    KOMMUNEGRUPPER[ch.kommunegruppe],
+                    value_text(ch.labour_market, "percent"),
+                    KOMMUNEGRUPPER[ch.kommunegruppe].removesuffix("kommuner"),
                     format_number(peer.distance, decimals=2),
                 ]
             )
-        lines += _columns(table, [False, True, True, False, True])
+        lines += _columns(table, [False, True, True, True, False, True])
     if lines:
         weights = ", ".join(f"{k}={format_number(v)}" for k, v in b.weights.items())
         lines += _wrap(
             _(
-                "Distance over the standardised number of residents (log scale), share of "
-                "non-Western immigrants and descendants and kommunegruppe, weights {weights} "
-                "(--peer-weights); see docs/barometer.md."
+                "Distance computed from the standardised number of residents (log scale), the "
+                "share of non-Western immigrants and descendants, the kommunegruppe and the "
+                "employment rate of persons of Danish origin (the local labour market), weights "
+                "{weights} (--peer-weights); each indicator's peers weigh its make-up too."
             ).format(weights=weights),
             2,
         )
@@ -513,6 +649,17 @@ def barometer_to_dict(b: Barometer) -> dict[str, Any]:
                     for p in peers
                 ]
                 for code, peers in b.peers.items()
+            },
+            "fits": {
+                key: None
+                if line is None
+                else {
+                    "intercept": line.intercept,
+                    "slope": line.slope,
+                    "r2": line.r2,
+                    "n": line.n,
+                }
+                for key, line in b.fits.items()
             },
             "not_available": [
                 {

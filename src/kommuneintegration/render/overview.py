@@ -90,10 +90,12 @@ def _section(
             row=r.kommunegruppe - 1,
             value=r.value,
             text=f"{r.name} ({r.municipality}): {value_text(r.value, indicator.unit)}"
-            + (f", {rank_word} {r.rank}/{r.ranked_n}" if r.rank else ""),
+            + (f", {rank_word} {rank_text(r)}" if r.rank else ""),
             href=f"#k{r.municipality}",
             highlight=r.municipality in chosen,
             label=r.name,
+            low=r.judged.low,
+            high=r.judged.high,
         )
         for r in rows
         if r.value is not None

@@ -13,7 +13,7 @@ from __future__ import annotations
 import html
 import itertools
 import math
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Final
 
 import attrs
@@ -385,7 +385,8 @@ GROUP_COLOURS: Final = ("#0072B2", "#E69F00", "#009E73", "#CC79A7", "#56B4E9")
 
 @attrs.frozen
 class Dot:
-    """One municipality in a dot plot: its row (kommunegruppe), value, link and tooltip."""
+    """One municipality in a dot plot: its row (kommunegruppe), value, link and tooltip, and
+    for a highlighted one its 95 % interval."""
 
     row: int
     value: float
@@ -393,6 +394,34 @@ class Dot:
     href: str = ""
     highlight: bool = False
     label: str = ""
+    low: float | None = None
+    high: float | None = None
+
+
+#: A dot's radius, and a highlighted one's.
+_RADIUS, _CHOSEN_RADIUS = 5.0, 8.0
+
+
+def swarm(xs: Sequence[float], radii: Sequence[float], gap: float = 1.0) -> list[float]:
+    """Vertical offsets that keep every dot clear of every other (a beeswarm): in the order
+    given, each dot takes the offset nearest the middle where it touches no dot placed before
+    it (the centres at least the two radii and ``gap`` apart)."""
+    placed: list[tuple[float, float, float]] = []
+    offsets: list[float] = []
+    for x, r in zip(xs, radii, strict=True):
+        blocked: list[tuple[float, float]] = []
+        for px, py, pr in placed:
+            reach = r + pr + gap
+            dx = abs(px - x)
+            if dx < reach:
+                half = math.sqrt(reach * reach - dx * dx)
+                blocked.append((py - half, py + half))
+        candidates = [0.0] + [edge for low, high in blocked for edge in (low, high)]
+        free = [c for c in candidates if not any(low < c < high for low, high in blocked)]
+        y = min(free, key=lambda c: (abs(c), c))
+        placed.append((x, y, r))
+        offsets.append(y)
+    return offsets
 
 
 def dot_plot(
@@ -403,13 +432,15 @@ def dot_plot(
     axis_label: str,
     alt: str,
 ) -> str:
-    """Every municipality a dot on one axis, a row and a colour per kommunegruppe; the
-    highlighted ones larger, ringed and named; the whole country a dashed line."""
-    label_width, plot_width, row_height = 240, 620, 46
+    """Every municipality a dot on one axis, a row and a colour per kommunegruppe, the dots
+    pushed apart so that none covers another (:func:`swarm`); the highlighted ones larger,
+    ringed, with their interval, and named above their row, clear of the dots; the whole
+    country a dashed line."""
+    label_width, plot_width = 240, 620
     width = label_width + plot_width + 40
     top_margin = 34
-    height = top_margin + row_height * len(rows) + 48
     values = [d.value for d in dots] + ([reference[1]] if reference else [])
+    values += [v for d in dots if d.highlight for v in (d.low, d.high) if v is not None]
     low, high = (min(values), max(values)) if values else (0.0, 1.0)
     pad = (high - low) * 0.05 or 1.0
     ticks = _ticks(high + pad, low - pad)
@@ -418,55 +449,77 @@ def dot_plot(
     def x(value: float) -> float:
         return label_width + (value - left) / (right - left or 1) * plot_width
 
+    bands: list[tuple[float, float]] = []  # each row's top and height
+    placed: list[tuple[Dot, float, float]] = []
+    y_top = float(top_margin)
+    for i in range(len(rows)):
+        in_row = sorted((d for d in dots if d.row == i), key=lambda d: (d.value, d.text))
+        radii = [_CHOSEN_RADIUS if d.highlight else _RADIUS for d in in_row]
+        offsets = swarm([x(d.value) for d in in_row], radii)
+        spread = max((abs(o) + r for o, r in zip(offsets, radii, strict=True)), default=0.0)
+        named = 18.0 if any(d.highlight and d.label for d in in_row) else 0.0
+        height = max(46.0, 2 * spread + 10 + named)
+        middle = y_top + named + (height - named) / 2
+        placed += [(d, x(d.value), middle + o) for d, o in zip(in_row, offsets, strict=True)]
+        bands.append((y_top, height))
+        y_top += height
+    bottom = y_top
+    total_height = int(bottom + 48)
     body = []
-    bottom = top_margin + row_height * len(rows)
     for tick in ticks:
         body.append(
-            f"<line x1='{x(tick):.1f}' x2='{x(tick):.1f}' y1='{top_margin}' y2='{bottom}' "
-            f"stroke='#e3e6ee' /><text x='{x(tick):.1f}' y='{bottom + 18}' text-anchor='middle' "
-            f"fill='#444'>{_number(tick)}</text>"
+            f"<line x1='{x(tick):.1f}' x2='{x(tick):.1f}' y1='{top_margin}' y2='{bottom:.1f}' "
+            f"stroke='#e3e6ee' /><text x='{x(tick):.1f}' y='{bottom + 18:.1f}' "
+            f"text-anchor='middle' fill='#444'>{_number(tick)}</text>"
         )
     for i, name in enumerate(rows):
-        y = top_margin + i * row_height + row_height / 2
+        top, height = bands[i]
         colour = GROUP_COLOURS[i % len(GROUP_COLOURS)]
-        body.append(
-            f"<text x='{label_width - 12}' y='{y + 4:.1f}' text-anchor='end' fill='#222'>"
-            f"<tspan fill='{colour}'>●</tspan> {_e(name)}</text>"
-        )
-    # Dots of a row are spread over three lanes in value order, so neighbours do not hide
-    # one another; the highlighted ones are drawn last, on top.
-    lanes = (-11, 0, 11)
-    placed: list[tuple[Dot, float, float]] = []
-    for i in range(len(rows)):
-        in_row = sorted((d for d in dots if d.row == i), key=lambda d: d.value)
-        for n, dot in enumerate(in_row):
-            y = top_margin + i * row_height + row_height / 2 + lanes[n % 3]
-            placed.append((dot, x(dot.value), y))
-    for dot, cx, cy in sorted(placed, key=lambda p: p[0].highlight):
-        colour = GROUP_COLOURS[dot.row % len(GROUP_COLOURS)]
-        circle = (
-            f"<circle cx='{cx:.1f}' cy='{cy:.1f}' r='{8 if dot.highlight else 5}' fill='{colour}' "
-            f"fill-opacity='{1 if dot.highlight else 0.8}' stroke='{'#000' if dot.highlight else '#fff'}' "
-            f"stroke-width='{2.5 if dot.highlight else 0.8}'><title>{_e(dot.text)}</title></circle>"
-        )
-        if dot.href:
-            circle = f"<a href='{_e(dot.href)}'>{circle}</a>"
-        body.append(circle)
-        if dot.highlight and dot.label:
+        if i:
             body.append(
-                f"<text x='{cx:.1f}' y='{cy - 12:.1f}' text-anchor='middle' font-weight='600' "
-                f"fill='#000' paint-order='stroke' stroke='#fff' stroke-width='3'>"
-                f"{_e(dot.label)}</text>"
+                f"<line x1='{label_width}' x2='{label_width + plot_width}' y1='{top:.1f}' "
+                f"y2='{top:.1f}' stroke='#f0f1f5' />"
             )
+        body.append(
+            f"<text x='{label_width - 12}' y='{top + height / 2 + 4:.1f}' text-anchor='end' "
+            f"fill='#222'><tspan fill='{colour}'>●</tspan> {_e(name)}</text>"
+        )
+    for dot, cx, cy in sorted(placed, key=lambda p: p[0].highlight):
+        body += _dot(dot, cx, cy, x, bands[dot.row][0])
     if reference is not None:
         rx = x(reference[1])
         body.append(
-            f"<line x1='{rx:.1f}' x2='{rx:.1f}' y1='{top_margin - 6}' y2='{bottom}' stroke='#333' "
-            f"stroke-dasharray='5 4' stroke-width='1.5' /><text x='{rx:.1f}' y='{top_margin - 12}' "
-            f"text-anchor='middle' fill='#333'>{_e(reference[0])}</text>"
+            f"<line x1='{rx:.1f}' x2='{rx:.1f}' y1='{top_margin - 6}' y2='{bottom:.1f}' "
+            f"stroke='#333' stroke-dasharray='5 4' stroke-width='1.5' /><text x='{rx:.1f}' "
+            f"y='{top_margin - 12}' text-anchor='middle' fill='#333'>{_e(reference[0])}</text>"
         )
     body.append(
-        f"<text x='{label_width + plot_width / 2}' y='{height - 6}' text-anchor='middle' "
+        f"<text x='{label_width + plot_width / 2}' y='{total_height - 6}' text-anchor='middle' "
         f"fill='#222'>{_e(axis_label)}</text>"
     )
-    return _svg(width, height, alt, body)
+    return _svg(width, total_height, alt, body)
+
+
+def _dot(dot: Dot, cx: float, cy: float, x: Callable[[float], float], row_top: float) -> list[str]:
+    """One dot; a highlighted one with its interval and its name at the top of its row."""
+    colour = GROUP_COLOURS[dot.row % len(GROUP_COLOURS)]
+    parts = []
+    if dot.highlight and dot.low is not None and dot.high is not None:
+        parts.append(
+            f"<line x1='{x(dot.low):.1f}' x2='{x(dot.high):.1f}' y1='{cy:.1f}' y2='{cy:.1f}' "
+            f"stroke='#000' stroke-width='2' />"
+        )
+    radius = _CHOSEN_RADIUS if dot.highlight else _RADIUS
+    circle = (
+        f"<circle cx='{cx:.1f}' cy='{cy:.1f}' r='{radius:g}' fill='{colour}' "
+        f"fill-opacity='{1 if dot.highlight else 0.8}' stroke='{'#000' if dot.highlight else '#fff'}' "
+        f"stroke-width='{2.5 if dot.highlight else 0.8}'><title>{_e(dot.text)}</title></circle>"
+    )
+    parts.append(f"<a href='{_e(dot.href)}'>{circle}</a>" if dot.href else circle)
+    if dot.highlight and dot.label:
+        parts.append(
+            f"<text x='{cx:.1f}' y='{row_top + 13:.1f}' text-anchor='middle' font-weight='600' "
+            f"fill='#000' paint-order='stroke' stroke='#fff' stroke-width='3'>"
+            f"{_e(dot.label)}</text>"
+        )
+    return parts
