@@ -121,7 +121,10 @@ def judge(
             if line is not None and exp is not None and figure.reference is not None
             else None
         )
-        span = place_range(ranged, code, indicator.better) if code in ranged else None
+        span = None
+        if bounds is not None and indicator.ranked and figure.value is not None:
+            # a small group is not placed, but the places its interval allows are said
+            span = place_range({**ranged, code: bounds}, code, indicator.better)
         found[code] = Judgement(
             low=bounds[0] if bounds else None,
             high=bounds[1] if bounds else None,

@@ -567,6 +567,9 @@ def barometer_to_markdown(b: Barometer) -> str:
                 _("whole country"),
                 _("group median (n)"),
                 _("rank"),
+                _("places"),
+                _("95 % interval"),
+                _("expected"),
                 _("peers"),
             ]
             out.append("| " + " | ".join(heads) + " |")
@@ -581,6 +584,9 @@ def barometer_to_markdown(b: Barometer) -> str:
                     value_text(row.country_value, indicator.unit),
                     f"{value_text(row.group_median, indicator.unit)} ({row.group_n})",
                     rank_text(row),
+                    range_text(row),
+                    interval_text(row),
+                    value_text(row.judged.expected, indicator.unit),
                     ", ".join(p.name for p in row.peers),
                 ]
                 out.append("| " + " | ".join(_md(c) for c in cells) + " |")

@@ -16,7 +16,13 @@ from typing import TYPE_CHECKING, Final
 from kommuneintegration import __version__
 from kommuneintegration.i18n import _, use_language
 from kommuneintegration.municipalities import KOMMUNEGRUPPER
-from kommuneintegration.render.barometer import movement_text, rank_text, value_text
+from kommuneintegration.render.barometer import (
+    interval_text,
+    movement_text,
+    range_text,
+    rank_text,
+    value_text,
+)
 from kommuneintegration.render.page import CSS
 from kommuneintegration.render.svg import GROUP_COLOURS, Dot, dot_plot
 from kommuneintegration.units import unit_symbol
@@ -119,6 +125,9 @@ def _section(
         _("baseline {year}").format(year=base) if base else _("Baseline"),
         _("movement"),
         _("rank"),
+        _("places"),
+        _("95 % interval"),
+        _("expected"),
         _("group median (n)"),
     ]
     body = []
@@ -132,6 +141,9 @@ def _section(
             + _cell(value_text(r.baseline_value, indicator.unit), r.baseline_value, num=True)
             + _cell(movement_text(r), r.movement or "")
             + _cell(rank_text(r), r.rank, num=True)
+            + _cell(range_text(r), r.judged.rank_low, num=True)
+            + _cell(interval_text(r), r.judged.low, num=True)
+            + _cell(value_text(r.judged.expected, indicator.unit), r.judged.expected, num=True)
             + _cell(
                 f"{value_text(r.group_median, indicator.unit)} ({r.group_n})",
                 r.group_median,
