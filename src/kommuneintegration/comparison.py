@@ -20,11 +20,10 @@ from __future__ import annotations
 import functools
 import itertools
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Any, Final
+from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
-from kommuneintegration.barometer import BarometerRow, Inputs
 from kommuneintegration.catalogue import CatalogueIndicator, Topic, catalogue, topics
 from kommuneintegration.cityfetch import city_bands
 from kommuneintegration.derive import (
@@ -47,6 +46,9 @@ from kommuneintegration.statbank import Fetched
 from kommuneintegration.statbank.context import ContextRow, context_rows
 from kommuneintegration.units import format_value, unit_symbol
 from kommuneintegration.words import spellings
+
+if TYPE_CHECKING:  # the barometer is loaded only where a comparison puts it beside a city
+    from kommuneintegration.barometer import BarometerRow, Inputs
 
 __all__ = [
     "FIGURE_COLUMNS",
