@@ -89,3 +89,14 @@ def fetch_cities(registry: Any, codes: list[str], **kwargs: Any) -> Any:
     from kommuneintegration.statbank import fetch, request_areas
 
     return fetch(plan(registry, codes, request_areas(False, codes)), **kwargs)
+
+
+def statbank_reachable() -> bool:
+    """Whether the real Statbank answers at all: the live tests are skipped without it."""
+    import socket
+
+    try:
+        socket.create_connection(("api.statbank.dk", 443), timeout=3).close()
+    except OSError:
+        return False
+    return True

@@ -10,12 +10,12 @@ from __future__ import annotations
 
 import json
 import os
-import socket
 import subprocess
 import sys
 
 import pytest
 from helpers import run_cli as run
+from helpers import statbank_reachable
 from statbank_server import StandIn
 
 pytestmark = pytest.mark.installed_plugins
@@ -114,16 +114,10 @@ def test_the_statbank_package_loads_nothing_of_the_plugin_layer():
         assert f"kommuneintegration.{layer}" not in loaded
 
 
-def _network() -> bool:
-    try:
-        socket.create_connection(("api.statbank.dk", 443), timeout=3).close()
-    except OSError:
-        return False
-    return True
-
-
 @pytest.mark.network
-@pytest.mark.skipif(not _network(), reason="no network: api.statbank.dk cannot be reached")
+@pytest.mark.skipif(
+    not statbank_reachable(), reason="no network: api.statbank.dk cannot be reached"
+)
 def test_the_real_statbank_gives_the_ministrys_2014_employment_figures(monkeypatch, tmp_path):
     """The ministry published 1.2 = 52 % and 1.1 = 26 percentage points for the whole country
     in 2014 (../shared/FACTS.md); RAS201's counts must give them within one point."""

@@ -11,10 +11,9 @@ from __future__ import annotations
 
 import json
 import re
-import socket
 
 import pytest
-from helpers import fetch_cities
+from helpers import fetch_cities, statbank_reachable
 from helpers import run_cli as run
 from statbank_server import DATA, StandIn
 
@@ -562,16 +561,10 @@ def test_an_answer_without_cells_is_a_warning_and_replaces_nothing(stand_in, mon
         parse_bulk("")
 
 
-def _network() -> bool:
-    try:
-        socket.create_connection(("api.statbank.dk", 443), timeout=3).close()
-    except OSError:
-        return False
-    return True
-
-
 @pytest.mark.network
-@pytest.mark.skipif(not _network(), reason="no network: api.statbank.dk cannot be reached")
+@pytest.mark.skipif(
+    not statbank_reachable(), reason="no network: api.statbank.dk cannot be reached"
+)
 def test_the_real_statbank_describes_ras200(monkeypatch):
     monkeypatch.delenv("KOMMUNEINTEGRATION_STATBANK_URL")
     info, _ = StatbankClient().tableinfo("RAS200")
