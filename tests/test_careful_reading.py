@@ -1056,3 +1056,27 @@ def test_a_combined_group_without_counts_says_it_was_judged_on_the_parts():
     assert "den samlede frekvens for" in result.reason
     assert "kunne ikke dannes" in result.reason
     assert "vurderet på delgrupperne" in result.reason
+
+
+def test_a_forskel_reads_group_minus_danish_origin_and_docs_say_how_figures_round(registry):
+    from pathlib import Path
+
+    from kommuneintegration.i18n import format_number, use_language
+
+    derived, _ = derive_all(registry.all_strategies())
+    (crime,) = [d for d in derived if d.indicator == "barometer-9" and d.kind != "change"]
+    # 5 % of non-Western young men convicted against 2 % of Danish origin: +3, not -3
+    assert crime.kind == "difference"
+    assert crime.value == 3
+    assert [o.group for o in crime.inputs] == ["danish-origin", "non-western"]
+    employment = [d for d in derived if d.kind == "gap" and d.catalogue == "employment-gap"]
+    assert employment
+    assert all(d.value == pytest.approx(d.inputs[0].value - d.inputs[1].value) for d in employment)
+    # the barometer writes its figures with their one decimal, a zero included
+    with use_language("da"):
+        assert format_number(43.0, decimals=1) == "43,0"
+        assert format_number((55.5 + 55.6) / 2, decimals=1) == "55,5"
+    docs = " ".join((Path(__file__).parents[1] / "docs" / "barometer.md").read_text().split())
+    assert "taken over the unrounded figures of the group's municipalities" in docs
+    assert "is therefore shown 55,5, not 55,6" in docs
+    assert "“43,0 %” beside “82,4 %”" in docs or '"43,0 %" beside "82,4 %"' in docs
