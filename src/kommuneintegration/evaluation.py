@@ -200,7 +200,7 @@ def _combine_parts(
             continue
         value = sum(rates[g].value * weights[g][0].value for g in part_ids) / total
         first = rates[part_ids[0]]
-        printed = [rates[g].decimals for g in part_ids if rates[g].decimals is not None]
+        printed = [d for g in part_ids if (d := rates[g].decimals) is not None]
         combined.append(
             attrs.evolve(
                 first,
