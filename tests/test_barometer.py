@@ -476,7 +476,9 @@ def test_a_plugin_city_sees_its_barometer_beside_its_own_targets(fetched, tmp_pa
 
     danish = run("compare", "-m", "851", "--lang", "da")[1]
     assert "Integrationsbarometeret ud fra Danmarks Statistiks tal" in danish
-    assert "eget mål g1-employment-raised" in danish
+    # named by its wording, never by its id
+    assert "eget mål “At andelen af unge med flerkulturel baggrund" in " ".join(danish.split())
+    assert "eget mål g1-employment-raised" not in danish
     page = tmp_path / "r.html"
     assert run("report", "-m", "851", "--out", str(page), "--lang", "en")[0] == 0
     assert "Integrationsbarometer from Statistics Denmark" in page.read_text("utf-8")

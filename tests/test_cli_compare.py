@@ -71,7 +71,7 @@ def test_unknown_municipality_is_one_line_and_non_zero(capsys):
     assert code == 1
     err = capsys.readouterr().err
     assert err.startswith(
-        "kommuneintegration: error: unknown municipality 'Odder'; loaded: 000 Whole country, 101 København"
+        "kommuneintegration: error: unknown municipality 'Odder'; known municipalities: 101 København"
     )
     assert "Traceback" not in err
 

@@ -77,7 +77,7 @@ def test_an_unknown_municipality_is_its_own_lookup_error_listing_the_loaded_ones
     assert isinstance(error, UnknownChoiceError)
     assert error.value == "Odder"
     assert "851" in error.choices
-    assert str(error).startswith("unknown municipality 'Odder'; loaded: ")
+    assert str(error).startswith("unknown municipality 'Odder'; known municipalities: ")
     assert "851 Aalborg" in str(error)
 
 
@@ -112,4 +112,4 @@ def test_an_unknown_municipality_is_one_danish_line_by_default(capsys, monkeypat
     assert main(["compare", "-m", "999"], out=io.StringIO()) == 1
     err = capsys.readouterr().err
     assert err.count("\n") == 1
-    assert err.startswith("kommuneintegration: fejl: ukendt kommune '999'; indlæst: ")
+    assert err.startswith("kommuneintegration: fejl: ukendt kommune '999'; kendte kommuner: ")

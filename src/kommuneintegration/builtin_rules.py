@@ -11,6 +11,7 @@ default plugin the host always loads, so nothing special-cases them.
 from __future__ import annotations
 
 import decimal
+import re
 from collections.abc import Callable, Mapping, Sequence
 from typing import Final
 
@@ -403,6 +404,27 @@ def _reference_reason(target: Target, context: RuleContext) -> str:
     return reason
 
 
+def _in_running_text(label: str) -> str:
+    """A label inside a sentence: its first letter in lower case ("ingen tal for overledighed
+    ..."), unless the first word is an abbreviation ("MENAPT", "FOLK1E") or starts with a digit."""
+    first = label.split(" ", 1)[0]
+    if len(first) > 1 and not first[1:].islower():
+        return label
+    return label[:1].lower() + label[1:]
+
+
+def _names_group(label: str, group: str) -> bool:
+    """Whether an indicator's label already names the group ("overledighed blandt etniske
+    minoriteter" names "etniske minoriteter"; "... med flerkulturel baggrund i Aalborg Kommune"
+    names "borgere med flerkulturel baggrund"), so that a reason does not say it twice."""
+    label = label.casefold()
+    group = re.sub(r"\s*\([^()]*\)$", "", group.casefold())  # "(2011 draft)" qualifies it
+    if group in label:
+        return True
+    _head, _space, rest = group.partition(" ")
+    return len(rest.split()) >= 3 and rest in label
+
+
 def _words(comparator: Comparator | None) -> str:
     return comparator.display if comparator else ""
 
@@ -473,11 +495,13 @@ def _default(
             else target.indicator
         )
         group = target.group or (context.indicator.target_group if context.indicator else None)
+        group_words = context.describe_group(group) if group else ""
+        label = _in_running_text(label)
         reason = (
             _("no observation of {indicator} for {group}").format(
-                indicator=label, group=context.describe_group(group)
+                indicator=label, group=group_words
             )
-            if group
+            if group_words and not _names_group(label, group_words)
             else _("no observation of {indicator}").format(indicator=label)
         )
         return Evaluation(Status.NOT_EVALUABLE, reason + undated_note)

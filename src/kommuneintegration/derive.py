@@ -56,9 +56,10 @@ class DerivedFigure:
     """A computed figure, with the observations it rests on.
 
     ``kind`` is "gap" (reference minus group, for rates such as employment:
-    *gab*, a disadvantage), "difference" (the same for shares of a distribution,
-    such as the levels of education in Aalborg's table 1: *forskel*, whose sign
-    is no disadvantage), "change" (first to last year of a series; ``value`` in
+    *gab*, a disadvantage), "difference" (group minus reference, for shares,
+    such as the levels of education in Aalborg's table 1 or the share convicted
+    of a crime: *forskel*, more than zero where the group's share is larger, so
+    an over-representation reads as a positive number), "change" (first to last year of a series; ``value`` in
     percentage points for rates, ``relative`` in percent) or "shortfall"
     (target minus actual).
     """
@@ -155,7 +156,8 @@ def _year_text(obs: Observation) -> str:
 def gaps(
     municipality: Municipality, strategy: Strategy
 ) -> tuple[list[DerivedFigure], list[NotDerived]]:
-    """Reference (Danish origin) minus each group, per indicator, year, age band, category and source."""
+    """Reference (Danish origin) minus each group for a rate (a gap), each group minus the
+    reference for a share (a difference), per indicator, year, age band, category and source."""
     derived: list[DerivedFigure] = []
     missing: list[NotDerived] = []
     indicators = {i.id: i for i in strategy.indicators}
@@ -188,10 +190,13 @@ def gaps(
             if partner is None:
                 missing.append(_why_no_gap(municipality, strategy, indicator, obs, references))
                 continue
-            value = partner.value - obs.value
+            kind = _kind(indicator)
+            # a gap is the disadvantage (77 % - 60 %); a difference how much larger the
+            # group's share is (convicted: 5 % - 2 % = +3 percentage points)
+            value = partner.value - obs.value if kind == "gap" else obs.value - partner.value
             derived.append(
                 DerivedFigure(
-                    kind=_kind(indicator),
+                    kind=kind,
                     municipality=municipality.code,
                     strategy=strategy.id,
                     indicator=indicator.id,

@@ -24,7 +24,15 @@ from kommuneintegration.default_plugins import DEFAULT_PLUGINS
 from kommuneintegration.derive import REFERENCE_GROUP, reconcile
 from kommuneintegration.errors import InputError
 from kommuneintegration.i18n import _, language, pick, pinned
-from kommuneintegration.models import Indicator, Municipality, Observation, Strategy, Target
+from kommuneintegration.models import (
+    Indicator,
+    Measure,
+    Municipality,
+    Observation,
+    Strategy,
+    Target,
+    TargetGroup,
+)
 from kommuneintegration.registry import Registry
 from kommuneintegration.rules import Evaluation, Progress, ProgressStatus, RuleContext, Status
 
@@ -106,8 +114,129 @@ def relevant_observations(
             chosen.append(obs)
     chosen, disagreements = reconcile(chosen)
     notes += [d.describe(lambda g: registry.describe_group(g)[0]) for d in disagreements]
+    if wanted is not None:
+        chosen, combined_notes = _combine_parts(
+            indicator, wanted, chosen, strategy, extra, registry
+        )
+        if combined_notes and any(o.group == wanted for o in chosen):
+            # judged on the group it names: the parts' figures are inputs, not what is judged
+            notes = [n for n in notes if not n.startswith(_part_note_start())]
+        notes += combined_notes
     chosen.sort(key=lambda o: (o.year is None, o.year or 0))
     return chosen, notes
+
+
+def _part_note_start() -> str:
+    return _("uses figures for {part}, a part of {whole}").split("{", 1)[0]
+
+
+def _is_partition(whole: TargetGroup, parts: Sequence[TargetGroup]) -> bool:
+    """Whether ``parts`` make up ``whole`` exactly: the same country group and condition,
+    origins that do not overlap and together are the whole's (immigrants + descendants)."""
+    if any(
+        p.country_group != whole.country_group or p.restriction != whole.restriction for p in parts
+    ):
+        return False
+    if any(p.age_band != whole.age_band for p in parts):
+        return False
+    origins = [o for p in parts for o in p.origins]
+    return len(origins) == len(set(origins)) and set(origins) == set(whole.origins)
+
+
+def _is_population(strategy_indicator: Indicator | None, obs: Observation) -> bool:
+    """A count of the persons in a group (FOLK1E, RAS), the weight of a combined rate."""
+    if obs.unit != "person" or obs.year is None or strategy_indicator is None:
+        return False
+    return (
+        strategy_indicator.concept == "population-count"
+        or strategy_indicator.catalogue == "population-count-by-origin"
+    )
+
+
+def _combine_parts(
+    indicator: Indicator,
+    wanted: str,
+    chosen: list[Observation],
+    strategy: Strategy,
+    extra: Sequence[Observation],
+    registry: Registry,
+) -> tuple[list[Observation], list[str]]:
+    """A rate for a combined group (immigrants and descendants) from its parts' rates, weighted
+    by the parts' numbers of persons where the figures give them; else said plainly.
+
+    Only where no figure counts the group itself and the parts make it up exactly; every
+    year must combine, or none is (the target is then judged on the parts, as before).
+    """
+    if indicator.unit != "percent" or indicator.measure not in (Measure.RATE, Measure.SHARE):
+        return chosen, []
+    whole = registry.target_groups.get(wanted)
+    dated = [o for o in chosen if o.year is not None]
+    if whole is None or not dated or any(o.group == wanted for o in dated):
+        return chosen, []
+    part_ids = sorted({o.group for o in dated if o.group})
+    parts = [registry.target_groups.get(g) for g in part_ids]
+    known = [p for p in parts if p is not None]
+    if len(part_ids) < 2 or len(known) != len(part_ids) or not _is_partition(whole, known):
+        return chosen, []
+    indicators = {i.id: i for i in strategy.indicators}
+    counts: dict[tuple[str | None, int | None, str], list[Observation]] = {}
+    for o in (*strategy.observations, *extra):
+        if _is_population(indicators.get(o.indicator), o):
+            counts.setdefault((o.group, o.year, str(o.age_band or "")), []).append(o)
+    cells: dict[tuple[int | None, str, str, str], dict[str, Observation]] = {}
+    for o in dated:
+        cells.setdefault((o.year, str(o.age_band or ""), o.category, o.series), {})[
+            o.group or ""
+        ] = o
+    combined: list[Observation] = []
+    lacking: set[int] = set()
+    for (year, band, _category, _tag), rates in cells.items():
+        weights = {g: counts.get((g, year, band), []) for g in part_ids}
+        if set(rates) != set(part_ids) or any(len(w) != 1 for w in weights.values()):
+            lacking.add(year or 0)
+            continue
+        total = sum(weights[g][0].value for g in part_ids)
+        if total <= 0:
+            lacking.add(year or 0)
+            continue
+        value = sum(rates[g].value * weights[g][0].value for g in part_ids) / total
+        first = rates[part_ids[0]]
+        printed = [d for g in part_ids if (d := rates[g].decimals) is not None]
+        combined.append(
+            attrs.evolve(
+                first,
+                value=round(value, 10),
+                group=wanted,
+                decimals=max(printed) if printed else None,
+                bound=None,
+                note=_combined_words(part_ids, registry),
+            )
+        )
+    names = _(" and ").join(registry.describe_group(g)[0] for g in part_ids)
+    whole_name = registry.describe_group(wanted)[0]
+    if lacking or not combined:
+        return chosen, [
+            _(
+                "the combined rate for {whole} could not be formed: no number of persons for "
+                "each of {parts} in {years}; judged on the parts, each of which must meet the target"
+            ).format(
+                whole=whole_name,
+                parts=names,
+                years=", ".join(str(y) for y in sorted(lacking)),
+            )
+        ]
+    rest = [o for o in chosen if o.year is None]
+    return rest + combined, [
+        _("{whole} combined from {parts}, weighted by their numbers of persons").format(
+            whole=whole_name, parts=names
+        )
+    ]
+
+
+def _combined_words(part_ids: Sequence[str], registry: Registry) -> str:
+    return _("combined from {parts}, weighted by their numbers of persons").format(
+        parts=_(" and ").join(registry.describe_group(g)[0] for g in part_ids)
+    )
 
 
 # --- the engine --------------------------------------------------------------------------

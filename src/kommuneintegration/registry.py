@@ -148,12 +148,19 @@ class Registry:
                 typed |= spellings("Hele landet") | spellings("Whole country")
             if wanted & typed:
                 return m
-        known = ", ".join(f"{m.code} {m.name}" for m in self.municipalities.values()) or _(
-            "none loaded"
-        )
+        # the whole country is no kommune: said apart from the municipalities known
+        known = ", ".join(
+            f"{m.code} {m.name}" for m in self.municipalities.values() if m.code != COUNTRY
+        ) or _("none loaded")
+        country = self.municipalities.get(COUNTRY)
         raise UnknownMunicipalityError(
-            _("unknown municipality {value}; loaded: {known}").format(
+            _("unknown municipality {value}; known municipalities: {known}").format(
                 value=repr(code_or_name), known=known
+            )
+            + (
+                "; " + _("and the whole country ({code})").format(code=COUNTRY)
+                if country is not None
+                else ""
             ),
             value=code_or_name,
             choices=list(self.municipalities),

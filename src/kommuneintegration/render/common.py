@@ -11,7 +11,7 @@ import datetime
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Final, Protocol, TypeVar
 
-from kommuneintegration.i18n import _, format_date, format_number, ngettext
+from kommuneintegration.i18n import _, format_date, format_number, ngettext, pick
 from kommuneintegration.units import format_value, unit_symbol
 
 if TYPE_CHECKING:
@@ -20,7 +20,7 @@ if TYPE_CHECKING:
     from kommuneintegration.comparison import BarometerBeside, Comparison, IndicatorEntry
     from kommuneintegration.derive import NotDerived
     from kommuneintegration.evaluation import TargetEvaluation
-    from kommuneintegration.models import Target
+    from kommuneintegration.models import Strategy, Target
     from kommuneintegration.rules import Evaluation
     from kommuneintegration.statbank.context import ContextRow
 
@@ -155,7 +155,9 @@ def barometer_beside(b: BarometerBeside) -> list[str]:
     the barometer's published national figure, and the row's note."""
     lines = [
         _("own target {target} ({document}): {status}").format(
-            target=e.target.id, document=e.strategy.title, status=e.evaluation.status.display
+            target=target_wording(e.target),
+            document=e.strategy.title,
+            status=e.evaluation.status.display,
         )
         for e in b.targets
     ]
@@ -306,6 +308,18 @@ def distance_lines(evaluation: Evaluation) -> list[str]:
     return lines
 
 
+def _target_name(strategy: Strategy, target_id: str) -> str:
+    """A target as a reader knows it, never by its id: its indicator's label ("1.1
+    Beskæftigelsesgabet mellem ..."), or where it names none, its wording."""
+    target = next((t for t in strategy.targets if t.id == target_id), None)
+    if target is None:
+        return target_id
+    if target.indicator is not None:
+        indicator = strategy.indicator(target.indicator)
+        return pick(indicator.label, indicator.label_en)
+    return target_wording(target)
+
+
 def goal_movement_lines(rows: Iterable[TargetEvaluation]) -> list[str]:
     """Each Integrationsbarometer goal's movement, one line each, with the choice that decided it."""
     from kommuneintegration.builtin_rules import movement_label
@@ -314,8 +328,9 @@ def goal_movement_lines(rows: Iterable[TargetEvaluation]) -> list[str]:
     lines = []
     for goal in goal_movements(rows):
         unknown = _("not assessable")
-        parts = ", ".join(
-            f"{target} {movement_label(m) if m else unknown}" for target, m in goal.parts
+        parts = "; ".join(
+            f"{_target_name(goal.strategy, target)}: {movement_label(m) if m else unknown}"
+            for target, m in goal.parts
         )
         line = _("{goal}: {movement} ({parts})").format(
             goal=goal.text,

@@ -68,6 +68,16 @@ def _counted(group: str, o: Observation) -> str:
     return ", ".join(p for p in (who(group, str(o.age_band or "")), o.category) if p)
 
 
+def _things_counted(o: Observation, value: str) -> str:
+    """What a count of things (not of persons) counts, where its note says it from the figure
+    on ("4 af de 10 ikke-vestlige oprindelseslandegrupper."): the note, not the group, follows
+    the figure, so that "4 indvandrere ..." never reads as four persons. "" where it does not."""
+    note = o.note.strip().rstrip(".")
+    if o.unit != "count" or not note.startswith(value + " "):
+        return ""
+    return note
+
+
 def _group_equation(wording: str, label: str, definition: str) -> str:
     """ "“the document's word” = what it counts"; a built-in group whose label is its
     definition is named once, not as "X = X"."""
@@ -367,6 +377,20 @@ def _cited(provenance: Provenance) -> str:
 
 
 @pinned
+def _figure_line(doc: Document, o: Observation, cited: dict[str, int]) -> str:
+    """One figure as show lists it: the figure, whom or what it counts, its year and source."""
+    value = format_value(o.value, o.unit, bound=o.bound, decimals=o.decimals)
+    things = _things_counted(o, value)
+    counted = things or _counted(doc.group_labels.get(o.group, o.group) if o.group else "", o)
+    if things and o.category:
+        counted += f", {o.category}"
+    when = o.year if o.year is not None else period_label(o.period) or _no_year_aside()
+    number = cited.setdefault(_cited(o.provenance), len(cited) + 1)
+    note = f" ‡ {o.note}" if o.note and not things else ""
+    shown = counted if things else f"{value} {counted}"  # the note begins with the figure
+    return f"{o.indicator}: {shown} {when} [{number}, {o.provenance.locations}]" + note
+
+
 def strategies_to_text(municipality: Municipality, documents: Sequence[Document]) -> str:
     """One city's documents in full: ``kommuneintegration show CODE``."""
     # "Aalborg Kommune (851)", but "Hele landet (000)": only the 98 are a kommune.
@@ -456,14 +480,7 @@ def strategies_to_text(municipality: Municipality, documents: Sequence[Document]
             ),
             (
                 _("Figures (observations)"),
-                [
-                    f"{o.indicator}: {format_value(o.value, o.unit, bound=o.bound, decimals=o.decimals)} "
-                    f"{_counted(doc.group_labels.get(o.group, o.group) if o.group else '', o)} "
-                    f"{o.year if o.year is not None else period_label(o.period) or _no_year_aside()} "
-                    f"[{cited.setdefault(_cited(o.provenance), len(cited) + 1)}, "
-                    f"{o.provenance.locations}]" + (f" ‡ {o.note}" if o.note else "")
-                    for o in s.observations
-                ],
+                [_figure_line(doc, o, cited) for o in s.observations],
             ),
         ]
         for title, items in sections:

@@ -462,6 +462,12 @@ def number(text: str, decimal: str) -> float:
     return float(cleaned.replace(",", "."))
 
 
+def _printed(text: str) -> int:
+    """The decimals DST printed a cell with ("43,0" has one): kept, never shortened to "43"."""
+    cleaned = text.strip()
+    return len(cleaned.split(",", 1)[1]) if "," in cleaned else 0
+
+
 def _why(exc: ValueError) -> str:
     """The reason of a model's validation error, without attrs' description of the field."""
     first = exc.args[0] if exc.args else exc
@@ -632,6 +638,7 @@ def to_observations(
                 note=footnote,
                 series=series,
                 table=table.id,
+                decimals=_printed(row.content),
             )
         except ValueError as exc:
             raise AnswerError(
