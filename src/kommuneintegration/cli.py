@@ -459,8 +459,8 @@ def _cached(args: argparse.Namespace, registry: Registry) -> Any:
     return fetched
 
 
-#: fetch's exit status when some tables were refused and the others fetched and stored
-#: (docs/statbank.md); nothing fetched at all is an error (1).
+#: fetch's exit status when some tables were refused, or their new answers kept apart, and the
+#: others fetched and stored (docs/statbank.md); nothing fetched at all is an error (1).
 EXIT_SOME_REFUSED: Final = 3
 
 
@@ -507,7 +507,7 @@ def _fetch(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextI
         _("Fetched for {who} and the whole country (000):").format(who=who)
         + f"\n{escape_controls(report.text())}\n"
     )
-    return EXIT_SOME_REFUSED if report.refused else 0
+    return EXIT_SOME_REFUSED if report.refused or report.kept_apart else 0
 
 
 def _classify(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextIO) -> int:
