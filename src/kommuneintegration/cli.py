@@ -82,6 +82,46 @@ def _warn_set_aside(n: int) -> None:
     )
 
 
+def _place(text: str) -> str:
+    """A municipality as typed: full-width letters and digits read as the plain ones and
+    spaces around or doubled dropped, and said so on stderr; nothing else is changed."""
+    import unicodedata
+
+    plain = " ".join(unicodedata.normalize("NFKC", text).split())
+    if not plain:
+        raise argparse.ArgumentTypeError(_("an empty municipality name"))
+    if plain != text:
+        _note(
+            _("the municipality {given} is read as {plain}").format(
+                given=repr(text), plain=repr(plain)
+            )
+        )
+    return plain
+
+
+def _year(text: str) -> int:
+    """A year option (--since): a year for which there can be figures, or why not."""
+    import datetime
+
+    try:
+        year = int(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(_("{value!r} is not a year").format(value=text)) from None
+    now = datetime.date.today().year
+    if year > now:
+        raise argparse.ArgumentTypeError(
+            _(
+                "{year} is after this year ({now}): no figures are from then, so there would "
+                "be no baseline"
+            ).format(year=year, now=now)
+        )
+    if year < 1900:
+        raise argparse.ArgumentTypeError(
+            _("{year} is before any figure the library reads (1900 on)").format(year=year)
+        )
+    return year
+
+
 def _note(message: str) -> None:
     """A note on stderr: what the output leaves out, and how to get it."""
     print(
@@ -748,6 +788,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--municipality",
         "-m",
         action="append",
+        type=_place,
         metavar="CODE",
         help=_("code or name; repeat for more"),
     )
@@ -770,6 +811,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--municipality",
         "-m",
         action="append",
+        type=_place,
         metavar="CODE",
         help=_("a city of the installed plugins, code or name; repeat for more"),
     )
@@ -795,13 +837,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--municipality",
         "-m",
         action="append",
+        type=_place,
         metavar="CODE",
         help=_("a municipality's code or name, any of the 98; repeat for more"),
     )
     p.add_argument("--all", action="store_true", help=_("all 98 municipalities"))
     p.add_argument(
         "--since",
-        type=int,
+        type=_year,
         metavar="YEAR",
         help=_("the baseline year (default 2012, the barometer's)"),
     )
@@ -836,7 +879,12 @@ def build_parser() -> argparse.ArgumentParser:
     _command(p, _barometer)
 
     p = sub.add_parser("show", help=_("one city's strategy documents in full"))
-    p.add_argument("municipality", metavar="CODE", help=_("DST code or name, e.g. 851 or Aalborg"))
+    p.add_argument(
+        "municipality",
+        type=_place,
+        metavar="CODE",
+        help=_("DST code or name, e.g. 851 or Aalborg"),
+    )
     _command(p, _show)
 
     p = sub.add_parser("report", help=_("a self-contained HTML report with charts"))
@@ -847,6 +895,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--municipality",
         "-m",
         action="append",
+        type=_place,
         metavar="CODE",
         help=_("a city of the installed plugins; with --all, any municipality to highlight"),
     )
@@ -867,10 +916,11 @@ def build_parser() -> argparse.ArgumentParser:
         "--municipality",
         "-m",
         action="append",
+        type=_place,
         metavar="CODE",
         help=_("a municipality's code or name (default: the installed cities); repeat for more"),
     )
-    p.add_argument("--since", type=int, metavar="YEAR", help=_("only figures from this year on"))
+    p.add_argument("--since", type=_year, metavar="YEAR", help=_("only figures from this year on"))
     mode = p.add_mutually_exclusive_group()
     mode.add_argument(
         "--offline", action="store_true", help=_("never touch the network: cache only")
