@@ -100,7 +100,8 @@ def _place(text: str) -> str:
 
 
 def _year(text: str) -> int:
-    """A year option (--since): a year for which there can be figures, or why not."""
+    """The barometer's baseline year (--since): a year for which there can be figures, or
+    why not (fetch's --since after the latest period is its own "nothing to fetch")."""
     import datetime
 
     try:
@@ -920,7 +921,7 @@ def build_parser() -> argparse.ArgumentParser:
         metavar="CODE",
         help=_("a municipality's code or name (default: the installed cities); repeat for more"),
     )
-    p.add_argument("--since", type=_year, metavar="YEAR", help=_("only figures from this year on"))
+    p.add_argument("--since", type=int, metavar="YEAR", help=_("only figures from this year on"))
     mode = p.add_mutually_exclusive_group()
     mode.add_argument(
         "--offline", action="store_true", help=_("never touch the network: cache only")
