@@ -463,3 +463,63 @@ def test_new_plugin_into_a_file_is_one_line_naming_it(tmp_path):
     assert str(blocker) in err
     assert "Errno" not in err
     assert err.count("\n") == 1
+
+
+# --- issue 35, class 7: unclear messages made one clear line ------------------------------------
+
+
+@pytest.mark.installed_plugins
+@pytest.mark.parametrize("typed", ["ＡＡＬＢＯＲＧ", "  Aalborg  ", "Aal\u3000borg"])
+def test_a_full_width_or_padded_name_is_normalised_and_said(typed):
+    code, out, err = run("--lang", "en", "show", typed)
+    if typed == "Aal\u3000borg":  # an ideographic space inside: 'Aal borg', no such place
+        assert code == 1
+        assert "'Aal borg'" in err
+        return
+    assert code == 0, err
+    assert "Aalborg" in out
+    (note,) = [line for line in err.splitlines() if "is read as" in line]
+    assert repr(typed) in note
+    assert "'AALBORG'" in note or "'Aalborg'" in note
+
+
+def test_since_after_this_year_says_in_one_line_why_there_is_no_baseline():
+    import contextlib
+
+    from kommuneintegration.cli import main
+
+    err = io.StringIO()
+    with contextlib.redirect_stderr(err), pytest.raises(SystemExit) as exit_:
+        main(["--lang", "en", "barometer", "--since", "3000"], out=io.StringIO())
+    assert exit_.value.code == 2
+    (line,) = [line for line in err.getvalue().splitlines() if "--since" in line and "3000" in line]
+    assert "after this year" in line
+    assert "no baseline" in line
+
+
+@pytest.mark.installed_plugins
+@pytest.mark.parametrize(
+    ("errno_", "words"),
+    [(28, "the disk is full"), (30, "is read-only or not yours")],
+)
+def test_an_out_file_on_a_full_disk_or_read_only_folder_is_said_as_such(
+    tmp_path, monkeypatch, errno_, words
+):
+    import os
+
+    target = tmp_path / "c.json"
+    target.write_text("kept", encoding="utf-8")
+
+    def fail(*_args, **_kwargs):
+        raise OSError(errno_, os.strerror(errno_))
+
+    monkeypatch.setattr("kommuneintegration.safefile.os.replace", fail)
+    code, _out, err = run(
+        "compare", "-m", "851", "--no-statbank", "-f", "json", "--out", str(target)
+    )
+    assert code == 1
+    assert err.count("\n") == 1, err
+    assert str(target) in err
+    assert words in err
+    assert target.read_text(encoding="utf-8") == "kept"  # the file as it was
+    assert [p.name for p in tmp_path.iterdir()] == ["c.json"]  # no temporary file left

@@ -366,3 +366,32 @@ def test_plugin_code_the_time_limit_cannot_stop_ends_the_command_line(what):
     assert "never here" not in done.stdout
     assert "Timeout" in done.stderr  # where it was stuck
     assert what in done.stderr
+
+
+@pytest.mark.installed_plugins
+def test_a_strategy_id_under_a_longer_plugin_name_is_won_by_neither_and_named():
+    """A strategy id belongs to the plugin whose name is its prefix up to a separator;
+    where two plugins' names fit and both claim it, it is refused for both, each named."""
+    from test_plugin_fuzz import Vejle
+
+    class Longer(Vejle):  # "aarhus-2017" fits aarhus-2017-alternativet as "aarhus" does
+        sid = "aarhus-2017-alternativet"
+
+    class Stranger(Vejle):  # "aarhus-2" does not: the id is not under its name
+        sid = "aarhus-2017-alternativet"
+
+    host = PluginHost(strict=False)
+    host.register(Stranger(), name="aarhus-2")
+    registry = host.registry()
+    assert "aarhus-2017-alternativet" in {s.id for s in registry.strategies["751"]}
+    assert any(p.plugin == "aarhus-2" and "own name" in p.message for p in registry.problems)
+
+    host = PluginHost(strict=False)
+    host.register(Longer(), name="aarhus-2017")
+    registry = host.registry()
+    clashes = [p for p in registry.problems if "'aarhus-2017-alternativet' is claimed" in p.message]
+    assert {p.plugin for p in clashes} == {"aarhus", "aarhus-2017"}
+    assert all("'aarhus' and 'aarhus-2017'" in p.message for p in clashes)
+    assert "751" not in registry.strategies  # never silently won by the longer name
+    assert "630" not in registry.strategies
+    assert "851" in registry.strategies  # the other plugins are untouched

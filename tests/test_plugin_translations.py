@@ -270,6 +270,29 @@ def test_one_plugin_cannot_reword_anothers_prose():
             "plural forms",
         ),
         ('msgid ""\nmsgstr "Content-Type: text/plain; charset=bogus-8\\n"\n', "unknown charset"),
+        # issue 35: hidden behind "_" (int() reads "1_000_000"), after 8 KB, behind a decoy
+        # line, or split over two strings: each read as Babel would read it, and refused
+        (
+            'msgid ""\nmsgstr "Plural-Forms: nplurals=1_000_000_000; plural=0;\\n"\n',
+            "plural forms",
+        ),
+        (
+            "#" * 9000 + '\nmsgid ""\nmsgstr "Plural-Forms: nplurals=999999999; plural=0;\\n"\n',
+            "plural forms",
+        ),
+        (
+            '# Plural-Forms: nplurals=2; a decoy\nmsgid ""\n'
+            'msgstr "Plural-Forms: nplurals=999999999; plural=0;\\n"\n',
+            "plural forms",
+        ),
+        (
+            'msgid ""\nmsgstr ""\n"Plural-Forms: npl"\n"urals=999999999; plural=0;\\n"\n',
+            "plural forms",
+        ),
+        (
+            'msgid ""\nmsgstr "Plural-Forms: nplurals=\uff19\uff19\uff19\uff19\uff19\uff19; plural=0;\\n"\n',
+            "plural forms",
+        ),
         ('msgid "a"\nmsgstr "b"\n' + "#" * (3 * 1024 * 1024), "at most"),
     ],
 )

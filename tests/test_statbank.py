@@ -554,8 +554,9 @@ def test_an_answer_without_cells_is_a_warning_and_replaces_nothing(stand_in, mon
 
     monkeypatch.setattr(stand_in, "answer", header_only)
     code, out, err = run("fetch", "-m", "851", "--refresh")
-    assert code == 0, err
-    assert "RAS200 gave no figures for 851" in out
+    # a refresh that would lose the stored figures is kept apart and said (issue 35, class 2)
+    assert code == 3, err
+    assert "RAS200: the new answers were kept apart, not stored" in out
     assert cached(get_host().registry()).observations["851"] == before  # nothing replaced
     with pytest.raises(AnswerError, match="empty"):
         parse_bulk("")

@@ -417,3 +417,164 @@ def test_cache_errors_are_said_as_what_they_are(error, kind, tmp_path):
     assert _kind(error) == kind
     message = str(CacheError(tmp_path / "statbank.sqlite", str(error), kind))
     assert ("fetch --refresh writes it anew" in message) == (kind == "damaged")
+
+
+# --- issue 35, class 2: a refresh never makes the cache worse -----------------------------------
+
+
+def _first_half(body: str) -> str:
+    """The first half of an answer's rows, cut at a line boundary: BULK's left-out zeros."""
+    lines = body.split("\r\n")
+    rows = [line for line in lines[1:] if line]
+    return "\r\n".join([lines[0], *rows[: len(rows) // 2]]) + "\r\n"
+
+
+def _all_blank(body: str) -> str:
+    lines = body.split("\r\n")
+    return (
+        "\r\n".join(
+            [lines[0], *(";".join([*line.split(";")[:-1], ".."]) for line in lines[1:] if line)]
+        )
+        + "\r\n"
+    )
+
+
+def _panel(stand_in):
+    """The panel's figures of Aalborg and the country as compare reads them from the cache."""
+    found = cached(_registry())
+    return {
+        code: sorted((o.table, o.group, o.year, o.value) for o in points)
+        for code, points in found.panel.items()
+    }
+
+
+@pytest.mark.parametrize(
+    ("case", "words"),
+    [
+        (_first_half, "would become zero"),
+        (_all_blank, "would become zero or '..'"),
+    ],
+    ids=["half of the rows", "every cell '..'"],
+)
+def test_a_refresh_that_would_make_figures_worse_is_kept_apart_and_said(stand_in, case, words):
+    assert run("fetch", "-m", "851")[0] == 0
+    before = _stored(stand_in)
+    figures = _panel(stand_in)
+    assert figures["851"]
+    stand_in.tamper = _data(case, header="")  # every table's data answers
+    code, out, err = run("fetch", "-m", "851", "--refresh")
+    assert code == 3, err  # not a silent success
+    kept = [line for line in out.splitlines() if "kept apart, not stored" in line]
+    assert kept, out
+    assert any(words in line for line in kept), kept
+    assert any("RAS200" in line for line in kept)
+    assert _stored(stand_in) == before  # nothing replaced
+    assert _panel(stand_in) == figures  # compare reads the same figures as before
+
+
+def test_a_refresh_that_renames_a_total_and_answers_nothing_stores_neither(stand_in):
+    assert run("fetch", "-m", "851")[0] == 0
+    origin = public_url(stand_in.url)
+    info_before = Cache().tableinfo("RAS200", origin)
+    everyone = _panel(stand_in)["851"]
+    assert [f for f in everyone if f[:2] == ("RAS200", "all")]
+
+    def renamed(endpoint, status, body, kind):
+        if endpoint == "tableinfo" and '"RAS200"' in body:
+            return status, body.replace('"I alt"', '"Alle"'), kind
+        if endpoint == "data" and body.startswith("OMRÅDE;HERKOMST;ALDER;KØN;BEREGNING;TID"):
+            return status, body.split("\r\n", 1)[0] + "\r\n", kind
+        return status, body, kind
+
+    stand_in.tamper = renamed
+    code, out, err = run("fetch", "-m", "851", "--refresh")
+    assert code == 3, err
+    (line,) = [line for line in out.splitlines() if line.strip().startswith("RAS200: the new")]
+    assert "would be missing" in line
+    assert Cache().tableinfo("RAS200", origin) == info_before  # the description with its data
+    assert _panel(stand_in)["851"] == everyone  # every all-residents row still there
+
+
+def test_a_refresh_with_the_same_figures_is_stored(stand_in):
+    assert run("fetch", "-m", "851")[0] == 0
+    conn = sqlite3.connect(Cache().path)
+    first = conn.execute("SELECT max(fetched) FROM answer").fetchone()[0]
+    conn.close()
+    code, out, err = run("fetch", "-m", "851", "--refresh")
+    assert code == 0, err
+    assert "kept apart" not in out
+    conn = sqlite3.connect(Cache().path)
+    assert conn.execute("SELECT min(fetched) FROM answer").fetchone()[0] > first
+    conn.close()
+
+
+def test_the_reason_a_refresh_is_kept_apart_is_said_in_danish(stand_in):
+    assert run("fetch", "-m", "851")[0] == 0
+    stand_in.tamper = _data(_all_blank)
+    code, out, _err = run("--lang", "da", "fetch", "-m", "851", "--refresh")
+    assert code == 3
+    (line,) = [line for line in out.splitlines() if "RAS200: de nye svar er holdt til side" in line]
+    assert "ville blive til nul eller '..'" in line
+    assert "bruges stadig" in line
+
+
+# --- issue 35, class 3: one reader, the same checks for compare and the barometer --------------
+
+
+def _edit_first(table: str, change) -> None:
+    """Edit by hand the first stored answer of ``table`` (its body only; the numbers stored
+    beside it are left as they were, so their digest no longer matches)."""
+    conn = sqlite3.connect(Cache().path)
+    query, body = conn.execute(
+        "SELECT query, body FROM answer WHERE table_id = ? AND indicator = 'panel'", (table,)
+    ).fetchone()
+    conn.execute(
+        "UPDATE answer SET body = ? WHERE table_id = ? AND query = ? AND indicator = 'panel'",
+        (change(body), table, query),
+    )
+    conn.commit()
+    conn.close()
+
+
+def _set_cell(body: str, match, value: str) -> str:
+    lines = body.split("\r\n")
+    for i, line in enumerate(lines[1:], 1):
+        cells = line.split(";")
+        if line and match(cells):
+            lines[i] = ";".join([*cells[:-1], value])
+            break
+    return "\r\n".join(lines)
+
+
+HAND_EDITS = {
+    "a rate of 150": ("RAS200", lambda b: _set_cell(b, lambda c: c[0] == "851", "150,0"), "150"),
+    "a total smaller than its parts": (
+        "FOLK1E",
+        lambda b: _set_cell(b, lambda c: c[0] == "851" and c[3] == "TOT", "10"),
+        None,
+    ),
+    "a truncated row": ("RAS200", lambda b: b[: b.rindex(";")], None),
+}
+
+
+@pytest.mark.parametrize("case", sorted(HAND_EDITS))
+def test_a_stored_answer_edited_by_hand_is_set_aside_by_every_reader(stand_in, case):
+    from kommuneintegration.statbank.cells import read_cells
+
+    assert run("fetch", "-m", "851")[0] == 0
+    origin = public_url(stand_in.url)
+    table, edit, shown = HAND_EDITS[case]
+    assert cached(_registry()).set_aside == 0
+    _cells, aside = read_cells(Cache(), origin, [table])
+    assert aside == 0
+    _edit_first(table, edit)
+    found = cached(_registry())
+    assert found.set_aside == 1, case  # compare's reader
+    assert all(o.table != table or o.value < 100 or o.unit != "percent" for o in found.panel["851"])
+    cells, aside = read_cells(Cache(), origin, [table])
+    assert aside == 1, case  # the barometer's reader
+    if shown is not None:
+        assert all(150.0 not in block.values for block in cells[table].blocks)
+    code, _out, err = run("compare", "-m", "851")
+    assert code == 0
+    assert "left out" in err

@@ -82,6 +82,47 @@ def _warn_set_aside(n: int) -> None:
     )
 
 
+def _place(text: str) -> str:
+    """A municipality as typed: full-width letters and digits read as the plain ones and
+    spaces around or doubled dropped, and said so on stderr; nothing else is changed."""
+    import unicodedata
+
+    plain = " ".join(unicodedata.normalize("NFKC", text).split())
+    if not plain:
+        raise argparse.ArgumentTypeError(_("an empty municipality name"))
+    if plain != text:
+        _note(
+            _("the municipality {given} is read as {plain}").format(
+                given=repr(text), plain=repr(plain)
+            )
+        )
+    return plain
+
+
+def _year(text: str) -> int:
+    """The barometer's baseline year (--since): a year for which there can be figures, or
+    why not (fetch's --since after the latest period is its own "nothing to fetch")."""
+    import datetime
+
+    try:
+        year = int(text.strip())
+    except ValueError:
+        raise argparse.ArgumentTypeError(_("{value!r} is not a year").format(value=text)) from None
+    now = datetime.date.today().year
+    if year > now:
+        raise argparse.ArgumentTypeError(
+            _(
+                "{year} is after this year ({now}): no figures are from then, so there would "
+                "be no baseline"
+            ).format(year=year, now=now)
+        )
+    if year < 1900:
+        raise argparse.ArgumentTypeError(
+            _("{year} is before any figure the library reads (1900 on)").format(year=year)
+        )
+    return year
+
+
 def _note(message: str) -> None:
     """A note on stderr: what the output leaves out, and how to get it."""
     print(
@@ -474,8 +515,8 @@ def _cached(args: argparse.Namespace, registry: Registry) -> Any:
     return fetched
 
 
-#: fetch's exit status when some tables were refused and the others fetched and stored
-#: (docs/statbank.md); nothing fetched at all is an error (1).
+#: fetch's exit status when some tables were refused, or their new answers kept apart, and the
+#: others fetched and stored (docs/statbank.md); nothing fetched at all is an error (1).
 EXIT_SOME_REFUSED: Final = 3
 
 
@@ -522,7 +563,7 @@ def _fetch(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextI
         _("Fetched for {who} and the whole country (000):").format(who=who)
         + f"\n{escape_controls(report.text())}\n"
     )
-    return EXIT_SOME_REFUSED if report.refused else 0
+    return EXIT_SOME_REFUSED if report.refused or report.kept_apart else 0
 
 
 def _classify(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextIO) -> int:
@@ -763,6 +804,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--municipality",
         "-m",
         action="append",
+        type=_place,
         metavar="CODE",
         help=_("code or name; repeat for more"),
     )
@@ -785,6 +827,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--municipality",
         "-m",
         action="append",
+        type=_place,
         metavar="CODE",
         help=_("a city of the installed plugins, code or name; repeat for more"),
     )
@@ -810,13 +853,14 @@ def build_parser() -> argparse.ArgumentParser:
         "--municipality",
         "-m",
         action="append",
+        type=_place,
         metavar="CODE",
         help=_("a municipality's code or name, any of the 98; repeat for more"),
     )
     p.add_argument("--all", action="store_true", help=_("all 98 municipalities"))
     p.add_argument(
         "--since",
-        type=int,
+        type=_year,
         metavar="YEAR",
         help=_("the baseline year (default 2012, the barometer's)"),
     )
@@ -860,7 +904,12 @@ def build_parser() -> argparse.ArgumentParser:
     _command(p, _barometer)
 
     p = sub.add_parser("show", help=_("one city's strategy documents in full"))
-    p.add_argument("municipality", metavar="CODE", help=_("DST code or name, e.g. 851 or Aalborg"))
+    p.add_argument(
+        "municipality",
+        type=_place,
+        metavar="CODE",
+        help=_("DST code or name, e.g. 851 or Aalborg"),
+    )
     _command(p, _show)
 
     p = sub.add_parser("report", help=_("a self-contained HTML report with charts"))
@@ -871,6 +920,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--municipality",
         "-m",
         action="append",
+        type=_place,
         metavar="CODE",
         help=_("a city of the installed plugins; with --all, any municipality to highlight"),
     )
@@ -891,6 +941,7 @@ def build_parser() -> argparse.ArgumentParser:
         "--municipality",
         "-m",
         action="append",
+        type=_place,
         metavar="CODE",
         help=_("a municipality's code or name (default: the installed cities); repeat for more"),
     )

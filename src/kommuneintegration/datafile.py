@@ -452,12 +452,21 @@ def _po_refusal(path: Path) -> str:
         return _("a translation file of {size} bytes; at most {most} are read").format(
             size=format_number(size), most=format_number(MAX_TRANSLATION_BYTES)
         )
-    head = path.read_bytes()[:8192].decode("ascii", "replace")
-    plurals = re.search(r"nplurals\s*=\s*([0-9]+)", head)
-    if plurals and not 1 <= int(plurals.group(1)[:6]) <= MAX_PLURAL_FORMS:
-        return _("declares {n} plural forms; a language has 1 to {most}").format(
-            n=plurals.group(1)[:20], most=MAX_PLURAL_FORMS
-        )
+    # The whole file (bounded above), its quoted strings joined as a .po reader joins them,
+    # and every nplurals in it read as Babel reads it (int(): "1_000_000" and full-width
+    # digits included): a decoy before it, 8 KB of padding or a split string hide nothing.
+    text = path.read_bytes().decode("utf-8", "replace")
+    head = re.sub(r'"\s*\n\s*"', "", text)
+    for found in re.finditer(r"nplurals\s*=([^;\\\"\n]*)", head, re.IGNORECASE):
+        value = found.group(1).strip()
+        try:
+            n = int(value[:40])
+        except ValueError:
+            n = -1
+        if len(value) > 40 or not 1 <= n <= MAX_PLURAL_FORMS:
+            return _("declares {n} plural forms; a language has 1 to {most}").format(
+                n=repr(value[:20]), most=MAX_PLURAL_FORMS
+            )
     charset = re.search(r"charset\s*=\s*([A-Za-z0-9_.:-]+)", head)
     if charset:
         try:

@@ -646,18 +646,18 @@ def _check_references(
     catalogue = catalogue_ids()
     seen_ids: dict[str, str] = {}
     strategies: dict[str, tuple[Strategy, ...]] = {}
-    # A strategy id claimed by several plugins belongs to the one whose name it carries
-    # (kobenhavn-2023 to kobenhavn), the longest name where two fit (aarhus-extra-2020
-    # to aarhus-extra, not aarhus): a plugin listed earlier cannot take it over.
+    # A strategy id belongs to the plugin whose name is its prefix up to a separator
+    # (kobenhavn-2023 to kobenhavn; _in_namespace refused every other claim). Where two
+    # plugins' names fit and both claim it (aarhus and aarhus-2017 for
+    # aarhus-2017-alternativet), it belongs to neither: refused for both, each named, as a
+    # municipality code two plugins claim; neither a longer name nor the order wins it.
     claimants: dict[str, list[str]] = {}
     for name in names:
         if name in contributions and name not in bad:
             for strategy in contributions[name].strategies:
-                claimants.setdefault(strategy.id, []).append(name)
-    for sid, who in claimants.items():
-        own = sorted((n for n in who if _own_strategy(n, sid)), key=len, reverse=True)
-        if len(who) > 1 and own and (len(own) == 1 or len(own[0]) > len(own[1])):
-            seen_ids[sid] = own[0]
+                if name not in claimants.setdefault(strategy.id, []):
+                    claimants[strategy.id].append(name)
+    clashes = {sid: who for sid, who in claimants.items() if len(who) > 1}
     for name in names:
         muni = contributions[name].municipality if name in contributions else None
         if name in bad or muni is None:
@@ -665,6 +665,19 @@ def _check_references(
         checked: list[Strategy] = []
         for i, strategy in enumerate(contributions[name].strategies):
             where = f"strategies[{i}] {strategy.id}"
+            if strategy.id in clashes:
+                report(
+                    name,
+                    _(
+                        "strategy id {id} is claimed by plugins {who}, whose names both begin "
+                        "it: it belongs to none of them until all but one are uninstalled"
+                    ).format(
+                        id=repr(strategy.id),
+                        who=_(" and ").join(repr(n) for n in clashes[strategy.id]),
+                    ),
+                    where,
+                )
+                continue
             if seen_ids.get(strategy.id, name) != name:
                 report(
                     name,

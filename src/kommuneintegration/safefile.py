@@ -58,7 +58,10 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
     fsynced before the rename and removed on any exception, Ctrl-C included.
     """
     target = output_path(target)
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    except OSError as exc:
+        raise unwritable(target, exc) from None
     os.close(fd)
     tmp = Path(name)
     try:
@@ -67,9 +70,34 @@ def atomic_path(target: str | os.PathLike[str]) -> Iterator[Path]:
             os.fsync(handle.fileno())
         _keep_mode(target, tmp)
         os.replace(tmp, target)
+    except OSError as exc:
+        tmp.unlink(missing_ok=True)
+        raise unwritable(target, exc) from None
     except BaseException:
         tmp.unlink(missing_ok=True)
         raise
+
+
+def unwritable(target: Path, exc: OSError) -> SameFileError:
+    """An output that could not be written, said as what it is: a full disk, a folder that
+    is read-only or not the user's, or the system's own words; the file as it was is kept."""
+    import errno
+
+    if exc.errno in (errno.ENOSPC, errno.EDQUOT):
+        message = _(
+            "{path}: cannot be written: the disk is full (nothing was changed); free some "
+            "space or choose another folder"
+        )
+    elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
+        message = _(
+            "{path}: cannot be written: the folder {folder} is read-only or not yours "
+            "(nothing was changed); choose another folder"
+        )
+    else:
+        message = _("{path}: cannot be written ({error}; nothing was changed)")
+    return SameFileError(
+        message.format(path=target, folder=target.parent, error=exc.strerror or exc)
+    )
 
 
 @contextlib.contextmanager

@@ -25,12 +25,14 @@ from kommuneintegration.i18n import _, format_number, ngettext
 from kommuneintegration.models import Observation
 from kommuneintegration.municipalities import COUNTRY
 from kommuneintegration.series import CellKey, cell_key
-from kommuneintegration.statbank.cache import Cache, CacheError, canonical
+from kommuneintegration.statbank.cache import Cache, CachedAnswer, CacheError, canonical
 from kommuneintegration.statbank.cells import (
     StoredAnswer,
+    areas_of,
     dense_form,
     digest,
     read_answer,
+    read_cached,
     read_stored,
 )
 from kommuneintegration.statbank.client import (
@@ -134,6 +136,10 @@ class FetchReport:
     lacking: Mapping[str, tuple[str, ...]] = attrs.field(factory=dict)
     #: Cells asked for, per table (every combination of the values asked).
     cells: Mapping[str, int] = attrs.field(factory=dict)
+    #: Tables whose new answers would have made the stored ones worse (figures turned into
+    #: zeros or "..", rows lost): table -> why. Nothing of them was stored, their new
+    #: description neither; the stored answers are still used.
+    kept_apart: Mapping[str, str] = attrs.field(factory=dict)
 
     def text(self) -> str:
         line = _("{requests} requests ({cached} from the cache), {figures} figures").format(
@@ -167,6 +173,14 @@ class FetchReport:
                 + _("{table} not fetched: {why}; without its figures: {lacking}").format(
                     table=table, why=why, lacking=lacking
                 )
+            )
+        for table, why in sorted(self.kept_apart.items()):
+            lines.append(
+                "  "
+                + _(
+                    "{table}: the new answers were kept apart, not stored: {why}; the stored "
+                    "figures are still used"
+                ).format(table=table, why=why)
             )
         lines += [f"  - {note}" for note in self.notes]
         return "\n".join(lines)
@@ -204,6 +218,12 @@ class _Run:
     lacking: dict[str, list[str]] = attrs.field(factory=dict)
     cells: dict[str, int] = attrs.field(factory=dict)
     first_error: StatbankError | None = None
+    #: Table -> why its new answers are kept apart (never stored).
+    kept_apart: dict[str, str] = attrs.field(factory=dict)
+    #: Figures per table, so that a table kept apart is not counted as fetched.
+    table_figures: dict[str, int] = attrs.field(factory=dict)
+    #: The latest stored answer per (table, indicator, areas): what a new answer replaces.
+    prior: dict[tuple[str, str, tuple[str, ...]], CachedAnswer] | None = None
     from_cache: int = 0
     figures: int = 0
     suppressed: int = 0
@@ -281,6 +301,7 @@ def fetch(
             run.notes.append(f"{table_id}: {info.footnote}")
     if run.first_error is not None and not run.held and not run.new_answers:
         raise run.first_error
+    _keep_apart(run)
     cache.store(origin, run.new_infos, run.new_answers, run.dense)
     return FetchReport(
         requests=len(requests),
@@ -293,7 +314,23 @@ def fetch(
         refused=dict(run.refused),
         lacking={t: tuple(v) for t, v in run.lacking.items()},
         cells=dict(run.cells),
+        kept_apart=dict(run.kept_apart),
     )
+
+
+def _keep_apart(run: _Run) -> None:
+    """Nothing of a table kept apart is stored, and a new description only with new answers
+    of its table: a stored answer is never read with a description of other data."""
+    for table in run.kept_apart:
+        run.figures -= run.table_figures.get(table, 0)
+    run.new_answers = [a for a in run.new_answers if a[0] not in run.kept_apart]
+    run.dense = {k: v for k, v in run.dense.items() if k[0] not in run.kept_apart}
+    with_answers = {a[0] for a in run.new_answers}
+    for table in list(run.new_infos):
+        if table in run.kept_apart or (
+            table not in with_answers and run.cache.tableinfo(table, run.origin) is not None
+        ):
+            del run.new_infos[table]
 
 
 def _one(run: _Run, request: Request) -> None:
@@ -350,7 +387,14 @@ def _one(run: _Run, request: Request) -> None:
         count = sum(len(v) for v in found.values())
     else:
         hidden = len(values) - count
-    if count and (stored is None or (run.refresh and run.client is not None)):
+    fresh = run.client is not None and (stored is None or run.refresh)
+    if fresh:
+        worse = _worse(run, request, query, stored, answer)
+        if worse:
+            run.kept_apart.setdefault(request.table, worse)
+            run.held += 1  # the stored answer is still there
+            return
+    if count and fresh:
         run.new_answers.append((request.table, query, request.indicator, info.updated, body))
         axes, numbers = dense_form(answer, info, variables)
         run.dense[(request.table, query, request.indicator)] = (
@@ -367,7 +411,99 @@ def _one(run: _Run, request: Request) -> None:
             )
         )
     run.figures += count
+    run.table_figures[request.table] = run.table_figures.get(request.table, 0) + count
     run.suppressed += hidden
+
+
+def _worse(
+    run: _Run, request: Request, query: str, stored: CachedAnswer | None, new: StoredAnswer
+) -> str:
+    """Why a new answer would make the stored one for the same request worse ("" if not):
+    a figure it holds turned into a zero or "..", or a row it holds (an area, a period, a
+    value) missing. Values are compared by their texts, so recoded values are the same."""
+    before = stored if stored is not None else _prior(run, request)
+    if before is None:
+        return ""
+    old = read_cached(run.cache, run.origin, before)
+    if old is None or not old.names:
+        return ""  # nothing checked to lose: a damaged answer is replaced
+    held = _by_text(old)
+    now = _by_text(new)
+    at = _time_axis(old.names)
+    periods = {key[at] for key in now} if at >= 0 and now else set()
+    blanked: list[str] = []
+    lost: list[str] = []
+    for key, value in held.items():
+        if value is None or value == 0:
+            continue
+        if key in now:
+            if now[key] is None or now[key] == 0:
+                blanked.append(f"{_cell(old.names, key)}: {format_number(value)} -> {now[key]}")
+        elif at < 0 or not periods or key[at] >= min(periods):  # before since: not asked
+            lost.append(_cell(old.names, key))
+    why = []
+    if blanked:
+        why.append(
+            ngettext(
+                "{n} figure the stored answer holds would become zero or '..' ({first})",
+                "{n} figures the stored answer holds would become zero or '..' "
+                "(the first: {first})",
+                len(blanked),
+            ).format(n=format_number(len(blanked)), first=blanked[0].replace("None", ".."))
+        )
+    if lost:
+        why.append(
+            ngettext(
+                "{n} cell the stored answer holds would be missing ({first})",
+                "{n} cells the stored answer holds would be missing (the first: {first})",
+                len(lost),
+            ).format(n=format_number(len(lost)), first=lost[0])
+        )
+    return "; ".join(why)
+
+
+def _prior(run: _Run, request: Request) -> CachedAnswer | None:
+    """The latest stored answer for the same table, indicator and areas (of another query:
+    other periods, or values the table's description now names otherwise)."""
+    if run.prior is None:
+        run.prior = {}
+        for answer in run.cache.answers(run.origin):  # oldest first: the latest wins
+            areas = areas_of(answer.query)
+            run.prior[(answer.table, answer.indicator, areas)] = answer
+    areas = tuple(request.areas)
+    found = run.prior.get((request.table, request.indicator, areas))
+    if found is None:  # the areas as asked, in the request's order of the table
+        found = next(
+            (
+                a
+                for (t, i, stored_areas), a in run.prior.items()
+                if t == request.table and i == request.indicator and set(stored_areas) == set(areas)
+            ),
+            None,
+        )
+    return found
+
+
+def _time_axis(names: Sequence[str]) -> int:
+    return names.index("TID") if "TID" in names else -1
+
+
+def _by_text(answer: StoredAnswer) -> dict[tuple[str, ...], float | None]:
+    """An answer's numbers keyed by its values' texts (the periods by their codes)."""
+    labels = {k.upper(): v for k, v in answer.info.labels.items()}
+    time = answer.info.time.upper()
+    texts = [None if name in (time, "TID") else labels.get(name, {}) for name in answer.names]
+    return {
+        tuple(
+            code if label is None else label.get(code, code).strip()
+            for code, label in zip(key, texts, strict=True)
+        ): value
+        for key, value in answer.values.items()
+    }
+
+
+def _cell(names: Sequence[str], key: Sequence[str]) -> str:
+    return ", ".join(f"{n}={c}" for n, c in zip(names, key, strict=True))
 
 
 T = TypeVar("T")

@@ -33,6 +33,7 @@ from kommuneintegration.statbank.client import bulk_table, parse_tableinfo
 from kommuneintegration.statbank.errors import AnswerError, StatbankError
 from kommuneintegration.statbank.tables import (
     MISSING_CELLS,
+    TABLES,
     TableInfo,
     checked_cells,
     expand,
@@ -43,10 +44,12 @@ __all__ = [
     "Block",
     "Cells",
     "StoredAnswer",
+    "areas_of",
     "checked_value",
     "dense_form",
     "digest",
     "read_answer",
+    "read_cached",
     "read_cells",
     "read_stored",
 ]
@@ -76,14 +79,19 @@ class StoredAnswer:
     @property
     def areas(self) -> tuple[str, ...]:
         """The areas asked for (OMRÅDE, or BOPOMR in the education tables)."""
-        try:
-            variables = json.loads(self.query)["variables"]
-        except (ValueError, KeyError, TypeError):
-            return ()
+        return areas_of(self.query)
+
+
+def areas_of(query: str) -> tuple[str, ...]:
+    """The areas a stored request asked for (OMRÅDE, or BOPOMR in the education tables)."""
+    try:
+        variables = json.loads(query)["variables"]
         for variable in variables:
             if str(variable.get("code", "")).upper() in ("OMRÅDE", "BOPOMR"):
                 return tuple(str(v) for v in variable.get("values", ()))
+    except (ValueError, KeyError, TypeError, AttributeError):
         return ()
+    return ()
 
 
 def checked_value(info: TableInfo, text: str, where: str | Callable[[], str]) -> float | None:
@@ -130,7 +138,48 @@ def read_answer(info: TableInfo, body: str, asked: Mapping[str, Sequence[str]]) 
         codes: checked_value(info, content, functools.partial(_where, names, codes))
         for codes, content in cells.items()
     }
+    _check_totals(info, names, values)
     return StoredAnswer(info.id, "", info, tuple(names), cells, values=values)
+
+
+def _check_totals(
+    info: TableInfo, names: Sequence[str], values: Mapping[tuple[str, ...], float | None]
+) -> None:
+    """A total of the origins a table sums (FOLK1E's HERKOMST) is never below its parts:
+    the check :func:`~.tables.to_observations` makes for compare, made for every reader."""
+    table = TABLES.get(info.id.upper())
+    if table is None or not table.sums or "HERKOMST" not in names:
+        return
+    origins = table.origin_codes(info)
+    total = next((c for c, g in origins.items() if g == "all"), None)
+    if total is None:
+        return
+    at = list(names).index("HERKOMST")
+    totals: dict[tuple[str, ...], float] = {}
+    parts: dict[tuple[str, ...], float] = {}
+    for codes, value in values.items():
+        if value is None or codes[at] not in origins:
+            continue
+        rest = codes[:at] + codes[at + 1 :]
+        if codes[at] == total:
+            totals[rest] = value
+        else:
+            parts[rest] = parts.get(rest, 0.0) + value
+    for rest, value in totals.items():
+        if parts.get(rest, 0.0) > value:
+            where = dict(zip([n for n in names if n != "HERKOMST"], rest, strict=True))
+            raise AnswerError(
+                _(
+                    "{table}, OMRÅDE={area}, {time}: the total ({total:g}) is smaller than "
+                    "the sum of its parts ({parts:g})"
+                ).format(
+                    table=info.id,
+                    area=where.get("OMRÅDE", "?"),
+                    time=where.get("TID", "?"),
+                    total=value,
+                    parts=parts[rest],
+                )
+            )
 
 
 def _where(names: Sequence[str], codes: Sequence[str]) -> str:
@@ -174,6 +223,13 @@ def _stored_info(cache: Cache, origin: str, table: str) -> TableInfo | None:
         return parse_tableinfo(stored[1], table)
     except StatbankError:
         return None
+
+
+def read_cached(cache: Cache, origin: str, answer: CachedAnswer) -> StoredAnswer | None:
+    """One stored answer read back as checked against its stored ``tableinfo``, or None when
+    it no longer reads back so (or its table's description is not stored)."""
+    info = _stored_info(cache, origin, answer.table)
+    return _read(info, answer) if info is not None else None
 
 
 def _read(info: TableInfo, answer: CachedAnswer) -> StoredAnswer | None:
