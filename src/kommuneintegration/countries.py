@@ -240,6 +240,14 @@ def country_name(code: str, lang: str = "da") -> str:
     raise ValueError(f"lang must be 'da' or 'en', not {lang!r}")
 
 
+def short_country_name(code: str, lang: str = "da") -> str:
+    """The name as a list of countries writes it, as DST's FOLK1C does: "Iran", not "Iran,
+    Den Islamiske Republik"; the full name where the short one names another country too."""
+    full = country_name(code, lang)
+    short = full.split(",", 1)[0].strip()
+    return short if short != full and lookup(short) == lookup(code) else full
+
+
 def _convert_members(values: Iterable[str]) -> frozenset[str]:
     return frozenset(lookup(v) for v in values)
 

@@ -13,7 +13,12 @@ from __future__ import annotations
 from collections.abc import Callable, Iterable, Mapping, Sequence
 
 from kommuneintegration.barometer.indicators import BarometerIndicator
-from kommuneintegration.countries import CountryGroup, UnknownCountryError, country_name, lookup
+from kommuneintegration.countries import (
+    CountryGroup,
+    UnknownCountryError,
+    lookup,
+    short_country_name,
+)
 from kommuneintegration.i18n import _, language, ngettext, pick
 from kommuneintegration.statbank import Request
 from kommuneintegration.statbank.tables import Select, TableInfo
@@ -169,7 +174,7 @@ def _countries_note(groups: Sequence[CountryGroup]) -> Callable[[TableInfo], lis
                     ).format(
                         table=info.id,
                         group=pick(group.label, group.label_en or group.label),
-                        countries="; ".join(country_name(c, language()) for c in absent),
+                        countries="; ".join(short_country_name(c, language()) for c in absent),
                     )
                 )
         return found

@@ -25,7 +25,12 @@ from typing import Final
 import attrs
 
 from kommuneintegration.barometer.formula import EVERY, Part, Rate, pick, texts
-from kommuneintegration.countries import CountryGroup, UnknownCountryError, country_name, lookup
+from kommuneintegration.countries import (
+    CountryGroup,
+    UnknownCountryError,
+    lookup,
+    short_country_name,
+)
 from kommuneintegration.i18n import N_, _
 from kommuneintegration.i18n import pick as pick_language
 from kommuneintegration.municipalities import official_municipalities
@@ -465,7 +470,7 @@ def _group_label(group: CountryGroup, owners: Sequence[str], lang: str) -> str:
         return label
     official = official_municipalities()
     cities = ", ".join(official[c].title(lang) for c in owners if c in official)
-    countries = ", ".join(sorted(country_name(c, lang) for c in group.members))
+    countries = ", ".join(sorted(short_country_name(c, lang) for c in group.members))
     return f"{label} ({cities}: {countries})"
 
 
