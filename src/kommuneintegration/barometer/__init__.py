@@ -79,6 +79,8 @@ class PeerValue:
     code: str
     name: str
     value: float | None
+    #: The peer's value of every year of the row's series, oldest first (a page draws it).
+    series: tuple[tuple[int, float | None], ...] = ()
 
 
 @attrs.frozen
@@ -557,7 +559,12 @@ def _row(
         persons=figure.persons,
         small=small and indicator.ranked,
         peers=tuple(
-            PeerValue(p.code, official[p.code].name, _rounded(at_latest[p.code].value))
+            PeerValue(
+                p.code,
+                official[p.code].name,
+                _rounded(at_latest[p.code].value),
+                tuple((y, _rounded(by_year[y][p.code].value)) for y in years),
+            )
             for p in settings.peers.get(code, ())
         ),
         source=source,

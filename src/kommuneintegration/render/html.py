@@ -710,6 +710,17 @@ _SECTIONS: Final[tuple[Callable[[Comparison], list[str]], ...]] = (
 _CONTENTS: Final = "<!-- contents -->"
 
 
+@written_in
+def strategy_sections(c: Comparison) -> list[str]:
+    """A city's strategy, targets and evaluation as :func:`comparison_to_html` writes them,
+    for a page of its own (:mod:`.municipality`), which shows the barometer itself."""
+    parts = [_summary(c)]
+    for section in _SECTIONS:
+        if section is not _barometer:
+            parts += section(c)
+    return [part.replace("<h2>", "<h3>").replace("</h2>", "</h3>") for part in parts]
+
+
 def _summary(c: Comparison) -> str:
     """What the page holds, in two sentences, before any table."""
     counts: dict[str, int] = {}

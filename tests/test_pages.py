@@ -1,0 +1,158 @@
+"""A municipality's own page, the static site, the barometer workbook, against the stand-in.
+
+One ``fetch --all`` per module against the stand-in that serves a varied Denmark
+(tests/denmark.py); then ``report -m CODE`` and ``report --all --out DIR/``.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+
+import pytest
+from helpers import run_cli as run
+from statbank_server import StandIn
+
+
+@pytest.fixture(scope="module")
+def fetched(tmp_path_factory):
+    with StandIn() as server, pytest.MonkeyPatch.context() as mp:
+        mp.setenv("KOMMUNEINTEGRATION_STATBANK_URL", server.url)
+        mp.setenv("KOMMUNEINTEGRATION_CACHE_DIR", str(tmp_path_factory.mktemp("cache")))
+        code, _out, err = run("fetch", "--all")
+        assert code == 0, err
+        yield server
+
+
+def barometer_json(code):
+    status, out, err = run("barometer", "-m", code, "-f", "json", "--lang", "en")
+    assert status == 0, err
+    return json.loads(out)
+
+
+def sections(page):
+    return re.findall(r"<section class='indicator'>(.*?)</section>", page, re.S)
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_any_municipality_has_its_own_page_with_every_year_of_every_indicator(
+    fetched, tmp_path, lang
+):
+    path = tmp_path / "odense.html"
+    code, _out, err = run("report", "-m", "461", "--out", str(path), "--lang", lang)
+    assert code == 0, err
+    page = path.read_text("utf-8")
+    assert f"<html lang='{lang}'" in page
+    assert "Odense" in page
+    assert "docs/barometer.md" not in page  # the methods are on the page
+    assert "<script" not in page  # self-contained, static
+    assert "http-equiv" not in page
+    data = barometer_json("461")
+    rows = [r for r in data["rows"] if r["municipality"] == "461"]
+    found = sections(page)
+    assert len(found) == len(rows)  # one section per indicator with a figure
+    for row, section in zip(rows, found, strict=True):
+        # a line chart: the municipality, the country and the kommunegruppe's median as lines
+        # of every year, the peers faintly (one pale line each)
+        assert "<svg" in section
+        assert section.count("<polyline") == len(row["peers"])
+        years = [p["year"] for p in row["series"]]
+        table = section[section.index("<table class='years'") :]
+        assert len(re.findall(r"<th scope='row'>", table)) == len(years)
+        for year in years:
+            assert f"<th scope='row'>{year}" in table
+        if any(not p["comparable"] for p in row["series"]):
+            assert "stroke-dasharray='4 3'" in section  # the break in the series, marked
+    words = {
+        "da": ("Sådan ligger Odense", "Sådan er tallene beregnet", "Indikatorer med placering"),
+        "en": ("Where Odense stands", "How the figures are made", "Ranked indicators"),
+    }
+    for word in words[lang]:
+        assert word in page
+    # the summary comes first: before the first indicator's chart
+    assert page.index("id='summary'") < page.index("<section class='indicator'>")
+
+
+def test_the_summary_names_the_peers_and_the_figures_beside_the_municipality(fetched, tmp_path):
+    path = tmp_path / "odense.html"
+    assert run("report", "-m", "Odense", "--out", str(path), "--lang", "en")[0] == 0
+    page = path.read_text("utf-8")
+    summary = page[page.index("id='summary'") : page.index("<section class='indicator'>")]
+    data = barometer_json("461")
+    ranked = [r for r in data["rows"] if r["ranked"]]
+    assert summary.count("<tr>") - summary.count("<thead><tr>") == len(
+        [r for r in data["rows"] if r["municipality"] == "461"]
+    )
+    first = ranked[0]
+    for peer in first["peers"]:
+        assert peer["name"] in summary
+    assert f"{first['value']:.1f}" in summary
+    assert f"{first['country_value']:.1f}" in summary
+    assert f"{first['rank']}/{first['ranked_n']}" in summary
+
+
+def test_a_peers_series_is_the_peers_own_every_year(fetched):
+    from kommuneintegration.barometer import barometer
+
+    odense = barometer(["461"])
+    row = odense.rows[0]
+    peer = row.peers[0]
+    assert peer.series  # every year of the row
+    theirs = next(r for r in barometer([peer.code]).rows if r.indicator.key == row.indicator.key)
+    assert peer.series == tuple((p.year, p.value) for p in theirs.series)
+    assert [y for y, _v in peer.series] == [p.year for p in row.series]
+
+
+@pytest.mark.installed_plugins
+def test_a_plugin_citys_page_has_its_strategy_targets_and_evaluation(fetched, tmp_path):
+    path = tmp_path / "aalborg.html"
+    code, _out, err = run("report", "-m", "851", "--out", str(path), "--lang", "da")
+    assert code == 0, err
+    page = path.read_text("utf-8")
+    assert "Strategi, mål og opfølgning" in page
+    assert page.index("Sådan ligger Aalborg") < page.index("id='strategy'")
+    strategy = page[page.index("id='strategy'") :]
+    assert "Integrationsstrategi" in strategy  # its own document
+    assert "<td class='ok'>" in strategy or "class='bad'" in strategy or "class='na'" in strategy
+
+
+def test_an_unknown_municipality_is_said(fetched, tmp_path):
+    code, _out, err = run("report", "-m", "Atlantis", "--out", str(tmp_path / "x.html"))
+    assert code == 1
+    assert "Atlantis" in err
+
+
+@pytest.mark.parametrize("lang", ["da", "en"])
+def test_report_all_into_a_folder_is_a_site_linked_both_ways(fetched, tmp_path, lang):
+    from kommuneintegration.municipalities import official_municipalities
+
+    site = tmp_path / "site"
+    code, out, err = run("report", "--all", "--out", f"{site}/", "--lang", lang)
+    assert code == 0, err
+    assert str(site / "index.html") in out
+    official = official_municipalities()
+    names = {p.name for p in site.iterdir()}
+    assert names == {"index.html", *(f"k{c}.html" for c in official)}  # nothing else left
+    index = (site / "index.html").read_text("utf-8")
+    for code_ in official:
+        assert f"href='k{code_}.html'" in index  # the overview links every page ...
+        page = (site / f"k{code_}.html").read_text("utf-8")
+        assert f"<html lang='{lang}'" in page
+        assert "href='index.html'" in page  # ... and every page links back
+        assert official[code_].name in page
+    assert not re.search(r"href='#k\d", index)  # dots and names lead to the pages
+    # written again over itself: the same files, replaced whole
+    assert run("report", "--all", "--out", str(site), "--lang", lang)[0] == 0
+    assert {p.name for p in site.iterdir()} == names
+
+
+def test_a_site_is_never_written_over_the_cache(fetched, tmp_path, monkeypatch):
+    cache = tmp_path / "cache"
+    cache.mkdir()
+    monkeypatch.setenv("KOMMUNEINTEGRATION_CACHE_DIR", str(cache))
+    from kommuneintegration.statbank.cache import Cache
+
+    path = Cache().path
+    code, _out, err = run("report", "--all", "--out", f"{path}/")
+    assert code == 1
+    assert err
