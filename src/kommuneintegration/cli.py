@@ -109,18 +109,32 @@ def _new_plugin(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: 
 def _translations(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextIO) -> int:
     from kommuneintegration.scaffold import SameLanguageError, write_translations
 
+    before = _translations_file(args.plugin, args.into)
     try:
         path, texts, missing = write_translations(args.plugin, args.into)
     except SameLanguageError as exc:
         _note(str(exc))
         return 0
-    out.write(
-        _("Wrote {path}: {texts} texts, {missing} without a translation").format(
-            path=path, texts=texts, missing=missing
-        )
-        + "\n"
+    message = (
+        _("{path} is unchanged: {texts} texts, {missing} without a translation")
+        if before is not None and path.is_file() and path.read_bytes() == before
+        else _("Wrote {path}: {texts} texts, {missing} without a translation")
     )
+    out.write(message.format(path=path, texts=texts, missing=missing) + "\n")
     return 0
+
+
+def _translations_file(plugin: str, lang: str) -> bytes | None:
+    """The plugin's catalogue as it is before ``translations`` writes it (None: none yet)."""
+    from kommuneintegration.errors import KommuneintegrationError
+    from kommuneintegration.i18n import resolve_language
+    from kommuneintegration.scaffold import plugin_data_folder
+
+    try:
+        target = plugin_data_folder(plugin) / "locale" / f"{resolve_language(lang)}.po"
+        return target.read_bytes() if target.is_file() else None
+    except (OSError, KommuneintegrationError, ValueError):
+        return None  # write_translations says what is wrong
 
 
 def _load_observations(args: argparse.Namespace, host: PluginHost) -> dict[str, Any] | None:
