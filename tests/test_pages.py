@@ -156,3 +156,54 @@ def test_a_site_is_never_written_over_the_cache(fetched, tmp_path, monkeypatch):
     code, _out, err = run("report", "--all", "--out", f"{path}/")
     assert code == 1
     assert err
+
+
+#: The program's codes that a Danish reader must never meet in a cell of their own.
+PROGRAM_CODES = {
+    "positive", "negative", "unchanged", "percent", "percentage_point", "non-western",
+    "menapt", "foreign-origin", "men", "women", "higher", "lower",
+}  # fmt: skip
+#: The columns that keep the program's codes, apart (their headings say so).
+CODE_COLUMNS = {"Indikatornøgle", "Kommunekode", "Nøgle", "Den sammenlignelige kommunes kode"}
+
+
+def test_the_danish_barometer_workbook_is_a_danish_analysts(fetched, tmp_path):
+    openpyxl = pytest.importorskip("openpyxl")
+    from kommuneintegration.municipalities import official_municipalities
+
+    path = tmp_path / "barometer.xlsx"
+    code, _out, err = run(
+        "barometer", "-m", "461", "-m", "825", "-f", "xlsx", "--out", str(path), "--lang", "da"
+    )
+    assert code == 0, err
+    book = openpyxl.load_workbook(path)
+    assert book.sheetnames[0] == "Oversigt"  # first: the municipalities asked for
+    summary = book["Oversigt"]
+    assert [r[0].value for r in summary.iter_rows(min_row=2)] == ["Odense", "Læsø"]
+    official = official_municipalities()
+    for ws in book.worksheets:
+        headings = [c.value for c in ws[1]]
+        assert ws.auto_filter.ref.startswith("A1:")  # the filter on the headings, row 1
+        assert ws.freeze_panes == "A2"
+        assert ws.page_setup.orientation == "landscape"
+        assert ws.sheet_properties.pageSetUpPr.fitToPage  # to the width of the page
+        assert ws.page_setup.fitToHeight == 0
+        assert ws.print_title_rows == "$1:$1"  # the headings on every printed page
+        for row in ws.iter_rows(min_row=2):
+            for heading, cell in zip(headings, row, strict=True):
+                if heading in CODE_COLUMNS or not isinstance(cell.value, str):
+                    continue
+                assert cell.value not in PROGRAM_CODES, (ws.title, heading, cell.value)
+    rows = book["Barometer"]
+    headings = [c.value for c in rows[1]]
+    for row in rows.iter_rows(min_row=2):
+        cells = dict(zip(headings, row, strict=True))
+        if cells["Værdi"].value is not None:
+            assert cells["Værdi"].number_format == "0.0"  # rates one decimal
+        if cells["Personer"].value is not None:
+            assert cells["Personer"].number_format == "#,##0"  # whole, thousands separated
+        peers = cells["Sammenlignelige kommuner"].value.split(", ")
+        assert all(p in {m.name for m in official.values()} for p in peers)  # by name
+        assert cells["Bevægelse"].value in {None, "positiv", "negativ", "uændret"}
+    assert "Median i kommunegruppen" in headings
+    assert not any("(n)" in h for h in headings)
