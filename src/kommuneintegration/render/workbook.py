@@ -567,18 +567,18 @@ def barometer_to_xlsx(b: Barometer) -> bytes:
             formats=_BAROMETER_FORMATS,
         )
         for code, found in b.peers.items():
-            for p in found:
+            for peer in found:
                 peers.add(
                     {
                         "of_name": b.name(code),
                         "of": code,
-                        "name": b.name(p.code),
-                        "code": p.code,
-                        "distance": p.distance,
-                        "population": p.characteristics.population,
-                        "non_western_share": p.characteristics.non_western_share,
-                        "kommunegruppe": KOMMUNEGRUPPER.get(p.characteristics.kommunegruppe),
-                        "year": p.characteristics.year,
+                        "name": b.name(peer.code),
+                        "code": peer.code,
+                        "distance": peer.distance,
+                        "population": peer.characteristics.population,
+                        "non_western_share": peer.characteristics.non_western_share,
+                        "kommunegruppe": KOMMUNEGRUPPER.get(peer.characteristics.kommunegruppe),
+                        "year": peer.characteristics.year,
                     }
                 )
         indicator_keys = [
