@@ -207,3 +207,25 @@ def test_the_danish_barometer_workbook_is_a_danish_analysts(fetched, tmp_path):
         assert cells["Bevægelse"].value in {None, "positiv", "negativ", "uændret"}
     assert "Median i kommunegruppen" in headings
     assert not any("(n)" in h for h in headings)
+
+
+@pytest.mark.parametrize(
+    ("lang", "words", "foreign"),
+    [
+        ("da", ("tabel RAS201 (licens CC BY 4.0)", "opdateret "), ("licence", "updated ")),
+        ("en", ("table RAS201 (licence CC BY 4.0)", "updated "), ("licens", "opdateret ")),
+    ],
+)
+def test_sources_are_in_the_output_language_with_a_readers_date(fetched, lang, words, foreign):
+    code, out, err = run("barometer", "-m", "461", "--lang", lang)
+    assert code == 0, err
+    sources = out[out.rindex("\n" + ("Kilder" if lang == "da" else "Sources")) :]
+    flat = " ".join(sources.split())
+    for word in words:
+        assert word in flat
+    for word in foreign:
+        assert word not in flat
+    assert not re.search(r"\d{4}-\d\d-\d\dT\d\d:", flat)  # no raw timestamp
+    month = r"(januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december)"
+    pattern = rf"\d{{1,2}}\. {month} \d{{4}}" if lang == "da" else r"\d{1,2} [A-Z][a-z]+ \d{4}"
+    assert re.search(pattern, flat)
