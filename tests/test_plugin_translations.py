@@ -233,6 +233,12 @@ def test_translations_takes_a_plugin_by_name_and_leaves_an_unchanged_catalogue_a
         assert main(["--lang", "en", "translations", "aalborg", "--into", "da"], out=out) == 0
         assert "0 without a translation" in out.getvalue()
         assert po.read_bytes() == older  # byte for byte: nothing in it changed
+        assert f"{po} is unchanged" in out.getvalue()  # and it says so, not "Wrote"
+        assert "Wrote" not in out.getvalue()
+        out = io.StringIO()
+        assert main(["--lang", "da", "translations", "aalborg", "--into", "da"], out=out) == 0
+        assert f"{po} er uændret" in out.getvalue()
+        assert "Skrev" not in out.getvalue()
     finally:
         po.write_bytes(before)
     assert main(["--lang", "en", "translations", "aalborg", "--into", "en"], out=io.StringIO()) == 0

@@ -150,18 +150,32 @@ def _new_plugin(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: 
 def _translations(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextIO) -> int:
     from kommuneintegration.scaffold import SameLanguageError, write_translations
 
+    before = _translations_file(args.plugin, args.into)
     try:
         path, texts, missing = write_translations(args.plugin, args.into)
     except SameLanguageError as exc:
         _note(str(exc))
         return 0
-    out.write(
-        _("Wrote {path}: {texts} texts, {missing} without a translation").format(
-            path=path, texts=texts, missing=missing
-        )
-        + "\n"
+    message = (
+        _("{path} is unchanged: {texts} texts, {missing} without a translation")
+        if before is not None and path.is_file() and path.read_bytes() == before
+        else _("Wrote {path}: {texts} texts, {missing} without a translation")
     )
+    out.write(message.format(path=path, texts=texts, missing=missing) + "\n")
     return 0
+
+
+def _translations_file(plugin: str, lang: str) -> bytes | None:
+    """The plugin's catalogue as it is before ``translations`` writes it (None: none yet)."""
+    from kommuneintegration.errors import KommuneintegrationError
+    from kommuneintegration.i18n import resolve_language
+    from kommuneintegration.scaffold import plugin_data_folder
+
+    try:
+        target = plugin_data_folder(plugin) / "locale" / f"{resolve_language(lang)}.po"
+        return target.read_bytes() if target.is_file() else None
+    except (OSError, KommuneintegrationError, ValueError):
+        return None  # write_translations says what is wrong
 
 
 def _load_observations(args: argparse.Namespace, host: PluginHost) -> dict[str, Any] | None:
@@ -245,7 +259,8 @@ def _show(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextIO
 def _report(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextIO) -> int:
     from kommuneintegration.comparison import compare
 
-    if args.out is not None and args.out != "-" and not _to_stdout(args.out):
+    site = args.all and args.out is not None and _is_folder(args.out)
+    if args.out is not None and args.out != "-" and not site and not _to_stdout(args.out):
         _check_outputs(args, {"--out": args.out})
     host, registry = _registry(hosts)
     if args.all:
@@ -254,8 +269,14 @@ def _report(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: Text
         overview = barometer(
             None, inputs=_barometer_inputs(registry), highlight=args.municipality or ()
         )
+        if site:
+            return _site(args, registry, overview, out)
         _emit(args, "overview", overview, out)
         return 0
+    own = _own_page(args, host, registry) if len(args.municipality or ()) == 1 else None
+    if own is not None:
+        _emit(args, "municipality", own, out)
+        return 1 if getattr(args, "rejected_rows", 0) else 0
     result = compare(
         registry,
         municipalities=args.municipality,
@@ -265,6 +286,115 @@ def _report(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: Text
     )
     _emit(args, "report", result, out)
     return 1 if getattr(args, "rejected_rows", 0) else 0
+
+
+def _own_page(args: argparse.Namespace, host: PluginHost, registry: Registry) -> Any:
+    """``report -m CODE``: the municipality's own page, for any of the 98, plugin or not; a
+    plugin city's page has its strategy, targets and evaluation too. None for the whole
+    country or a plugin's municipality that is none of the 98: the comparison report then."""
+    from kommuneintegration.barometer import barometer, find_municipality
+    from kommuneintegration.comparison import compare
+    from kommuneintegration.errors import UnknownMunicipalityError
+    from kommuneintegration.i18n import language
+    from kommuneintegration.municipalities import official_municipalities
+    from kommuneintegration.render.municipality import MunicipalityPage
+
+    (asked,) = args.municipality
+    try:
+        code = registry.municipality(asked).code
+        plugin = True
+    except (KeyError, UnknownMunicipalityError):
+        code, plugin = find_municipality(asked), False
+    official = official_municipalities()
+    if code not in official:
+        return None
+    inputs = _barometer_inputs(registry, args) if plugin else _barometer_inputs(registry)
+    result = barometer([code], inputs=inputs) if inputs is not None else None
+    comparison = (
+        compare(
+            registry,
+            municipalities=[code],
+            extra_observations=_load_observations(args, host),
+            fetched=_cached(args, registry),
+            barometer_inputs=inputs,
+        )
+        if plugin
+        else None
+    )
+    return MunicipalityPage(code, official[code].name, result, comparison, language())
+
+
+def _is_folder(path: str) -> bool:
+    """--out DIR/ (or a folder that is there): a static site, not one page."""
+    import os
+
+    return path.endswith(("/", os.sep)) or os.path.isdir(path)
+
+
+def _site(args: argparse.Namespace, registry: Registry, overview: Any, out: TextIO) -> int:
+    """``report --all --out DIR/``: the overview (index.html) and the 98 municipalities' own
+    pages (k461.html), linked both ways, one static site a kommune can publish as it is.
+
+    Every page is rendered before anything is written; then they are written into a new
+    folder beside DIR and moved into it, each file whole (a reader never sees half a page),
+    and nothing is written over an input (the cache, a plugin's folder)."""
+    import os
+    import shutil
+    import tempfile
+    from pathlib import Path
+
+    import attrs
+
+    from kommuneintegration.comparison import compare
+    from kommuneintegration.i18n import language
+    from kommuneintegration.render.municipality import (
+        MunicipalityPage,
+        municipality_to_html,
+        page_name,
+    )
+    from kommuneintegration.render.overview import barometer_to_html
+
+    folder = Path(args.out)
+    pages = {"index.html": barometer_to_html(overview, pages=True)}
+    plugins = set(registry.municipalities)
+    for code in overview.municipalities:
+        own = attrs.evolve(
+            overview,
+            rows=tuple(r for r in overview.rows if r.municipality == code),
+            municipalities=(code,),
+            peers={code: overview.peers.get(code, ())},
+        )
+        comparison = (
+            compare(registry, municipalities=[code], fetched=_cached(args, registry))
+            if code in plugins
+            else None
+        )
+        page = MunicipalityPage(
+            code, overview.name(code), own, comparison, language(), overview="index.html"
+        )
+        pages[page_name(code)] = municipality_to_html(page)
+    if folder.is_dir():
+        _check_outputs(args, {f"--out {name}": folder / name for name in pages})
+    else:  # a new folder: nothing in it can be an input, but it may not be inside one
+        _check_outputs(args, {"--out": folder})
+    staging = Path(tempfile.mkdtemp(prefix=f".{folder.name}.", dir=folder.parent))
+    try:
+        for name, text in pages.items():
+            (staging / name).write_text(text, encoding="utf-8", newline="")
+        if not folder.exists():
+            staging.rename(folder)
+        else:
+            for name in pages:
+                os.replace(staging / name, folder / name)
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
+    out.write(
+        _("Wrote {path}: the overview and {n} municipalities' pages").format(
+            path=folder / "index.html", n=len(pages) - 1
+        )
+        + "\n"
+    )
+    return 0
 
 
 def _barometer(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextIO) -> int:

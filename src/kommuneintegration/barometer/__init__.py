@@ -86,6 +86,8 @@ class PeerValue:
     expected: float | None = None
     expected_labour_market: float | None = None
     distance: float | None = None
+    #: The peer's value of every year of the row's series, oldest first (a page draws it).
+    series: tuple[tuple[int, float | None], ...] = ()
 
 
 @attrs.frozen
@@ -523,7 +525,7 @@ def _indicator_rows(
     ranks = _rank(ranked, indicator.better)
     expected = {c: compute.expected(indicator, c, latest) for c in official}
     judged, line = judge(indicator, at_latest, expected, around[latest], ranked, ranks)
-    peers = _indicator_peers(indicator, settings, compute, expected, latest)
+    peers = _indicator_peers(indicator, settings, compute, expected, years)
     table = _Table(
         indicator,
         years,
@@ -572,7 +574,7 @@ def _indicator_peers(
     settings: _Settings,
     compute: _Computer,
     expected: Mapping[str, float | None],
-    year: int,
+    years: Sequence[int],
 ) -> dict[str, tuple[PeerValue, ...]]:
     """Each municipality's nearest for this indicator: the general characteristics and what
     its make-up leads one to expect of this indicator (:mod:`.peers`)."""
@@ -587,9 +589,12 @@ def _indicator_peers(
             PeerValue(
                 p.code,
                 official[p.code].name,
-                _rounded(compute.figure(indicator, p.code, year).value),
+                _rounded(compute.figure(indicator, p.code, years[-1]).value),
                 _rounded(expected.get(p.code)),
                 distance=p.distance,
+                series=tuple(
+                    (y, _rounded(compute.figure(indicator, p.code, y).value)) for y in years
+                ),
             )
             for p in nearest(characteristics, code, k=settings.k, weights=settings.weights)
         )
@@ -747,7 +752,39 @@ def _characteristics(compute: _Computer) -> dict[str, Characteristics]:
 def _sources(inputs: Inputs, tables: set[str]) -> tuple[SourceDocument, ...]:
     address = public_url(base_url())
     return tuple(
-        document(cells.info, address)
+        _in_language(
+            document(cells.info, address),
+            cells.info.id,
+            cells.info.updated,
+            cells.info.documentation,
+            address,
+        )
         for table, cells in sorted(inputs.cells.items())
         if table in tables and cells.info is not None
+    )
+
+
+def _in_language(
+    found: SourceDocument, table: str, updated: str, documentation: str, address: str
+) -> SourceDocument:
+    """The table's citation in the output language, its date as a reader writes it
+    ("opdateret 28. oktober 2025"), not the Statbank's timestamp."""
+    import datetime
+
+    from kommuneintegration.i18n import format_date
+
+    where = _("{address}/data, table {table} (licence CC BY 4.0)").format(
+        address=address, table=table
+    )
+    if documentation:
+        where += "; " + _("documentation {address}").format(address=documentation)
+    try:
+        day = format_date(datetime.date.fromisoformat(updated[:10]))
+    except ValueError:
+        day = updated
+    return attrs.evolve(
+        found,
+        title=_("Statbank, table {table}").format(table=table) + found.title.split(table, 1)[1],
+        date=_("updated {date}").format(date=day),
+        address=where,
     )

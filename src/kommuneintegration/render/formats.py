@@ -8,8 +8,9 @@ only when that format is asked for, so the start of a command pays for the one
 renderer it uses.
 
 Subjects: ``comparison`` (``compare``), ``evaluations`` (``evaluate``),
-``barometer`` (``barometer``), ``report`` (``report``), ``overview``
-(``report --all``) and ``plugins`` (``plugins``). A text renderer returns
+``barometer`` (``barometer``), ``report`` (``report``), ``municipality``
+(``report -m CODE``: one municipality's own page), ``overview`` (``report --all``) and
+``plugins`` (``plugins``). A text renderer returns
 ``str`` and may go to standard output; a binary one returns ``bytes`` and is
 written to ``--out FILE`` only, atomically.
 """
@@ -121,7 +122,11 @@ FORMATS: Final[tuple[OutputFormat, ...]] = (
         N_("a self-contained HTML page with charts"),
         ".html",
         False,
-        {"report": "html:comparison_to_html", "overview": "overview:barometer_to_html"},
+        {
+            "report": "html:comparison_to_html",
+            "overview": "overview:barometer_to_html",
+            "municipality": "municipality:municipality_to_html",
+        },
     ),
 )
 

@@ -34,7 +34,7 @@ from kommuneintegration.render.common import (
     shown_entries,
     target_wording,
 )
-from kommuneintegration.render.page import CSS
+from kommuneintegration.render.page import CSS, PRINT_CSS
 from kommuneintegration.render.svg import (
     Bar,
     Line,
@@ -394,7 +394,7 @@ def _header(c: Comparison) -> list[str]:
     return [
         f"<!DOCTYPE html><html lang='{language()}'><head><meta charset='utf-8'>",
         "<meta name='viewport' content='width=device-width, initial-scale=1'>",
-        f"<title>{_e(title)}</title><style>{CSS}</style></head><body>",
+        f"<title>{_e(title)}</title><style>{CSS}{PRINT_CSS}</style></head><body>",
         f"<h1>{_e(title)}</h1>",
         f"<p class='small'>{_e(', '.join(f'{m.name} ({m.code})' for m in c.municipalities))}. "
         + _e(
@@ -708,6 +708,17 @@ _SECTIONS: Final[tuple[Callable[[Comparison], list[str]], ...]] = (
 
 
 _CONTENTS: Final = "<!-- contents -->"
+
+
+@written_in
+def strategy_sections(c: Comparison) -> list[str]:
+    """A city's strategy, targets and evaluation as :func:`comparison_to_html` writes them,
+    for a page of its own (:mod:`.municipality`), which shows the barometer itself."""
+    parts = [_summary(c)]
+    for section in _SECTIONS:
+        if section is not _barometer:
+            parts += section(c)
+    return [part.replace("<h2>", "<h3>").replace("</h2>", "</h3>") for part in parts]
 
 
 def _summary(c: Comparison) -> str:

@@ -23,7 +23,8 @@ from kommuneintegration.render.barometer import (
     rank_text,
     value_text,
 )
-from kommuneintegration.render.page import CSS
+from kommuneintegration.render.municipality import page_name
+from kommuneintegration.render.page import CSS, PRINT_CSS
 from kommuneintegration.render.svg import GROUP_COLOURS, Dot, dot_plot
 from kommuneintegration.units import unit_symbol
 from kommuneintegration.words import escape_controls
@@ -80,8 +81,13 @@ def _rows(b: Barometer, indicator: BarometerIndicator) -> list[BarometerRow]:
     return [r for r in b.rows if r.indicator.key == indicator.key]
 
 
+def _link(code: str, pages: bool) -> str:
+    """Where a municipality's dot and name lead: its own page in a site, else its row."""
+    return page_name(code) if pages else f"#k{code}"
+
+
 def _section(
-    b: Barometer, number: int, indicator: BarometerIndicator, chosen: set[str]
+    b: Barometer, number: int, indicator: BarometerIndicator, chosen: set[str], pages: bool
 ) -> list[str]:
     rows = _rows(b, indicator)
     if not rows:
@@ -97,7 +103,7 @@ def _section(
             value=r.value,
             text=f"{r.name} ({r.municipality}): {value_text(r.value, indicator.unit)}"
             + (f", {rank_word} {rank_text(r)}" if r.rank else ""),
-            href=f"#k{r.municipality}",
+            href=_link(r.municipality, pages),
             highlight=r.municipality in chosen,
             label=r.name,
             low=r.judged.low,
@@ -135,7 +141,7 @@ def _section(
         css = " class='chosen'" if r.municipality in chosen else ""
         body.append(
             f"<tr{css}>"
-            + _cell(f"{r.name} ({r.municipality})", r.name)
+            + _name_cell(r.name, r.municipality, pages)
             + _cell(r.kommunegruppe_name, r.kommunegruppe)
             + _cell(value_text(r.value, indicator.unit), r.value, num=True)
             + _cell(value_text(r.baseline_value, indicator.unit), r.baseline_value, num=True)
@@ -168,7 +174,14 @@ def _section(
     ]
 
 
-def _municipalities(b: Barometer, chosen: set[str]) -> list[str]:
+def _name_cell(name: str, code: str, pages: bool) -> str:
+    text = f"{_e(name)} ({_e(code)})"
+    if pages:
+        text = f"<a href='{page_name(code)}'>{text}</a>"
+    return f"<td data-v='{_e(name)}'>{text}</td>"
+
+
+def _municipalities(b: Barometer, chosen: set[str], pages: bool) -> list[str]:
     heads = [_("Municipality"), *(i.shown_label() for i in b.indicators), _("peers")]
     by_code: dict[str, dict[str, BarometerRow]] = {}
     for r in b.rows:
@@ -177,7 +190,10 @@ def _municipalities(b: Barometer, chosen: set[str]) -> list[str]:
     every = _("Every municipality")
     for code in b.municipalities:
         mine = by_code.get(code, {})
-        cells = [f"<th scope='row'>{_e(b.name(code))} ({_e(code)})</th>"]
+        who = f"{_e(b.name(code))} ({_e(code)})"
+        if pages:
+            who = f"<a href='{page_name(code)}'>{who}</a>"
+        cells = [f"<th scope='row'>{who}</th>"]
         for indicator in b.indicators:
             found = mine.get(indicator.key)
             text = (
@@ -187,7 +203,8 @@ def _municipalities(b: Barometer, chosen: set[str]) -> list[str]:
             )
             cells.append(_cell(text, found.value if found else None, num=True))
         peers = ", ".join(
-            f"<a href='#k{p.code}'>{_e(b.name(p.code))}</a>" for p in b.peers.get(code, ())
+            f"<a href='{_link(p.code, pages)}'>{_e(b.name(p.code))}</a>"
+            for p in b.peers.get(code, ())
         )
         css = " class='chosen'" if code in chosen else ""
         body.append(f"<tr id='k{_e(code)}'{css}>" + "".join(cells) + f"<td>{peers}</td></tr>")
@@ -204,9 +221,12 @@ def _municipalities(b: Barometer, chosen: set[str]) -> list[str]:
     ]
 
 
-def barometer_to_html(b: Barometer, chosen: frozenset[str] = frozenset()) -> str:
+def barometer_to_html(
+    b: Barometer, chosen: frozenset[str] = frozenset(), *, pages: bool = False
+) -> str:
     """The page; ``chosen`` municipalities (default: those the barometer names, when it names
-    fewer than all 98) are highlighted."""
+    fewer than all 98) are highlighted. With ``pages`` it is the index of a static site: each
+    municipality links to its own page (:func:`.municipality.page_name`)."""
     with use_language(b.language):
         if not chosen:
             chosen = frozenset(b.highlight)
@@ -237,12 +257,14 @@ def barometer_to_html(b: Barometer, chosen: frozenset[str] = frozenset()) -> str
         parts = [
             f"<!DOCTYPE html><html lang='{b.language}'><head><meta charset='utf-8'>",
             "<meta name='viewport' content='width=device-width, initial-scale=1'>",
-            f"<title>{_e(title)}</title><style>{CSS}{_EXTRA_CSS}</style></head><body>",
+            f"<title>{_e(title)}</title><style>{CSS}{_EXTRA_CSS}{PRINT_CSS}</style></head><body>",
             f"<h1>{_e(title)}</h1>",
             f"<p class='summary'>{_e(intro)}</p>",
         ]
         if chosen:
-            names = ", ".join(f"<a href='#k{c}'>{_e(b.name(c))} ({c})</a>" for c in sorted(chosen))
+            names = ", ".join(
+                f"<a href='{_link(c, pages)}'>{_e(b.name(c))} ({c})</a>" for c in sorted(chosen)
+            )
             parts.append(f"<p>{_e(highlighted)} {names}</p>")
         parts += [
             f"<p class='small'>{_e(groups_word)} {legend}</p>",
@@ -250,8 +272,8 @@ def barometer_to_html(b: Barometer, chosen: frozenset[str] = frozenset()) -> str
             f"<ol>{contents}</ol></nav>",
         ]
         for n, indicator in enumerate(b.indicators, 1):
-            parts += _section(b, n, indicator, set(chosen))
-        parts += _municipalities(b, set(chosen))
+            parts += _section(b, n, indicator, set(chosen), pages)
+        parts += _municipalities(b, set(chosen), pages)
         parts.append(
             "<p class='small'>"
             + _e(_("Generated by kommuneintegration {version}.").format(version=__version__))

@@ -183,6 +183,8 @@ class Line:
     points: tuple[tuple[int, float], ...]
     colour: str
     dashed: bool = False
+    #: Drawn thin and pale, behind the others, without its own legend entry (peers).
+    faint: bool = False
 
 
 @attrs.frozen
@@ -202,12 +204,18 @@ def line_chart(
     alt: str,
     marker_label: str = "",
     gap_label: str = "",
+    faint_label: str = "",
+    break_before: int | None = None,
+    break_label: str = "",
 ) -> str:
     """Values over whole years, from a zero baseline, legend to the right of the plot.
 
     ``marker_label`` names the markers in the legend ("måltal"), in the caller's language;
     two figures years apart are joined by a faint dotted line, never a solid one, and
-    ``gap_label`` says so in the legend.
+    ``gap_label`` says so in the legend. Faint lines (peers) are drawn first, pale and
+    thin, and named together by ``faint_label``. ``break_before`` marks a break in the
+    series before that year: a vertical line, the lines not joined across it, and
+    ``break_label`` in the legend.
     """
     left, plot_width, plot_height, legend_width = 56, 430, 220, 340
     width, height = left + plot_width + 24 + legend_width, plot_height + 70
@@ -241,11 +249,31 @@ def line_chart(
         f"<text x='14' y='{14 + plot_height / 2}' transform='rotate(-90 14 {14 + plot_height / 2})' "
         f"text-anchor='middle' fill='#222'>{_e(axis_label)}</text>"
     )
+    if break_before is not None and first_year < break_before <= last_year:
+        bx = x(break_before - 0.5)
+        body.append(
+            f"<line x1='{bx:.1f}' x2='{bx:.1f}' y1='14' y2='{14 + plot_height}' stroke='#8a4b00' "
+            "stroke-width='1.5' stroke-dasharray='4 3' />"
+        )
     gaps = False
-    for line in lines:
+    for line in sorted(lines, key=lambda line: not line.faint):  # faint ones behind
         points = sorted(line.points)
         dash = " stroke-dasharray='6 4'" if line.dashed else ""
+        if line.faint:
+            body.append(
+                "<polyline fill='none' stroke-width='1.3' stroke-opacity='0.45' "
+                f"stroke='{line.colour}' points='"
+                + " ".join(
+                    f"{x(yr):.1f},{y(v):.1f}"
+                    for yr, v in points
+                    if break_before is None or yr >= break_before
+                )
+                + f"'><title>{_e(line.label)}</title></polyline>"
+            )
+            continue
         for (y0, v0), (y1, v1) in itertools.pairwise(points):
+            if break_before is not None and y0 < break_before <= y1:
+                continue  # not joined across a break in the series
             if y1 - y0 > 1:  # years apart: not measured in between, so no solid line
                 gaps = True
                 body.append(
@@ -273,11 +301,33 @@ def line_chart(
     legend_x = left + plot_width + 24
     ly = 20
     for line in lines:
+        if line.faint:
+            continue
         rows = _lines(line.label, 42)  # wrapped, never cut
         body.append(
             f"<line x1='{legend_x}' x2='{legend_x + 22}' y1='{ly - 4}' y2='{ly - 4}' stroke='{line.colour}' stroke-width='3'"
             + (" stroke-dasharray='6 4'" if line.dashed else "")
             + f" /><text x='{legend_x + 28}' y='{ly}' fill='#222' font-size='12'><title>{_e(line.label)}</title>"
+            + "".join(
+                f"<tspan x='{legend_x + 28}' dy='{0 if i == 0 else 15}'>{_e(r)}</tspan>"
+                for i, r in enumerate(rows)
+            )
+            + "</text>"
+        )
+        ly += 15 * len(rows) + 6
+    extra = []
+    if faint_label and any(line.faint for line in lines):
+        faint = next(line for line in lines if line.faint)
+        extra.append(
+            (f"stroke='{faint.colour}' stroke-width='1.3' stroke-opacity='0.45'", faint_label)
+        )
+    if break_label and break_before is not None and first_year < break_before <= last_year:
+        extra.append(("stroke='#8a4b00' stroke-width='1.5' stroke-dasharray='4 3'", break_label))
+    for style, text in extra:
+        rows = _lines(text, 42)
+        body.append(
+            f"<line x1='{legend_x}' x2='{legend_x + 22}' y1='{ly - 4}' y2='{ly - 4}' {style} />"
+            f"<text x='{legend_x + 28}' y='{ly}' fill='#222' font-size='12'>"
             + "".join(
                 f"<tspan x='{legend_x + 28}' dy='{0 if i == 0 else 15}'>{_e(r)}</tspan>"
                 for i, r in enumerate(rows)

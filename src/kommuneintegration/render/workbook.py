@@ -23,6 +23,7 @@ from typing import TYPE_CHECKING, Any, Final
 
 from kommuneintegration.errors import KommuneintegrationError
 from kommuneintegration.i18n import _, format_number, use_language, written_in
+from kommuneintegration.municipalities import KOMMUNEGRUPPER
 from kommuneintegration.words import escape_controls
 
 if TYPE_CHECKING:
@@ -47,10 +48,21 @@ class WorkbookError(KommuneintegrationError):
 class _Sheet:
     """One sheet: a title, the headings a reader reads, the keys a program reads, rows."""
 
-    def __init__(self, title: str, columns: Sequence[tuple[str, str]]) -> None:
+    def __init__(
+        self,
+        title: str,
+        columns: Sequence[tuple[str, str]],
+        *,
+        keys: bool = True,
+        formats: Mapping[str, str] | None = None,
+    ) -> None:
         self.title = title[:31]  # Excel's limit
         self.columns = list(columns)
         self.rows: list[Sequence[Any]] = []
+        #: A row of the program's keys under the headings (the filter then sits on it).
+        self.keys = keys
+        #: A column key -> its Excel number format ("#,##0" for persons, "0.0" for rates).
+        self.formats = dict(formats or {})
 
     def add(self, record: Mapping[str, Any]) -> None:
         self.rows.append([record.get(key) for key, _heading in self.columns])
@@ -114,17 +126,33 @@ def _write(sheets: Iterable[_Sheet]) -> bytes:
     decimal = book.add_format({"num_format": "0.0##"})
     whole = book.add_format({"num_format": "0"})
     wrapped = book.add_format({"text_wrap": False, "valign": "top"})
+    made: dict[str, Any] = {}
+
+    def number_format(pattern: str) -> Any:
+        if pattern not in made:
+            made[pattern] = book.add_format({"num_format": pattern})
+        return made[pattern]
+
     for sheet in sheets:
         ws = book.add_worksheet(sheet.title)
-        widths = [max(len(h), len(k)) for k, h in sheet.columns]
+        top = 2 if sheet.keys else 1  # the rows above the data
+        if sheet.keys:
+            widths = [max(len(h), len(k)) for k, h in sheet.columns]
+        else:  # a heading wraps over up to three lines
+            widths = [
+                max(min(len(h), 14), max((len(w) for w in h.split()), default=0))
+                for k, h in sheet.columns
+            ]
+            ws.set_row(0, 48)
         for col, (name, heading) in enumerate(sheet.columns):
             ws.write_string(0, col, heading, head)
-            ws.write_string(1, col, name, key)
+            if sheet.keys:
+                ws.write_string(1, col, name, key)
 
         def heading_of(col: int, sheet: _Sheet = sheet) -> str:
             return sheet.columns[col][1]
 
-        for r, row in enumerate(sheet.rows, 2):
+        for r, row in enumerate(sheet.rows, top):
             for col, value in enumerate(row):
                 name = sheet.columns[col][0]
                 if value is None or value == "":
@@ -132,7 +160,14 @@ def _write(sheets: Iterable[_Sheet]) -> bytes:
                 elif isinstance(value, bool):
                     ws.write_boolean(r, col, value)
                 elif isinstance(value, int | float):
-                    ws.write_number(r, col, value, whole if name in _WHOLE else decimal)
+                    chosen = (
+                        number_format(sheet.formats[name])
+                        if name in sheet.formats
+                        else whole
+                        if name in _WHOLE
+                        else decimal
+                    )
+                    ws.write_number(r, col, value, chosen)
                     widths[col] = max(widths[col], len(f"{value:g}"))
                 else:
                     text = _fitted(_text(value), sheet.title, r + 1, heading_of(col))
@@ -140,9 +175,16 @@ def _write(sheets: Iterable[_Sheet]) -> bytes:
                     widths[col] = max(widths[col], min(len(text), _WIDTHS[1]))
         for col, width in enumerate(widths):
             ws.set_column(col, col, max(_WIDTHS[0], min(width + 2, _WIDTHS[1])))
-        ws.freeze_panes(2, 0)
+        ws.freeze_panes(top, 0)
         last = max(len(sheet.columns) - 1, 0)
-        ws.autofilter(1, 0, max(len(sheet.rows) + 1, 1), last)
+        ws.autofilter(top - 1, 0, max(len(sheet.rows) + top - 1, top - 1), last)
+        # On paper: A4 landscape, as wide as the page, the headings on every page.
+        ws.set_landscape()
+        ws.set_paper(9)
+        ws.fit_to_pages(1, 0)
+        ws.repeat_rows(0, top - 1)
+        ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+        ws.set_footer(f"&L{sheet.title}&R&P / &N")
     book.close()
     return buffer.getvalue()
 
@@ -316,53 +358,253 @@ def evaluations_to_xlsx(rows: Sequence[TargetEvaluation]) -> bytes:
     return _write([_evaluation_sheet(rows), _sources_sheet(documents)])
 
 
+#: The barometer's number formats: rates one decimal, persons whole with thousands separators.
+_RATE: Final = "0.0"
+_PERSONS: Final = "#,##0"
+_BAROMETER_FORMATS: Final = {
+    "value": _RATE,
+    "reference_value": _RATE,
+    "baseline_value": _RATE,
+    "country_value": _RATE,
+    "group_median": _RATE,
+    "persons": _PERSONS,
+    "population": _PERSONS,
+    "non_western_share": _RATE,
+    "distance": "0.00",
+}
+
+
+def _summary_sheet(b: Barometer) -> _Sheet:
+    """One row per municipality asked for: its kommunegruppe, its latest figure of every
+    indicator (a column each, headed by the indicator, its unit and year) and its peers."""
+    from kommuneintegration.units import unit_symbol
+
+    by_code: dict[str, dict[str, Any]] = {}
+    years: dict[str, int] = {}
+    for row in b.rows:
+        mine = by_code.setdefault(
+            row.municipality,
+            {
+                "name": row.name,
+                "municipality": row.municipality,
+                "kommunegruppe": row.kommunegruppe_name,
+                "peers": ", ".join(p.name for p in row.peers),
+            },
+        )
+        mine[row.indicator.key] = row.value
+        if row.year is not None:
+            years[row.indicator.key] = max(years.get(row.indicator.key, row.year), row.year)
+    columns = [
+        ("name", _("Municipality")),
+        ("municipality", _("Municipality code")),
+        ("kommunegruppe", _capital(_("kommunegruppe"))),
+        *(
+            (
+                i.key,
+                f"{_capital(i.shown_label())} ({unit_symbol(i.unit)}"
+                + (f", {years[i.key]})" if i.key in years else ")"),
+            )
+            for i in b.indicators
+        ),
+        ("peers", _capital(_("peers"))),
+    ]
+    sheet = _Sheet(
+        _("Summary"),
+        columns,
+        keys=False,
+        formats={i.key: _RATE for i in b.indicators},
+    )
+    for code in b.municipalities:
+        if code in by_code:
+            sheet.add(by_code[code])
+    return sheet
+
+
 @written_in
 def barometer_to_xlsx(b: Barometer) -> bytes:
-    """The barometer's rows, each municipality's peers, the indicators and the sources."""
-    from kommuneintegration.render.barometer import (
-        JSON_ROW_FIELDS,
-        YEAR_FIELDS,
-        barometer_to_dict,
-        year_records,
-    )
+    """A summary of the municipalities asked for, then the barometer's rows, every year, the
+    peers, what each figure counts and the sources: every cell in the output language (labels,
+    not the program's codes), the headings and their filter on row 1, rates with one decimal
+    and persons whole with thousands separators, each sheet printed landscape to the width of
+    the page with its headings on every page."""
+    from kommuneintegration.builtin_rules import movement_label
+    from kommuneintegration.units import unit_symbol
 
-    data = barometer_to_dict(b)
-    fields = [f for f in JSON_ROW_FIELDS if f != "series"]
-    rows = _Sheet(_("Barometer"), _columns(fields, _headings()))
-    for record in data["rows"]:
-        rows.add({**record, "peers": " ".join(p["code"] for p in record["peers"])})
-    years = _Sheet(_("Every year"), _columns(YEAR_FIELDS, _headings()))
-    for row in b.rows:
-        for year_record in year_records(row):
-            years.add(year_record)
-    peer_keys = [
-        "of",
-        "code",
-        "name",
-        "distance",
-        "population",
-        "non_western_share",
-        "kommunegruppe",
-        "year",
-    ]
-    peers = _Sheet(
-        _capital(_("peers")), _columns(peer_keys, {**_headings(), "of": _("Municipality code")})
-    )
-    for code, found in data["peers"].items():
-        for p in found:
-            peers.add({"of": code, **p})
-    indicator_keys = [
-        "indicator",
-        "group",
-        "label",
-        "unit",
-        "barometer_indicator",
-        "population",
-        "differs",
-        "tables",
-    ]
-    indicators = _Sheet(_("What each figure counts"), _columns(indicator_keys, _headings()))
-    for i in data["indicators"]:
-        indicators.add(i)
     with use_language(b.language):
-        return _write([rows, years, peers, indicators, _sources_sheet(b.sources)])
+        headings = {
+            **_headings(),
+            "indicator": _("Indicator key"),
+            "label": _("Indicator"),
+            "group_median": _("kommunegruppe median"),
+            "group_n": _("Municipalities in the kommunegruppe"),
+            "unit": _("Unit"),
+        }
+        fields = [
+            "name",
+            "municipality",
+            "kommunegruppe",
+            "label",
+            "unit",
+            "year",
+            "value",
+            "persons",
+            "reference_value",
+            "baseline_year",
+            "baseline_value",
+            "movement",
+            "country_value",
+            "group_median",
+            "group_n",
+            "rank",
+            "ranked_n",
+            "small",
+            "peers",
+            "barometer_indicator",
+            "barometer_goal",
+            "source",
+            "note",
+            "indicator",
+        ]
+        rows = _Sheet(
+            _("Barometer"),
+            _columns(fields, headings),
+            keys=False,
+            formats=_BAROMETER_FORMATS,
+        )
+        for row in b.rows:
+            rows.add(
+                {
+                    "name": row.name,
+                    "municipality": row.municipality,
+                    "kommunegruppe": row.kommunegruppe_name,
+                    "label": row.indicator.shown_label(),
+                    "unit": unit_symbol(row.indicator.unit, words=True),
+                    "year": row.year,
+                    "value": row.value,
+                    "persons": row.persons,
+                    "reference_value": row.reference_value,
+                    "baseline_year": row.baseline_year,
+                    "baseline_value": row.baseline_value,
+                    "movement": movement_label(row.movement) if row.movement else None,
+                    "country_value": row.country_value,
+                    "group_median": row.group_median,
+                    "group_n": row.group_n,
+                    "rank": row.rank,
+                    "ranked_n": row.ranked_n if row.indicator.ranked else None,
+                    "small": row.small,
+                    "peers": ", ".join(p.name for p in row.peers),
+                    "barometer_indicator": row.indicator.barometer or None,
+                    "barometer_goal": row.indicator.shown_goal() or None,
+                    "source": row.source,
+                    "note": row.note,
+                    "indicator": row.indicator.key,
+                }
+            )
+        year_fields = [
+            "name",
+            "municipality",
+            "label",
+            "unit",
+            "year",
+            "value",
+            "persons",
+            "reference_value",
+            "country_value",
+            "group_median",
+            "comparable",
+            "indicator",
+        ]
+        years = _Sheet(
+            _("Every year"),
+            _columns(year_fields, headings),
+            keys=False,
+            formats=_BAROMETER_FORMATS,
+        )
+        for row in b.rows:
+            for p in row.series:
+                years.add(
+                    {
+                        "name": row.name,
+                        "municipality": row.municipality,
+                        "label": row.indicator.shown_label(),
+                        "unit": unit_symbol(row.indicator.unit, words=True),
+                        "year": p.year,
+                        "value": p.value,
+                        "persons": p.persons,
+                        "reference_value": p.reference,
+                        "country_value": p.country,
+                        "group_median": p.group_median,
+                        "comparable": p.comparable,
+                        "indicator": row.indicator.key,
+                    }
+                )
+        peer_keys = [
+            "of_name",
+            "of",
+            "name",
+            "code",
+            "distance",
+            "population",
+            "non_western_share",
+            "kommunegruppe",
+            "year",
+        ]
+        peers = _Sheet(
+            _capital(_("peers")),
+            _columns(
+                peer_keys,
+                {
+                    **headings,
+                    "of_name": _("Municipality"),
+                    "of": _("Municipality code"),
+                    "name": _("Peer"),
+                    "code": _("Peer's code"),
+                    "population": _("Residents"),
+                    "year": _("Year of the characteristics"),
+                },
+            ),
+            keys=False,
+            formats=_BAROMETER_FORMATS,
+        )
+        for code, found in b.peers.items():
+            for peer in found:
+                peers.add(
+                    {
+                        "of_name": b.name(code),
+                        "of": code,
+                        "name": b.name(peer.code),
+                        "code": peer.code,
+                        "distance": peer.distance,
+                        "population": peer.characteristics.population,
+                        "non_western_share": peer.characteristics.non_western_share,
+                        "kommunegruppe": KOMMUNEGRUPPER.get(peer.characteristics.kommunegruppe),
+                        "year": peer.characteristics.year,
+                    }
+                )
+        indicator_keys = [
+            "label",
+            "unit",
+            "barometer_indicator",
+            "population",
+            "differs",
+            "tables",
+            "indicator",
+        ]
+        indicators = _Sheet(
+            _("What each figure counts"), _columns(indicator_keys, headings), keys=False
+        )
+        for i in b.indicators:
+            indicators.add(
+                {
+                    "label": i.shown_label(),
+                    "unit": unit_symbol(i.unit, words=True),
+                    "barometer_indicator": i.barometer or None,
+                    "population": i.shown_population(),
+                    "differs": i.shown_differs(),
+                    "tables": ", ".join(i.tables),
+                    "indicator": i.key,
+                }
+            )
+        sources = _sources_sheet(b.sources)
+        sources.keys = False
+        return _write([_summary_sheet(b), rows, years, peers, indicators, sources])
