@@ -27,10 +27,10 @@ sys.path.insert(0, str(Path(__file__).parent))
 
 from baselines import numpy_masks, python_loop, row_loop
 
-from kommuneintegration.catalogue import builtin_target_groups
 from kommuneintegration.population.aggregate import aggregate
 from kommuneintegration.population.classification import classify_many
 from kommuneintegration.population.synthetic import synthesize
+from kommuneintegration.strategy.catalogue import builtin_target_groups
 
 
 def best_of(repeat: int, func, *args):

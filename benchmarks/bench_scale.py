@@ -39,7 +39,7 @@ sys.path.insert(0, str(Path(__file__).parent))
 from baselines import numpy_masks
 from big_plugin import big_registry
 
-from kommuneintegration.comparison import compare
+from kommuneintegration.analysis.comparison import compare
 from kommuneintegration.population.classification import classify_many
 from kommuneintegration.population.register import classify_file
 from kommuneintegration.population.synthetic import synthesize

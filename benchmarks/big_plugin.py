@@ -10,11 +10,11 @@ from __future__ import annotations
 import itertools
 import random
 
-from kommuneintegration.hookspecs import hookimpl
-from kommuneintegration.models import Municipality, SourceDocument, Strategy
 from kommuneintegration.plugins import PluginHost
-from kommuneintegration.registry import Registry
-from kommuneintegration.schema import structure
+from kommuneintegration.plugins.hookspecs import hookimpl
+from kommuneintegration.plugins.registry import Registry
+from kommuneintegration.strategy.models import Municipality, SourceDocument, Strategy
+from kommuneintegration.strategy.schema import structure
 
 GROUPS = (
     "danish-origin",
@@ -118,7 +118,7 @@ def big_registry(n: int) -> Registry:
 
         @hookimpl
         def strategies(self, municipality):
-            from kommuneintegration.datafile import cite
+            from kommuneintegration.strategy.datafile import cite
 
             return [cite(strategy, {document.key: document})[0]]
 

@@ -7,7 +7,7 @@ every translation. ``tests/test_i18n.py`` fails while a message is missing or a
 Danish one is empty, so the catalogues cannot fall behind the code unnoticed.
 
 ``--plugin DIR [--into da]`` does the same for a plugin's own prose (readings,
-notes, summaries: :data:`kommuneintegration.registry.PROSE`): it writes
+notes, summaries: :data:`kommuneintegration.plugins.registry.PROSE`): it writes
 ``data/locale/<language>.po`` below the plugin's package with every prose text of
 its data, keeping the translations already made.
 """
@@ -65,7 +65,7 @@ def update(lang: str, pot: Catalog) -> Catalog:
 
 def plugin_catalogue(directory: Path, lang: str) -> int:
     """Write a plugin's ``data/locale/<lang>.po`` (``kommuneintegration translations`` does it)."""
-    from kommuneintegration.scaffold import write_translations
+    from kommuneintegration.plugins.scaffold import write_translations
 
     path, texts, missing = write_translations(directory, lang)
     print(f"{path.relative_to(ROOT)}: {texts} texts, {missing} untranslated")
@@ -74,9 +74,9 @@ def plugin_catalogue(directory: Path, lang: str) -> int:
 
 def builtin_data_catalogue(lang: str = "da") -> int:
     """The library's own data prose (built-in target groups): ``data/locale/<lang>.po``."""
-    from kommuneintegration.catalogue import builtin_target_groups
-    from kommuneintegration.registry import prose_texts
-    from kommuneintegration.scaffold import write_prose_catalogue
+    from kommuneintegration.plugins.registry import prose_texts
+    from kommuneintegration.plugins.scaffold import write_prose_catalogue
+    from kommuneintegration.strategy.catalogue import builtin_target_groups
 
     path = PACKAGE / "data" / "locale" / f"{lang}.po"
     texts, missing = write_prose_catalogue(

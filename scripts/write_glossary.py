@@ -22,17 +22,17 @@ def _cell(text: object) -> str:
 
 
 def glossary() -> str:
-    from kommuneintegration.catalogue import (
+    from kommuneintegration.countries import builtin_groups
+    from kommuneintegration.i18n import pgettext, use_language
+    from kommuneintegration.municipalities import KOMMUNEGRUPPER
+    from kommuneintegration.origin import Origin
+    from kommuneintegration.strategy.catalogue import (
         builtin_concepts,
         builtin_target_groups,
         catalogue,
         topics,
     )
-    from kommuneintegration.countries import builtin_groups
-    from kommuneintegration.i18n import pgettext, use_language
-    from kommuneintegration.models import _ENUM_LABELS
-    from kommuneintegration.municipalities import KOMMUNEGRUPPER
-    from kommuneintegration.origin import Origin
+    from kommuneintegration.strategy.models import _ENUM_LABELS
 
     out = [
         "# Glossary: the official Danish terms and the English the library uses",

@@ -158,7 +158,7 @@ def test_built_in_rules_come_through_the_hook_like_plugin_rules():
     host = PluginHost(load_entrypoints=False, strict=True)
     registry = host.registry()
     assert {"default", "barometer"} <= set(registry.rules)
-    assert registry.owners["rule:default"] == "kommuneintegration.default_plugins.rules"
+    assert registry.owners["rule:default"] == "kommuneintegration.plugins.default_plugins.rules"
     # The default plugin is listed only on request, as llm's and datasette's are.
     assert [i.name for i in host.plugins()] == []
     rules, translations = host.plugins(defaults=True)
@@ -265,3 +265,33 @@ def test_every_command_is_in_the_readme_table():
     readme = (Path(__file__).resolve().parents[1] / "README.md").read_text(encoding="utf-8")
     listed = re.findall(r"^\| `kommuneintegration ([a-z-]+)", readme, re.M)
     assert sorted(listed) == sorted(commands())
+
+
+def test_every_moved_module_keeps_its_old_name_as_the_same_module():
+    import importlib
+
+    import kommuneintegration
+
+    assert kommuneintegration.MOVED
+    for old, new in kommuneintegration.MOVED.items():
+        before = importlib.import_module(f"kommuneintegration.{old}")
+        after = importlib.import_module(f"kommuneintegration.{new}")
+        assert before is after, old
+        assert before.__name__ == f"kommuneintegration.{new}"  # its own name kept
+    # a module inside a moved package too, never loaded twice
+    rules = importlib.import_module("kommuneintegration.default_plugins.rules")
+    assert rules is importlib.import_module("kommuneintegration.plugins.default_plugins.rules")
+
+
+def test_the_root_holds_only_the_shared_base_and_the_command_line():
+    from pathlib import Path
+
+    root = Path(kommuneintegration_path()) / "src" / "kommuneintegration"
+    modules = sorted(p.stem for p in root.glob("*.py"))
+    assert len(modules) <= 15, modules
+
+
+def kommuneintegration_path() -> str:
+    from pathlib import Path
+
+    return str(Path(__file__).resolve().parents[1])

@@ -46,9 +46,9 @@ def test_every_error_of_the_library_is_under_one_root():
     )
     assert strays == []
     for name in (
-        "kommuneintegration.schema.DataFileError",
+        "kommuneintegration.strategy.schema.DataFileError",
         "kommuneintegration.statbank.errors.StatbankError",
-        "kommuneintegration.registry.PluginError",
+        "kommuneintegration.plugins.registry.PluginError",
         "kommuneintegration.population.classification.InvalidCodesError",
     ):
         assert name in classes

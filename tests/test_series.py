@@ -76,12 +76,13 @@ def test_reconcile_keeps_one_figure_per_cell_of_a_series():
 def test_every_consumer_of_series_uses_the_one_definition():
     graph = grimp.build_graph("kommuneintegration")
     for module in (
-        "kommuneintegration.derive",
+        "kommuneintegration.strategy.derive",
         "kommuneintegration.rules",
-        "kommuneintegration.comparison",
+        "kommuneintegration.analysis.comparison",
         "kommuneintegration.statbank",
     ):
-        assert "kommuneintegration.series" in graph.find_modules_directly_imported_by(module)
+        imported = graph.find_modules_directly_imported_by(module)
+        assert "kommuneintegration.strategy.series" in imported
 
 
 @pytest.mark.installed_plugins

@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Final
 
-from kommuneintegration.lazy import lazy_exports
+from kommuneintegration.lazy import lazy_exports, moved_modules
 
 __version__ = "0.1.0"
 
@@ -24,7 +24,7 @@ _EXPORTS: Final = {
     "country_name": "countries",
     "lookup": "countries",
     "to_codes": "population.codes",
-    "hookimpl": "hookspecs",
+    "hookimpl": "plugins.hookspecs",
     "Origin": "origin",
     "Classification": "population.classification",
     "ClassifiedPopulation": "population.classification",
@@ -73,6 +73,29 @@ __all__ = [
 
 __getattr__, __dir__ = lazy_exports(__name__, _EXPORTS, globals())
 
+#: Modules that moved into the floors (docs/architecture.md): their old names keep working,
+#: as the same module object, for plugins and programs written against them.
+MOVED: Final = {
+    "models": "strategy.models",
+    "schema": "strategy.schema",
+    "datafile": "strategy.datafile",
+    "catalogue": "strategy.catalogue",
+    "series": "strategy.series",
+    "derive": "strategy.derive",
+    "builtin_rules": "rules.builtin",
+    "registry": "plugins.registry",
+    "hookspecs": "plugins.hookspecs",
+    "dataplugin": "plugins.dataplugin",
+    "scaffold": "plugins.scaffold",
+    "testing": "plugins.testing",
+    "default_plugins": "plugins.default_plugins",
+    "evaluation": "analysis.evaluation",
+    "comparison": "analysis.comparison",
+    "observations_csv": "analysis.observations_csv",
+    "cityfetch": "analysis.cityfetch",
+}
+moved_modules(__name__, MOVED)
+
 
 if TYPE_CHECKING:
     from kommuneintegration.countries import (
@@ -82,8 +105,8 @@ if TYPE_CHECKING:
         country_name,
         lookup,
     )
-    from kommuneintegration.hookspecs import hookimpl
     from kommuneintegration.origin import Origin
+    from kommuneintegration.plugins.hookspecs import hookimpl
     from kommuneintegration.population.classification import (
         Classification,
         ClassifiedPopulation,

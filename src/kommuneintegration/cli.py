@@ -132,7 +132,7 @@ def _note(message: str) -> None:
 
 
 def _new_plugin(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextIO) -> int:
-    from kommuneintegration.scaffold import new_plugin
+    from kommuneintegration.plugins.scaffold import new_plugin
 
     path = new_plugin(args.name, args.code, args.dir, args.municipality)
     out.write(
@@ -148,7 +148,7 @@ def _new_plugin(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: 
 
 
 def _translations(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextIO) -> int:
-    from kommuneintegration.scaffold import SameLanguageError, write_translations
+    from kommuneintegration.plugins.scaffold import SameLanguageError, write_translations
 
     before = _translations_file(args.plugin, args.into)
     try:
@@ -169,7 +169,7 @@ def _translations_file(plugin: str, lang: str) -> bytes | None:
     """The plugin's catalogue as it is before ``translations`` writes it (None: none yet)."""
     from kommuneintegration.errors import KommuneintegrationError
     from kommuneintegration.i18n import resolve_language
-    from kommuneintegration.scaffold import plugin_data_folder
+    from kommuneintegration.plugins.scaffold import plugin_data_folder
 
     try:
         target = plugin_data_folder(plugin) / "locale" / f"{resolve_language(lang)}.po"
@@ -182,7 +182,7 @@ def _load_observations(args: argparse.Namespace, host: PluginHost) -> dict[str, 
     """Read --observations, warn about each rejected row on stderr, remember if any was."""
     if not getattr(args, "observations", None):
         return None
-    from kommuneintegration.observations_csv import read_observations
+    from kommuneintegration.analysis.observations_csv import read_observations
     from kommuneintegration.safefile import input_path
 
     input_path(args.observations, "--observations", max_bytes=MAX_OBSERVATIONS_BYTES)
@@ -201,7 +201,7 @@ def _load_observations(args: argparse.Namespace, host: PluginHost) -> dict[str, 
 
 
 def _compare(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextIO) -> int:
-    from kommuneintegration.comparison import compare
+    from kommuneintegration.analysis.comparison import compare
 
     host, registry = _registry(hosts)
     if not registry.municipalities:
@@ -231,7 +231,7 @@ def _compare(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: Tex
 
 
 def _evaluate(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextIO) -> int:
-    from kommuneintegration.evaluation import evaluate_all, merge_observations
+    from kommuneintegration.analysis.evaluation import evaluate_all, merge_observations
 
     host, registry = _registry(hosts)
     codes = (
@@ -247,7 +247,7 @@ def _evaluate(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: Te
 
 
 def _show(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextIO) -> int:
-    from kommuneintegration.comparison import documents
+    from kommuneintegration.analysis.comparison import documents
     from kommuneintegration.render.text import strategies_to_text
 
     _host, registry = _registry(hosts)
@@ -257,7 +257,7 @@ def _show(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextIO
 
 
 def _report(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextIO) -> int:
-    from kommuneintegration.comparison import compare
+    from kommuneintegration.analysis.comparison import compare
 
     site = args.all and args.out is not None and _is_folder(args.out)
     if args.out is not None and args.out != "-" and not site and not _to_stdout(args.out):
@@ -292,8 +292,8 @@ def _own_page(args: argparse.Namespace, host: PluginHost, registry: Registry) ->
     """``report -m CODE``: the municipality's own page, for any of the 98, plugin or not; a
     plugin city's page has its strategy, targets and evaluation too. None for the whole
     country or a plugin's municipality that is none of the 98: the comparison report then."""
+    from kommuneintegration.analysis.comparison import compare
     from kommuneintegration.barometer import barometer, find_municipality
-    from kommuneintegration.comparison import compare
     from kommuneintegration.errors import UnknownMunicipalityError
     from kommuneintegration.i18n import language
     from kommuneintegration.municipalities import official_municipalities
@@ -345,7 +345,7 @@ def _site(args: argparse.Namespace, registry: Registry, overview: Any, out: Text
 
     import attrs
 
-    from kommuneintegration.comparison import compare
+    from kommuneintegration.analysis.comparison import compare
     from kommuneintegration.i18n import language
     from kommuneintegration.render.municipality import (
         MunicipalityPage,
@@ -619,7 +619,7 @@ def _cached(args: argparse.Namespace, registry: Registry) -> Any:
     """Statistics Denmark's figures from the local cache (no network), unless --no-statbank."""
     if getattr(args, "no_statbank", False):
         return None
-    from kommuneintegration.cityfetch import stored
+    from kommuneintegration.analysis.cityfetch import stored
     from kommuneintegration.statbank.cache import Cache, CacheError
 
     try:
@@ -651,10 +651,10 @@ EXIT_SOME_REFUSED: Final = 3
 
 
 def _fetch(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextIO) -> int:
+    from kommuneintegration.analysis.cityfetch import plan
     from kommuneintegration.barometer import barometer_groups
     from kommuneintegration.barometer.fetching import requests as barometer_requests
     from kommuneintegration.barometer.indicators import indicators
-    from kommuneintegration.cityfetch import plan
     from kommuneintegration.statbank import COUNTRY, fetch, request_areas
 
     _host, registry = _registry(hosts)

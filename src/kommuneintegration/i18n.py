@@ -165,7 +165,7 @@ def pinned(func: Callable[P, R]) -> Callable[P, R]:
 def written_in(func: Callable[..., R]) -> Callable[..., R]:
     """Run a renderer in the language its subject was made in (``subject.language``).
 
-    A :class:`~kommuneintegration.comparison.Comparison` holds the plugins' prose in
+    A :class:`~kommuneintegration.analysis.comparison.Comparison` holds the plugins' prose in
     the language it was compared in; written in another, one sentence would mix
     both ("læsning: The strategy does not define ..."). So the subject's language
     wins over the surrounding one, unless the caller says otherwise with

@@ -42,16 +42,16 @@ from kommuneintegration.barometer.peers import (
     Peer,
     nearest,
 )
-from kommuneintegration.builtin_rules import barometer_movement
 from kommuneintegration.countries import CountryGroup, CountryGroupRegistry, builtin_groups
 from kommuneintegration.errors import UnknownMunicipalityError
 from kommuneintegration.i18n import _, language
-from kommuneintegration.models import SourceDocument
 from kommuneintegration.municipalities import COUNTRY, Beside, beside, official_municipalities
+from kommuneintegration.rules.builtin import barometer_movement
 from kommuneintegration.statbank.cache import Cache
 from kommuneintegration.statbank.cells import Cells, read_cells
 from kommuneintegration.statbank.client import base_url, public_url
 from kommuneintegration.statbank.tables import document
+from kommuneintegration.strategy.models import SourceDocument
 from kommuneintegration.words import fold, spellings
 
 __all__ = [

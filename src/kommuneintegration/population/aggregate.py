@@ -7,7 +7,7 @@ counts always add up to the number of rows: unknown municipality, invalid age,
 unknown status and undetermined origin are categories of their own, never
 dropped. Counts per target group (the plugins' definitions) come with them, and
 :meth:`Aggregation.observations` returns rates and counts as
-:class:`~kommuneintegration.models.Observation` objects with units, ready for
+:class:`~kommuneintegration.strategy.models.Observation` objects with units, ready for
 the comparison and the evaluation.
 
 Aggregations add up (``a + b``), which is how the Dask path reduces
@@ -25,9 +25,9 @@ import numpy as np
 import numpy.typing as npt
 
 from kommuneintegration.countries import CountryGroupRegistry, country_group
-from kommuneintegration.models import AgeBand, Observation, Provenance, TargetGroup
 from kommuneintegration.origin import Origin
 from kommuneintegration.population.classification import ClassifiedPopulation
+from kommuneintegration.strategy.models import AgeBand, Observation, Provenance, TargetGroup
 
 __all__ = [
     "DEFAULT_AGE_BANDS",

@@ -15,9 +15,9 @@ from functools import reduce
 from typing import Any
 
 from kommuneintegration.countries import CountryGroupRegistry
-from kommuneintegration.models import AgeBand, TargetGroup
 from kommuneintegration.population.aggregate import DEFAULT_AGE_BANDS, Aggregation, aggregate
 from kommuneintegration.population.classification import COLUMNS, classify_many
+from kommuneintegration.strategy.models import AgeBand, TargetGroup
 
 __all__ = ["aggregate_dask", "classify_dask"]
 

@@ -2,7 +2,7 @@
 
 Rendering is the last step of the one-way flow (sources -> models ->
 evaluation -> comparison -> rendering): renderers only read what
-:func:`kommuneintegration.comparison.compare` produced. :mod:`.formats` lists
+:func:`kommuneintegration.analysis.comparison.compare` produced. :mod:`.formats` lists
 every output format. The names below are re-exported lazily (PEP 562), so the
 command line reads the table of formats for its help without loading a renderer.
 """

@@ -17,10 +17,10 @@ from collections.abc import Iterator, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
 from kommuneintegration import __version__
-from kommuneintegration.builtin_rules import movement_label
 from kommuneintegration.i18n import N_, _, format_number, use_language
 from kommuneintegration.municipalities import KOMMUNEGRUPPER
 from kommuneintegration.render.cells import csv_cell, markdown_text
+from kommuneintegration.rules.builtin import movement_label
 from kommuneintegration.units import unit_symbol
 from kommuneintegration.words import escape_controls
 

@@ -17,12 +17,12 @@ from kommuneintegration.units import format_value, unit_symbol
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
-    from kommuneintegration.comparison import BarometerBeside, Comparison, IndicatorEntry
-    from kommuneintegration.derive import NotDerived
-    from kommuneintegration.evaluation import TargetEvaluation
-    from kommuneintegration.models import Strategy, Target
+    from kommuneintegration.analysis.comparison import BarometerBeside, Comparison, IndicatorEntry
+    from kommuneintegration.analysis.evaluation import TargetEvaluation
     from kommuneintegration.rules import Evaluation
     from kommuneintegration.statbank.context import ContextRow
+    from kommuneintegration.strategy.derive import NotDerived
+    from kommuneintegration.strategy.models import Strategy, Target
 
 __all__ = [
     "LIST_LIMIT",
@@ -322,8 +322,8 @@ def _target_name(strategy: Strategy, target_id: str) -> str:
 
 def goal_movement_lines(rows: Iterable[TargetEvaluation]) -> list[str]:
     """Each Integrationsbarometer goal's movement, one line each, with the choice that decided it."""
-    from kommuneintegration.builtin_rules import movement_label
-    from kommuneintegration.evaluation import goal_movements
+    from kommuneintegration.analysis.evaluation import goal_movements
+    from kommuneintegration.rules.builtin import movement_label
 
     lines = []
     for goal in goal_movements(rows):

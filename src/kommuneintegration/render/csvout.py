@@ -6,12 +6,12 @@ import csv
 import io
 from typing import TYPE_CHECKING
 
-from kommuneintegration.comparison import FIGURE_COLUMNS, figure_record
+from kommuneintegration.analysis.comparison import FIGURE_COLUMNS, figure_record
 from kommuneintegration.i18n import written_in
 from kommuneintegration.render.cells import csv_cell
 
 if TYPE_CHECKING:
-    from kommuneintegration.comparison import Comparison
+    from kommuneintegration.analysis.comparison import Comparison
 
 
 @written_in

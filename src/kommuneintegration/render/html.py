@@ -15,9 +15,7 @@ from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
 from kommuneintegration import __version__
-from kommuneintegration.derive import kind_label
 from kommuneintegration.i18n import _, format_number, language, ngettext, pick, written_in
-from kommuneintegration.models import TargetKind
 from kommuneintegration.municipalities import COUNTRY
 from kommuneintegration.render.common import (
     barometer_beside,
@@ -45,18 +43,20 @@ from kommuneintegration.render.svg import (
     paired_bars,
     sparkline,
 )
+from kommuneintegration.strategy.derive import kind_label
+from kommuneintegration.strategy.models import TargetKind
 from kommuneintegration.units import format_value, unit_symbol
 from kommuneintegration.words import escape_controls
 
 if TYPE_CHECKING:
-    from kommuneintegration.comparison import (
+    from kommuneintegration.analysis.comparison import (
         CatalogueComparison,
         Comparison,
         IndicatorEntry,
         SeriesView,
     )
-    from kommuneintegration.derive import DerivedFigure
-    from kommuneintegration.models import Observation
+    from kommuneintegration.strategy.derive import DerivedFigure
+    from kommuneintegration.strategy.models import Observation
 
 __all__ = ["comparison_to_html"]
 

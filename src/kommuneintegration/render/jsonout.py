@@ -7,17 +7,17 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from kommuneintegration import __version__
-from kommuneintegration.comparison import ROW_FIELDS, SCHEMA_VERSION, figure_record
-from kommuneintegration.derive import DerivedFigure, NotDerived
-from kommuneintegration.evaluation import GoalMovement, goal_movements
+from kommuneintegration.analysis.comparison import ROW_FIELDS, SCHEMA_VERSION, figure_record
+from kommuneintegration.analysis.evaluation import GoalMovement, goal_movements
 from kommuneintegration.i18n import pinned, written_in
 from kommuneintegration.render.barometer import row_record
 from kommuneintegration.rules import methods_disagree
+from kommuneintegration.strategy.derive import DerivedFigure, NotDerived
 
 if TYPE_CHECKING:
-    from kommuneintegration.comparison import Comparison, IndicatorEntry
-    from kommuneintegration.evaluation import TargetEvaluation
-    from kommuneintegration.models import SourceDocument
+    from kommuneintegration.analysis.comparison import Comparison, IndicatorEntry
+    from kommuneintegration.analysis.evaluation import TargetEvaluation
+    from kommuneintegration.strategy.models import SourceDocument
 
 
 def _entry(e: IndicatorEntry) -> dict[str, Any]:

@@ -23,7 +23,7 @@ from kommuneintegration.render.common import (
 from kommuneintegration.render.text import as_of_note
 
 if TYPE_CHECKING:
-    from kommuneintegration.comparison import Comparison, ThemeCoverage
+    from kommuneintegration.analysis.comparison import Comparison, ThemeCoverage
 
 
 def _cell(text: object) -> str:

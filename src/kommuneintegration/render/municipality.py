@@ -9,7 +9,7 @@ the series marked), its table of years, its definition and its sources, and
 the methods on the page itself. A city with a plugin also has its strategy,
 targets and their evaluation: the sections ``report`` writes for it
 (:mod:`.html`). It only reads the :class:`~kommuneintegration.barometer.Barometer`
-and the :class:`~kommuneintegration.comparison.Comparison` it is given.
+and the :class:`~kommuneintegration.analysis.comparison.Comparison` it is given.
 """
 
 from __future__ import annotations
@@ -28,8 +28,8 @@ from kommuneintegration.units import unit_symbol
 from kommuneintegration.words import escape_controls
 
 if TYPE_CHECKING:
+    from kommuneintegration.analysis.comparison import Comparison
     from kommuneintegration.barometer import Barometer, BarometerRow
-    from kommuneintegration.comparison import Comparison
 
 __all__ = ["MunicipalityPage", "municipality_to_html", "page_name"]
 

@@ -8,7 +8,6 @@ from collections.abc import Iterable, Sequence
 from typing import TYPE_CHECKING, Final, NamedTuple
 
 from kommuneintegration.i18n import _, ngettext, period_label, pick, pinned, who, written_in
-from kommuneintegration.models import Observation, ThemeStatus
 from kommuneintegration.municipalities import official_municipalities
 from kommuneintegration.render.common import (
     barometer_beside,
@@ -26,18 +25,19 @@ from kommuneintegration.render.common import (
     shown_entries,
     target_wording,
 )
+from kommuneintegration.strategy.models import Observation, ThemeStatus
 from kommuneintegration.units import format_value, unit_symbol
 from kommuneintegration.words import escape_controls
 
 if TYPE_CHECKING:
-    from kommuneintegration.comparison import (
+    from kommuneintegration.analysis.comparison import (
         CatalogueComparison,
         Comparison,
         Document,
         IndicatorEntry,
     )
-    from kommuneintegration.evaluation import TargetEvaluation
-    from kommuneintegration.models import Municipality, Provenance
+    from kommuneintegration.analysis.evaluation import TargetEvaluation
+    from kommuneintegration.strategy.models import Municipality, Provenance
 
 WIDTH: Final = 80
 _MARK: Final = {"filled": "●", "placeholder": "○", "absent": "·"}

@@ -27,9 +27,9 @@ from kommuneintegration.municipalities import KOMMUNEGRUPPER
 from kommuneintegration.words import escape_controls
 
 if TYPE_CHECKING:
+    from kommuneintegration.analysis.comparison import Comparison
+    from kommuneintegration.analysis.evaluation import TargetEvaluation
     from kommuneintegration.barometer import Barometer
-    from kommuneintegration.comparison import Comparison
-    from kommuneintegration.evaluation import TargetEvaluation
 
 __all__ = ["WorkbookError", "barometer_to_xlsx", "comparison_to_xlsx", "evaluations_to_xlsx"]
 
@@ -318,7 +318,7 @@ def _sources_sheet(documents: Iterable[Any]) -> _Sheet:
 @written_in
 def comparison_to_xlsx(c: Comparison) -> bytes:
     """Figures, evaluations, differences and sources, a sheet each."""
-    from kommuneintegration.comparison import FIGURE_COLUMNS, figure_record
+    from kommuneintegration.analysis.comparison import FIGURE_COLUMNS, figure_record
 
     figures = _Sheet(_("Figures"), _columns(FIGURE_COLUMNS, _headings()))
     for row in c.indicators:
@@ -427,7 +427,7 @@ def barometer_to_xlsx(b: Barometer) -> bytes:
     not the program's codes), the headings and their filter on row 1, rates with one decimal
     and persons whole with thousands separators, each sheet printed landscape to the width of
     the page with its headings on every page."""
-    from kommuneintegration.builtin_rules import movement_label
+    from kommuneintegration.rules.builtin import movement_label
     from kommuneintegration.units import unit_symbol
 
     with use_language(b.language):

@@ -2,7 +2,7 @@
 
 The statbank package knows tables, requests, answers and the cache, and
 nothing of plugins or strategies: what to fetch is planned by its consumers
-(:mod:`kommuneintegration.cityfetch` for the cities' own indicators and the
+(:mod:`kommuneintegration.analysis.cityfetch` for the cities' own indicators and the
 context panel, :mod:`kommuneintegration.barometer.fetching` for the barometer)
 and handed to :func:`fetch` as :class:`Request` records. Every request is
 built from the table's own ``tableinfo``, every answer is read back against its
@@ -22,9 +22,7 @@ from typing import Any, Final, TypeVar
 import attrs
 
 from kommuneintegration.i18n import _, format_number, ngettext
-from kommuneintegration.models import Observation
 from kommuneintegration.municipalities import COUNTRY
-from kommuneintegration.series import CellKey, cell_key
 from kommuneintegration.statbank.cache import Cache, CachedAnswer, CacheError, canonical
 from kommuneintegration.statbank.cells import (
     StoredAnswer,
@@ -56,6 +54,8 @@ from kommuneintegration.statbank.tables import (
     select_query,
     to_observations,
 )
+from kommuneintegration.strategy.models import Observation
+from kommuneintegration.strategy.series import CellKey, cell_key
 
 __all__ = [
     "COUNTRY",

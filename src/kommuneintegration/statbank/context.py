@@ -18,9 +18,9 @@ from collections.abc import Iterable, Mapping, Sequence
 import attrs
 
 from kommuneintegration.i18n import _
-from kommuneintegration.models import Municipality, Observation
 from kommuneintegration.municipalities import COUNTRY, beside, official_municipalities
 from kommuneintegration.statbank.tables import TABLES, Table
+from kommuneintegration.strategy.models import Municipality, Observation
 
 __all__ = ["ContextRow", "context_rows"]
 

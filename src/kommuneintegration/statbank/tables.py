@@ -28,12 +28,12 @@ from typing import Final
 import attrs
 
 from kommuneintegration.i18n import _
-from kommuneintegration.models import AgeBand, Observation, Provenance, SourceDocument
 from kommuneintegration.statbank.errors import (
     AnswerError,
     NothingToFetchError,
     UnbuildableRequestError,
 )
+from kommuneintegration.strategy.models import AgeBand, Observation, Provenance, SourceDocument
 from kommuneintegration.words import fold
 
 __all__ = [

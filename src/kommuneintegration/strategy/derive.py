@@ -16,7 +16,7 @@ from typing import Any, Final
 import attrs
 
 from kommuneintegration.i18n import NP_, _, format_number, period_label, pgettext
-from kommuneintegration.models import (
+from kommuneintegration.strategy.models import (
     Comparator,
     Indicator,
     Measure,
@@ -25,7 +25,7 @@ from kommuneintegration.models import (
     Strategy,
     TargetKind,
 )
-from kommuneintegration.series import CellKey, by_series, cell_key
+from kommuneintegration.strategy.series import CellKey, by_series, cell_key
 from kommuneintegration.units import (
     difference_unit,
     format_value,
@@ -293,7 +293,7 @@ def _why_no_gap(
 
 
 def changes(municipality: Municipality, strategy: Strategy) -> list[DerivedFigure]:
-    """First-to-last change of every series (:mod:`kommuneintegration.series`) with two years or more."""
+    """First-to-last change of every series (:mod:`kommuneintegration.strategy.series`) with two years or more."""
     indicators = {i.id: i for i in strategy.indicators}
     result: list[DerivedFigure] = []
     for (indicator_id, _group, _age, category, _tag), points in by_series(

@@ -2,7 +2,7 @@
 
 A city package needs no Python beyond::
 
-    from kommuneintegration.dataplugin import DataPlugin
+    from kommuneintegration.plugins.dataplugin import DataPlugin
 
     plugin = DataPlugin(__name__)   # reads <package>/data/plugin.toml and data/strategies/*.toml
 
@@ -17,9 +17,9 @@ from collections.abc import Iterable, Mapping
 from importlib.resources import files
 
 from kommuneintegration.countries import CountryGroup
-from kommuneintegration.datafile import PluginData, load_plugin_data
-from kommuneintegration.hookspecs import hookimpl
-from kommuneintegration.models import Concept, Municipality, Strategy, TargetGroup
+from kommuneintegration.plugins.hookspecs import hookimpl
+from kommuneintegration.strategy.datafile import PluginData, load_plugin_data
+from kommuneintegration.strategy.models import Concept, Municipality, Strategy, TargetGroup
 
 __all__ = ["DataPlugin"]
 

@@ -62,7 +62,7 @@ def _init(v: dict[str, str]) -> str:
     return (
         f'"""Strategy data for kommuneintegration: municipality {v["code"]}.\n\n'
         'The data lives in ``data/plugin.toml`` and ``data/strategies/*.toml``.\n"""\n\n'
-        "from kommuneintegration.dataplugin import DataPlugin\n\n"
+        "from kommuneintegration.plugins.dataplugin import DataPlugin\n\n"
         "plugin = DataPlugin(__name__)\n"
     )
 
@@ -340,7 +340,7 @@ def _installed_data_folder(name: str) -> Path | None:
     import importlib.metadata
     import importlib.util
 
-    from kommuneintegration.hookspecs import ENTRY_POINT_GROUP
+    from kommuneintegration.plugins.hookspecs import ENTRY_POINT_GROUP
 
     for ep in importlib.metadata.entry_points(group=ENTRY_POINT_GROUP):
         if ep.name != name:
@@ -357,14 +357,14 @@ def _installed_data_folder(name: str) -> Path | None:
 def write_translations(path: str | Path, lang: str) -> tuple[Path, int, int]:
     """Write or update a plugin's ``data/locale/<lang>.po`` with every prose text of its data.
 
-    The prose is what :data:`kommuneintegration.registry.PROSE` names (readings,
+    The prose is what :data:`kommuneintegration.plugins.registry.PROSE` names (readings,
     notes, summaries ...), each ``msgid`` as written in the TOML files.
     Translations already made are kept, texts no longer in the data dropped.
     Returns the file, the number of texts and how many are still untranslated.
     """
-    from kommuneintegration.datafile import load_plugin_data
     from kommuneintegration.i18n import resolve_language
-    from kommuneintegration.registry import prose_texts
+    from kommuneintegration.plugins.registry import prose_texts
+    from kommuneintegration.strategy.datafile import load_plugin_data
 
     lang = resolve_language(lang)
     data = plugin_data_folder(path)

@@ -32,8 +32,8 @@ from kommuneintegration.errors import (
     UnknownTargetGroupError,
 )
 from kommuneintegration.i18n import _, format_number
-from kommuneintegration.models import AgeBand, Observation, Provenance
-from kommuneintegration.registry import Registry
+from kommuneintegration.plugins.registry import Registry
+from kommuneintegration.strategy.models import AgeBand, Observation, Provenance
 from kommuneintegration.units import UnitError, parse_figure, parse_unit
 from kommuneintegration.words import delimiter_of
 

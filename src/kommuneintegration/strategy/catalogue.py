@@ -17,8 +17,8 @@ import attrs
 
 from kommuneintegration import tomltext
 from kommuneintegration.i18n import pick
-from kommuneintegration.models import Concept, Measure, TargetGroup, Unit, _unit
-from kommuneintegration.schema import structure
+from kommuneintegration.strategy.models import Concept, Measure, TargetGroup, Unit, _unit
+from kommuneintegration.strategy.schema import structure
 
 __all__ = [
     "CatalogueIndicator",

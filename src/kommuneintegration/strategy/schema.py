@@ -21,7 +21,8 @@ from cattrs.gen import make_dict_structure_fn, make_dict_unstructure_fn, overrid
 
 from kommuneintegration.errors import InputError
 from kommuneintegration.i18n import _, hint
-from kommuneintegration.models import (
+from kommuneintegration.origin import Origin
+from kommuneintegration.strategy.models import (
     AgeBand,
     LabelledEnum,
     Period,
@@ -30,7 +31,6 @@ from kommuneintegration.models import (
     Unit,
     _unit,
 )
-from kommuneintegration.origin import Origin
 
 __all__ = ["DataFileError", "Problem", "converter", "structure", "unknown_key", "unstructure"]
 

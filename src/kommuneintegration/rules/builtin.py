@@ -18,7 +18,6 @@ from typing import Final
 import attrs
 
 from kommuneintegration.i18n import N_, NP_, _, pgettext, pick
-from kommuneintegration.models import Comparator, Direction, Observation, Target, TargetKind
 from kommuneintegration.rules import (
     Evaluation,
     EvaluationRule,
@@ -34,6 +33,13 @@ from kommuneintegration.rules import (
     observed,
     series,
     trail,
+)
+from kommuneintegration.strategy.models import (
+    Comparator,
+    Direction,
+    Observation,
+    Target,
+    TargetKind,
 )
 from kommuneintegration.units import UnitError, difference_unit, relative_change_value
 

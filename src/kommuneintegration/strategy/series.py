@@ -16,7 +16,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 from typing import TypeAlias
 
-from kommuneintegration.models import Observation
+from kommuneintegration.strategy.models import Observation
 
 __all__ = ["CellKey", "SeriesKey", "by_series", "cell_key", "series_key"]
 

@@ -2,8 +2,8 @@
 
 A rule turns a target and the observations of its indicator into an
 :class:`Evaluation`: a :class:`Status` and, always, the reason. Built-in rules
-live in :mod:`kommuneintegration.builtin_rules` (offered through the default
-plugin) and :mod:`kommuneintegration.evaluation` applies them; plugins
+live in :mod:`kommuneintegration.rules.builtin` (offered through the default
+plugin) and :mod:`kommuneintegration.analysis.evaluation` applies them; plugins
 contribute their own through the ``evaluation_rules`` hook, and a target picks
 one by name with ``rule = "..."`` in its data file.
 
@@ -29,7 +29,7 @@ from typing import Final
 import attrs
 
 from kommuneintegration.i18n import _, format_number, ngettext, who
-from kommuneintegration.models import (
+from kommuneintegration.strategy.models import (
     Comparator,
     Indicator,
     LabelledEnum,
@@ -38,7 +38,7 @@ from kommuneintegration.models import (
     Target,
     _observations,
 )
-from kommuneintegration.series import by_series
+from kommuneintegration.strategy.series import by_series
 from kommuneintegration.units import format_value
 
 __all__ = [
@@ -191,7 +191,7 @@ def met(value: float, goal: float, comparator: Comparator | None) -> bool:
 def series(
     observations: Iterable[Observation], context: RuleContext | None = None
 ) -> dict[str, list[Observation]]:
-    """The dated figures by series (:mod:`kommuneintegration.series`), each by year, named as
+    """The dated figures by series (:mod:`kommuneintegration.strategy.series`), each by year, named as
     a reader knows it: the group's label, age band and category, and the table of its own."""
     describe = context.describe_group if context is not None else _no_description
     named: dict[str, list[Observation]] = {}

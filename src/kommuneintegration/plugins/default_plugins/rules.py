@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from kommuneintegration.builtin_rules import BUILTIN_RULES
-from kommuneintegration.hookspecs import hookimpl
+from kommuneintegration.plugins.hookspecs import hookimpl
 from kommuneintegration.rules import EvaluationRule
+from kommuneintegration.rules.builtin import BUILTIN_RULES
 
 
 @hookimpl

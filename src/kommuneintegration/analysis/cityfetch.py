@@ -14,7 +14,7 @@ from collections.abc import Callable, Iterable
 
 from kommuneintegration.i18n import _
 from kommuneintegration.municipalities import COUNTRY
-from kommuneintegration.registry import Registry
+from kommuneintegration.plugins.registry import Registry
 from kommuneintegration.statbank import PANEL, PANEL_TABLES, Fetched, Request, cached
 from kommuneintegration.statbank.cache import Cache
 from kommuneintegration.statbank.tables import TABLES

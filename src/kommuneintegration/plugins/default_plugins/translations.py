@@ -11,9 +11,9 @@ import functools
 from collections.abc import Mapping
 from importlib.resources import files
 
-from kommuneintegration.datafile import load_translations
-from kommuneintegration.hookspecs import hookimpl
-from kommuneintegration.schema import DataFileError, Problem
+from kommuneintegration.plugins.hookspecs import hookimpl
+from kommuneintegration.strategy.datafile import load_translations
+from kommuneintegration.strategy.schema import DataFileError, Problem
 
 
 @functools.cache

@@ -12,7 +12,6 @@ from typing import Any, Final
 
 import attrs
 
-from kommuneintegration.catalogue import builtin_concepts
 from kommuneintegration.countries import CountryGroupRegistry
 from kommuneintegration.errors import (
     KommuneintegrationError,
@@ -20,9 +19,10 @@ from kommuneintegration.errors import (
     UnknownTargetGroupError,
 )
 from kommuneintegration.i18n import _, pgettext, pick, use_language
-from kommuneintegration.models import Concept, Municipality, Strategy, TargetGroup
 from kommuneintegration.municipalities import COUNTRY
 from kommuneintegration.rules import EvaluationRule
+from kommuneintegration.strategy.catalogue import builtin_concepts
+from kommuneintegration.strategy.models import Concept, Municipality, Strategy, TargetGroup
 from kommuneintegration.words import fold, spellings
 
 __all__ = ["PluginError", "PluginProblem", "Registry"]

@@ -24,9 +24,20 @@ from typing import TYPE_CHECKING, Any, Final
 
 import attrs
 
-from kommuneintegration.catalogue import CatalogueIndicator, Topic, catalogue, topics
-from kommuneintegration.cityfetch import city_bands
-from kommuneintegration.derive import (
+from kommuneintegration.analysis.cityfetch import city_bands
+from kommuneintegration.analysis.evaluation import (
+    TargetEvaluation,
+    evaluate_all,
+    merge_observations,
+)
+from kommuneintegration.errors import UnknownThemeError
+from kommuneintegration.i18n import _, language, period_label, pick, pinned
+from kommuneintegration.municipalities import COUNTRY
+from kommuneintegration.plugins.registry import Registry
+from kommuneintegration.statbank import Fetched
+from kommuneintegration.statbank.context import ContextRow, context_rows
+from kommuneintegration.strategy.catalogue import CatalogueIndicator, Topic, catalogue, topics
+from kommuneintegration.strategy.derive import (
     REFERENCE_GROUP,
     DerivedFigure,
     Disagreement,
@@ -35,15 +46,14 @@ from kommuneintegration.derive import (
     kind_label,
     reconcile,
 )
-from kommuneintegration.errors import UnknownThemeError
-from kommuneintegration.evaluation import TargetEvaluation, evaluate_all, merge_observations
-from kommuneintegration.i18n import _, language, period_label, pick, pinned
-from kommuneintegration.models import Indicator, Municipality, Observation, Strategy, ThemeStatus
-from kommuneintegration.municipalities import COUNTRY
-from kommuneintegration.registry import Registry
-from kommuneintegration.series import SeriesKey, by_series
-from kommuneintegration.statbank import Fetched
-from kommuneintegration.statbank.context import ContextRow, context_rows
+from kommuneintegration.strategy.models import (
+    Indicator,
+    Municipality,
+    Observation,
+    Strategy,
+    ThemeStatus,
+)
+from kommuneintegration.strategy.series import SeriesKey, by_series
 from kommuneintegration.units import format_value, unit_symbol
 from kommuneintegration.words import spellings
 
@@ -119,7 +129,7 @@ class IndicatorEntry:
 
     @property
     def series_key(self) -> SeriesKey:
-        """The series the figure belongs to, as :func:`kommuneintegration.series.series_key`."""
+        """The series the figure belongs to, as :func:`kommuneintegration.strategy.series.series_key`."""
         return (
             self.indicator,
             self.group or "",
@@ -201,7 +211,7 @@ class Document:
 
 @attrs.frozen
 class SeriesView:
-    """One series of a document's figures (:mod:`kommuneintegration.series`), resolved.
+    """One series of a document's figures (:mod:`kommuneintegration.strategy.series`), resolved.
 
     ``label`` names it as a reader knows it (group label, age band, category, in the
     output language); ``points`` are its dated figures by year.

@@ -5,7 +5,7 @@ with the reason. The engine picks the observations a target is judged on (its
 indicator, its group or a subgroup of it, its age band, and, with ``as_of``,
 only figures up to that year), then hands them to the target's rule. Rules come
 from the registry: the built-in ``default`` and ``barometer`` rules
-(:mod:`kommuneintegration.builtin_rules`) and whatever plugins add, all through
+(:mod:`kommuneintegration.rules.builtin`) and whatever plugins add, all through
 the same hook.
 """
 
@@ -20,11 +20,13 @@ from typing import Final
 import attrs
 
 from kommuneintegration.contain import contained_output, plugin_interrupt, safe_text, time_limit
-from kommuneintegration.default_plugins import DEFAULT_PLUGINS
-from kommuneintegration.derive import REFERENCE_GROUP, reconcile
 from kommuneintegration.errors import InputError
 from kommuneintegration.i18n import _, language, pick, pinned
-from kommuneintegration.models import (
+from kommuneintegration.plugins.default_plugins import DEFAULT_PLUGINS
+from kommuneintegration.plugins.registry import Registry
+from kommuneintegration.rules import Evaluation, Progress, ProgressStatus, RuleContext, Status
+from kommuneintegration.strategy.derive import REFERENCE_GROUP, reconcile
+from kommuneintegration.strategy.models import (
     Indicator,
     Measure,
     Municipality,
@@ -33,8 +35,6 @@ from kommuneintegration.models import (
     Target,
     TargetGroup,
 )
-from kommuneintegration.registry import Registry
-from kommuneintegration.rules import Evaluation, Progress, ProgressStatus, RuleContext, Status
 
 __all__ = [
     "DEFAULT_RULE_NAME",
@@ -540,14 +540,14 @@ class GoalMovement:
 
     @property
     def choice_text(self) -> str:
-        from kommuneintegration.builtin_rules import GOAL_CHOICES
+        from kommuneintegration.rules.builtin import GOAL_CHOICES
 
         return _(GOAL_CHOICES[self.choice]) if self.choice else ""
 
 
 def goal_movements(rows: Iterable[TargetEvaluation]) -> list[GoalMovement]:
     """Each barometer goal's movement, from its targets' movements (the barometer's rule)."""
-    from kommuneintegration.builtin_rules import barometer_goal, goal_choice
+    from kommuneintegration.rules.builtin import barometer_goal, goal_choice
 
     grouped: dict[tuple[str, str, str], list[TargetEvaluation]] = {}
     for row in rows:

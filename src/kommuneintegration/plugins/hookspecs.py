@@ -23,8 +23,8 @@ from collections.abc import Iterable, Mapping
 import pluggy
 
 from kommuneintegration.countries import CountryGroup
-from kommuneintegration.models import Concept, Municipality, Strategy, TargetGroup
 from kommuneintegration.rules import EvaluationRule
+from kommuneintegration.strategy.models import Concept, Municipality, Strategy, TargetGroup
 
 __all__ = ["ENTRY_POINT_GROUP", "PROJECT_NAME", "hookimpl", "hookspec"]
 
@@ -48,10 +48,10 @@ def municipality() -> Municipality | None:
 def strategies(municipality: Municipality) -> Iterable[Strategy]:  # type: ignore[empty-body]
     """The municipality's strategy documents: adopted policies, drafts, proposals.
 
-    Each :class:`~kommuneintegration.models.Strategy` holds its themes, goals,
+    Each :class:`~kommuneintegration.strategy.models.Strategy` holds its themes, goals,
     principles, initiatives, evaluation parameters, indicators, targets and
     observations with provenance. Most plugins load them from TOML files with
-    :func:`kommuneintegration.datafile.load_plugin_data`. References between
+    :func:`kommuneintegration.strategy.datafile.load_plugin_data`. References between
     them, target groups, catalogue ids and units are checked by the host.
     """
 

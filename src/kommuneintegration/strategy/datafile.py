@@ -26,11 +26,15 @@ import attrs
 import tomli_w
 
 from kommuneintegration import tomltext
-from kommuneintegration.catalogue import builtin_concepts, builtin_target_groups, catalogue_ids
 from kommuneintegration.countries import CountryGroup, builtin_groups
 from kommuneintegration.i18n import LANGUAGES, N_, _, format_number, hint
 from kommuneintegration.limits import MAX_PLURAL_FORMS, MAX_TRANSLATION_BYTES
-from kommuneintegration.models import (
+from kommuneintegration.strategy.catalogue import (
+    builtin_concepts,
+    builtin_target_groups,
+    catalogue_ids,
+)
+from kommuneintegration.strategy.models import (
     Concept,
     Indicator,
     Measure,
@@ -41,7 +45,7 @@ from kommuneintegration.models import (
     TargetGroup,
     TargetKind,
 )
-from kommuneintegration.schema import (
+from kommuneintegration.strategy.schema import (
     DataFileError,
     Problem,
     structure,

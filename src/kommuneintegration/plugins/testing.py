@@ -2,7 +2,7 @@
 
 ::
 
-    from kommuneintegration.testing import citation_problems
+    from kommuneintegration.plugins.testing import citation_problems
     from kommuneintegration_odense import plugin
 
     def test_every_provenance_cites_a_declared_document():

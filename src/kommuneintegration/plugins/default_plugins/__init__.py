@@ -7,7 +7,7 @@ behaviour, so the host and the engine never special-case it.
 from types import ModuleType
 from typing import Final
 
-from kommuneintegration.default_plugins import rules, translations
+from kommuneintegration.plugins.default_plugins import rules, translations
 
 #: Modules implementing hooks; each is registered under its module name.
 DEFAULT_PLUGINS: Final[tuple[ModuleType, ...]] = (rules, translations)

@@ -26,8 +26,6 @@ from typing import Any, Final, Protocol, TypeVar
 import attrs
 import pluggy
 
-from kommuneintegration import hookspecs
-from kommuneintegration.catalogue import builtin_concepts, builtin_target_groups, catalogue_ids
 from kommuneintegration.contain import (
     contained_output,
     plugin_interrupt,
@@ -35,14 +33,20 @@ from kommuneintegration.contain import (
     time_limit,
 )
 from kommuneintegration.countries import CountryGroup, CountryGroupRegistry, builtin_groups
-from kommuneintegration.datafile import check_strategy
-from kommuneintegration.default_plugins import DEFAULT_PLUGINS
-from kommuneintegration.hookspecs import ENTRY_POINT_GROUP
 from kommuneintegration.i18n import LANGUAGES, N_, _
-from kommuneintegration.models import Concept, Municipality, Strategy, TargetGroup
 from kommuneintegration.municipalities import COUNTRY, official_municipalities
-from kommuneintegration.registry import PluginError, PluginProblem, Registry
+from kommuneintegration.plugins import hookspecs
+from kommuneintegration.plugins.default_plugins import DEFAULT_PLUGINS
+from kommuneintegration.plugins.hookspecs import ENTRY_POINT_GROUP
+from kommuneintegration.plugins.registry import PluginError, PluginProblem, Registry
 from kommuneintegration.rules import EvaluationRule
+from kommuneintegration.strategy.catalogue import (
+    builtin_concepts,
+    builtin_target_groups,
+    catalogue_ids,
+)
+from kommuneintegration.strategy.datafile import check_strategy
+from kommuneintegration.strategy.models import Concept, Municipality, Strategy, TargetGroup
 from kommuneintegration.words import spellings
 
 __all__ = [
