@@ -609,3 +609,56 @@ def test_a_parquet_column_of_the_wrong_type_is_one_line_naming_it(tmp_path, kind
     one_clear_line(err, str(src), "'father_citizenship'")
     assert not out.exists()
     assert src.read_bytes() == before
+
+
+def _plugin_data_copy(tmp_path):
+    import importlib
+    import shutil
+    from pathlib import Path
+
+    package = Path(importlib.import_module("kommuneintegration_aalborg").__file__).parent
+    data = tmp_path / "data"
+    shutil.copytree(package / "data", data)
+    return data
+
+
+def _first_line_replaced(text: str, start: str, new: str) -> str:
+    lines = text.splitlines(keepends=True)
+    at = next(n for n, line in enumerate(lines) if line.startswith(start))
+    lines[at] = new + "\n"
+    return "".join(lines)
+
+
+@pytest.mark.installed_plugins
+@pytest.mark.parametrize(
+    ("change", "where"),
+    [
+        (
+            lambda t: "municipality = [1, 2]\n" + t.replace("[municipality]", "[_m]", 1),
+            "municipality",
+        ),
+        (lambda t: "documents = 3\n" + t.replace("[[documents]]", "[[_d]]"), "documents"),
+        (
+            lambda t: "target_groups = ['x']\n" + t.replace("[[target_groups]]", "[[_t]]"),
+            "target_groups[0]",
+        ),
+        (lambda t: _first_line_replaced(t, "provenance = {", 'provenance = ["x"]'), "provenance"),
+        (lambda t: t + "\n[[country_groups]]\nid = 'x'\nmembers = [[1]]\n", "members"),
+    ],
+)
+@pytest.mark.parametrize("lang", ["en", "da"])
+def test_a_plugin_data_file_of_the_wrong_shape_is_said_naming_the_key(
+    tmp_path, change, where, lang
+):
+    data = _plugin_data_copy(tmp_path)
+    path = data / "plugin.toml"
+    path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
+    before = path.read_bytes()
+    code, _out, err = run("--lang", lang, "translations", str(data))
+    assert code == 1
+    assert "plugin.toml" in err
+    assert where in err
+    assert ("expected" in err) == (lang == "en")
+    for word in _INTERNAL:
+        assert word not in err, (word, err)
+    assert path.read_bytes() == before
