@@ -662,3 +662,40 @@ def test_a_plugin_data_file_of_the_wrong_shape_is_said_naming_the_key(
     for word in _INTERNAL:
         assert word not in err, (word, err)
     assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("lang", ["en", "da"])
+def test_new_plugin_onto_a_link_to_nowhere_is_one_line_and_the_link_kept(tmp_path, lang):
+    link = tmp_path / "odense"
+    link.symlink_to(tmp_path / "nowhere")
+    code, _out, err = run(
+        "--lang", lang, "new-plugin", "odense", "--code", "461", "--dir", str(tmp_path)
+    )
+    assert code == 1
+    one_clear_line(err, str(link))
+    assert link.is_symlink()
+    assert not (tmp_path / "nowhere").exists()
+
+
+@pytest.mark.parametrize("lang", ["en", "da"])
+def test_every_temporary_name_taken_is_one_line_naming_the_folder(tmp_path, monkeypatch, lang):
+    import errno
+    import os
+
+    def taken(*_args, **_kwargs):
+        raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST))
+
+    monkeypatch.setattr("tempfile.mkstemp", taken)
+    monkeypatch.setattr("tempfile.mkdtemp", taken)
+    code, _out, err = run(
+        "--lang", lang, "new-plugin", "odense", "--code", "461", "--dir", str(tmp_path)
+    )
+    assert code == 1
+    one_clear_line(err, str(tmp_path))
+    assert list(tmp_path.iterdir()) == []
+    target = tmp_path / "s.json"
+    target.write_text("kept", encoding="utf-8")
+    code, _out, err = run("--lang", lang, "synthesize", "-n", "3", "--out", str(target))
+    assert code == 1
+    one_clear_line(err, str(target))
+    assert target.read_text(encoding="utf-8") == "kept"

@@ -101,9 +101,7 @@ class StatbankClient:
                 last = _(
                     "the Statbank at {address} broke off its answer to {endpoint} after {size} "
                     "bytes; try again later"
-                ).format(
-                    address=self.public_base, endpoint=endpoint, size=format_number(exc.size)
-                )
+                ).format(address=self.public_base, endpoint=endpoint, size=format_number(exc.size))
                 continue
             if answer.status_code >= 400:
                 raise StatbankError(_error_line(answer.status_code, text, body))
