@@ -331,7 +331,7 @@ def parquet(
     for name in COLUMNS:
         kind = source.schema_arrow.field(name).type
         try:  # the cast classification makes of a column that is neither text nor numbers
-            pa.array([], type=kind).cast(pa.string())
+            pa.nulls(0, type=kind).cast(pa.string())  # pa.array() would import pandas
         except (pa.ArrowException, TypeError):
             raise InputError(
                 _(
