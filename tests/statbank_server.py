@@ -156,6 +156,9 @@ class StandIn:
         self.tamper: Callable[[str, int, str, str], tuple[int, str, str]] | None = None
         #: Send the body a byte at a time, this many seconds apart (a slow server).
         self.drip = 0.0
+        #: Break off this many data answers half-way: the whole Content-Length, half the body,
+        #: the connection closed (an answer cut short, urllib3's IncompleteRead).
+        self.cut_short = 0
         #: Send this many zero bytes gzip-compressed, with Content-Encoding: gzip (a bomb).
         self.gzip_bomb = 0
         #: Tables answered as DST answers a table it no longer has.
@@ -365,6 +368,16 @@ class StandIn:
                     self.send_header("Content-Length", str(len(packed)))
                     self.end_headers()
                     self.wfile.write(packed)
+                    return
+                if stand_in.cut_short and endpoint == "data":
+                    stand_in.cut_short -= 1
+                    data = body.encode("utf-8")
+                    self.send_response(status)
+                    self.send_header("Content-Length", str(len(data)))
+                    self.end_headers()
+                    self.wfile.write(data[: len(data) // 2])
+                    self.wfile.flush()
+                    self.close_connection = True
                     return
                 if stand_in.drip and endpoint == "data":
                     data = body.encode("utf-8")

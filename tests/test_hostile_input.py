@@ -523,3 +523,179 @@ def test_an_out_file_on_a_full_disk_or_read_only_folder_is_said_as_such(
     assert words in err
     assert target.read_text(encoding="utf-8") == "kept"  # the file as it was
     assert [p.name for p in tmp_path.iterdir()] == ["c.json"]  # no temporary file left
+
+
+# --- issue 35, class 7: internal messages made one clear line ------------------------------------
+
+_INTERNAL = (
+    "Errno",
+    "Error",  # UnicodeError, ArrowInvalid, RecursionError, AttributeError ... by name
+    "Exception",
+    "IncompleteRead",
+    "maximum recursion",
+    "object has no attribute",
+    "straddl",
+    "does not start with BOM",
+    "Unsupported cast",
+    "cast_string",
+)
+
+
+def one_clear_line(err: str, *names: str) -> str:
+    """The one line on stderr, naming ``names``, with no Python or library internals."""
+    assert err.count("\n") == 1, err
+    for name in names:
+        assert name in err, (name, err)
+    for word in _INTERNAL:
+        assert word not in err, (word, err)
+    return err
+
+
+_ORIGIN_HEADER = (
+    "birth_country,citizenship,mother_birth_country,mother_citizenship,"
+    "father_birth_country,father_citizenship\n"
+)
+
+
+@pytest.mark.parametrize("engine", ["pyarrow", "python"])
+@pytest.mark.parametrize("lang", ["en", "da"])
+def test_a_register_file_not_in_its_declared_utf16_is_one_line(tmp_path, monkeypatch, engine, lang):
+    if engine == "python":
+        monkeypatch.setattr("kommuneintegration.population.register._has_pyarrow", lambda: False)
+    src = tmp_path / "register.csv"
+    src.write_bytes((_ORIGIN_HEADER + "DK,DK,DK,DK,DK,DK\n" * 50).encode("utf-16-le"))  # no BOM
+    out = tmp_path / "out.csv"
+    code, _out, err = run(
+        "--lang", lang, "classify", str(src), "--out", str(out), "--encoding", "utf-16"
+    )
+    assert code == 1
+    one_clear_line(err, str(src), "utf-16-le")
+    assert ("does not begin" in err) == (lang == "en")
+    assert ("begynder ikke" in err) == (lang == "da")
+    assert not out.exists()
+    assert src.read_bytes().startswith("birth".encode("utf-16-le"))  # the input as it was
+
+
+def test_a_utf16_register_file_with_its_bom_is_read_whole(tmp_path):
+    src = tmp_path / "register.csv"
+    src.write_bytes((_ORIGIN_HEADER + "DK,DK,DK,DK,DK,DK\n" * 30_000).encode("utf-16"))
+    out = tmp_path / "out.csv"
+    code, _out, err = run("classify", str(src), "--out", str(out), "--encoding", "utf-16")
+    assert code == 0, err
+    assert out.read_text(encoding="utf-8").count("\n") == 30_001
+
+
+@pytest.mark.parametrize("kind", ["list", "struct", "binary"])
+@pytest.mark.parametrize("suffix", [".parquet", ".csv"])
+def test_a_parquet_column_of_the_wrong_type_is_one_line_naming_it(tmp_path, kind, suffix):
+    pa = pytest.importorskip("pyarrow")
+    import pyarrow.parquet as pq
+
+    from kommuneintegration.population.classification import COLUMNS
+
+    values = {
+        "list": pa.array([[1], [2]]),
+        "struct": pa.array([{"a": 1}, {"a": 2}]),
+        "binary": pa.array([b"\xff\xfe", b"DK"]),
+    }[kind]
+    src = tmp_path / "register.parquet"
+    pq.write_table(
+        pa.table({**{c: pa.array(["DK", "SE"]) for c in COLUMNS[:-1]}, COLUMNS[-1]: values}), src
+    )
+    before = src.read_bytes()
+    out = tmp_path / f"out{suffix}"
+    code, _out, err = run("--lang", "en", "classify", str(src), "--out", str(out))
+    assert code == 1
+    one_clear_line(err, str(src), "'father_citizenship'")
+    assert not out.exists()
+    assert src.read_bytes() == before
+
+
+def _plugin_data_copy(tmp_path):
+    import importlib
+    import shutil
+    from pathlib import Path
+
+    package = Path(importlib.import_module("kommuneintegration_aalborg").__file__).parent
+    data = tmp_path / "data"
+    shutil.copytree(package / "data", data)
+    return data
+
+
+def _first_line_replaced(text: str, start: str, new: str) -> str:
+    lines = text.splitlines(keepends=True)
+    at = next(n for n, line in enumerate(lines) if line.startswith(start))
+    lines[at] = new + "\n"
+    return "".join(lines)
+
+
+@pytest.mark.installed_plugins
+@pytest.mark.parametrize(
+    ("change", "where"),
+    [
+        (
+            lambda t: "municipality = [1, 2]\n" + t.replace("[municipality]", "[_m]", 1),
+            "municipality",
+        ),
+        (lambda t: "documents = 3\n" + t.replace("[[documents]]", "[[_d]]"), "documents"),
+        (
+            lambda t: "target_groups = ['x']\n" + t.replace("[[target_groups]]", "[[_t]]"),
+            "target_groups[0]",
+        ),
+        (lambda t: _first_line_replaced(t, "provenance = {", 'provenance = ["x"]'), "provenance"),
+        (lambda t: t + "\n[[country_groups]]\nid = 'x'\nmembers = [[1]]\n", "members"),
+    ],
+)
+@pytest.mark.parametrize("lang", ["en", "da"])
+def test_a_plugin_data_file_of_the_wrong_shape_is_said_naming_the_key(
+    tmp_path, change, where, lang
+):
+    data = _plugin_data_copy(tmp_path)
+    path = data / "plugin.toml"
+    path.write_text(change(path.read_text(encoding="utf-8")), encoding="utf-8")
+    before = path.read_bytes()
+    code, _out, err = run("--lang", lang, "translations", str(data))
+    assert code == 1
+    assert "plugin.toml" in err
+    assert where in err
+    assert ("expected" in err) == (lang == "en")
+    for word in _INTERNAL:
+        assert word not in err, (word, err)
+    assert path.read_bytes() == before
+
+
+@pytest.mark.parametrize("lang", ["en", "da"])
+def test_new_plugin_onto_a_link_to_nowhere_is_one_line_and_the_link_kept(tmp_path, lang):
+    link = tmp_path / "odense"
+    link.symlink_to(tmp_path / "nowhere")
+    code, _out, err = run(
+        "--lang", lang, "new-plugin", "odense", "--code", "461", "--dir", str(tmp_path)
+    )
+    assert code == 1
+    one_clear_line(err, str(link))
+    assert link.is_symlink()
+    assert not (tmp_path / "nowhere").exists()
+
+
+@pytest.mark.parametrize("lang", ["en", "da"])
+def test_every_temporary_name_taken_is_one_line_naming_the_folder(tmp_path, monkeypatch, lang):
+    import errno
+    import os
+
+    def taken(*_args, **_kwargs):
+        raise FileExistsError(errno.EEXIST, os.strerror(errno.EEXIST))
+
+    monkeypatch.setattr("tempfile.mkstemp", taken)
+    monkeypatch.setattr("tempfile.mkdtemp", taken)
+    code, _out, err = run(
+        "--lang", lang, "new-plugin", "odense", "--code", "461", "--dir", str(tmp_path)
+    )
+    assert code == 1
+    one_clear_line(err, str(tmp_path))
+    assert list(tmp_path.iterdir()) == []
+    target = tmp_path / "s.json"
+    target.write_text("kept", encoding="utf-8")
+    code, _out, err = run("--lang", lang, "synthesize", "-n", "3", "--out", str(target))
+    assert code == 1
+    one_clear_line(err, str(target))
+    assert target.read_text(encoding="utf-8") == "kept"

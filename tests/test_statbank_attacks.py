@@ -578,3 +578,66 @@ def test_a_stored_answer_edited_by_hand_is_set_aside_by_every_reader(stand_in, c
     code, _out, err = run("compare", "-m", "851")
     assert code == 0
     assert "left out" in err
+
+
+# --- issue 35, class 7: internal messages made one clear line ------------------------------------
+
+_INTERNAL = (
+    "IncompleteRead",
+    "ProtocolError",
+    "Errno",
+    "Connection broken",
+    "maximum recursion",
+    "object has no attribute",
+    "Error",
+)
+
+
+def _one_clear_line(err: str, *names: str) -> None:
+    assert err.count("\n") == 1, err
+    for name in names:
+        assert name in err, (name, err)
+    for word in _INTERNAL:
+        assert word not in err, (word, err)
+
+
+@pytest.mark.parametrize("lang", ["en", "da"])
+def test_an_answer_cut_short_is_asked_again_then_said_in_one_line(stand_in, lang):
+    assert run("fetch", "-m", "851")[0] == 0
+    before = _stored(stand_in)
+    stand_in.cut_short = 1_000  # every data answer broken off half-way
+    code, _out, err = run("--lang", lang, "fetch", "-m", "851", "--refresh")
+    assert code == 1
+    _one_clear_line(err, "127.0.0.1")
+    assert ("broke off" in err) == (lang == "en")
+    assert ("afbrød" in err) == (lang == "da")
+    assert _stored(stand_in) == before  # the good cache kept
+
+
+def test_an_answer_cut_short_once_is_asked_again_and_stored_whole(stand_in):
+    stand_in.cut_short = 1
+    code, _out, err = run("fetch", "-m", "851")
+    assert code == 0, err
+    assert stand_in.cut_short == 0
+    assert cached(_registry()).observations["851"]
+
+
+@pytest.mark.parametrize(
+    ("answer", "where"),
+    [
+        ("[]", "expected an object"),
+        ('{"id": "RAS200", "variables": {"OMRÅDE": []}}', "variables"),
+        ('{"id": "RAS200", "variables": [["OMRÅDE"]]}', "variables[0]"),
+        ('{"id": "RAS200", "footnote": ["x"], "variables": []}', "footnote"),
+        ("[" * 100_000 + "]" * 100_000, "nested too deeply"),
+    ],
+)
+def test_a_tableinfo_of_the_wrong_shape_or_nested_too_deep_is_one_line(stand_in, answer, where):
+    def tamper(endpoint, status, body, kind):
+        return (status, answer, kind) if endpoint == "tableinfo" else (status, body, kind)
+
+    stand_in.tamper = tamper
+    code, _out, err = run("--lang", "en", "fetch", "-m", "851")
+    assert code == 1
+    _one_clear_line(err, where)
+    assert _stored(stand_in) == []

@@ -88,6 +88,12 @@ def unwritable(target: Path, exc: OSError) -> SameFileError:
             "{path}: cannot be written: the disk is full (nothing was changed); free some "
             "space or choose another folder"
         )
+    elif exc.errno == errno.EEXIST:  # mkstemp found every temporary name beside it taken
+        message = _(
+            "{path}: cannot be written: no temporary file could be made beside it in {folder} "
+            "(every name tried is taken; nothing was changed); remove stale .*.tmp files "
+            "there or choose another folder"
+        )
     elif exc.errno in (errno.EACCES, errno.EPERM, errno.EROFS):
         message = _(
             "{path}: cannot be written: the folder {folder} is read-only or not yours "

@@ -254,7 +254,7 @@ def new_plugin(
             ).format(code=code, official=repr(official[code].name), given=repr(name_text))
         )
     target = Path(directory) / name
-    if target.exists():
+    if target.exists() or target.is_symlink():  # a link to nowhere is there too
         raise ScaffoldError(
             _("{path} already exists; choose another --dir or name").format(path=target)
         )
@@ -277,10 +277,24 @@ def new_plugin(
     # half-way leaves no half-written package. A --dir not there yet is made.
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        staging = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=target.parent))
-    except FileExistsError:
+    except FileExistsError:  # a file, or a link to nowhere, by that name
         raise ScaffoldError(
             _("--dir {path}: is a file, not a folder; choose a folder").format(path=target.parent)
+        ) from None
+    except OSError as exc:
+        raise ScaffoldError(
+            _("--dir {path}: the folder cannot be written ({error})").format(
+                path=target.parent, error=exc.strerror or exc
+            )
+        ) from None
+    try:
+        staging = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=target.parent))
+    except FileExistsError:  # every temporary name mkdtemp tried is taken
+        raise ScaffoldError(
+            _(
+                "--dir {path}: no temporary folder could be made there (every name tried is "
+                "taken); remove stale .{name}.* folders there or choose another --dir"
+            ).format(path=target.parent, name=name)
         ) from None
     except OSError as exc:
         raise ScaffoldError(

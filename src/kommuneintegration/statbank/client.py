@@ -95,7 +95,14 @@ class StatbankClient:
                     address=self.public_base, status=answer.status_code, endpoint=endpoint
                 )
                 continue
-            text = self._body(answer)
+            try:
+                text = self._body(answer)
+            except _CutShortError as exc:  # the connection broke before the whole answer came
+                last = _(
+                    "the Statbank at {address} broke off its answer to {endpoint} after {size} "
+                    "bytes; try again later"
+                ).format(address=self.public_base, endpoint=endpoint, size=format_number(exc.size))
+                continue
             if answer.status_code >= 400:
                 raise StatbankError(_error_line(answer.status_code, text, body))
             return text
@@ -180,6 +187,9 @@ class StatbankClient:
         against a clock, and inflated (gzip, deflate) with a cap, never at once.
         """
         import zlib
+        from http.client import HTTPException
+
+        import urllib3
 
         started = getattr(answer, "started", time.monotonic())
         raw = answer.raw
@@ -189,7 +199,12 @@ class StatbankClient:
             while True:
                 if time.monotonic() - started > self.deadline:
                     raise self._late()
-                chunk = raw.read1(65536, decode_content=False)
+                try:
+                    chunk = raw.read1(65536, decode_content=False)
+                except (OSError, HTTPException, urllib3.exceptions.HTTPError):
+                    # urllib3's IncompleteRead or ProtocolError: fewer bytes than its
+                    # Content-Length said, or the connection reset mid-answer.
+                    raise _CutShortError(size) from None
                 if not chunk:
                     break
                 size += len(chunk)
@@ -240,6 +255,14 @@ class StatbankClient:
         return self._post("data", data_request(table, variables))
 
 
+class _CutShortError(NetworkError):
+    """An answer whose connection broke before its end; ``_post`` asks again."""
+
+    def __init__(self, size: int) -> None:
+        super().__init__(size)
+        self.size = size
+
+
 def data_request(table: str, variables: Mapping[str, Sequence[str]]) -> dict[str, Any]:
     """The JSON body of a data request; its canonical form is the cache's key."""
     return {
@@ -255,7 +278,7 @@ def _error_line(status: int, text: str, body: Mapping[str, Any]) -> str:
     try:
         answer = json.loads(text)
         code, message = answer.get("errorTypeCode", ""), answer.get("message", "")
-    except (ValueError, AttributeError):
+    except (ValueError, AttributeError, RecursionError):
         code, message = "", _first_words(text)
     table = body.get("table", "?")
     hint = (
@@ -286,6 +309,7 @@ def parse_tableinfo(text: str, table: str = "?") -> TableInfo:
     """A ``tableinfo`` answer, checked: the table asked for, with its variables and codes."""
     try:
         data = json.loads(text)
+        _check_shape(data)
         variables: dict[str, tuple[str, ...]] = {}
         labels: dict[str, dict[str, str]] = {}
         time = "Tid"
@@ -313,6 +337,13 @@ def parse_tableinfo(text: str, table: str = "?") -> TableInfo:
             labels=labels,
             time=time,
         )
+    except RecursionError:
+        raise StatbankError(
+            _(
+                "the Statbank's description of {table} is not as documented (nested too deeply "
+                "to read)"
+            ).format(table=table)
+        ) from None
     except (ValueError, KeyError, TypeError, AttributeError) as exc:
         raise StatbankError(
             _("the Statbank's description of {table} is not as documented ({error})").format(
@@ -330,6 +361,46 @@ def parse_tableinfo(text: str, table: str = "?") -> TableInfo:
             _("the Statbank's description of {table} names no variables").format(table=table)
         )
     return info
+
+
+def _check_shape(data: Any) -> None:
+    """A tableinfo answer as DST documents it: an object with an array of variable objects,
+    each with an array of value objects; anything else is said as what it is (a TypeError
+    that names the place, never "'list' object has no attribute 'get'")."""
+
+    def want(value: Any, kind: type, where: str) -> None:
+        if not isinstance(value, kind):
+            raise TypeError(
+                (
+                    _("{where}: expected an object, got {got}")
+                    if kind is dict
+                    else _("{where}: expected an array, got {got}")
+                ).format(where=where, got=_json_kind(value))
+            )
+
+    want(data, dict, _("the answer"))
+    want(data.get("variables", []), list, "variables")
+    for i, variable in enumerate(data.get("variables", [])):
+        want(variable, dict, f"variables[{i}]")
+        want(variable.get("values", []), list, f"variables[{i}].values")
+        for j, value in enumerate(variable.get("values", [])):
+            want(value, dict, f"variables[{i}].values[{j}]")
+    for key in ("footnote", "documentation"):
+        if data.get(key) is not None:
+            want(data[key], dict, key)
+
+
+def _json_kind(value: Any) -> str:
+    """JSON's name for a parsed value's type."""
+    if value is None:
+        return "null"
+    if isinstance(value, bool):
+        return _("a boolean")
+    if isinstance(value, int | float):
+        return _("a number")
+    if isinstance(value, str):
+        return _("a string")
+    return _("an array") if isinstance(value, list) else _("an object")
 
 
 def _unique_texts(table: str, variable: str, texts: Mapping[str, str]) -> None:

@@ -48,6 +48,7 @@ from kommuneintegration.strategy.models import (
 from kommuneintegration.strategy.schema import (
     DataFileError,
     Problem,
+    _got,
     structure,
     unknown_key,
     unstructure,
@@ -486,11 +487,31 @@ def _entries(
     meta: Mapping[str, Any], key: str, cls: type[T], file: str, problems: list[Problem]
 ) -> Iterator[tuple[int, T]]:
     """The entries of ``[[key]]`` built as ``cls``; one that does not build is a problem."""
-    for i, entry in enumerate(meta.get(key, [])):
+    for i, entry in enumerate(_array_of_tables(meta, key, file, problems)):
         try:
             yield i, structure(entry, cls, file, f"{key}[{i}]")
         except DataFileError as exc:
             problems += exc.problems
+
+
+def _array_of_tables(
+    meta: Mapping[str, Any], key: str, file: str, problems: list[Problem]
+) -> list[Any]:
+    """``meta[key]`` as the array of tables ``[[key]]`` a file must give; anything else is
+    a problem (and no entries), never "'int' object is not iterable"."""
+    entries = meta.get(key, [])
+    if isinstance(entries, list):
+        return entries
+    problems.append(
+        Problem(
+            key,
+            _("expected an array of tables ([[{key}]]), got {value}").format(
+                key=key, value=_got(entries)
+            ),
+            file,
+        )
+    )
+    return []
 
 
 def load_plugin_data(directory: Any) -> PluginData:
@@ -535,7 +556,7 @@ def load_plugin_data(directory: Any) -> PluginData:
         )
     except DataFileError as exc:
         problems += exc.problems
-    for i, entry in enumerate(meta.get("target_groups", [])):
+    for i, entry in enumerate(_array_of_tables(meta, "target_groups", meta_display, problems)):
         try:
             group = structure(entry, TargetGroup, meta_display, f"target_groups[{i}]")
             if documents:
@@ -553,7 +574,33 @@ def load_plugin_data(directory: Any) -> PluginData:
         except DataFileError as exc:
             problems += exc.problems
     registry = builtin_groups()
-    for i, entry in enumerate(meta.get("country_groups", [])):
+    for i, entry in enumerate(_array_of_tables(meta, "country_groups", meta_display, problems)):
+        if not isinstance(entry, Mapping):
+            problems.append(
+                Problem(
+                    f"country_groups[{i}]",
+                    _("expected a table, got {value}").format(value=_got(entry)),
+                    meta_display,
+                )
+            )
+            continue
+        lists = [k for k in ("members", "include") if k in entry]
+        wrong = [
+            k
+            for k in lists
+            if not (isinstance(entry[k], list) and all(isinstance(v, str) for v in entry[k]))
+        ]
+        if wrong:
+            problems.append(
+                Problem(
+                    f"country_groups[{i}].{wrong[0]}",
+                    _("expected an array of texts, got {value}").format(
+                        value=_got(entry[wrong[0]])
+                    ),
+                    meta_display,
+                )
+            )
+            continue
         try:
             country_groups.append(registry.add_definition(entry))
         except (ValueError, TypeError, LookupError) as exc:

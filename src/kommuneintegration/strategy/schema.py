@@ -70,8 +70,11 @@ class DataFileError(InputError):
 
 
 def _got(value: Any) -> str:
-    """What a file has instead, as TOML's type and the value: "str '5,4'"."""
-    return f"{type(value).__name__} {value!r}"
+    """What a file has instead, as TOML's type and the value: "str '5,4'" (a long one cut)."""
+    shown = repr(value)
+    if len(shown) > 80:
+        shown = shown[:77] + "..."
+    return f"{type(value).__name__} {shown}"
 
 
 def _strict_number(value: Any, _cls: type) -> float:
@@ -104,8 +107,24 @@ def _strict_str(value: Any, _cls: type) -> str:
     return value
 
 
+def _table_of(hook: Any) -> Any:
+    """A class's structure hook that first wants a table: cattrs would say "'list' object has
+    no attribute 'keys'" for an array or a text where a file must have ``[table]``."""
+
+    def structure_table(value: Any, cls: type) -> Any:
+        if not isinstance(value, Mapping):
+            raise TypeError(_("expected a table, got {value}").format(value=_got(value)))
+        return hook(value, cls)
+
+    return structure_table
+
+
 def _make_converter() -> cattrs.Converter:
     conv = cattrs.Converter(forbid_extra_keys=True, omit_if_default=True)
+    conv.register_structure_hook_factory(
+        attrs.has,
+        lambda cls: _table_of(make_dict_structure_fn(cls, conv, _cattrs_forbid_extra_keys=True)),
+    )
     # Registered by class: singledispatch picks the most specific class, so the
     # LabelledEnum hook wins over ``str`` for StrEnum fields, Origin over ``int``.
     conv.register_structure_hook(float, _strict_number)
@@ -129,19 +148,23 @@ def _make_converter() -> cattrs.Converter:
     # A date as TOML writes it (adopted = 2007-06-13) or as text ("13. juni 2007").
     conv.register_structure_hook(
         Strategy,
-        make_dict_structure_fn(
-            Strategy,
-            conv,
-            _cattrs_forbid_extra_keys=True,
-            adopted=override(struct_hook=_date_text),
+        _table_of(
+            make_dict_structure_fn(
+                Strategy,
+                conv,
+                _cattrs_forbid_extra_keys=True,
+                adopted=override(struct_hook=_date_text),
+            )
         ),
     )
     # A provenance names its document by key in a file; the resolved document
     # (``cited``) is the loader's work, never read from or written to a file.
     conv.register_structure_hook(
         Provenance,
-        make_dict_structure_fn(
-            Provenance, conv, _cattrs_forbid_extra_keys=True, cited=override(omit=True)
+        _table_of(
+            make_dict_structure_fn(
+                Provenance, conv, _cattrs_forbid_extra_keys=True, cited=override(omit=True)
+            )
         ),
     )
     conv.register_unstructure_hook(

@@ -27,6 +27,7 @@ from typing import Any, TextIO
 
 import attrs
 
+from kommuneintegration.errors import InputError
 from kommuneintegration.i18n import _, format_number, pick
 from kommuneintegration.limits import DEFAULT_CHUNK_ROWS, MAX_CHUNK_ROWS
 from kommuneintegration.population.classification import (
@@ -38,6 +39,7 @@ from kommuneintegration.population.classification import (
 )
 from kommuneintegration.population.register.read import (
     ADDED,
+    ascii_compatible,
     csv_arrow,
     csv_python,
     origin_inputs,
@@ -175,7 +177,7 @@ def classify_file(
         chunks: Iterator[tuple[Any, float | None]] = parquet(
             source, chunk_rows, to_csv=kind_out == "csv"
         )
-    elif use_arrow:
+    elif use_arrow and ascii_compatible(encoding):
         chunks = csv_arrow(source, chunk_rows, encoding)
     else:
         chunks = csv_python(source, chunk_rows, encoding)
@@ -190,7 +192,10 @@ def classify_file(
         try:
             for batch, fraction in prefetched(chunks):
                 offset = summary.rows
-                batch, inputs = origin_inputs(batch, encode_output=kind_out == "parquet")
+                try:
+                    batch, inputs = origin_inputs(batch, encode_output=kind_out == "parquet")
+                except InputError as exc:  # a column that cannot be read as codes: its file
+                    raise InputError(exc.reason, file=str(source)) from None
                 try:
                     result = classify_many(*inputs, errors=errors)  # type: ignore[arg-type]
                 except InvalidCodesError as exc:

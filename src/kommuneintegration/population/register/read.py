@@ -34,16 +34,58 @@ ADDED: Final = ("origin", "origin_label", "country_of_origin")
 
 def _encoding_error(path: Path, encoding: str, exc: Exception) -> InputError:
     """The file, the line of its first undecodable byte, and a hint for the usual cause."""
+    if not isinstance(exc, UnicodeDecodeError) and _needs_bom(encoding):
+        # Python's UTF-16 and UTF-32 decoders want a byte-order mark and say so in English.
+        return InputError(
+            _(
+                "the file is not {encoding} text as --encoding says: it does not begin with a "
+                "byte-order mark; give the byte order (--encoding {encoding}-le or "
+                "{encoding}-be), or the encoding it is in (utf-8, cp1252)"
+            ).format(encoding=codecs.lookup(encoding).name),
+            file=str(path),
+        )
     hint = (
-        "; Danish spreadsheet exports are often cp1252: try --encoding cp1252"
+        "; "
+        + _("Danish spreadsheet exports are often cp1252: try --encoding {encoding}").format(
+            encoding="cp1252"
+        )
         if _is_utf8(encoding)
         else ""
     )
+    line = _undecodable_line(path, encoding)
+    if isinstance(exc, UnicodeDecodeError):
+        why = _("byte {byte} cannot be read as {encoding}").format(
+            byte=f"0x{exc.object[exc.start]:02x}" if exc.start < len(exc.object) else "?",
+            encoding=encoding,
+        )
+    else:
+        why = _("it cannot be read as {encoding}").format(encoding=encoding)
     return InputError(
-        f"the file is not valid {encoding} text ({exc}){hint}",
+        _("the file is not valid {encoding} text ({why}){hint}").format(
+            encoding=encoding, why=why, hint=hint
+        ),
         file=str(path),
-        line=_undecodable_line(path, encoding),
+        line=line,
     )
+
+
+def _needs_bom(encoding: str) -> bool:
+    """UTF-16 or UTF-32 without a byte order: Python's decoder reads it from a BOM."""
+    try:
+        return codecs.lookup(encoding).name in ("utf-16", "utf-32")
+    except LookupError:
+        return False
+
+
+def ascii_compatible(encoding: str) -> bool:
+    """Whether the encoding writes a comma and a line end as the ASCII bytes: pyarrow's CSV
+    reader cuts its input into blocks at those bytes before decoding, so UTF-16 and UTF-32
+    (two or four bytes to a character) are read by Python's csv module instead."""
+    try:
+        name = codecs.lookup(encoding).name
+    except LookupError:
+        return True  # header() names the unknown encoding
+    return not name.startswith(("utf-16", "utf-32"))
 
 
 def _undecodable_line(path: Path, encoding: str) -> int | None:
@@ -62,6 +104,8 @@ def _undecodable_line(path: Path, encoding: str) -> int | None:
             except UnicodeDecodeError as exc:
                 before = exc.object[: exc.start].decode(_python_encoding(encoding), "replace")
                 return line + before.count("\n")
+            except UnicodeError:  # no byte-order mark: nothing decodes
+                return 1
     return None
 
 
@@ -70,7 +114,7 @@ def header(path: Path, encoding: str = "utf-8") -> tuple[list[str], str]:
     try:
         with path.open("r", encoding=_python_encoding(encoding), newline="") as handle:
             first = handle.readline(HEADER_SCAN_CHARS + 1)
-    except UnicodeDecodeError as exc:
+    except UnicodeError as exc:  # UnicodeDecodeError, or UTF-16 with no byte-order mark
         raise _encoding_error(path, encoding, exc) from None
     except LookupError:
         raise InputError(
@@ -166,7 +210,7 @@ def csv_python(
                 for _row_number, row in zip(range(chunk_rows), reader, strict=False):
                     block.append(row)
                     lines.append(reader.line_num)
-            except UnicodeDecodeError as exc:
+            except UnicodeError as exc:
                 raise _encoding_error(path, encoding, exc) from None
             except csv.Error as exc:
                 raise InputError(str(exc), file=str(path), line=reader.line_num) from None
@@ -284,6 +328,18 @@ def parquet(
             ).format(name=repr(nested[0].name), type=nested[0].type),
             file=str(path),
         )
+    for name in COLUMNS:
+        kind = source.schema_arrow.field(name).type
+        try:  # the cast classification makes of a column that is neither text nor numbers
+            pa.nulls(0, type=kind).cast(pa.string())  # pa.array() would import pandas
+        except (pa.ArrowException, TypeError):
+            raise InputError(
+                _(
+                    "column {name} holds {type}, not country codes: expected text "
+                    "(ISO 3166-1 codes such as DK) or numbers (208 for Denmark)"
+                ).format(name=repr(name), type=kind),
+                file=str(path),
+            ) from None
     total = max(source.metadata.num_rows, 1)
     done = 0
     for batch in source.iter_batches(batch_size=chunk_rows):
@@ -365,6 +421,15 @@ def origin_inputs(batch: Any, *, encode_output: bool = True) -> tuple[Any, list[
                 column = pc.dictionary_encode(column)
                 batch = batch.set_column(batch.schema.get_field_index(name), name, column)
         elif not pa.types.is_dictionary(column.type):
-            column = column.cast("string")
+            try:
+                column = column.cast("string")
+            except (pa.ArrowException, TypeError):  # binary that is not UTF-8 text
+                raise InputError(
+                    _(
+                        "column {name} holds {type} values that are not UTF-8 text; expected "
+                        "ISO 3166-1 codes such as DK, or numbers"
+                    ).format(name=repr(name), type=column.type),
+                    column=name,
+                ) from None
         inputs.append(column)
     return batch, inputs
