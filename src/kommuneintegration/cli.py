@@ -231,7 +231,7 @@ def _compare(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: Tex
 
 
 def _evaluate(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextIO) -> int:
-    from kommuneintegration.analysis.evaluation import evaluate_all, merge_observations
+    from kommuneintegration.analysis.evaluation import assessed, evaluate_all, merge_observations
 
     host, registry = _registry(hosts)
     codes = (
@@ -242,7 +242,7 @@ def _evaluate(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: Te
         _load_observations(args, host), fetched.observations if fetched is not None else None
     )
     rows = evaluate_all(registry, extra, as_of=args.as_of, municipalities=codes)
-    _emit(args, "evaluations", rows, out)
+    _emit(args, "evaluations", assessed(rows), out)
     return 1 if getattr(args, "rejected_rows", 0) else 0
 
 

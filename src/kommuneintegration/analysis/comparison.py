@@ -26,7 +26,9 @@ import attrs
 
 from kommuneintegration.analysis.cityfetch import city_bands
 from kommuneintegration.analysis.evaluation import (
+    Evaluations,
     TargetEvaluation,
+    assessed,
     evaluate_all,
     merge_observations,
 )
@@ -279,7 +281,8 @@ class Comparison:
     groups: Mapping[str, GroupView]
     indicators: tuple[CatalogueComparison, ...]
     themes: tuple[ThemeCoverage, ...]
-    evaluations: tuple[TargetEvaluation, ...]
+    #: The evaluated targets, with each Integrationsbarometer goal's movement computed once.
+    evaluations: Evaluations
     derived: tuple[DerivedFigure, ...]
     not_derived: tuple[NotDerived, ...]
     #: Figures for the same indicator, group, age band and year that differ: flagged, never hidden.
@@ -786,7 +789,7 @@ def compare(
         },
         indicators=tuple(rows),
         themes=tuple(coverage),
-        evaluations=tuple(evaluations),
+        evaluations=assessed(evaluations),
         derived=tuple(derived),
         not_derived=tuple(not_derived),
         disagreements=tuple(disagreements),

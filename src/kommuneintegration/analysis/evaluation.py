@@ -15,7 +15,7 @@ import copy
 import datetime
 import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
-from typing import Final
+from typing import Final, overload
 
 import attrs
 
@@ -24,7 +24,14 @@ from kommuneintegration.errors import InputError
 from kommuneintegration.i18n import _, language, pick, pinned
 from kommuneintegration.plugins.default_plugins import DEFAULT_PLUGINS
 from kommuneintegration.plugins.registry import Registry
-from kommuneintegration.rules import Evaluation, Progress, ProgressStatus, RuleContext, Status
+from kommuneintegration.rules import (
+    Evaluation,
+    Progress,
+    ProgressStatus,
+    RuleContext,
+    Status,
+    methods_disagree,
+)
 from kommuneintegration.strategy.derive import REFERENCE_GROUP, reconcile
 from kommuneintegration.strategy.models import (
     Indicator,
@@ -467,7 +474,13 @@ def evaluate_target(
         else ""
     )
     reason = result.reason + ("".join(f"; {n}" for n in notes) if notes else "")
-    return attrs.evolve(result, reading=reading, reason=reason, figures=tuple(observations))
+    return attrs.evolve(
+        result,
+        reading=reading,
+        reason=reason,
+        figures=tuple(observations),
+        methods_disagree=methods_disagree(result.status, result.distance),
+    )
 
 
 @pinned
@@ -543,6 +556,34 @@ class GoalMovement:
         from kommuneintegration.rules.builtin import GOAL_CHOICES
 
         return _(GOAL_CHOICES[self.choice]) if self.choice else ""
+
+
+@attrs.frozen
+class Evaluations(Sequence[TargetEvaluation]):
+    """The evaluated targets, and what every output shows of them computed once: each
+    Integrationsbarometer goal's movement. A sequence of its rows, as ``evaluate_all``'s
+    list is."""
+
+    rows: tuple[TargetEvaluation, ...]
+    goal_movements: tuple[GoalMovement, ...] = ()
+
+    @overload
+    def __getitem__(self, index: int) -> TargetEvaluation: ...
+
+    @overload
+    def __getitem__(self, index: slice) -> Sequence[TargetEvaluation]: ...
+
+    def __getitem__(self, index: int | slice) -> TargetEvaluation | Sequence[TargetEvaluation]:
+        return self.rows[index]
+
+    def __len__(self) -> int:
+        return len(self.rows)
+
+
+def assessed(rows: Iterable[TargetEvaluation]) -> Evaluations:
+    """The rows with their goals' movements, computed here once for every renderer."""
+    found = tuple(rows)
+    return Evaluations(found, tuple(goal_movements(found)))
 
 
 def goal_movements(rows: Iterable[TargetEvaluation]) -> list[GoalMovement]:

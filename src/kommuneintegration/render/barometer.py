@@ -20,7 +20,7 @@ from kommuneintegration import __version__
 from kommuneintegration.i18n import N_, _, format_number, use_language
 from kommuneintegration.municipalities import KOMMUNEGRUPPER
 from kommuneintegration.render.cells import csv_cell, markdown_text
-from kommuneintegration.rules.builtin import movement_label
+from kommuneintegration.strategy.terms import movement_label
 from kommuneintegration.units import unit_symbol
 from kommuneintegration.words import escape_controls
 

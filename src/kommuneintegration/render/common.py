@@ -18,7 +18,7 @@ if TYPE_CHECKING:
     from collections.abc import Iterable
 
     from kommuneintegration.analysis.comparison import BarometerBeside, Comparison, IndicatorEntry
-    from kommuneintegration.analysis.evaluation import TargetEvaluation
+    from kommuneintegration.analysis.evaluation import GoalMovement
     from kommuneintegration.rules import Evaluation
     from kommuneintegration.statbank.context import ContextRow
     from kommuneintegration.strategy.derive import NotDerived
@@ -286,8 +286,6 @@ def shown_entries(
 
 def distance_lines(evaluation: Evaluation) -> list[str]:
     """The second method's verdict, and a line where the two methods disagree."""
-    from kommuneintegration.rules import methods_disagree
-
     progress = evaluation.distance
     if progress is None:
         return []
@@ -299,7 +297,7 @@ def distance_lines(evaluation: Evaluation) -> list[str]:
     lines = [
         _("second method: {verdict}; {reason}").format(verdict=verdict, reason=progress.reason)
     ]
-    if methods_disagree(evaluation.status, progress):
+    if evaluation.methods_disagree:
         lines.append(
             _(
                 "the two methods disagree: the target's own rule says {ours}, distance to target says {theirs}"
@@ -320,13 +318,13 @@ def _target_name(strategy: Strategy, target_id: str) -> str:
     return target_wording(target)
 
 
-def goal_movement_lines(rows: Iterable[TargetEvaluation]) -> list[str]:
-    """Each Integrationsbarometer goal's movement, one line each, with the choice that decided it."""
-    from kommuneintegration.analysis.evaluation import goal_movements
-    from kommuneintegration.rules.builtin import movement_label
+def goal_movement_lines(movements: Iterable[GoalMovement]) -> list[str]:
+    """Each Integrationsbarometer goal's movement, one line each, with the choice that decided it
+    (computed once with the evaluations: ``Evaluations.goal_movements``)."""
+    from kommuneintegration.strategy.terms import movement_label
 
     lines = []
-    for goal in goal_movements(rows):
+    for goal in movements:
         unknown = _("not assessable")
         parts = "; ".join(
             f"{_target_name(goal.strategy, target)}: {movement_label(m) if m else unknown}"

@@ -43,8 +43,8 @@ from kommuneintegration.render.svg import (
     paired_bars,
     sparkline,
 )
-from kommuneintegration.strategy.derive import kind_label
 from kommuneintegration.strategy.models import TargetKind
+from kommuneintegration.strategy.terms import kind_label
 from kommuneintegration.units import format_value, unit_symbol
 from kommuneintegration.words import escape_controls
 
@@ -554,7 +554,7 @@ def _evaluations(c: Comparison) -> list[str]:
             f"<td class='small'>{_e(r.target.reading)}{' ' + _e(alternative.format(reading=r.target.alternative_reading)) if r.target.alternative_reading else ''}</td></tr>"
         )
     parts.append("</table>")
-    goals = goal_movement_lines(c.evaluations)
+    goals = goal_movement_lines(c.evaluations.goal_movements)
     if goals:
         parts.append(
             "<h3>"

@@ -8,15 +8,13 @@ from typing import TYPE_CHECKING, Any
 
 from kommuneintegration import __version__
 from kommuneintegration.analysis.comparison import ROW_FIELDS, SCHEMA_VERSION, figure_record
-from kommuneintegration.analysis.evaluation import GoalMovement, goal_movements
 from kommuneintegration.i18n import pinned, written_in
 from kommuneintegration.render.barometer import row_record
-from kommuneintegration.rules import methods_disagree
-from kommuneintegration.strategy.derive import DerivedFigure, NotDerived
 
 if TYPE_CHECKING:
     from kommuneintegration.analysis.comparison import Comparison, IndicatorEntry
-    from kommuneintegration.analysis.evaluation import TargetEvaluation
+    from kommuneintegration.analysis.evaluation import GoalMovement, TargetEvaluation
+    from kommuneintegration.strategy.derive import DerivedFigure, NotDerived
     from kommuneintegration.strategy.models import SourceDocument
 
 
@@ -90,7 +88,7 @@ def evaluation_to_dict(row: TargetEvaluation) -> dict[str, Any]:
         "progress_ratio": e.distance.ratio if e.distance else None,
         "progress_method": e.distance.method if e.distance else None,
         "progress_reason": e.distance.reason if e.distance else None,
-        "methods_disagree": methods_disagree(e.status, e.distance),
+        "methods_disagree": e.methods_disagree,
         "as_of": row.as_of,
         "source": str(target.provenance) if target.provenance else None,
     }
@@ -204,7 +202,7 @@ def comparison_to_dict(c: Comparison) -> dict[str, Any]:
         "derived": [derived_to_dict(d) for d in c.derived],
         "not_derived": [not_derived_to_dict(n) for n in c.not_derived],
         "evaluations": [evaluation_to_dict(r) for r in c.evaluations],
-        "goal_movements": [goal_movement_to_dict(g) for g in goal_movements(c.evaluations)],
+        "goal_movements": [goal_movement_to_dict(g) for g in c.evaluations.goal_movements],
         "context": [
             {
                 "municipality": r.municipality,

@@ -157,7 +157,7 @@ def comparison_to_markdown(c: Comparison) -> str:
         lines.append(
             f"| {_cell(r.municipality.name)} | {_cell(r.strategy.id)} | {_cell(target_wording(r.target))} | {_cell(ev.status.display)} | {_cell('; '.join([ev.reason, *distance_lines(ev)]))} |"
         )
-    goals = goal_movement_lines(c.evaluations)
+    goals = goal_movement_lines(c.evaluations.goal_movements)
     if goals:
         lines += ["", _cell(_("The Integrationsbarometer's movement per goal:")), ""]
         lines += [f"- {_cell(line)}" for line in goals]

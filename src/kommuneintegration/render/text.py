@@ -36,7 +36,7 @@ if TYPE_CHECKING:
         Document,
         IndicatorEntry,
     )
-    from kommuneintegration.analysis.evaluation import TargetEvaluation
+    from kommuneintegration.analysis.evaluation import Evaluations, TargetEvaluation
     from kommuneintegration.strategy.models import Municipality, Provenance
 
 WIDTH: Final = 80
@@ -261,8 +261,8 @@ def as_of_note(rows: Iterable[TargetEvaluation]) -> str:
     )
 
 
-def evaluations_to_text(rows: Iterable[TargetEvaluation]) -> str:
-    rows = list(rows)
+def evaluations_to_text(evaluations: Evaluations) -> str:
+    rows = list(evaluations)
     note = as_of_note(rows)
     lines: list[str] = _wrap(note, 0, "") if note else []
     current = None
@@ -295,7 +295,7 @@ def evaluations_to_text(rows: Iterable[TargetEvaluation]) -> str:
             lines += _wrap(_("progress: {progress}").format(progress=e.progress), 6, "    ")
         for line in distance_lines(e):
             lines += _wrap(line, 6, "    ")
-    goals = goal_movement_lines(rows)
+    goals = goal_movement_lines(evaluations.goal_movements)
     if goals:
         lines += ["", *_wrap(_("The Integrationsbarometer's movement per goal:"), 2, "")]
         for line in goals:

@@ -427,7 +427,7 @@ def barometer_to_xlsx(b: Barometer) -> bytes:
     not the program's codes), the headings and their filter on row 1, rates with one decimal
     and persons whole with thousands separators, each sheet printed landscape to the width of
     the page with its headings on every page."""
-    from kommuneintegration.rules.builtin import movement_label
+    from kommuneintegration.strategy.terms import movement_label
     from kommuneintegration.units import unit_symbol
 
     with use_language(b.language):

@@ -100,6 +100,9 @@ class Evaluation:
     distance: Progress | None = None
     #: The Integrationsbarometer's movement (positive, unchanged, negative), for its rule.
     movement: str = ""
+    #: Whether the target's own rule and the distance method reach different verdicts
+    #: (:func:`methods_disagree`): set once by the evaluation, read by every output.
+    methods_disagree: bool = False
 
 
 def _no_description(group_id: str | None) -> str:

@@ -17,7 +17,7 @@ from typing import Final
 
 import attrs
 
-from kommuneintegration.i18n import N_, NP_, _, pgettext, pick
+from kommuneintegration.i18n import N_, _, pick
 from kommuneintegration.rules import (
     Evaluation,
     EvaluationRule,
@@ -41,6 +41,7 @@ from kommuneintegration.strategy.models import (
     Target,
     TargetKind,
 )
+from kommuneintegration.strategy.terms import Movement, movement_label
 from kommuneintegration.units import UnitError, difference_unit, relative_change_value
 
 __all__ = [
@@ -542,28 +543,6 @@ DEFAULT_RULE: Final = EvaluationRule(
 
 
 # --- the Integrationsbarometer ---------------------------------------------------------------
-
-
-class Movement(str):
-    """A barometer movement: "positive", "unchanged" or "negative" (barometerbevægelse)."""
-
-    POSITIVE: Final = "positive"
-    UNCHANGED: Final = "unchanged"
-    NEGATIVE: Final = "negative"
-
-
-_MOVEMENT_WORDS: Final = {
-    Movement.POSITIVE: NP_("movement", "positive"),
-    Movement.UNCHANGED: NP_("movement", "unchanged"),
-    Movement.NEGATIVE: NP_("movement", "negative"),
-}
-
-
-def movement_label(movement: str) -> str:
-    """ "positiv", "uændret", "negativ" in Danish: the barometer's own words."""
-    return (
-        pgettext("movement", _MOVEMENT_WORDS[movement]) if movement in _MOVEMENT_WORDS else movement
-    )
 
 
 def _round_half_up(value: float) -> int:

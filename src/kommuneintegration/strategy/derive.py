@@ -15,7 +15,7 @@ from typing import Any, Final
 
 import attrs
 
-from kommuneintegration.i18n import NP_, _, format_number, period_label, pgettext
+from kommuneintegration.i18n import _, format_number, period_label
 from kommuneintegration.strategy.models import (
     Comparator,
     Indicator,
@@ -26,6 +26,7 @@ from kommuneintegration.strategy.models import (
     TargetKind,
 )
 from kommuneintegration.strategy.series import CellKey, by_series, cell_key
+from kommuneintegration.strategy.terms import KIND_LABELS, kind_label
 from kommuneintegration.units import (
     difference_unit,
     format_value,
@@ -219,20 +220,6 @@ def gaps(
 def _kind(indicator: Indicator) -> str:
     """ "gap" between rates (a disadvantage), "difference" between shares of a distribution."""
     return "gap" if indicator.measure is Measure.RATE else "difference"
-
-
-#: Each kind of derived figure as labels show it (a catalogue message: "gab" in Danish).
-KIND_LABELS: Final = {
-    "gap": NP_("derived", "gap"),
-    "difference": NP_("derived", "difference"),
-    "change": NP_("derived", "change"),
-    "shortfall": NP_("derived", "shortfall"),
-}
-
-
-def kind_label(kind: str) -> str:
-    """ "gab", "forskel", "ændring", "mangler" (in Danish) for a derived figure's kind."""
-    return pgettext("derived", KIND_LABELS[kind])
 
 
 def _why_no_gap(
