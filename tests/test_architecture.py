@@ -295,3 +295,36 @@ def kommuneintegration_path() -> str:
     from pathlib import Path
 
     return str(Path(__file__).resolve().parents[1])
+
+
+def test_the_figure_row_schema_has_one_home():
+    """Each column of the figure row is declared once, on IndicatorEntry's fields; the CSV's
+    columns, the key, the record and the workbook's headings are derived from it."""
+    import attrs
+
+    from kommuneintegration.analysis.comparison import (
+        FIGURE_COLUMNS,
+        FIGURE_HEADINGS,
+        FIGURE_KEY,
+        FIGURE_SCHEMA,
+        IndicatorEntry,
+        figure_record,
+    )
+    from kommuneintegration.render.workbook import _headings
+
+    declared = [f.name for f in attrs.fields(IndicatorEntry) if "column" in f.metadata]
+    assert {c.attribute for c in FIGURE_SCHEMA if c.attribute} == set(declared)
+    assert tuple(c.name for c in FIGURE_SCHEMA) == FIGURE_COLUMNS
+    assert set(FIGURE_KEY) <= set(FIGURE_COLUMNS)
+    entry = IndicatorEntry(
+        municipality="851", municipality_name="Aalborg", strategy="s", indicator="i",
+        label="l", concept="", value=1.0, unit="percent", year=2020, period="", group=None,
+        group_label="", group_definition="", age_band=None, category="", source="src",
+        series_tag="RAS200",
+    )  # fmt: skip
+    record = figure_record(entry, "employment-rate", True)
+    assert tuple(record) == FIGURE_COLUMNS
+    assert record["series"] == "RAS200"  # read from the attribute the schema names
+    headings = _headings()
+    for name in FIGURE_HEADINGS:
+        assert headings[name] != name  # a reader's word, never the program's key

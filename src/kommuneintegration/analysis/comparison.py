@@ -33,7 +33,7 @@ from kommuneintegration.analysis.evaluation import (
     merge_observations,
 )
 from kommuneintegration.errors import UnknownThemeError
-from kommuneintegration.i18n import _, language, period_label, pick, pinned
+from kommuneintegration.i18n import N_, _, language, period_label, pick, pinned
 from kommuneintegration.municipalities import COUNTRY
 from kommuneintegration.plugins.registry import Registry
 from kommuneintegration.statbank import Fetched
@@ -65,11 +65,14 @@ if TYPE_CHECKING:  # the barometer is loaded only where a comparison puts it bes
 __all__ = [
     "FIGURE_COLUMNS",
     "FIGURE_FIELDS",
+    "FIGURE_HEADINGS",
     "FIGURE_KEY",
+    "FIGURE_SCHEMA",
     "ROW_FIELDS",
     "SCHEMA_VERSION",
     "BarometerBeside",
     "CatalogueComparison",
+    "Column",
     "Comparison",
     "Document",
     "GroupView",
@@ -91,35 +94,62 @@ _CONTEXT_GROUPS: Final = frozenset({REFERENCE_GROUP, "all"})
 
 
 @attrs.frozen
-class IndicatorEntry:
-    """One figure in a catalogue row: value, unit, year, group, age band and source."""
+class Column:
+    """One column of the figure row: its name in CSV, JSON and the frames, its heading in a
+    workbook (a catalogue message), its type, and whether it is part of the row's key."""
 
-    municipality: str
-    municipality_name: str
-    strategy: str
-    indicator: str
-    label: str
-    concept: str
-    value: float
-    unit: str
-    year: int | None
-    period: str
-    group: str | None
-    group_label: str
-    group_definition: str
-    age_band: str | None
-    category: str
-    source: str
-    derived: bool = False
-    derivation: str = ""
-    note: str = ""
+    name: str
+    order: int
+    heading: str
+    kind: type
+    key: bool = False
+    #: The attribute of :class:`IndicatorEntry` it reads ("" for a column of the catalogue row).
+    attribute: str = ""
+
+
+def _column(order: int, heading: str, kind: type, *, name: str = "", key: bool = False) -> Any:
+    """An :class:`IndicatorEntry` field that is a column of the row schema (cattrs-like: the
+    rows and headings are derived from the fields)."""
+    return {"column": Column(name, order, heading, kind, key)}
+
+
+@attrs.frozen
+class IndicatorEntry:
+    """One figure in a catalogue row: value, unit, year, group, age band and source.
+
+    Its fields are the row schema (:data:`FIGURE_SCHEMA`): each column's name, order,
+    workbook heading, type and place in the key is declared once, here, and the CSV, the
+    JSON entries, both data frames and the workbook derive theirs from it.
+    """
+
+    municipality: str = attrs.field(metadata=_column(2, N_("Municipality code"), str, key=True))
+    municipality_name: str = attrs.field(metadata=_column(3, N_("Municipality"), str))
+    strategy: str = attrs.field(metadata=_column(4, N_("Document"), str, key=True))
+    indicator: str = attrs.field(metadata=_column(5, N_("Indicator id"), str, key=True))
+    label: str = attrs.field(metadata=_column(6, N_("Label"), str))
+    concept: str = attrs.field(metadata=_column(7, N_("Concept id"), str))
+    value: float = attrs.field(metadata=_column(17, N_("Value"), float))
+    unit: str = attrs.field(metadata=_column(19, N_("Unit"), str))
+    year: int | None = attrs.field(metadata=_column(14, N_("Year"), int, key=True))
+    period: str = attrs.field(metadata=_column(15, N_("Period"), str, key=True))
+    group: str | None = attrs.field(metadata=_column(9, N_("Group id"), str, key=True))
+    group_label: str = attrs.field(metadata=_column(10, N_("Group"), str))
+    group_definition: str = attrs.field(metadata=_column(11, N_("Group definition"), str))
+    age_band: str | None = attrs.field(metadata=_column(12, N_("Age"), str, key=True))
+    category: str = attrs.field(metadata=_column(13, N_("Category"), str, key=True))
+    source: str = attrs.field(metadata=_column(23, N_("Source"), str))
+    derived: bool = attrs.field(default=False, metadata=_column(20, N_("Derived"), bool, key=True))
+    derivation: str = attrs.field(default="", metadata=_column(21, N_("Derivation"), str))
+    note: str = attrs.field(default="", metadata=_column(22, N_("Note"), str))
     #: "at-most" where the source gives an upper bound ("op mod 20 %"), never a bare figure.
-    bound: str | None = None
+    bound: str | None = attrs.field(default=None, metadata=_column(18, N_("Bound"), str))
     #: The concept's label in the output language ("beskæftigelsesfrekvens"); ``concept``
     #: is its id in the closed catalogue ("employment-frequency"), "" where none is named.
-    concept_label: str = ""
+    concept_label: str = attrs.field(default="", metadata=_column(8, N_("Concept"), str))
     #: The figure's ``series`` tag (a Statbank table), "" for a document's own figures.
-    series_tag: str = ""
+    series_tag: str = attrs.field(
+        default="", metadata=_column(16, N_("Series"), str, name="series", key=True)
+    )
     #: The decimals the source printed ("39,0 %"), or ``None`` to show the digits as given.
     decimals: int | None = None
 
@@ -331,53 +361,38 @@ class Comparison:
         return group.label if group is not None else group_id or ""
 
 
-#: One figure as every tabular output writes it, in order: (name, type). The CSV's
-#: header, a JSON entry (without the first two, which its catalogue row carries) and
-#: the columns of both data frames, so a field added here reaches all four.
-FIGURE_FIELDS: Final[tuple[tuple[str, type], ...]] = (
-    ("catalogue", str),
-    ("comparable", bool),
-    ("municipality", str),
-    ("municipality_name", str),
-    ("strategy", str),
-    ("indicator", str),
-    ("label", str),
-    ("concept", str),
-    ("concept_label", str),
-    ("group", str),
-    ("group_label", str),
-    ("group_definition", str),
-    ("age_band", str),
-    ("category", str),
-    ("year", int),
-    ("period", str),
-    ("series", str),
-    ("value", float),
-    ("bound", str),
-    ("unit", str),
-    ("derived", bool),
-    ("derivation", str),
-    ("note", str),
-    ("source", str),
+#: The columns a figure takes from its catalogue row rather than from itself.
+_ROW_COLUMNS: Final = (
+    Column("catalogue", 0, N_("Indicator"), str),
+    Column("comparable", 1, N_("Comparable"), bool),
 )
+
+
+def _schema() -> tuple[Column, ...]:
+    columns = list(_ROW_COLUMNS)
+    for field in attrs.fields(IndicatorEntry):
+        column = field.metadata.get("column")
+        if column is not None:
+            columns.append(
+                attrs.evolve(column, name=column.name or field.name, attribute=field.name)
+            )
+    return tuple(sorted(columns, key=lambda c: c.order))
+
+
+#: One figure as every tabular output writes it, in order: the CSV's header, a JSON entry
+#: (without the catalogue row's two), the columns of both data frames and the workbook's
+#: headings, all derived from :class:`IndicatorEntry`'s fields.
+FIGURE_SCHEMA: Final = _schema()
+FIGURE_FIELDS: Final[tuple[tuple[str, type], ...]] = tuple((c.name, c.kind) for c in FIGURE_SCHEMA)
 #: The names of :data:`FIGURE_FIELDS`, in order.
-FIGURE_COLUMNS: Final = tuple(name for name, _type in FIGURE_FIELDS)
+FIGURE_COLUMNS: Final = tuple(c.name for c in FIGURE_SCHEMA)
 #: The fields that tell two figures apart: together, a key of both data frames (Aalborg's
 #: highest completed education has a row per level, told apart by ``category``).
-FIGURE_KEY: Final = (
-    "municipality",
-    "strategy",
-    "indicator",
-    "group",
-    "age_band",
-    "category",
-    "year",
-    "period",
-    "series",
-    "derived",
-)
+FIGURE_KEY: Final = tuple(c.name for c in FIGURE_SCHEMA if c.key)
 #: The fields a figure takes from its catalogue row rather than from itself.
-ROW_FIELDS: Final = ("catalogue", "comparable")
+ROW_FIELDS: Final = tuple(c.name for c in _ROW_COLUMNS)
+#: Each column's heading in a workbook (catalogue messages, shown in the output language).
+FIGURE_HEADINGS: Final = {c.name: c.heading for c in FIGURE_SCHEMA}
 #: The pandas dtype of each column: nullable, so missing stays missing (NA) whatever
 #: the rows hold, and both frames have the same types.
 _FRAME_TYPES: Final = {
@@ -390,31 +405,9 @@ def figure_record(
     e: IndicatorEntry, catalogue: str | None = None, comparable: bool | None = None
 ) -> dict[str, Any]:
     """One figure as a record of :data:`FIGURE_FIELDS`; empty text is missing (None), not ""."""
+    row = {"catalogue": catalogue, "comparable": comparable}
     record = {
-        "catalogue": catalogue,
-        "comparable": comparable,
-        "municipality": e.municipality,
-        "municipality_name": e.municipality_name,
-        "strategy": e.strategy,
-        "indicator": e.indicator,
-        "label": e.label,
-        "concept": e.concept,
-        "concept_label": e.concept_label,
-        "group": e.group,
-        "group_label": e.group_label,
-        "group_definition": e.group_definition,
-        "age_band": e.age_band,
-        "category": e.category,
-        "year": e.year,
-        "period": e.period,
-        "series": e.series_tag,
-        "value": e.value,
-        "bound": e.bound,
-        "unit": e.unit,
-        "derived": e.derived,
-        "derivation": e.derivation,
-        "note": e.note,
-        "source": e.source,
+        c.name: getattr(e, c.attribute) if c.attribute else row[c.name] for c in FIGURE_SCHEMA
     }
     return {k: (None if v == "" else v) for k, v in record.items()}
 

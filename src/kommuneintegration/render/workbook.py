@@ -199,22 +199,13 @@ def _capital(text: str) -> str:
 
 
 def _headings() -> dict[str, str]:
-    """The headings a reader sees, in the output language."""
+    """The headings a reader sees, in the output language: the figure row's from its schema
+    (one home: ``analysis.comparison.FIGURE_SCHEMA``), then every other sheet's."""
+    from kommuneintegration.analysis.comparison import FIGURE_HEADINGS
+
     return {
-        "catalogue": _("Indicator"),
-        "municipality": _("Municipality code"),
-        "municipality_name": _("Municipality"),
+        **{name: _(heading) for name, heading in FIGURE_HEADINGS.items()},
         "name": _("Municipality"),
-        "strategy": _("Document"),
-        "label": _("Label"),
-        "group_label": _("Group"),
-        "age_band": _("Age"),
-        "category": _("Category"),
-        "year": _("Year"),
-        "value": _("Value"),
-        "unit": _("Unit"),
-        "source": _("Source"),
-        "note": _("Note"),
         "status_label": _("Status"),
         "reason": _("Reason"),
         "reading": _("Reading"),
@@ -238,27 +229,17 @@ def _headings() -> dict[str, str]:
         "ranked": _("Ranked"),
         "reference_value": _("Persons of Danish origin"),
         "sex": _("Sex"),
-        "bound": _("Bound"),
         "code": _("Code"),
-        "comparable": _("Comparable"),
-        "concept": _("Concept id"),
-        "concept_label": _("Concept"),
         "date": _("Date"),
-        "derivation": _("Derivation"),
-        "derived": _("Derived"),
         "differs": _("Differs"),
         "distance": _("Distance"),
         "document_kind": _("Document kind"),
         "goal": _("Goal id"),
-        "group": _("Group id"),
-        "group_definition": _("Group definition"),
         "group_n": _("Municipalities in the group"),
-        "indicator": _("Indicator id"),
         "key": _("Key"),
         "kind": _("Kind"),
         "methods_disagree": _("Methods disagree"),
         "non_western_share": _("Non-Western share"),
-        "period": _("Period"),
         "persons": _("Persons"),
         "population": _("Population"),
         "progress_method": _("Second method"),
@@ -269,7 +250,6 @@ def _headings() -> dict[str, str]:
         "ranked_n": _("Municipalities ranked"),
         "reported_reached": _("Reached by the document's word"),
         "rule": _("Rule"),
-        "series": _("Series"),
         "small": _("Too few persons"),
         "status": _("Status id"),
         "tables": _("Tables"),
