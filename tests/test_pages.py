@@ -230,3 +230,97 @@ def test_sources_are_in_the_output_language_with_a_readers_date(fetched, lang, w
     month = r"(januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december)"
     pattern = rf"\d{{1,2}}\. {month} \d{{4}}" if lang == "da" else r"\d{1,2} [A-Z][a-z]+ \d{4}"
     assert re.search(pattern, flat)
+
+
+# Point 4 of issue 34: compare leads with a summary, and gives any section in full.
+
+_SECTION_HEADINGS = {
+    "målgrupper": "Målgrupper (hvem hvert dokument retter sig mod)",
+    "temaer": "Temaer (hvad hvert dokument dækker)",
+    "indikatorer": "Indikatorer (tallene side om side)",
+    "statistikbanken": "Statistikbanken: kommunen, hele landet og kommunegruppen",
+    "barometer": "Integrationsbarometeret ud fra Danmarks Statistiks tal",
+    "evaluering": "Evaluering (mål holdt op mod tal)",
+}
+
+
+def _compare(*argv):
+    code, out, err = run("compare", *argv)
+    assert code == 0, err
+    return out
+
+
+@pytest.mark.installed_plugins
+@pytest.mark.parametrize("lang", ["da", "en"])
+@pytest.mark.parametrize("statbank", [True, False], ids=["with-statbank", "without"])
+def test_compare_leads_with_a_summary_of_a_few_screens(fetched, lang, statbank):
+    extra = [] if statbank else ["--no-statbank"]
+    summary = _compare("--lang", lang, *extra)
+    full = _compare("--lang", lang, "--full", *extra)
+    assert len(summary.splitlines()) <= 300
+    assert len(full.splitlines()) > 2 * len(summary.splitlines())  # it is a summary
+    assert all(len(line) <= 80 for line in summary.splitlines())
+    # the summary says how to get each section in full, by the name a reader types
+    last = " ".join(summary.split()[-40:])
+    assert "--section" in last
+    assert "--full" in last
+    for name in ("indikatorer", "evaluering") if lang == "da" else ("indicators", "evaluation"):
+        assert name in last
+    # every target is in the summary, by id; every indicator with its verdict
+    for target in ("workforce-target-2021", "target-3-2", "overall-best-in-europe"):
+        assert target in summary
+    assert ("gennemført ungdomsuddannelse: sammenlignelig" in summary) == (lang == "da")
+    # the Statbank figures and the barometer only where the cache gives them
+    assert ("Statistikbanken" in summary) == statbank
+    assert ("37=/94" in summary) == statbank  # København's place on the employment rate
+    # what the summary leaves out: sources, readings, the evaluations' reasons
+    assert "integrationsbarometer.dk, under" not in summary
+    assert "begrundelse:" not in summary
+    assert "reason:" not in summary
+
+
+@pytest.mark.installed_plugins
+def test_compare_gives_any_section_in_full(fetched):
+    full = _compare("--lang", "da", "--full")
+    sections = {}
+    for name, heading in _SECTION_HEADINGS.items():
+        text = _compare("--lang", "da", "--section", name)
+        assert "\n" + heading + "\n" in text
+        for other, other_heading in _SECTION_HEADINGS.items():
+            if other != name:
+                assert other_heading not in text
+        body = text.split("\n", 2)[2]  # after the line of the compared cities
+        assert body in full  # the section as --full prints it
+        sections[name] = body
+    # the indicators in full: every figure with its sources; the evaluation with its reasons
+    assert "Kilder:" in sections["indikatorer"]
+    assert (
+        "beskæftigelsesgab (i procentpoint): ikke direkte sammenlignelig" in sections["indikatorer"]
+    )
+    assert "begrundelse:" in sections["evaluering"]
+    # the English id does as the Danish name, and two sections come in the table's order
+    assert _compare("--lang", "da", "-s", "indicators") == _compare(
+        "--lang", "da", "-s", "indikatorer"
+    )
+    both = _compare("--lang", "da", "-s", "evaluering", "-s", "målgrupper")
+    assert both.index("Målgrupper (") < both.index("Evaluering (")
+
+
+@pytest.mark.installed_plugins
+def test_compare_sections_are_listed_in_help_and_refused_elsewhere(fetched, capsys):
+    with pytest.raises(SystemExit) as done:
+        run("compare", "--help", "--lang", "da")
+    assert done.value.code == 0
+    flat = " ".join(capsys.readouterr().out.split())
+    for name in ("målgrupper", "temaer", "indikatorer", "statistikbanken", "evaluering"):
+        assert f"{name}: " in flat
+    assert "--full alle afsnit i deres helhed" in flat
+    from kommuneintegration.cli import main
+
+    with pytest.raises(SystemExit) as done:
+        main(["compare", "--section", "tal", "--lang", "da"])
+    assert done.value.code == 2
+    assert "ukendt afsnit 'tal'" in capsys.readouterr().err
+    code, _out, err = run("compare", "--full", "-f", "json", "--lang", "en")
+    assert code != 0
+    assert "--full is for the table format" in err
