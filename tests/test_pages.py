@@ -6,6 +6,7 @@ One ``fetch --all`` per module against the stand-in that serves a varied Denmark
 
 from __future__ import annotations
 
+import html
 import json
 import re
 
@@ -324,3 +325,60 @@ def test_compare_sections_are_listed_in_help_and_refused_elsewhere(fetched, caps
     code, _out, err = run("compare", "--full", "-f", "json", "--lang", "en")
     assert code != 0
     assert "--full is for the table format" in err
+
+
+# Point 1 of issue 34: expected against actual in the own page's summary.
+
+
+def _expected_items(page):
+    found = re.search(r"<ul class='expected'>(.*?)</ul>", page, re.S)
+    return re.findall(r"<li>(.*?)</li>", found.group(1), re.S) if found else []
+
+
+@pytest.mark.parametrize(
+    ("lang", "above", "below", "better", "worse"),
+    [
+        ("en", "above the ", "below the ", "better than expected", "worse than expected"),
+        ("da", "over de ", "under de ", "bedre end forventet", "dårligere end forventet"),
+    ],
+)
+def test_the_own_page_says_where_a_figure_is_above_or_below_what_is_expected(
+    fetched, tmp_path, lang, above, below, better, worse
+):
+    path = tmp_path / "odense.html"
+    code, _out, err = run("report", "-m", "461", "--out", str(path), "--lang", lang)
+    assert code == 0, err
+    page = path.read_text("utf-8")
+    summary = page[page.index("id='summary'") : page.index("<section class='indicator'>")]
+    items = [" ".join(i.split()) for i in _expected_items(summary)]
+    status, out, err = run("barometer", "-m", "461", "-f", "json", "--lang", lang)
+    assert status == 0, err
+    rows = [r for r in json.loads(out)["rows"] if r["municipality"] == "461" and r["ranked"]]
+    called = [
+        r
+        for r in rows
+        if {r["against_expected"], r["against_expected_labour_market"]} & {"higher", "lower"}
+    ]
+    assert called  # the stand-in's Odense differs from what is expected somewhere
+    # said only where the interval excludes the expected value, each such figure once
+    assert len(items) == len(called)
+    for row, item in zip(called, items, strict=True):
+        assert item.startswith(html.escape(row["label"]) + ": ")
+        words = {row["against_expected"], row["against_expected_labour_market"]} - {"similar"}
+        assert (above in item) == ("higher" in words)
+        assert (below in item) == ("lower" in words)
+        low = f"{row['low']:.1f}"
+        assert (low if lang == "en" else low.replace(".", ",")) in item  # its interval
+    # more employment than expected is better; more convictions than expected is worse
+    directions = {"employment-rate": better, "conviction-share": worse}
+    judged = [
+        (item, directions[row["indicator"]])
+        for row, item in zip(called, items, strict=True)
+        if row["indicator"] in directions and above in item and below not in item
+    ]
+    assert judged  # the stand-in's Odense has both above what is expected
+    for item, verdict in judged:
+        assert item.endswith(verdict + ".")
+    # the methods on the page say how the expected values are made
+    methods = page[page.index("id='methods'") :]
+    assert ("indirect standardisation" if lang == "en" else "indirekte standardisering") in methods
