@@ -382,3 +382,45 @@ def test_the_own_page_says_where_a_figure_is_above_or_below_what_is_expected(
     # the methods on the page say how the expected values are made
     methods = page[page.index("id='methods'") :]
     assert ("indirect standardisation" if lang == "en" else "indirekte standardisering") in methods
+
+
+# Point 5 of issue 34, print: bars within a chart in time order, value labels never cut.
+
+
+def test_figures_side_by_side_are_in_time_order_within_each_city():
+    from kommuneintegration.comparison import compare
+    from kommuneintegration.plugins import get_host
+
+    c = compare(get_host().registry())
+    checked = 0
+    for row in c.indicators:
+        cities = list(dict.fromkeys(e.municipality for e in row.entries))
+        assert [e.municipality for e in row.entries] == sorted(
+            (e.municipality for e in row.entries), key=cities.index
+        )  # each city's figures together
+        for city in cities:
+            years = [e.year for e in row.entries if e.municipality == city]
+            dated = [y for y in years if y is not None]
+            assert dated == sorted(dated)
+            assert years[: len(dated)] == dated  # an undated figure after the dated ones
+            checked += len(dated) > 1
+    assert checked  # Hele landet's 2012 and 2020, København's 2016 and 2021
+
+
+def test_a_bar_charts_value_labels_fit_inside_it():
+    from kommuneintegration.render.svg import Bar, bar_chart
+
+    text = "op til 29 procentpoint"
+    svg = bar_chart(
+        [Bar("Hele landet 2012", 29.0, "#333", text), Bar("Hele landet 2021", 20.0, "#333", "20")],
+        axis_label="beskæftigelsesgab",
+        alt="",
+    )
+    width = float(re.search(r"viewBox='0 0 (\d+)", svg).group(1))
+    ends = [
+        float(x) + 8 * len(t)
+        for x, t in re.findall(r"<text x='([\d.]+)' y='[\d.]+' fill='#222'>([^<]+)</text>", svg)
+        if t == text
+    ]
+    assert ends
+    assert max(ends) <= width
