@@ -474,7 +474,7 @@ def test_a_plugin_city_sees_its_barometer_beside_its_own_targets(fetched, tmp_pa
     (published,) = rate["national"]
     assert (published["value"], published["year"], published["age_band"]) == (60, 2020, "25-64")
 
-    danish = run("compare", "-m", "851", "--lang", "da")[1]
+    danish = run("compare", "--full", "-m", "851", "--lang", "da")[1]
     assert "Integrationsbarometeret ud fra Danmarks Statistiks tal" in danish
     # named by its wording, never by its id
     assert "eget mål “At andelen af unge med flerkulturel baggrund" in " ".join(danish.split())

@@ -66,7 +66,7 @@ def test_aarhus_77_percent_is_an_employment_or_education_rate(registry):
         "people in education count too"
         in rows["employment-or-education-rate"].indicator.compare_note
     )
-    assert "≠ Not an employment rate" in run("compare", "-m", "751")
+    assert "≠ Not an employment rate" in run("compare", "--full", "-m", "751")
 
 
 def test_a_quarter_of_the_workforce_is_read_as_all_immigrants_and_descendants(registry):
@@ -95,7 +95,7 @@ def test_op_mod_20_is_shown_as_an_upper_bound_everywhere(registry):
     (obs,) = doc.observations_of("employment-frequency-gap")
     assert obs.bound is not None
     assert obs.bound.value == "at-most"
-    table = run("compare", "-m", "101")
+    table = run("compare", "--full", "-m", "101")
     # The table gives the unit once, in its heading, and the bound in the cell.
     assert "employment gap (in percentage points)" in table
     (row,) = [
@@ -104,7 +104,7 @@ def test_op_mod_20_is_shown_as_an_upper_bound_everywhere(registry):
     assert "up to 20 " in row
     assert "up to 20 pp" in run("compare", "-m", "101", "-f", "markdown")
     # The Danish default says it in Danish ("op mod 20 %" is shown "op til 20 procentpoint").
-    danish = run("--lang", "da", "compare", "-m", "101")
+    danish = run("--lang", "da", "compare", "--full", "-m", "101")
     assert "beskæftigelsesgab (i procentpoint)" in danish
     (row,) = [
         line for line in danish.splitlines() if line.startswith("  København") and " 20 " in line
@@ -231,7 +231,7 @@ def test_serbia_and_montenegro_is_not_czechoslovakia():
 
 
 def test_figure_notes_reach_the_reader():
-    compared = " ".join(run("compare", "-m", "101").split())
+    compared = " ".join(run("compare", "--full", "-m", "101").split())
     assert "‡ København, 2 figures: The draft's own words" in compared
     assert "2012 to 2021 is nine years" in compared
     shown = " ".join(run("show", "101").split())
@@ -275,7 +275,7 @@ def test_danish_wording_as_a_municipal_analyst_writes_it(wrong, right, tmp_path)
     page = tmp_path / "r.html"
     assert main(["--lang", "da", "report", "--out", str(page)], out=io.StringIO()) == 0
     texts = [
-        run("--lang", "da", "compare"),
+        run("--lang", "da", "compare", "--full"),
         run("--lang", "da", "show", "851"),
         run("--lang", "da", "evaluate"),
         page.read_text("utf-8"),
@@ -389,7 +389,7 @@ def test_plugin_prose_uses_one_style_of_quotation_marks(registry, lang):
 @pytest.mark.parametrize("lang", ["en", "da"])
 def test_outputs_quote_with_one_style_and_leave_labels_unquoted(lang):
     outputs = [
-        run("--lang", lang, "compare", "--no-statbank"),
+        run("--lang", lang, "compare", "--full", "--no-statbank"),
         run("--lang", lang, "compare", "--no-statbank", "-f", "markdown"),
         run("--lang", lang, "evaluate", "--no-statbank"),
         *(run("--lang", lang, "show", code) for code in ("000", "101", "751", "851")),
@@ -489,7 +489,9 @@ def test_figures_keep_the_precision_the_source_printed(registry):
     doc = strategy(registry, "aalborg-2023")
     assert {o.decimals for o in doc.observations} == {1}
     assert doc.target("workforce-target-2019").decimals == 1
-    danish = " ".join(run("--lang", "da", "compare", "-m", "851", "--no-statbank").split())
+    danish = " ".join(
+        run("--lang", "da", "compare", "--full", "-m", "851", "--no-statbank").split()
+    )
     for printed in ("39,0 %", "16,0 %", "5,0 %", "mindst 6,0 %"):
         assert printed in danish, printed
     assert " 39 % " not in danish
@@ -550,7 +552,7 @@ def test_alternativet_names_its_target_group(registry):
     group = registry.target_groups[doc.target_group]
     assert [o.name for o in group.origins] == ["IMMIGRANT"]
     assert "Named, not defined" in group.reading
-    out = run("--lang", "da", "compare", "-m", "751", "--no-statbank")
+    out = run("--lang", "da", "compare", "--full", "-m", "751", "--no-statbank")
     block = out[out.index("Lokalpolitik for integration") :].split("\n", 3)
     assert "ingen målgruppe" not in " ".join(block[:3])
     assert "“flygtninge, indvandrere og migranter”" in " ".join(out.split())
@@ -577,7 +579,7 @@ def test_aarhus_and_catalogue_words_as_an_analyst_writes_them(wrong, right):
             ("show", "751"),
             ("show", "851"),
             ("show", "101"),
-            ("compare", "--no-statbank"),
+            ("compare", "--full", "--no-statbank"),
         )
     )
     assert wrong not in joined
@@ -621,7 +623,7 @@ def test_the_two_exam_indicators_are_told_apart_and_counted_in_percent(registry)
         "barometer-2-1": "skriftlig dansk og matematisk problemløsning",
         "barometer-3-1": "mundtlig dansk og retskrivning",
     }
-    danish = " ".join(run("--lang", "da", "compare", "--no-statbank").split())
+    danish = " ".join(run("--lang", "da", "compare", "--full", "--no-statbank").split())
     assert "andel med mindst 2 ved 9. klasses afgangsprøve" in danish
     assert "mundtlig dansk og retskrivning" in danish
 
@@ -815,7 +817,7 @@ def test_official_names_in_danish(wrong, right):
         for argv in (
             ("show", "000"),
             ("evaluate", "-m", "000", "--no-statbank"),
-            ("compare", "--no-statbank"),
+            ("compare", "--full", "--no-statbank"),
         )
     )
     assert wrong not in joined
@@ -833,7 +835,7 @@ def test_official_names_for_a_municipality_the_employment_rate_and_menapt(regist
             "a city of the installed plugins, code or name; repeat for more"
         )
         assert "efter kommune og gruppe" in _("{indicator} by city and group: {verdict}.")
-    english = " ".join(run("--lang", "en", "compare", "--no-statbank").split())
+    english = " ".join(run("--lang", "en", "compare", "--full", "--no-statbank").split())
     assert "employment frequency" not in english
     assert "employment rate" in english
     menapt = registry.country_groups.get("menapt")

@@ -74,7 +74,8 @@ def test_the_walk_through_works_as_written(tmp_path):
     odense = next(p for p in json.loads(listed) if p["name"] == "odense")
     assert odense["errors"] == []
     assert odense["municipality"] == {"code": "461", "name": "Odense"}
-    assert "Odense, Øvelse: integrationspolitik" in outputs["kommuneintegration compare -m 461"]
+    # compare's summary numbers the document and says whom it targets
+    assert "[1] Odense: Øvelse: integrationspolitik" in outputs["kommuneintegration compare -m 461"]
     evaluated = outputs["kommuneintegration evaluate -m 461"]
     assert "g1-employment: KAN IKKE VURDERES" in evaluated
     assert "(ikke et citat" in " ".join(evaluated.split())

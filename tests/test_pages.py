@@ -6,6 +6,7 @@ One ``fetch --all`` per module against the stand-in that serves a varied Denmark
 
 from __future__ import annotations
 
+import html
 import json
 import re
 
@@ -230,3 +231,196 @@ def test_sources_are_in_the_output_language_with_a_readers_date(fetched, lang, w
     month = r"(januar|februar|marts|april|maj|juni|juli|august|september|oktober|november|december)"
     pattern = rf"\d{{1,2}}\. {month} \d{{4}}" if lang == "da" else r"\d{1,2} [A-Z][a-z]+ \d{4}"
     assert re.search(pattern, flat)
+
+
+# Point 4 of issue 34: compare leads with a summary, and gives any section in full.
+
+_SECTION_HEADINGS = {
+    "målgrupper": "Målgrupper (hvem hvert dokument retter sig mod)",
+    "temaer": "Temaer (hvad hvert dokument dækker)",
+    "indikatorer": "Indikatorer (tallene side om side)",
+    "statistikbanken": "Statistikbanken: kommunen, hele landet og kommunegruppen",
+    "barometer": "Integrationsbarometeret ud fra Danmarks Statistiks tal",
+    "evaluering": "Evaluering (mål holdt op mod tal)",
+}
+
+
+def _compare(*argv):
+    code, out, err = run("compare", *argv)
+    assert code == 0, err
+    return out
+
+
+@pytest.mark.installed_plugins
+@pytest.mark.parametrize("lang", ["da", "en"])
+@pytest.mark.parametrize("statbank", [True, False], ids=["with-statbank", "without"])
+def test_compare_leads_with_a_summary_of_a_few_screens(fetched, lang, statbank):
+    extra = [] if statbank else ["--no-statbank"]
+    summary = _compare("--lang", lang, *extra)
+    full = _compare("--lang", lang, "--full", *extra)
+    assert len(summary.splitlines()) <= 300
+    assert len(full.splitlines()) > 2 * len(summary.splitlines())  # it is a summary
+    assert all(len(line) <= 80 for line in summary.splitlines())
+    # the summary says how to get each section in full, by the name a reader types
+    last = " ".join(summary.split()[-40:])
+    assert "--section" in last
+    assert "--full" in last
+    for name in ("indikatorer", "evaluering") if lang == "da" else ("indicators", "evaluation"):
+        assert name in last
+    # every target is in the summary, by id; every indicator with its verdict
+    for target in ("workforce-target-2021", "target-3-2", "overall-best-in-europe"):
+        assert target in summary
+    assert ("gennemført ungdomsuddannelse: sammenlignelig" in summary) == (lang == "da")
+    # the Statbank figures and the barometer only where the cache gives them
+    assert ("Statistikbanken" in summary) == statbank
+    assert ("37=/94" in summary) == statbank  # København's place on the employment rate
+    # what the summary leaves out: sources, readings, the evaluations' reasons
+    assert "integrationsbarometer.dk, under" not in summary
+    assert "begrundelse:" not in summary
+    assert "reason:" not in summary
+
+
+@pytest.mark.installed_plugins
+def test_compare_gives_any_section_in_full(fetched):
+    full = _compare("--lang", "da", "--full")
+    sections = {}
+    for name, heading in _SECTION_HEADINGS.items():
+        text = _compare("--lang", "da", "--section", name)
+        assert "\n" + heading + "\n" in text
+        for other, other_heading in _SECTION_HEADINGS.items():
+            if other != name:
+                assert other_heading not in text
+        body = text.split("\n", 2)[2]  # after the line of the compared cities
+        assert body in full  # the section as --full prints it
+        sections[name] = body
+    # the indicators in full: every figure with its sources; the evaluation with its reasons
+    assert "Kilder:" in sections["indikatorer"]
+    assert (
+        "beskæftigelsesgab (i procentpoint): ikke direkte sammenlignelig" in sections["indikatorer"]
+    )
+    assert "begrundelse:" in sections["evaluering"]
+    # the English id does as the Danish name, and two sections come in the table's order
+    assert _compare("--lang", "da", "-s", "indicators") == _compare(
+        "--lang", "da", "-s", "indikatorer"
+    )
+    both = _compare("--lang", "da", "-s", "evaluering", "-s", "målgrupper")
+    assert both.index("Målgrupper (") < both.index("Evaluering (")
+
+
+@pytest.mark.installed_plugins
+def test_compare_sections_are_listed_in_help_and_refused_elsewhere(fetched, capsys):
+    with pytest.raises(SystemExit) as done:
+        run("compare", "--help", "--lang", "da")
+    assert done.value.code == 0
+    flat = " ".join(capsys.readouterr().out.split())
+    for name in ("målgrupper", "temaer", "indikatorer", "statistikbanken", "evaluering"):
+        assert f"{name}: " in flat
+    assert "--full alle afsnit i deres helhed" in flat
+    from kommuneintegration.cli import main
+
+    with pytest.raises(SystemExit) as done:
+        main(["compare", "--section", "tal", "--lang", "da"])
+    assert done.value.code == 2
+    assert "ukendt afsnit 'tal'" in capsys.readouterr().err
+    code, _out, err = run("compare", "--full", "-f", "json", "--lang", "en")
+    assert code != 0
+    assert "--full is for the table format" in err
+
+
+# Point 1 of issue 34: expected against actual in the own page's summary.
+
+
+def _expected_items(page):
+    found = re.search(r"<ul class='expected'>(.*?)</ul>", page, re.S)
+    return re.findall(r"<li>(.*?)</li>", found.group(1), re.S) if found else []
+
+
+@pytest.mark.parametrize(
+    ("lang", "above", "below", "better", "worse"),
+    [
+        ("en", "above the ", "below the ", "better than expected", "worse than expected"),
+        ("da", "over de ", "under de ", "bedre end forventet", "dårligere end forventet"),
+    ],
+)
+def test_the_own_page_says_where_a_figure_is_above_or_below_what_is_expected(
+    fetched, tmp_path, lang, above, below, better, worse
+):
+    path = tmp_path / "odense.html"
+    code, _out, err = run("report", "-m", "461", "--out", str(path), "--lang", lang)
+    assert code == 0, err
+    page = path.read_text("utf-8")
+    summary = page[page.index("id='summary'") : page.index("<section class='indicator'>")]
+    items = [" ".join(i.split()) for i in _expected_items(summary)]
+    status, out, err = run("barometer", "-m", "461", "-f", "json", "--lang", lang)
+    assert status == 0, err
+    rows = [r for r in json.loads(out)["rows"] if r["municipality"] == "461" and r["ranked"]]
+    called = [
+        r
+        for r in rows
+        if {r["against_expected"], r["against_expected_labour_market"]} & {"higher", "lower"}
+    ]
+    assert called  # the stand-in's Odense differs from what is expected somewhere
+    # said only where the interval excludes the expected value, each such figure once
+    assert len(items) == len(called)
+    for row, item in zip(called, items, strict=True):
+        assert item.startswith(html.escape(row["label"]) + ": ")
+        words = {row["against_expected"], row["against_expected_labour_market"]} - {"similar"}
+        assert (above in item) == ("higher" in words)
+        assert (below in item) == ("lower" in words)
+        low = f"{row['low']:.1f}"
+        assert (low if lang == "en" else low.replace(".", ",")) in item  # its interval
+    # more employment than expected is better; more convictions than expected is worse
+    directions = {"employment-rate": better, "conviction-share": worse}
+    judged = [
+        (item, directions[row["indicator"]])
+        for row, item in zip(called, items, strict=True)
+        if row["indicator"] in directions and above in item and below not in item
+    ]
+    assert judged  # the stand-in's Odense has both above what is expected
+    for item, verdict in judged:
+        assert item.endswith(verdict + ".")
+    # the methods on the page say how the expected values are made
+    methods = page[page.index("id='methods'") :]
+    assert ("indirect standardisation" if lang == "en" else "indirekte standardisering") in methods
+
+
+# Point 5 of issue 34, print: bars within a chart in time order, value labels never cut.
+
+
+def test_figures_side_by_side_are_in_time_order_within_each_city():
+    from kommuneintegration.comparison import compare
+    from kommuneintegration.plugins import get_host
+
+    c = compare(get_host().registry())
+    checked = 0
+    for row in c.indicators:
+        cities = list(dict.fromkeys(e.municipality for e in row.entries))
+        assert [e.municipality for e in row.entries] == sorted(
+            (e.municipality for e in row.entries), key=cities.index
+        )  # each city's figures together
+        for city in cities:
+            years = [e.year for e in row.entries if e.municipality == city]
+            dated = [y for y in years if y is not None]
+            assert dated == sorted(dated)
+            assert years[: len(dated)] == dated  # an undated figure after the dated ones
+            checked += len(dated) > 1
+    assert checked  # Hele landet's 2012 and 2020, København's 2016 and 2021
+
+
+def test_a_bar_charts_value_labels_fit_inside_it():
+    from kommuneintegration.render.svg import Bar, bar_chart
+
+    text = "op til 29 procentpoint"
+    svg = bar_chart(
+        [Bar("Hele landet 2012", 29.0, "#333", text), Bar("Hele landet 2021", 20.0, "#333", "20")],
+        axis_label="beskæftigelsesgab",
+        alt="",
+    )
+    width = float(re.search(r"viewBox='0 0 (\d+)", svg).group(1))
+    ends = [
+        float(x) + 8 * len(t)
+        for x, t in re.findall(r"<text x='([\d.]+)' y='[\d.]+' fill='#222'>([^<]+)</text>", svg)
+        if t == text
+    ]
+    assert ends
+    assert max(ends) <= width

@@ -46,6 +46,7 @@ def test_the_sample_output_is_what_the_commands_print():
 
     printed = (
         run("--lang", "da", "compare")
+        | run("--lang", "da", "compare", "--full")
         | run("--lang", "da", "evaluate")
         | run("--lang", "en", "evaluate")
     )

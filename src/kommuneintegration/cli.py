@@ -20,7 +20,7 @@ from typing import TYPE_CHECKING, Any, Final, TextIO
 from kommuneintegration import __version__
 from kommuneintegration.contain import watch_interrupts
 from kommuneintegration.errors import InputError, KommuneintegrationError
-from kommuneintegration.i18n import N_, _, format_number, gettext, ngettext
+from kommuneintegration.i18n import N_, _, format_number, gettext, ngettext, pick
 from kommuneintegration.limits import (
     DEFAULT_CHUNK_ROWS,
     MAX_CHUNK_ROWS,
@@ -203,6 +203,7 @@ def _load_observations(args: argparse.Namespace, host: PluginHost) -> dict[str, 
 def _compare(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextIO) -> int:
     from kommuneintegration.analysis.comparison import compare
 
+    view = _text_view(args)  # a wrong --section or --full before the work
     host, registry = _registry(hosts)
     if not registry.municipalities:
         if registry.problems:
@@ -226,7 +227,7 @@ def _compare(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: Tex
         fetched=_cached(args, registry),
         barometer_inputs=_barometer_inputs(registry, args),
     )
-    _emit(args, "comparison", result, out)
+    _emit(args, "comparison", result, out, view)
     return 1 if getattr(args, "rejected_rows", 0) else 0
 
 
@@ -493,21 +494,34 @@ def _barometer_inputs(registry: Registry, args: argparse.Namespace | None = None
     return inputs
 
 
-def _emit(args: argparse.Namespace, subject: str, value: Any, out: TextIO) -> None:
+def _emit(
+    args: argparse.Namespace,
+    subject: str,
+    value: Any,
+    out: TextIO,
+    options: dict[str, Any] | None = None,
+) -> None:
     """Render ``value`` in the format asked for, then the notes of what it leaves out.
 
     To standard output, or to ``--out`` atomically; the notes go to stderr.
     """
-    _write(args, subject, value, out)
+    _write(args, subject, value, out, options)
     for message in getattr(args, "notes", []):
         _note(message)
 
 
-def _write(args: argparse.Namespace, subject: str, value: Any, out: TextIO) -> None:
+def _write(
+    args: argparse.Namespace,
+    subject: str,
+    value: Any,
+    out: TextIO,
+    options: dict[str, Any] | None = None,
+) -> None:
     """Render ``value`` in the format asked for: to standard output, or to ``--out`` atomically.
 
     A binary format (a workbook) goes only to a file; the table in render/formats.py
-    says which formats each command has and which of them are binary.
+    says which formats each command has and which of them are binary. ``options`` go to
+    the renderer (compare's summary or sections).
     """
     from kommuneintegration.render.formats import formats_for, output_format
     from kommuneintegration.safefile import write_bytes, write_text
@@ -534,7 +548,7 @@ def _write(args: argparse.Namespace, subject: str, value: Any, out: TextIO) -> N
 
     with warnings.catch_warnings(record=True) as said:
         warnings.simplefilter("always")
-        rendered = chosen.render(subject, value)
+        rendered = chosen.render(subject, value, **(options or {}))
     for warning in said:  # a renderer's word on what it had to change (a text cut short)
         if warning.category.__module__.startswith("kommuneintegration"):
             _warn(str(warning.message))
@@ -613,6 +627,59 @@ def _format_option(p: argparse.ArgumentParser, subject: str) -> None:
             formats="; ".join(f"{f.id}: {_(f.label)}" for f in choices), default=choices[0].id
         ),
     )
+
+
+def _section(name: str) -> str:
+    """``--section``: a section of compare's text by its id or Danish name."""
+    from kommuneintegration.render.formats import COMPARISON_SECTIONS, section_id
+
+    found = section_id(name)
+    if found is None:
+        raise argparse.ArgumentTypeError(
+            _("unknown section {name!r}; the sections: {known}").format(
+                name=name, known=", ".join(pick(s.danish, s.id) for s in COMPARISON_SECTIONS)
+            )
+        )
+    return found
+
+
+def _sections_option(p: argparse.ArgumentParser) -> None:
+    """compare's --section and --full: the table format leads with a summary of every section."""
+    from kommuneintegration.render.formats import COMPARISON_SECTIONS
+
+    shown = p.add_mutually_exclusive_group()
+    shown.add_argument(
+        "--section",
+        "-s",
+        action="append",
+        type=_section,
+        metavar=_("NAME"),
+        help=_(
+            "one section in full instead of the summary (table format); repeat for more: {sections}"
+        ).format(
+            sections="; ".join(f"{pick(s.danish, s.id)}: {_(s.label)}" for s in COMPARISON_SECTIONS)
+        ),
+    )
+    shown.add_argument(
+        "--full",
+        action="store_true",
+        help=_("every section in full instead of the summary (table format)"),
+    )
+
+
+def _text_view(args: argparse.Namespace) -> dict[str, Any]:
+    """How compare's table format shows the comparison: the summary unless --section or --full
+    says otherwise; those two are the table format's only."""
+    sections, full = getattr(args, "section", None) or (), getattr(args, "full", False)
+    if args.format != "table":
+        if sections or full:
+            raise CommandError(
+                _("{option} is for the table format, which summarises; {format} has it all").format(
+                    option="--section" if sections else "--full", format=args.format
+                )
+            )
+        return {}
+    return {"summary": not full and not sections, "sections": tuple(dict.fromkeys(sections))}
 
 
 def _cached(args: argparse.Namespace, registry: Registry) -> Any:
@@ -946,6 +1013,7 @@ def build_parser() -> argparse.ArgumentParser:
         help=_("e.g. employment or beskæftigelse"),
     )
     _format_option(p, "comparison")
+    _sections_option(p)
     _out_option(p)
     p.add_argument("--observations", metavar="FILE.csv", help=_("add observations from a CSV file"))
     _statbank_option(p)

@@ -591,6 +591,17 @@ def _best_pair(
     return min(itertools.product(first, second), key=key)
 
 
+def _in_time_order(entries: Sequence[IndicatorEntry]) -> list[IndicatorEntry]:
+    """Each city's figures together, in the cities' order, oldest first (a figure without a
+    year after those with one); figures of one year keep their documents' order. Every
+    format then shows 2012 before 2021, the derived gaps beside their city's figures."""
+    cities = {code: i for i, code in enumerate(dict.fromkeys(e.municipality for e in entries))}
+    return sorted(
+        entries,
+        key=lambda e: (cities[e.municipality], e.year is None, e.year or 0),
+    )
+
+
 def _judge(entries: Sequence[IndicatorEntry]) -> tuple[bool, tuple[str, ...]]:
     by_city: dict[str, list[IndicatorEntry]] = {}
     for entry in entries:
@@ -740,10 +751,10 @@ def compare(
             continue
         if chosen_topics is not None and not chosen_topics & set(item.topics):
             continue
-        comparable, notes = _judge(found)
+        comparable, notes = _judge(found)  # on each city's figures as its documents give them
         source_id = item.derived_from
         why = tuple(n for n in not_derived if source_id and _maps_to(by_id, n, source_id))
-        rows.append(CatalogueComparison(item, tuple(found), comparable, notes, why))
+        rows.append(CatalogueComparison(item, tuple(_in_time_order(found)), comparable, notes, why))
 
     coverage = []
     for topic in topics().values():

@@ -24,7 +24,16 @@ from typing import Any, Final, NamedTuple
 from kommuneintegration.errors import KommuneintegrationError
 from kommuneintegration.i18n import N_
 
-__all__ = ["FORMATS", "OutputFormat", "UnknownFormatError", "formats_for", "output_format"]
+__all__ = [
+    "COMPARISON_SECTIONS",
+    "FORMATS",
+    "OutputFormat",
+    "TextSection",
+    "UnknownFormatError",
+    "formats_for",
+    "output_format",
+    "section_id",
+]
 
 
 class UnknownFormatError(KommuneintegrationError, ValueError):
@@ -57,8 +66,10 @@ class OutputFormat(NamedTuple):
         render: Callable[[Any], str | bytes] = getattr(loaded, function)
         return render
 
-    def render(self, subject: str, value: Any) -> str | bytes:
-        result = self.renderer(subject)(value)
+    def render(self, subject: str, value: Any, **options: Any) -> str | bytes:
+        """``value`` rendered; ``options`` go to the renderer as they are (compare's
+        ``summary`` and ``sections`` for the table format)."""
+        result = self.renderer(subject)(value, **options)
         if isinstance(result, bytes) != self.binary:  # pragma: no cover - a wrong table row
             raise TypeError(f"{self.id} renderer for {subject} returned {type(result).__name__}")
         return result
@@ -143,3 +154,44 @@ def output_format(format_id: str, subject: str) -> OutputFormat:
             return candidate
     known = ", ".join(f.id for f in formats_for(subject))
     raise UnknownFormatError(f"unknown format {format_id!r} for {subject}; expected one of {known}")
+
+
+class TextSection(NamedTuple):
+    """A section of compare's text: its id (``--section``), its Danish name, what it holds.
+
+    ``compare`` prints a summary of every section; ``--section ID`` (the id or its
+    Danish name) prints one in full, ``--full`` all of them.
+    """
+
+    id: str
+    danish: str
+    #: What the section holds, for the help (marked for the catalogue).
+    label: str
+
+
+COMPARISON_SECTIONS: Final[tuple[TextSection, ...]] = (
+    TextSection("target-groups", "målgrupper", N_("whom each document targets, and its reading")),
+    TextSection("themes", "temaer", N_("which themes each document covers")),
+    TextSection(
+        "indicators", "indikatorer", N_("every figure side by side, with its notes and sources")
+    ),
+    TextSection(
+        "statbank",
+        "statistikbanken",
+        N_("Statistics Denmark's figures beside the whole country and the kommunegruppe"),
+    ),
+    TextSection(
+        "barometer", "barometer", N_("each city's Integrationsbarometer beside its own targets")
+    ),
+    TextSection("disagreements", "uenigheder", N_("figures that disagree")),
+    TextSection("evaluation", "evaluering", N_("every target with its status, reason and reading")),
+)
+
+
+def section_id(name: str) -> str | None:
+    """The id of compare's section called ``name`` (its id or Danish name), or None."""
+    wanted = name.strip().casefold()
+    for section in COMPARISON_SECTIONS:
+        if wanted in (section.id, section.danish):
+            return section.id
+    return None

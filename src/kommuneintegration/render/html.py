@@ -693,16 +693,19 @@ def _disagreements(c: Comparison) -> list[str]:
 
 
 #: The page's sections, in order; each returns its lines (none where it has nothing to show).
+#: The charts come first, after whom the documents target; the long lists (the themes'
+#: table, the derived figures, the Statbank tables, the documents' other statements) after
+#: them, so that a printed report shows a chart on its first pages.
 _SECTIONS: Final[tuple[Callable[[Comparison], list[str]], ...]] = (
     _target_groups,
-    _notes,
-    _themes,
     _indicators,
     _development,
+    _barometer,
     _evaluations,
+    _themes,
     _derived,
     _context,
-    _barometer,
+    _notes,
     _disagreements,
 )
 

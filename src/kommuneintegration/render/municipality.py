@@ -43,6 +43,20 @@ _SOURCES: Final = N_("Sources:")
 _BACK: Final = N_("← Every municipality")
 _STRATEGY: Final = N_("Strategy, targets and evaluation")
 _NOT_AVAILABLE: Final = N_("What the Statbank cannot give per municipality")
+_EXPECTED: Final = N_("Against what is expected")
+#: Where a figure stands against an expected value its interval excludes ("higher"/"lower").
+_MAKE_UP: Final = {
+    "higher": N_("above the {expected} that the make-up of its population leads one to expect"),
+    "lower": N_("below the {expected} that the make-up of its population leads one to expect"),
+}
+_LABOUR_MARKET: Final = {
+    "higher": N_(
+        "above the {expected} that its make-up and its local labour market lead one to expect"
+    ),
+    "lower": N_(
+        "below the {expected} that its make-up and its local labour market lead one to expect"
+    ),
+}
 _COUNTRY_COLOUR: Final = "#333333"
 _MEDIAN_COLOUR: Final = "#E69F00"
 _PEER_COLOUR: Final = "#7a7a8c"
@@ -126,6 +140,7 @@ def _summary(b: Barometer, page: MunicipalityPage) -> list[str]:
     if moved.get("negative"):
         sentence.append(_("The wrong way: {list}.").format(list="; ".join(moved["negative"])))
     parts.append(f"<p class='summary'>{_e(' '.join(sentence))}</p>")
+    parts += _expected(ranked)  # in words, before the tables
     parts.append(
         "<p class='small'>"
         + _e(
@@ -176,6 +191,71 @@ def _summary(b: Barometer, page: MunicipalityPage) -> list[str]:
             + "</tbody></table>"
         )
     return parts
+
+
+def _against_expected(row: BarometerRow) -> str:
+    """One indicator where its interval excludes what is expected of it, or "": "beskæftigelses-
+    frekvens ...: 62,4 % (95 %-interval 61,0-63,8), over de 58,1 % som ...: bedre end ventet"."""
+    j, unit = row.judged, row.indicator.unit
+    clauses = [
+        _(wording[word]).format(expected=value_text(value, unit))
+        for value, word, wording in (
+            (j.expected, j.against_expected, _MAKE_UP),
+            (j.expected_labour_market, j.against_expected_labour_market, _LABOUR_MARKET),
+        )
+        if value is not None and word in wording
+    ]
+    if not clauses:
+        return ""
+    words = {w for w in (j.against_expected, j.against_expected_labour_market) if w in _MAKE_UP}
+    verdict = ""
+    if len(words) == 1 and row.indicator.better in ("higher", "lower"):
+        better = words == {row.indicator.better}
+        verdict = _("better than expected") if better else _("worse than expected")
+    return _("{indicator}: {value} (95 % interval {low}–{high}), {clauses}{verdict}.").format(
+        indicator=row.indicator.shown_label(),
+        value=value_text(row.value, unit),
+        low=_number(j.low),
+        high=_number(j.high),
+        clauses=_(" and ").join(clauses),
+        verdict=f": {verdict}" if verdict else "",
+    )
+
+
+def _expected(ranked: list[BarometerRow]) -> list[str]:
+    """Expected against actual, where the barometer gives an expected value: said only where
+    the figure's 95 % interval lies wholly above or below it."""
+    if not any(
+        r.judged.expected is not None or r.judged.expected_labour_market is not None for r in ranked
+    ):
+        return []
+    said = [text for r in ranked if (text := _against_expected(r))]
+    parts = [f"<h3 id='expected'>{_e(_(_EXPECTED))}</h3>"]
+    if not said:
+        parts.append(
+            "<p class='summary'>"
+            + _e(
+                _(
+                    "No figure differs from what the make-up of its population and its local "
+                    "labour market lead one to expect by more than chance allows (its 95 % "
+                    "interval holds the expected value)."
+                )
+            )
+            + "</p>"
+        )
+        return parts
+    parts.append(
+        "<p class='small'>"
+        + _e(
+            _(
+                "Only where the figure's 95 % interval lies wholly above or below the expected "
+                "value; the other figures are within what chance allows. How the expected "
+                "values are made is under the methods."
+            )
+        )
+        + "</p>"
+    )
+    return [*parts, "<ul class='expected'>", *(f"<li>{_e(t)}</li>" for t in said), "</ul>"]
 
 
 def _number_of(b: Barometer, row: BarometerRow) -> int:
@@ -343,6 +423,22 @@ def _methods(b: Barometer) -> list[str]:
         _(
             "A break in a series (RAS before 2009) is marked in the chart and the table; the "
             "years before it are shown but never compared with later years."
+        ),
+        _(
+            "Every rate has a 95 % interval from the persons it rests on (Wilson's; for a gap, "
+            "Newcombe's for a difference of two rates): register figures are counts, so the "
+            "interval says how much a few persons more or fewer could move the figure. A figure "
+            "is called above or below another only where its interval lies wholly above or "
+            "below it."
+        ),
+        _(
+            "The value its make-up leads one to expect: the whole country's rate for each "
+            "group of residents (by origin, age band and, where the table has it, sex) applied "
+            "to the municipality's own residents in each group (indirect standardisation); "
+            "where the tables give no finer split (cash benefits, convictions) it is the whole "
+            "country's figure. With its local labour market too: that value, moved by a straight line fitted "
+            "across the municipalities to what make-up leaves unexplained against the same "
+            "figure for persons of Danish origin."
         ),
     ]
     parts = [f"<h2 id='methods'>{_e(_(_METHODS))}</h2><ul class='methods'>"]

@@ -96,6 +96,9 @@ class Bar:
     bound: str | None = None
 
 
+#: The widest a character of a bar's value is drawn (13 px sans-serif), in px.
+_VALUE_PX: Final = 8
+
 #: How many characters of a label fit a line of the label column (at 12 px).
 _LABEL_CHARS: Final = 52
 
@@ -108,7 +111,8 @@ def bar_chart(bars: Sequence[Bar], *, axis_label: str, alt: str, bound_legend: s
     ``bound_legend`` says so under the axis.
     """
     label_width, plot_width, line = 360, 560, 15
-    width = label_width + plot_width + 90
+    # room right of the longest bar for its value ("29 procentpoint"): never cut
+    width = label_width + plot_width + max(90, 12 + _VALUE_PX * max(len(b.text) for b in bars))
     wrapped = [_lines(b.label, _LABEL_CHARS) for b in bars]
     heights = [max(24, 9 + line * len(w)) for w in wrapped]
     legend = 22 if bound_legend and any(b.bound for b in bars) else 0

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 import textwrap
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from typing import TYPE_CHECKING, Final, NamedTuple
 
 from kommuneintegration.i18n import _, ngettext, period_label, pick, pinned, who, written_in
@@ -25,6 +25,7 @@ from kommuneintegration.render.common import (
     shown_entries,
     target_wording,
 )
+from kommuneintegration.render.formats import COMPARISON_SECTIONS, TextSection
 from kommuneintegration.strategy.models import Observation, ThemeStatus
 from kommuneintegration.units import format_value, unit_symbol
 from kommuneintegration.words import escape_controls
@@ -47,7 +48,10 @@ _MARK: Final = {"filled": "●", "placeholder": "○", "absent": "·"}
 _NUMBER_AND_SIGN: Final = re.compile(r"(\d) (%|‰)")
 
 
-def _wrap(text: str, indent: int = 2, first: str | None = None) -> list[str]:
+def _wrap(
+    text: str, indent: int = 2, first: str | None = None, *, hyphens: bool = True
+) -> list[str]:
+    """``text`` wrapped to 80 columns; ``hyphens=False`` keeps hyphenated words (ids) whole."""
     prefix = " " * indent
     bound = _NUMBER_AND_SIGN.sub("\\1\ue000\\2", text)  # a private-use sign: no break there
     lines = textwrap.wrap(
@@ -55,6 +59,7 @@ def _wrap(text: str, indent: int = 2, first: str | None = None) -> list[str]:
         WIDTH,
         initial_indent=first if first is not None else prefix,
         subsequent_indent=prefix,
+        break_on_hyphens=hyphens,
     ) or [first or prefix]
     return [line.replace("\ue000", " ") for line in lines]
 
@@ -199,12 +204,20 @@ def _target_groups(c: Comparison) -> list[str]:
     return lines
 
 
-def _themes(c: Comparison) -> list[str]:
+def _numbered(c: Comparison) -> list[Document]:
+    """The documents in the order the themes' table numbers them: by city, then as listed."""
+    return [d for m in c.municipalities for d in c.documents if d.municipality.code == m.code]
+
+
+def _themes(c: Comparison, *, listed: bool = True) -> list[str]:
+    """The themes' table, its columns the documents by number; ``listed=False`` leaves out
+    the list of the documents (the summary names them above it, numbered alike)."""
     lines = _heading(_("Themes (what each document covers)"))
     documents = [(m, s) for m in c.municipalities for s in c.strategies(m.code)]
     width = max(3, min(6, (WIDTH - 38) // max(1, len(documents))))
     for number, (m, s) in enumerate(documents, 1):
-        lines += _wrap(f"[{number}] {m.name}: {s.title} ({s.kind.display})", 6, "  ")
+        if listed:
+            lines += _wrap(f"[{number}] {m.name}: {s.title} ({s.kind.display})", 6, "  ")
     lines.append(
         f"  {'':<34}" + "".join(f"{f'[{n}]':>{width}}" for n in range(1, len(documents) + 1))
     )
@@ -340,34 +353,255 @@ def _barometer(c: Comparison) -> list[str]:
     return lines
 
 
-@written_in
-def comparison_to_text(c: Comparison) -> str:
-    names = ", ".join(f"{m.name} ({m.code})" for m in c.municipalities)
-    lines = _wrap(f"kommuneintegration compare: {names}", 0, "")
-    lines += _target_groups(c)
-    lines += _themes(c)
-    lines += _heading(_("Indicators (figures side by side)"))
-    for row in c.indicators:
-        lines += _indicator_block(row, c)
-    if not c.indicators:
-        lines += _wrap(_("No figures for the chosen themes and municipalities."), 2)
-    lines += _context(c)
-    lines += _barometer(c)
-    if c.disagreements:
-        lines += _heading(_("Figures that disagree"))
-        disagreements, more = capped(c.disagreements)
-        for d in disagreements:
-            lines += _wrap(
-                f"{c.name(d.municipality)}, {d.strategy}: {d.describe(c.group_label)}", 4, "  ! "
-            )
-        if more:
-            lines += _wrap(more, 4, "  ")
-    lines += _heading(_("Evaluation (targets against observations)"))
+def _disagreements(c: Comparison) -> list[str]:
+    if not c.disagreements:
+        return []
+    lines = _heading(_("Figures that disagree"))
+    disagreements, more = capped(c.disagreements)
+    for d in disagreements:
+        lines += _wrap(
+            f"{c.name(d.municipality)}, {d.strategy}: {d.describe(c.group_label)}", 4, "  ! "
+        )
+    if more:
+        lines += _wrap(more, 4, "  ")
+    return lines
+
+
+def _evaluation(c: Comparison) -> list[str]:
+    lines = _heading(_("Evaluation (targets against observations)"))
     if c.evaluations:
         lines += _summary(c.evaluations)
         lines += ["", *evaluations_to_text(c.evaluations).rstrip("\n").split("\n")]
     else:
         lines += _wrap(_("No targets for the chosen themes and municipalities."), 2)
+    return lines
+
+
+def _indicators(c: Comparison) -> list[str]:
+    lines = _heading(_("Indicators (figures side by side)"))
+    for row in c.indicators:
+        lines += _indicator_block(row, c)
+    if not c.indicators:
+        lines += _wrap(_("No figures for the chosen themes and municipalities."), 2)
+    return lines
+
+
+#: Each section of compare's text in full, by its id (render/formats.py lists them).
+_SECTIONS: Final[dict[str, Callable[[Comparison], list[str]]]] = {
+    "target-groups": _target_groups,
+    "themes": _themes,
+    "indicators": _indicators,
+    "statbank": _context,
+    "barometer": _barometer,
+    "disagreements": _disagreements,
+    "evaluation": _evaluation,
+}
+
+
+def _section_name(section: TextSection) -> str:
+    """The name a reader types: the Danish one in Danish output, the id in English."""
+    return pick(section.danish, section.id)
+
+
+def _empty_section(section: TextSection) -> list[str]:
+    lines = _heading(_(section.label)[:1].upper() + _(section.label)[1:])
+    return lines + _wrap(_("Nothing for the chosen municipalities and themes."), 2)
+
+
+def _documents_summary(c: Comparison) -> list[str]:
+    """Each document, numbered as the themes' columns are, with whom it targets."""
+    lines = _heading(_("Documents and whom they target"))
+    for number, doc in enumerate(_numbered(c), 1):
+        s, group = doc.strategy, doc.target_group
+        lines += _wrap(f"[{number}] {doc.municipality.name}: {s.title} ({s.kind.display})", 6, "  ")
+        whom = (
+            _group_equation(s.target_group_wording, group.label, group.definition)
+            if group is not None
+            else _("no target group stated")
+        )
+        lines += _wrap(whom, 8, "      ")
+    return lines
+
+
+def _themes_summary(c: Comparison) -> list[str]:
+    """The themes' table under the documents' numbers (the list above names them)."""
+    return _themes(c, listed=False)
+
+
+def _years(entries: Sequence[IndicatorEntry]) -> str:
+    years = sorted({e.year for e in entries if e.year is not None})
+    if not years:
+        return _("year not stated")
+    return str(years[0]) if years[0] == years[-1] else f"{years[0]}-{years[-1]}"
+
+
+def _indicators_summary(c: Comparison) -> list[str]:
+    """Each indicator with its verdict and who has figures for it; the figures themselves only
+    where they are comparable (the section in full has every one, its notes and sources)."""
+    lines = _heading(_("Indicators (figures side by side)"))
+    if not c.indicators:
+        return lines + _wrap(_("No figures for the chosen themes and municipalities."), 2)
+    for row in c.indicators:
+        verdict = _("comparable") if row.comparable else _("not directly comparable")
+        label = pick(row.indicator.label, row.indicator.label_en)
+        lines += _wrap(f"{label}: {verdict}", 4, "  ")
+        if row.comparable:
+            shown, _summary_note = shown_entries(row.entries)
+            values = [entry_value(e) for e in shown]
+            widths = _Widths.of(shown, values)
+            sources: dict[str, int] = {}
+            for e, value in zip(shown, values, strict=True):
+                number = sources.setdefault(e.source, len(sources) + 1)
+                lines += [" " * 2 + line for line in _entry_lines(e, value, number, widths)]
+            continue
+        who: dict[str, list[IndicatorEntry]] = {}
+        for e in row.entries:
+            who.setdefault(e.municipality_name, []).append(e)
+        lines += _wrap(
+            "; ".join(
+                ngettext(
+                    "{who}: {n} figure, {years}", "{who}: {n} figures, {years}", len(es)
+                ).format(who=name, n=len(es), years=_years(es))
+                for name, es in who.items()
+            ),
+            6,
+            "    ",
+        )
+    return lines
+
+
+def _context_summary(c: Comparison) -> list[str]:
+    """Statistics Denmark's figures, each city's tables under one heading, without their
+    sources and notes (the section in full has them)."""
+    if not c.context:
+        return []
+    lines = _heading(_("Statistikbanken: the city, the whole country and its kommunegruppe"))
+    city, country, median = _("the city"), _("whole country"), _("group median")
+    lines.append(f"  {'':<34}{city:>10} {country:>13} {median:>19}")
+    shown: tuple[str, str, str | None, int] | None = None
+    for row in c.context:
+        if (row.municipality, row.table, row.age_band, row.year) != shown:
+            shown = (row.municipality, row.table, row.age_band, row.year)
+            title = f"{c.name(row.municipality)} ({row.group_name}), {row.table} {row.year}"
+            title += ", " + _("age {age}").format(age=row.age_band) if row.age_band else ""
+            lines += _wrap(title, 4, "  ")
+        value, country_value, group_median = context_cells(row)
+        lines.append(
+            f"    {_cut(c.group_label(row.group), 32):<32}{value:>10} {country_value:>13} "
+            f"{group_median:>19}"
+        )
+    return lines
+
+
+def _barometer_summary(c: Comparison) -> list[str]:
+    """Each barometer indicator once, then a line per city: value, baseline, movement, the
+    kommunegruppe's median and the rank (the section in full says what stands beside it)."""
+    if not c.barometer:
+        return []
+    lines = _heading(_("Integrationsbarometer from Statistics Denmark's figures"))
+    lines += _wrap(
+        _("{covered} of the 98 municipalities have figures in the cache.").format(
+            covered=c.barometer_covered
+        ),
+        2,
+    )
+    heads = barometer_headings()
+    lines.append(
+        f"    {'':<11}{_cut(heads[2], 11):>12}{_cut(heads[3], 11):>12}  {_cut(heads[4], 10):<10}"
+        f"{_cut(heads[6], 16):>17}{_cut(heads[7], 7):>8}"
+    )
+    shown = None
+    for b in c.barometer:
+        cells = barometer_cells(b)
+        if b.row.indicator.key != shown:
+            shown = b.row.indicator.key
+            about = f"{cells[1]}; {heads[5]} {cells[5]}"
+            if not b.row.indicator.ranked:
+                about += "; " + _("not ranked")
+            lines += _wrap(about, 4, "  ")
+        rank = cells[7] if b.row.indicator.ranked else "–"
+        lines.append(
+            f"    {_cut(b.row.name, 11):<11}{cells[2]:>12}{cells[3]:>12}  {_cut(cells[4], 10):<10}"
+            f"{_cut(cells[6], 16):>17}{_cut(rank, 7):>8}"
+        )
+    return lines
+
+
+def _disagreements_summary(c: Comparison) -> list[str]:
+    if not c.disagreements:
+        return []
+    lines = _heading(_("Figures that disagree"))
+    return lines + _wrap(
+        ngettext(
+            "{n} figure differs from another for the same indicator, group, age band and year.",
+            "{n} figures differ from another for the same indicator, group, age band and year.",
+            len(c.disagreements),
+        ).format(n=len(c.disagreements)),
+        2,
+    )
+
+
+def _evaluation_summary(c: Comparison) -> list[str]:
+    """How many targets have each status, then each document's targets by status, by id."""
+    lines = _heading(_("Evaluation (targets against observations)"))
+    if not c.evaluations:
+        return lines + _wrap(_("No targets for the chosen themes and municipalities."), 2)
+    lines += _summary(c.evaluations)
+    numbers = {(doc.municipality.code, doc.strategy.id): n for n, doc in enumerate(_numbered(c), 1)}
+    by_document: dict[tuple[str, str], dict[str, list[str]]] = {}
+    for row in c.evaluations:
+        key = (row.municipality.code, row.strategy.id)
+        status = row.evaluation.status.display
+        by_document.setdefault(key, {}).setdefault(status, []).append(row.target.id)
+    for key, statuses in by_document.items():
+        number = numbers.get(key)
+        name = c.name(key[0])
+        lines += _wrap(f"[{number}] {name}" if number else name, 4, "  ")
+        for status, ids in statuses.items():
+            lines += _wrap(f"{status}: " + ", ".join(ids), 8, "    ", hyphens=False)
+    return lines
+
+
+#: The summary of each section, by id; a section without one is left out of the summary.
+_SUMMARIES: Final[dict[str, Callable[[Comparison], list[str]]]] = {
+    "target-groups": _documents_summary,
+    "themes": _themes_summary,
+    "indicators": _indicators_summary,
+    "statbank": _context_summary,
+    "barometer": _barometer_summary,
+    "disagreements": _disagreements_summary,
+    "evaluation": _evaluation_summary,
+}
+
+
+@written_in
+def comparison_to_text(
+    c: Comparison, *, summary: bool = False, sections: Sequence[str] = ()
+) -> str:
+    """The comparison for a terminal: every section in full; ``summary=True`` a few screens
+    that say how to get each section in full; ``sections`` (ids of
+    :data:`~kommuneintegration.render.formats.COMPARISON_SECTIONS`) only those, in full."""
+    names = ", ".join(f"{m.name} ({m.code})" for m in c.municipalities)
+    lines = _wrap(f"kommuneintegration compare: {names}", 0, "")
+    for section in COMPARISON_SECTIONS:
+        if sections:
+            if section.id in sections:
+                lines += _SECTIONS[section.id](c) or _empty_section(section)
+        elif summary:
+            lines += _SUMMARIES[section.id](c)
+        else:
+            lines += _SECTIONS[section.id](c)
+    if summary and not sections:
+        lines += [
+            "",
+            *_wrap(
+                _(
+                    "A summary. Each section in full: kommuneintegration compare --section NAME ({names}); all of them: --full."
+                ).format(names=", ".join(_section_name(s) for s in COMPARISON_SECTIONS)),
+                0,
+                "",
+            ),
+        ]
     return escape_controls("\n".join(lines) + "\n")
 
 
