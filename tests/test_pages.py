@@ -424,3 +424,21 @@ def test_a_bar_charts_value_labels_fit_inside_it():
     ]
     assert ends
     assert max(ends) <= width
+
+
+@pytest.mark.installed_plugins
+def test_compare_cites_the_statbank_in_the_output_language_with_a_readers_date(tmp_path):
+    from statbank_server import StandIn
+
+    with StandIn() as server, pytest.MonkeyPatch.context() as mp:
+        mp.setenv("KOMMUNEINTEGRATION_STATBANK_URL", server.url)
+        mp.setenv("KOMMUNEINTEGRATION_CACHE_DIR", str(tmp_path / "cache"))
+        assert run("fetch", "-m", "851")[0] == 0
+        danish = run("compare", "-m", "851", "--full", "--lang", "da")[1]
+        english = run("compare", "-m", "851", "--full", "--lang", "en")[1]
+    flat_da, flat_en = " ".join(danish.split()), " ".join(english.split())
+    assert "tabel RAS200 (licens CC BY 4.0)" in flat_da
+    assert "table RAS200" not in flat_da
+    assert "table RAS200 (licence CC BY 4.0)" in flat_en
+    assert "T08:00:00" not in flat_da + flat_en  # no timestamp: a date as a reader writes it
+    assert "opdateret 27. november 2025" in flat_da

@@ -83,8 +83,8 @@ def test_ras200_codes_map_onto_the_librarys_groups_and_suppressed_cells_are_miss
     one = found["851"][0]
     assert one.series == "Statistikbanken RAS200"  # the table is the series
     assert one.table == "RAS200"
-    assert "2025-11-27" in str(one.provenance)  # when it was updated is the source's
-    assert "Danmarks Statistik: Statistikbanken, tabel RAS200" in str(one.provenance)
+    assert "updated 27 November 2025" in str(one.provenance)  # when, as a reader writes it
+    assert "Danmarks Statistik: Statbank, table RAS200" in str(one.provenance)  # English
     assert "query OMRÅDE=851, HERKOMST=" in one.provenance.section
 
 
@@ -406,7 +406,7 @@ def test_compare_puts_aalborg_beside_the_country_and_its_kommunegruppe(stand_in,
     assert row["country"] is not None
     assert row["kommunegruppe"] == "Storbykommuner"
     assert row["kommunegruppe_size"] == 2  # Aalborg and Aarhus were fetched
-    assert "Statistikbanken, tabel RAS200" in row["source"]
+    assert "Statbank, table RAS200" in row["source"]
     # Population counts are shown as shares of all residents, so places of any size compare.
     population = [r for r in data["context"] if r["table"] == "FOLK1E"]
     assert {r["unit"] for r in population} == {"percent"}
@@ -517,7 +517,7 @@ def test_statbank_figures_flow_into_derived_gaps_with_both_inputs_cited(stand_in
     assert gaps  # Danish origin minus each group, from RAS200's own figures
     gap = next(g for g in gaps if g["group"] == "immigrants" and g["age_band"] == "18-19")
     assert gap["reference_group"] == "danish-origin"
-    assert all("Statistikbanken, tabel RAS200" in source for source in gap["sources"])
+    assert all("Statbank, table RAS200" in source for source in gap["sources"])
     figures = [
         o
         for o in cached().observations["851"]
@@ -529,11 +529,9 @@ def test_statbank_figures_flow_into_derived_gaps_with_both_inputs_cited(stand_in
     assert gap["value"] == pytest.approx(by_group["danish-origin"] - by_group["immigrants"])
     # Never across a document's figure and a table's: each gap's inputs share one source.
     in_2022 = [g for g in data["derived"] if g["kind"] == "gap" and g["year"] == 2022]
-    mixed = [
-        g for g in in_2022 if len({"Statistikbanken" in source for source in g["sources"]}) > 1
-    ]
+    mixed = [g for g in in_2022 if len({"Statbank" in source for source in g["sources"]}) > 1]
     assert mixed == []
-    assert {any("Statistikbanken" in s for s in g["sources"]) for g in in_2022} == {True, False}
+    assert {any("Statbank" in s for s in g["sources"]) for g in in_2022} == {True, False}
 
 
 @pytest.mark.installed_plugins

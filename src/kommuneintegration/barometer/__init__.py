@@ -750,41 +750,10 @@ def _characteristics(compute: _Computer) -> dict[str, Characteristics]:
 
 
 def _sources(inputs: Inputs, tables: set[str]) -> tuple[SourceDocument, ...]:
+    """The tables' citations, in the output language (:func:`.statbank.tables.document`)."""
     address = public_url(base_url())
     return tuple(
-        _in_language(
-            document(cells.info, address),
-            cells.info.id,
-            cells.info.updated,
-            cells.info.documentation,
-            address,
-        )
+        document(cells.info, address)
         for table, cells in sorted(inputs.cells.items())
         if table in tables and cells.info is not None
-    )
-
-
-def _in_language(
-    found: SourceDocument, table: str, updated: str, documentation: str, address: str
-) -> SourceDocument:
-    """The table's citation in the output language, its date as a reader writes it
-    ("opdateret 28. oktober 2025"), not the Statbank's timestamp."""
-    import datetime
-
-    from kommuneintegration.i18n import format_date
-
-    where = _("{address}/data, table {table} (licence CC BY 4.0)").format(
-        address=address, table=table
-    )
-    if documentation:
-        where += "; " + _("documentation {address}").format(address=documentation)
-    try:
-        day = format_date(datetime.date.fromisoformat(updated[:10]))
-    except ValueError:
-        day = updated
-    return attrs.evolve(
-        found,
-        title=_("Statbank, table {table}").format(table=table) + found.title.split(table, 1)[1],
-        date=_("updated {date}").format(date=day),
-        address=where,
     )

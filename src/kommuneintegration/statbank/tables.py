@@ -475,18 +475,34 @@ def _why(exc: ValueError) -> str:
 
 
 def document(info: TableInfo, address: str = PUBLIC_ADDRESS) -> SourceDocument:
-    """The table as a document a reader can look up, with its documentation where DST gives it."""
-    where = f"{address}/data, table {info.id} (licence CC BY 4.0)"
+    """The table as a document a reader can look up, with its documentation where DST gives it:
+    in the output language, its date as a reader writes it ("opdateret 28. oktober 2025"),
+    never the Statbank's timestamp. One home for every output that cites a table."""
+    where = _("{address}/data, table {table} (licence CC BY 4.0)").format(
+        address=address, table=info.id
+    )
     if info.documentation:
-        where += f"; documentation {info.documentation}"
+        where += "; " + _("documentation {address}").format(address=info.documentation)
     return SourceDocument(
         key=f"statbank-{info.id.lower()}",
         publisher="Danmarks Statistik",
-        title=f"Statistikbanken, tabel {info.id}: {info.text}",
+        title=_("Statbank, table {table}").format(table=info.id) + f": {info.text}",
         status="statistics",
-        date=f"opdateret {info.updated}",
+        date=_("updated {date}").format(date=_reader_date(info.updated)),
         address=where,
     )
+
+
+def _reader_date(updated: str) -> str:
+    """ "28. oktober 2025" (or "28 October 2025") for DST's "2025-10-28T08:00:00"."""
+    import datetime
+
+    from kommuneintegration.i18n import format_date
+
+    try:
+        return format_date(datetime.date.fromisoformat(updated[:10]))
+    except ValueError:
+        return updated
 
 
 def expand(info: TableInfo, asked: Mapping[str, Sequence[str]]) -> dict[str, tuple[str, ...]]:
