@@ -467,13 +467,16 @@ def _barometer_inputs(registry: Registry, args: argparse.Namespace | None = None
     """The cache's figures for the barometer. For barometer and report --all (no ``args``) a
     clear error when it holds none; beside compare and report, ``None`` then, or with
     --no-statbank."""
-    from kommuneintegration.barometer import load_inputs
     from kommuneintegration.statbank.cache import Cache, CacheError
 
     beside = args is not None
     if beside and getattr(args, "no_statbank", False):
         return None
     cache = Cache()
+    if beside and not cache.exists():
+        return None  # nothing to put beside the cities: the barometer is not even loaded
+    from kommuneintegration.barometer import load_inputs
+
     try:
         inputs = load_inputs(cache, registry.country_groups, _group_owners(registry))
     except CacheError:
