@@ -442,3 +442,15 @@ def test_compare_cites_the_statbank_in_the_output_language_with_a_readers_date(t
     assert "table RAS200 (licence CC BY 4.0)" in flat_en
     assert "T08:00:00" not in flat_da + flat_en  # no timestamp: a date as a reader writes it
     assert "opdateret 27. november 2025" in flat_da
+
+
+def test_the_page_for_all_98_prints_every_table_whole(tmp_path, monkeypatch):
+    """On paper the folded tables open and the table of every municipality (a column per
+    indicator) gets a landscape page, after the shared print styles, so none loses columns."""
+    from kommuneintegration.render.overview import _EXTRA_CSS, _SCRIPT
+    from kommuneintegration.render.page import PRINT_CSS
+
+    assert "beforeprint" in _SCRIPT
+    assert "d.open = true" in _SCRIPT
+    assert "landscape" in _EXTRA_CSS
+    assert "landscape" not in PRINT_CSS  # the shared styles come first: the page's own win

@@ -650,8 +650,7 @@ def _barometer(c: Comparison) -> list[str]:
     title = _("Integrationsbarometer from Statistics Denmark's figures")
     intro = _(
         "{covered} of the 98 municipalities have figures in the cache; kommuneintegration "
-        "barometer shows the peers, docs/barometer.md how each figure differs from the "
-        "barometer's own."
+        "barometer shows the peers and how each figure differs from the barometer's own."
     ).format(covered=c.barometer_covered)
     parts = [
         f"<h2>{_e(title)}</h2><p class='small'>{_e(intro)}</p>",

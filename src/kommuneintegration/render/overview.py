@@ -37,6 +37,10 @@ __all__ = ["barometer_to_html"]
 
 #: Sorts a table by the clicked column: numbers by data-v, text by its words.
 _SCRIPT: Final = """
+// On paper every table is there: the folded ones open before printing.
+window.addEventListener('beforeprint', function(){
+  document.querySelectorAll('details').forEach(function(d){ d.open = true; });
+});
 document.querySelectorAll('table.sortable th').forEach(function(th, i){
   th.tabIndex = 0;
   function sort(){
@@ -64,6 +68,9 @@ _EXTRA_CSS: Final = (
     "background:#fff7d6}tr:target td{background:#fff1a8}.key{display:inline-block;width:.8em;"
     "height:.8em;border-radius:50%;margin-right:.3em;vertical-align:baseline}"
     ".wide{overflow-x:auto}table.every{font-size:.82em}table.every td{white-space:nowrap}"
+    # the table of every municipality has a column per indicator: a landscape page holds them
+    "@media print{@page{size:A4 landscape}table.every{font-size:6.5pt}"
+    "table.every td{white-space:normal!important}}"
 )
 
 
@@ -211,7 +218,12 @@ def _municipalities(b: Barometer, chosen: set[str], pages: bool) -> list[str]:
     return [
         f"<h2 id='kommuner'>{_e(every)}</h2>",
         "<p class='small'>"
-        + _e(_("Each cell: value · movement · rank. Peers by the distance of docs/barometer.md."))
+        + _e(
+            _(
+                "Each cell: value · movement · rank. Peers: the nearest municipalities by "
+                "residents, non-Western share, kommunegruppe and local labour market."
+            )
+        )
         + "</p>",
         "<div class='wide'><table class='sortable every'><thead><tr>"
         + "".join(f"<th scope='col'>{_e(h)}</th>" for h in heads)
@@ -257,7 +269,7 @@ def barometer_to_html(
         parts = [
             f"<!DOCTYPE html><html lang='{b.language}'><head><meta charset='utf-8'>",
             "<meta name='viewport' content='width=device-width, initial-scale=1'>",
-            f"<title>{_e(title)}</title><style>{CSS}{_EXTRA_CSS}{PRINT_CSS}</style></head><body>",
+            f"<title>{_e(title)}</title><style>{CSS}{PRINT_CSS}{_EXTRA_CSS}</style></head><body>",
             f"<h1>{_e(title)}</h1>",
             f"<p class='summary'>{_e(intro)}</p>",
         ]

@@ -333,8 +333,7 @@ def _barometer(c: Comparison) -> list[str]:
     lines += _wrap(
         _(
             "{covered} of the 98 municipalities have figures in the cache; kommuneintegration "
-            "barometer shows the peers, docs/barometer.md how each figure differs from the "
-            "barometer's own."
+            "barometer shows the peers and how each figure differs from the barometer's own."
         ).format(covered=c.barometer_covered),
         2,
     )
