@@ -699,3 +699,20 @@ def test_every_temporary_name_taken_is_one_line_naming_the_folder(tmp_path, monk
     assert code == 1
     one_clear_line(err, str(target))
     assert target.read_text(encoding="utf-8") == "kept"
+
+
+def test_a_cell_of_megabytes_in_a_register_makes_one_short_line(tmp_path):
+    """A hostile cell (3 MB, or 1.5 MB of line breaks inside quotes) is named, clipped with a
+    mark and its length: the error stays one short line."""
+    columns = "birth_country,citizenship,mother_birth_country,mother_citizenship,"
+    columns += "father_birth_country,father_citizenship\n"
+    good = "DK,DK,DK,DK,DK,DK\n"
+    for name, cell in (("wide", "X" * 3_000_000), ("tall", "a\n" * 750_000)):
+        source = tmp_path / f"{name}.csv"
+        source.write_text(columns + good * 100 + f'"{cell}",DK,DK,DK,DK,DK\n' + good)
+        code, _out, err = run("classify", str(source), "--out", str(tmp_path / f"{name}-out.csv"))
+        assert code == 1
+        assert err.count("\n") == 1
+        assert len(err) < 600
+        assert "line 102" in err
+        assert "characters)" in err

@@ -165,9 +165,11 @@ class InvalidCodesError(InputError):
         self.count = count
         self.examples = examples
         if first_line is None:
-            shown = ", ".join(f"row {row} ({value!r})" for row, value in examples)
+            shown = ", ".join(f"row {row} ({_clipped(value)})" for row, value in examples)
         else:
-            shown = ", ".join(f"line {row + first_line:,} ({value!r})" for row, value in examples)
+            shown = ", ".join(
+                f"line {row + first_line:,} ({_clipped(value)})" for row, value in examples
+            )
         numeric = bool(examples) and all(
             isinstance(v, int | float) and not isinstance(v, bool) for _, v in examples
         )
@@ -184,6 +186,13 @@ class InvalidCodesError(InputError):
             column=argument,
             value=examples[0][1] if examples else None,
         )
+
+
+def _clipped(value: object, limit: int = 40) -> str:
+    """A value as an error message shows it: its repr, cut with a mark where it is long, so a
+    hostile cell of megabytes still makes one short line."""
+    text = repr(value)
+    return text if len(text) <= limit else f"{text[: limit - 1]}… ({len(text):,} characters)"
 
 
 @attrs.frozen(eq=False)
