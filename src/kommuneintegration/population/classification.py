@@ -165,23 +165,36 @@ class InvalidCodesError(InputError):
         self.count = count
         self.examples = examples
         if first_line is None:
-            shown = ", ".join(f"row {row} ({_clipped(value)})" for row, value in examples)
+            shown = ", ".join(
+                _("row {row} ({value})").format(row=row, value=_clipped(value))
+                for row, value in examples
+            )
         else:
             shown = ", ".join(
-                f"line {row + first_line:,} ({_clipped(value)})" for row, value in examples
+                _("line {line} ({value})").format(
+                    line=format_number(row + first_line), value=_clipped(value)
+                )
+                for row, value in examples
             )
         numeric = bool(examples) and all(
-            isinstance(v, int | float) and not isinstance(v, bool) for _, v in examples
+            isinstance(v, int | float) and not isinstance(v, bool) for _row, v in examples
         )
         rule = (
-            "numbers are ISO 3166-1 numeric codes (208 Denmark), negative or NaN for unknown"
+            _("numbers are ISO 3166-1 numeric codes (208 Denmark), negative or NaN for unknown")
             if numeric
-            else 'codes are ISO 3166-1 alpha-2 (use kommuneintegration.to_codes() for names), "" or '
-            "None for unknown"
+            else _(
+                'codes are ISO 3166-1 alpha-2 (use kommuneintegration.to_codes() for names), "" '
+                "or None for unknown"
+            )
         )
         super().__init__(
-            f"{count} invalid country code{'s' if count != 1 else ''}, "
-            f"first at {shown}; {rule}, or pass errors='coerce' to treat them as unknown",
+            ngettext(
+                "{count} invalid country code, first at {shown}; {rule}, or pass "
+                "errors='coerce' to treat them as unknown",
+                "{count} invalid country codes, first at {shown}; {rule}, or pass "
+                "errors='coerce' to treat them as unknown",
+                count,
+            ).format(count=format_number(count), shown=shown, rule=rule),
             file=file,
             column=argument,
             value=examples[0][1] if examples else None,
