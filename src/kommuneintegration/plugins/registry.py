@@ -94,6 +94,10 @@ class Registry:
         translated = any(lang in tables for tables in self.translations.values())
         if not translated and COUNTRY not in self.municipalities:
             return self
+        if not translated:
+            # no prose to put into ``lang`` (a registry already in it has no tables left):
+            # only the whole country's name below, never the strategies walked again
+            self._localized.setdefault(lang, self)
         if lang not in self._localized:
 
             def table(owner: str | None) -> Mapping[str, str]:
