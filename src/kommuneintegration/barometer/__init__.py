@@ -260,6 +260,9 @@ class _Computer:
         self.resolved: dict[int, Resolved | tuple[str, str]] = {}
         self.fractions: dict[tuple[int, str, int], tuple[float, float] | None] = {}
         self.times: dict[str, frozenset[str]] = {}
+        self.standards: dict[
+            tuple[int, tuple[str, ...], int], dict[tuple[str, ...], float] | None
+        ] = {}
 
     def lacking(self, indicator: BarometerIndicator) -> str | None:
         """Why the indicator cannot be computed from the stored tables, or None."""
@@ -347,15 +350,29 @@ class _Computer:
     def _expected_rate(
         self, indicator: BarometerIndicator, rate: Rate, area: str, year: int
     ) -> float | None:
-        whole = self.fraction(rate, COUNTRY, year)
         if not indicator.strata:
+            whole = self.fraction(rate, COUNTRY, year)
             return 100 * whole[0] / whole[1] if whole else None
-        country = self._strata(indicator, rate, COUNTRY, year)
+        rates = self._country_rates(indicator, rate, year)
         own = self._strata(indicator, rate, area, year)
-        if country is None or own is None:
+        if rates is None or own is None:
             return None
-        rates = {s: country[0].get(s, 0.0) / n for s, n in country[1].items() if n > 0}
         return indirect(own[1], rates)
+
+    def _country_rates(
+        self, indicator: BarometerIndicator, rate: Rate, year: int
+    ) -> dict[tuple[str, ...], float] | None:
+        """The whole country's rate in each stratum: the standard, found once per rate and
+        year for all 98 municipalities."""
+        key = (id(rate), indicator.strata, year)
+        if key not in self.standards:
+            country = self._strata(indicator, rate, COUNTRY, year)
+            self.standards[key] = (
+                None
+                if country is None
+                else {s: country[0].get(s, 0.0) / n for s, n in country[1].items() if n > 0}
+            )
+        return self.standards[key]
 
     def _strata(
         self, indicator: BarometerIndicator, rate: Rate, area: str, year: int
@@ -525,7 +542,7 @@ def _indicator_rows(
     ranks = _rank(ranked, indicator.better)
     expected = {c: compute.expected(indicator, c, latest) for c in official}
     judged, line = judge(indicator, at_latest, expected, around[latest], ranked, ranks)
-    peers = _indicator_peers(indicator, settings, compute, expected, years)
+    peers = _indicator_peers(settings, by_year, expected)
     table = _Table(
         indicator,
         years,
@@ -570,11 +587,9 @@ def _footnote(inputs: Inputs, indicator: BarometerIndicator) -> str:
 
 
 def _indicator_peers(
-    indicator: BarometerIndicator,
     settings: _Settings,
-    compute: _Computer,
+    by_year: Mapping[int, Mapping[str, Counted]],
     expected: Mapping[str, float | None],
-    years: Sequence[int],
 ) -> dict[str, tuple[PeerValue, ...]]:
     """Each municipality's nearest for this indicator: the general characteristics and what
     its make-up leads one to expect of this indicator (:mod:`.peers`)."""
@@ -583,17 +598,18 @@ def _indicator_peers(
         for code, ch in settings.characteristics.items()
     }
     official = official_municipalities()
+    latest = max(by_year)
     found: dict[str, tuple[PeerValue, ...]] = {}
     for code in settings.codes:
         found[code] = tuple(
             PeerValue(
                 p.code,
                 official[p.code].name,
-                _rounded(compute.figure(indicator, p.code, years[-1]).value),
+                _rounded(by_year[latest][p.code].value),
                 _rounded(expected.get(p.code)),
                 distance=p.distance,
                 series=tuple(
-                    (y, _rounded(compute.figure(indicator, p.code, y).value)) for y in years
+                    (y, _rounded(figures[p.code].value)) for y, figures in by_year.items()
                 ),
             )
             for p in nearest(characteristics, code, k=settings.k, weights=settings.weights)

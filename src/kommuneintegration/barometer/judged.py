@@ -8,6 +8,7 @@ the count it rests on, and the same for persons of Danish origin) and applies th
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Mapping
 
 import attrs
@@ -108,7 +109,7 @@ def judge(
         expected = {}
     line = _labour_market(figures, expected) if indicator.reference is not None else None
     ranged = {c: i for c, i in intervals.items() if c in ranked and i is not None}
-    places = list(ranks.values())
+    places = Counter(ranks.values())
     found: dict[str, Judgement] = {}
     for code, figure in figures.items():
         if code == COUNTRY:
@@ -136,6 +137,6 @@ def judge(
             against_expected_labour_market=against(bounds, exp_lm),
             rank_low=span[0] if span else None,
             rank_high=span[1] if span else None,
-            rank_shared=code in ranks and places.count(ranks[code]) > 1,
+            rank_shared=code in ranks and places[ranks[code]] > 1,
         )
     return found, line

@@ -16,6 +16,7 @@ unless :func:`fetch` is asked to.
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Iterable, Mapping, Sequence
 from typing import Any, Final, TypeVar
 
@@ -51,6 +52,7 @@ from kommuneintegration.statbank.tables import (
     Row,
     Select,
     TableInfo,
+    cell_name,
     select_query,
     to_observations,
 )
@@ -223,7 +225,8 @@ class _Run:
     #: Figures per table, so that a table kept apart is not counted as fetched.
     table_figures: dict[str, int] = attrs.field(factory=dict)
     #: The latest stored answer per (table, indicator, areas): what a new answer replaces.
-    prior: dict[tuple[str, str, tuple[str, ...]], CachedAnswer] | None = None
+    #: (table, indicator, areas) -> the query of the latest stored answer, read on first use.
+    prior: dict[tuple[str, str, tuple[str, ...]], str] | None = None
     from_cache: int = 0
     figures: int = 0
     suppressed: int = 0
@@ -359,10 +362,8 @@ def _one(run: _Run, request: Request) -> None:
         run.skipped += 1
         return
     run.notes += missing
-    cells = 1
-    for values in variables.values():
-        cells *= len(values)
-    run.cells[request.table] = run.cells.get(request.table, 0) + cells
+    asked = math.prod(len(values) for values in variables.values())
+    run.cells[request.table] = run.cells.get(request.table, 0) + asked
     query = canonical(data_request(request.table, variables))
     stored = run.cache.answer(request.table, query, request.indicator, run.origin)
     if stored is not None and (run.client is None or not run.refresh):
@@ -380,13 +381,12 @@ def _one(run: _Run, request: Request) -> None:
     else:
         body = _online(run.client, run.cache, run.origin, run.client.data, request.table, variables)
     answer = read_answer(info, body, variables)
-    values = [v.strip() for v in answer.cells.values()]
-    count = sum(v not in ("..", "...", "-") for v in values)
     if request.select is None and request.table in TABLES:
         found, hidden = _observations(answer, request.indicator, run.origin)
         count = sum(len(v) for v in found.values())
-    else:
-        hidden = len(values) - count
+    else:  # the cells as numbers, read once: None where DST suppressed the cell
+        count = sum(v is not None for v in answer.values.values())
+        hidden = len(answer.values) - count
     fresh = run.client is not None and (stored is None or run.refresh)
     if fresh:
         worse = _worse(run, request, query, stored, answer)
@@ -438,9 +438,9 @@ def _worse(
             continue
         if key in now:
             if now[key] is None or now[key] == 0:
-                blanked.append(f"{_cell(old.names, key)}: {format_number(value)} -> {now[key]}")
+                blanked.append(f"{cell_name(old.names, key)}: {format_number(value)} -> {now[key]}")
         elif at < 0 or not periods or key[at] >= min(periods):  # before since: not asked
-            lost.append(_cell(old.names, key))
+            lost.append(cell_name(old.names, key))
     why = []
     if blanked:
         why.append(
@@ -464,24 +464,26 @@ def _worse(
 
 def _prior(run: _Run, request: Request) -> CachedAnswer | None:
     """The latest stored answer for the same table, indicator and areas (of another query:
-    other periods, or values the table's description now names otherwise)."""
+    other periods, or values the table's description now names otherwise). Only the one
+    found is read: the others' bodies stay in the cache."""
     if run.prior is None:
         run.prior = {}
-        for answer in run.cache.answers(run.origin):  # oldest first: the latest wins
-            areas = areas_of(answer.query)
-            run.prior[(answer.table, answer.indicator, areas)] = answer
+        for table, asked, indicator in run.cache.requests(run.origin):  # the latest wins
+            run.prior[(table, indicator, areas_of(asked))] = asked
     areas = tuple(request.areas)
-    found = run.prior.get((request.table, request.indicator, areas))
-    if found is None:  # the areas as asked, in the request's order of the table
-        found = next(
+    query = run.prior.get((request.table, request.indicator, areas))
+    if query is None:  # the areas as asked, in the request's order of the table
+        query = next(
             (
-                a
-                for (t, i, stored_areas), a in run.prior.items()
+                q
+                for (t, i, stored_areas), q in run.prior.items()
                 if t == request.table and i == request.indicator and set(stored_areas) == set(areas)
             ),
             None,
         )
-    return found
+    if query is None:
+        return None
+    return run.cache.answer(request.table, query, request.indicator, run.origin)
 
 
 def _time_axis(names: Sequence[str]) -> int:
@@ -500,10 +502,6 @@ def _by_text(answer: StoredAnswer) -> dict[tuple[str, ...], float | None]:
         ): value
         for key, value in answer.values.items()
     }
-
-
-def _cell(names: Sequence[str], key: Sequence[str]) -> str:
-    return ", ".join(f"{n}={c}" for n, c in zip(names, key, strict=True))
 
 
 T = TypeVar("T")

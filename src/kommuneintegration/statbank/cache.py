@@ -300,6 +300,18 @@ class Cache:
             held,
         ).format(path=self.path, n=held, origin=origin)
 
+    def requests(self, origin: str) -> list[tuple[str, str, str]]:
+        """(table, query, indicator) of every stored answer from ``origin``, oldest first:
+        what was asked, without reading the answers' bodies."""
+        if not self.exists():
+            return []
+        with self._db() as db:
+            rows = db.execute(
+                "SELECT table_id, query, indicator FROM answer WHERE origin = ? ORDER BY fetched",
+                (origin,),
+            ).fetchall()
+        return [(str(t), str(q), str(i)) for t, q, i in rows]
+
     def answers(self, origin: str) -> Iterator[CachedAnswer]:
         """Every stored answer from ``origin``, oldest first."""
         if not self.exists():

@@ -35,6 +35,7 @@ from kommuneintegration.statbank.tables import (
     MISSING_CELLS,
     TABLES,
     TableInfo,
+    cell_name,
     checked_cells,
     expand,
     number,
@@ -135,7 +136,7 @@ def read_answer(info: TableInfo, body: str, asked: Mapping[str, Sequence[str]]) 
         return StoredAnswer(info.id, "", info, (), {})
     names, cells = checked_cells(info, header, rows, asked)
     values = {
-        codes: checked_value(info, content, functools.partial(_where, names, codes))
+        codes: checked_value(info, content, functools.partial(cell_name, names, codes))
         for codes, content in cells.items()
     }
     _check_totals(info, names, values)
@@ -180,10 +181,6 @@ def _check_totals(
                     parts=parts[rest],
                 )
             )
-
-
-def _where(names: Sequence[str], codes: Sequence[str]) -> str:
-    return ", ".join(f"{n}={c}" for n, c in zip(names, codes, strict=True))
 
 
 def read_stored(
@@ -234,11 +231,7 @@ def read_cached(cache: Cache, origin: str, answer: CachedAnswer) -> StoredAnswer
 
 def _read(info: TableInfo, answer: CachedAnswer) -> StoredAnswer | None:
     try:
-        asked = {
-            str(v["code"]): [str(x) for x in v["values"]]
-            for v in json.loads(answer.query)["variables"]
-        }
-        read = read_answer(info, answer.body, asked)
+        read = read_answer(info, answer.body, _asked(answer))
     except (StatbankError, ValueError, KeyError, TypeError):
         return None
     return attrs.evolve(read, indicator=answer.indicator, query=answer.query)
@@ -284,13 +277,17 @@ def _nan(value: float | None) -> float:
     return math.nan if value is None else value
 
 
+def _dense(answer: StoredAnswer, info: TableInfo, asked: Mapping[str, Sequence[str]]) -> Block:
+    """A checked answer's numbers in the order of its request's combinations."""
+    return _block(answer, list(expand(info, asked).values()))
+
+
 def dense_form(
     answer: StoredAnswer, info: TableInfo, asked: Mapping[str, Sequence[str]]
 ) -> tuple[str, bytes]:
     """(the axes as JSON, the numbers as bytes) of a checked answer, for the cache."""
-    axes = [list(v) for v in expand(info, asked).values()]
-    block = _block(answer, axes)
-    return json.dumps(axes, ensure_ascii=False), block.values.tobytes()
+    block = _dense(answer, info, asked)
+    return json.dumps(block.axes, ensure_ascii=False), block.values.tobytes()
 
 
 def digest(body: str, axes: str, cells: bytes) -> str:
@@ -347,7 +344,7 @@ def read_cells(cache: Cache, origin: str, tables: Iterable[str]) -> tuple[dict[s
         if block is None and info is not None:
             read = _read(info, answer)
             if read is not None and read.names:
-                block = _block(read, list(expand(info, _asked(answer)).values()))
+                block = _dense(read, info, _asked(answer))
             elif read is not None:
                 continue  # an answer with no cell: no figures, nothing wrong
         if block is None:

@@ -43,6 +43,7 @@ __all__ = [
     "Selected",
     "Table",
     "TableInfo",
+    "cell_name",
     "checked_cells",
     "checked_rows",
     "document",
@@ -534,6 +535,11 @@ def _columns_error(info: TableInfo, number: int, names: Sequence[str], columns: 
         )
 
 
+def cell_name(names: Sequence[str], codes: Sequence[str]) -> str:
+    """One cell as a message names it: "OMRÅDE=851, HERKOMST=25, TID=2023"."""
+    return ", ".join(f"{n}={c}" for n, c in zip(names, codes, strict=True))
+
+
 def checked_cells(
     info: TableInfo,
     header: Sequence[str],
@@ -569,7 +575,7 @@ def checked_cells(
                 _("row {row} of the answer for {table} repeats the cell {cell}").format(
                     row=number,
                     table=info.id,
-                    cell=", ".join(f"{n}={c}" for n, c in zip(names, key, strict=True)),
+                    cell=cell_name(names, key),
                 )
             )
         seen[key] = row[-1]
