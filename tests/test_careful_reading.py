@@ -64,7 +64,7 @@ def test_aarhus_77_percent_is_an_employment_or_education_rate(registry):
     assert entry.municipality == "751"
     assert (
         "people in education count too"
-        in rows["employment-or-education-rate"].indicator.compare_note
+        in rows["employment-or-education-rate"].indicator.compare_note_en
     )
     assert "≠ Not an employment rate" in run("compare", "--full", "-m", "751")
 

@@ -188,7 +188,7 @@ def test_round_trip_of_a_file(tmp_path):
     assert again == strategy
 
 
-# A valid figure for each unit: the ranges Observation enforces (units.FIGURE_RANGES).
+# A valid figure for each unit: the ranges Observation enforces (units.UNITS).
 _VALUES = {
     "percent": st.floats(0, 100, width=32),
     "percentage_point": st.floats(-100, 100, width=32),

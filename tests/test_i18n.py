@@ -111,6 +111,36 @@ def test_the_danish_catalogue_holds_the_official_terms():
     assert GoalKind("hovedmål") is GoalKind("main goal") is GoalKind("main-goal")
 
 
+def test_the_origin_terms_are_catalogue_messages_read_in_either_language():
+    from kommuneintegration.origin import Origin
+
+    assert [o.label for o in Origin] == [
+        "uoplyst", "dansk oprindelse", "indvandrer", "efterkommer"
+    ]  # fmt: skip
+    with use_language("en"):
+        assert Origin.DESCENDANT.label_plural == "efterkommere"  # official, whatever the language
+        assert Origin.DESCENDANT.label_plural_en == "descendants"
+    assert Origin.parse("efterkommere") is Origin.parse("descendants") is Origin.DESCENDANT
+
+
+_CHOOSES_BY_LANGUAGE = re.compile(r"""\b(lang|language\(\))\s*[!=]=\s*["']""")
+_DANISH_FIELD = re.compile(r"^\s+\w+_da\s*:", re.MULTILINE)
+
+
+def test_only_i18n_chooses_by_language():
+    """One rule for bilingual text (docs/languages.md): code text is a catalogue message and
+    data's text a pair ``x`` / ``x_en`` read by ``i18n.pick``; nothing else picks a language."""
+    package = Path(__file__).parents[1] / "src" / "kommuneintegration"
+    found = [
+        f"{path.relative_to(package)}: {match.group(0).strip()}"
+        for path in sorted(package.rglob("*.py"))
+        if path.name != "i18n.py" or path.parent != package
+        for pattern in (_CHOOSES_BY_LANGUAGE, _DANISH_FIELD)
+        for match in pattern.finditer(path.read_text("utf-8"))
+    ]
+    assert not found
+
+
 # --- languages, numbers and dates ------------------------------------------------------------
 
 

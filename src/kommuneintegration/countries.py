@@ -30,6 +30,7 @@ import attrs
 
 from kommuneintegration import tomltext
 from kommuneintegration.errors import KommuneintegrationError, UnknownChoiceError
+from kommuneintegration.i18n import pick
 from kommuneintegration.words import close_matches, fold
 
 __all__ = [
@@ -233,11 +234,7 @@ def country_name(code: str, lang: str = "da") -> str:
     """The country's name in Danish (``lang="da"``, the default) or English."""
     code = lookup(code)
     _, english, danish = _index()
-    if lang == "da":
-        return danish[code]
-    if lang == "en":
-        return english[code]
-    raise ValueError(f"lang must be 'da' or 'en', not {lang!r}")
+    return pick(danish[code], english[code], lang=lang)
 
 
 def short_country_name(code: str, lang: str = "da") -> str:

@@ -280,12 +280,18 @@ def NP_(context: str, message: str) -> str:  # noqa: N802
     return message
 
 
-def pick(danish: str, english: str) -> str:
-    """Data given in both languages (a label and its ``label_en``): the current one's.
+def pick(danish: str, english: str, *, lang: str | None = None) -> str:
+    """Text that data gives in both languages, in the current one (or ``lang``).
 
-    English falls back to the Danish text where no English is given, never to nothing.
+    The package's one rule for bilingual text: text the code writes is an English message
+    in the catalogue (:func:`_`, :func:`pgettext`, enum terms); text that data gives in both
+    languages is a pair of fields, the Danish ``x`` and the English ``x_en`` (a plugin's
+    ``label`` and ``label_en``, a country's two names), read here. English falls back to the
+    Danish text where no English is given, never to nothing.
     """
-    return (english or danish) if language() == "en" else (danish or english)
+    if lang is not None and lang not in LANGUAGES:
+        raise ValueError(f"lang must be 'da' or 'en', not {lang!r}")
+    return (english or danish) if (lang or language()) == "en" else (danish or english)
 
 
 def _locale() -> str:

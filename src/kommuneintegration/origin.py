@@ -11,8 +11,10 @@ nothing heavy: the rules themselves are in
 from __future__ import annotations
 
 import enum
+import functools
 from typing import Final
 
+from kommuneintegration.i18n import NP_, pgettext
 from kommuneintegration.words import fold
 
 __all__ = ["Origin"]
@@ -33,20 +35,25 @@ class Origin(enum.IntEnum):
 
     @property
     def label(self) -> str:
-        """The official Danish term."""
-        return _LABELS[self][0]
+        """The official Danish term ("indvandrer"), whatever the output language.
+
+        Like every enum's terms, a catalogue message (:data:`_TERMS`): the Danish
+        catalogue holds the official term.
+        """
+        return pgettext("Origin", self.label_en, lang="da")
 
     @property
     def label_plural(self) -> str:
-        return _LABELS[self][1]
+        """The official Danish plural ("indvandrere")."""
+        return pgettext("Origin plural", self.label_plural_en, lang="da")
 
     @property
     def label_en(self) -> str:
-        return _LABELS[self][2]
+        return _TERMS[self][0]
 
     @property
     def label_plural_en(self) -> str:
-        return _LABELS[self][3]
+        return _TERMS[self][1]
 
     @classmethod
     def parse(cls, value: str | int | Origin) -> Origin:
@@ -62,7 +69,7 @@ class Origin(enum.IntEnum):
             return cls(value)
         key = fold(str(value).replace("_", " "))
         try:
-            return _PARSE[key]
+            return _parse_table()[key]
         except KeyError:
             options = ", ".join(repr(o.label) for o in cls)
             raise ValueError(
@@ -70,24 +77,38 @@ class Origin(enum.IntEnum):
             ) from None
 
 
-_LABELS: Final = {
+#: Each category's English term and plural, catalogue messages in the contexts "Origin"
+#: and "Origin plural": the Danish catalogue holds the official terms.
+_TERMS: Final = {
     Origin.UNDETERMINED: (
-        "uoplyst",
-        "personer med uoplyst herkomst",
-        "undetermined",
-        "persons of undetermined origin",
+        NP_("Origin", "undetermined"),
+        NP_("Origin plural", "persons of undetermined origin"),
     ),
     Origin.DANISH: (
-        "dansk oprindelse",
-        "personer med dansk oprindelse",
-        "Danish origin",
-        "persons of Danish origin",
+        NP_("Origin", "Danish origin"),
+        NP_("Origin plural", "persons of Danish origin"),
     ),
-    Origin.IMMIGRANT: ("indvandrer", "indvandrere", "immigrant", "immigrants"),
-    Origin.DESCENDANT: ("efterkommer", "efterkommere", "descendant", "descendants"),
+    Origin.IMMIGRANT: (NP_("Origin", "immigrant"), NP_("Origin plural", "immigrants")),
+    Origin.DESCENDANT: (NP_("Origin", "descendant"), NP_("Origin plural", "descendants")),
 }
-_PARSE: Final = {
-    fold(text): origin
-    for origin, labels in _LABELS.items()
-    for text in (*labels, origin.name.replace("_", " "), origin.label_en + "s")
-} | {"dansk": Origin.DANISH, "danish": Origin.DANISH, "person af dansk oprindelse": Origin.DANISH}
+
+
+@functools.cache
+def _parse_table() -> dict[str, Origin]:
+    """Every text an origin is read from, folded: built on the first parse, not at import."""
+    return {
+        fold(text): origin
+        for origin in Origin
+        for text in (
+            origin.label,
+            origin.label_plural,
+            origin.label_en,
+            origin.label_plural_en,
+            origin.name.replace("_", " "),
+            origin.label_en + "s",
+        )
+    } | {
+        "dansk": Origin.DANISH,
+        "danish": Origin.DANISH,
+        "person af dansk oprindelse": Origin.DANISH,
+    }

@@ -24,7 +24,7 @@ from __future__ import annotations
 import functools
 import math
 import re
-from typing import TYPE_CHECKING, Any, Final
+from typing import TYPE_CHECKING, Any, Final, NamedTuple
 
 from kommuneintegration.errors import KommuneintegrationError
 from kommuneintegration.i18n import NP_, _, format_number, pgettext
@@ -34,7 +34,9 @@ __all__ = [
     "DIMENSIONS",
     "FIGURE_RANGES",
     "Q_",
+    "UNITS",
     "UNIT_DISPLAY",
+    "Unit",
     "UnitError",
     "check_figure",
     "difference_unit",
@@ -55,14 +57,89 @@ __all__ = [
     "ureg",
 ]
 
-_DEFINITIONS: Final = (
-    # Percentage point: not a length (pint's ``pp`` is the printer's point).
-    "percentage_point = [percentage_point] = pct_pt = procentpoint = procentpoint_",
-    "person = [person] = persons = personer = person_",
-    # Scores on an index scale such as the Intercultural Cities Index (0-100).
-    "index_point = [index_point] = indekspoint",
-)
-_ALIASES: Final = ("@alias percent = procent",)
+
+class Unit(NamedTuple):
+    """Everything the package knows of one unit, in one record, as pint keeps a unit to one line.
+
+    ``typed`` is what users may write for it; ``symbol`` and ``words`` how a table and a
+    sentence write it (catalogue messages); ``low``, ``high`` and ``whole`` what a figure in it
+    may be; ``difference`` the unit of a difference of two figures (a difference of two rates
+    in percent is in percentage points); ``counted`` whether a Danish thousands point is read
+    ("100.826"); ``pint`` the definition pint lacks, given to pint's registry once.
+    """
+
+    name: str
+    typed: tuple[str, ...]
+    symbol: str
+    words: str
+    low: float = -math.inf
+    high: float = math.inf
+    whole: bool = False
+    difference: str = ""
+    counted: bool = False
+    pint: str = ""
+
+
+#: The units integration figures use, one record each.
+UNITS: Final = {
+    unit.name: unit
+    for unit in (
+        Unit(
+            "percent",
+            ("percent", "%", "procent", "pct"),
+            NP_("unit symbol", "%"),
+            NP_("unit words", "%"),
+            0.0,
+            100.0,
+            difference="percentage_point",
+            pint="@alias percent = procent",
+        ),
+        # Percentage point: not a length (pint's ``pp`` is the printer's point).
+        Unit(
+            "percentage_point",
+            (
+                "percentage_point",
+                "percentage_points",
+                "percentage point",
+                "percentage points",
+                "procentpoint",
+                "pct_pt",
+                "pct. point",
+                "pp.",
+            ),
+            NP_("unit symbol", "pp"),
+            NP_("unit words", "percentage points"),
+            -100.0,
+            100.0,
+            pint="percentage_point = [percentage_point] = pct_pt = procentpoint = procentpoint_",
+        ),
+        Unit(
+            "person",
+            ("person", "persons", "personer", "antal personer"),
+            NP_("unit symbol", "pers."),
+            NP_("unit words", "persons"),
+            0.0,
+            whole=True,
+            counted=True,
+            pint="person = [person] = persons = personer = person_",
+        ),
+        Unit("count", ("count", "number", "antal"), "", "", 0.0, whole=True, counted=True),
+        # Scores on an index scale such as the Intercultural Cities Index (0-100).
+        Unit(
+            "index_point",
+            ("index_point", "indekspoint", "index", "point"),
+            NP_("unit symbol", "pt"),
+            NP_("unit words", "points"),
+            pint="index_point = [index_point] = indekspoint",
+        ),
+    )
+}
+
+
+def _defines(definition: str) -> str:
+    """The name a pint definition adds: "procent" for "@alias percent = procent"."""
+    parts = definition.removeprefix("@alias ").split("=")
+    return parts[1 if definition.startswith("@alias") else 0].strip()
 
 
 def _define_units() -> Any:
@@ -70,13 +147,9 @@ def _define_units() -> Any:
     import pint
 
     ureg = pint.get_application_registry()  # type: ignore[no-untyped-call]
-    for definition in _DEFINITIONS:
-        name = definition.split("=", 1)[0].strip()
-        if name not in ureg:
-            ureg.define(definition)
-    if "procent" not in ureg:
-        for alias in _ALIASES:
-            ureg.define(alias)
+    for unit in UNITS.values():
+        if unit.pint and _defines(unit.pint) not in ureg:
+            ureg.define(unit.pint)
     return ureg
 
 
@@ -114,22 +187,7 @@ class UnitError(KommuneintegrationError, ValueError):
 
 
 #: The unit names the model speaks, with the text users may type for each.
-DIMENSIONS: Final[dict[str, tuple[str, ...]]] = {
-    "percent": ("percent", "%", "procent", "pct"),
-    "percentage_point": (
-        "percentage_point",
-        "percentage_points",
-        "percentage point",
-        "percentage points",
-        "procentpoint",
-        "pct_pt",
-        "pct. point",
-        "pp.",
-    ),
-    "person": ("person", "persons", "personer", "antal personer"),
-    "count": ("count", "number", "antal"),
-    "index_point": ("index_point", "indekspoint", "index", "point"),
-}
+DIMENSIONS: Final = {unit.name: unit.typed for unit in UNITS.values()}
 _BY_TEXT: Final = {fold(alias): unit for unit, aliases in DIMENSIONS.items() for alias in aliases}
 
 
@@ -250,18 +308,12 @@ def difference_unit(unit: str) -> str:
     The difference of two rates in percent is in percentage points (77 % - 60 %
     is 17 procentpoint, not 17 %); other units keep their unit.
     """
-    return "percentage_point" if unit == "percent" else unit
+    known = UNITS.get(unit)
+    return (known.difference if known else "") or unit
 
 
-#: How each unit is written: (symbol after a number in a table, words in a sentence), as
-#: catalogue messages; :func:`unit_symbol` gives them in the current language.
-UNIT_DISPLAY: Final[dict[str, tuple[str, str]]] = {
-    "percent": (NP_("unit symbol", "%"), NP_("unit words", "%")),
-    "percentage_point": (NP_("unit symbol", "pp"), NP_("unit words", "percentage points")),
-    "person": (NP_("unit symbol", "pers."), NP_("unit words", "persons")),
-    "count": ("", ""),
-    "index_point": (NP_("unit symbol", "pt"), NP_("unit words", "points")),
-}
+#: How each unit is written: (symbol after a number in a table, words in a sentence).
+UNIT_DISPLAY: Final = {unit.name: (unit.symbol, unit.words) for unit in UNITS.values()}
 
 
 def unit_symbol(unit: str, *, words: bool = False) -> str:
@@ -341,13 +393,7 @@ def _quantity_classes() -> tuple[type[Any], type[Any]]:
 # --- one validation for every figure, however it enters (TOML, CSV, Python) ---------------
 
 #: What a figure in each unit may be: (lowest, highest, whole numbers only).
-FIGURE_RANGES: Final[dict[str, tuple[float, float, bool]]] = {
-    "percent": (0.0, 100.0, False),
-    "percentage_point": (-100.0, 100.0, False),
-    "person": (0.0, math.inf, True),
-    "count": (0.0, math.inf, True),
-    "index_point": (-math.inf, math.inf, False),
-}
+FIGURE_RANGES: Final = {unit.name: (unit.low, unit.high, unit.whole) for unit in UNITS.values()}
 _DECIMAL: Final = re.compile(r"[+-]?[0-9]+(?:[.,][0-9]+)?")
 
 
@@ -369,7 +415,7 @@ def parse_decimal(text: str) -> float:
 
 
 #: Units whose figures are counted, where a Danish thousands point ("100.826") is read.
-COUNT_UNITS: Final = frozenset({"person", "count"})
+COUNT_UNITS: Final = frozenset(unit.name for unit in UNITS.values() if unit.counted)
 _GROUPED: Final = re.compile(r"[+-]?[0-9]{1,3}(?:\.[0-9]{3})+")
 _ONE_COMMA_GROUP: Final = re.compile(r"[+-]?[0-9]{1,3},[0-9]{3}")
 

@@ -465,7 +465,7 @@ def _in_group(group: CountryGroup) -> Select:
 def _group_label(group: CountryGroup, owners: Sequence[str], lang: str) -> str:
     """A plugin's group named as its city's, with its countries: "udvalgte MENAPT-lande
     (Københavns Kommune: Afghanistan, Irak, ...)"; a built-in group by its label."""
-    label = group.label if lang == "da" else (group.label_en or group.label)
+    label = pick_language(group.label, group.label_en, lang=lang)
     if not owners:
         return label
     official = official_municipalities()

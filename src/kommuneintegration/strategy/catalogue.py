@@ -43,15 +43,15 @@ class CatalogueIndicator:
     description: str = ""
     derived_from: str | None = None
     topics: tuple[str, ...] = attrs.field(default=(), converter=tuple)
-    #: What a reader must know before comparing it with similar indicators (English), and
-    #: the same in Danish: :attr:`note` gives it in the output language.
+    #: What a reader must know before comparing it with similar indicators, in Danish and
+    #: in English: :attr:`note` gives it in the output language.
     compare_note: str = ""
-    compare_note_da: str = ""
+    compare_note_en: str = ""
 
     @property
     def note(self) -> str:
         """The compare note in the output language."""
-        return pick(self.compare_note_da, self.compare_note)
+        return pick(self.compare_note, self.compare_note_en)
 
 
 @attrs.frozen
