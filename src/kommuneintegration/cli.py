@@ -14,8 +14,8 @@ from __future__ import annotations
 import argparse
 import contextlib
 import sys
-from collections.abc import Callable, Iterable, Iterator, Sequence
-from typing import TYPE_CHECKING, Any, Final, TextIO
+from collections.abc import Callable, Iterable, Iterator, Mapping, Sequence
+from typing import TYPE_CHECKING, Any, Final, NamedTuple, Protocol, TextIO
 
 from kommuneintegration import __version__
 from kommuneintegration.contain import watch_interrupts
@@ -30,6 +30,8 @@ from kommuneintegration.limits import (
 from kommuneintegration.words import escape_controls
 
 if TYPE_CHECKING:
+    from pathlib import Path
+
     from kommuneintegration.plugins import PluginHost, Registry
 
 __all__ = ["build_parser", "commands", "main"]
@@ -339,11 +341,23 @@ def _site(args: argparse.Namespace, registry: Registry, overview: Any, out: Text
     Every page is rendered before anything is written; then they are written into a new
     folder beside DIR and moved into it, each file whole (a reader never sees half a page),
     and nothing is written over an input (the cache, a plugin's folder)."""
-    import os
-    import shutil
-    import tempfile
     from pathlib import Path
 
+    folder = Path(args.out)
+    pages = _site_pages(args, registry, overview)
+    _write_site(args, folder, pages)
+    out.write(
+        _("Wrote {path}: the overview and {n} municipalities' pages").format(
+            path=folder / "index.html", n=len(pages) - 1
+        )
+        + "\n"
+    )
+    return 0
+
+
+def _site_pages(args: argparse.Namespace, registry: Registry, overview: Any) -> dict[str, str]:
+    """The site's pages by file name: the overview, then each municipality's own page, its
+    barometer and, for a city of the installed plugins, its comparison."""
     import attrs
 
     from kommuneintegration.analysis.comparison import compare
@@ -355,7 +369,6 @@ def _site(args: argparse.Namespace, registry: Registry, overview: Any, out: Text
     )
     from kommuneintegration.render.overview import barometer_to_html
 
-    folder = Path(args.out)
     pages = {"index.html": barometer_to_html(overview, pages=True)}
     plugins = set(registry.municipalities)
     for code in overview.municipalities:
@@ -374,6 +387,17 @@ def _site(args: argparse.Namespace, registry: Registry, overview: Any, out: Text
             code, overview.name(code), own, comparison, language(), overview="index.html"
         )
         pages[page_name(code)] = municipality_to_html(page)
+    return pages
+
+
+def _write_site(args: argparse.Namespace, folder: Path, pages: dict[str, str]) -> None:
+    """The pages written into a new folder beside ``folder``, then moved into it (or it
+    renamed into place when new), each file whole; none over an input."""
+    import os
+    import shutil
+    import tempfile
+    from pathlib import Path
+
     if folder.is_dir():
         _check_outputs(args, {f"--out {name}": folder / name for name in pages})
     else:  # a new folder: nothing in it can be an input, but it may not be inside one
@@ -389,13 +413,6 @@ def _site(args: argparse.Namespace, registry: Registry, overview: Any, out: Text
                 os.replace(staging / name, folder / name)
     finally:
         shutil.rmtree(staging, ignore_errors=True)
-    out.write(
-        _("Wrote {path}: the overview and {n} municipalities' pages").format(
-            path=folder / "index.html", n=len(pages) - 1
-        )
-        + "\n"
-    )
-    return 0
 
 
 def _barometer(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextIO) -> int:
@@ -616,20 +633,24 @@ def _check_encoding(out: TextIO, text: str) -> None:
         return
 
 
-def _format_option(p: argparse.ArgumentParser, subject: str) -> None:
-    """``--format``, its choices read from the table of output formats."""
-    from kommuneintegration.render.formats import formats_for
+class _Format(NamedTuple):
+    """``--format``, its choices read from the table of output formats for ``subject``."""
 
-    choices = formats_for(subject)
-    p.add_argument(
-        "--format",
-        "-f",
-        choices=[f.id for f in choices],
-        default=choices[0].id,
-        help=_("output format: {formats} (default {default})").format(
-            formats="; ".join(f"{f.id}: {_(f.label)}" for f in choices), default=choices[0].id
-        ),
-    )
+    subject: str
+
+    def add(self, p: argparse._ActionsContainer) -> None:
+        from kommuneintegration.render.formats import formats_for
+
+        choices = formats_for(self.subject)
+        p.add_argument(
+            "--format",
+            "-f",
+            choices=[f.id for f in choices],
+            default=choices[0].id,
+            help=_("output format: {formats} (default {default})").format(
+                formats="; ".join(f"{f.id}: {_(f.label)}" for f in choices), default=choices[0].id
+            ),
+        )
 
 
 def _section(name: str) -> str:
@@ -646,28 +667,33 @@ def _section(name: str) -> str:
     return found
 
 
-def _sections_option(p: argparse.ArgumentParser) -> None:
-    """compare's --section and --full: the table format leads with a summary of every section."""
-    from kommuneintegration.render.formats import COMPARISON_SECTIONS
+class _Sections:
+    """compare's --section and --full, one or the other: the table format leads with a
+    summary of every section; --section's help names them, read from their table."""
 
-    shown = p.add_mutually_exclusive_group()
-    shown.add_argument(
-        "--section",
-        "-s",
-        action="append",
-        type=_section,
-        metavar=_("NAME"),
-        help=_(
-            "one section in full instead of the summary (table format); repeat for more: {sections}"
-        ).format(
-            sections="; ".join(f"{pick(s.danish, s.id)}: {_(s.label)}" for s in COMPARISON_SECTIONS)
-        ),
-    )
-    shown.add_argument(
-        "--full",
-        action="store_true",
-        help=_("every section in full instead of the summary (table format)"),
-    )
+    def add(self, p: argparse._ActionsContainer) -> None:
+        from kommuneintegration.render.formats import COMPARISON_SECTIONS
+
+        shown = p.add_mutually_exclusive_group()
+        shown.add_argument(
+            "--section",
+            "-s",
+            action="append",
+            type=_section,
+            metavar=_("NAME"),
+            help=_(
+                "one section in full instead of the summary (table format); repeat for more: {sections}"
+            ).format(
+                sections="; ".join(
+                    f"{pick(s.danish, s.id)}: {_(s.label)}" for s in COMPARISON_SECTIONS
+                )
+            ),
+        )
+        shown.add_argument(
+            "--full",
+            action="store_true",
+            help=_("every section in full instead of the summary (table format)"),
+        )
 
 
 def _text_view(args: argparse.Namespace) -> dict[str, Any]:
@@ -839,21 +865,78 @@ def _command(p: argparse.ArgumentParser, handler: Handler) -> None:
     p.set_defaults(handler=handler)
 
 
-def _out_option(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--out",
-        "-o",
-        metavar="FILE",
-        help=_("write to FILE (atomically) instead of the standard output"),
-    )
+class _Option(NamedTuple):
+    """One option or argument of a command: argparse's flags and keywords, and its help, a
+    marked message looked up when the parser is built (so in the language of the help),
+    with ``fill`` for its placeholders."""
+
+    flags: tuple[str, ...]
+    help: str
+    kwargs: Mapping[str, Any]
+    fill: Mapping[str, object]
+
+    def add(self, p: argparse._ActionsContainer) -> None:
+        text = _(self.help)
+        p.add_argument(
+            *self.flags, help=text.format(**self.fill) if self.fill else text, **self.kwargs
+        )
 
 
-def _statbank_option(p: argparse.ArgumentParser) -> None:
-    p.add_argument(
-        "--no-statbank",
-        action="store_true",
-        help=_("leave out Statistics Denmark's figures from the local cache (see fetch)"),
-    )
+def _opt(
+    *flags: str, help: str, fill: Mapping[str, object] | None = None, **kwargs: Any
+) -> _Option:
+    """An option of the table: its flags, its help (marked with ``N_``), argparse's keywords."""
+    return _Option(flags, help, kwargs, fill or {})
+
+
+class _OneOf(NamedTuple):
+    """Options of which a command line may give one at most (a mutually exclusive group)."""
+
+    options: tuple[_Option, ...]
+
+    def add(self, p: argparse._ActionsContainer) -> None:
+        group = p.add_mutually_exclusive_group()
+        for option in self.options:
+            option.add(group)
+
+
+class _Entry(Protocol):
+    """What a command's table lists: something that adds its options to the parser."""
+
+    def add(self, p: argparse._ActionsContainer) -> None: ...
+
+
+class _Command(NamedTuple):
+    """One command of the command line: its name, its help (marked), what runs it, and its
+    options in the order of its help (--lang and -h are every command's)."""
+
+    name: str
+    help: str
+    handler: Handler
+    options: tuple[_Entry, ...]
+
+
+def _places(help: str) -> _Option:
+    """``--municipality``/``-m``, repeatable, read as typed (:func:`_place`): every command
+    that takes municipalities has it, each with its own help."""
+    return _opt("--municipality", "-m", action="append", type=_place, metavar="CODE", help=help)
+
+
+_OUT: Final = _opt(
+    "--out",
+    "-o",
+    metavar="FILE",
+    help=N_("write to FILE (atomically) instead of the standard output"),
+)
+_NEW_FILE: Final = _opt("--out", "-o", required=True, help=N_("output file (.csv or .parquet)"))
+_OBSERVATIONS: Final = _opt(
+    "--observations", metavar="FILE.csv", help=N_("add observations from a CSV file")
+)
+_STATBANK: Final = _opt(
+    "--no-statbank",
+    action="store_true",
+    help=N_("leave out Statistics Denmark's figures from the local cache (see fetch)"),
+)
 
 
 class _Formatter(argparse.HelpFormatter):
@@ -948,8 +1031,273 @@ def commands() -> list[str]:
     return []  # pragma: no cover - the parser always has its commands
 
 
+#: The commands in the order of the help, each with its options in the order of its help.
+_COMMANDS: Final[tuple[_Command, ...]] = (
+    _Command(
+        "plugins",
+        N_("list installed plugins, their hooks and load errors"),
+        _plugins,
+        (
+            _Format("plugins"),
+            _opt(
+                "--all",
+                action="store_true",
+                help=N_("also list the default plugins (the built-in rules)"),
+            ),
+        ),
+    ),
+    _Command(
+        "new-plugin",
+        N_("write a new municipality plugin package"),
+        _new_plugin,
+        (
+            _opt("name", help=N_("plugin name, lower case (e.g. odense)")),
+            _opt("--code", required=True, help=N_("DST municipality code (kommunekode), e.g. 461")),
+            _opt("--dir", default=".", help=N_("folder to write the package in (default: .)")),
+            _opt("--municipality", help=N_("the municipality's name (default: from NAME)")),
+        ),
+    ),
+    _Command(
+        "translations",
+        N_("write or update a plugin's translations of its own prose (data/locale/*.po)"),
+        _translations,
+        (
+            _opt("plugin", help=N_("the installed plugin's name, its folder, or its data folder")),
+            _opt(
+                "--into",
+                default="da",
+                metavar="da|en",
+                help=N_("the language to translate into (default: da)"),
+            ),
+        ),
+    ),
+    _Command(
+        "compare",
+        N_("the cities side by side: figures, comparability, themes, targets"),
+        _compare,
+        (
+            _places(N_("code or name; repeat for more")),
+            _opt(
+                "--theme",
+                "-t",
+                action="append",
+                metavar="THEME",
+                help=N_("e.g. employment or beskæftigelse"),
+            ),
+            _Format("comparison"),
+            _Sections(),
+            _OUT,
+            _OBSERVATIONS,
+            _STATBANK,
+        ),
+    ),
+    _Command(
+        "evaluate",
+        N_("every target against the observations, with the reason"),
+        _evaluate,
+        (
+            _OBSERVATIONS,
+            _places(N_("a city of the installed plugins, code or name; repeat for more")),
+            _Format("evaluations"),
+            _OUT,
+            _opt(
+                "--as-of",
+                type=int,
+                metavar="YEAR",
+                help=N_("evaluate as of this year: figures for later years are not used"),
+            ),
+            _STATBANK,
+        ),
+    ),
+    _Command(
+        "barometer",
+        N_(
+            "any municipality's Integrationsbarometer from the Statbank cache, beside the "
+            "country, its kommunegruppe and its peers"
+        ),
+        _barometer,
+        (
+            _places(N_("a municipality's code or name, any of the 98; repeat for more")),
+            _opt("--all", action="store_true", help=N_("all 98 municipalities")),
+            _opt(
+                "--since",
+                type=_year,
+                metavar="YEAR",
+                help=N_("the baseline year (default 2012, the barometer's)"),
+            ),
+            _opt(
+                "--peers",
+                type=int,
+                default=5,
+                metavar="K",
+                help=N_("how many nearest municipalities to show (default 5)"),
+            ),
+            _opt(
+                "--peer-weights",
+                metavar="SPEC",
+                help=N_(
+                    "weights of the peer distance, e.g. population=1,non-western-share=2,kommunegruppe=0"
+                ),
+            ),
+            _opt(
+                "--min-persons",
+                type=int,
+                default=100,
+                metavar="N",
+                help=N_("a group of fewer persons is marked, not ranked (default 100)"),
+            ),
+            _opt(
+                "--group",
+                action="append",
+                metavar="ID",
+                help=N_(
+                    "a plugin's own country group (e.g. kobenhavn:udvalgte-menapt) for every "
+                    "municipality asked; it is shown for its own city anyway"
+                ),
+            ),
+            _opt(
+                "--years",
+                action="store_true",
+                help=N_("CSV: one row per year of each series (default: the series in one column)"),
+            ),
+            _Format("barometer"),
+            _OUT,
+        ),
+    ),
+    _Command(
+        "show",
+        N_("one city's strategy documents in full"),
+        _show,
+        (
+            _opt(
+                "municipality",
+                type=_place,
+                metavar="CODE",
+                help=N_("DST code or name, e.g. 851 or Aalborg"),
+            ),
+        ),
+    ),
+    _Command(
+        "report",
+        N_("a self-contained HTML report with charts"),
+        _report,
+        (
+            _opt(
+                "--out",
+                "-o",
+                default="report.html",
+                help=N_("where to write (default: report.html)"),
+            ),
+            _places(
+                N_("a city of the installed plugins; with --all, any municipality to highlight")
+            ),
+            _opt(
+                "--all",
+                action="store_true",
+                help=N_(
+                    "one page for the whole country: every municipality's barometer (see barometer)"
+                ),
+            ),
+            _OBSERVATIONS,
+            _STATBANK,
+        ),
+    ),
+    _Command(
+        "fetch",
+        N_("fetch Statistics Denmark's figures for the installed cities into the local cache"),
+        _fetch,
+        (
+            _places(
+                N_("a municipality's code or name (default: the installed cities); repeat for more")
+            ),
+            _opt("--since", type=int, metavar="YEAR", help=N_("only figures from this year on")),
+            _OneOf(
+                (
+                    _opt(
+                        "--offline",
+                        action="store_true",
+                        help=N_("never touch the network: cache only"),
+                    ),
+                    _opt(
+                        "--refresh",
+                        action="store_true",
+                        help=N_("ask again even for cached answers"),
+                    ),
+                )
+            ),
+            _opt(
+                "--all",
+                action="store_true",
+                help=N_("the context panel for all 98 municipalities (one request per table)"),
+            ),
+            _opt("--progress", action="store_true", help=N_("show progress when not a terminal")),
+        ),
+    ),
+    _Command(
+        "classify",
+        N_("classify a register file (CSV or Parquet) by origin, in chunks"),
+        _classify,
+        (
+            _opt(
+                "input", help=N_("CSV or .parquet with the six origin columns (see docs/origin.md)")
+            ),
+            _NEW_FILE,
+            _opt(
+                "--errors",
+                choices=["raise", "coerce"],
+                default="raise",
+                help=N_("invalid codes: stop, or count as unknown"),
+            ),
+            _opt(
+                "--chunk-rows",
+                type=_chunk_rows,
+                default=None,
+                help=N_("rows per chunk, 1 to {most}: sets memory use (default {default})"),
+                # the limits as they are, not format_number: no Babel for --help, it is fast
+                fill={"most": MAX_CHUNK_ROWS, "default": DEFAULT_CHUNK_ROWS},
+            ),
+            _opt(
+                "--encoding",
+                default="utf-8",
+                help=N_(
+                    "text encoding of a CSV input (default utf-8; Danish spreadsheet exports are often cp1252)"
+                ),
+            ),
+            _opt("--summary", metavar="FILE.json", help=N_("also write the counts as JSON")),
+            _opt(
+                "--progress",
+                action="store_true",
+                help=N_("show progress even when stderr is not a terminal"),
+            ),
+        ),
+    ),
+    _Command(
+        "synthesize",
+        N_("write a seeded synthetic population (CSV or .parquet)"),
+        _synthesize,
+        (
+            _opt(
+                "--rows",
+                "-n",
+                type=int,
+                default=100_000,
+                help=N_("how many residents (default 100000)"),
+            ),
+            _opt(
+                "--seed",
+                type=int,
+                default=0,
+                help=N_("the seed: the same seed, the same population"),
+            ),
+            _NEW_FILE,
+        ),
+    ),
+)
+
+
 def build_parser() -> argparse.ArgumentParser:
-    """The command line, its help in the current language (:func:`i18n.use_language`)."""
+    """The command line, its help in the current language (:func:`i18n.use_language`): the
+    program's own options, then each command of :data:`_COMMANDS` with its options."""
     parser = _Parser(
         prog="kommuneintegration",
         description=_(
@@ -969,246 +1317,11 @@ def build_parser() -> argparse.ArgumentParser:
     sub = parser.add_subparsers(
         dest="command", metavar=_("COMMAND"), required=True, title=_("commands")
     )
-
-    p = sub.add_parser("plugins", help=_("list installed plugins, their hooks and load errors"))
-    _format_option(p, "plugins")
-    p.add_argument(
-        "--all", action="store_true", help=_("also list the default plugins (the built-in rules)")
-    )
-    _command(p, _plugins)
-
-    p = sub.add_parser("new-plugin", help=_("write a new municipality plugin package"))
-    p.add_argument("name", help=_("plugin name, lower case (e.g. odense)"))
-    p.add_argument("--code", required=True, help=_("DST municipality code (kommunekode), e.g. 461"))
-    p.add_argument("--dir", default=".", help=_("folder to write the package in (default: .)"))
-    p.add_argument("--municipality", help=_("the municipality's name (default: from NAME)"))
-    _command(p, _new_plugin)
-
-    p = sub.add_parser(
-        "translations",
-        help=_("write or update a plugin's translations of its own prose (data/locale/*.po)"),
-    )
-    p.add_argument("plugin", help=_("the installed plugin's name, its folder, or its data folder"))
-    p.add_argument(
-        "--into",
-        default="da",
-        metavar="da|en",
-        help=_("the language to translate into (default: da)"),
-    )
-    _command(p, _translations)
-
-    p = sub.add_parser(
-        "compare", help=_("the cities side by side: figures, comparability, themes, targets")
-    )
-    p.add_argument(
-        "--municipality",
-        "-m",
-        action="append",
-        type=_place,
-        metavar="CODE",
-        help=_("code or name; repeat for more"),
-    )
-    p.add_argument(
-        "--theme",
-        "-t",
-        action="append",
-        metavar="THEME",
-        help=_("e.g. employment or beskæftigelse"),
-    )
-    _format_option(p, "comparison")
-    _sections_option(p)
-    _out_option(p)
-    p.add_argument("--observations", metavar="FILE.csv", help=_("add observations from a CSV file"))
-    _statbank_option(p)
-    _command(p, _compare)
-
-    p = sub.add_parser("evaluate", help=_("every target against the observations, with the reason"))
-    p.add_argument("--observations", metavar="FILE.csv", help=_("add observations from a CSV file"))
-    p.add_argument(
-        "--municipality",
-        "-m",
-        action="append",
-        type=_place,
-        metavar="CODE",
-        help=_("a city of the installed plugins, code or name; repeat for more"),
-    )
-    _format_option(p, "evaluations")
-    _out_option(p)
-    p.add_argument(
-        "--as-of",
-        type=int,
-        metavar="YEAR",
-        help=_("evaluate as of this year: figures for later years are not used"),
-    )
-    _statbank_option(p)
-    _command(p, _evaluate)
-
-    p = sub.add_parser(
-        "barometer",
-        help=_(
-            "any municipality's Integrationsbarometer from the Statbank cache, beside the "
-            "country, its kommunegruppe and its peers"
-        ),
-    )
-    p.add_argument(
-        "--municipality",
-        "-m",
-        action="append",
-        type=_place,
-        metavar="CODE",
-        help=_("a municipality's code or name, any of the 98; repeat for more"),
-    )
-    p.add_argument("--all", action="store_true", help=_("all 98 municipalities"))
-    p.add_argument(
-        "--since",
-        type=_year,
-        metavar="YEAR",
-        help=_("the baseline year (default 2012, the barometer's)"),
-    )
-    p.add_argument(
-        "--peers",
-        type=int,
-        default=5,
-        metavar="K",
-        help=_("how many nearest municipalities to show (default 5)"),
-    )
-    p.add_argument(
-        "--peer-weights",
-        metavar="SPEC",
-        help=_(
-            "weights of the peer distance, e.g. population=1,non-western-share=2,kommunegruppe=0"
-        ),
-    )
-    p.add_argument(
-        "--min-persons",
-        type=int,
-        default=100,
-        metavar="N",
-        help=_("a group of fewer persons is marked, not ranked (default 100)"),
-    )
-    p.add_argument(
-        "--group",
-        action="append",
-        metavar="ID",
-        help=_(
-            "a plugin's own country group (e.g. kobenhavn:udvalgte-menapt) for every "
-            "municipality asked; it is shown for its own city anyway"
-        ),
-    )
-    p.add_argument(
-        "--years",
-        action="store_true",
-        help=_("CSV: one row per year of each series (default: the series in one column)"),
-    )
-    _format_option(p, "barometer")
-    _out_option(p)
-    _command(p, _barometer)
-
-    p = sub.add_parser("show", help=_("one city's strategy documents in full"))
-    p.add_argument(
-        "municipality",
-        type=_place,
-        metavar="CODE",
-        help=_("DST code or name, e.g. 851 or Aalborg"),
-    )
-    _command(p, _show)
-
-    p = sub.add_parser("report", help=_("a self-contained HTML report with charts"))
-    p.add_argument(
-        "--out", "-o", default="report.html", help=_("where to write (default: report.html)")
-    )
-    p.add_argument(
-        "--municipality",
-        "-m",
-        action="append",
-        type=_place,
-        metavar="CODE",
-        help=_("a city of the installed plugins; with --all, any municipality to highlight"),
-    )
-    p.add_argument(
-        "--all",
-        action="store_true",
-        help=_("one page for the whole country: every municipality's barometer (see barometer)"),
-    )
-    p.add_argument("--observations", metavar="FILE.csv", help=_("add observations from a CSV file"))
-    _statbank_option(p)
-    _command(p, _report)
-
-    p = sub.add_parser(
-        "fetch",
-        help=_("fetch Statistics Denmark's figures for the installed cities into the local cache"),
-    )
-    p.add_argument(
-        "--municipality",
-        "-m",
-        action="append",
-        type=_place,
-        metavar="CODE",
-        help=_("a municipality's code or name (default: the installed cities); repeat for more"),
-    )
-    p.add_argument("--since", type=int, metavar="YEAR", help=_("only figures from this year on"))
-    mode = p.add_mutually_exclusive_group()
-    mode.add_argument(
-        "--offline", action="store_true", help=_("never touch the network: cache only")
-    )
-    mode.add_argument("--refresh", action="store_true", help=_("ask again even for cached answers"))
-    p.add_argument(
-        "--all",
-        action="store_true",
-        help=_("the context panel for all 98 municipalities (one request per table)"),
-    )
-    p.add_argument("--progress", action="store_true", help=_("show progress when not a terminal"))
-    _command(p, _fetch)
-
-    p = sub.add_parser(
-        "classify", help=_("classify a register file (CSV or Parquet) by origin, in chunks")
-    )
-    p.add_argument(
-        "input", help=_("CSV or .parquet with the six origin columns (see docs/origin.md)")
-    )
-    p.add_argument("--out", "-o", required=True, help=_("output file (.csv or .parquet)"))
-    p.add_argument(
-        "--errors",
-        choices=["raise", "coerce"],
-        default="raise",
-        help=_("invalid codes: stop, or count as unknown"),
-    )
-    p.add_argument(
-        "--chunk-rows",
-        type=_chunk_rows,
-        default=None,
-        help=_("rows per chunk, 1 to {most}: sets memory use (default {default})").format(
-            most=MAX_CHUNK_ROWS,
-            default=DEFAULT_CHUNK_ROWS,  # no Babel for --help: it is fast
-        ),
-    )
-    p.add_argument(
-        "--encoding",
-        default="utf-8",
-        help=_(
-            "text encoding of a CSV input (default utf-8; Danish spreadsheet exports are often cp1252)"
-        ),
-    )
-    p.add_argument("--summary", metavar="FILE.json", help=_("also write the counts as JSON"))
-    p.add_argument(
-        "--progress",
-        action="store_true",
-        help=_("show progress even when stderr is not a terminal"),
-    )
-    _command(p, _classify)
-
-    p = sub.add_parser(
-        "synthesize", help=_("write a seeded synthetic population (CSV or .parquet)")
-    )
-    p.add_argument(
-        "--rows", "-n", type=int, default=100_000, help=_("how many residents (default 100000)")
-    )
-    p.add_argument(
-        "--seed", type=int, default=0, help=_("the seed: the same seed, the same population")
-    )
-    p.add_argument("--out", "-o", required=True, help=_("output file (.csv or .parquet)"))
-    _command(p, _synthesize)
-
+    for command in _COMMANDS:
+        p = sub.add_parser(command.name, help=_(command.help))
+        for option in command.options:
+            option.add(p)
+        _command(p, command.handler)
     return _localized(parser)
 
 
@@ -1223,6 +1336,38 @@ def main(
     argv: Sequence[str] | None = None, *, host: PluginHost | None = None, out: TextIO | None = None
 ) -> int:
     """Run the command line; returns the exit code."""
+    from kommuneintegration.i18n import LanguageError, use_language
+
+    parsing, parser, args = _parse(argv)
+    out = _standard_output(argv, out)
+    if out is None:  # started with its standard output closed
+        print(
+            "kommuneintegration: " + _("error: there is no standard output to write to"),
+            file=sys.stderr,
+        )
+        return 1
+    try:
+        with use_language(args.lang), watch_interrupts():
+            return _run(args, _hosts(args, host), out)
+    except LanguageError as exc:
+        with use_language(parsing), _argparse_speaks():
+            parser.error(str(exc))
+    except KeyboardInterrupt:
+        print("kommuneintegration: interrupted", file=sys.stderr)
+        return 130
+    except BrokenPipeError:
+        return 0
+    except Exception as exc:
+        if args.debug:
+            raise
+        _report_error(args, exc)
+        return 1
+
+
+def _parse(argv: Sequence[str] | None) -> tuple[str, argparse.ArgumentParser, argparse.Namespace]:
+    """The command line parsed, its help and complaints in the language of its --lang (or the
+    default, an unknown one being reported once the command runs): that language, the parser
+    and the arguments."""
     from kommuneintegration.i18n import (
         DEFAULT_LANGUAGE,
         LanguageError,
@@ -1238,17 +1383,21 @@ def main(
         parser = build_parser()  # argparse looks its titles up again: not in our catalogue
         with _argparse_speaks():
             args = parser.parse_args(argv)
+    return parsing, parser, args
+
+
+def _standard_output(argv: Sequence[str] | None, out: TextIO | None) -> TextIO | None:
+    """Where the command writes: ``out`` if given, else the standard output (the program's
+    own kept from plugins), or None when there is none."""
     if out is None and argv is None:  # the program itself: plugins cannot reach its output
         from kommuneintegration.contain import private_stdout
 
         out = private_stdout()
-    out = out if out is not None else sys.stdout
-    if out is None:  # started with its standard output closed
-        print(
-            "kommuneintegration: " + _("error: there is no standard output to write to"),
-            file=sys.stderr,
-        )
-        return 1
+    return out if out is not None else sys.stdout
+
+
+def _hosts(args: argparse.Namespace, host: PluginHost | None) -> Callable[[], PluginHost]:
+    """The plugin host for the commands that ask for it, loaded on the first asking."""
     loaded: list[PluginHost] = [host] if host is not None else []
 
     def hosts() -> PluginHost:
@@ -1260,39 +1409,36 @@ def main(
         args.loaded_host = loaded[0]  # whose folders no output may land in
         return loaded[0]
 
+    return hosts
+
+
+def _run(args: argparse.Namespace, hosts: Callable[[], PluginHost], out: TextIO) -> int:
+    """The command's handler, and its output flushed: a write that fails is an error."""
+    handler: Handler = args.handler
+    code = handler(args, hosts, out)
     try:
-        with use_language(args.lang), watch_interrupts():
-            handler: Handler = args.handler
-            code = handler(args, hosts, out)
-            try:
-                out.flush()
-            except BrokenPipeError:
-                raise
-            except OSError as exc:
-                raise CommandError(
-                    _("the standard output could not be written ({error})").format(
-                        error=exc.strerror or exc
-                    )
-                ) from None
-            return code
-    except LanguageError as exc:
-        with use_language(parsing), _argparse_speaks():
-            parser.error(str(exc))
-    except KeyboardInterrupt:
-        print("kommuneintegration: interrupted", file=sys.stderr)
-        return 130
+        out.flush()
     except BrokenPipeError:
-        return 0
-    except Exception as exc:
-        if args.debug:
-            raise
-        with use_language(args.lang):
-            message = (_located(exc) if isinstance(exc, InputError) else str(exc)).strip()
-        message = message or type(exc).__name__
-        first, _sep, rest = escape_controls(message).partition("\n")
-        with use_language(args.lang):
-            prefix = _("error: {message}").format(message=first)
-        print("kommuneintegration: " + prefix, file=sys.stderr)
-        if rest:
-            print(rest, file=sys.stderr)
-        return 1
+        raise
+    except OSError as exc:
+        raise CommandError(
+            _("the standard output could not be written ({error})").format(
+                error=exc.strerror or exc
+            )
+        ) from None
+    return code
+
+
+def _report_error(args: argparse.Namespace, exc: Exception) -> None:
+    """An error in one line on stderr in the output language, any further lines below it."""
+    from kommuneintegration.i18n import use_language
+
+    with use_language(args.lang):
+        message = (_located(exc) if isinstance(exc, InputError) else str(exc)).strip()
+    message = message or type(exc).__name__
+    first, _sep, rest = escape_controls(message).partition("\n")
+    with use_language(args.lang):
+        prefix = _("error: {message}").format(message=first)
+    print("kommuneintegration: " + prefix, file=sys.stderr)
+    if rest:
+        print(rest, file=sys.stderr)
