@@ -706,30 +706,88 @@ def compare(
     """
     registry = registry.in_language(language())
     cities = _wanted_municipalities(registry, municipalities)
-    codes = {m.code for m in cities}
     chosen_topics = _wanted_topics(themes)
+    extra = extra_observations or {}
+    pairs = _chosen_strategies(registry, cities, extra)
+    fetched_figures = fetched.observations if fetched is not None else {}
+    derived, not_derived = _derived(pairs, fetched_figures)
+    by_id = {s.id: s for _, s in pairs}
+    disagreements = _disagreements(pairs)
+    entries = _catalogue_entries(registry, pairs, derived, by_id)
+    rows = _catalogue_rows(entries, chosen_topics, not_derived, by_id)
+    coverage = _theme_coverage(pairs, chosen_topics)
+    for_evaluation = merge_observations(extra, fetched_figures)
+    evaluations = _evaluations(registry, for_evaluation, as_of, cities, chosen_topics)
+    context = _context(registry, cities, fetched)
+    named = {e.group for row in rows for e in row.entries} | {c.group for c in context}
+    named |= {n.group for n in not_derived} | {d.group for d in derived}
+    named |= {row.target.group for row in evaluations}
+    named |= {s.target_group for _, s in pairs}
+    docs = documents(registry, [m.code for m in cities])
+    return Comparison(
+        municipalities=cities,
+        documents=docs,
+        groups=_group_views(registry, named),
+        indicators=tuple(rows),
+        themes=tuple(coverage),
+        evaluations=assessed(evaluations),
+        derived=tuple(derived),
+        not_derived=tuple(not_derived),
+        disagreements=tuple(disagreements),
+        context=tuple(context),
+        series=_series_views(docs),
+        shortfalls=_shortfall_series(docs, derived),
+        language=language(),
+        **_barometer_beside(registry, cities, evaluations, barometer_inputs),
+    )
+
+
+def _chosen_strategies(
+    registry: Registry,
+    cities: Sequence[Municipality],
+    extra: Mapping[str, Sequence[Observation]],
+) -> list[tuple[Municipality, Strategy]]:
+    """The chosen cities' documents, in the order the cities were asked for, each with the
+    extra figures given for its own indicators."""
+    codes = {m.code for m in cities}
     order = {m.code: n for n, m in enumerate(cities)}
     pairs = sorted(
         ((m, s) for m, s in registry.all_strategies() if m.code in codes),
         key=lambda pair: order[pair[0].code],
     )
-    extra = extra_observations or {}
     if extra:
         pairs = [(m, _with_extra(s, extra.get(m.code, ()))) for m, s in pairs]
-    fetched_figures = fetched.observations if fetched is not None else {}
-    # Gaps and changes are derived from every figure, Statistics Denmark's too (each
-    # within its own series); the rows of figures side by side stay the documents' own
-    # and the CSV file's.
-    derived, not_derived = derive_all(
-        [(m, _with_extra(s, fetched_figures.get(m.code, ()))) for m, s in pairs]
-    )
-    by_id = {s.id: s for _, s in pairs}
-    disagreements = [
+    return pairs
+
+
+def _derived(
+    pairs: Sequence[tuple[Municipality, Strategy]],
+    fetched_figures: Mapping[str, Sequence[Observation]],
+) -> tuple[list[DerivedFigure], list[NotDerived]]:
+    """The gaps and changes derived, and why others could not be.
+
+    They are derived from every figure, Statistics Denmark's too (each within its own
+    series); the rows of figures side by side stay the documents' own and the CSV file's.
+    """
+    return derive_all([(m, _with_extra(s, fetched_figures.get(m.code, ()))) for m, s in pairs])
+
+
+def _disagreements(pairs: Sequence[tuple[Municipality, Strategy]]) -> list[Disagreement]:
+    """Each document's figures for the same thing that disagree, with whose they are."""
+    return [
         attrs.evolve(d, municipality=m.code, strategy=s.id)
         for m, s in pairs
         for d in reconcile(s.observations)[1]
     ]
 
+
+def _catalogue_entries(
+    registry: Registry,
+    pairs: Sequence[tuple[Municipality, Strategy]],
+    derived: Sequence[DerivedFigure],
+    by_id: Mapping[str, Strategy],
+) -> dict[str, list[IndicatorEntry]]:
+    """Per catalogue indicator, the documents' figures on it and the gaps derived for it."""
     cat = catalogue()
     entries: dict[str, list[IndicatorEntry]] = {cid: [] for cid in cat}
     describe = functools.cache(registry.describe_group)  # once per group, not per figure
@@ -744,6 +802,18 @@ def compare(
     for fig in derived:
         if fig.kind == "gap" and fig.catalogue in entries:
             entries[fig.catalogue].append(_derived_entry(fig, registry, by_id, describe))
+    return entries
+
+
+def _catalogue_rows(
+    entries: Mapping[str, Sequence[IndicatorEntry]],
+    chosen_topics: set[str] | None,
+    not_derived: Sequence[NotDerived],
+    by_id: Mapping[str, Strategy],
+) -> list[CatalogueComparison]:
+    """A row per catalogue indicator with figures (on the chosen themes), judged comparable
+    or not, with the reasons a figure on it could not be derived."""
+    cat = catalogue()
     rows: list[CatalogueComparison] = []
     for cid, found in entries.items():
         item = cat[cid]
@@ -755,7 +825,13 @@ def compare(
         source_id = item.derived_from
         why = tuple(n for n in not_derived if source_id and _maps_to(by_id, n, source_id))
         rows.append(CatalogueComparison(item, tuple(_in_time_order(found)), comparable, notes, why))
+    return rows
 
+
+def _theme_coverage(
+    pairs: Sequence[tuple[Municipality, Strategy]], chosen_topics: set[str] | None
+) -> list[ThemeCoverage]:
+    """Per topic (the chosen ones), which documents of each city cover it and how."""
     coverage = []
     for topic in topics().values():
         if chosen_topics is not None and topic.id not in chosen_topics:
@@ -768,41 +844,41 @@ def compare(
             if hits:
                 per_city[municipality.code] = per_city.get(municipality.code, ()) + hits
         coverage.append(ThemeCoverage(topic, per_city))
+    return coverage
 
-    for_evaluation = merge_observations(extra, fetched_figures)
-    evaluations = evaluate_all(registry, for_evaluation, as_of, [m.code for m in cities])
+
+def _evaluations(
+    registry: Registry,
+    observations: Mapping[str, Sequence[Observation]],
+    as_of: int | None,
+    cities: Sequence[Municipality],
+    chosen_topics: set[str] | None,
+) -> list[TargetEvaluation]:
+    """Every target of the chosen cities' documents judged (those on the chosen themes)."""
+    evaluations = evaluate_all(registry, observations, as_of, [m.code for m in cities])
     if chosen_topics is not None:
         evaluations = [e for e in evaluations if _target_topics(e) & chosen_topics]
-    context = (
-        context_rows(fetched.panel, cities, {m.code: city_bands(registry, m.code) for m in cities})
-        if fetched is not None
-        else []
+    return evaluations
+
+
+def _context(
+    registry: Registry, cities: Sequence[Municipality], fetched: Fetched | None
+) -> list[ContextRow]:
+    """Each city beside the whole country and its kommunegruppe (none without figures)."""
+    if fetched is None:
+        return []
+    return context_rows(
+        fetched.panel, cities, {m.code: city_bands(registry, m.code) for m in cities}
     )
-    named = {e.group for row in rows for e in row.entries} | {c.group for c in context}
-    named |= {n.group for n in not_derived} | {d.group for d in derived}
-    named |= {row.target.group for row in evaluations}
-    named |= {s.target_group for _, s in pairs}
-    docs = documents(registry, [m.code for m in cities])
-    return Comparison(
-        municipalities=cities,
-        documents=docs,
-        groups={
-            gid: _group_view(registry, gid)
-            for gid in sorted(g for g in named if g is not None)
-            if gid in registry.target_groups
-        },
-        indicators=tuple(rows),
-        themes=tuple(coverage),
-        evaluations=assessed(evaluations),
-        derived=tuple(derived),
-        not_derived=tuple(not_derived),
-        disagreements=tuple(disagreements),
-        context=tuple(context),
-        series=_series_views(docs),
-        shortfalls=_shortfall_series(docs, derived),
-        language=language(),
-        **_barometer_beside(registry, cities, evaluations, barometer_inputs),
-    )
+
+
+def _group_views(registry: Registry, named: Iterable[str | None]) -> dict[str, GroupView]:
+    """The target groups the comparison names, in words, in the order of their ids."""
+    return {
+        gid: _group_view(registry, gid)
+        for gid in sorted(g for g in named if g is not None)
+        if gid in registry.target_groups
+    }
 
 
 def _barometer_beside(

@@ -174,22 +174,75 @@ def _combine_parts(
     Only where no figure counts the group itself and the parts make it up exactly; every
     year must combine, or none is (the target is then judged on the parts, as before).
     """
-    if indicator.unit != "percent" or indicator.measure not in (Measure.RATE, Measure.SHARE):
+    part_ids = _parts_to_combine(indicator, wanted, chosen, registry)
+    if part_ids is None:
         return chosen, []
+    dated = [o for o in chosen if o.year is not None]
+    counts = _population_counts(strategy, extra)
+    combined, lacking = _combined_rates(dated, part_ids, counts, wanted, registry)
+    names = _(" and ").join(registry.describe_group(g)[0] for g in part_ids)
+    whole_name = registry.describe_group(wanted)[0]
+    if lacking or not combined:
+        return chosen, [
+            _(
+                "the combined rate for {whole} could not be formed: no number of persons for "
+                "each of {parts} in {years}; judged on the parts, each of which must meet the target"
+            ).format(
+                whole=whole_name,
+                parts=names,
+                years=", ".join(str(y) for y in sorted(lacking)),
+            )
+        ]
+    rest = [o for o in chosen if o.year is None]
+    return rest + combined, [
+        _("{whole} combined from {parts}, weighted by their numbers of persons").format(
+            whole=whole_name, parts=names
+        )
+    ]
+
+
+def _parts_to_combine(
+    indicator: Indicator, wanted: str, chosen: Sequence[Observation], registry: Registry
+) -> list[str] | None:
+    """The groups whose rates make up ``wanted``'s, sorted; None where there is nothing to
+    combine (not a percentage rate or share, the group's own figures, parts that do not
+    make up the group exactly)."""
+    if indicator.unit != "percent" or indicator.measure not in (Measure.RATE, Measure.SHARE):
+        return None
     whole = registry.target_groups.get(wanted)
     dated = [o for o in chosen if o.year is not None]
     if whole is None or not dated or any(o.group == wanted for o in dated):
-        return chosen, []
+        return None
     part_ids = sorted({o.group for o in dated if o.group})
     parts = [registry.target_groups.get(g) for g in part_ids]
     known = [p for p in parts if p is not None]
     if len(part_ids) < 2 or len(known) != len(part_ids) or not _is_partition(whole, known):
-        return chosen, []
+        return None
+    return part_ids
+
+
+_Counts = dict[tuple[str | None, int | None, str], list[Observation]]
+
+
+def _population_counts(strategy: Strategy, extra: Sequence[Observation]) -> _Counts:
+    """The numbers of persons the figures give, per group, year and age band."""
     indicators = {i.id: i for i in strategy.indicators}
-    counts: dict[tuple[str | None, int | None, str], list[Observation]] = {}
+    counts: _Counts = {}
     for o in (*strategy.observations, *extra):
         if _is_population(indicators.get(o.indicator), o):
             counts.setdefault((o.group, o.year, str(o.age_band or "")), []).append(o)
+    return counts
+
+
+def _combined_rates(
+    dated: Sequence[Observation],
+    part_ids: Sequence[str],
+    counts: _Counts,
+    wanted: str,
+    registry: Registry,
+) -> tuple[list[Observation], set[int]]:
+    """The combined rate of each year, age band, category and series, and the years that
+    lack a part's rate or number of persons (0 for a figure without a year)."""
     cells: dict[tuple[int | None, str, str, str], dict[str, Observation]] = {}
     for o in dated:
         cells.setdefault((o.year, str(o.age_band or ""), o.category, o.series), {})[
@@ -219,25 +272,7 @@ def _combine_parts(
                 note=_combined_words(part_ids, registry),
             )
         )
-    names = _(" and ").join(registry.describe_group(g)[0] for g in part_ids)
-    whole_name = registry.describe_group(wanted)[0]
-    if lacking or not combined:
-        return chosen, [
-            _(
-                "the combined rate for {whole} could not be formed: no number of persons for "
-                "each of {parts} in {years}; judged on the parts, each of which must meet the target"
-            ).format(
-                whole=whole_name,
-                parts=names,
-                years=", ".join(str(y) for y in sorted(lacking)),
-            )
-        ]
-    rest = [o for o in chosen if o.year is None]
-    return rest + combined, [
-        _("{whole} combined from {parts}, weighted by their numbers of persons").format(
-            whole=whole_name, parts=names
-        )
-    ]
+    return combined, lacking
 
 
 def _combined_words(part_ids: Sequence[str], registry: Registry) -> str:
@@ -315,6 +350,12 @@ def _run_rule(
         return fault("KeyboardInterrupt")
     except BaseException as exc:
         return fault(f"{type(exc).__name__}: {safe_text(exc)}".rstrip(": "))
+    return _checked(result, name, plugin)
+
+
+def _checked(result: object, name: str, plugin: str) -> Evaluation | None:
+    """A rule's answer as the engine uses it: ``None``, a plain :class:`Evaluation`, or the
+    status "rule error" where it is neither or its fields are not as the model says."""
     if result is not None and not isinstance(result, Evaluation):
         return Evaluation(
             Status.RULE_ERROR,

@@ -151,34 +151,44 @@ def row_record(row: BarometerRow) -> dict[str, Any]:
         "against_expected": row.judged.against_expected,
         "against_expected_labour_market": row.judged.against_expected_labour_market,
         "trend": row.trend,
-        "peers": [
-            {
-                "code": p.code,
-                "name": p.name,
-                "value": p.value,
-                "expected": p.expected,
-                "distance": p.distance,
-            }
-            for p in row.peers
-        ],
+        "peers": _peer_records(row),
         "barometer_indicator": row.indicator.barometer or None,
         "barometer_goal": row.indicator.shown_goal() or None,
         "ranked": row.indicator.ranked,
         "source": row.source,
         "note": row.note,
-        "series": [
-            {
-                "year": p.year,
-                "value": p.value,
-                "persons": p.persons,
-                "reference_value": p.reference,
-                "country_value": p.country,
-                "group_median": p.group_median,
-                "comparable": p.comparable,
-            }
-            for p in row.series
-        ],
+        "series": _series_records(row),
     }
+
+
+def _peer_records(row: BarometerRow) -> list[dict[str, Any]]:
+    """A row's peers: the municipalities most like it, with their figures."""
+    return [
+        {
+            "code": p.code,
+            "name": p.name,
+            "value": p.value,
+            "expected": p.expected,
+            "distance": p.distance,
+        }
+        for p in row.peers
+    ]
+
+
+def _series_records(row: BarometerRow) -> list[dict[str, Any]]:
+    """A row's figures year by year."""
+    return [
+        {
+            "year": p.year,
+            "value": p.value,
+            "persons": p.persons,
+            "reference_value": p.reference,
+            "country_value": p.country,
+            "group_median": p.group_median,
+            "comparable": p.comparable,
+        }
+        for p in row.series
+    ]
 
 
 def _minus(value: float | None, other: float | None) -> float | None:
@@ -197,7 +207,7 @@ def year_records(row: BarometerRow) -> list[dict[str, Any]]:
         "label": row.indicator.shown_label(),
         "unit": row.indicator.unit,
     }
-    return [{**head, **point} for point in row_record(row)["series"]]
+    return [{**head, **point} for point in _series_records(row)]
 
 
 def value_text(value: float | None, unit: str) -> str:
@@ -544,6 +554,59 @@ def _md(text: object) -> str:
     return markdown_text(text)
 
 
+def _md_row(cells: Sequence[object]) -> str:
+    return "| " + " | ".join(_md(c) for c in cells) + " |"
+
+
+def _md_cells(row: BarometerRow, indicator: BarometerIndicator) -> list[str]:
+    """One municipality's row of an indicator's Markdown table."""
+    return [
+        f"{row.name} ({row.municipality})",
+        value_text(row.value, indicator.unit),
+        str(row.year or "–"),
+        f"{value_text(row.baseline_value, indicator.unit)} ({row.baseline_year or '–'})",
+        movement_text(row),
+        value_text(row.country_value, indicator.unit),
+        f"{value_text(row.group_median, indicator.unit)} ({row.group_n})",
+        rank_text(row),
+        range_text(row),
+        interval_text(row),
+        value_text(row.judged.expected, indicator.unit),
+        ", ".join(p.name for p in row.peers),
+    ]
+
+
+def _md_indicator(b: Barometer, indicator: BarometerIndicator, number: int) -> list[str]:
+    """One indicator's Markdown table, then its years' table where the text shows one."""
+    rows = _rows_of(b, indicator)
+    if not rows:
+        return []
+    out = ["", f"## {_md(indicator.shown_label())} [{number}]", ""]
+    heads = [
+        _("Municipality"),
+        _("Value"),
+        _("Year"),
+        _("Baseline"),
+        _("movement"),
+        _("whole country"),
+        _("group median (n)"),
+        _("rank"),
+        _("places"),
+        _("95 % interval"),
+        _("expected"),
+        _("peers"),
+    ]
+    out.append("| " + " | ".join(heads) + " |")
+    out.append("|" + "---|" * len(heads))
+    out += [_md_row(_md_cells(row, indicator)) for row in rows]
+    years = _year_table(b, indicator)
+    if years is not None:
+        out += ["", _md_row(years[0])]
+        out.append("|" + "---|" * len(years[0]))
+        out += [_md_row(row) for row in years[1:]]
+    return out
+
+
 def barometer_to_markdown(b: Barometer) -> str:
     with use_language(b.language):
         title = _("Integrationsbarometer from Statistics Denmark's figures")
@@ -554,47 +617,7 @@ def barometer_to_markdown(b: Barometer) -> str:
             )
         )
         for number, indicator in enumerate(b.indicators, 1):
-            rows = _rows_of(b, indicator)
-            if not rows:
-                continue
-            out += ["", f"## {_md(indicator.shown_label())} [{number}]", ""]
-            heads = [
-                _("Municipality"),
-                _("Value"),
-                _("Year"),
-                _("Baseline"),
-                _("movement"),
-                _("whole country"),
-                _("group median (n)"),
-                _("rank"),
-                _("places"),
-                _("95 % interval"),
-                _("expected"),
-                _("peers"),
-            ]
-            out.append("| " + " | ".join(heads) + " |")
-            out.append("|" + "---|" * len(heads))
-            for row in rows:
-                cells = [
-                    f"{row.name} ({row.municipality})",
-                    value_text(row.value, indicator.unit),
-                    str(row.year or "–"),
-                    f"{value_text(row.baseline_value, indicator.unit)} ({row.baseline_year or '–'})",
-                    movement_text(row),
-                    value_text(row.country_value, indicator.unit),
-                    f"{value_text(row.group_median, indicator.unit)} ({row.group_n})",
-                    rank_text(row),
-                    range_text(row),
-                    interval_text(row),
-                    value_text(row.judged.expected, indicator.unit),
-                    ", ".join(p.name for p in row.peers),
-                ]
-                out.append("| " + " | ".join(_md(c) for c in cells) + " |")
-            years = _year_table(b, indicator)
-            if years is not None:
-                out += ["", "| " + " | ".join(_md(c) for c in years[0]) + " |"]
-                out.append("|" + "---|" * len(years[0]))
-                out += ["| " + " | ".join(_md(c) for c in row) + " |" for row in years[1:]]
+            out += _md_indicator(b, indicator, number)
         out += ["", "## " + _("What the Statbank cannot give per municipality"), ""]
         out += [
             f"- {_md(i.barometer)} {_md(i.shown_label())}: {_md(i.shown_reason())}"
@@ -610,6 +633,59 @@ def barometer_to_markdown(b: Barometer) -> str:
         return escape_controls("\n".join(out)) + "\n"
 
 
+def _indicator_record(i: BarometerIndicator) -> dict[str, Any]:
+    """What an indicator counts, and how it stands to the Integrationsbarometer's own."""
+    return {
+        "indicator": i.id,
+        "group": i.group,
+        "sex": i.sex or None,
+        "label": i.shown_label(),
+        "unit": i.unit,
+        "better": i.better or None,
+        "ranked": i.ranked,
+        "barometer_indicator": i.barometer or None,
+        "barometer_goal": i.shown_goal() or None,
+        "comparable_from": i.comparable_from,
+        "population": i.shown_population(),
+        "differs": i.shown_differs(),
+        "tables": list(i.tables),
+    }
+
+
+def _peers_records(b: Barometer) -> dict[str, list[dict[str, Any]]]:
+    """Each municipality's peers with the characteristics they were found by."""
+    return {
+        code: [
+            {
+                "code": p.code,
+                "name": b.name(p.code),
+                "distance": p.distance,
+                "population": p.characteristics.population,
+                "non_western_share": p.characteristics.non_western_share,
+                "kommunegruppe": KOMMUNEGRUPPER[p.characteristics.kommunegruppe],
+                "year": p.characteristics.year,
+            }
+            for p in peers
+        ]
+        for code, peers in b.peers.items()
+    }
+
+
+def _fits_records(b: Barometer) -> dict[str, dict[str, Any] | None]:
+    """The fitted lines the expected values come from (null where none was fitted)."""
+    return {
+        key: None
+        if line is None
+        else {
+            "intercept": line.intercept,
+            "slope": line.slope,
+            "r2": line.r2,
+            "n": line.n,
+        }
+        for key, line in b.fits.items()
+    }
+
+
 def barometer_to_dict(b: Barometer) -> dict[str, Any]:
     with use_language(b.language):
         return {
@@ -622,51 +698,10 @@ def barometer_to_dict(b: Barometer) -> dict[str, Any]:
             "peer_weights": dict(b.weights),
             "min_persons": b.min_persons,
             "municipalities": list(b.municipalities),
-            "indicators": [
-                {
-                    "indicator": i.id,
-                    "group": i.group,
-                    "sex": i.sex or None,
-                    "label": i.shown_label(),
-                    "unit": i.unit,
-                    "better": i.better or None,
-                    "ranked": i.ranked,
-                    "barometer_indicator": i.barometer or None,
-                    "barometer_goal": i.shown_goal() or None,
-                    "comparable_from": i.comparable_from,
-                    "population": i.shown_population(),
-                    "differs": i.shown_differs(),
-                    "tables": list(i.tables),
-                }
-                for i in b.indicators
-            ],
+            "indicators": [_indicator_record(i) for i in b.indicators],
             "rows": [row_record(r) for r in b.rows],
-            "peers": {
-                code: [
-                    {
-                        "code": p.code,
-                        "name": b.name(p.code),
-                        "distance": p.distance,
-                        "population": p.characteristics.population,
-                        "non_western_share": p.characteristics.non_western_share,
-                        "kommunegruppe": KOMMUNEGRUPPER[p.characteristics.kommunegruppe],
-                        "year": p.characteristics.year,
-                    }
-                    for p in peers
-                ]
-                for code, peers in b.peers.items()
-            },
-            "fits": {
-                key: None
-                if line is None
-                else {
-                    "intercept": line.intercept,
-                    "slope": line.slope,
-                    "r2": line.r2,
-                    "n": line.n,
-                }
-                for key, line in b.fits.items()
-            },
+            "peers": _peers_records(b),
+            "fits": _fits_records(b),
             "not_available": [
                 {
                     "barometer_indicator": i.barometer,

@@ -23,7 +23,11 @@ from kommuneintegration.render.common import (
 from kommuneintegration.render.text import as_of_note
 
 if TYPE_CHECKING:
-    from kommuneintegration.analysis.comparison import Comparison, ThemeCoverage
+    from kommuneintegration.analysis.comparison import (
+        CatalogueComparison,
+        Comparison,
+        ThemeCoverage,
+    )
 
 
 def _cell(text: object) -> str:
@@ -49,10 +53,8 @@ def _document_status(theme: ThemeCoverage, code: str, strategy_id: str) -> str:
     return "placeholder" if found else "absent"
 
 
-@written_in
-def comparison_to_markdown(c: Comparison) -> str:
-    lines = ["# " + _("Integration strategies side by side"), ""]
-    lines += [
+def _target_group_lines(c: Comparison) -> list[str]:
+    lines = [
         "## " + _("Target groups"),
         "",
         *_head(_("Municipality"), _("Document"), _("Kind"), _("Target group"), _("Definition")),
@@ -63,10 +65,14 @@ def comparison_to_markdown(c: Comparison) -> str:
         lines.append(
             f"| {_cell(doc.municipality.name)} | {_cell(s.title)} | {_cell(s.kind.display)} | {_cell(s.target_group_wording or '-')} | {_cell(definition)} |"
         )
+    return lines
+
+
+def _theme_lines(c: Comparison) -> list[str]:
     marks = {"filled": _("covered"), "placeholder": _("declared but empty"), "absent": "-"}
     # One column per document, never per city: a proposal must not make a city's
     # policy look as if it covered a theme, nor one document hide another's gaps.
-    lines += [
+    lines = [
         "",
         "## " + _("Themes"),
         "",
@@ -85,67 +91,89 @@ def comparison_to_markdown(c: Comparison) -> str:
             )
             + " |"
         )
-    lines += ["", "## " + _("Indicators")]
-    for row in c.indicators:
-        verdict = _("comparable") if row.comparable else _("not directly comparable")
-        label = pick(row.indicator.label, row.indicator.label_en)
-        lines += ["", f"### {_cell(label)}: {verdict}", ""]
-        lines += [
-            *_head(
-                _("Municipality"),
-                _("Group"),
-                _("Age"),
-                _("Value"),
-                _("Year"),
-                _("Concept"),
-                _("Source"),
-            ),
-        ]
-        shown, summary = shown_entries(row.entries, "`kommuneintegration compare -f csv`")
-        for e in shown:
-            who = f"{e.category}: {e.group_label}" if e.category else e.group_label
-            value = entry_value(e) + (" (" + _("derived") + ")" if e.derived else "")
-            lines.append(
-                f"| {_cell(e.municipality_name)} | {_cell(who)} | {_cell(e.age_band or '-')} | {_cell(value)} | {_cell(e.when)} | {_cell(e.concept_label or '-')} | {_cell(e.source)} |"
-            )
-        lines += (
-            [""]
-            + ([f"- {summary}"] if summary else [])
-            + [f"- ‡ {_cell(who)}: {_cell(note)}" for who, note in entry_notes(shown)]
-            + [f"- {_cell(d)}" for d in row.differences]
-            + [f"- {_cell(not_derived_who(n, c))}: {_cell(n.reason)}" for n in row.not_derived]
-        )
-    if c.context:
-        lines += [
-            "",
-            "## " + _("Statistikbanken: the city, the whole country and its kommunegruppe"),
-            "",
-            *_head(*context_headings()),
-        ]
-        lines += [_row(*map(_cell, context_row(ctx, c, missing="-"))) for ctx in c.context]
-    if c.barometer:
-        lines += [
-            "",
-            "## " + _("Integrationsbarometer from Statistics Denmark's figures"),
-            "",
-            *_head(*barometer_headings()),
-        ]
-        for b in c.barometer:
-            lines.append(_row(*map(_cell, barometer_cells(b))))
-        beside = [(b, line) for b in c.barometer for line in barometer_beside(b)]
-        if beside:
-            lines.append("")
-            lines += [
-                f"- {_cell(b.row.name)}, {_cell(b.row.indicator.shown_label())}: {_cell(line)}"
-                for b, line in beside
-            ]
-    if c.disagreements:
-        lines += ["", "## " + _("Figures that disagree"), ""]
-        lines += [
-            f"- {_cell(c.name(d.municipality))}: {_cell(d.describe(c.group_label))}"
-            for d in c.disagreements
-        ]
+    return lines
+
+
+def _indicator_lines(c: Comparison, row: CatalogueComparison) -> list[str]:
+    """One catalogue indicator: its verdict, its figures' table and the notes under it."""
+    verdict = _("comparable") if row.comparable else _("not directly comparable")
+    label = pick(row.indicator.label, row.indicator.label_en)
+    lines = ["", f"### {_cell(label)}: {verdict}", ""]
     lines += [
+        *_head(
+            _("Municipality"),
+            _("Group"),
+            _("Age"),
+            _("Value"),
+            _("Year"),
+            _("Concept"),
+            _("Source"),
+        ),
+    ]
+    shown, summary = shown_entries(row.entries, "`kommuneintegration compare -f csv`")
+    for e in shown:
+        who = f"{e.category}: {e.group_label}" if e.category else e.group_label
+        value = entry_value(e) + (" (" + _("derived") + ")" if e.derived else "")
+        lines.append(
+            f"| {_cell(e.municipality_name)} | {_cell(who)} | {_cell(e.age_band or '-')} | {_cell(value)} | {_cell(e.when)} | {_cell(e.concept_label or '-')} | {_cell(e.source)} |"
+        )
+    lines += (
+        [""]
+        + ([f"- {summary}"] if summary else [])
+        + [f"- ‡ {_cell(who)}: {_cell(note)}" for who, note in entry_notes(shown)]
+        + [f"- {_cell(d)}" for d in row.differences]
+        + [f"- {_cell(not_derived_who(n, c))}: {_cell(n.reason)}" for n in row.not_derived]
+    )
+    return lines
+
+
+def _context_lines(c: Comparison) -> list[str]:
+    if not c.context:
+        return []
+    lines = [
+        "",
+        "## " + _("Statistikbanken: the city, the whole country and its kommunegruppe"),
+        "",
+        *_head(*context_headings()),
+    ]
+    lines += [_row(*map(_cell, context_row(ctx, c, missing="-"))) for ctx in c.context]
+    return lines
+
+
+def _barometer_lines(c: Comparison) -> list[str]:
+    if not c.barometer:
+        return []
+    lines = [
+        "",
+        "## " + _("Integrationsbarometer from Statistics Denmark's figures"),
+        "",
+        *_head(*barometer_headings()),
+    ]
+    for b in c.barometer:
+        lines.append(_row(*map(_cell, barometer_cells(b))))
+    beside = [(b, line) for b in c.barometer for line in barometer_beside(b)]
+    if beside:
+        lines.append("")
+        lines += [
+            f"- {_cell(b.row.name)}, {_cell(b.row.indicator.shown_label())}: {_cell(line)}"
+            for b, line in beside
+        ]
+    return lines
+
+
+def _disagreement_lines(c: Comparison) -> list[str]:
+    if not c.disagreements:
+        return []
+    lines = ["", "## " + _("Figures that disagree"), ""]
+    lines += [
+        f"- {_cell(c.name(d.municipality))}: {_cell(d.describe(c.group_label))}"
+        for d in c.disagreements
+    ]
+    return lines
+
+
+def _evaluation_lines(c: Comparison) -> list[str]:
+    lines = [
         "",
         "## " + _("Evaluation (targets against observations)"),
         "",
@@ -161,4 +189,19 @@ def comparison_to_markdown(c: Comparison) -> str:
     if goals:
         lines += ["", _cell(_("The Integrationsbarometer's movement per goal:")), ""]
         lines += [f"- {_cell(line)}" for line in goals]
+    return lines
+
+
+@written_in
+def comparison_to_markdown(c: Comparison) -> str:
+    lines = ["# " + _("Integration strategies side by side"), ""]
+    lines += _target_group_lines(c)
+    lines += _theme_lines(c)
+    lines += ["", "## " + _("Indicators")]
+    for row in c.indicators:
+        lines += _indicator_lines(c, row)
+    lines += _context_lines(c)
+    lines += _barometer_lines(c)
+    lines += _disagreement_lines(c)
+    lines += _evaluation_lines(c)
     return "\n".join(lines) + "\n"

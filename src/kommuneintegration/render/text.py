@@ -38,7 +38,7 @@ if TYPE_CHECKING:
         IndicatorEntry,
     )
     from kommuneintegration.analysis.evaluation import Evaluations, TargetEvaluation
-    from kommuneintegration.strategy.models import Municipality, Provenance
+    from kommuneintegration.strategy.models import Indicator, Municipality, Provenance
 
 WIDTH: Final = 80
 _MARK: Final = {"filled": "●", "placeholder": "○", "absent": "·"}
@@ -624,6 +624,123 @@ def _figure_line(doc: Document, o: Observation, cited: dict[str, int]) -> str:
     return f"{o.indicator}: {shown} {when} [{number}, {o.provenance.locations}]" + note
 
 
+def _document_heading(doc: Document) -> list[str]:
+    """A document's title, then what it is: kind, period, author, adoption, source, group."""
+    s, group = doc.strategy, doc.target_group
+    lines = _heading(f"{s.title}")
+    lines += _wrap(f"{s.kind.display}; {s.period or _no_period()}; {s.author}", 2)
+    if s.adopted:
+        lines += _wrap(_("adopted: {date}").format(date=date_text(s.adopted)), 2)
+    lines += _wrap(_("source: {source}").format(source=s.source), 2)
+    if s.summary:
+        lines += _wrap(s.summary, 2)
+    if group:
+        lines += _wrap(
+            _("target group: {group}").format(
+                group=_group_equation(s.target_group_wording, group.label, group.definition)
+            ),
+            2,
+        )
+    return lines
+
+
+def _statement_sections(doc: Document) -> list[tuple[str, list[str]]]:
+    """What the document says: its themes, goals, principles, initiatives and notes."""
+    s = doc.strategy
+    return [
+        (
+            _("Themes"),
+            [
+                f"{t.label}" + (f" [{ThemeStatus.PLACEHOLDER.display}: {t.note}]" if t.note else "")
+                for t in s.themes
+            ],
+        ),
+        (
+            _("Goals"),
+            [
+                f"{g.kind.display}{' ' + g.number if g.number else ''}: {g.text}"
+                + (f" ({g.detail})" if g.detail else "")
+                for g in s.goals
+            ],
+        ),
+        (
+            _("Principles"),
+            [f"{p.number + ': ' if p.number else ''}{p.text}" for p in s.principles],
+        ),
+        (
+            _("Initiatives"),
+            [f"{i.title + ': ' if i.title else ''}{i.text}" for i in s.initiatives],
+        ),
+        (_("Evaluation parameters"), [p.text for p in s.evaluation_parameters]),
+        (
+            _("Notes (other statements of the document)"),
+            [
+                n.text + (f" (“{n.provenance.quote}”)" if n.provenance.quote else "")
+                for n in s.notes
+            ],
+        ),
+    ]
+
+
+def _indicator_item(doc: Document, i: Indicator) -> str:
+    """An indicator as show lists it: "id: label [measure, unit, age] (concept)"."""
+    return (
+        f"{i.id}: {pick(i.label, i.label_en)} ["
+        + ", ".join(
+            p
+            for p in (
+                i.measure.display,
+                unit_symbol(i.unit, words=True),
+                str(i.age_band) if i.age_band else "",
+            )
+            if p
+        )
+        + "]"
+        + (f" ({doc.concepts.get(i.concept, i.concept)})" if i.concept else "")
+        + (f": {i.concept_note}" if i.concept_note else "")
+        + (f"; Statistikbanken {i.statbank}" if i.statbank else "")
+    )
+
+
+def _measurement_sections(doc: Document, cited: dict[str, int]) -> list[tuple[str, list[str]]]:
+    """What the document measures: its indicators, targets and figures (the figures number
+    the documents they cite in ``cited``)."""
+    s = doc.strategy
+    return [
+        (
+            _("Indicators (id: label [measure, unit] (concept))"),
+            [_indicator_item(doc, i) for i in s.indicators],
+        ),
+        (
+            _("Targets"),
+            [
+                f"{t.id} ({t.kind.display}): {target_wording(t)}; "
+                + _("reading: {reading}").format(reading=t.reading)
+                for t in s.targets
+            ],
+        ),
+        (
+            _("Figures (observations)"),
+            [_figure_line(doc, o, cited) for o in s.observations],
+        ),
+    ]
+
+
+def _document_lines(doc: Document) -> list[str]:
+    """One document in full, its sources numbered from 1."""
+    cited: dict[str, int] = {}
+    lines = _document_heading(doc)
+    for title, items in [*_statement_sections(doc), *_measurement_sections(doc, cited)]:
+        if items:
+            lines += ["", f"  {title}:"]
+            for item in items:
+                lines += _wrap(" ".join(item.split()), 6, "    - ")
+    # each document a figure cites, once, as compare's footnotes do
+    for citation, number in cited.items():
+        lines += _wrap(citation, 9, f"    [{number}] ")
+    return lines
+
+
 def strategies_to_text(municipality: Municipality, documents: Sequence[Document]) -> str:
     """One city's documents in full: ``kommuneintegration show CODE``."""
     # "Aalborg Kommune (851)", but "Hele landet (000)": only the 98 are a kommune.
@@ -634,94 +751,5 @@ def strategies_to_text(municipality: Municipality, documents: Sequence[Document]
         title = municipality.name
     lines = [f"{title} ({municipality.code})"]
     for doc in documents:
-        cited: dict[str, int] = {}
-        s, group = doc.strategy, doc.target_group
-        lines += _heading(f"{s.title}")
-        lines += _wrap(f"{s.kind.display}; {s.period or _no_period()}; {s.author}", 2)
-        if s.adopted:
-            lines += _wrap(_("adopted: {date}").format(date=date_text(s.adopted)), 2)
-        lines += _wrap(_("source: {source}").format(source=s.source), 2)
-        if s.summary:
-            lines += _wrap(s.summary, 2)
-        if group:
-            lines += _wrap(
-                _("target group: {group}").format(
-                    group=_group_equation(s.target_group_wording, group.label, group.definition)
-                ),
-                2,
-            )
-        sections: list[tuple[str, list[str]]] = [
-            (
-                _("Themes"),
-                [
-                    f"{t.label}"
-                    + (f" [{ThemeStatus.PLACEHOLDER.display}: {t.note}]" if t.note else "")
-                    for t in s.themes
-                ],
-            ),
-            (
-                _("Goals"),
-                [
-                    f"{g.kind.display}{' ' + g.number if g.number else ''}: {g.text}"
-                    + (f" ({g.detail})" if g.detail else "")
-                    for g in s.goals
-                ],
-            ),
-            (
-                _("Principles"),
-                [f"{p.number + ': ' if p.number else ''}{p.text}" for p in s.principles],
-            ),
-            (
-                _("Initiatives"),
-                [f"{i.title + ': ' if i.title else ''}{i.text}" for i in s.initiatives],
-            ),
-            (_("Evaluation parameters"), [p.text for p in s.evaluation_parameters]),
-            (
-                _("Notes (other statements of the document)"),
-                [
-                    n.text + (f" (“{n.provenance.quote}”)" if n.provenance.quote else "")
-                    for n in s.notes
-                ],
-            ),
-            (
-                _("Indicators (id: label [measure, unit] (concept))"),
-                [
-                    f"{i.id}: {pick(i.label, i.label_en)} ["
-                    + ", ".join(
-                        p
-                        for p in (
-                            i.measure.display,
-                            unit_symbol(i.unit, words=True),
-                            str(i.age_band) if i.age_band else "",
-                        )
-                        if p
-                    )
-                    + "]"
-                    + (f" ({doc.concepts.get(i.concept, i.concept)})" if i.concept else "")
-                    + (f": {i.concept_note}" if i.concept_note else "")
-                    + (f"; Statistikbanken {i.statbank}" if i.statbank else "")
-                    for i in s.indicators
-                ],
-            ),
-            (
-                _("Targets"),
-                [
-                    f"{t.id} ({t.kind.display}): {target_wording(t)}; "
-                    + _("reading: {reading}").format(reading=t.reading)
-                    for t in s.targets
-                ],
-            ),
-            (
-                _("Figures (observations)"),
-                [_figure_line(doc, o, cited) for o in s.observations],
-            ),
-        ]
-        for title, items in sections:
-            if items:
-                lines += ["", f"  {title}:"]
-                for item in items:
-                    lines += _wrap(" ".join(item.split()), 6, "    - ")
-        # each document a figure cites, once, as compare's footnotes do
-        for citation, number in cited.items():
-            lines += _wrap(citation, 9, f"    [{number}] ")
+        lines += _document_lines(doc)
     return escape_controls("\n".join(lines) + "\n")
