@@ -329,14 +329,34 @@ def classify_many(
     """
     if errors not in ("raise", "coerce"):
         raise ValueError(f"errors must be 'raise' or 'coerce', not {errors!r}")
-    given = (
-        birth_country,
-        citizenship,
-        mother_birth_country,
-        mother_citizenship,
-        father_birth_country,
-        father_citizenship,
+    columns = _readers(
+        (
+            birth_country,
+            citizenship,
+            mother_birth_country,
+            mother_citizenship,
+            father_birth_country,
+            father_citizenship,
+        )
     )
+    n = columns[0].length
+    origin = np.empty(n, dtype=np.int8)
+    coo = np.empty(n, dtype=INDEX_DTYPE)
+    by_table = _TablePath.of(columns)
+
+    def work(lo: int, hi: int) -> list[tuple[int, list[int]]]:
+        return _classify_block(columns, by_table, lo, hi, origin, coo)
+
+    bounds = [(lo, min(lo + BLOCK_ROWS, n)) for lo in range(0, n, BLOCK_ROWS)] or [(0, 0)]
+    if len(bounds) > 1 and _workers() > 1:
+        results = list(_pool().map(lambda b: work(*b), bounds))
+    else:
+        results = [work(*b) for b in bounds]
+    return ClassifiedPopulation(origin, coo, _coerced(columns, results, errors))
+
+
+def _readers(given: tuple[Any, ...]) -> list[Column]:
+    """A reader per argument of :func:`classify_many`; all must have the same length."""
     columns = [reader(values, name) for values, name in zip(given, COLUMNS, strict=True)]
     n = columns[0].length
     for name, column in zip(COLUMNS, columns, strict=True):
@@ -344,34 +364,45 @@ def classify_many(
             raise ValueError(
                 f"{name} has {column.length} values but {COLUMNS[0]} has {n}; all arguments must align"
             )
-    origin = np.empty(n, dtype=np.int8)
-    coo = np.empty(n, dtype=INDEX_DTYPE)
-    by_table = _TablePath.of(columns)
+    return columns
 
-    def work(lo: int, hi: int) -> list[tuple[int, list[int]]]:
-        if by_table is not None and by_table.classify(lo, hi, origin[lo:hi], coo[lo:hi]):
-            return [(0, [])] * len(columns)
-        found: list[tuple[int, list[int]]] = []
-        stacked = np.empty((8, hi - lo), dtype=INDEX_DTYPE)
-        stacked[6] = DK
-        stacked[7] = MISSING
-        for k, column in enumerate(columns):
-            row = stacked[k]
-            column.encode(lo, hi, row)  # written in place: no copy per column
-            if hi > lo and row.max() == INVALID:  # one reduction; the mask only when needed
-                bad = row == INVALID
-                found.append((int(np.count_nonzero(bad)), (np.flatnonzero(bad)[:5] + lo).tolist()))
-                row[bad] = MISSING
-            else:
-                found.append((0, []))
-        _apply_rules(stacked, origin[lo:hi], coo[lo:hi])
-        return found
 
-    bounds = [(lo, min(lo + BLOCK_ROWS, n)) for lo in range(0, n, BLOCK_ROWS)] or [(0, 0)]
-    if len(bounds) > 1 and _workers() > 1:
-        results = list(_pool().map(lambda b: work(*b), bounds))
-    else:
-        results = [work(*b) for b in bounds]
+def _classify_block(
+    columns: list[Column],
+    by_table: _TablePath | None,
+    lo: int,
+    hi: int,
+    origin: npt.NDArray[np.int8],
+    coo: npt.NDArray[np.int16],
+) -> list[tuple[int, list[int]]]:
+    """Classify rows lo..hi into ``origin`` and ``coo``; per column, its invalid codes.
+
+    Each column's entry is how many of its codes in the block are invalid and the
+    first five of their rows; the invalid codes are classified as not recorded.
+    """
+    if by_table is not None and by_table.classify(lo, hi, origin[lo:hi], coo[lo:hi]):
+        return [(0, [])] * len(columns)
+    found: list[tuple[int, list[int]]] = []
+    stacked = np.empty((8, hi - lo), dtype=INDEX_DTYPE)
+    stacked[6] = DK
+    stacked[7] = MISSING
+    for k, column in enumerate(columns):
+        row = stacked[k]
+        column.encode(lo, hi, row)  # written in place: no copy per column
+        if hi > lo and row.max() == INVALID:  # one reduction; the mask only when needed
+            bad = row == INVALID
+            found.append((int(np.count_nonzero(bad)), (np.flatnonzero(bad)[:5] + lo).tolist()))
+            row[bad] = MISSING
+        else:
+            found.append((0, []))
+    _apply_rules(stacked, origin[lo:hi], coo[lo:hi])
+    return found
+
+
+def _coerced(
+    columns: list[Column], results: list[list[tuple[int, list[int]]]], errors: str
+) -> dict[str, int]:
+    """Invalid codes per argument, over all blocks; ``errors="raise"`` refuses the first."""
     coerced: dict[str, int] = {}
     for k, name in enumerate(COLUMNS):
         count = sum(r[k][0] for r in results)
@@ -379,7 +410,7 @@ def classify_many(
             rows = sorted(row for r in results for row in r[k][1])[:5]
             raise InvalidCodesError(name, count, [(row, columns[k].original(row)) for row in rows])
         coerced[name] = count
-    return ClassifiedPopulation(origin, coo, coerced)
+    return coerced
 
 
 #: The dictionary of ``ClassifiedPopulation.country_index``: alpha-2 codes, "" for none.

@@ -116,39 +116,9 @@ def reader(values: Any, name: str = "values") -> Column:
     dimension is refused rather than flattened.
     """
     if isinstance(values, np.ma.MaskedArray):
-        mask = np.ma.getmaskarray(values)
-        inner = reader(np.ma.getdata(values), name)
-        if not mask.any():
-            return inner
-
-        def encode(lo: int, hi: int, out: npt.NDArray[np.int16]) -> None:
-            inner.encode(lo, hi, out)
-            np.copyto(out, INDEX_DTYPE(MISSING), where=mask[lo:hi])
-
-        return Column(inner.length, encode, lambda i: None if mask[i] else inner.original(i))
+        return _from_masked(values, name)
     if hasattr(values, "dictionary_encode") and not isinstance(values, np.ndarray):  # pyarrow
-        import pyarrow as pa
-
-        if isinstance(values, pa.ChunkedArray):
-            values = values.combine_chunks()
-        direct = _from_arrow_strings(values)
-        if direct is not None:
-            return direct
-        if pa.types.is_integer(values.type) or pa.types.is_floating(values.type):
-            # Numbers as numpy reads them (ISO numeric codes); a null becomes NaN.
-            return reader(_arrow_numbers(values), name)
-        is_dictionary = pa.types.is_dictionary(values.type)
-        encoded = values if is_dictionary else values.dictionary_encode()
-        indices = encoded.indices
-        borrowed = is_dictionary and not indices.null_count  # the input's: read in place
-        if not borrowed:
-            indices = indices.fill_null(-1)
-        return _from_factorized(
-            _arrow_numbers(indices),
-            encoded.dictionary.to_pylist(),
-            lambda i: values[i].as_py(),
-            borrowed=borrowed,
-        )
+        return _from_arrow(values, name)
     if hasattr(values, "factorize") and not isinstance(values, np.ndarray):  # pandas
         return _from_pandas(values, name)
     arr = np.asarray(values)
@@ -171,6 +141,47 @@ def reader(values: Any, name: str = "values") -> Column:
     if arr.dtype.kind == "f":
         return _from_float(arr)
     return _from_objects(arr.astype(object, copy=False))
+
+
+def _from_masked(values: np.ma.MaskedArray[Any, Any], name: str) -> Column:
+    """A masked array: its data read as any array is, the masked entries not recorded."""
+    mask = np.ma.getmaskarray(values)
+    inner = reader(np.ma.getdata(values), name)
+    if not mask.any():
+        return inner
+
+    def encode(lo: int, hi: int, out: npt.NDArray[np.int16]) -> None:
+        inner.encode(lo, hi, out)
+        np.copyto(out, INDEX_DTYPE(MISSING), where=mask[lo:hi])
+
+    return Column(inner.length, encode, lambda i: None if mask[i] else inner.original(i))
+
+
+def _from_arrow(values: Any, name: str) -> Column:
+    """A pyarrow array or chunked array: strings from their buffers, numbers as numpy reads
+    them, anything else dictionary-encoded once (a dictionary array as it is)."""
+    import pyarrow as pa
+
+    if isinstance(values, pa.ChunkedArray):
+        values = values.combine_chunks()
+    direct = _from_arrow_strings(values)
+    if direct is not None:
+        return direct
+    if pa.types.is_integer(values.type) or pa.types.is_floating(values.type):
+        # Numbers as numpy reads them (ISO numeric codes); a null becomes NaN.
+        return reader(_arrow_numbers(values), name)
+    is_dictionary = pa.types.is_dictionary(values.type)
+    encoded = values if is_dictionary else values.dictionary_encode()
+    indices = encoded.indices
+    borrowed = is_dictionary and not indices.null_count  # the input's: read in place
+    if not borrowed:
+        indices = indices.fill_null(-1)
+    return _from_factorized(
+        _arrow_numbers(indices),
+        encoded.dictionary.to_pylist(),
+        lambda i: values[i].as_py(),
+        borrowed=borrowed,
+    )
 
 
 def _from_objects(obj: npt.NDArray[np.object_]) -> Column:
@@ -368,21 +379,7 @@ def _from_arrow_strings(values: Any) -> Column | None:
     if not (pa.types.is_string(values.type) or pa.types.is_large_string(values.type)):
         return None
     n = len(values)
-    _, offsets_buffer, data_buffer = values.buffers()
-    offset_type = np.int64 if pa.types.is_large_string(values.type) else np.int32
-    offsets = np.frombuffer(offsets_buffer, dtype=offset_type)[
-        values.offset : values.offset + n + 1
-    ]
-    data = (
-        np.frombuffer(data_buffer, dtype=np.uint8)
-        if data_buffer is not None and data_buffer.size
-        else np.zeros(1, np.uint8)
-    )
-    # The bytes as uint16 pairs, without a copy (Arrow's buffers are 64-byte aligned). A
-    # read at the very end is clipped onto the last pair: only a string of length 0 or
-    # 1 starts there, and its length, not its bytes, decides it.
-    even = data[: len(data) - len(data) % 2]
-    pairs = even.view("<u2") if len(even) else np.zeros(1, np.uint16)
+    offsets, data, pairs = _string_buffers(values, large=pa.types.is_large_string(values.type))
 
     @functools.cache
     def padded() -> npt.NDArray[np.uint8]:  # for the rare block that is not aligned
@@ -424,6 +421,29 @@ def _from_arrow_strings(values: Any) -> Column | None:
         return values[i].as_py()
 
     return Column(n, encode, original)
+
+
+def _string_buffers(
+    values: Any, *, large: bool
+) -> tuple[npt.NDArray[Any], npt.NDArray[np.uint8], npt.NDArray[np.uint16]]:
+    """A pyarrow string array's offsets (its own rows only) and bytes, and the bytes as pairs."""
+    n = len(values)
+    _, offsets_buffer, data_buffer = values.buffers()
+    offset_type = np.int64 if large else np.int32
+    offsets = np.frombuffer(offsets_buffer, dtype=offset_type)[
+        values.offset : values.offset + n + 1
+    ]
+    data = (
+        np.frombuffer(data_buffer, dtype=np.uint8)
+        if data_buffer is not None and data_buffer.size
+        else np.zeros(1, np.uint8)
+    )
+    # The bytes as uint16 pairs, without a copy (Arrow's buffers are 64-byte aligned). A
+    # read at the very end is clipped onto the last pair: only a string of length 0 or
+    # 1 starts there, and its length, not its bytes, decides it.
+    even = data[: len(data) - len(data) % 2]
+    pairs: npt.NDArray[np.uint16] = even.view("<u2") if len(even) else np.zeros(1, np.uint16)
+    return offsets, data, pairs
 
 
 def _from_factorized(

@@ -141,40 +141,46 @@ def _weighted(
     return keys[rng.choice(len(keys), size=n, p=weights / weights.sum())]
 
 
-def synthesize(
-    rows: int, *, seed: int = 0, scenarios: Sequence[tuple[str, float]] = SCENARIOS
-) -> SyntheticPopulation:
-    """Generate ``rows`` residents from ``seed``."""
-    if rows < 0:
-        raise ValueError(f"rows must be zero or more, not {rows}")
-    rng = np.random.default_rng(seed)
-    names = [name for name, _ in scenarios]
-    shares = np.array([share for _, share in scenarios], dtype=float)
-    kind = rng.choice(len(names), size=rows, p=shares / shares.sum())
-    is_ = {name: kind == i for i, name in enumerate(names)}
+class _OriginInputs:
+    """The six origin inputs as they are built: every row Danish, then each scenario's rows."""
 
-    origin_country = _weighted(rng, _ORIGINS, rows, 2)
-    dk = np.full(rows, "DK", dtype="<U2")
-    empty = np.full(rows, "", dtype="<U2")
-    born, cit = dk.copy(), dk.copy()
-    mb, mc, fb, fc = dk.copy(), dk.copy(), dk.copy(), dk.copy()
+    def __init__(self, rows: int) -> None:
+        self.rows = rows
+        self.dk = np.full(rows, "DK", dtype="<U2")
+        self.empty = np.full(rows, "", dtype="<U2")
+        self.columns = {key: self.dk.copy() for key in ("born", "cit", "mb", "mc", "fb", "fc")}
 
-    def assign(mask: npt.NDArray[np.bool_], **values: npt.NDArray[np.str_]) -> None:
-        targets = {"born": born, "cit": cit, "mb": mb, "mc": mc, "fb": fb, "fc": fc}
+    def assign(self, mask: npt.NDArray[np.bool_], **values: npt.NDArray[np.str_]) -> None:
+        """Set the named inputs of the ``mask`` rows from the same rows of ``values``."""
         for key, value in values.items():
-            targets[key][mask] = value[mask]
+            self.columns[key][mask] = value[mask]
 
-    foreign = origin_country
-    assign(
+
+def _danish_variants(
+    inputs: _OriginInputs, rng: np.random.Generator, is_: Mapping[str, npt.NDArray[np.bool_]]
+) -> None:
+    """Danish origin, but born abroad, or with one parent unrecorded."""
+    rows, empty = inputs.rows, inputs.empty
+    inputs.assign(
         is_["danish-born-abroad"],
         born=_weighted(rng, {"US": 1, "GB": 1, "SE": 1, "DE": 1, "TH": 1}, rows, 2),
     )
     one_known = is_["danish-one-parent-known"]
     mother_missing = one_known & (rng.random(rows) < 0.5)
-    assign(mother_missing, mb=empty, mc=empty)
-    assign(one_known & ~mother_missing, fb=empty, fc=empty)
+    inputs.assign(mother_missing, mb=empty, mc=empty)
+    inputs.assign(one_known & ~mother_missing, fb=empty, fc=empty)
+
+
+def _immigrants(
+    inputs: _OriginInputs,
+    rng: np.random.Generator,
+    is_: Mapping[str, npt.NDArray[np.bool_]],
+    foreign: npt.NDArray[np.str_],
+) -> None:
+    """Immigrants: foreign citizens or naturalised, some with parents unrecorded."""
+    dk, empty = inputs.dk, inputs.empty
     for name in ("immigrant", "immigrant-naturalised"):
-        assign(
+        inputs.assign(
             is_[name],
             born=foreign,
             cit=foreign if name == "immigrant" else dk,
@@ -184,8 +190,8 @@ def synthesize(
             fc=foreign,
         )
     # Some immigrants' fathers are unrecorded.
-    assign(is_["immigrant"] & (rng.random(rows) < 0.1), fb=empty, fc=empty)
-    assign(
+    inputs.assign(is_["immigrant"] & (rng.random(inputs.rows) < 0.1), fb=empty, fc=empty)
+    inputs.assign(
         is_["immigrant-no-parents"],
         born=foreign,
         cit=foreign,
@@ -194,8 +200,18 @@ def synthesize(
         fb=empty,
         fc=empty,
     )
-    naturalised_child = rng.random(rows) < 0.5
-    assign(
+
+
+def _descendants(
+    inputs: _OriginInputs,
+    rng: np.random.Generator,
+    is_: Mapping[str, npt.NDArray[np.bool_]],
+    foreign: npt.NDArray[np.str_],
+) -> None:
+    """Descendants, half of them naturalised, and a few with no parent recorded."""
+    dk, empty = inputs.dk, inputs.empty
+    naturalised_child = rng.random(inputs.rows) < 0.5
+    inputs.assign(
         is_["descendant"],
         cit=np.where(naturalised_child, dk, foreign),
         mb=foreign,
@@ -203,15 +219,25 @@ def synthesize(
         fb=foreign,
         fc=foreign,
     )
-    assign(is_["descendant-no-parents"], cit=foreign, mb=empty, mc=empty, fb=empty, fc=empty)
-    danish_mother = rng.random(rows) < 0.5
+    inputs.assign(is_["descendant-no-parents"], cit=foreign, mb=empty, mc=empty, fb=empty, fc=empty)
+
+
+def _edge_cases(
+    inputs: _OriginInputs,
+    rng: np.random.Generator,
+    is_: Mapping[str, npt.NDArray[np.bool_]],
+    foreign: npt.NDArray[np.str_],
+) -> None:
+    """Mixed couples, the third generation, no parents, and the own birth country missing."""
+    empty = inputs.empty
+    danish_mother = rng.random(inputs.rows) < 0.5
     mixed = is_["mixed-couple"]
-    assign(mixed & danish_mother, fb=foreign, fc=foreign)
-    assign(mixed & ~danish_mother, mb=foreign, mc=foreign)
-    assign(is_["third-generation-foreign"], cit=foreign, mc=foreign, fc=foreign)
-    assign(is_["third-generation-naturalised"], mc=foreign)
-    assign(is_["danish-no-parents"], mb=empty, mc=empty, fb=empty, fc=empty)
-    assign(
+    inputs.assign(mixed & danish_mother, fb=foreign, fc=foreign)
+    inputs.assign(mixed & ~danish_mother, mb=foreign, mc=foreign)
+    inputs.assign(is_["third-generation-foreign"], cit=foreign, mc=foreign, fc=foreign)
+    inputs.assign(is_["third-generation-naturalised"], mc=foreign)
+    inputs.assign(is_["danish-no-parents"], mb=empty, mc=empty, fb=empty, fc=empty)
+    inputs.assign(
         is_["own-birth-country-missing"],
         born=empty,
         cit=foreign,
@@ -221,7 +247,14 @@ def synthesize(
         fc=foreign,
     )
 
-    age = np.minimum(rng.gamma(3.2, 13.0, size=rows), 104).astype(np.int16)
+
+def _employed(
+    rng: np.random.Generator,
+    kind: npt.NDArray[np.intp],
+    names: list[str],
+    age: npt.NDArray[np.int16],
+) -> npt.NDArray[np.bool_]:
+    """Employment by origin group at working age (16-64), and a few past 64."""
     group = np.where(
         np.isin(kind, [names.index(n) for n in names if n.startswith("immigrant")]),
         "immigrant",
@@ -233,18 +266,47 @@ def synthesize(
     )
     p_work = np.select([group == k for k in _EMPLOYMENT], list(_EMPLOYMENT.values()), 0.7)
     working_age = (age >= 16) & (age <= 64)
-    employed = working_age & (rng.random(rows) < p_work) | (
-        ~working_age & (age > 64) & (rng.random(rows) < 0.06)
+    employed: npt.NDArray[np.bool_] = working_age & (rng.random(len(age)) < p_work) | (
+        ~working_age & (age > 64) & (rng.random(len(age)) < 0.06)
     )
+    return employed
+
+
+def synthesize(
+    rows: int, *, seed: int = 0, scenarios: Sequence[tuple[str, float]] = SCENARIOS
+) -> SyntheticPopulation:
+    """Generate ``rows`` residents from ``seed``.
+
+    The random draws come in a fixed order (scenarios, countries of origin, each
+    scenario's own draws, age, employment, municipality): the same seed, the same rows.
+    """
+    if rows < 0:
+        raise ValueError(f"rows must be zero or more, not {rows}")
+    rng = np.random.default_rng(seed)
+    names = [name for name, _ in scenarios]
+    shares = np.array([share for _, share in scenarios], dtype=float)
+    kind = rng.choice(len(names), size=rows, p=shares / shares.sum())
+    is_ = {name: kind == i for i, name in enumerate(names)}
+
+    foreign = _weighted(rng, _ORIGINS, rows, 2)
+    inputs = _OriginInputs(rows)
+    _danish_variants(inputs, rng, is_)
+    _immigrants(inputs, rng, is_, foreign)
+    _descendants(inputs, rng, is_, foreign)
+    _edge_cases(inputs, rng, is_, foreign)
+
+    age = np.minimum(rng.gamma(3.2, 13.0, size=rows), 104).astype(np.int16)
+    employed = _employed(rng, kind, names, age)
+    built = inputs.columns
     columns: dict[str, npt.NDArray[Any]] = {
         "municipality": _weighted(rng, _MUNICIPALITIES, rows, 3),
         "age": age,
         "employed": employed,
-        "birth_country": born,
-        "citizenship": cit,
-        "mother_birth_country": mb,
-        "mother_citizenship": mc,
-        "father_birth_country": fb,
-        "father_citizenship": fc,
+        "birth_country": built["born"],
+        "citizenship": built["cit"],
+        "mother_birth_country": built["mb"],
+        "mother_citizenship": built["mc"],
+        "father_birth_country": built["fb"],
+        "father_citizenship": built["fc"],
     }
     return SyntheticPopulation(columns, seed)

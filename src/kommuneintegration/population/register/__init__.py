@@ -141,6 +141,54 @@ def _has_pyarrow() -> bool:
     return True
 
 
+def _chunks(
+    source: Path,
+    kinds: tuple[str, str],
+    chunk_rows: int | None,
+    use_arrow: bool,
+    encoding: str,
+) -> Iterator[tuple[Any, float | None]]:
+    """The reader of ``source`` for the formats in and out (``kinds``), its chunk size checked."""
+    kind_in, kind_out = kinds
+    if chunk_rows is None:
+        chunk_rows = DEFAULT_CHUNK_ROWS
+    if not 1 <= chunk_rows <= MAX_CHUNK_ROWS:
+        raise ValueError(f"chunk_rows must be between 1 and {MAX_CHUNK_ROWS:,}, not {chunk_rows:,}")
+    if (kind_in == "parquet" or kind_out == "parquet") and not _has_pyarrow():
+        raise RuntimeError("Parquet needs pyarrow: pip install 'kommuneintegration[parquet]'")
+    if kind_in == "parquet":
+        return parquet(source, chunk_rows, to_csv=kind_out == "csv")
+    if use_arrow and ascii_compatible(encoding):
+        return csv_arrow(source, chunk_rows, encoding)
+    return csv_python(source, chunk_rows, encoding)
+
+
+def _classify_chunk(
+    batch: Any, offset: int, source: Path, kinds: tuple[str, str], errors: str
+) -> tuple[Any, ClassifiedPopulation]:
+    """One chunk read and classified; an error names the file and the row in the whole file.
+
+    ``offset`` is the rows of the chunks before this one.
+    """
+    kind_in, kind_out = kinds
+    try:
+        batch, inputs = origin_inputs(batch, encode_output=kind_out == "parquet")
+    except InputError as exc:  # a column that cannot be read as codes: its file
+        raise InputError(exc.reason, file=str(source)) from None
+    try:
+        result = classify_many(*inputs, errors=errors)  # type: ignore[arg-type]
+    except InvalidCodesError as exc:
+        rows = [(offset + row, value) for row, value in exc.examples]
+        raise InvalidCodesError(
+            exc.argument,
+            exc.count,
+            rows,
+            file=str(source),
+            first_line=2 if kind_in == "csv" else None,
+        ) from None
+    return batch, result
+
+
 def classify_file(
     source: str | Path,
     destination: str | Path,
@@ -165,48 +213,20 @@ def classify_file(
     check_paths({_("the input"): source}, {_("the output"): destination})
     if errors not in ("raise", "coerce"):
         raise ValueError(f"errors must be 'raise' or 'coerce', not {errors!r}")
-    kind_in, kind_out = file_format(source), file_format(destination)
+    kinds = (file_format(source), file_format(destination))
     use_arrow = engine == "pyarrow" or (engine is None and _has_pyarrow())
-    if chunk_rows is None:
-        chunk_rows = DEFAULT_CHUNK_ROWS
-    if not 1 <= chunk_rows <= MAX_CHUNK_ROWS:
-        raise ValueError(f"chunk_rows must be between 1 and {MAX_CHUNK_ROWS:,}, not {chunk_rows:,}")
-    if (kind_in == "parquet" or kind_out == "parquet") and not _has_pyarrow():
-        raise RuntimeError("Parquet needs pyarrow: pip install 'kommuneintegration[parquet]'")
-    if kind_in == "parquet":
-        chunks: Iterator[tuple[Any, float | None]] = parquet(
-            source, chunk_rows, to_csv=kind_out == "csv"
-        )
-    elif use_arrow and ascii_compatible(encoding):
-        chunks = csv_arrow(source, chunk_rows, encoding)
-    else:
-        chunks = csv_python(source, chunk_rows, encoding)
+    chunks = _chunks(source, kinds, chunk_rows, use_arrow, encoding)
     meter = _Progress(None, sys.stderr.isatty() if progress is None else progress)
     summary = FileSummary()
     start = time.perf_counter()
     # Written to a temporary file beside the destination and renamed into place when
     # complete: an error or Ctrl-C leaves whatever was at the destination untouched.
     with atomic_path(destination) as tmp:
-        writer = Writer(kind_out, tmp, use_arrow)
+        writer = Writer(kinds[1], tmp, use_arrow)
         background = Background(writer)
         try:
             for batch, fraction in prefetched(chunks):
-                offset = summary.rows
-                try:
-                    batch, inputs = origin_inputs(batch, encode_output=kind_out == "parquet")
-                except InputError as exc:  # a column that cannot be read as codes: its file
-                    raise InputError(exc.reason, file=str(source)) from None
-                try:
-                    result = classify_many(*inputs, errors=errors)  # type: ignore[arg-type]
-                except InvalidCodesError as exc:
-                    rows = [(offset + row, value) for row, value in exc.examples]
-                    raise InvalidCodesError(
-                        exc.argument,
-                        exc.count,
-                        rows,
-                        file=str(source),
-                        first_line=2 if kind_in == "csv" else None,
-                    ) from None
+                batch, result = _classify_chunk(batch, summary.rows, source, kinds, errors)
                 background.write(batch, result)
                 summary.add(result)
                 meter.update(summary.rows, fraction)
