@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import html
 from collections import defaultdict
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from typing import TYPE_CHECKING, Any, Final
 
 from kommuneintegration import __version__
@@ -56,7 +56,7 @@ if TYPE_CHECKING:
         SeriesView,
     )
     from kommuneintegration.strategy.derive import DerivedFigure
-    from kommuneintegration.strategy.models import Observation
+    from kommuneintegration.strategy.models import Observation, Strategy, Target
 
 __all__ = ["comparison_to_html"]
 
@@ -122,38 +122,10 @@ def _chart_groups(
 
 def _bar_chart(row: CatalogueComparison, entries: Sequence[IndicatorEntry], summary: str) -> str:
     label = pick(row.indicator.label, row.indicator.label_en)
-    charts = []
     groups = _chart_groups(entries)
-    for unit_id, by_category, found in groups:
-        bars = [
-            Bar(
-                _entry_label(e),
-                e.value,
-                colour_for(e.municipality),
-                f"{entry_value(e)}{'*' if e.derived else ''}",
-                bound=e.bound,
-            )
-            for e in found
-        ]
-        unit = unit_symbol(unit_id, words=True)  # the figures' own unit, not the catalogue's
-        title = label + (" – " + _("distribution by category") if by_category else "")
-        alt = (
-            _("Bar chart of {indicator} ({unit}) by municipality and group: ").format(
-                indicator=title, unit=unit
-            )
-            + "; ".join(f"{b.label} {b.text}" for b in bars[:20])
-            + ("; ..." if len(bars) > 20 else "")
-        )
-        charts.append(
-            bar_chart(
-                bars,
-                axis_label=f"{title} ({unit})",
-                alt=alt,
-                bound_legend=_(
-                    "hatched: a bound the source states (up to, at least), not a measured figure"
-                ),
-            )
-        )
+    charts = [
+        _unit_bars(label, unit_id, by_category, found) for unit_id, by_category, found in groups
+    ]
     verdict = _("comparable") if row.comparable else _("not directly comparable")
     caption = (
         "<span class='verdict'>"
@@ -183,6 +155,37 @@ def _bar_chart(row: CatalogueComparison, entries: Sequence[IndicatorEntry], summ
     return _figure("".join(charts), caption)
 
 
+def _unit_bars(label: str, unit_id: str, by_category: bool, found: Sequence[IndicatorEntry]) -> str:
+    """The bar chart of one unit's figures (or of a distribution by category)."""
+    bars = [
+        Bar(
+            _entry_label(e),
+            e.value,
+            colour_for(e.municipality),
+            f"{entry_value(e)}{'*' if e.derived else ''}",
+            bound=e.bound,
+        )
+        for e in found
+    ]
+    unit = unit_symbol(unit_id, words=True)  # the figures' own unit, not the catalogue's
+    title = label + (" – " + _("distribution by category") if by_category else "")
+    alt = (
+        _("Bar chart of {indicator} ({unit}) by municipality and group: ").format(
+            indicator=title, unit=unit
+        )
+        + "; ".join(f"{b.label} {b.text}" for b in bars[:20])
+        + ("; ..." if len(bars) > 20 else "")
+    )
+    return bar_chart(
+        bars,
+        axis_label=f"{title} ({unit})",
+        alt=alt,
+        bound_legend=_(
+            "hatched: a bound the source states (up to, at least), not a measured figure"
+        ),
+    )
+
+
 def _series_charts(c: Comparison) -> list[str]:
     """One chart per city and indicator with two or more years: lines, or sparklines when many."""
     strategies = {(d.municipality.code, d.strategy.id): d.strategy for d in c.documents}
@@ -197,82 +200,110 @@ def _series_charts(c: Comparison) -> list[str]:
             cid = strategies[(view.municipality, view.strategy)].indicator(view.indicator).catalogue
             if cid:
                 national[cid].append(view)
-    charts: list[str] = []
-    for (code, strategy_id, indicator_id), views in by_indicator.items():
-        strategy = strategies[(code, strategy_id)]
-        indicator = strategy.indicator(indicator_id)
-        targets = [t for t in strategy.targets if t.indicator == indicator_id]
-        units = {o.unit for view in views for o in view.points}
-        beside = [
-            v
-            for v in national.get(indicator.catalogue or "", [])
-            if code != COUNTRY and {o.unit for o in v.points} == units
-        ]
-        used = [o for view in (*views, *beside) for o in view.points]
-        title = f"{c.name(code)}: {pick(indicator.label, indicator.label_en)}"
-        if len(views) > MAX_LINES:
-            charts.append(_sparkline_table(title, views, code, used))
-            continue
-        shades = _shades(colour_for(code), len(views))
-        lines = [
-            Line(
-                view.label,
-                tuple((o.year, o.value) for o in view.points if o.year is not None),
-                colour,
-                dashed=i % 2 == 1,
-            )
-            for i, (view, colour) in enumerate(zip(views, shades, strict=True))
-        ]
-        lines += [  # the country's series for the same indicator, in its own grey
-            Line(
-                f"{c.name(COUNTRY)}: {view.label}",
-                tuple((o.year, o.value) for o in view.points if o.year is not None),
-                colour_for(COUNTRY),
-                dashed=True,
-            )
-            for view in beside
-        ]
-        markers = [
-            Marker(
-                t.year,
-                t.value,
-                _("target {value}").format(value=format_number(t.value)),
-            )
-            for t in targets
-            if t.kind is TargetKind.LEVEL and t.year is not None and t.value is not None
-        ]
-        alt = _("{title}, {unit} by year: ").format(
-            title=title, unit=unit_symbol(indicator.unit, words=True)
-        ) + "; ".join(
-            f"{line.label}: " + ", ".join(f"{yr} {format_number(v)}" for yr, v in line.points)
-            for line in lines
+    return [
+        _series_chart(c, strategies[(code, strategy_id)], indicator_id, views, national)
+        for (code, strategy_id, indicator_id), views in by_indicator.items()
+    ]
+
+
+def _series_chart(
+    c: Comparison,
+    strategy: Strategy,
+    indicator_id: str,
+    views: Sequence[SeriesView],
+    national: Mapping[str, Sequence[SeriesView]],
+) -> str:
+    """One city's series of one indicator, the whole country's beside them where it has the
+    same indicator in the same units, and the targets of a level drawn as marks."""
+    code = views[0].municipality
+    indicator = strategy.indicator(indicator_id)
+    targets = [t for t in strategy.targets if t.indicator == indicator_id]
+    units = {o.unit for view in views for o in view.points}
+    beside = [
+        v
+        for v in national.get(indicator.catalogue or "", [])
+        if code != COUNTRY and {o.unit for o in v.points} == units
+    ]
+    used = [o for view in (*views, *beside) for o in view.points]
+    title = f"{c.name(code)}: {pick(indicator.label, indicator.label_en)}"
+    if len(views) > MAX_LINES:
+        return _sparkline_table(title, views, code, used)
+    lines = _series_lines(c, code, views, beside)
+    markers = [
+        Marker(
+            t.year,
+            t.value,
+            _("target {value}").format(value=format_number(t.value)),
         )
-        other = [t for t in targets if t.kind is not TargetKind.LEVEL]
-        caption = _("{title} over time ({document}).").format(
-            title=f"<strong>{_e(title)}</strong>", document=_e(strategy.title)
+        for t in targets
+        if t.kind is TargetKind.LEVEL and t.year is not None and t.value is not None
+    ]
+    alt = _("{title}, {unit} by year: ").format(
+        title=title, unit=unit_symbol(indicator.unit, words=True)
+    ) + "; ".join(
+        f"{line.label}: " + ", ".join(f"{yr} {format_number(v)}" for yr, v in line.points)
+        for line in lines
+    )
+    caption = _series_caption(title, strategy, targets, bool(markers), used)
+    units = {o.unit for o in used}  # the figures' own unit, not the indicator's
+    svg = line_chart(
+        lines,
+        markers=markers,
+        axis_label=unit_symbol(units.pop() if len(units) == 1 else indicator.unit, words=True),
+        alt=alt,
+        marker_label=_("target"),
+        gap_label=_("dotted: figures years apart, not measured in between"),
+    )
+    return _figure(svg, caption)
+
+
+def _series_lines(
+    c: Comparison, code: str, views: Sequence[SeriesView], beside: Sequence[SeriesView]
+) -> list[Line]:
+    """A city's series in shades of its colour (every other one dashed), then the country's."""
+    shades = _shades(colour_for(code), len(views))
+    lines = [
+        Line(
+            view.label,
+            tuple((o.year, o.value) for o in view.points if o.year is not None),
+            colour,
+            dashed=i % 2 == 1,
         )
-        if markers:
-            caption += " " + _("Red marks: the targets for each year.")
-        if other:
-            caption += (
-                " "
-                + _("Targets not drawn:")
-                + " "
-                + "; ".join(f"{_e(target_wording(t))} ({_e(t.kind.display)})" for t in other)
-                + "."
-            )
-        caption += f" {_sources([str(o.provenance) for o in used])}"
-        units = {o.unit for o in used}  # the figures' own unit, not the indicator's
-        svg = line_chart(
-            lines,
-            markers=markers,
-            axis_label=unit_symbol(units.pop() if len(units) == 1 else indicator.unit, words=True),
-            alt=alt,
-            marker_label=_("target"),
-            gap_label=_("dotted: figures years apart, not measured in between"),
+        for i, (view, colour) in enumerate(zip(views, shades, strict=True))
+    ]
+    lines += [  # the country's series for the same indicator, in its own grey
+        Line(
+            f"{c.name(COUNTRY)}: {view.label}",
+            tuple((o.year, o.value) for o in view.points if o.year is not None),
+            colour_for(COUNTRY),
+            dashed=True,
         )
-        charts.append(_figure(svg, caption))
-    return charts
+        for view in beside
+    ]
+    return lines
+
+
+def _series_caption(
+    title: str, strategy: Strategy, targets: Sequence[Target], marked: bool, used: list[Observation]
+) -> str:
+    """The chart's title and document, what its red marks are, the targets it does not draw,
+    and its sources."""
+    other = [t for t in targets if t.kind is not TargetKind.LEVEL]
+    caption = _("{title} over time ({document}).").format(
+        title=f"<strong>{_e(title)}</strong>", document=_e(strategy.title)
+    )
+    if marked:
+        caption += " " + _("Red marks: the targets for each year.")
+    if other:
+        caption += (
+            " "
+            + _("Targets not drawn:")
+            + " "
+            + "; ".join(f"{_e(target_wording(t))} ({_e(t.kind.display)})" for t in other)
+            + "."
+        )
+    caption += f" {_sources([str(o.provenance) for o in used])}"
+    return caption
 
 
 def _shades(colour: str, count: int) -> list[str]:

@@ -164,33 +164,35 @@ def _summary(b: Barometer, page: MunicipalityPage) -> list[str]:
         _("peers"),
     )
     for title, chosen in ((_("Ranked indicators"), ranked), (_("Context"), context)):
-        if not chosen:
-            continue
-        body = []
-        for r in chosen:
-            unit = unit_symbol(r.indicator.unit)
-            peers = "<br>".join(f"{_e(p.name)} {_e(_number(p.value))}" for p in r.peers)
-            body.append(
-                "<tr>"
-                f"<td><a href='#i{_number_of(b, r)}'>{_e(r.indicator.shown_label())}</a> "
-                f"<span class='small'>({_e(unit)})</span></td>"
-                f"<td class='num'><strong>{_e(_number(r.value))}</strong>"
-                f"{'<br>(' + str(r.year) + ')' if r.year else ''}</td>"
-                f"<td class='num'>{_e(_number(r.baseline_value))}"
-                f"{'<br>(' + str(r.baseline_year) + ')' if r.baseline_year else ''}</td>"
-                f"<td>{_e(movement_text(r))}</td>"
-                f"<td class='num'>{_e(_number(r.country_value))}</td>"
-                f"<td class='num'>{_e(_number(r.group_median))} ({r.group_n})</td>"
-                f"<td class='num'>{_e(rank_text(r))}</td>"
-                f"<td class='peers'>{peers}</td>"
-                "</tr>"
+        if chosen:
+            parts.append(
+                f"<h3>{_e(title)}</h3><table class='standing'>{_head(*heads)}<tbody>"
+                + "".join(_standing_row(b, r) for r in chosen)
+                + "</tbody></table>"
             )
-        parts.append(
-            f"<h3>{_e(title)}</h3><table class='standing'>{_head(*heads)}<tbody>"
-            + "".join(body)
-            + "</tbody></table>"
-        )
     return parts
+
+
+def _standing_row(b: Barometer, r: BarometerRow) -> str:
+    """An indicator's row in the summary: the latest figure, the baseline, the movement, the
+    whole country, the kommunegruppe's median, the rank and the peers' figures."""
+    unit = unit_symbol(r.indicator.unit)
+    peers = "<br>".join(f"{_e(p.name)} {_e(_number(p.value))}" for p in r.peers)
+    return (
+        "<tr>"
+        f"<td><a href='#i{_number_of(b, r)}'>{_e(r.indicator.shown_label())}</a> "
+        f"<span class='small'>({_e(unit)})</span></td>"
+        f"<td class='num'><strong>{_e(_number(r.value))}</strong>"
+        f"{'<br>(' + str(r.year) + ')' if r.year else ''}</td>"
+        f"<td class='num'>{_e(_number(r.baseline_value))}"
+        f"{'<br>(' + str(r.baseline_year) + ')' if r.baseline_year else ''}</td>"
+        f"<td>{_e(movement_text(r))}</td>"
+        f"<td class='num'>{_e(_number(r.country_value))}</td>"
+        f"<td class='num'>{_e(_number(r.group_median))} ({r.group_n})</td>"
+        f"<td class='num'>{_e(rank_text(r))}</td>"
+        f"<td class='peers'>{peers}</td>"
+        "</tr>"
+    )
 
 
 def _against_expected(row: BarometerRow) -> str:
@@ -384,15 +386,46 @@ def _indicator(b: Barometer, number: int, page: MunicipalityPage) -> list[str]:
 
 
 def _methods(b: Barometer) -> list[str]:
+    """How the figures are made, what the Statbank cannot give, the barometer's notes and its
+    sources."""
+    parts = [f"<h2 id='methods'>{_e(_(_METHODS))}</h2><ul class='methods'>"]
+    parts += [f"<li>{_e(item)}</li>" for item in _method_items(b)]
+    parts.append("</ul>")
+    if b.not_available:
+        parts.append(
+            f"<h3>{_e(_(_NOT_AVAILABLE))}</h3><ul>"
+            + "".join(
+                f"<li>{_e(n.barometer)} {_e(n.shown_label())}: {_e(n.shown_reason())}</li>"
+                for n in b.not_available
+            )
+            + "</ul>"
+        )
+    if b.notes:
+        parts.append("<ul class='small'>" + "".join(f"<li>{_e(n)}</li>" for n in b.notes) + "</ul>")
+    parts.append(
+        f"<p class='small'>{_e(_(_SOURCES))} "
+        + _e("; ".join(d.citation() for d in b.sources))
+        + "</p>"
+    )
+    return parts
+
+
+def _weights(b: Barometer) -> str:
+    """The weights the peers are found by, each named in words."""
     names = {
         "population": _("residents"),
         "non-western-share": _("non-Western share"),
         "kommunegruppe": _("kommunegruppe"),
     }
-    weights = ", ".join(
+    return ", ".join(
         f"{names.get(name, name)} {format_number(weight)}" for name, weight in b.weights.items()
     )
-    items = [
+
+
+def _method_items(b: Barometer) -> list[str]:
+    """The methods, a paragraph each: the figures, movement, the kommunegrupper, ranks, peers,
+    breaks in a series, intervals and the expected values."""
+    return [
         _(
             "Every figure is computed from Statistics Denmark's Statbank tables named under "
             "each indicator: a sum of counts over a sum of counts, times 100, for the "
@@ -419,7 +452,7 @@ def _methods(b: Barometer) -> list[str]:
             "non-Western immigrants and descendants, and the kommunegruppe: the two numbers "
             "standardised over the municipalities, another kommunegruppe counting as one "
             "standard deviation, with the weights {weights}."
-        ).format(k=b.k, weights=weights),
+        ).format(k=b.k, weights=_weights(b)),
         _(
             "A break in a series (RAS before 2009) is marked in the chart and the table; the "
             "years before it are shown but never compared with later years."
@@ -441,26 +474,6 @@ def _methods(b: Barometer) -> list[str]:
             "figure for persons of Danish origin."
         ),
     ]
-    parts = [f"<h2 id='methods'>{_e(_(_METHODS))}</h2><ul class='methods'>"]
-    parts += [f"<li>{_e(item)}</li>" for item in items]
-    parts.append("</ul>")
-    if b.not_available:
-        parts.append(
-            f"<h3>{_e(_(_NOT_AVAILABLE))}</h3><ul>"
-            + "".join(
-                f"<li>{_e(n.barometer)} {_e(n.shown_label())}: {_e(n.shown_reason())}</li>"
-                for n in b.not_available
-            )
-            + "</ul>"
-        )
-    if b.notes:
-        parts.append("<ul class='small'>" + "".join(f"<li>{_e(n)}</li>" for n in b.notes) + "</ul>")
-    parts.append(
-        f"<p class='small'>{_e(_(_SOURCES))} "
-        + _e("; ".join(d.citation() for d in b.sources))
-        + "</p>"
-    )
-    return parts
 
 
 def _strategy(c: Comparison) -> list[str]:

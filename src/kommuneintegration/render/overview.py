@@ -11,6 +11,7 @@ in one file, no network.
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from typing import TYPE_CHECKING, Final
 
 from kommuneintegration import __version__
@@ -96,12 +97,54 @@ def _link(code: str, pages: bool) -> str:
 def _section(
     b: Barometer, number: int, indicator: BarometerIndicator, chosen: set[str], pages: bool
 ) -> list[str]:
+    """One indicator: its heading, what it counts, its dot plot, and a table of every
+    municipality (folded)."""
     rows = _rows(b, indicator)
     if not rows:
         return []
-    unit = unit_symbol(indicator.unit, words=True)
     year = next((r.year for r in rows if r.year is not None), None)
     base = next((r.baseline_year for r in rows if r.baseline_year is not None), None)
+    label = indicator.shown_label()
+    svg = _plot(rows, indicator, year, chosen, pages)
+    heads = [
+        _("Municipality"),
+        _("kommunegruppe"),
+        f"{year}",
+        _("baseline {year}").format(year=base) if base else _("Baseline"),
+        _("movement"),
+        _("rank"),
+        _("places"),
+        _("95 % interval"),
+        _("expected"),
+        _("group median (n)"),
+    ]
+    body = [_table_row(r, indicator, chosen, pages) for r in rows]
+    sources = "; ".join(dict.fromkeys(r.source for r in rows))
+    sources_word = _("Sources:")
+    return [
+        f"<h2 id='i{number}'>{_e(label)}</h2>",
+        f"<p class='small'>{_e(indicator.shown_population())} {_e(indicator.shown_differs())}</p>",
+        f"<figure>{svg}<figcaption>{_e(sources_word)} {_e(sources)}</figcaption></figure>",
+        "<details><summary>"
+        + _e(_("All {n} municipalities in a table (click a heading to sort)").format(n=len(rows)))
+        + "</summary>",
+        "<table class='sortable'><thead><tr>"
+        + "".join(f"<th scope='col'>{_e(h)}</th>" for h in heads)
+        + "</tr></thead><tbody>"
+        + "".join(body)
+        + "</tbody></table></details>",
+    ]
+
+
+def _plot(
+    rows: Sequence[BarometerRow],
+    indicator: BarometerIndicator,
+    year: int | None,
+    chosen: set[str],
+    pages: bool,
+) -> str:
+    """The dot plot of one indicator: every municipality with a figure, the whole country."""
+    unit = unit_symbol(indicator.unit, words=True)
     country = rows[0].country_value
     rank_word, whole_country = _("rank"), _("the whole country")
     dots = [
@@ -119,8 +162,7 @@ def _section(
         for r in rows
         if r.value is not None
     ]
-    label = indicator.shown_label()
-    svg = dot_plot(
+    return dot_plot(
         dots,
         rows=[KOMMUNEGRUPPER[g] for g in sorted(KOMMUNEGRUPPER)],
         reference=(f"{whole_country} {value_text(country, indicator.unit)}", country)
@@ -128,57 +170,34 @@ def _section(
         else None,
         axis_label=f"{unit}, {year}",
         alt=_("{indicator}, {year}: each of the {n} municipalities a dot, by kommunegruppe").format(
-            indicator=label, year=year, n=len(dots)
+            indicator=indicator.shown_label(), year=year, n=len(dots)
         ),
     )
-    heads = [
-        _("Municipality"),
-        _("kommunegruppe"),
-        f"{year}",
-        _("baseline {year}").format(year=base) if base else _("Baseline"),
-        _("movement"),
-        _("rank"),
-        _("places"),
-        _("95 % interval"),
-        _("expected"),
-        _("group median (n)"),
-    ]
-    body = []
-    for r in rows:
-        css = " class='chosen'" if r.municipality in chosen else ""
-        body.append(
-            f"<tr{css}>"
-            + _name_cell(r.name, r.municipality, pages)
-            + _cell(r.kommunegruppe_name, r.kommunegruppe)
-            + _cell(value_text(r.value, indicator.unit), r.value, num=True)
-            + _cell(value_text(r.baseline_value, indicator.unit), r.baseline_value, num=True)
-            + _cell(movement_text(r), r.movement or "")
-            + _cell(rank_text(r), r.rank, num=True)
-            + _cell(range_text(r), r.judged.rank_low, num=True)
-            + _cell(interval_text(r), r.judged.low, num=True)
-            + _cell(value_text(r.judged.expected, indicator.unit), r.judged.expected, num=True)
-            + _cell(
-                f"{value_text(r.group_median, indicator.unit)} ({r.group_n})",
-                r.group_median,
-                num=True,
-            )
-            + "</tr>"
+
+
+def _table_row(
+    r: BarometerRow, indicator: BarometerIndicator, chosen: set[str], pages: bool
+) -> str:
+    """A municipality's row in an indicator's table, each cell sorting by its number."""
+    css = " class='chosen'" if r.municipality in chosen else ""
+    return (
+        f"<tr{css}>"
+        + _name_cell(r.name, r.municipality, pages)
+        + _cell(r.kommunegruppe_name, r.kommunegruppe)
+        + _cell(value_text(r.value, indicator.unit), r.value, num=True)
+        + _cell(value_text(r.baseline_value, indicator.unit), r.baseline_value, num=True)
+        + _cell(movement_text(r), r.movement or "")
+        + _cell(rank_text(r), r.rank, num=True)
+        + _cell(range_text(r), r.judged.rank_low, num=True)
+        + _cell(interval_text(r), r.judged.low, num=True)
+        + _cell(value_text(r.judged.expected, indicator.unit), r.judged.expected, num=True)
+        + _cell(
+            f"{value_text(r.group_median, indicator.unit)} ({r.group_n})",
+            r.group_median,
+            num=True,
         )
-    sources = "; ".join(dict.fromkeys(r.source for r in rows))
-    sources_word = _("Sources:")
-    return [
-        f"<h2 id='i{number}'>{_e(label)}</h2>",
-        f"<p class='small'>{_e(indicator.shown_population())} {_e(indicator.shown_differs())}</p>",
-        f"<figure>{svg}<figcaption>{_e(sources_word)} {_e(sources)}</figcaption></figure>",
-        "<details><summary>"
-        + _e(_("All {n} municipalities in a table (click a heading to sort)").format(n=len(rows)))
-        + "</summary>",
-        "<table class='sortable'><thead><tr>"
-        + "".join(f"<th scope='col'>{_e(h)}</th>" for h in heads)
-        + "</tr></thead><tbody>"
-        + "".join(body)
-        + "</tbody></table></details>",
-    ]
+        + "</tr>"
+    )
 
 
 def _name_cell(name: str, code: str, pages: bool) -> str:
@@ -233,6 +252,15 @@ def _municipalities(b: Barometer, chosen: set[str], pages: bool) -> list[str]:
     ]
 
 
+def _groups_legend() -> str:
+    """Each kommunegruppe's colour in the dot plots, and its name."""
+    return " ".join(
+        f"<span><span class='key' style='background:{GROUP_COLOURS[g - 1]}'></span>"
+        f"{_e(KOMMUNEGRUPPER[g])}</span>"
+        for g in sorted(KOMMUNEGRUPPER)
+    )
+
+
 def barometer_to_html(
     b: Barometer, chosen: frozenset[str] = frozenset(), *, pages: bool = False
 ) -> str:
@@ -249,11 +277,6 @@ def barometer_to_html(
             _("Contents"),
         )
         groups_word = _("Kommunegrupper (DST, KOMMUNEGRUPPER v1:2018):")
-        legend = " ".join(
-            f"<span><span class='key' style='background:{GROUP_COLOURS[g - 1]}'></span>"
-            f"{_e(KOMMUNEGRUPPER[g])}</span>"
-            for g in sorted(KOMMUNEGRUPPER)
-        )
         contents = (
             "".join(
                 f"<li><a href='#i{n}'>{_e(i.shown_label())}</a></li>"
@@ -279,7 +302,7 @@ def barometer_to_html(
             )
             parts.append(f"<p>{_e(highlighted)} {names}</p>")
         parts += [
-            f"<p class='small'>{_e(groups_word)} {legend}</p>",
+            f"<p class='small'>{_e(groups_word)} {_groups_legend()}</p>",
             f"<nav aria-label='{_e(contents_word)}'><strong>{_e(contents_word)}</strong>"
             f"<ol>{contents}</ol></nav>",
         ]

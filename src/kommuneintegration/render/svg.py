@@ -99,8 +99,18 @@ class Bar:
 #: The widest a character of a bar's value is drawn (13 px sans-serif), in px.
 _VALUE_PX: Final = 8
 
-#: How many characters of a label fit a line of the label column (at 12 px).
+#: How many characters of a label fit a line of the label column (at 12 px), and its
+#: lines' height in px.
 _LABEL_CHARS: Final = 52
+_LABEL_LINE: Final = 15
+
+
+#: The hatching a bound's bar is filled with.
+_HATCH: Final = (
+    "<defs><pattern id='bound-hatch' width='6' height='6' patternUnits='userSpaceOnUse' "
+    "patternTransform='rotate(45)'><line x1='0' y1='0' x2='0' y2='6' stroke='#555' "
+    "stroke-width='2' /></pattern></defs>"
+)
 
 
 def bar_chart(bars: Sequence[Bar], *, axis_label: str, alt: str, bound_legend: str = "") -> str:
@@ -110,11 +120,11 @@ def bar_chart(bars: Sequence[Bar], *, axis_label: str, alt: str, bound_legend: s
     the source gives as "up to" or "at least") is an outlined, hatched bar, and
     ``bound_legend`` says so under the axis.
     """
-    label_width, plot_width, line = 360, 560, 15
+    label_width, plot_width = 360, 560
     # room right of the longest bar for its value ("29 procentpoint"): never cut
     width = label_width + plot_width + max(90, 12 + _VALUE_PX * max(len(b.text) for b in bars))
     wrapped = [_lines(b.label, _LABEL_CHARS) for b in bars]
-    heights = [max(24, 9 + line * len(w)) for w in wrapped]
+    heights = [max(24, 9 + _LABEL_LINE * len(w)) for w in wrapped]
     legend = 22 if bound_legend and any(b.bound for b in bars) else 0
     height = sum(heights) + 58 + legend
     low = min(0.0, *(b.value for b in bars))
@@ -126,11 +136,7 @@ def bar_chart(bars: Sequence[Bar], *, axis_label: str, alt: str, bound_legend: s
     def x(value: float) -> float:
         return label_width + (value - bottom) / (top - bottom or 1) * plot_width
 
-    body = [
-        "<defs><pattern id='bound-hatch' width='6' height='6' patternUnits='userSpaceOnUse' "
-        "patternTransform='rotate(45)'><line x1='0' y1='0' x2='0' y2='6' stroke='#555' "
-        "stroke-width='2' /></pattern></defs>"
-    ]
+    body = [_HATCH]
     for tick in ticks:
         body.append(
             f"<line x1='{x(tick):.1f}' x2='{x(tick):.1f}' y1='8' y2='{plot_bottom}' stroke='#dde' />"
@@ -138,21 +144,7 @@ def bar_chart(bars: Sequence[Bar], *, axis_label: str, alt: str, bound_legend: s
         )
     y = 10
     for bar, rows, row in zip(bars, wrapped, heights, strict=True):
-        start, end = sorted((x(0), x(bar.value)))
-        first = y + (row - line * len(rows)) / 2 + 11
-        text = "".join(
-            f"<tspan x='{label_width - 8}' y='{first + i * line:.1f}'>{_e(part)}</tspan>"
-            for i, part in enumerate(rows)
-        )
-        fill = "url(#bound-hatch)" if bar.bound else bar.colour
-        outline = f" stroke='{bar.colour}' stroke-width='2'" if bar.bound else ""
-        body.append(
-            f"<text text-anchor='end' fill='#222' font-size='12'><title>{_e(bar.label)}</title>"
-            f"{text}</text>"
-            f"<rect x='{start:.1f}' y='{y + row / 2 - 8:.1f}' width='{max(end - start, 0.5):.1f}' "
-            f"height='16' fill='{fill}'{outline}><title>{_e(bar.label)}: {_e(bar.text)}</title></rect>"
-            f"<text x='{end + 5:.1f}' y='{y + row / 2 + 5:.1f}' fill='#222'>{_e(bar.text)}</text>"
-        )
+        body.append(_bar(bar, rows, (y, row), x, label_width))
         y += row
     body.append(
         f"<line x1='{x(0):.1f}' x2='{x(0):.1f}' y1='8' y2='{plot_bottom}' stroke='#333' />"
@@ -166,6 +158,32 @@ def bar_chart(bars: Sequence[Bar], *, axis_label: str, alt: str, bound_legend: s
             f"<text x='{label_width + 30}' y='{height - 8}' fill='#222'>{_e(bound_legend)}</text>"
         )
     return _svg(width, height, alt, body)
+
+
+def _bar(
+    bar: Bar,
+    rows: Sequence[str],
+    band: tuple[int, int],
+    x: Callable[[float], float],
+    label_width: int,
+) -> str:
+    """One bar in its ``band`` (top, height): its label's lines, the bar, its value."""
+    y, row = band
+    start, end = sorted((x(0), x(bar.value)))
+    first = y + (row - _LABEL_LINE * len(rows)) / 2 + 11
+    text = "".join(
+        f"<tspan x='{label_width - 8}' y='{first + i * _LABEL_LINE:.1f}'>{_e(part)}</tspan>"
+        for i, part in enumerate(rows)
+    )
+    fill = "url(#bound-hatch)" if bar.bound else bar.colour
+    outline = f" stroke='{bar.colour}' stroke-width='2'" if bar.bound else ""
+    return (
+        f"<text text-anchor='end' fill='#222' font-size='12'><title>{_e(bar.label)}</title>"
+        f"{text}</text>"
+        f"<rect x='{start:.1f}' y='{y + row / 2 - 8:.1f}' width='{max(end - start, 0.5):.1f}' "
+        f"height='16' fill='{fill}'{outline}><title>{_e(bar.label)}: {_e(bar.text)}</title></rect>"
+        f"<text x='{end + 5:.1f}' y='{y + row / 2 + 5:.1f}' fill='#222'>{_e(bar.text)}</text>"
+    )
 
 
 def _lines(text: str, width: int) -> list[str]:
@@ -200,6 +218,25 @@ class Marker:
     text: str
 
 
+@attrs.frozen
+class _Frame:
+    """Where a line chart's plot sits, and its scales: years across, values up."""
+
+    left: int
+    width: int
+    height: int
+    first: float
+    last: float
+    bottom: float
+    top: float
+
+    def x(self, year: float) -> float:
+        return self.left + (year - self.first) / (self.last - self.first) * self.width
+
+    def y(self, value: float) -> float:
+        return 14 + (self.top - value) / (self.top - self.bottom or 1) * self.height
+
+
 def line_chart(
     lines: Sequence[Line],
     *,
@@ -226,43 +263,78 @@ def line_chart(
     years = [y for line in lines for y, _ in line.points] + [m.year for m in markers]
     values = [v for line in lines for _, v in line.points] + [m.value for m in markers]
     first_year, last_year = min(years), max(years)
-    # Half a year of room at each end, so points and target marks clear the axes.
-    first, last = first_year - 0.5, last_year + 0.5
     ticks = _ticks(max(0.0, *values), min(0.0, *values))
-    bottom, top = ticks[0], ticks[-1]
+    # Half a year of room at each end, so points and target marks clear the axes.
+    frame = _Frame(
+        left, plot_width, plot_height, first_year - 0.5, last_year + 0.5, ticks[0], ticks[-1]
+    )
+    shown_break = (
+        break_before
+        if break_before is not None and first_year < break_before <= last_year
+        else None
+    )
+    body = _line_axes(frame, ticks, (first_year, last_year), axis_label)
+    if shown_break is not None:
+        body.append(_break_line(frame, shown_break))
+    series, gaps = _line_series(lines, frame, break_before)
+    body += series
+    body += [_target_mark(m, frame) for m in markers]
+    legend, ly = _line_legend(
+        lines,
+        left + plot_width + 24,
+        faint_label=faint_label,
+        break_label=break_label if shown_break is not None else "",
+        marker_label=marker_label if markers else None,
+        gap_label=gap_label if gaps else "",
+    )
+    return _svg(width, max(height, ly + 24), alt, body + legend)
 
-    def x(year: float) -> float:
-        return left + (year - first) / (last - first) * plot_width
 
-    def y(value: float) -> float:
-        return 14 + (top - value) / (top - bottom or 1) * plot_height
-
+def _line_axes(
+    frame: _Frame, ticks: Sequence[float], years: tuple[int, int], axis_label: str
+) -> list[str]:
+    """The gridlines with their values, the years (whole ones only), the zero line and the
+    axis's label."""
+    left, plot_width, plot_height, y = frame.left, frame.width, frame.height, frame.y
     body = []
     for tick in ticks:
         body.append(
             f"<line x1='{left}' x2='{left + plot_width}' y1='{y(tick):.1f}' y2='{y(tick):.1f}' stroke='#e4e4ec' />"
             f"<text x='{left - 6}' y='{y(tick) + 4:.1f}' text-anchor='end' fill='#444'>{_number(tick)}</text>"
         )
+    first_year, last_year = years
     step = max(1, math.ceil((last_year - first_year) / 8))
     for year in range(first_year, last_year + 1, step):  # whole years only
         body.append(
-            f"<text x='{x(year):.1f}' y='{14 + plot_height + 18}' text-anchor='middle' fill='#444'>{year}</text>"
+            f"<text x='{frame.x(year):.1f}' y='{14 + plot_height + 18}' text-anchor='middle' fill='#444'>{year}</text>"
         )
     body.append(
         f"<line x1='{left}' x2='{left + plot_width}' y1='{y(0):.1f}' y2='{y(0):.1f}' stroke='#333' />"
         f"<text x='14' y='{14 + plot_height / 2}' transform='rotate(-90 14 {14 + plot_height / 2})' "
         f"text-anchor='middle' fill='#222'>{_e(axis_label)}</text>"
     )
-    if break_before is not None and first_year < break_before <= last_year:
-        bx = x(break_before - 0.5)
-        body.append(
-            f"<line x1='{bx:.1f}' x2='{bx:.1f}' y1='14' y2='{14 + plot_height}' stroke='#8a4b00' "
-            "stroke-width='1.5' stroke-dasharray='4 3' />"
-        )
+    return body
+
+
+def _break_line(frame: _Frame, break_before: int) -> str:
+    """The vertical line of a break in the series, half a year before ``break_before``."""
+    bx = frame.x(break_before - 0.5)
+    return (
+        f"<line x1='{bx:.1f}' x2='{bx:.1f}' y1='14' y2='{14 + frame.height}' stroke='#8a4b00' "
+        "stroke-width='1.5' stroke-dasharray='4 3' />"
+    )
+
+
+def _line_series(
+    lines: Sequence[Line], frame: _Frame, break_before: int | None
+) -> tuple[list[str], bool]:
+    """The lines, the faint ones first (behind the others), every figure a dot; and whether
+    two figures years apart were joined (dotted)."""
+    x, y = frame.x, frame.y
+    body: list[str] = []
     gaps = False
     for line in sorted(lines, key=lambda line: not line.faint):  # faint ones behind
         points = sorted(line.points)
-        dash = " stroke-dasharray='6 4'" if line.dashed else ""
         if line.faint:
             body.append(
                 "<polyline fill='none' stroke-width='1.3' stroke-opacity='0.45' "
@@ -275,90 +347,120 @@ def line_chart(
                 + f"'><title>{_e(line.label)}</title></polyline>"
             )
             continue
-        for (y0, v0), (y1, v1) in itertools.pairwise(points):
-            if break_before is not None and y0 < break_before <= y1:
-                continue  # not joined across a break in the series
-            if y1 - y0 > 1:  # years apart: not measured in between, so no solid line
-                gaps = True
-                body.append(
-                    f"<line x1='{x(y0):.1f}' y1='{y(v0):.1f}' x2='{x(y1):.1f}' y2='{y(v1):.1f}' "
-                    f"stroke='{line.colour}' stroke-width='1.2' stroke-dasharray='2 5' "
-                    "stroke-opacity='0.7' />"
-                )
-            else:
-                body.append(
-                    f"<line x1='{x(y0):.1f}' y1='{y(v0):.1f}' x2='{x(y1):.1f}' y2='{y(v1):.1f}' "
-                    f"stroke='{line.colour}' stroke-width='2.2'{dash} />"
-                )
+        joins, gapped = _joins(line, points, frame, break_before)
+        body += joins
+        gaps = gaps or gapped
         for yr, v in line.points:
             body.append(
                 f"<circle cx='{x(yr):.1f}' cy='{y(v):.1f}' r='3.5' fill='{line.colour}'>"
                 f"<title>{_e(line.label)}, {yr}: {_number(v)}</title></circle>"
             )
-    for m in markers:
-        body.append(
-            f"<line x1='{x(m.year) - 10:.1f}' x2='{x(m.year) + 10:.1f}' y1='{y(m.value):.1f}' "
-            f"y2='{y(m.value):.1f}' stroke='#c0392b' stroke-width='3' />"
-            f"<text x='{x(m.year):.1f}' y='{y(m.value) - 7:.1f}' text-anchor='middle' fill='#c0392b' "
-            f"font-size='11'>{_e(m.text)}</text>"
+    return body, gaps
+
+
+def _joins(
+    line: Line,
+    points: Sequence[tuple[int, float]],
+    frame: _Frame,
+    break_before: int | None,
+) -> tuple[list[str], bool]:
+    """A line's figures joined year to year: solid between next years, dotted between years
+    apart (and whether any were), never across a break in the series."""
+    x, y = frame.x, frame.y
+    dash = " stroke-dasharray='6 4'" if line.dashed else ""
+    body = []
+    gaps = False
+    for (y0, v0), (y1, v1) in itertools.pairwise(points):
+        if break_before is not None and y0 < break_before <= y1:
+            continue  # not joined across a break in the series
+        if y1 - y0 > 1:  # years apart: not measured in between, so no solid line
+            gaps = True
+            body.append(
+                f"<line x1='{x(y0):.1f}' y1='{y(v0):.1f}' x2='{x(y1):.1f}' y2='{y(v1):.1f}' "
+                f"stroke='{line.colour}' stroke-width='1.2' stroke-dasharray='2 5' "
+                "stroke-opacity='0.7' />"
+            )
+        else:
+            body.append(
+                f"<line x1='{x(y0):.1f}' y1='{y(v0):.1f}' x2='{x(y1):.1f}' y2='{y(v1):.1f}' "
+                f"stroke='{line.colour}' stroke-width='2.2'{dash} />"
+            )
+    return body, gaps
+
+
+def _target_mark(m: Marker, frame: _Frame) -> str:
+    """A target: a short red bar at its year and value, its text above."""
+    x, y = frame.x, frame.y
+    return (
+        f"<line x1='{x(m.year) - 10:.1f}' x2='{x(m.year) + 10:.1f}' y1='{y(m.value):.1f}' "
+        f"y2='{y(m.value):.1f}' stroke='#c0392b' stroke-width='3' />"
+        f"<text x='{x(m.year):.1f}' y='{y(m.value) - 7:.1f}' text-anchor='middle' fill='#c0392b' "
+        f"font-size='11'>{_e(m.text)}</text>"
+    )
+
+
+def _line_legend(
+    lines: Sequence[Line],
+    at: int,
+    *,
+    faint_label: str,
+    break_label: str,
+    marker_label: str | None,
+    gap_label: str,
+) -> tuple[list[str], int]:
+    """The legend at ``at`` right of the plot, from the top: the lines, the faint ones
+    together, the break, the targets and the dotted gaps (each left out where its label is
+    "", the targets where it is None); and how far down the legend reaches."""
+    entries = [
+        (
+            f"stroke='{line.colour}' stroke-width='3'"
+            + (" stroke-dasharray='6 4'" if line.dashed else ""),
+            line.label,
+            True,
         )
-    legend_x = left + plot_width + 24
+        for line in lines
+        if not line.faint
+    ]
+    faint = next((line for line in lines if line.faint), None)
+    if faint_label and faint is not None:
+        style = f"stroke='{faint.colour}' stroke-width='1.3' stroke-opacity='0.45'"
+        entries.append((style, faint_label, False))
+    if break_label:
+        style = "stroke='#8a4b00' stroke-width='1.5' stroke-dasharray='4 3'"
+        entries.append((style, break_label, False))
+    body: list[str] = []
     ly = 20
-    for line in lines:
-        if line.faint:
-            continue
-        rows = _lines(line.label, 42)  # wrapped, never cut
+    for style, text, titled in entries:
+        ly = _legend_entry(body, at, ly, style, text, titled=titled)
+    if marker_label is not None:
         body.append(
-            f"<line x1='{legend_x}' x2='{legend_x + 22}' y1='{ly - 4}' y2='{ly - 4}' stroke='{line.colour}' stroke-width='3'"
-            + (" stroke-dasharray='6 4'" if line.dashed else "")
-            + f" /><text x='{legend_x + 28}' y='{ly}' fill='#222' font-size='12'><title>{_e(line.label)}</title>"
-            + "".join(
-                f"<tspan x='{legend_x + 28}' dy='{0 if i == 0 else 15}'>{_e(r)}</tspan>"
-                for i, r in enumerate(rows)
-            )
-            + "</text>"
-        )
-        ly += 15 * len(rows) + 6
-    extra = []
-    if faint_label and any(line.faint for line in lines):
-        faint = next(line for line in lines if line.faint)
-        extra.append(
-            (f"stroke='{faint.colour}' stroke-width='1.3' stroke-opacity='0.45'", faint_label)
-        )
-    if break_label and break_before is not None and first_year < break_before <= last_year:
-        extra.append(("stroke='#8a4b00' stroke-width='1.5' stroke-dasharray='4 3'", break_label))
-    for style, text in extra:
-        rows = _lines(text, 42)
-        body.append(
-            f"<line x1='{legend_x}' x2='{legend_x + 22}' y1='{ly - 4}' y2='{ly - 4}' {style} />"
-            f"<text x='{legend_x + 28}' y='{ly}' fill='#222' font-size='12'>"
-            + "".join(
-                f"<tspan x='{legend_x + 28}' dy='{0 if i == 0 else 15}'>{_e(r)}</tspan>"
-                for i, r in enumerate(rows)
-            )
-            + "</text>"
-        )
-        ly += 15 * len(rows) + 6
-    if markers:
-        body.append(
-            f"<line x1='{legend_x}' x2='{legend_x + 22}' y1='{ly - 4}' y2='{ly - 4}' stroke='#c0392b' stroke-width='3' />"
-            f"<text x='{legend_x + 28}' y='{ly}' fill='#222'>{_e(marker_label)}</text>"
+            f"<line x1='{at}' x2='{at + 22}' y1='{ly - 4}' y2='{ly - 4}' stroke='#c0392b' stroke-width='3' />"
+            f"<text x='{at + 28}' y='{ly}' fill='#222'>{_e(marker_label)}</text>"
         )
         ly += 21
-    if gaps and gap_label:
-        rows = _lines(gap_label, 42)
-        body.append(
-            f"<line x1='{legend_x}' x2='{legend_x + 22}' y1='{ly - 4}' y2='{ly - 4}' stroke='#555' "
-            "stroke-width='1.2' stroke-dasharray='2 5' />"
-            f"<text x='{legend_x + 28}' y='{ly}' fill='#222' font-size='12'>"
-            + "".join(
-                f"<tspan x='{legend_x + 28}' dy='{0 if i == 0 else 15}'>{_e(r)}</tspan>"
-                for i, r in enumerate(rows)
-            )
-            + "</text>"
+    if gap_label:
+        style = "stroke='#555' stroke-width='1.2' stroke-dasharray='2 5'"
+        ly = _legend_entry(body, at, ly, style, gap_label)
+    return body, ly
+
+
+def _legend_entry(
+    body: list[str], at: int, ly: int, style: str, text: str, *, titled: bool = False
+) -> int:
+    """One legend entry added to ``body`` at height ``ly``: a stroke in ``style`` and ``text``
+    wrapped (never cut), ``titled`` with the whole text; the height of the next entry."""
+    rows = _lines(text, 42)
+    body.append(
+        f"<line x1='{at}' x2='{at + 22}' y1='{ly - 4}' y2='{ly - 4}' {style} />"
+        f"<text x='{at + 28}' y='{ly}' fill='#222' font-size='12'>"
+        + (f"<title>{_e(text)}</title>" if titled else "")
+        + "".join(
+            f"<tspan x='{at + 28}' dy='{0 if i == 0 else 15}'>{_e(r)}</tspan>"
+            for i, r in enumerate(rows)
         )
-        ly += 15 * len(rows) + 6
-    return _svg(width, max(height, ly + 24), alt, body)
+        + "</text>"
+    )
+    return ly + 15 * len(rows) + 6
 
 
 def paired_bars(
@@ -503,21 +605,8 @@ def dot_plot(
     def x(value: float) -> float:
         return label_width + (value - left) / (right - left or 1) * plot_width
 
-    bands: list[tuple[float, float]] = []  # each row's top and height
-    placed: list[tuple[Dot, float, float]] = []
-    y_top = float(top_margin)
-    for i in range(len(rows)):
-        in_row = sorted((d for d in dots if d.row == i), key=lambda d: (d.value, d.text))
-        radii = [_CHOSEN_RADIUS if d.highlight else _RADIUS for d in in_row]
-        offsets = swarm([x(d.value) for d in in_row], radii)
-        spread = max((abs(o) + r for o, r in zip(offsets, radii, strict=True)), default=0.0)
-        named = 18.0 if any(d.highlight and d.label for d in in_row) else 0.0
-        height = max(46.0, 2 * spread + 10 + named)
-        middle = y_top + named + (height - named) / 2
-        placed += [(d, x(d.value), middle + o) for d, o in zip(in_row, offsets, strict=True)]
-        bands.append((y_top, height))
-        y_top += height
-    bottom = y_top
+    bands, placed = _swarm_rows(dots, len(rows), x, top_margin)
+    bottom = bands[-1][0] + bands[-1][1] if bands else float(top_margin)  # the last row's foot
     total_height = int(bottom + 48)
     body = []
     for tick in ticks:
@@ -526,18 +615,7 @@ def dot_plot(
             f"stroke='#e3e6ee' /><text x='{x(tick):.1f}' y='{bottom + 18:.1f}' "
             f"text-anchor='middle' fill='#444'>{_number(tick)}</text>"
         )
-    for i, name in enumerate(rows):
-        top, height = bands[i]
-        colour = GROUP_COLOURS[i % len(GROUP_COLOURS)]
-        if i:
-            body.append(
-                f"<line x1='{label_width}' x2='{label_width + plot_width}' y1='{top:.1f}' "
-                f"y2='{top:.1f}' stroke='#f0f1f5' />"
-            )
-        body.append(
-            f"<text x='{label_width - 12}' y='{top + height / 2 + 4:.1f}' text-anchor='end' "
-            f"fill='#222'><tspan fill='{colour}'>●</tspan> {_e(name)}</text>"
-        )
+    body += _row_labels(rows, bands, label_width, plot_width)
     for dot, cx, cy in sorted(placed, key=lambda p: p[0].highlight):
         body += _dot(dot, cx, cy, x, bands[dot.row][0])
     if reference is not None:
@@ -552,6 +630,48 @@ def dot_plot(
         f"fill='#222'>{_e(axis_label)}</text>"
     )
     return _svg(width, total_height, alt, body)
+
+
+def _swarm_rows(
+    dots: Sequence[Dot], count: int, x: Callable[[float], float], top: int
+) -> tuple[list[tuple[float, float]], list[tuple[Dot, float, float]]]:
+    """``count`` rows from ``top`` down, each as high as its swarm needs (and room above it
+    for a highlighted dot's name): each row's top and height, and each dot with its centre."""
+    bands: list[tuple[float, float]] = []
+    placed: list[tuple[Dot, float, float]] = []
+    y_top = float(top)
+    for i in range(count):
+        in_row = sorted((d for d in dots if d.row == i), key=lambda d: (d.value, d.text))
+        radii = [_CHOSEN_RADIUS if d.highlight else _RADIUS for d in in_row]
+        offsets = swarm([x(d.value) for d in in_row], radii)
+        spread = max((abs(o) + r for o, r in zip(offsets, radii, strict=True)), default=0.0)
+        named = 18.0 if any(d.highlight and d.label for d in in_row) else 0.0
+        height = max(46.0, 2 * spread + 10 + named)
+        middle = y_top + named + (height - named) / 2
+        placed += [(d, x(d.value), middle + o) for d, o in zip(in_row, offsets, strict=True)]
+        bands.append((y_top, height))
+        y_top += height
+    return bands, placed
+
+
+def _row_labels(
+    rows: Sequence[str], bands: Sequence[tuple[float, float]], label_width: int, plot_width: int
+) -> list[str]:
+    """Each row's name in its kommunegruppe's colour, left of the plot; a line between rows."""
+    body = []
+    for i, name in enumerate(rows):
+        top, height = bands[i]
+        colour = GROUP_COLOURS[i % len(GROUP_COLOURS)]
+        if i:
+            body.append(
+                f"<line x1='{label_width}' x2='{label_width + plot_width}' y1='{top:.1f}' "
+                f"y2='{top:.1f}' stroke='#f0f1f5' />"
+            )
+        body.append(
+            f"<text x='{label_width - 12}' y='{top + height / 2 + 4:.1f}' text-anchor='end' "
+            f"fill='#222'><tspan fill='{colour}'>●</tspan> {_e(name)}</text>"
+        )
+    return body
 
 
 def _dot(dot: Dot, cx: float, cy: float, x: Callable[[float], float], row_top: float) -> list[str]:

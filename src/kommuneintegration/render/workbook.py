@@ -115,78 +115,94 @@ def _fitted(text: str, sheet: str, row: int, column: str) -> str:
     return text[: CELL_LIMIT - len(mark)] + mark
 
 
+class _Formats:
+    """A workbook's cell formats, each made once: the headings, the keys' row, numbers, text."""
+
+    def __init__(self, book: Any) -> None:
+        self.book = book
+        self.head = book.add_format(
+            {"bold": True, "bg_color": "#EEF2F7", "text_wrap": True, "valign": "top"}
+        )
+        self.key = book.add_format({"font_color": "#777777", "italic": True})
+        self.decimal = book.add_format({"num_format": "0.0##"})
+        self.whole = book.add_format({"num_format": "0"})
+        self.wrapped = book.add_format({"text_wrap": False, "valign": "top"})
+        self.made: dict[str, Any] = {}
+
+    def number(self, sheet: _Sheet, name: str) -> Any:
+        """The format of a number in column ``name``: the sheet's own, else whole or decimal."""
+        if name not in sheet.formats:
+            return self.whole if name in _WHOLE else self.decimal
+        pattern = sheet.formats[name]
+        if pattern not in self.made:
+            self.made[pattern] = self.book.add_format({"num_format": pattern})
+        return self.made[pattern]
+
+
 def _write(sheets: Iterable[_Sheet]) -> bytes:
     xlsxwriter = _xlsxwriter()
     buffer = io.BytesIO()
     book = xlsxwriter.Workbook(buffer, {"in_memory": True, "strings_to_formulas": False})
-    head = book.add_format(
-        {"bold": True, "bg_color": "#EEF2F7", "text_wrap": True, "valign": "top"}
-    )
-    key = book.add_format({"font_color": "#777777", "italic": True})
-    decimal = book.add_format({"num_format": "0.0##"})
-    whole = book.add_format({"num_format": "0"})
-    wrapped = book.add_format({"text_wrap": False, "valign": "top"})
-    made: dict[str, Any] = {}
-
-    def number_format(pattern: str) -> Any:
-        if pattern not in made:
-            made[pattern] = book.add_format({"num_format": pattern})
-        return made[pattern]
-
+    formats = _Formats(book)
     for sheet in sheets:
         ws = book.add_worksheet(sheet.title)
         top = 2 if sheet.keys else 1  # the rows above the data
-        if sheet.keys:
-            widths = [max(len(h), len(k)) for k, h in sheet.columns]
-        else:  # a heading wraps over up to three lines
-            widths = [
-                max(min(len(h), 14), max((len(w) for w in h.split()), default=0))
-                for k, h in sheet.columns
-            ]
-            ws.set_row(0, 48)
-        for col, (name, heading) in enumerate(sheet.columns):
-            ws.write_string(0, col, heading, head)
-            if sheet.keys:
-                ws.write_string(1, col, name, key)
-
-        def heading_of(col: int, sheet: _Sheet = sheet) -> str:
-            return sheet.columns[col][1]
-
-        for r, row in enumerate(sheet.rows, top):
-            for col, value in enumerate(row):
-                name = sheet.columns[col][0]
-                if value is None or value == "":
-                    ws.write_blank(r, col, None)
-                elif isinstance(value, bool):
-                    ws.write_boolean(r, col, value)
-                elif isinstance(value, int | float):
-                    chosen = (
-                        number_format(sheet.formats[name])
-                        if name in sheet.formats
-                        else whole
-                        if name in _WHOLE
-                        else decimal
-                    )
-                    ws.write_number(r, col, value, chosen)
-                    widths[col] = max(widths[col], len(f"{value:g}"))
-                else:
-                    text = _fitted(_text(value), sheet.title, r + 1, heading_of(col))
-                    ws.write_string(r, col, text, wrapped)
-                    widths[col] = max(widths[col], min(len(text), _WIDTHS[1]))
-        for col, width in enumerate(widths):
-            ws.set_column(col, col, max(_WIDTHS[0], min(width + 2, _WIDTHS[1])))
-        ws.freeze_panes(top, 0)
-        last = max(len(sheet.columns) - 1, 0)
-        ws.autofilter(top - 1, 0, max(len(sheet.rows) + top - 1, top - 1), last)
-        # On paper: A4 landscape, as wide as the page, the headings on every page.
-        ws.set_landscape()
-        ws.set_paper(9)
-        ws.fit_to_pages(1, 0)
-        ws.repeat_rows(0, top - 1)
-        ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
-        ws.set_footer(f"&L{sheet.title}&R&P / &N")
+        widths = _write_headings(ws, sheet, formats)
+        _write_rows(ws, sheet, top, widths, formats)
+        _lay_out(ws, sheet, top, widths)
     book.close()
     return buffer.getvalue()
+
+
+def _write_headings(ws: Any, sheet: _Sheet, formats: _Formats) -> list[int]:
+    """The headings (and the keys' row under them): the columns' widths they need."""
+    if sheet.keys:
+        widths = [max(len(h), len(k)) for k, h in sheet.columns]
+    else:  # a heading wraps over up to three lines
+        widths = [
+            max(min(len(h), 14), max((len(w) for w in h.split()), default=0))
+            for k, h in sheet.columns
+        ]
+        ws.set_row(0, 48)
+    for col, (name, heading) in enumerate(sheet.columns):
+        ws.write_string(0, col, heading, formats.head)
+        if sheet.keys:
+            ws.write_string(1, col, name, formats.key)
+    return widths
+
+
+def _write_rows(ws: Any, sheet: _Sheet, top: int, widths: list[int], formats: _Formats) -> None:
+    """The rows from row ``top`` on, each cell typed; ``widths`` widened to their contents."""
+    for r, row in enumerate(sheet.rows, top):
+        for col, value in enumerate(row):
+            name, heading = sheet.columns[col]
+            if value is None or value == "":
+                ws.write_blank(r, col, None)
+            elif isinstance(value, bool):
+                ws.write_boolean(r, col, value)
+            elif isinstance(value, int | float):
+                ws.write_number(r, col, value, formats.number(sheet, name))
+                widths[col] = max(widths[col], len(f"{value:g}"))
+            else:
+                text = _fitted(_text(value), sheet.title, r + 1, heading)
+                ws.write_string(r, col, text, formats.wrapped)
+                widths[col] = max(widths[col], min(len(text), _WIDTHS[1]))
+
+
+def _lay_out(ws: Any, sheet: _Sheet, top: int, widths: Sequence[int]) -> None:
+    """The columns' widths, the frozen and filtered headings, and the sheet on paper."""
+    for col, width in enumerate(widths):
+        ws.set_column(col, col, max(_WIDTHS[0], min(width + 2, _WIDTHS[1])))
+    ws.freeze_panes(top, 0)
+    last = max(len(sheet.columns) - 1, 0)
+    ws.autofilter(top - 1, 0, max(len(sheet.rows) + top - 1, top - 1), last)
+    # On paper: A4 landscape, as wide as the page, the headings on every page.
+    ws.set_landscape()
+    ws.set_paper(9)
+    ws.fit_to_pages(1, 0)
+    ws.repeat_rows(0, top - 1)
+    ws.set_margins(left=0.4, right=0.4, top=0.6, bottom=0.6)
+    ws.set_footer(f"&L{sheet.title}&R&P / &N")
 
 
 def _columns(keys: Sequence[str], headings: Mapping[str, str]) -> list[tuple[str, str]]:
@@ -219,7 +235,13 @@ def _headings() -> dict[str, str]:
         "peers": _("peers"),
         "kommunegruppe": _("kommunegruppe"),
         "citation": _("Source"),
-        # the rest of the keys, so that no heading is left as a program's identifier
+        **_other_headings(),
+    }
+
+
+def _other_headings() -> dict[str, str]:
+    """The rest of the keys' headings, so that no heading is left as a program's identifier."""
+    return {
         "address": _("Address"),
         "alternative": _("Alternative reading"),
         "as_of": _("Assessed as of"),
@@ -400,6 +422,70 @@ def _summary_sheet(b: Barometer) -> _Sheet:
     return sheet
 
 
+#: The barometer's sheet of rows, its sheet of every year, its peers' and its indicators':
+#: the columns, in order.
+_ROW_FIELDS: Final = (
+    "name",
+    "municipality",
+    "kommunegruppe",
+    "label",
+    "unit",
+    "year",
+    "value",
+    "persons",
+    "reference_value",
+    "baseline_year",
+    "baseline_value",
+    "movement",
+    "country_value",
+    "group_median",
+    "group_n",
+    "rank",
+    "ranked_n",
+    "small",
+    "peers",
+    "barometer_indicator",
+    "barometer_goal",
+    "source",
+    "note",
+    "indicator",
+)
+_YEAR_FIELDS: Final = (
+    "name",
+    "municipality",
+    "label",
+    "unit",
+    "year",
+    "value",
+    "persons",
+    "reference_value",
+    "country_value",
+    "group_median",
+    "comparable",
+    "indicator",
+)
+_PEER_FIELDS: Final = (
+    "of_name",
+    "of",
+    "name",
+    "code",
+    "distance",
+    "population",
+    "non_western_share",
+    "kommunegruppe",
+    "year",
+)
+_INDICATOR_FIELDS: Final = (
+    "label",
+    "unit",
+    "barometer_indicator",
+    "population",
+    "differs",
+    "tables",
+    "indicator",
+)
+
+
 @written_in
 def barometer_to_xlsx(b: Barometer) -> bytes:
     """A summary of the municipalities asked for, then the barometer's rows, every year, the
@@ -407,9 +493,6 @@ def barometer_to_xlsx(b: Barometer) -> bytes:
     not the program's codes), the headings and their filter on row 1, rates with one decimal
     and persons whole with thousands separators, each sheet printed landscape to the width of
     the page with its headings on every page."""
-    from kommuneintegration.strategy.terms import movement_label
-    from kommuneintegration.units import unit_symbol
-
     with use_language(b.language):
         headings = {
             **_headings(),
@@ -419,172 +502,141 @@ def barometer_to_xlsx(b: Barometer) -> bytes:
             "group_n": _("Municipalities in the kommunegruppe"),
             "unit": _("Unit"),
         }
-        fields = [
-            "name",
-            "municipality",
-            "kommunegruppe",
-            "label",
-            "unit",
-            "year",
-            "value",
-            "persons",
-            "reference_value",
-            "baseline_year",
-            "baseline_value",
-            "movement",
-            "country_value",
-            "group_median",
-            "group_n",
-            "rank",
-            "ranked_n",
-            "small",
-            "peers",
-            "barometer_indicator",
-            "barometer_goal",
-            "source",
-            "note",
-            "indicator",
-        ]
-        rows = _Sheet(
-            _("Barometer"),
-            _columns(fields, headings),
-            keys=False,
-            formats=_BAROMETER_FORMATS,
-        )
-        for row in b.rows:
-            rows.add(
-                {
-                    "name": row.name,
-                    "municipality": row.municipality,
-                    "kommunegruppe": row.kommunegruppe_name,
-                    "label": row.indicator.shown_label(),
-                    "unit": unit_symbol(row.indicator.unit, words=True),
-                    "year": row.year,
-                    "value": row.value,
-                    "persons": row.persons,
-                    "reference_value": row.reference_value,
-                    "baseline_year": row.baseline_year,
-                    "baseline_value": row.baseline_value,
-                    "movement": movement_label(row.movement) if row.movement else None,
-                    "country_value": row.country_value,
-                    "group_median": row.group_median,
-                    "group_n": row.group_n,
-                    "rank": row.rank,
-                    "ranked_n": row.ranked_n if row.indicator.ranked else None,
-                    "small": row.small,
-                    "peers": ", ".join(p.name for p in row.peers),
-                    "barometer_indicator": row.indicator.barometer or None,
-                    "barometer_goal": row.indicator.shown_goal() or None,
-                    "source": row.source,
-                    "note": row.note,
-                    "indicator": row.indicator.key,
-                }
-            )
-        year_fields = [
-            "name",
-            "municipality",
-            "label",
-            "unit",
-            "year",
-            "value",
-            "persons",
-            "reference_value",
-            "country_value",
-            "group_median",
-            "comparable",
-            "indicator",
-        ]
-        years = _Sheet(
-            _("Every year"),
-            _columns(year_fields, headings),
-            keys=False,
-            formats=_BAROMETER_FORMATS,
-        )
-        for row in b.rows:
-            for p in row.series:
-                years.add(
-                    {
-                        "name": row.name,
-                        "municipality": row.municipality,
-                        "label": row.indicator.shown_label(),
-                        "unit": unit_symbol(row.indicator.unit, words=True),
-                        "year": p.year,
-                        "value": p.value,
-                        "persons": p.persons,
-                        "reference_value": p.reference,
-                        "country_value": p.country,
-                        "group_median": p.group_median,
-                        "comparable": p.comparable,
-                        "indicator": row.indicator.key,
-                    }
-                )
-        peer_keys = [
-            "of_name",
-            "of",
-            "name",
-            "code",
-            "distance",
-            "population",
-            "non_western_share",
-            "kommunegruppe",
-            "year",
-        ]
-        peers = _Sheet(
-            _capital(_("peers")),
-            _columns(
-                peer_keys,
-                {
-                    **headings,
-                    "of_name": _("Municipality"),
-                    "of": _("Municipality code"),
-                    "name": _("Peer"),
-                    "code": _("Peer's code"),
-                    "population": _("Residents"),
-                    "year": _("Year of the characteristics"),
-                },
-            ),
-            keys=False,
-            formats=_BAROMETER_FORMATS,
-        )
-        for code, found in b.peers.items():
-            for peer in found:
-                peers.add(
-                    {
-                        "of_name": b.name(code),
-                        "of": code,
-                        "name": b.name(peer.code),
-                        "code": peer.code,
-                        "distance": peer.distance,
-                        "population": peer.characteristics.population,
-                        "non_western_share": peer.characteristics.non_western_share,
-                        "kommunegruppe": KOMMUNEGRUPPER.get(peer.characteristics.kommunegruppe),
-                        "year": peer.characteristics.year,
-                    }
-                )
-        indicator_keys = [
-            "label",
-            "unit",
-            "barometer_indicator",
-            "population",
-            "differs",
-            "tables",
-            "indicator",
-        ]
-        indicators = _Sheet(
-            _("What each figure counts"), _columns(indicator_keys, headings), keys=False
-        )
-        for i in b.indicators:
-            indicators.add(
-                {
-                    "label": i.shown_label(),
-                    "unit": unit_symbol(i.unit, words=True),
-                    "barometer_indicator": i.barometer or None,
-                    "population": i.shown_population(),
-                    "differs": i.shown_differs(),
-                    "tables": ", ".join(i.tables),
-                    "indicator": i.key,
-                }
-            )
+        rows = _rows_sheet(b, headings)
+        years = _years_sheet(b, headings)
+        peers = _peers_sheet(b, headings)
+        indicators = _indicators_sheet(b, headings)
         sources = _sources_sheet(b.sources)
         sources.keys = False
         return _write([_summary_sheet(b), rows, years, peers, indicators, sources])
+
+
+def _rows_sheet(b: Barometer, headings: Mapping[str, str]) -> _Sheet:
+    """The barometer's rows: a municipality's latest figure of an indicator each."""
+    from kommuneintegration.strategy.terms import movement_label
+    from kommuneintegration.units import unit_symbol
+
+    sheet = _Sheet(
+        _("Barometer"),
+        _columns(_ROW_FIELDS, headings),
+        keys=False,
+        formats=_BAROMETER_FORMATS,
+    )
+    for row in b.rows:
+        sheet.add(
+            {
+                "name": row.name,
+                "municipality": row.municipality,
+                "kommunegruppe": row.kommunegruppe_name,
+                "label": row.indicator.shown_label(),
+                "unit": unit_symbol(row.indicator.unit, words=True),
+                "year": row.year,
+                "value": row.value,
+                "persons": row.persons,
+                "reference_value": row.reference_value,
+                "baseline_year": row.baseline_year,
+                "baseline_value": row.baseline_value,
+                "movement": movement_label(row.movement) if row.movement else None,
+                "country_value": row.country_value,
+                "group_median": row.group_median,
+                "group_n": row.group_n,
+                "rank": row.rank,
+                "ranked_n": row.ranked_n if row.indicator.ranked else None,
+                "small": row.small,
+                "peers": ", ".join(p.name for p in row.peers),
+                "barometer_indicator": row.indicator.barometer or None,
+                "barometer_goal": row.indicator.shown_goal() or None,
+                "source": row.source,
+                "note": row.note,
+                "indicator": row.indicator.key,
+            }
+        )
+    return sheet
+
+
+def _years_sheet(b: Barometer, headings: Mapping[str, str]) -> _Sheet:
+    """Every year of every row's series."""
+    from kommuneintegration.units import unit_symbol
+
+    sheet = _Sheet(
+        _("Every year"),
+        _columns(_YEAR_FIELDS, headings),
+        keys=False,
+        formats=_BAROMETER_FORMATS,
+    )
+    for row in b.rows:
+        for p in row.series:
+            sheet.add(
+                {
+                    "name": row.name,
+                    "municipality": row.municipality,
+                    "label": row.indicator.shown_label(),
+                    "unit": unit_symbol(row.indicator.unit, words=True),
+                    "year": p.year,
+                    "value": p.value,
+                    "persons": p.persons,
+                    "reference_value": p.reference,
+                    "country_value": p.country,
+                    "group_median": p.group_median,
+                    "comparable": p.comparable,
+                    "indicator": row.indicator.key,
+                }
+            )
+    return sheet
+
+
+def _peers_sheet(b: Barometer, headings: Mapping[str, str]) -> _Sheet:
+    """Each municipality's peers, with the characteristics they were found by."""
+    sheet = _Sheet(
+        _capital(_("peers")),
+        _columns(
+            _PEER_FIELDS,
+            {
+                **headings,
+                "of_name": _("Municipality"),
+                "of": _("Municipality code"),
+                "name": _("Peer"),
+                "code": _("Peer's code"),
+                "population": _("Residents"),
+                "year": _("Year of the characteristics"),
+            },
+        ),
+        keys=False,
+        formats=_BAROMETER_FORMATS,
+    )
+    for code, found in b.peers.items():
+        for peer in found:
+            sheet.add(
+                {
+                    "of_name": b.name(code),
+                    "of": code,
+                    "name": b.name(peer.code),
+                    "code": peer.code,
+                    "distance": peer.distance,
+                    "population": peer.characteristics.population,
+                    "non_western_share": peer.characteristics.non_western_share,
+                    "kommunegruppe": KOMMUNEGRUPPER.get(peer.characteristics.kommunegruppe),
+                    "year": peer.characteristics.year,
+                }
+            )
+    return sheet
+
+
+def _indicators_sheet(b: Barometer, headings: Mapping[str, str]) -> _Sheet:
+    """What each figure counts, how it differs from the barometer's, and its tables."""
+    from kommuneintegration.units import unit_symbol
+
+    sheet = _Sheet(_("What each figure counts"), _columns(_INDICATOR_FIELDS, headings), keys=False)
+    for i in b.indicators:
+        sheet.add(
+            {
+                "label": i.shown_label(),
+                "unit": unit_symbol(i.unit, words=True),
+                "barometer_indicator": i.barometer or None,
+                "population": i.shown_population(),
+                "differs": i.shown_differs(),
+                "tables": ", ".join(i.tables),
+                "indicator": i.key,
+            }
+        )
+    return sheet
