@@ -166,20 +166,10 @@ def output_path(raw: str | os.PathLike[str]) -> Path:
     target = Path(name)
     try:
         if _names_descriptor(name):
-            raise SameFileError(
-                _(
-                    "{name}: is a stream of this process (/proc), not a file; give '-' for "
-                    "the standard output where the command offers it, or a file name"
-                ).format(name=name)
-            )
+            raise _stream_error(name)
         if target.is_symlink():
             if _through_proc(target):
-                raise SameFileError(
-                    _(
-                        "{name}: is a stream of this process (/proc), not a file; give '-' for "
-                        "the standard output where the command offers it, or a file name"
-                    ).format(name=name)
-                )
+                raise _stream_error(name)
             target = Path(os.path.realpath(target, strict=False))
             if target.is_symlink():  # realpath stops at a loop
                 raise SameFileError(
@@ -210,6 +200,16 @@ def output_path(raw: str | os.PathLike[str]) -> Path:
             )
         )
     return target
+
+
+def _stream_error(name: str) -> SameFileError:
+    """The refusal of an output that names a stream of this process, not a file."""
+    return SameFileError(
+        _(
+            "{name}: is a stream of this process (/proc), not a file; give '-' for "
+            "the standard output where the command offers it, or a file name"
+        ).format(name=name)
+    )
 
 
 def input_path(raw: str | os.PathLike[str], option: str, *, max_bytes: int | None = None) -> Path:

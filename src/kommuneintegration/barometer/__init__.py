@@ -427,6 +427,28 @@ class _Settings:
     k: int
     weights: Mapping[str, float]
 
+    @classmethod
+    def of(
+        cls,
+        compute: _Computer,
+        codes: tuple[str, ...],
+        since: int | None,
+        min_persons: int,
+        k: int,
+        weights: Mapping[str, float],
+    ) -> _Settings:
+        """The settings of a barometer of ``codes``, with each one's nearest municipalities."""
+        characteristics = _characteristics(compute)
+        return cls(
+            codes,
+            since,
+            min_persons,
+            {code: nearest(characteristics, code, k=k, weights=weights) for code in codes},
+            characteristics,
+            k,
+            weights,
+        )
+
 
 def barometer(
     municipalities: Iterable[str] | None = None,
@@ -456,21 +478,8 @@ def barometer(
         else tuple(dict.fromkeys(find_municipality(m) for m in municipalities))
     )
     compute = _Computer(inputs)
-    characteristics = _characteristics(compute)
-    settings = _Settings(
-        codes,
-        since,
-        min_persons,
-        {code: nearest(characteristics, code, k=k, weights=weights) for code in codes},
-        characteristics,
-        k,
-        weights,
-    )
-    fits: dict[str, Line | None] = {}
-    rows: list[BarometerRow] = []
-    notes: list[str] = []
-    shown: list[BarometerIndicator] = []
-    covered: set[str] = set()
+    settings = _Settings.of(compute, codes, since, min_persons, k, weights)
+    found = _Found()
     # A plugin's own country group is its city's: shown for its city (asked for, or
     # highlighted on the page of all 98), or for everyone when asked for by name (--group).
     asked_groups = set(country_groups)
@@ -481,38 +490,60 @@ def barometer(
             if not set(indicator.owners) & cities:
                 continue
             shown_for = tuple(c for c in codes if c in indicator.owners)
+        found.add(indicator, compute, inputs, attrs.evolve(settings, codes=shown_for))
+    return Barometer(
+        rows=tuple(found.rows),
+        municipalities=codes,
+        indicators=tuple(found.shown),
+        peers=settings.peers,
+        covered=len(found.covered),
+        since=since,
+        k=k,
+        weights=dict(weights),
+        min_persons=min_persons,
+        sources=_sources(inputs, {t for i in found.shown for t in i.tables}),
+        notes=tuple(found.notes),
+        language=language(),
+        highlight=tuple(dict.fromkeys(find_municipality(m) for m in highlight)),
+        fits=found.fits,
+    )
+
+
+@attrs.define
+class _Found:
+    """The barometer so far: its rows, the indicators shown and those left out, and the
+    municipalities with a figure."""
+
+    fits: dict[str, Line | None] = attrs.Factory(dict)
+    rows: list[BarometerRow] = attrs.Factory(list)
+    notes: list[str] = attrs.Factory(list)
+    shown: list[BarometerIndicator] = attrs.Factory(list)
+    covered: set[str] = attrs.Factory(set)
+
+    def add(
+        self,
+        indicator: BarometerIndicator,
+        compute: _Computer,
+        inputs: Inputs,
+        settings: _Settings,
+    ) -> None:
+        """One indicator's rows, or a note of why it is left out (no year of all its tables)."""
         why = compute.lacking(indicator)
         years = compute.years(indicator) if why is None else []
         if not years:
-            notes.append(
+            self.notes.append(
                 _("{indicator}: left out, {why}; kommuneintegration fetch --all").format(
                     indicator=indicator.shown_label(),
                     why=why or _("the cache has no year of all its tables"),
                 )
             )
-            continue
-        shown.append(indicator)
-        found, reached, fits[indicator.key] = _indicator_rows(
-            indicator, years, compute, inputs, attrs.evolve(settings, codes=shown_for)
+            return
+        self.shown.append(indicator)
+        rows, reached, self.fits[indicator.key] = _indicator_rows(
+            indicator, years, compute, inputs, settings
         )
-        rows += found
-        covered |= reached
-    return Barometer(
-        rows=tuple(rows),
-        municipalities=codes,
-        indicators=tuple(shown),
-        peers=settings.peers,
-        covered=len(covered),
-        since=since,
-        k=k,
-        weights=dict(weights),
-        min_persons=min_persons,
-        sources=_sources(inputs, {t for i in shown for t in i.tables}),
-        notes=tuple(notes),
-        language=language(),
-        highlight=tuple(dict.fromkeys(find_municipality(m) for m in highlight)),
-        fits=fits,
-    )
+        self.rows += rows
+        self.covered |= reached
 
 
 def _indicator_rows(
@@ -649,22 +680,7 @@ def _row(table: _Table, code: str, settings: _Settings) -> BarometerRow:
     latest = table.years[-1]
     figure = table.by_year[latest][code]
     notes: list[str] = []
-    base = table.base
-    wanted_base = max(BASELINE_YEAR, settings.since or 0)
-    if base is not None and base >= latest:
-        base = None  # the latest figure is no baseline for itself
-        notes.append(
-            _(
-                "no baseline: the cache holds no figures for {wanted} or later before "
-                "{latest}; kommuneintegration fetch --all --since {wanted} fetches them"
-            ).format(wanted=wanted_base, latest=latest)
-        )
-    elif base is not None and base != wanted_base:
-        notes.append(
-            _("baseline {year}: the cache holds no figures for {wanted}").format(
-                year=base, wanted=wanted_base
-            )
-        )
+    base = _base(table, settings, notes)
     base_value = table.by_year[base][code].value if base is not None else None
     movement = None
     if indicator.better and figure.value is not None and base_value is not None:
@@ -707,6 +723,29 @@ def _row(table: _Table, code: str, settings: _Settings) -> BarometerRow:
         judged=_shown(table.judged.get(code, Judgement())),
         trend=_trend(indicator, code, table.years, table.by_year),
     )
+
+
+def _base(table: _Table, settings: _Settings, notes: list[str]) -> int | None:
+    """The baseline year of a row, with a note where it is not the one asked for (and
+    none where the latest year is the only one)."""
+    latest = table.years[-1]
+    base = table.base
+    wanted_base = max(BASELINE_YEAR, settings.since or 0)
+    if base is not None and base >= latest:
+        base = None  # the latest figure is no baseline for itself
+        notes.append(
+            _(
+                "no baseline: the cache holds no figures for {wanted} or later before "
+                "{latest}; kommuneintegration fetch --all --since {wanted} fetches them"
+            ).format(wanted=wanted_base, latest=latest)
+        )
+    elif base is not None and base != wanted_base:
+        notes.append(
+            _("baseline {year}: the cache holds no figures for {wanted}").format(
+                year=base, wanted=wanted_base
+            )
+        )
+    return base
 
 
 def _shown(judged: Judgement) -> Judgement:

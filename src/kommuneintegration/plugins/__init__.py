@@ -567,25 +567,7 @@ def _merge(
         country_groups=builtin_groups(),
         groups={g.id: g for g in builtin},
     )
-    claims: dict[str, list[str]] = {}
-    for name in names:
-        muni = contributions[name].municipality if name in contributions else None
-        if name not in bad and muni is not None:
-            claims.setdefault(muni.code, []).append(name)
-    for code, claimants in claims.items():
-        if len(claimants) < 2:
-            continue
-        who = _(" and ").join(f"{n!r} ({dist_of(n)})" for n in claimants)
-        message = _(
-            "municipality code {code} is claimed by plugins {who}: it belongs to none of them "
-            "until all but one are uninstalled"
-        ).format(code=code, who=who)
-        merged.contested[code] = (
-            message,
-            tuple(contributions[n].municipality.name for n in claimants),  # type: ignore[union-attr]
-        )
-        for n in claimants:
-            report(n, message, "municipality")
+    _contest_codes(names, contributions, report, bad, dist_of, merged)
     for name in names:
         if name in bad:
             continue
@@ -629,6 +611,37 @@ def _merge(
     return merged
 
 
+def _contest_codes(
+    names: Iterable[str],
+    contributions: dict[str, _Contribution],
+    report: _Report,
+    bad: set[str],
+    dist_of: Callable[[str], str],
+    merged: _Merged,
+) -> None:
+    """A municipality code two plugins or more claim belongs to none of them: noted in
+    ``merged.contested`` and reported for each."""
+    claims: dict[str, list[str]] = {}
+    for name in names:
+        muni = contributions[name].municipality if name in contributions else None
+        if name not in bad and muni is not None:
+            claims.setdefault(muni.code, []).append(name)
+    for code, claimants in claims.items():
+        if len(claimants) < 2:
+            continue
+        who = _(" and ").join(f"{n!r} ({dist_of(n)})" for n in claimants)
+        message = _(
+            "municipality code {code} is claimed by plugins {who}: it belongs to none of them "
+            "until all but one are uninstalled"
+        ).format(code=code, who=who)
+        merged.contested[code] = (
+            message,
+            tuple(contributions[n].municipality.name for n in claimants),  # type: ignore[union-attr]
+        )
+        for n in claimants:
+            report(n, message, "municipality")
+
+
 def _check_references(
     names: Iterable[str],
     contributions: dict[str, _Contribution],
@@ -650,18 +663,7 @@ def _check_references(
     catalogue = catalogue_ids()
     seen_ids: dict[str, str] = {}
     strategies: dict[str, tuple[Strategy, ...]] = {}
-    # A strategy id belongs to the plugin whose name is its prefix up to a separator
-    # (kobenhavn-2023 to kobenhavn; _in_namespace refused every other claim). Where two
-    # plugins' names fit and both claim it (aarhus and aarhus-2017 for
-    # aarhus-2017-alternativet), it belongs to neither: refused for both, each named, as a
-    # municipality code two plugins claim; neither a longer name nor the order wins it.
-    claimants: dict[str, list[str]] = {}
-    for name in names:
-        if name in contributions and name not in bad:
-            for strategy in contributions[name].strategies:
-                if name not in claimants.setdefault(strategy.id, []):
-                    claimants[strategy.id].append(name)
-    clashes = {sid: who for sid, who in claimants.items() if len(who) > 1}
+    clashes = _clashes(names, contributions, bad)
     for name in names:
         muni = contributions[name].municipality if name in contributions else None
         if name in bad or muni is None:
@@ -669,59 +671,106 @@ def _check_references(
         checked: list[Strategy] = []
         for i, strategy in enumerate(contributions[name].strategies):
             where = f"strategies[{i}] {strategy.id}"
-            if strategy.id in clashes:
-                report(
-                    name,
-                    _(
-                        "strategy id {id} is claimed by plugins {who}, whose names both begin "
-                        "it: it belongs to none of them until all but one are uninstalled"
-                    ).format(
-                        id=repr(strategy.id),
-                        who=_(" and ").join(repr(n) for n in clashes[strategy.id]),
-                    ),
-                    where,
-                )
-                continue
-            if seen_ids.get(strategy.id, name) != name:
-                report(
-                    name,
-                    _("strategy id {id} is also used by plugin {owner}").format(
-                        id=repr(strategy.id), owner=repr(seen_ids[strategy.id])
-                    ),
-                    where,
-                )
-                continue
-            seen_ids.setdefault(strategy.id, name)
-            if strategy.example:
-                report(
-                    name,
-                    _(
-                        "this is the example new-plugin wrote, with an invented figure, not a "
-                        "real document: replace it with the municipality's own strategy and "
-                        "delete `example = true`"
-                    ),
-                    f"{where}: example",
-                )
-            for problem in check_strategy(
-                strategy,
-                target_groups=merged.groups,
-                catalogue=catalogue,
-                concepts=merged.concepts,
-            ):
-                report(name, problem.message, f"{where}: {problem.path}")
-            for j, target in enumerate(strategy.targets):
-                if target.rule is not None and target.rule not in merged.rules:
-                    report(
-                        name,
-                        f"unknown evaluation rule {target.rule!r}",
-                        f"{where}: targets[{j}].rule",
-                    )
-            checked.append(strategy)
+            if _owns(name, strategy, where, clashes, seen_ids, report):
+                _check_strategy(name, strategy, where, merged, catalogue, report)
+                checked.append(strategy)
         if name not in bad:
             strategies[muni.code] = tuple(checked)
         elif merged.owners.get(muni.code) == name:
             merged.municipalities.pop(muni.code, None)
     return strategies
+
+
+def _clashes(
+    names: Iterable[str], contributions: dict[str, _Contribution], bad: set[str]
+) -> dict[str, list[str]]:
+    """Strategy id -> the plugins that claim it, for each id more than one plugin claims.
+
+    A strategy id belongs to the plugin whose name is its prefix up to a separator
+    (kobenhavn-2023 to kobenhavn; _in_namespace refused every other claim). Where two
+    plugins' names fit and both claim it (aarhus and aarhus-2017 for
+    aarhus-2017-alternativet), it belongs to neither: refused for both, each named, as a
+    municipality code two plugins claim; neither a longer name nor the order wins it.
+    """
+    claimants: dict[str, list[str]] = {}
+    for name in names:
+        if name in contributions and name not in bad:
+            for strategy in contributions[name].strategies:
+                if name not in claimants.setdefault(strategy.id, []):
+                    claimants[strategy.id].append(name)
+    return {sid: who for sid, who in claimants.items() if len(who) > 1}
+
+
+def _owns(
+    name: str,
+    strategy: Strategy,
+    where: str,
+    clashes: Mapping[str, list[str]],
+    seen_ids: dict[str, str],
+    report: _Report,
+) -> bool:
+    """Whether the strategy id is the plugin's alone (noted in ``seen_ids``); a clash, or an id
+    another plugin already used, is reported."""
+    if strategy.id in clashes:
+        report(
+            name,
+            _(
+                "strategy id {id} is claimed by plugins {who}, whose names both begin "
+                "it: it belongs to none of them until all but one are uninstalled"
+            ).format(
+                id=repr(strategy.id),
+                who=_(" and ").join(repr(n) for n in clashes[strategy.id]),
+            ),
+            where,
+        )
+        return False
+    if seen_ids.get(strategy.id, name) != name:
+        report(
+            name,
+            _("strategy id {id} is also used by plugin {owner}").format(
+                id=repr(strategy.id), owner=repr(seen_ids[strategy.id])
+            ),
+            where,
+        )
+        return False
+    seen_ids.setdefault(strategy.id, name)
+    return True
+
+
+def _check_strategy(
+    name: str,
+    strategy: Strategy,
+    where: str,
+    merged: _Merged,
+    catalogue: Iterable[str],
+    report: _Report,
+) -> None:
+    """A plugin's strategy against everything merged: the example marker, its references
+    (groups, catalogue, concepts) and its targets' evaluation rules."""
+    if strategy.example:
+        report(
+            name,
+            _(
+                "this is the example new-plugin wrote, with an invented figure, not a "
+                "real document: replace it with the municipality's own strategy and "
+                "delete `example = true`"
+            ),
+            f"{where}: example",
+        )
+    for problem in check_strategy(
+        strategy,
+        target_groups=merged.groups,
+        catalogue=catalogue,
+        concepts=merged.concepts,
+    ):
+        report(name, problem.message, f"{where}: {problem.path}")
+    for j, target in enumerate(strategy.targets):
+        if target.rule is not None and target.rule not in merged.rules:
+            report(
+                name,
+                f"unknown evaluation rule {target.rule!r}",
+                f"{where}: targets[{j}].rule",
+            )
 
 
 def _translations(result: Any) -> dict[str, dict[str, str]]:

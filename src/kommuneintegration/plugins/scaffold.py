@@ -119,56 +119,63 @@ def _strategy_toml(v: dict[str, str]) -> str:
             "author": f"{v['municipality']} Byråd",
             "target_group": group,
             "source": example_source,
-            "themes": [{"id": "employment", "label": "Beskæftigelse", "topics": ["employment"]}],
-            "goals": [
-                {
-                    "id": "g1",
-                    "kind": "målsætning",
-                    "theme": "employment",
-                    "text": "EKSEMPEL: Flere borgere med anden etnisk baggrund end dansk skal i beskæftigelse.",
-                }
-            ],
-            "indicators": [
-                {
-                    "id": "employment-rate",
-                    "label": "Beskæftigelsesfrekvens",
-                    "measure": "rate",
-                    "unit": "percent",
-                    "target_group": group,
-                    "age_band": "16-64",
-                    "concept": "employment-frequency",
-                    "catalogue": "employment-rate",
-                }
-            ],
-            "targets": [
-                {
-                    "id": "g1-employment",
-                    "goal": "g1",
-                    "indicator": "employment-rate",
-                    "group": group,
-                    "kind": "direction",
-                    "direction": "increase",
-                    "baseline_year": 2023,
-                    "year": 2027,
-                    "wording": "EKSEMPEL: Beskæftigelsesfrekvensen skal stige.",
-                    "reading": "Higher in 2027 than in 2023.",
-                }
-            ],
-            "observations": [
-                {
-                    "indicator": "employment-rate",
-                    "group": group,
-                    "age_band": "16-64",
-                    "year": 2023,
-                    "value": 60.0,
-                    "unit": "percent",
-                    "provenance": example_source,
-                    "note": "EKSEMPEL: an invented figure",
-                }
-            ],
+            **_example_content(group, example_source),
         },
         multiline_strings=False,
     )
+
+
+def _example_content(group: str, example_source: dict[str, str]) -> dict[str, Any]:
+    """The example strategy's theme, goal, indicator, target and invented figure."""
+    return {
+        "themes": [{"id": "employment", "label": "Beskæftigelse", "topics": ["employment"]}],
+        "goals": [
+            {
+                "id": "g1",
+                "kind": "målsætning",
+                "theme": "employment",
+                "text": "EKSEMPEL: Flere borgere med anden etnisk baggrund end dansk skal i beskæftigelse.",
+            }
+        ],
+        "indicators": [
+            {
+                "id": "employment-rate",
+                "label": "Beskæftigelsesfrekvens",
+                "measure": "rate",
+                "unit": "percent",
+                "target_group": group,
+                "age_band": "16-64",
+                "concept": "employment-frequency",
+                "catalogue": "employment-rate",
+            }
+        ],
+        "targets": [
+            {
+                "id": "g1-employment",
+                "goal": "g1",
+                "indicator": "employment-rate",
+                "group": group,
+                "kind": "direction",
+                "direction": "increase",
+                "baseline_year": 2023,
+                "year": 2027,
+                "wording": "EKSEMPEL: Beskæftigelsesfrekvensen skal stige.",
+                "reading": "Higher in 2027 than in 2023.",
+            }
+        ],
+        "observations": [
+            {
+                "indicator": "employment-rate",
+                "group": group,
+                "age_band": "16-64",
+                "year": 2023,
+                "value": 60.0,
+                "unit": "percent",
+                "provenance": example_source,
+                "note": "EKSEMPEL: an invented figure",
+            }
+        ],
+    }
 
 
 def _test(v: dict[str, str]) -> str:
@@ -224,6 +231,36 @@ def new_plugin(
     strategy it writes is an example, marked ``example = true``, which the host
     refuses until it is replaced.
     """
+    name_text = _checked(name, code, municipality)
+    target = Path(directory) / name
+    if target.exists() or target.is_symlink():  # a link to nowhere is there too
+        raise ScaffoldError(
+            _("{path} already exists; choose another --dir or name").format(path=target)
+        )
+    values = {
+        "name": name,
+        "code": code,
+        "package": f"kommuneintegration_{name}",
+        "municipality": name_text.strip(),
+    }
+    package = target / "src" / values["package"]
+    files = {
+        target / "pyproject.toml": _pyproject(values),
+        target / "README.md": _README.substitute(values),
+        package / "__init__.py": _init(values),
+        package / "data" / "plugin.toml": _plugin_toml(values),
+        package / "data" / "strategies" / "strategy.toml": _strategy_toml(values),
+        target / "tests" / f"test_{name}.py": _test(values),
+    }
+    # Written into a folder beside the target, renamed into place when whole: a failure
+    # half-way leaves no half-written package. A --dir not there yet is made.
+    _write_package(target, _staging(target, name), files)
+    return target
+
+
+def _checked(name: str, code: str, municipality: str | None) -> str:
+    """The municipality's name as the plugin will give it, once the plugin's name, the
+    code and that name are found sound."""
     if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
         raise ScaffoldError(
             _(
@@ -253,28 +290,11 @@ def new_plugin(
                 "or write its official name"
             ).format(code=code, official=repr(official[code].name), given=repr(name_text))
         )
-    target = Path(directory) / name
-    if target.exists() or target.is_symlink():  # a link to nowhere is there too
-        raise ScaffoldError(
-            _("{path} already exists; choose another --dir or name").format(path=target)
-        )
-    values = {
-        "name": name,
-        "code": code,
-        "package": f"kommuneintegration_{name}",
-        "municipality": name_text.strip(),
-    }
-    package = target / "src" / values["package"]
-    files = {
-        target / "pyproject.toml": _pyproject(values),
-        target / "README.md": _README.substitute(values),
-        package / "__init__.py": _init(values),
-        package / "data" / "plugin.toml": _plugin_toml(values),
-        package / "data" / "strategies" / "strategy.toml": _strategy_toml(values),
-        target / "tests" / f"test_{name}.py": _test(values),
-    }
-    # Written into a folder beside the target, renamed into place when whole: a failure
-    # half-way leaves no half-written package. A --dir not there yet is made.
+    return name_text
+
+
+def _staging(target: Path, name: str) -> Path:
+    """A new folder beside ``target`` to write the package into (``--dir`` made if need be)."""
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
     except FileExistsError:  # a file, or a link to nowhere, by that name
@@ -288,7 +308,7 @@ def new_plugin(
             )
         ) from None
     try:
-        staging = Path(tempfile.mkdtemp(prefix=f".{name}.", dir=target.parent))
+        return Path(tempfile.mkdtemp(prefix=f".{name}.", dir=target.parent))
     except FileExistsError:  # every temporary name mkdtemp tried is taken
         raise ScaffoldError(
             _(
@@ -302,6 +322,11 @@ def new_plugin(
                 path=target.parent, error=exc.strerror or exc
             )
         ) from None
+
+
+def _write_package(target: Path, staging: Path, files: dict[Path, str]) -> None:
+    """Write ``files`` (paths under ``target``) into ``staging`` and rename it to ``target``;
+    on any failure the staging folder is removed."""
     try:
         # mkdtemp makes its folder private (0700): the package gets the user's normal
         # permissions, as a folder made with mkdir would.
@@ -326,7 +351,6 @@ def new_plugin(
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
         raise
-    return target
 
 
 def plugin_data_folder(path: str | Path) -> Path:

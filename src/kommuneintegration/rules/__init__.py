@@ -321,39 +321,23 @@ def distance_to_target(
         )
     t0, t = base.year, latest.year
     if t0 is None or t is None or t <= t0 or deadline <= t0:
-        return Progress(
-            ProgressStatus.NOT_ASSESSABLE,
-            None,
+        return _not_assessable(
             _("{method}: needs two figures in different years before the deadline").format(
                 method=words
-            ),
+            )
         )
     x0, xt, target = (v if v != 0 else 0.001 for v in (base.value, latest.value, goal))
     if x0 < 0 or xt < 0 or target < 0:
-        return Progress(
-            ProgressStatus.NOT_ASSESSABLE,
-            None,
-            _("{method}: not defined for negative values").format(method=words),
-        )
+        return _not_assessable(_("{method}: not defined for negative values").format(method=words))
     observed = (xt / x0) ** (1 / (t - t0)) - 1
     required = (target / x0) ** (1 / (deadline - t0)) - 1
     if required == 0 or math.isclose(required, 0.0, abs_tol=1e-12):
-        return Progress(
-            ProgressStatus.NOT_ASSESSABLE,
-            None,
-            _("{method}: the target asks for no change from the baseline").format(method=words),
+        return _not_assessable(
+            _("{method}: the target asks for no change from the baseline").format(method=words)
         )
     ratio = observed / required
-    if ratio >= 0.95:
-        status = ProgressStatus.ON_TRACK
-    elif ratio >= 0.6:
-        status = ProgressStatus.ACCELERATION_NEEDED
-    elif ratio >= 0:
-        status = ProgressStatus.LIMITED_PROGRESS
-    else:
-        status = ProgressStatus.DETERIORATION
     return Progress(
-        status,
+        next((s for low, s in _LOWEST_RATIOS if ratio >= low), ProgressStatus.DETERIORATION),
         round(ratio, 4),
         _(
             "{method}: growth {observed} a year from {t0} to {t} against {required} a year "
@@ -368,6 +352,18 @@ def distance_to_target(
             ratio=format_number(ratio, decimals=2),
         ),
     )
+
+
+#: The lowest ratio of each verdict, from the best; below them all, deterioration.
+_LOWEST_RATIOS: Final[tuple[tuple[float, ProgressStatus], ...]] = (
+    (0.95, ProgressStatus.ON_TRACK),
+    (0.6, ProgressStatus.ACCELERATION_NEEDED),
+    (0, ProgressStatus.LIMITED_PROGRESS),
+)
+
+
+def _not_assessable(reason: str) -> Progress:
+    return Progress(ProgressStatus.NOT_ASSESSABLE, None, reason)
 
 
 _SAME_VERDICT: Final[Mapping[Status, frozenset[ProgressStatus]]] = {

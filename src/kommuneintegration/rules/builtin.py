@@ -177,74 +177,90 @@ def _level(
     closed = context.closed(target)
     parts: list[tuple[str, str, Status]] = []
     for label, every in series_.items():
-        # A target is judged on figures up to its deadline; later ones are shown, not used.
-        points = [o for o in every if target.year is None or (o.year or 0) <= target.year]
-        if not points:
-            parts.append(
-                (
-                    label,
-                    _("only figures after the deadline {year} ({trail})").format(
-                        year=target.year, trail=trail(every)
-                    ),
-                    Status.NOT_EVALUABLE,
-                )
-            )
-            continue
-        at = [o for o in points if o.year == target.year] if target.year is not None else []
-        latest = at[-1] if at else points[-1]
-        reached = met(latest.value, target.value, target.comparator)
-        if target.year is None or at:
-            if reached:
-                status = Status.ACHIEVED
-            else:
-                status = Status.MISSED if closed or at else Status.NOT_ON_TRACK
-            when = (_("in {year}") if at else _("latest figure {year}")).format(year=latest.year)
-            text = _("{value} {when} against {goal}: {verdict}").format(
-                value=observed(latest),
-                when=when,
-                goal=goal,
-                verdict=_gap(latest.value, target.value, target.comparator, target.unit),
-            )
-        elif closed:
-            # Closed, with no figure for its year: a trend cannot say whether it was reached.
-            status, text = Status.NOT_EVALUABLE, _no_deadline_figure(target, points, goal)
-        elif reached:
-            status = Status.ON_TRACK
-            text = _("already {value} in {year}, target {goal} by {deadline}").format(
-                value=observed(latest),
-                year=latest.year,
-                goal=goal,
-                deadline=target.year,
-            )
-        elif (
-            len(points) >= 2
-            and points[0].year is not None
-            and latest.year is not None
-            and points[0].year < latest.year
-        ):
-            assert target.year is not None
-            slope = (latest.value - points[0].value) / (latest.year - points[0].year)
-            projected = latest.value + slope * (target.year - latest.year)
-            status = (
-                Status.ON_TRACK
-                if met(projected, target.value, target.comparator)
-                else Status.NOT_ON_TRACK
-            )
-            text = _("{trail}, on the same trend {projected} in {deadline} against {goal}").format(
-                trail=trail([points[0], latest]),
-                projected=figure(round(projected, 1), latest.unit),
-                deadline=target.year,
-                goal=goal,
-            )
-        else:
-            status = Status.NOT_EVALUABLE
-            text = _("one figure ({value} in {year}) below {goal}, no trend yet").format(
-                value=observed(latest),
-                year=latest.year,
-                goal=goal,
-            )
+        text, status = _level_of(target, every, goal, closed)
         parts.append((label, text, status))
     return _verdict(parts, context, target, progress=_progress(series_))
+
+
+def _level_of(
+    target: Target, every: Sequence[Observation], goal: str, closed: bool
+) -> tuple[str, Status]:
+    """One series against a level target: the figure of its year (or the latest), and
+    before the deadline whether it is reached already or on the trend."""
+    assert target.value is not None
+    assert target.unit is not None
+    # A target is judged on figures up to its deadline; later ones are shown, not used.
+    points = [o for o in every if target.year is None or (o.year or 0) <= target.year]
+    if not points:
+        return (
+            _("only figures after the deadline {year} ({trail})").format(
+                year=target.year, trail=trail(every)
+            ),
+            Status.NOT_EVALUABLE,
+        )
+    at = [o for o in points if o.year == target.year] if target.year is not None else []
+    latest = at[-1] if at else points[-1]
+    reached = met(latest.value, target.value, target.comparator)
+    if target.year is None or at:
+        if reached:
+            status = Status.ACHIEVED
+        else:
+            status = Status.MISSED if closed or at else Status.NOT_ON_TRACK
+        when = (_("in {year}") if at else _("latest figure {year}")).format(year=latest.year)
+        text = _("{value} {when} against {goal}: {verdict}").format(
+            value=observed(latest),
+            when=when,
+            goal=goal,
+            verdict=_gap(latest.value, target.value, target.comparator, target.unit),
+        )
+        return text, status
+    if closed:
+        # Closed, with no figure for its year: a trend cannot say whether it was reached.
+        return _no_deadline_figure(target, points, goal), Status.NOT_EVALUABLE
+    if reached:
+        text = _("already {value} in {year}, target {goal} by {deadline}").format(
+            value=observed(latest),
+            year=latest.year,
+            goal=goal,
+            deadline=target.year,
+        )
+        return text, Status.ON_TRACK
+    return _on_trend(target, points, latest, goal)
+
+
+def _on_trend(
+    target: Target, points: Sequence[Observation], latest: Observation, goal: str
+) -> tuple[str, Status]:
+    """A level not reached before its deadline: whether the trend from the first figure to
+    the latest reaches it by the deadline (no trend from one figure)."""
+    assert target.value is not None
+    if (
+        len(points) >= 2
+        and points[0].year is not None
+        and latest.year is not None
+        and points[0].year < latest.year
+    ):
+        assert target.year is not None
+        slope = (latest.value - points[0].value) / (latest.year - points[0].year)
+        projected = latest.value + slope * (target.year - latest.year)
+        status = (
+            Status.ON_TRACK
+            if met(projected, target.value, target.comparator)
+            else Status.NOT_ON_TRACK
+        )
+        text = _("{trail}, on the same trend {projected} in {deadline} against {goal}").format(
+            trail=trail([points[0], latest]),
+            projected=figure(round(projected, 1), latest.unit),
+            deadline=target.year,
+            goal=goal,
+        )
+        return text, status
+    text = _("one figure ({value} in {year}) below {goal}, no trend yet").format(
+        value=observed(latest),
+        year=latest.year,
+        goal=goal,
+    )
+    return text, Status.NOT_EVALUABLE
 
 
 def _change_value(base: Observation, later: Observation, unit: str) -> float:
@@ -496,22 +512,7 @@ def _default(
     if target.indicator is None:
         return Evaluation(Status.NOT_EVALUABLE, _("the source names no indicator for this target"))
     if not series_:
-        label = (
-            pick(context.indicator.label, context.indicator.label_en)
-            if context.indicator
-            else target.indicator
-        )
-        group = target.group or (context.indicator.target_group if context.indicator else None)
-        group_words = context.describe_group(group) if group else ""
-        label = _in_running_text(label)
-        reason = (
-            _("no observation of {indicator} for {group}").format(
-                indicator=label, group=group_words
-            )
-            if group_words and not _names_group(label, group_words)
-            else _("no observation of {indicator}").format(indicator=label)
-        )
-        return Evaluation(Status.NOT_EVALUABLE, reason + undated_note)
+        return Evaluation(Status.NOT_EVALUABLE, _no_series(target, context) + undated_note)
     if target.kind is TargetKind.LEVEL:
         return _level(target, series_, context)
     if target.kind is TargetKind.DIRECTION:
@@ -520,6 +521,32 @@ def _default(
             # the goal pages give a latest figure without its year: say it is there
             result = attrs.evolve(result, reason=result.reason + undated_note)
         return result
+    return _change_either(target, series_, context)
+
+
+def _no_series(target: Target, context: RuleContext) -> str:
+    """Why a target with an indicator has no series: no observation of it (for its group)."""
+    assert target.indicator is not None
+    label = (
+        pick(context.indicator.label, context.indicator.label_en)
+        if context.indicator
+        else target.indicator
+    )
+    group = target.group or (context.indicator.target_group if context.indicator else None)
+    group_words = context.describe_group(group) if group else ""
+    label = _in_running_text(label)
+    return (
+        _("no observation of {indicator} for {group}").format(indicator=label, group=group_words)
+        if group_words and not _names_group(label, group_words)
+        else _("no observation of {indicator}").format(indicator=label)
+    )
+
+
+def _change_either(
+    target: Target, series_: Mapping[str, list[Observation]], context: RuleContext
+) -> Evaluation:
+    """A change target in its unit, and where its alternative reading of the unit gives
+    another status, that reading too."""
     assert target.unit is not None
     result = _change(target, series_, target.unit, context)
     if target.alternative_unit is not None:

@@ -270,18 +270,7 @@ def fetch(
     if offline and refresh:
         raise ValueError("--offline and --refresh exclude each other")
     cache = cache or Cache()
-    notes: list[str] = []
-    try:
-        cache.check()
-    except CacheError:
-        if not refresh:
-            raise
-        moved = cache.set_aside()
-        notes.append(
-            _("the cache could not be read and was set aside as {path}; it is written anew").format(
-                path=moved
-            )
-        )
+    notes = _checked(cache, refresh)
     client = None if offline else (client or StatbankClient())
     origin = client.public_base if client is not None else public_url(base_url())
     run = _Run(cache, client, origin, refresh, since, notes=notes)
@@ -306,8 +295,31 @@ def fetch(
         raise run.first_error
     _keep_apart(run)
     cache.store(origin, run.new_infos, run.new_answers, run.dense)
+    return _report(run, len(requests))
+
+
+def _checked(cache: Cache, refresh: bool) -> list[str]:
+    """The notes of opening the cache: one that cannot be read is refused, or with
+    ``refresh`` set aside and written anew."""
+    notes: list[str] = []
+    try:
+        cache.check()
+    except CacheError:
+        if not refresh:
+            raise
+        moved = cache.set_aside()
+        notes.append(
+            _("the cache could not be read and was set aside as {path}; it is written anew").format(
+                path=moved
+            )
+        )
+    return notes
+
+
+def _report(run: _Run, requests: int) -> FetchReport:
+    """What a finished run fetched, read from the cache, refused and noted."""
     return FetchReport(
-        requests=len(requests),
+        requests=requests,
         from_cache=run.from_cache,
         figures=run.figures,
         suppressed=run.suppressed,
@@ -338,19 +350,7 @@ def _keep_apart(run: _Run) -> None:
 
 def _one(run: _Run, request: Request) -> None:
     """One request: its table's description, the query, the answer (cached or asked), checked."""
-    if request.table not in run.infos:
-        run.infos[request.table] = _tableinfo(
-            request.table,
-            run.cache,
-            run.client,
-            run.origin,
-            refresh=run.refresh,
-            new=run.new_infos,
-            notes=run.notes,
-        )
-        if request.describe is not None:
-            run.notes += request.describe(run.infos[request.table][0])
-    info = run.infos[request.table][0]
+    info = _described(run, request)
     try:
         variables, missing = request.variables(info, run.since)
     except NothingToFetchError as exc:
@@ -366,27 +366,9 @@ def _one(run: _Run, request: Request) -> None:
     run.cells[request.table] = run.cells.get(request.table, 0) + asked
     query = canonical(data_request(request.table, variables))
     stored = run.cache.answer(request.table, query, request.indicator, run.origin)
-    if stored is not None and (run.client is None or not run.refresh):
-        body = stored.body
-        run.from_cache += 1
-    elif run.client is None:
-        raise StatbankError(
-            _(
-                "--offline: no answer for {table} ({indicator}) with these municipalities "
-                "and years; {state}; run fetch without --offline first"
-            ).format(
-                table=request.table, indicator=request.indicator, state=run.cache.state(run.origin)
-            )
-        )
-    else:
-        body = _online(run.client, run.cache, run.origin, run.client.data, request.table, variables)
+    body = _answer_body(run, request, variables, stored)
     answer = read_answer(info, body, variables)
-    if request.select is None and request.table in TABLES:
-        found, hidden = _observations(answer, request.indicator, run.origin)
-        count = sum(len(v) for v in found.values())
-    else:  # the cells as numbers, read once: None where DST suppressed the cell
-        count = sum(v is not None for v in answer.values.values())
-        hidden = len(answer.values) - count
+    count, hidden = _counted(run, request, answer)
     fresh = run.client is not None and (stored is None or run.refresh)
     if fresh:
         worse = _worse(run, request, query, stored, answer)
@@ -413,6 +395,54 @@ def _one(run: _Run, request: Request) -> None:
     run.figures += count
     run.table_figures[request.table] = run.table_figures.get(request.table, 0) + count
     run.suppressed += hidden
+
+
+def _described(run: _Run, request: Request) -> TableInfo:
+    """The request's table's description, read once per run (and described in the notes,
+    if the request says how)."""
+    if request.table not in run.infos:
+        run.infos[request.table] = _tableinfo(
+            request.table,
+            run.cache,
+            run.client,
+            run.origin,
+            refresh=run.refresh,
+            new=run.new_infos,
+            notes=run.notes,
+        )
+        if request.describe is not None:
+            run.notes += request.describe(run.infos[request.table][0])
+    return run.infos[request.table][0]
+
+
+def _answer_body(
+    run: _Run, request: Request, variables: Mapping[str, Sequence[str]], stored: CachedAnswer | None
+) -> str:
+    """The answer to a request as the Statbank sent it: the stored one, unless refreshing,
+    else asked (never offline)."""
+    if stored is not None and (run.client is None or not run.refresh):
+        run.from_cache += 1
+        return stored.body
+    if run.client is None:
+        raise StatbankError(
+            _(
+                "--offline: no answer for {table} ({indicator}) with these municipalities "
+                "and years; {state}; run fetch without --offline first"
+            ).format(
+                table=request.table, indicator=request.indicator, state=run.cache.state(run.origin)
+            )
+        )
+    return _online(run.client, run.cache, run.origin, run.client.data, request.table, variables)
+
+
+def _counted(run: _Run, request: Request, answer: StoredAnswer) -> tuple[int, int]:
+    """The figures an answer gives and the cells DST suppressed in it."""
+    if request.select is None and request.table in TABLES:
+        found, hidden = _observations(answer, request.indicator, run.origin)
+        return sum(len(v) for v in found.values()), hidden
+    # the cells as numbers, read once: None where DST suppressed the cell
+    count = sum(v is not None for v in answer.values.values())
+    return count, len(answer.values) - count
 
 
 def _worse(

@@ -186,7 +186,22 @@ class StatbankClient:
         byte a second would hold the call for ever. The body is read in chunks
         against a clock, and inflated (gzip, deflate) with a cap, never at once.
         """
-        import zlib
+        data = self._read(answer)
+        encoding = answer.headers.get("Content-Encoding", "").lower().strip()
+        if encoding in ("gzip", "deflate", "x-gzip"):
+            data = _inflated(data, encoding)
+        elif len(data) > MAX_BODY:  # pragma: no cover - MAX_COMPRESSED is smaller
+            raise StatbankError(_("the Statbank's answer is too large"))
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError as exc:
+            raise StatbankError(
+                _("the Statbank's answer is not UTF-8 text ({error})").format(error=exc.reason)
+            ) from None
+
+    def _read(self, answer: Any) -> bytes:
+        """The answer's bytes as sent, in chunks against the deadline, at most
+        ``MAX_COMPRESSED`` of them; the answer is closed however the reading ends."""
         from http.client import HTTPException
 
         import urllib3
@@ -218,32 +233,7 @@ class StatbankClient:
                 chunks.append(chunk)
         finally:
             answer.close()
-        data = b"".join(chunks)
-        encoding = answer.headers.get("Content-Encoding", "").lower().strip()
-        if encoding in ("gzip", "deflate", "x-gzip"):
-            inflate = zlib.decompressobj(32 + zlib.MAX_WBITS)
-            try:
-                data = inflate.decompress(data, MAX_BODY)
-            except zlib.error as exc:
-                raise StatbankError(
-                    _("the Statbank's answer is not valid {encoding} ({error})").format(
-                        encoding=encoding, error=exc
-                    )
-                ) from None
-            if inflate.unconsumed_tail:
-                raise StatbankError(
-                    _("the Statbank's answer inflates to more than {size} MiB: not read").format(
-                        size=MAX_BODY // 2**20
-                    )
-                )
-        elif len(data) > MAX_BODY:  # pragma: no cover - MAX_COMPRESSED is smaller
-            raise StatbankError(_("the Statbank's answer is too large"))
-        try:
-            return data.decode("utf-8")
-        except UnicodeDecodeError as exc:
-            raise StatbankError(
-                _("the Statbank's answer is not UTF-8 text ({error})").format(error=exc.reason)
-            ) from None
+        return b"".join(chunks)
 
     def tableinfo(self, table: str) -> tuple[TableInfo, str]:
         """The table's description, and the raw answer (for the cache)."""
@@ -253,6 +243,28 @@ class StatbankClient:
     def data(self, table: str, variables: Mapping[str, Sequence[str]]) -> str:
         """The raw BULK answer (semicolon-separated, codes, one header line)."""
         return self._post("data", data_request(table, variables))
+
+
+def _inflated(data: bytes, encoding: str) -> bytes:
+    """A gzip or deflate body inflated to at most ``MAX_BODY`` bytes."""
+    import zlib
+
+    inflate = zlib.decompressobj(32 + zlib.MAX_WBITS)
+    try:
+        data = inflate.decompress(data, MAX_BODY)
+    except zlib.error as exc:
+        raise StatbankError(
+            _("the Statbank's answer is not valid {encoding} ({error})").format(
+                encoding=encoding, error=exc
+            )
+        ) from None
+    if inflate.unconsumed_tail:
+        raise StatbankError(
+            _("the Statbank's answer inflates to more than {size} MiB: not read").format(
+                size=MAX_BODY // 2**20
+            )
+        )
+    return data
 
 
 class _CutShortError(NetworkError):

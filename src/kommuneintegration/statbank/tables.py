@@ -192,20 +192,7 @@ class Table:
         for variable, offered in info.variables.items():
             key = variable.upper()
             if variable == info.time or key == "TID":
-                times = [t for t in offered if _year(t) >= (since or 0)]
-                if self.quarter:
-                    times = [t for t in times if t.endswith(self.quarter)]
-                if periods is not None:
-                    times = [t for t in times if t in periods]
-                if not times:
-                    first = offered[0] if offered else "?"
-                    last = offered[-1] if offered else "?"
-                    raise NothingToFetchError(
-                        _("{table} has no period from {since} on (it runs {first}-{last})").format(
-                            table=self.id, since=since, first=first, last=last
-                        )
-                    )
-                wanted[variable] = times
+                wanted[variable] = self._times(offered, since, periods)
             elif key in chosen_values:
                 wanted[variable] = [v for v in dict.fromkeys(chosen_values[key]) if v in offered]
             elif key == "OMRÅDE":
@@ -226,6 +213,26 @@ class Table:
                     _why_empty(self, info, variable, areas, set(chosen_values))
                 )
         return wanted
+
+    def _times(
+        self, offered: Sequence[str], since: int | None, periods: Sequence[str] | None
+    ) -> list[str]:
+        """The time codes to ask for: from ``since`` on, of the table's quarter, among
+        ``periods``; none is nothing to fetch."""
+        times = [t for t in offered if _year(t) >= (since or 0)]
+        if self.quarter:
+            times = [t for t in times if t.endswith(self.quarter)]
+        if periods is not None:
+            times = [t for t in times if t in periods]
+        if not times:
+            first = offered[0] if offered else "?"
+            last = offered[-1] if offered else "?"
+            raise NothingToFetchError(
+                _("{table} has no period from {since} on (it runs {first}-{last})").format(
+                    table=self.id, since=since, first=first, last=last
+                )
+            )
+        return times
 
 
 @functools.lru_cache(maxsize=1024)
@@ -615,10 +622,14 @@ def to_observations(
     its update time and documentation, and the query that gave the cell; a
     mandatory footnote of the table is the figure's note.
     """
-    doc = document(info, address)
-    series = f"Statistikbanken {info.id}"
-    origins = table.origin_codes(info)
-    footnote = info.footnote if info.footnote_mandatory else ""
+    answer = _Answer(
+        table,
+        info,
+        indicator,
+        document(info, address),
+        table.origin_codes(info),
+        info.footnote if info.footnote_mandatory else "",
+    )
     found: dict[str, list[Observation]] = {}
     suppressed = 0
     sums: dict[tuple[str, str, str, str], dict[str, float]] = {}
@@ -632,90 +643,19 @@ def to_observations(
         if row.content.strip() in MISSING_CELLS:
             suppressed += 1
             continue
-        if origin not in origins:
+        if origin not in answer.origins:
             continue
-        query = ", ".join(f"{k}={v}" for k, v in codes.items() if k != "TID")
-        try:
-            value = number(row.content, decimal)
-        except AnswerError:
-            raise AnswerError(
-                _(
-                    "{table}, {query}, {time}: the cell {value!r} is not a number as DST writes "
-                    "it (decimal comma, no thousands separator)"
-                ).format(table=info.id, query=query, time=time, value=row.content)
-            ) from None
         age_code = codes.get(table.age_variable.upper(), "") if table.age_variable else ""
         category = f"IELAND {codes['IELAND']}" if "IELAND" in codes else ""
-        try:
-            obs = Observation(
-                indicator=indicator,
-                value=value,
-                unit=table.unit,
-                provenance=Provenance(doc.key, _("query {query}").format(query=query), cited=doc),
-                group=origins[origin],
-                age_band=table.band(age_code),
-                year=_year(time),
-                period="" if not table.quarter else f"1. kvartal {_year(time)}",
-                category=category,
-                note=footnote,
-                series=series,
-                table=table.id,
-                decimals=_printed(row.content),
-            )
-        except ValueError as exc:
-            raise AnswerError(
-                _("{table}, {query}, {time}: the cell {value!r} cannot be a figure ({why})").format(
-                    table=info.id, query=query, time=time, value=row.content, why=_why(exc)
-                )
-            ) from None
+        obs = answer.cell(codes, row.content, decimal, age_code, category)
         found.setdefault(area, []).append(obs)
         if table.sums:
-            sums.setdefault((area, time, age_code, category), {})[origin] = value
-    for (area, time, age_code, category), values in sums.items():
-        total = next((values[c] for c, g in origins.items() if g == "all" and c in values), None)
-        parts_sum = sum(v for c, v in values.items() if origins.get(c) != "all")
-        if total is not None and parts_sum > total:
-            raise AnswerError(
-                _(
-                    "{table}, OMRÅDE={area}, {time}: the total ({total:g}) is smaller than "
-                    "the sum of its parts ({parts:g})"
-                ).format(table=info.id, area=area, time=time, total=total, parts=parts_sum)
-            )
-        for group, parts in table.sums.items():
-            if not all(c in values for c in parts):
-                continue  # a suppressed part: no sum rather than a wrong one
-            found.setdefault(area, []).append(
-                Observation(
-                    indicator=indicator,
-                    value=sum(values[c] for c in parts),
-                    unit=table.unit,
-                    provenance=Provenance(
-                        doc.key,
-                        _("sum of HERKOMST {codes}, OMRÅDE={area}").format(
-                            codes=" + ".join(parts), area=area
-                        ),
-                        cited=doc,
-                    ),
-                    group=group,
-                    age_band=table.band(age_code),
-                    year=_year(time),
-                    period=f"1. kvartal {_year(time)}" if table.quarter else "",
-                    category=category,
-                    note="; ".join(
-                        n
-                        for n in (
-                            _("the sum of DST's codes {codes}").format(codes=", ".join(parts)),
-                            footnote,
-                        )
-                        if n
-                    ),
-                    series=series,
-                    table=table.id,
-                )
-            )
+            sums.setdefault((area, time, age_code, category), {})[origin] = obs.value
+    for key, values in sums.items():
+        found.setdefault(key[0], []).extend(answer.sums(key, values))
     # In the table's order of origins, then age and year: never the answer's row order,
     # which BULK does not promise.
-    rank = {group: i for i, group in enumerate((*origins.values(), *table.sums))}
+    rank = {group: i for i, group in enumerate((*answer.origins.values(), *table.sums))}
     for points in found.values():
         points.sort(
             key=lambda o: (
@@ -726,3 +666,113 @@ def to_observations(
             )
         )
     return found, suppressed
+
+
+@attrs.frozen
+class _Answer:
+    """One answer of a table read as figures: what each of its figures carries."""
+
+    table: Table
+    info: TableInfo
+    indicator: str
+    doc: SourceDocument
+    #: HERKOMST code -> group.
+    origins: dict[str, str]
+    #: The table's mandatory footnote, every figure's note ("" without one).
+    footnote: str
+
+    @property
+    def series(self) -> str:
+        return f"Statistikbanken {self.info.id}"
+
+    def cell(
+        self, codes: Mapping[str, str], content: str, decimal: str, age_code: str, category: str
+    ) -> Observation:
+        """The figure of one cell, with the query that gave it as its provenance."""
+        table, info = self.table, self.info
+        time = codes.get("TID", "")
+        query = ", ".join(f"{k}={v}" for k, v in codes.items() if k != "TID")
+        try:
+            value = number(content, decimal)
+        except AnswerError:
+            raise AnswerError(
+                _(
+                    "{table}, {query}, {time}: the cell {value!r} is not a number as DST writes "
+                    "it (decimal comma, no thousands separator)"
+                ).format(table=info.id, query=query, time=time, value=content)
+            ) from None
+        try:
+            return Observation(
+                indicator=self.indicator,
+                value=value,
+                unit=table.unit,
+                provenance=Provenance(
+                    self.doc.key, _("query {query}").format(query=query), cited=self.doc
+                ),
+                group=self.origins[codes.get("HERKOMST", "")],
+                age_band=table.band(age_code),
+                year=_year(time),
+                period="" if not table.quarter else f"1. kvartal {_year(time)}",
+                category=category,
+                note=self.footnote,
+                series=self.series,
+                table=table.id,
+                decimals=_printed(content),
+            )
+        except ValueError as exc:
+            raise AnswerError(
+                _("{table}, {query}, {time}: the cell {value!r} cannot be a figure ({why})").format(
+                    table=info.id, query=query, time=time, value=content, why=_why(exc)
+                )
+            ) from None
+
+    def sums(
+        self, key: tuple[str, str, str, str], values: Mapping[str, float]
+    ) -> list[Observation]:
+        """The table's sums of origins for one area, time, age and category, whose parts
+        ``values`` gives by HERKOMST code; a total smaller than its parts is refused."""
+        table, origins = self.table, self.origins
+        area, time, age_code, category = key
+        total = next((values[c] for c, g in origins.items() if g == "all" and c in values), None)
+        parts_sum = sum(v for c, v in values.items() if origins.get(c) != "all")
+        if total is not None and parts_sum > total:
+            raise AnswerError(
+                _(
+                    "{table}, OMRÅDE={area}, {time}: the total ({total:g}) is smaller than "
+                    "the sum of its parts ({parts:g})"
+                ).format(table=self.info.id, area=area, time=time, total=total, parts=parts_sum)
+            )
+        figures: list[Observation] = []
+        for group, parts in table.sums.items():
+            if not all(c in values for c in parts):
+                continue  # a suppressed part: no sum rather than a wrong one
+            figures.append(
+                Observation(
+                    indicator=self.indicator,
+                    value=sum(values[c] for c in parts),
+                    unit=table.unit,
+                    provenance=Provenance(
+                        self.doc.key,
+                        _("sum of HERKOMST {codes}, OMRÅDE={area}").format(
+                            codes=" + ".join(parts), area=area
+                        ),
+                        cited=self.doc,
+                    ),
+                    group=group,
+                    age_band=table.band(age_code),
+                    year=_year(time),
+                    period=f"1. kvartal {_year(time)}" if table.quarter else "",
+                    category=category,
+                    note="; ".join(
+                        n
+                        for n in (
+                            _("the sum of DST's codes {codes}").format(codes=", ".join(parts)),
+                            self.footnote,
+                        )
+                        if n
+                    ),
+                    series=self.series,
+                    table=table.id,
+                )
+            )
+        return figures

@@ -84,67 +84,92 @@ def check_strategy(
     ``concepts`` is the closed catalogue of concept ids: an indicator's ``concept``
     must be one of them (free text is refused, with the list).
     """
-    problems: list[Problem] = []
+    check = _References(file, set(target_groups) if target_groups is not None else None)
+    check.collect_ids(strategy)
+    check.group_ref("target_group", strategy.target_group)
+    for i, goal in enumerate(strategy.goals):
+        check.ref(f"goals[{i}].theme", goal.theme, "themes")
+    for i, initiative in enumerate(strategy.initiatives):
+        check.ref(f"initiatives[{i}].goal", initiative.goal, "goals")
+        check.ref(f"initiatives[{i}].theme", initiative.theme, "themes")
+    for i, parameter in enumerate(strategy.evaluation_parameters):
+        check.ref(f"evaluation_parameters[{i}].goal", parameter.goal, "goals")
+        check.ref(f"evaluation_parameters[{i}].indicator", parameter.indicator, "indicators")
+    _check_indicators(
+        strategy,
+        check,
+        set(catalogue) if catalogue is not None else None,
+        set(concepts) if concepts is not None else None,
+    )
+    _check_targets(strategy, check)
+    _check_observations(strategy, check)
+    return check.problems
 
-    def add(path: str, message: str) -> None:
-        problems.append(Problem(path, message, file))
 
-    collections: dict[str, Sequence[Any]] = {
-        "themes": strategy.themes,
-        "goals": strategy.goals,
-        "principles": strategy.principles,
-        "initiatives": strategy.initiatives,
-        "evaluation_parameters": strategy.evaluation_parameters,
-        "indicators": strategy.indicators,
-        "targets": strategy.targets,
-    }
-    ids: dict[str, set[str]] = {}
-    for name, items in collections.items():
-        counts = Counter(item.id for item in items)
-        for i, item in enumerate(items):
-            if counts[item.id] > 1:
-                add(f"{name}[{i}].id", _("duplicate id {id}").format(id=repr(item.id)))
-        ids[name] = set(counts)
+class _References:
+    """The problems found in one strategy so far, and the ids its references may name."""
 
-    def ref(path: str, value: str | None, collection: str) -> None:
-        if value is not None and value not in ids[collection]:
-            known = ", ".join(sorted(ids[collection])) or _("none")
-            add(
+    def __init__(self, file: str, groups: set[str] | None) -> None:
+        self.file = file
+        self.groups = groups
+        self.ids: dict[str, set[str]] = {}
+        self.problems: list[Problem] = []
+
+    def add(self, path: str, message: str) -> None:
+        self.problems.append(Problem(path, message, self.file))
+
+    def collect_ids(self, strategy: Strategy) -> None:
+        """Each collection's ids, with a problem for every item whose id is repeated."""
+        collections: dict[str, Sequence[Any]] = {
+            "themes": strategy.themes,
+            "goals": strategy.goals,
+            "principles": strategy.principles,
+            "initiatives": strategy.initiatives,
+            "evaluation_parameters": strategy.evaluation_parameters,
+            "indicators": strategy.indicators,
+            "targets": strategy.targets,
+        }
+        for name, items in collections.items():
+            counts = Counter(item.id for item in items)
+            for i, item in enumerate(items):
+                if counts[item.id] > 1:
+                    self.add(f"{name}[{i}].id", _("duplicate id {id}").format(id=repr(item.id)))
+            self.ids[name] = set(counts)
+
+    def ref(self, path: str, value: str | None, collection: str) -> None:
+        if value is not None and value not in self.ids[collection]:
+            known = ", ".join(sorted(self.ids[collection])) or _("none")
+            self.add(
                 path,
                 _("unknown {what} {value}; known: {known}").format(
                     what=_(_KINDS[collection]), value=repr(value), known=known
                 ),
             )
 
-    groups = set(target_groups) if target_groups is not None else None
-
-    def group_ref(path: str, value: str | None) -> None:
-        if groups is not None and value is not None and value not in groups:
-            add(
+    def group_ref(self, path: str, value: str | None) -> None:
+        if self.groups is not None and value is not None and value not in self.groups:
+            self.add(
                 path,
-                _("unknown target group {value}").format(value=repr(value)) + hint(value, groups),
+                _("unknown target group {value}").format(value=repr(value))
+                + hint(value, self.groups),
             )
 
-    group_ref("target_group", strategy.target_group)
-    for i, goal in enumerate(strategy.goals):
-        ref(f"goals[{i}].theme", goal.theme, "themes")
-    for i, initiative in enumerate(strategy.initiatives):
-        ref(f"initiatives[{i}].goal", initiative.goal, "goals")
-        ref(f"initiatives[{i}].theme", initiative.theme, "themes")
-    for i, parameter in enumerate(strategy.evaluation_parameters):
-        ref(f"evaluation_parameters[{i}].goal", parameter.goal, "goals")
-        ref(f"evaluation_parameters[{i}].indicator", parameter.indicator, "indicators")
-    known_catalogue = set(catalogue) if catalogue is not None else None
-    known_concepts = set(concepts) if concepts is not None else None
-    indicators = {ind.id: ind for ind in strategy.indicators}
+
+def _check_indicators(
+    strategy: Strategy,
+    check: _References,
+    known_catalogue: set[str] | None,
+    known_concepts: set[str] | None,
+) -> None:
+    """Each indicator's target group, concept, catalogue entry and unit."""
     for i, indicator in enumerate(strategy.indicators):
-        group_ref(f"indicators[{i}].target_group", indicator.target_group)
+        check.group_ref(f"indicators[{i}].target_group", indicator.target_group)
         if (
             known_concepts is not None
             and indicator.concept
             and indicator.concept not in known_concepts
         ):
-            add(
+            check.add(
                 f"indicators[{i}].concept",
                 _("unknown concept {value}").format(value=repr(indicator.concept))
                 + hint(indicator.concept, known_concepts)
@@ -160,24 +185,29 @@ def check_strategy(
             and indicator.catalogue is not None
             and indicator.catalogue not in known_catalogue
         ):
-            add(
+            check.add(
                 f"indicators[{i}].catalogue",
                 _("unknown catalogue indicator {value}").format(value=repr(indicator.catalogue))
                 + hint(indicator.catalogue, known_catalogue),
             )
-        _check_measure_unit(indicator, f"indicators[{i}]", add)
+        _check_measure_unit(indicator, f"indicators[{i}]", check.add)
+
+
+def _check_targets(strategy: Strategy, check: _References) -> None:
+    """Each target's references, and a unit that fits its indicator's."""
+    indicators = {ind.id: ind for ind in strategy.indicators}
     for i, target in enumerate(strategy.targets):
-        ref(f"targets[{i}].goal", target.goal, "goals")
-        ref(f"targets[{i}].indicator", target.indicator, "indicators")
-        ref(f"targets[{i}].reference_indicator", target.reference_indicator, "indicators")
-        group_ref(f"targets[{i}].group", target.group)
+        check.ref(f"targets[{i}].goal", target.goal, "goals")
+        check.ref(f"targets[{i}].indicator", target.indicator, "indicators")
+        check.ref(f"targets[{i}].reference_indicator", target.reference_indicator, "indicators")
+        check.group_ref(f"targets[{i}].group", target.group)
         target_indicator = indicators.get(target.indicator or "")
         if target_indicator is not None and target.unit is not None:
             allowed: set[str] = {target_indicator.unit}
             if target.kind is TargetKind.CHANGE:
                 allowed |= {difference_unit(target_indicator.unit), "percent"}
             if target.unit not in allowed:
-                add(
+                check.add(
                     f"targets[{i}].unit",
                     _("{unit} does not fit indicator {indicator} in {indicator_unit}").format(
                         unit=repr(target.unit),
@@ -185,12 +215,17 @@ def check_strategy(
                         indicator_unit=target_indicator.unit,
                     ),
                 )
+
+
+def _check_observations(strategy: Strategy, check: _References) -> None:
+    """Each observation's indicator and group, and its unit the indicator's."""
+    indicators = {ind.id: ind for ind in strategy.indicators}
     for i, observation in enumerate(strategy.observations):
-        ref(f"observations[{i}].indicator", observation.indicator, "indicators")
-        group_ref(f"observations[{i}].group", observation.group)
+        check.ref(f"observations[{i}].indicator", observation.indicator, "indicators")
+        check.group_ref(f"observations[{i}].group", observation.group)
         observed = indicators.get(observation.indicator)
         if observed is not None and observation.unit != observed.unit:
-            add(
+            check.add(
                 f"observations[{i}].unit",
                 _("{unit} but indicator {indicator} is measured in {indicator_unit}").format(
                     unit=repr(observation.unit),
@@ -198,7 +233,6 @@ def check_strategy(
                     indicator_unit=observed.unit,
                 ),
             )
-    return problems
 
 
 #: What a collection's item is called in a message.
@@ -526,121 +560,27 @@ def load_plugin_data(directory: Any) -> PluginData:
     meta_display = _display(meta_path) if root.name else "plugin.toml"
     meta = _read_toml(meta_path, meta_display)
     problems: list[Problem] = []
-    known_keys = {
-        "municipality",
-        "target_groups",
-        "country_groups",
-        "documents",
-        "concepts",
-        "prose_language",
-    }
-    for key in sorted(set(meta) - known_keys):
-        problems.append(Problem(key, unknown_key(key, sorted(known_keys)), meta_display))
+    for key in sorted(set(meta) - _PLUGIN_KEYS):
+        problems.append(Problem(key, unknown_key(key, sorted(_PLUGIN_KEYS)), meta_display))
     municipality: Municipality | None = None
-    documents: dict[str, SourceDocument] = {}
-    for i, document in _entries(meta, "documents", SourceDocument, meta_display, problems):
-        if document.key in documents:
-            problems.append(
-                Problem(
-                    f"documents[{i}].key",
-                    _("duplicate key {key}").format(key=repr(document.key)),
-                    meta_display,
-                )
-            )
-        documents[document.key] = document
-    groups: list[TargetGroup] = []
-    country_groups: list[CountryGroup] = []
+    documents = _documents(meta, meta_display, problems)
     try:
         municipality = structure(
             meta.get("municipality", {}), Municipality, meta_display, "municipality"
         )
     except DataFileError as exc:
         problems += exc.problems
-    for i, entry in enumerate(_array_of_tables(meta, "target_groups", meta_display, problems)):
-        try:
-            group = structure(entry, TargetGroup, meta_display, f"target_groups[{i}]")
-            if documents:
-                group = attrs.evolve(
-                    group,
-                    provenance=_cited(
-                        group.provenance,
-                        documents,
-                        f"target_groups[{i}].provenance",
-                        meta_display,
-                        problems,
-                    ),
-                )
-            groups.append(group)
-        except DataFileError as exc:
-            problems += exc.problems
-    registry = builtin_groups()
-    for i, entry in enumerate(_array_of_tables(meta, "country_groups", meta_display, problems)):
-        if not isinstance(entry, Mapping):
-            problems.append(
-                Problem(
-                    f"country_groups[{i}]",
-                    _("expected a table, got {value}").format(value=_got(entry)),
-                    meta_display,
-                )
-            )
-            continue
-        lists = [k for k in ("members", "include") if k in entry]
-        wrong = [
-            k
-            for k in lists
-            if not (isinstance(entry[k], list) and all(isinstance(v, str) for v in entry[k]))
-        ]
-        if wrong:
-            problems.append(
-                Problem(
-                    f"country_groups[{i}].{wrong[0]}",
-                    _("expected an array of texts, got {value}").format(
-                        value=_got(entry[wrong[0]])
-                    ),
-                    meta_display,
-                )
-            )
-            continue
-        try:
-            country_groups.append(registry.add_definition(entry))
-        except (ValueError, TypeError, LookupError) as exc:
-            problems.append(Problem(f"country_groups[{i}]", str(exc), meta_display))
-    concepts: list[Concept] = []
-    for i, concept in _entries(meta, "concepts", Concept, meta_display, problems):
-        if concept.id in builtin_concepts() or concept.id in {c.id for c in concepts}:
-            problems.append(
-                Problem(
-                    f"concepts[{i}].id",
-                    _("concept {id} is already defined").format(id=repr(concept.id)),
-                    meta_display,
-                )
-            )
-            continue
-        concepts.append(concept)
-    concept_ids = set(builtin_concepts()) | {c.id for c in concepts}
+    groups = _target_groups(meta, meta_display, documents, problems)
+    country_groups = _country_groups(meta, meta_display, problems)
+    concepts = _concepts(meta, meta_display, problems)
     translations = load_translations(root, problems)
-    group_ids = {g.id for g in builtin_target_groups()} | {g.id for g in groups}
-    strategies: list[Strategy] = []
-    strategy_dir = root / "strategies"
-    files = sorted(strategy_dir.glob("*.toml")) if strategy_dir.is_dir() else []
-    if not files:
-        problems.append(
-            Problem("", _("no strategy files found in strategies/"), _display(strategy_dir))
-        )
-    for path in files:
-        try:
-            strategies.append(
-                load_strategy(
-                    path,
-                    target_groups=group_ids,
-                    catalogue=catalogue_ids(),
-                    concepts=concept_ids,
-                    # A plugin that declares documents must cite them everywhere.
-                    documents=documents or None,
-                )
-            )
-        except DataFileError as exc:
-            problems += exc.problems
+    strategies = _strategies(
+        root,
+        {g.id for g in builtin_target_groups()} | {g.id for g in groups},
+        set(builtin_concepts()) | {c.id for c in concepts},
+        documents,
+        problems,
+    )
     prose_language = meta.get("prose_language", "en")
     if prose_language not in LANGUAGES:
         problems.append(
@@ -665,3 +605,152 @@ def load_plugin_data(directory: Any) -> PluginData:
         translations,
         prose_language,
     )
+
+
+#: The keys plugin.toml may have.
+_PLUGIN_KEYS: Final = frozenset(
+    {
+        "municipality",
+        "target_groups",
+        "country_groups",
+        "documents",
+        "concepts",
+        "prose_language",
+    }
+)
+
+
+def _documents(
+    meta: Mapping[str, Any], file: str, problems: list[Problem]
+) -> dict[str, SourceDocument]:
+    """plugin.toml's ``[[documents]]`` by key; a key given twice is a problem."""
+    documents: dict[str, SourceDocument] = {}
+    for i, document in _entries(meta, "documents", SourceDocument, file, problems):
+        if document.key in documents:
+            problems.append(
+                Problem(
+                    f"documents[{i}].key",
+                    _("duplicate key {key}").format(key=repr(document.key)),
+                    file,
+                )
+            )
+        documents[document.key] = document
+    return documents
+
+
+def _target_groups(
+    meta: Mapping[str, Any],
+    file: str,
+    documents: Mapping[str, SourceDocument],
+    problems: list[Problem],
+) -> list[TargetGroup]:
+    """plugin.toml's ``[[target_groups]]``, each citing one of its documents if it has any."""
+    groups: list[TargetGroup] = []
+    for i, entry in enumerate(_array_of_tables(meta, "target_groups", file, problems)):
+        try:
+            group = structure(entry, TargetGroup, file, f"target_groups[{i}]")
+            if documents:
+                group = attrs.evolve(
+                    group,
+                    provenance=_cited(
+                        group.provenance,
+                        documents,
+                        f"target_groups[{i}].provenance",
+                        file,
+                        problems,
+                    ),
+                )
+            groups.append(group)
+        except DataFileError as exc:
+            problems += exc.problems
+    return groups
+
+
+def _country_groups(
+    meta: Mapping[str, Any], file: str, problems: list[Problem]
+) -> list[CountryGroup]:
+    """plugin.toml's ``[[country_groups]]``, each added to the registry of groups."""
+    country_groups: list[CountryGroup] = []
+    registry = builtin_groups()
+    for i, entry in enumerate(_array_of_tables(meta, "country_groups", file, problems)):
+        if not isinstance(entry, Mapping):
+            problems.append(
+                Problem(
+                    f"country_groups[{i}]",
+                    _("expected a table, got {value}").format(value=_got(entry)),
+                    file,
+                )
+            )
+            continue
+        lists = [k for k in ("members", "include") if k in entry]
+        wrong = [
+            k
+            for k in lists
+            if not (isinstance(entry[k], list) and all(isinstance(v, str) for v in entry[k]))
+        ]
+        if wrong:
+            problems.append(
+                Problem(
+                    f"country_groups[{i}].{wrong[0]}",
+                    _("expected an array of texts, got {value}").format(
+                        value=_got(entry[wrong[0]])
+                    ),
+                    file,
+                )
+            )
+            continue
+        try:
+            country_groups.append(registry.add_definition(entry))
+        except (ValueError, TypeError, LookupError) as exc:
+            problems.append(Problem(f"country_groups[{i}]", str(exc), file))
+    return country_groups
+
+
+def _concepts(meta: Mapping[str, Any], file: str, problems: list[Problem]) -> list[Concept]:
+    """plugin.toml's ``[[concepts]]``; one the catalogue or the file already has is a problem."""
+    concepts: list[Concept] = []
+    for i, concept in _entries(meta, "concepts", Concept, file, problems):
+        if concept.id in builtin_concepts() or concept.id in {c.id for c in concepts}:
+            problems.append(
+                Problem(
+                    f"concepts[{i}].id",
+                    _("concept {id} is already defined").format(id=repr(concept.id)),
+                    file,
+                )
+            )
+            continue
+        concepts.append(concept)
+    return concepts
+
+
+def _strategies(
+    root: Path,
+    group_ids: set[str],
+    concept_ids: set[str],
+    documents: Mapping[str, SourceDocument],
+    problems: list[Problem],
+) -> list[Strategy]:
+    """Every ``strategies/*.toml``, checked against the plugin's groups, concepts and
+    documents; none at all is a problem."""
+    strategies: list[Strategy] = []
+    strategy_dir = root / "strategies"
+    files = sorted(strategy_dir.glob("*.toml")) if strategy_dir.is_dir() else []
+    if not files:
+        problems.append(
+            Problem("", _("no strategy files found in strategies/"), _display(strategy_dir))
+        )
+    for path in files:
+        try:
+            strategies.append(
+                load_strategy(
+                    path,
+                    target_groups=group_ids,
+                    catalogue=catalogue_ids(),
+                    concepts=concept_ids,
+                    # A plugin that declares documents must cite them everywhere.
+                    documents=documents or None,
+                )
+            )
+        except DataFileError as exc:
+            problems += exc.problems
+    return strategies

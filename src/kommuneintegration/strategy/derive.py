@@ -191,30 +191,37 @@ def gaps(
             if partner is None:
                 missing.append(_why_no_gap(municipality, strategy, indicator, obs, references))
                 continue
-            kind = _kind(indicator)
-            # a gap is the disadvantage (77 % - 60 %); a difference how much larger the
-            # group's share is (convicted: 5 % - 2 % = +3 percentage points)
-            value = partner.value - obs.value if kind == "gap" else obs.value - partner.value
-            derived.append(
-                DerivedFigure(
-                    kind=kind,
-                    municipality=municipality.code,
-                    strategy=strategy.id,
-                    indicator=indicator.id,
-                    group=obs.group,
-                    age_band=str(obs.age_band) if obs.age_band else None,
-                    year=obs.year,
-                    value=round(value, 10),
-                    unit=difference_unit(indicator.unit),
-                    inputs=(partner, obs),
-                    reference_group=REFERENCE_GROUP,
-                    category=obs.category,
-                    catalogue="employment-gap"
-                    if indicator.catalogue == "employment-rate"
-                    else None,
-                )
-            )
+            derived.append(_figure(municipality, strategy, indicator, partner, obs))
     return derived, missing
+
+
+def _figure(
+    municipality: Municipality,
+    strategy: Strategy,
+    indicator: Indicator,
+    partner: Observation,
+    obs: Observation,
+) -> DerivedFigure:
+    """The gap or difference between a group's figure and its reference's."""
+    kind = _kind(indicator)
+    # a gap is the disadvantage (77 % - 60 %); a difference how much larger the
+    # group's share is (convicted: 5 % - 2 % = +3 percentage points)
+    value = partner.value - obs.value if kind == "gap" else obs.value - partner.value
+    return DerivedFigure(
+        kind=kind,
+        municipality=municipality.code,
+        strategy=strategy.id,
+        indicator=indicator.id,
+        group=obs.group,
+        age_band=str(obs.age_band) if obs.age_band else None,
+        year=obs.year,
+        value=round(value, 10),
+        unit=difference_unit(indicator.unit),
+        inputs=(partner, obs),
+        reference_group=REFERENCE_GROUP,
+        category=obs.category,
+        catalogue="employment-gap" if indicator.catalogue == "employment-rate" else None,
+    )
 
 
 def _kind(indicator: Indicator) -> str:
