@@ -328,3 +328,26 @@ def test_the_figure_row_schema_has_one_home():
     headings = _headings()
     for name in FIGURE_HEADINGS:
         assert headings[name] != name  # a reader's word, never the program's key
+
+
+def _function_lengths() -> dict[str, int]:
+    """Every function's length in lines, from its ``def`` to its last line (docstring included)."""
+    import ast
+    from pathlib import Path
+
+    root = Path(kommuneintegration_path()) / "src"
+    lengths: dict[str, int] = {}
+    for path in sorted(root.rglob("*.py")):
+        for node in ast.walk(ast.parse(path.read_text("utf-8"))):
+            if isinstance(node, ast.FunctionDef | ast.AsyncFunctionDef):
+                where = f"{path.relative_to(root)}:{node.lineno} {node.name}"
+                lengths[where] = (node.end_lineno or node.lineno) - node.lineno + 1
+    return lengths
+
+
+def test_functions_stay_short():
+    """Issue 33's limits: no function over 80 lines and at most three over 60."""
+    lengths = _function_lengths()
+    assert len(lengths) > 500  # the walk found the package
+    assert not {f: n for f, n in lengths.items() if n > 80}
+    assert len({f: n for f, n in lengths.items() if n > 60}) <= 3
