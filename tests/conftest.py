@@ -20,6 +20,9 @@ settings.load_profile("kommuneintegration")
 _cache = tempfile.TemporaryDirectory(prefix="ki-cache-")  # removed when the run ends
 os.environ["KOMMUNEINTEGRATION_CACHE_DIR"] = _cache.name
 os.environ.setdefault("KOMMUNEINTEGRATION_STATBANK_URL", "http://127.0.0.1:9/v1")
+# Nor a registry kept between runs, which would outlive a test's monkeypatching: the
+# tests of the store turn it on with a folder of their own (tests/test_stored_registry.py).
+os.environ["KOMMUNEINTEGRATION_PLUGIN_CACHE"] = "0"
 # The tests of what the library says assert its English messages; the Danish default is
 # tested where a test asks for it (--lang da, use_language("da")): tests/test_i18n.py.
 os.environ["KOMMUNEINTEGRATION_LANG"] = "en"

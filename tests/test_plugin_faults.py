@@ -148,6 +148,64 @@ def test_a_figure_changed_behind_attrs_back_after_its_hook_is_that_plugins_probl
     assert evaluate_all(registry, municipalities=["630"])
 
 
+def test_a_data_plugins_record_changed_by_a_python_plugin_is_still_caught():
+    """Data plugins and the library's own run unfenced and are not checked twice (nothing
+    foreign ran), but once a Python plugin is installed what they returned is checked again."""
+    from kommuneintegration.plugins.dataplugin import DataPlugin
+
+    aarhus = DataPlugin("kommuneintegration_aarhus")  # its own copy of the records
+
+    class Accomplice:
+        @hookimpl
+        def translations(self):
+            object.__setattr__(aarhus.data.strategies[0].observations[0], "value", float("nan"))
+            return {}
+
+    host = PluginHost(load_entrypoints=False, strict=False)
+    host.register(aarhus, name="aarhus")
+    host.register(Accomplice(), name="zz-accomplice")  # called after aarhus
+    registry = host.registry()
+    (found,) = [p for p in registry.problems if p.plugin == "aarhus"]
+    assert "changed after it was returned: strategies[0].observations[0]:" in found.message
+    assert not registry.strategies.get("751")
+
+
+def test_only_foreign_code_is_fenced(monkeypatch):
+    """A time limit costs a watchdog thread per call: data plugins and the library's own hooks
+    and rules run without one, a Python plugin's hooks and rules with one."""
+    from kommuneintegration import plugins
+    from kommuneintegration.analysis import evaluation
+    from kommuneintegration.plugins.dataplugin import DataPlugin
+
+    fenced: list[str] = []
+
+    def counting(name):
+        def fence(*args, **kwargs):
+            fenced.append(name)
+            return real(*args, **kwargs)
+
+        return fence
+
+    real = plugins.time_limit
+    monkeypatch.setattr(plugins, "time_limit", counting("hook"))
+    monkeypatch.setattr(evaluation, "time_limit", counting("rule"))
+    host = PluginHost(load_entrypoints=False, strict=False)
+    host.register(DataPlugin("kommuneintegration_aarhus"), name="aarhus")
+    evaluate_all(host.registry())
+    assert fenced == []
+
+    class Python:
+        @hookimpl
+        def concepts(self):
+            return []
+
+    host.register(Python(), name="python")
+    host._registry = None
+    host.registry()
+    assert fenced
+    assert set(fenced) == {"hook"}
+
+
 def test_a_rule_that_changes_its_inputs_behind_attrs_back_changes_nothing_else():
     """A rule is handed copies: whatever it sets into the target, the observations or the
     strategy stays with that call, and the registry's figures are as the plugin gave them."""

@@ -18,15 +18,17 @@ import stat
 import tempfile
 from collections.abc import Iterator, Mapping
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, Final
 
 from kommuneintegration.errors import KommuneintegrationError
 from kommuneintegration.i18n import _, format_number
 
 __all__ = [
+    "CACHE_ENV",
     "SameFileError",
     "atomic_path",
     "atomic_write",
+    "cache_dir",
     "check_inside",
     "check_paths",
     "file_format",
@@ -36,6 +38,20 @@ __all__ = [
     "write_bytes",
     "write_text",
 ]
+
+#: The environment variable that names the cache folder (Statbank answers, the plugins' data).
+CACHE_ENV: Final = "KOMMUNEINTEGRATION_CACHE_DIR"
+
+
+def cache_dir() -> Path:
+    """The package's cache folder: ``KOMMUNEINTEGRATION_CACHE_DIR``, else platformdirs' own."""
+    configured = os.environ.get(CACHE_ENV, "").strip()
+    if configured:
+        return Path(configured)
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("kommuneintegration"))
+
 
 #: Register file formats by the name's ending, in any case: ``s.pq``, ``S.PARQUET``.
 _PARQUET_SUFFIXES = (".parquet", ".pq")

@@ -15,6 +15,7 @@ from __future__ import annotations
 import functools
 from collections.abc import Iterable, Mapping
 from importlib.resources import files
+from pathlib import Path
 
 from kommuneintegration.countries import CountryGroup
 from kommuneintegration.plugins.hookspecs import hookimpl
@@ -34,6 +35,12 @@ class DataPlugin:
     @functools.cached_property
     def data(self) -> PluginData:
         return load_plugin_data(files(self.package) / self.directory)
+
+    def folder(self) -> Path | None:
+        """The data folder on disk, or ``None`` where the package is not plain files (a zip):
+        what the host's stored registry is keyed by (:mod:`kommuneintegration.plugins.stored`)."""
+        found = files(self.package) / self.directory
+        return found if isinstance(found, Path) and found.is_dir() else None
 
     @hookimpl
     def municipality(self) -> Municipality:

@@ -25,11 +25,11 @@ from typing import Any, Final
 import attrs
 
 from kommuneintegration.i18n import _, ngettext
+from kommuneintegration.safefile import CACHE_ENV, cache_dir
 from kommuneintegration.statbank.errors import StatbankError
 
 __all__ = ["CACHE_ENV", "SCHEMA_VERSION", "Cache", "CacheError", "CachedAnswer", "cache_dir"]
 
-CACHE_ENV: Final = "KOMMUNEINTEGRATION_CACHE_DIR"
 #: The schema this code writes and reads; a file of another version is not read.
 SCHEMA_VERSION: Final = 2
 _SCHEMA: Final = """
@@ -109,15 +109,6 @@ def _kind(exc: BaseException) -> str:
     ):
         return "read-only"
     return "damaged"
-
-
-def cache_dir() -> Path:
-    configured = os.environ.get(CACHE_ENV, "").strip()
-    if configured:
-        return Path(configured)
-    import platformdirs
-
-    return Path(platformdirs.user_cache_dir("kommuneintegration"))
 
 
 def canonical(body: Mapping[str, Any]) -> str:

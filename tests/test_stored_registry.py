@@ -1,0 +1,172 @@
+"""The registry of data plugins kept between runs: the same registry, and never a stale one."""
+
+from __future__ import annotations
+
+import itertools
+import shutil
+import sys
+from pathlib import Path
+
+import pytest
+
+from kommuneintegration.i18n import use_language
+from kommuneintegration.plugins import PluginHost
+from kommuneintegration.plugins.dataplugin import DataPlugin
+from kommuneintegration.plugins.hookspecs import hookimpl
+
+AARHUS = Path(__file__).parents[1] / "plugins" / "aarhus" / "src" / "kommuneintegration_aarhus"
+
+
+@pytest.fixture
+def store(tmp_path, monkeypatch):
+    """The store on, in a cache folder of the test's own; a copy of Aarhus's plugin to edit."""
+    monkeypatch.setenv("KOMMUNEINTEGRATION_PLUGIN_CACHE", "1")
+    monkeypatch.setenv("KOMMUNEINTEGRATION_CACHE_DIR", str(tmp_path / "cache"))
+    # a package name of the test's own: an imported package is found by its name
+    package = f"aarhus_copy_{next(_COPIES)}"
+    shutil.copytree(AARHUS, tmp_path / "packages" / package)
+    monkeypatch.syspath_prepend(str(tmp_path / "packages"))
+    monkeypatch.setattr(sys.modules[__name__], "_PACKAGE", package)
+    return tmp_path / "packages" / package
+
+
+_COPIES = itertools.count()
+_PACKAGE = ""
+
+
+def _host(*extra: object) -> PluginHost:
+    host = PluginHost(load_entrypoints=False, strict=False)
+    host.register(DataPlugin(_PACKAGE), name="aarhus")
+    for i, plugin in enumerate(extra):
+        host.register(plugin, name=f"extra{i}")
+    return host
+
+
+def _stored(package: Path) -> list[Path]:
+    return sorted((package.parents[1] / "cache" / "registry").glob("*.pickle"))
+
+
+def _not_built(monkeypatch):
+    def refuse(self):
+        raise AssertionError("built again")
+
+    monkeypatch.setattr(PluginHost, "_collect", refuse)
+
+
+def test_the_second_run_reads_the_registry_the_first_built(store, monkeypatch):
+    built = _host().registry()
+    assert len(_stored(store)) == 1
+    assert _stored(store)[0].stat().st_mode & 0o077 == 0  # the user's alone
+    _not_built(monkeypatch)
+    read = _host().registry()
+    assert read == built
+    assert [s.id for s in read.strategies["751"]] == [s.id for s in built.strategies["751"]]
+
+
+def test_an_edited_plugin_file_is_read_again(store):
+    before = _host().registry()
+    toml = store / "data" / "strategies" / "integrationspolitik-2007.toml"
+    toml.write_text(
+        toml.read_text("utf-8").replace(
+            'title = "Aarhus Kommunes Integrationspolitik"', 'title = "Aarhus, ændret"'
+        ),
+        "utf-8",
+    )
+    after = _host().registry()
+    titles = {s.id: s.title for s in after.strategies["751"]}
+    assert titles["aarhus-2007"] == "Aarhus, ændret"
+    assert {s.id: s.title for s in before.strategies["751"]}["aarhus-2007"] != "Aarhus, ændret"
+    assert len(_stored(store)) == 2
+
+
+def test_each_language_has_its_own_registry(store):
+    with use_language("da"):
+        _host().registry()
+    with use_language("en"):
+        _host().registry()
+    assert len(_stored(store)) == 2
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        lambda p: p.write_bytes(b"not a registry"),
+        lambda p: p.write_bytes(p.read_bytes()[:-100]),  # cut short
+        lambda p: p.write_bytes(p.read_bytes().replace(b"registry 1", b"registry 9", 1)),
+    ],
+)
+def test_a_damaged_store_is_passed_over_and_replaced(store, damage):
+    built = _host().registry()
+    (path,) = _stored(store)
+    damage(path)
+    assert _host().registry() == built
+    assert _host().registry() == built
+    assert path.read_bytes().startswith(b"kommuneintegration registry 1\n")
+
+
+def test_a_store_others_may_write_is_never_read(store, monkeypatch):
+    """Reading a pickle runs code: a file another user could have written is not read."""
+    _host().registry()
+    (path,) = _stored(store)
+    path.chmod(0o666)
+    calls = []
+    real = PluginHost._collect
+    monkeypatch.setattr(PluginHost, "_collect", lambda self: calls.append(1) or real(self))
+    _host().registry()
+    assert calls == [1]
+    assert path.stat().st_mode & 0o077 == 0  # and it was replaced by the user's own
+
+
+def test_a_python_plugin_is_never_stored(store):
+    class Python:
+        @hookimpl
+        def concepts(self):
+            return []
+
+    _host(Python()).registry()
+    assert _stored(store) == []
+
+
+def test_the_store_can_be_turned_off(store, monkeypatch):
+    monkeypatch.setenv("KOMMUNEINTEGRATION_PLUGIN_CACHE", "0")
+    _host().registry()
+    assert _stored(store) == []
+
+
+def test_a_cache_folder_that_cannot_be_written_costs_only_the_time(store, monkeypatch):
+    blocked = store.parents[1] / "a-file"
+    blocked.write_text("")
+    monkeypatch.setenv("KOMMUNEINTEGRATION_CACHE_DIR", str(blocked))  # a file, not a folder
+    registry = _host().registry()
+    assert [s.id for s in registry.strategies["751"]]
+    assert not registry.problems
+
+
+def test_old_registries_are_removed(store, monkeypatch):
+    from kommuneintegration.plugins import stored
+
+    monkeypatch.setattr(stored, "_KEEP", 2)
+    toml = store / "data" / "plugin.toml"
+    for i in range(4):
+        toml.write_text(toml.read_text("utf-8") + f"\n# edit {i}\n", "utf-8")
+        _host().registry()
+    assert len(_stored(store)) == 2
+
+
+def test_compare_reads_the_same_from_the_store_as_from_the_files(tmp_path):
+    """The command as the analyst runs it: the first run builds and keeps the registry, the
+    second reads it, and both print the same, in Danish and in English."""
+    import os
+    import subprocess
+
+    env = dict(os.environ, KOMMUNEINTEGRATION_PLUGIN_CACHE="1")
+    env["KOMMUNEINTEGRATION_CACHE_DIR"] = str(tmp_path)
+    for lang in ("da", "en"):
+        command = [sys.executable, "-m", "kommuneintegration", "--lang", lang, "compare"]
+        first, second = (
+            subprocess.run(command, env=env, capture_output=True, text=True, check=True)
+            for _ in range(2)
+        )
+        assert second.stdout == first.stdout
+        assert "Aarhus" in first.stdout
+    assert len(list((tmp_path / "registry").glob("*.pickle"))) == 2
