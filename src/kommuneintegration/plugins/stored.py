@@ -8,7 +8,7 @@ alone, so it is kept in the cache folder under a digest of all of them:
 
 - each data plugin's files, read whole: an edit, however small, is a new digest;
 - the library's own files by size and modification time, so a developer's edit too;
-- the library's and Python's versions, the output language (the problems are in it),
+- Python's version, the output language (the problems are in it),
   and each plugin's name and distribution.
 
 A Python plugin's hooks run code whose results no digest of files can vouch for: with
@@ -59,10 +59,9 @@ def enabled() -> bool:
 
 def digest(sources: Sequence[Source]) -> str:
     """The key a registry built from ``sources`` is kept under: see the module's text."""
-    from kommuneintegration import __version__
-
     key = hashlib.sha256()
-    for part in (_HEADER, __version__, sys.version, pickle.HIGHEST_PROTOCOL, language()):
+    # The library's version is in its files (a new release is new files): not read again here.
+    for part in (_HEADER, sys.version, pickle.HIGHEST_PROTOCOL, language()):
         _add(key, part)
     for path in _files(_LIBRARY):
         found = path.stat()
