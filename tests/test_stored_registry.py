@@ -170,3 +170,114 @@ def test_compare_reads_the_same_from_the_store_as_from_the_files(tmp_path):
         assert second.stdout == first.stdout
         assert "Aarhus" in first.stdout
     assert len(list((tmp_path / "registry").glob("*.pickle"))) == 2
+
+
+def test_a_data_plugin_given_a_hook_of_its_own_is_fenced_and_never_stored(store, monkeypatch):
+    """An entry point's module can set a hook on a DataPlugin instance: that is Python code,
+    so it runs under the time limit and what the plugin returns is never kept."""
+    from kommuneintegration import plugins
+
+    fenced: list[int] = []
+    real = plugins.time_limit
+
+    def counting(*args, **kwargs):
+        fenced.append(1)
+        return real(*args, **kwargs)
+
+    monkeypatch.setattr(plugins, "time_limit", counting)
+
+    @hookimpl
+    def concepts():
+        return []
+
+    sneaky = DataPlugin(_PACKAGE)
+    sneaky.concepts = concepts
+    host = PluginHost(load_entrypoints=False, strict=False)
+    host.register(sneaky, name="aarhus")
+    assert host.registry().strategies["751"]
+    assert fenced
+    assert _stored(store) == []
+
+
+def test_a_file_beyond_the_loaders_limits_is_said_and_nothing_is_kept(store):
+    from kommuneintegration.limits import MAX_TRANSLATION_BYTES
+
+    (store / "data" / "locale" / "en.po").write_bytes(b"#" * (MAX_TRANSLATION_BYTES + 1))
+    registry = _host().registry()
+    assert any("at most" in p.message for p in registry.problems)
+    assert _stored(store) == []
+
+
+def test_each_day_has_its_own_registry(store, monkeypatch):
+    """A figure's year is checked against today's: a registry is never read on another day."""
+    from kommuneintegration.plugins import stored
+
+    _host().registry()
+    monkeypatch.setattr(stored, "_today", lambda: "2999-01-01")
+    _host().registry()
+    assert len(_stored(store)) == 2
+
+
+def test_a_linked_strategies_folder_is_read_as_the_loader_reads_it(store, tmp_path):
+    elsewhere = tmp_path / "elsewhere"
+    shutil.move(store / "data" / "strategies", elsewhere)
+    (store / "data" / "strategies").symlink_to(elsewhere, target_is_directory=True)
+    _host().registry()
+    toml = elsewhere / "integrationspolitik-2007.toml"
+    toml.write_text(toml.read_text("utf-8").replace("Integrationspolitik", "Politik"), "utf-8")
+    titles = {s.id: s.title for s in _host().registry().strategies["751"]}
+    assert titles["aarhus-2007"] == "Aarhus Kommunes Politik"
+
+
+def test_a_file_changed_while_the_registry_is_built_is_not_kept(store, monkeypatch):
+    toml = store / "data" / "plugin.toml"
+    real = PluginHost._collect
+
+    def edited_meanwhile(self):
+        built = real(self)
+        toml.write_text(toml.read_text("utf-8") + "\n# edited\n", "utf-8")
+        return built
+
+    monkeypatch.setattr(PluginHost, "_collect", edited_meanwhile)
+    _host().registry()
+    assert _stored(store) == []
+
+
+def test_only_the_stores_own_files_are_removed(store, monkeypatch):
+    from kommuneintegration.plugins import stored
+
+    monkeypatch.setattr(stored, "_KEEP", 1)
+    folder = store.parents[1] / "cache" / "registry"
+    folder.mkdir(parents=True, mode=0o700)
+    mine = [folder / "model.pickle", folder / "notes.txt", folder / ("0" * 64 + ".pickle.bak")]
+    for path in mine:
+        path.write_text("the user's own")
+    toml = store / "data" / "plugin.toml"
+    for i in range(3):
+        toml.write_text(toml.read_text("utf-8") + f"\n# edit {i}\n", "utf-8")
+        _host().registry()
+    assert len(_stored(store)) == 2  # model.pickle and the newest registry
+    assert all(path.read_text() == "the user's own" for path in mine)
+
+
+def test_a_folder_where_the_store_would_be_costs_only_the_time(store):
+    built = _host().registry()
+    (path,) = _stored(store)
+    path.unlink()
+    path.mkdir()
+    assert _host().registry() == built
+
+
+def test_an_output_into_the_store_is_refused(tmp_path):
+    import os
+    import subprocess
+
+    env = dict(os.environ, KOMMUNEINTEGRATION_PLUGIN_CACHE="1")
+    env["KOMMUNEINTEGRATION_CACHE_DIR"] = str(tmp_path)
+    (tmp_path / "registry").mkdir(mode=0o700)
+    out = tmp_path / "registry" / "x.txt"
+    command = [sys.executable, "-m", "kommuneintegration", "--lang", "en", "compare", "-o", out]
+    result = subprocess.run(command, env=env, capture_output=True, text=True)
+    assert result.returncode != 0
+    assert "the plugins' registry kept between runs" in result.stderr
+    assert not out.exists()

@@ -598,7 +598,9 @@ def _check_outputs(
     args: argparse.Namespace, outputs: dict[str, Any], inputs: dict[str, Any] | None = None
 ) -> None:
     """Refuse, before anything is written, an output onto anything the command reads: its
-    inputs, the Statbank cache's files (its journal too) and the installed plugins' folders."""
+    inputs, the Statbank cache's files (its journal too), the plugins' registry kept between
+    runs and the installed plugins' folders."""
+    from kommuneintegration.plugins import stored
     from kommuneintegration.safefile import check_inside, check_paths
     from kommuneintegration.statbank.cache import Cache
 
@@ -609,6 +611,7 @@ def _check_outputs(
         read[_("the Statbank cache's own file")] = cache.with_name(cache.name + suffix)
         check_paths(read, outputs)
     check_paths(read, outputs)
+    check_inside(outputs, {_("the plugins' registry kept between runs"): stored.folder()})
     host = getattr(args, "loaded_host", None)
     if host is not None:
         check_inside(outputs, host.plugin_folders())

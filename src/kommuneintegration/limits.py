@@ -13,6 +13,7 @@ __all__ = [
     "MAX_PEER_WEIGHT",
     "MAX_PLURAL_FORMS",
     "MAX_ROWS",
+    "MAX_TOML_BYTES",
     "MAX_TRANSLATION_BYTES",
 ]
 
@@ -29,6 +30,11 @@ MAX_ROWS: Final = 1_000_000_000
 #: declared forms before reading a message, and a large file adds to every command.
 MAX_TRANSLATION_BYTES: Final = 2 * 1024 * 1024
 MAX_PLURAL_FORMS: Final = 6
+
+#: The largest TOML data file of a plugin that is read (about 80,000 figures): a data
+#: plugin's files are read without the time limit plugin code runs under, so their size
+#: bounds the time instead (16 MiB parse in some seconds).
+MAX_TOML_BYTES: Final = 16 * 1024 * 1024
 
 #: The largest ``--observations`` CSV file that is read.
 MAX_OBSERVATIONS_BYTES: Final = 64 * 1024 * 1024

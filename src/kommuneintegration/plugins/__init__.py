@@ -93,6 +93,7 @@ class PluginHost:
         self.load_problems: list[PluginProblem] = []
         self._distributions: dict[str, tuple[str, str]] = {}
         self._registry: Registry | None = None
+        self._data_only: frozenset[str] = frozenset()
         self._defaults = frozenset(module.__name__ for module in DEFAULT_PLUGINS)
         for module in DEFAULT_PLUGINS:
             self.pm.register(module, name=module.__name__)
@@ -236,9 +237,7 @@ class PluginHost:
         :class:`DataPlugin` as it is (a subclass may add code). Its calls need no fence (a
         time limit and a scratch output cost a thread each), and what it returned no second
         check when no other plugin's code ran after it was built."""
-        if plugin_name in self._defaults:
-            return True
-        return type(self.pm.get_plugin(plugin_name)) is DataPlugin
+        return plugin_name in self._defaults or plugin_name in self._data_only
 
     def _implements(self, plugin_name: str) -> tuple[str, ...]:
         plugin = self.pm.get_plugin(plugin_name)
@@ -250,11 +249,15 @@ class PluginHost:
     def registry(self) -> Registry:
         """Collect and validate what every plugin supplies (cached until plugins change)."""
         if self._registry is None:
+            # Decided before any hook runs: what a plugin is when the host first reads it.
+            self._data_only = frozenset(
+                n for n in self.plugin_names() if _only_data(self.pm.get_plugin(n))
+            )
             key = self._stored_key()
             found = stored.load(key) if key else None
             if found is None:
                 found = self._collect()
-                if key:
+                if key and key == self._stored_key():  # no file changed while it was built
                     found.in_language(language())  # kept with it: the commands read it so
                     stored.store(key, found)
             self._registry = found
@@ -266,14 +269,19 @@ class PluginHost:
         names = self.plugin_names(defaults=True)
         if self.strict or self.load_problems or not stored.enabled():
             return None
+        if not all(self._trusted(n) for n in names):
+            return None  # a Python plugin's hooks run code
         sources: list[stored.Source] = []
         for name in names:
             plugin = self.pm.get_plugin(name)
-            folder = plugin.folder() if type(plugin) is DataPlugin else None
+            folder = plugin.folder() if isinstance(plugin, DataPlugin) else None
             if name not in self._defaults and folder is None:
-                return None  # a Python plugin, or data not on disk
+                return None  # data not on disk
             sources.append((name, self._dist(name), folder))
-        return stored.digest(sources)
+        try:
+            return stored.digest(sources)
+        except Exception:  # a file beyond the loader's limits or unreadable: it says why
+            return None
 
     def _collect(self) -> Registry:
         problems: list[PluginProblem] = list(self.load_problems)
@@ -483,6 +491,13 @@ class _Merged:
             return
         table[key] = item
         self.owners[f"{kind}:{key}"] = plugin
+
+
+def _only_data(plugin: object) -> bool:
+    """A :class:`DataPlugin` as the library wrote it: not a subclass, nothing set on it but
+    its package and folder (an instance can be given a hook of its own), its data not yet
+    read by anyone."""
+    return type(plugin) is DataPlugin and set(vars(plugin)) <= {"package", "directory"}
 
 
 def _own(plugin: str, ident: str) -> bool:

@@ -28,7 +28,7 @@ import tomli_w
 from kommuneintegration import tomltext
 from kommuneintegration.countries import CountryGroup, builtin_groups
 from kommuneintegration.i18n import LANGUAGES, N_, _, format_number, hint
-from kommuneintegration.limits import MAX_PLURAL_FORMS, MAX_TRANSLATION_BYTES
+from kommuneintegration.limits import MAX_PLURAL_FORMS, MAX_TOML_BYTES, MAX_TRANSLATION_BYTES
 from kommuneintegration.strategy.catalogue import (
     builtin_concepts,
     builtin_target_groups,
@@ -65,7 +65,10 @@ __all__ = [
     "dump_strategy",
     "load_plugin_data",
     "load_strategy",
+    "plugin_files",
+    "strategy_files",
     "strategy_from_dict",
+    "translation_files",
 ]
 
 # --- reference checks ---------------------------------------------------------------
@@ -272,6 +275,12 @@ def _check_measure_unit(indicator: Indicator, path: str, add: Any) -> None:
 
 def _read_toml(path: Path, display: str) -> dict[str, Any]:
     try:
+        size = path.stat().st_size
+        if size > MAX_TOML_BYTES:
+            message = _("a data file of {size} bytes; at most {most} are read").format(
+                size=format_number(size), most=format_number(MAX_TOML_BYTES)
+            )
+            raise DataFileError([Problem("", message, display)])
         text = path.read_text(encoding="utf-8")
     except UnicodeDecodeError as exc:
         raise DataFileError(
@@ -428,6 +437,24 @@ class PluginData:
     prose_language: str = "en"
 
 
+def strategy_files(root: Path) -> list[Path]:
+    """A plugin's strategy documents: ``strategies/*.toml`` in its data folder, in order."""
+    folder = root / "strategies"
+    return sorted(folder.glob("*.toml")) if folder.is_dir() else []
+
+
+def translation_files(root: Path) -> list[Path]:
+    """A plugin's translations of its prose: ``locale/*.po`` in its data folder, in order."""
+    folder = root / "locale"
+    return sorted(folder.glob("*.po")) if folder.is_dir() else []
+
+
+def plugin_files(root: Path) -> list[Path]:
+    """Every file :func:`load_plugin_data` reads from a data folder: what a plugin of data is
+    made of (the host keeps its registry under a digest of them, ``plugins/stored.py``)."""
+    return [root / "plugin.toml", *strategy_files(root), *translation_files(root)]
+
+
 def load_translations(directory: Any, problems: list[Problem]) -> dict[str, dict[str, str]]:
     """A plugin's translations of its prose: ``locale/da.po``, ``locale/en.po`` (gettext).
 
@@ -437,11 +464,8 @@ def load_translations(directory: Any, problems: list[Problem]) -> dict[str, dict
     """
     from babel.messages.pofile import PoFileError, read_po
 
-    root = Path(str(directory)) / "locale"
     found: dict[str, dict[str, str]] = {}
-    if not root.is_dir():
-        return found
-    for path in sorted(root.glob("*.po")):
+    for path in translation_files(Path(str(directory))):
         display = _display(path)
         if path.stem not in LANGUAGES:
             problems.append(
@@ -734,7 +758,7 @@ def _strategies(
     documents; none at all is a problem."""
     strategies: list[Strategy] = []
     strategy_dir = root / "strategies"
-    files = sorted(strategy_dir.glob("*.toml")) if strategy_dir.is_dir() else []
+    files = strategy_files(root)
     if not files:
         problems.append(
             Problem("", _("no strategy files found in strategies/"), _display(strategy_dir))
