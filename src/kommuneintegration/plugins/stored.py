@@ -43,6 +43,7 @@ from collections.abc import Iterator, Sequence
 from pathlib import Path
 from typing import Final
 
+from kommuneintegration.errors import KommuneintegrationError
 from kommuneintegration.i18n import language
 from kommuneintegration.limits import MAX_TOML_BYTES, MAX_TRANSLATION_BYTES
 from kommuneintegration.plugins.registry import Registry
@@ -68,7 +69,7 @@ _READ_WHOLE: Final = ("data", "locale")
 Source = tuple[str, str, Path | None]
 
 
-class UnkeyableError(Exception):
+class UnkeyableError(KommuneintegrationError):
     """A plugin's files cannot be read for the digest: its registry is built, not kept."""
 
 
@@ -214,7 +215,7 @@ def _prune(where: Path) -> None:
             kept.append((found.st_mtime_ns, path))
         elif _is_stale_partial(path.name, found):
             path.unlink(missing_ok=True)
-    for _, old in sorted(kept, reverse=True)[_KEEP:]:
+    for _mtime, old in sorted(kept, reverse=True)[_KEEP:]:
         old.unlink(missing_ok=True)
 
 
