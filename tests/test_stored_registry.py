@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import itertools
+import os
 import shutil
 import sys
 from pathlib import Path
@@ -281,3 +282,38 @@ def test_an_output_into_the_store_is_refused(tmp_path):
     assert result.returncode != 0
     assert "the plugins' registry kept between runs" in result.stderr
     assert not out.exists()
+
+
+@pytest.mark.skipif(not hasattr(os, "mkfifo"), reason="no named pipes here")
+def test_a_fifo_named_as_a_data_file_is_said_never_waited_on(store):
+    """A data plugin runs without the time limit, so its files are opened without waiting
+    and read only when they are regular files: a FIFO costs its file, not the run."""
+    os.mkfifo(store / "data" / "strategies" / "fifo.toml")
+    os.mkfifo(store / "data" / "locale" / "en.po")
+    registry = _host().registry()
+    said = " ".join(p.message for p in registry.problems)
+    assert said.count("FIFO (named pipe): only a regular file is read as a data file") == 2
+    assert _stored(store) == []
+
+
+def test_a_data_plugin_class_given_a_hook_is_no_longer_trusted(store, monkeypatch):
+    @hookimpl
+    def concepts(self):
+        return []
+
+    monkeypatch.setattr(DataPlugin, "concepts", concepts, raising=False)
+    host = _host()
+    host.registry()
+    assert host._data_only == frozenset()
+    assert _stored(store) == []
+
+
+def test_a_package_name_that_is_not_a_plain_string_is_not_trusted(store):
+    class Name(str):
+        pass
+
+    host = PluginHost(load_entrypoints=False, strict=False)
+    host.register(DataPlugin(Name(_PACKAGE)), name="aarhus")
+    host.registry()
+    assert host._data_only == frozenset()
+    assert _stored(store) == []

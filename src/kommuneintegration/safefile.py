@@ -25,6 +25,7 @@ from kommuneintegration.i18n import _, format_number
 
 __all__ = [
     "CACHE_ENV",
+    "BoundedReadError",
     "SameFileError",
     "atomic_path",
     "atomic_write",
@@ -34,6 +35,7 @@ __all__ = [
     "file_format",
     "input_path",
     "output_path",
+    "read_bounded",
     "stream_descriptor",
     "write_bytes",
     "write_text",
@@ -348,6 +350,44 @@ def _through_proc(link: Path) -> bool:
             return True
         seen += 1
     return False
+
+
+class BoundedReadError(KommuneintegrationError, ValueError):
+    """A file that :func:`read_bounded` does not read: ``size`` past the limit, or ``kind``
+    where it is not a regular file (the caller says which in its own words)."""
+
+    def __init__(self, path: Path, *, size: int = 0, kind: str = "") -> None:
+        super().__init__(f"{path}: {kind or size}")
+        self.size = size
+        self.kind = kind
+
+
+def read_bounded(path: str | os.PathLike[str], limit: int) -> bytes:
+    """The bytes of a regular file of at most ``limit`` bytes, checked on what was opened.
+
+    Opened without waiting and checked by ``fstat``: a FIFO or a device named as a data
+    file would block or never end, and its size by path says 0. At most ``limit`` + 1
+    bytes are read, so a file that grows meanwhile is refused too.
+    """
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    descriptor = os.open(path, flags)
+    try:
+        found = os.fstat(descriptor)
+        if not stat.S_ISREG(found.st_mode):
+            raise BoundedReadError(Path(path), kind=_kind(found.st_mode))
+        if found.st_size > limit:
+            raise BoundedReadError(Path(path), size=found.st_size)
+        chunks: list[bytes] = []
+        left = limit + 1
+        while left > 0 and (chunk := os.read(descriptor, min(left, 2**20))):
+            chunks.append(chunk)
+            left -= len(chunk)
+    finally:
+        os.close(descriptor)
+    data = b"".join(chunks)
+    if len(data) > limit:
+        raise BoundedReadError(Path(path), size=len(data))
+    return data
 
 
 def _kind(mode: int) -> str:

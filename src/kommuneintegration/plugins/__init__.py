@@ -493,11 +493,24 @@ class _Merged:
         self.owners[f"{kind}:{key}"] = plugin
 
 
+#: DataPlugin as the library wrote it, read before any plugin is imported: a plugin's
+#: module can give the class a hook of its own.
+_DATA_PLUGIN: Final = dict(vars(DataPlugin))
+
+
 def _only_data(plugin: object) -> bool:
-    """A :class:`DataPlugin` as the library wrote it: not a subclass, nothing set on it but
-    its package and folder (an instance can be given a hook of its own), its data not yet
+    """A :class:`DataPlugin` as the library wrote it: not a subclass, the class unchanged,
+    nothing set on the instance but its package and folder as plain strings (an instance
+    can be given a hook of its own, a string subclass code of its own), its data not yet
     read by anyone."""
-    return type(plugin) is DataPlugin and set(vars(plugin)) <= {"package", "directory"}
+    if type(plugin) is not DataPlugin or set(vars(plugin)) != {"package", "directory"}:
+        return False
+    if type(vars(plugin)["package"]) is not str or type(vars(plugin)["directory"]) is not str:
+        return False
+    current = vars(DataPlugin)
+    return current.keys() == _DATA_PLUGIN.keys() and all(
+        current[k] is v for k, v in _DATA_PLUGIN.items()
+    )
 
 
 def _own(plugin: str, ident: str) -> bool:

@@ -115,17 +115,18 @@ def _add(key: hashlib._Hash, *parts: object) -> None:
 
 def _content(path: Path, limit: int) -> str:
     """A file's own digest, read in blocks; "absent" for none (the loader says so)."""
+    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
     try:
-        with path.open("rb") as handle:
-            if not stat.S_ISREG(os.fstat(handle.fileno()).st_mode):
-                raise UnkeyableError(path)
-            if os.fstat(handle.fileno()).st_size > limit:
-                raise UnkeyableError(path)  # the loader refuses it, with the reason
-            return hashlib.file_digest(handle, "sha256").hexdigest()
+        descriptor = os.open(path, flags)  # without waiting: a FIFO there would block
     except FileNotFoundError:
         return "absent"
     except OSError as exc:
         raise UnkeyableError(path) from exc
+    with os.fdopen(descriptor, "rb") as handle:
+        found = os.fstat(handle.fileno())
+        if not stat.S_ISREG(found.st_mode) or found.st_size > limit:
+            raise UnkeyableError(path)  # the loader refuses it, with the reason
+        return hashlib.file_digest(handle, "sha256").hexdigest()
 
 
 def _library_files() -> Iterator[Path]:

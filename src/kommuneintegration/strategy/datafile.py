@@ -17,6 +17,7 @@ equal object.
 
 from __future__ import annotations
 
+import io
 from collections import Counter
 from collections.abc import Iterable, Iterator, Mapping, Sequence
 from pathlib import Path
@@ -29,6 +30,7 @@ from kommuneintegration import tomltext
 from kommuneintegration.countries import CountryGroup, builtin_groups
 from kommuneintegration.i18n import LANGUAGES, N_, _, format_number, hint
 from kommuneintegration.limits import MAX_PLURAL_FORMS, MAX_TOML_BYTES, MAX_TRANSLATION_BYTES
+from kommuneintegration.safefile import BoundedReadError, read_bounded
 from kommuneintegration.strategy.catalogue import (
     builtin_concepts,
     builtin_target_groups,
@@ -273,15 +275,26 @@ def _check_measure_unit(indicator: Indicator, path: str, add: Any) -> None:
 # --- files --------------------------------------------------------------------------
 
 
+def _refused(exc: BoundedReadError, most: int, too_large: str) -> str:
+    """Why :func:`~kommuneintegration.safefile.read_bounded` read nothing, in words."""
+    if exc.kind:
+        return _("{kind}: only a regular file is read as a data file").format(kind=exc.kind)
+    return _(too_large).format(size=format_number(exc.size), most=format_number(most))
+
+
 def _read_toml(path: Path, display: str) -> dict[str, Any]:
     try:
-        size = path.stat().st_size
-        if size > MAX_TOML_BYTES:
-            message = _("a data file of {size} bytes; at most {most} are read").format(
-                size=format_number(size), most=format_number(MAX_TOML_BYTES)
-            )
-            raise DataFileError([Problem("", message, display)])
-        text = path.read_text(encoding="utf-8")
+        data = read_bounded(path, MAX_TOML_BYTES)
+    except BoundedReadError as exc:
+        message = _refused(exc, MAX_TOML_BYTES, _TOML_TOO_LARGE)
+        raise DataFileError([Problem("", message, display)]) from None
+    except OSError as exc:
+        raise DataFileError(
+            [Problem("", _("cannot read: {error}").format(error=exc.strerror or exc), display)]
+        ) from exc
+    try:
+        # as a text-mode read gives it: "\r\n" and "\r" end a line as "\n" does
+        text = data.decode("utf-8").replace("\r\n", "\n").replace("\r", "\n")
     except UnicodeDecodeError as exc:
         raise DataFileError(
             [
@@ -292,10 +305,6 @@ def _read_toml(path: Path, display: str) -> dict[str, Any]:
                 )
             ]
         ) from None
-    except OSError as exc:
-        raise DataFileError(
-            [Problem("", _("cannot read: {error}").format(error=exc.strerror or exc), display)]
-        ) from exc
     try:
         return tomltext.parse(text)
     except tomltext.TOMLDecodeError as exc:
@@ -310,6 +319,10 @@ def _read_toml(path: Path, display: str) -> dict[str, Any]:
                 )
             ]
         ) from None
+
+
+_TOML_TOO_LARGE: Final = N_("a data file of {size} bytes; at most {most} are read")
+_PO_TOO_LARGE: Final = N_("a translation file of {size} bytes; at most {most} are read")
 
 
 def _display(path: Path) -> str:
@@ -478,13 +491,23 @@ def load_translations(directory: Any, problems: list[Problem]) -> dict[str, dict
                 )
             )
             continue
-        refused = _po_refusal(path)
+        try:
+            data = read_bounded(path, MAX_TRANSLATION_BYTES)
+        except BoundedReadError as exc:
+            problems.append(
+                Problem("", _refused(exc, MAX_TRANSLATION_BYTES, _PO_TOO_LARGE), display)
+            )
+            continue
+        except OSError as exc:
+            message = _("cannot read: {error}").format(error=exc.strerror or exc)
+            problems.append(Problem("", message, display))
+            continue
+        refused = _po_refusal(data)
         if refused:
             problems.append(Problem("", refused, display))
             continue
         try:
-            with path.open("rb") as f:
-                catalog = read_po(f, locale=path.stem, abort_invalid=True)
+            catalog = read_po(io.BytesIO(data), locale=path.stem, abort_invalid=True)
         except (PoFileError, ValueError, UnicodeDecodeError, LookupError) as exc:
             problems.append(
                 Problem(
@@ -504,21 +527,16 @@ def load_translations(directory: Any, problems: list[Problem]) -> dict[str, dict
     return found
 
 
-def _po_refusal(path: Path) -> str:
-    """Why a plugin's .po file is not read at all (too large, too many plural forms, an
-    unknown charset), checked before Babel sees it; "" where it may be read."""
+def _po_refusal(data: bytes) -> str:
+    """Why a plugin's .po file is not read (too many plural forms, an unknown charset; its
+    size and kind are read_bounded's), checked before Babel sees it; "" where it may be."""
     import codecs
     import re
 
-    size = path.stat().st_size
-    if size > MAX_TRANSLATION_BYTES:
-        return _("a translation file of {size} bytes; at most {most} are read").format(
-            size=format_number(size), most=format_number(MAX_TRANSLATION_BYTES)
-        )
-    # The whole file (bounded above), its quoted strings joined as a .po reader joins them,
+    # The whole file (bounded), its quoted strings joined as a .po reader joins them,
     # and every nplurals in it read as Babel reads it (int(): "1_000_000" and full-width
     # digits included): a decoy before it, 8 KB of padding or a split string hide nothing.
-    text = path.read_bytes().decode("utf-8", "replace")
+    text = data.decode("utf-8", "replace")
     head = re.sub(r'"\s*\n\s*"', "", text)
     for found in re.finditer(r"nplurals\s*=([^;\\\"\n]*)", head, re.IGNORECASE):
         value = found.group(1).strip()
