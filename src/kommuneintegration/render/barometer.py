@@ -25,7 +25,7 @@ from kommuneintegration.units import unit_symbol
 from kommuneintegration.words import escape_controls
 
 if TYPE_CHECKING:
-    from kommuneintegration.barometer import Barometer, BarometerRow
+    from kommuneintegration.barometer import Barometer, BarometerRow, Point
     from kommuneintegration.barometer.indicators import BarometerIndicator
 
 __all__ = [
@@ -39,6 +39,7 @@ __all__ = [
     "rank_text",
     "row_record",
     "value_text",
+    "year_point",
     "year_records",
 ]
 
@@ -177,18 +178,20 @@ def _peer_records(row: BarometerRow) -> list[dict[str, Any]]:
 
 def _series_records(row: BarometerRow) -> list[dict[str, Any]]:
     """A row's figures year by year."""
-    return [
-        {
-            "year": p.year,
-            "value": p.value,
-            "persons": p.persons,
-            "reference_value": p.reference,
-            "country_value": p.country,
-            "group_median": p.group_median,
-            "comparable": p.comparable,
-        }
-        for p in row.series
-    ]
+    return [year_point(p) for p in row.series]
+
+
+def year_point(p: Point) -> dict[str, Any]:
+    """One year of a row's series as every output names it (JSON, CSV, the workbook)."""
+    return {
+        "year": p.year,
+        "value": p.value,
+        "persons": p.persons,
+        "reference_value": p.reference,
+        "country_value": p.country,
+        "group_median": p.group_median,
+        "comparable": p.comparable,
+    }
 
 
 def _minus(value: float | None, other: float | None) -> float | None:

@@ -556,6 +556,7 @@ def _rows_sheet(b: Barometer, headings: Mapping[str, str]) -> _Sheet:
 
 def _years_sheet(b: Barometer, headings: Mapping[str, str]) -> _Sheet:
     """Every year of every row's series."""
+    from kommuneintegration.render.barometer import year_point
     from kommuneintegration.units import unit_symbol
 
     sheet = _Sheet(
@@ -572,13 +573,7 @@ def _years_sheet(b: Barometer, headings: Mapping[str, str]) -> _Sheet:
                     "municipality": row.municipality,
                     "label": row.indicator.shown_label(),
                     "unit": unit_symbol(row.indicator.unit, words=True),
-                    "year": p.year,
-                    "value": p.value,
-                    "persons": p.persons,
-                    "reference_value": p.reference,
-                    "country_value": p.country,
-                    "group_median": p.group_median,
-                    "comparable": p.comparable,
+                    **year_point(p),
                     "indicator": row.indicator.key,
                 }
             )
