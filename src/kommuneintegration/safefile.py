@@ -35,6 +35,7 @@ __all__ = [
     "file_format",
     "input_path",
     "output_path",
+    "read_at_most",
     "read_bounded",
     "stream_descriptor",
     "write_bytes",
@@ -377,17 +378,22 @@ def read_bounded(path: str | os.PathLike[str], limit: int) -> bytes:
             raise BoundedReadError(Path(path), kind=_kind(found.st_mode))
         if found.st_size > limit:
             raise BoundedReadError(Path(path), size=found.st_size)
-        chunks: list[bytes] = []
-        left = limit + 1
-        while left > 0 and (chunk := os.read(descriptor, min(left, 2**20))):
-            chunks.append(chunk)
-            left -= len(chunk)
+        data = read_at_most(descriptor, limit + 1)
     finally:
         os.close(descriptor)
-    data = b"".join(chunks)
     if len(data) > limit:
         raise BoundedReadError(Path(path), size=len(data))
     return data
+
+
+def read_at_most(descriptor: int, most: int) -> bytes:
+    """At most ``most`` bytes of an open file, in blocks: a file that grows while it is read
+    (or never ends) costs no more than that."""
+    chunks: list[bytes] = []
+    while most > 0 and (chunk := os.read(descriptor, min(most, 2**20))):
+        chunks.append(chunk)
+        most -= len(chunk)
+    return b"".join(chunks)
 
 
 def _kind(mode: int) -> str:

@@ -47,7 +47,7 @@ from kommuneintegration.errors import KommuneintegrationError
 from kommuneintegration.i18n import language
 from kommuneintegration.limits import MAX_TOML_BYTES, MAX_TRANSLATION_BYTES
 from kommuneintegration.plugins.registry import Registry
-from kommuneintegration.safefile import cache_dir
+from kommuneintegration.safefile import BoundedReadError, cache_dir, read_at_most, read_bounded
 from kommuneintegration.strategy.datafile import plugin_files
 
 __all__ = ["ENV", "Source", "UnkeyableError", "digest", "enabled", "folder", "load", "store"]
@@ -114,19 +114,14 @@ def _add(key: hashlib._Hash, *parts: object) -> None:
 
 
 def _content(path: Path, limit: int) -> str:
-    """A file's own digest, read in blocks; "absent" for none (the loader says so)."""
-    flags = os.O_RDONLY | getattr(os, "O_NONBLOCK", 0) | getattr(os, "O_BINARY", 0)
+    """A file's own digest, of what the loader reads (a regular file within its limit);
+    "absent" for none, where the loader says so."""
     try:
-        descriptor = os.open(path, flags)  # without waiting: a FIFO there would block
+        return hashlib.sha256(read_bounded(path, limit)).hexdigest()
     except FileNotFoundError:
         return "absent"
-    except OSError as exc:
-        raise UnkeyableError(path) from exc
-    with os.fdopen(descriptor, "rb") as handle:
-        found = os.fstat(handle.fileno())
-        if not stat.S_ISREG(found.st_mode) or found.st_size > limit:
-            raise UnkeyableError(path)  # the loader refuses it, with the reason
-        return hashlib.file_digest(handle, "sha256").hexdigest()
+    except (OSError, BoundedReadError) as exc:
+        raise UnkeyableError(path) from exc  # the loader refuses it, with the reason
 
 
 def _library_files() -> Iterator[Path]:
@@ -149,7 +144,7 @@ def load(key: str) -> Registry | None:
     try:
         if not _own(os.fstat(descriptor), directory=False):
             return None
-        data = _read(descriptor, _MAX_BYTES + 1)
+        data = read_at_most(descriptor, _MAX_BYTES + 1)
         if len(data) > _MAX_BYTES or not data.startswith(head):
             return None
         found = pickle.loads(data[len(head) :])  # a file of the user's own: above
@@ -158,14 +153,6 @@ def load(key: str) -> Registry | None:
     finally:
         os.close(descriptor)
     return found if isinstance(found, Registry) else None
-
-
-def _read(descriptor: int, most: int) -> bytes:
-    chunks: list[bytes] = []
-    while most > 0 and (chunk := os.read(descriptor, min(most, 2**20))):
-        chunks.append(chunk)
-        most -= len(chunk)
-    return b"".join(chunks)
 
 
 def _own(found: os.stat_result, *, directory: bool) -> bool:
